@@ -1,0 +1,77 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const impure = [
+  { name: 'Date', message: 'The model reads no clock.' },
+  { name: 'setTimeout', message: 'The model has no timers.' },
+  { name: 'setInterval', message: 'The model has no timers.' },
+  { name: 'console', message: 'The model prints nothing: reporters do.' },
+  { name: 'process', message: 'The model does no I/O.' },
+  { name: 'performance', message: 'The model reads no clock.' },
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'viewer/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    files: ['src/model/**/*.ts'],
+    rules: {
+      'no-restricted-globals': ['error', ...impure],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Deterministic: take a seed.' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'node:*',
+                'fs',
+                'path',
+                'os',
+                'child_process',
+                '**/check/**',
+                '**/cli/**',
+                '**/report/**',
+                '**/scenario/**',
+              ],
+              message: 'The model is pure: no Node built-ins, no upper layers.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/check/**/*.ts', 'src/scenario/**/*.ts'],
+    rules: {
+      'no-restricted-globals': ['error', ...impure],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Deterministic: take a seed.' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/cli/**', '**/report/**'], message: 'Layers flow down only.' }] },
+      ],
+    },
+  },
+  {
+    files: ['eslint.config.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

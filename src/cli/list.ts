@@ -1,0 +1,26 @@
+import { POLICIES, POLICY_NAMES } from '../model/profile/policies/index.js';
+import { RELEASES, VARIANTS, kernelProfile, isProfileError } from '../model/profile/profiles.js';
+import type { Io } from './run.js';
+
+/** `pinlab list`: the profiles, and each policy with its value per release and the commits that changed it. */
+export function listCommand(args: readonly string[], io: Io): Promise<number> {
+  if (args.length > 0) {
+    io.err(`pinlab list: unexpected argument '${args[0]}'\n`);
+    return Promise.resolve(2);
+  }
+  io.out(`kernel profiles: ${RELEASES.join(' ')}\n`);
+  for (const v of VARIANTS) io.out(`variant ${v.name} (on ${v.base}): ${v.doc}\n`);
+  io.out('\npolicies:\n');
+  for (const name of POLICY_NAMES) {
+    const def = POLICIES[name];
+    io.out(`\n${name}  (${def.kernel})\n  ${def.doc}\n`);
+    for (const c of def.history)
+      io.out(`  ${c.since.padEnd(6)} ${c.value.padEnd(22)} ${c.commit} [${c.confidence}]\n`);
+    const row = RELEASES.map((r) => {
+      const p = kernelProfile(r);
+      return isProfileError(p) ? '?' : String(p.policies[name]);
+    });
+    io.out(`  per release: ${RELEASES.map((r, i) => `${r}=${row[i]}`).join(' ')}\n`);
+  }
+  return Promise.resolve(0);
+}

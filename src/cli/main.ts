@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { run } from './run.js';
+
+// A reader that stops early (`pinlab list | head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+process.exitCode = await run(process.argv.slice(2), {
+  version: pkg.version,
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+});

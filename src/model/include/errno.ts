@@ -1,0 +1,31 @@
+/** Kernel error numbers the model returns (negated, as the kernel does). @kernel include/uapi/asm-generic/errno-base.h */
+export const EPERM = 1;
+export const EACCES = 13;
+export const ENOMEM = 12;
+export const EFAULT = 14;
+export const EBUSY = 16;
+export const EEXIST = 17;
+export const EINVAL = 22;
+export const EAGAIN = 11;
+export const EMLINK = 31;
+export const ENOSYS = 38;
+export const EOPNOTSUPP = 95;
+export const EIOCBQUEUED = 529;
+
+/** A kernel-style return: a count or result >= 0, or a negative errno. */
+export type KernelResult = number;
+
+export const errnoName: Readonly<Record<number, string>> = {
+  [EPERM]: 'EPERM',
+  [EACCES]: 'EACCES',
+  [ENOMEM]: 'ENOMEM',
+  [EFAULT]: 'EFAULT',
+  [EBUSY]: 'EBUSY',
+  [EEXIST]: 'EEXIST',
+  [EINVAL]: 'EINVAL',
+  [EAGAIN]: 'EAGAIN',
+  [EMLINK]: 'EMLINK',
+  [ENOSYS]: 'ENOSYS',
+  [EOPNOTSUPP]: 'EOPNOTSUPP',
+  [EIOCBQUEUED]: 'EIOCBQUEUED',
+};

@@ -1,0 +1,21 @@
+/**
+ * A file and its page cache, as plain data. @kernel include/linux/fs.h (struct inode, address_space)
+ */
+
+/** The filesystems pinlab distinguishes: they differ in dirty tracking and stable-page needs. */
+export type FsType = 'ext4' | 'xfs' | 'btrfs' | 'shmem' | 'hugetlbfs' | 'bdev';
+
+export interface File {
+  readonly id: number;
+  readonly name: string;
+  readonly fs: FsType;
+  /** Page cache: page index -> folio id, or null when not cached (address_space i_pages). */
+  cache: (number | null)[];
+  /** On-disk contents per page (for shmem/hugetlbfs: the backing store never written). */
+  disk: string[];
+}
+
+/** shmem and hugetlbfs keep their pages in memory and need no writeback or dirty tracking. */
+export function fileIsMemoryBacked(file: File): boolean {
+  return file.fs === 'shmem' || file.fs === 'hugetlbfs';
+}

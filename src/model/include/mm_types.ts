@@ -1,0 +1,125 @@
+/**
+ * The mm state pinlab models, as plain data: folios, page-table entries, VMAs and mms.
+ * @kernel include/linux/mm_types.h
+ */
+
+/** GUP_PIN_COUNTING_BIAS: a FOLL_PIN on a small folio adds this to _refcount. @kernel include/linux/mm.h */
+export const GUP_PIN_COUNTING_BIAS = 1024;
+
+/** PMD order on x86-64 with 4 KiB pages (2 MiB), and PUD order (1 GiB). */
+export const HPAGE_PMD_ORDER = 9;
+export const HPAGE_PUD_ORDER = 18;
+
+/**
+ * What kind of memory a folio is. `zero` and `huge-zero` are the shared zero pages; `vmalloc` is kernel
+ * memory reached through a KVEC (never mapped to user space, never ref-counted by GUP).
+ */
+export type FolioKind = 'small' | 'thp' | 'hugetlb' | 'zero' | 'huge-zero' | 'vmalloc';
+
+/** Who owns the folio's identity: anonymous memory, a file's page cache, or nobody (zero page, kernel). */
+export type FolioOwner =
+  | { readonly type: 'anon' }
+  | { readonly type: 'file'; readonly file: number; readonly index: number }
+  | { readonly type: 'none' };
+
+export interface FolioFlags {
+  dirty: boolean; // PG_dirty
+  writeback: boolean; // PG_writeback
+  locked: boolean; // PG_locked
+  uptodate: boolean; // PG_uptodate
+  anonExclusive: boolean; // PG_anon_exclusive (MODEL: one bit per folio, not per subpage)
+  swapcache: boolean; // PG_swapcache
+  lru: boolean; // PG_lru
+  buffers: boolean; // PG_private: the filesystem's buffer_heads / iomap state are attached
+}
+
+/**
+ * struct folio. MODEL: a folio's contents are one token (`data`) naming the last write or DMA that
+ * filled it; partial writes into a large folio are not modelled. `mapcount` is the number of
+ * page-table entries mapping the folio (folio_mapcount(), without the kernel's -1 offset).
+ */
+export interface Folio {
+  readonly id: number;
+  readonly kind: FolioKind;
+  readonly order: number;
+  refcount: number; // _refcount
+  mapcount: number; // folio_mapcount()
+  pincount: number; // _pincount, large folios only
+  flags: FolioFlags;
+  owner: FolioOwner;
+  data: string;
+  /** The folio reached refcount 0 and went back to the allocator; its id is never reused. */
+  freed: boolean;
+}
+
+/** A page-table entry (PTE, or PMD/PUD for a huge mapping). */
+export type Pte =
+  | { readonly kind: 'none' }
+  | {
+      readonly kind: 'present';
+      readonly folio: number;
+      readonly writable: boolean;
+      readonly dirty: boolean;
+      /** Mapped by a PMD/PUD (PMD-mapped THP, hugetlb, huge zero page), not by a PTE. */
+      readonly huge: boolean;
+    }
+  /** A swap entry; `exclusive` is the swp pte bit that remembers PageAnonExclusive (v5.19). */
+  | { readonly kind: 'swap'; readonly slot: number; readonly exclusive: boolean };
+
+export const PTE_NONE: Pte = { kind: 'none' };
+
+/** What backs a VMA: anonymous memory, or a file (shmem/memfd, or a disk file) at a page offset. */
+export type VmaBacking =
+  { readonly type: 'anon' } | { readonly type: 'file'; readonly file: number; readonly pgoff: number };
+
+/**
+ * struct vm_area_struct, reduced to one mapped unit. MODEL: every VMA (a scenario buffer) maps exactly
+ * one page-table entry: one base page, one large folio (PMD-mapped or PTE-mapped as a unit), or one
+ * hugetlb page.
+ */
+export interface Vma {
+  readonly name: string;
+  readonly backing: VmaBacking;
+  readonly shared: boolean; // VM_SHARED
+  readonly hugetlb: boolean; // is_vm_hugetlb_page()
+  /** Order of the folio a fault allocates: 0, a THP order (anon with THP enabled), or the hugetlb order. */
+  readonly order: number;
+  read: boolean; // VM_READ
+  write: boolean; // VM_WRITE
+  readonly mayWrite: boolean; // VM_MAYWRITE
+  dontfork: boolean; // VM_DONTCOPY (MADV_DONTFORK)
+  wipeonfork: boolean; // VM_WIPEONFORK (MADV_WIPEONFORK)
+  /** anon_vma was prepared (an anonymous page was faulted in): fork copies this VMA's page tables. */
+  anonVma: boolean;
+  pte: Pte;
+}
+
+/** struct mm_struct. */
+export interface Mm {
+  readonly id: number;
+  alive: boolean;
+  /** MMF_HAS_PINNED (mm->has_pinned before v5.14): set by the first FOLL_PIN, never cleared. */
+  hasPinned: boolean;
+  /** mm->write_protect_seq, bumped (by two) around each fork. */
+  writeProtectSeq: number;
+  vmas: Vma[];
+}
+
+/** A swap slot: the data written out, and how many swap PTEs reference it (swap_map count). */
+export interface SwapSlot {
+  readonly id: number;
+  data: string;
+  count: number;
+  /** The folio still in the swap cache for this slot, or null. */
+  cache: number | null;
+}
+
+/** is_cow_mapping(): private and may-write. @kernel include/linux/mm.h:is_cow_mapping */
+export function isCowMapping(vma: Vma): boolean {
+  return !vma.shared && vma.mayWrite;
+}
+
+/** vma_is_anonymous() @kernel include/linux/mm.h:vma_is_anonymous */
+export function vmaIsAnonymous(vma: Vma): boolean {
+  return vma.backing.type === 'anon';
+}

@@ -1,0 +1,38 @@
+import type { Mm, Vma } from '../include/mm_types.js';
+import { PTE_NONE } from '../include/mm_types.js';
+import { copyNonpresentPte, copyPresentPte } from '../mm/memory/copy-pte.js';
+import type { Ctx } from '../sim/ctx.js';
+import { mmOf, type World } from '../sim/world.js';
+
+/**
+ * vma_needs_copy(): fork copies page tables only where a fault could not rebuild them: VMAs with
+ * anonymous pages (an anon_vma). Shared and untouched file mappings are refaulted by the child.
+ * @kernel mm/memory.c:vma_needs_copy
+ */
+function vmaNeedsCopy(vma: Vma): boolean {
+  return vma.anonVma;
+}
+
+/**
+ * dup_mm() -> dup_mmap() -> copy_page_range(): the child's address space, under the parent's
+ * mmap_lock and write_protect_seq. MADV_DONTFORK VMAs are left out; MADV_WIPEONFORK VMAs start empty.
+ * MMF_HAS_PINNED is not inherited. Returns the child's mm id.
+ * MODEL: fork is one atomic step (it holds mmap_lock for write throughout).
+ * @kernel kernel/fork.c:dup_mmap
+ */
+export function dupMm(ctx: Ctx, w: World, parentId: number): number {
+  const parent = mmOf(w, parentId);
+  parent.writeProtectSeq += 1; // raw_write_seqcount_begin()
+  const child: Mm = { id: w.mms.length, alive: true, hasPinned: false, writeProtectSeq: 0, vmas: [] };
+  w.mms.push(child);
+  for (const src of parent.vmas) {
+    if (src.dontfork) continue;
+    const dst: Vma = { ...src, anonVma: src.anonVma && !src.wipeonfork, pte: PTE_NONE };
+    child.vmas.push(dst);
+    if (src.wipeonfork || !vmaNeedsCopy(src)) continue;
+    if (src.pte.kind === 'present') copyPresentPte(ctx, w, dst, src, parent);
+    else copyNonpresentPte(w, dst, src);
+  }
+  parent.writeProtectSeq += 1; // raw_write_seqcount_end()
+  return child.id;
+}

@@ -1,0 +1,106 @@
+import { GUP_PIN_COUNTING_BIAS, type Folio, type FolioKind, type FolioOwner } from '../include/mm_types.js';
+import type { Ctx } from '../sim/ctx.js';
+import type { Access } from '../sim/events.js';
+import type { World } from '../sim/world.js';
+
+const CLEAN_FLAGS = {
+  dirty: false,
+  writeback: false,
+  locked: false,
+  uptodate: true,
+  anonExclusive: false,
+  swapcache: false,
+  lru: true,
+  buffers: false,
+} as const;
+
+/**
+ * Allocate a folio holding one reference (the caller's), as folio_alloc()/vma_alloc_folio() do.
+ * @kernel mm/page_alloc.c:folio_alloc
+ */
+export function folioAlloc(w: World, kind: FolioKind, order: number, owner: FolioOwner, data: string): Folio {
+  const folio: Folio = {
+    id: w.folios.length,
+    kind,
+    order,
+    refcount: 1,
+    mapcount: 0,
+    pincount: 0,
+    flags: { ...CLEAN_FLAGS, lru: kind !== 'vmalloc' },
+    owner,
+    data,
+    freed: false,
+  };
+  w.folios.push(folio);
+  return folio;
+}
+
+/** folio_test_large(): more than one page. @kernel include/linux/page-flags.h:folio_test_large */
+export function folioTestLarge(f: Folio): boolean {
+  return f.order > 0;
+}
+
+/** folio_test_anon() @kernel include/linux/page-flags.h:folio_test_anon */
+export function folioTestAnon(f: Folio): boolean {
+  return f.owner.type === 'anon';
+}
+
+/** is_zero_folio(): the shared zero page or the huge zero page. @kernel include/linux/mm.h:is_zero_folio */
+export function isZeroFolio(f: Folio): boolean {
+  return f.kind === 'zero' || f.kind === 'huge-zero';
+}
+
+/**
+ * folio_maybe_dma_pinned(): exact for large folios (_pincount); for small ones a refcount of at least
+ * GUP_PIN_COUNTING_BIAS, which 1024 plain references also give (a false positive callers must accept).
+ * @kernel include/linux/mm.h:folio_maybe_dma_pinned
+ */
+export function folioMaybeDmaPinned(f: Folio): boolean {
+  if (folioTestLarge(f)) return f.pincount > 0;
+  return f.refcount >= GUP_PIN_COUNTING_BIAS;
+}
+
+/** Report a touch of a folio that was already freed; true when it was. */
+export function touchFreed(ctx: Ctx, f: Folio, access: Access): boolean {
+  if (!f.freed) return false;
+  ctx.events.push({ type: 'use-after-free', folio: f.id, access });
+  return true;
+}
+
+/** folio_ref_add(): take n references. @kernel include/linux/page_ref.h:folio_ref_add */
+export function folioRefAdd(ctx: Ctx, f: Folio, n: number): void {
+  touchFreed(ctx, f, 'grab');
+  f.refcount += n;
+}
+
+/**
+ * folio_put_refs(): drop n references; the last one frees the folio. Zero pages are never freed.
+ * @kernel include/linux/mm.h:folio_put_refs
+ */
+export function folioPutRefs(ctx: Ctx, w: World, f: Folio, n: number): void {
+  if (touchFreed(ctx, f, 'put')) return;
+  f.refcount -= n;
+  if (f.refcount < 0) ctx.events.push({ type: 'counter-mismatch', folio: f.id, what: 'negative-refcount' });
+  if (f.refcount <= 0 && !isZeroFolio(f)) freeFolio(w, f);
+}
+
+/** folio_put() @kernel include/linux/mm.h:folio_put */
+export function folioPut(ctx: Ctx, w: World, f: Folio): void {
+  folioPutRefs(ctx, w, f, 1);
+}
+
+/** __folio_put(): back to the allocator. MODEL: the id is never reused, so a later touch is visible. */
+function freeFolio(w: World, f: Folio): void {
+  f.freed = true;
+  f.flags = { ...CLEAN_FLAGS, uptodate: false, lru: false };
+  f.owner = { type: 'none' };
+  for (const slot of w.swap) if (slot.cache === f.id) slot.cache = null;
+}
+
+/**
+ * folio_mark_dirty(): set PG_dirty (for page cache folios, through ->dirty_folio).
+ * @kernel mm/page-writeback.c:folio_mark_dirty
+ */
+export function folioMarkDirty(f: Folio): void {
+  f.flags.dirty = true;
+}

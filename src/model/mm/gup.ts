@@ -1,0 +1,234 @@
+import { EFAULT, EINVAL, ENOMEM, type KernelResult } from '../include/errno.js';
+import {
+  FOLL_FORCE,
+  FOLL_GET,
+  FOLL_LONGTERM,
+  FOLL_NOFAULT,
+  FOLL_PIN,
+  FOLL_TOUCH,
+  FOLL_WRITE,
+  INTERNAL_GUP_FLAGS,
+} from '../include/foll.js';
+import { fileIsMemoryBacked } from '../include/fs.js';
+import { GUP_PIN_COUNTING_BIAS, isCowMapping, type Folio, type Vma } from '../include/mm_types.js';
+import type { Ctx } from '../sim/ctx.js';
+import { bug, fileOf, folioOf, mmOf, type World } from '../sim/world.js';
+import {
+  folioMarkDirty,
+  folioPutRefs,
+  folioTestAnon,
+  folioTestLarge,
+  isZeroFolio,
+  touchFreed,
+} from './folio.js';
+import { handleMmFault, type FaultKind } from './memory/fault.js';
+import { vmaAt, type VmaRef } from './pgtable.js';
+
+/** What a GUP call returns: the number of pages (or a negative errno) and the folios grabbed. */
+export interface GupResult {
+  readonly ret: KernelResult;
+  readonly folios: readonly number[];
+}
+
+/**
+ * try_grab_folio(): take a FOLL_GET reference or a FOLL_PIN pin. A pin on a small folio adds
+ * GUP_PIN_COUNTING_BIAS to _refcount; on a large folio it adds 1 to _refcount and 1 to _pincount;
+ * on the zero page it counts nothing since v6.5.
+ * @kernel mm/gup.c:try_grab_folio
+ */
+export function tryGrabFolio(ctx: Ctx, f: Folio, refs: number, flags: number): KernelResult {
+  if (touchFreed(ctx, f, 'grab') || f.refcount <= 0) return -ENOMEM;
+  if (flags & FOLL_GET) {
+    f.refcount += refs;
+  } else if (flags & FOLL_PIN) {
+    if (isZeroFolio(f) && ctx.policies['gup.pinZeroPage'] === 'not-counted') return 0;
+    if (folioTestLarge(f)) {
+      f.refcount += refs;
+      f.pincount += refs;
+    } else {
+      f.refcount += refs * GUP_PIN_COUNTING_BIAS;
+    }
+  }
+  return 0;
+}
+
+/**
+ * gup_put_folio(): undo one grab, the same way it was taken.
+ * @kernel mm/gup.c:gup_put_folio
+ */
+export function gupPutFolio(ctx: Ctx, w: World, f: Folio, refs: number, flags: number): void {
+  if (flags & FOLL_PIN) {
+    if (isZeroFolio(f) && ctx.policies['gup.pinZeroPage'] === 'not-counted') return;
+    if (folioTestLarge(f)) {
+      f.pincount -= refs;
+      if (f.pincount < 0)
+        ctx.events.push({ type: 'counter-mismatch', folio: f.id, what: 'negative-pincount' });
+    } else {
+      refs *= GUP_PIN_COUNTING_BIAS;
+    }
+  }
+  folioPutRefs(ctx, w, f, refs);
+}
+
+/**
+ * is_valid_gup_args(): FOLL_GET and FOLL_PIN exclude each other, FOLL_LONGTERM needs FOLL_PIN, and
+ * callers may not pass internal flags. `internal` is the flag the wrapper itself adds.
+ * @kernel mm/gup.c:is_valid_gup_args
+ */
+export function isValidGupArgs(flags: number, internal: number): boolean {
+  if (flags & INTERNAL_GUP_FLAGS) return false;
+  const all = flags | internal;
+  if ((all & (FOLL_PIN | FOLL_GET)) === (FOLL_PIN | FOLL_GET)) return false;
+  if (all & FOLL_LONGTERM && !(all & FOLL_PIN)) return false;
+  return true;
+}
+
+/**
+ * vma_needs_dirty_tracking(): a shared mapping of a file whose filesystem writes back dirty pages.
+ * @kernel mm/mmap.c:vma_needs_dirty_tracking
+ */
+export function vmaNeedsDirtyTracking(w: World, vma: Vma): boolean {
+  return vma.shared && vma.backing.type === 'file' && !fileIsMemoryBacked(fileOf(w, vma.backing.file));
+}
+
+/**
+ * check_vma_flags(): may this GUP touch this VMA at all? Writes need VM_WRITE, or FOLL_FORCE in a COW
+ * mapping; since v6.5 a writable FOLL_LONGTERM pin of a mapping that needs dirty tracking is refused
+ * (writable_file_mapping_allowed()).
+ * @kernel mm/gup.c:check_vma_flags
+ */
+export function checkVmaFlags(ctx: Ctx, w: World, vma: Vma, flags: number): KernelResult {
+  if (flags & FOLL_WRITE) {
+    if (!vma.write && (!(flags & FOLL_FORCE) || !isCowMapping(vma))) return -EFAULT;
+    if (
+      flags & FOLL_LONGTERM &&
+      ctx.policies['gup.longtermWriteFile'] === 'refuse-dirty-tracked' &&
+      vmaNeedsDirtyTracking(w, vma)
+    )
+      return -EFAULT;
+  } else if (!vma.read && !(flags & FOLL_FORCE)) {
+    return -EFAULT;
+  }
+  return 0;
+}
+
+/**
+ * gup_must_unshare(): must this R/O pin first make the page exclusive (FAULT_FLAG_UNSHARE)? Only for
+ * FOLL_PIN without FOLL_WRITE: anonymous pages that are not PageAnonExclusive (v5.19), and since v6.2
+ * any page of a COW mapping for FOLL_LONGTERM (page cache, zero page).
+ * @kernel mm/internal.h:gup_must_unshare
+ */
+export function gupMustUnshare(ctx: Ctx, vma: Vma, flags: number, f: Folio): boolean {
+  const rule = ctx.policies['gup.unshare'];
+  if (rule === 'none' || (flags & (FOLL_PIN | FOLL_WRITE)) !== FOLL_PIN) return false;
+  if (!folioTestAnon(f))
+    return rule === 'anon+cow-longterm' && (flags & FOLL_LONGTERM) !== 0 && isCowMapping(vma);
+  return !f.flags.anonExclusive;
+}
+
+/**
+ * can_follow_write_pte(): a write GUP may use a read-only entry only under FOLL_FORCE in a COW mapping,
+ * once the page is an exclusive (COW-broken, dirty) anonymous page.
+ * @kernel mm/gup.c:can_follow_write_pte
+ */
+function canFollowWritePte(vma: Vma, f: Folio, writable: boolean, dirty: boolean, flags: number): boolean {
+  if (writable) return true;
+  return (flags & FOLL_FORCE) !== 0 && isCowMapping(vma) && !vma.write && folioTestAnon(f) && dirty;
+}
+
+/** The fault follow_page_mask() asks for, or null when the entry can be grabbed as it is. */
+function faultNeeded(ctx: Ctx, w: World, vma: Vma, flags: number): FaultKind | null {
+  const pte = vma.pte;
+  const write = (flags & FOLL_WRITE) !== 0;
+  if (pte.kind !== 'present') return write ? 'write' : 'read';
+  const f = folioOf(w, pte.folio);
+  if (write && !canFollowWritePte(vma, f, pte.writable, pte.dirty, flags)) return 'write';
+  if (gupMustUnshare(ctx, vma, flags, f)) return 'unshare'; // follow_page_pte() returns -EMLINK
+  return null;
+}
+
+/**
+ * __get_user_pages(): for the one entry a VMA maps, fault until follow_page_mask() can grab it
+ * (write faults for FOLL_WRITE, unshare faults for R/O pins), then grab it. With FOLL_TOUCH a write GUP
+ * dirties the folio. v5.8 forced a COW break for every FOLL_GET grab in a COW mapping (hugetlb too).
+ * MODEL: GUP over one entry is one atomic step; GUP-fast gives the same result as the slow path it
+ * falls back to (fork is atomic here, so the write_protect_seq race cannot arise).
+ * @kernel mm/gup.c:__get_user_pages
+ */
+export function __getUserPages(ctx: Ctx, w: World, at: VmaRef, gupFlags: number): GupResult {
+  const vma = vmaAt(w, at);
+  const err = checkVmaFlags(ctx, w, vma, gupFlags);
+  if (err < 0) return { ret: err, folios: [] };
+  if (gupFlags & FOLL_PIN) mmOf(w, at.mm).hasPinned = true; // mm_set_has_pinned_flag()
+  let flags = gupFlags;
+  if (ctx.policies['gup.forceCowBreak'] === 'on' && isCowMapping(vma) && vma.write && flags & FOLL_GET)
+    flags |= FOLL_WRITE; // should_force_cow_break() MODEL: only where the VMA is writable
+  for (let tries = 0; tries < 4; tries++) {
+    const fault = faultNeeded(ctx, w, vma, flags);
+    if (fault !== null) {
+      if (flags & FOLL_NOFAULT) return { ret: -EFAULT, folios: [] };
+      const r = handleMmFault(ctx, w, at, fault, (flags & FOLL_FORCE) !== 0);
+      if (r < 0) return { ret: r, folios: [] };
+      continue;
+    }
+    const pte = vma.pte;
+    if (pte.kind !== 'present') return bug('__getUserPages', 'no entry after fault');
+    const f = folioOf(w, pte.folio);
+    const r = tryGrabFolio(ctx, f, 1, flags);
+    if (r < 0) return { ret: r, folios: [] };
+    if (flags & FOLL_TOUCH && flags & FOLL_WRITE && !pte.dirty && !f.flags.dirty && !isZeroFolio(f))
+      folioMarkDirty(f);
+    return { ret: 1, folios: [f.id] };
+  }
+  return bug('__getUserPages', 'fault loop did not converge');
+}
+
+/**
+ * get_user_pages(): FOLL_GET references. get_user_pages_fast() gives the same result here.
+ * @kernel mm/gup.c:get_user_pages
+ */
+export function getUserPages(ctx: Ctx, w: World, at: VmaRef, gupFlags: number): GupResult {
+  if (!isValidGupArgs(gupFlags, FOLL_GET)) return { ret: -EINVAL, folios: [] };
+  return __getUserPages(ctx, w, at, gupFlags | FOLL_GET | FOLL_TOUCH);
+}
+
+/**
+ * pin_user_pages(): FOLL_PIN pins (v5.6; counted from v5.7). pin_user_pages_fast() gives the same
+ * result here.
+ * @kernel mm/gup.c:pin_user_pages
+ */
+export function pinUserPages(ctx: Ctx, w: World, at: VmaRef, gupFlags: number): GupResult {
+  if (ctx.policies['gup.pin'] === 'absent')
+    return bug('pinUserPages', 'pin_user_pages() does not exist in this profile');
+  if (!isValidGupArgs(gupFlags, FOLL_PIN)) return { ret: -EINVAL, folios: [] };
+  return __getUserPages(ctx, w, at, gupFlags | FOLL_PIN | FOLL_TOUCH);
+}
+
+/** unpin_user_page() @kernel mm/gup.c:unpin_user_page */
+export function unpinUserPage(ctx: Ctx, w: World, f: Folio): void {
+  gupPutFolio(ctx, w, f, 1, FOLL_PIN);
+}
+
+/**
+ * unpin_user_pages_dirty_lock(): with make_dirty, dirty every folio not already dirty (under the folio
+ * lock), then unpin. The racy "already dirty" test is harmless: a folio being cleaned is either about
+ * to be written back or gets written once more.
+ * @kernel mm/gup.c:unpin_user_pages_dirty_lock
+ */
+export function unpinUserPagesDirtyLock(
+  ctx: Ctx,
+  w: World,
+  folios: readonly number[],
+  makeDirty: boolean,
+): void {
+  for (const id of folios) {
+    const f = folioOf(w, id);
+    if (makeDirty && !f.flags.dirty && !touchFreed(ctx, f, 'cpu-write')) folioMarkDirty(f);
+    unpinUserPage(ctx, w, f);
+  }
+}
+
+/** put_page() on a FOLL_GET reference. @kernel include/linux/mm.h:put_page */
+export function putPage(ctx: Ctx, w: World, f: Folio): void {
+  gupPutFolio(ctx, w, f, 1, FOLL_GET);
+}

@@ -1,0 +1,54 @@
+import type { Vma } from '../include/mm_types.js';
+import type { Ctx } from '../sim/ctx.js';
+import { fileOf, folioOf, type World } from '../sim/world.js';
+import { ZERO_DATA, filemapGetFolio } from './filemap.js';
+import { folioAlloc, folioTestAnon } from './folio.js';
+import type { WpKind } from './memory/wp.js';
+import { wpPageCopy, wpPageReuse } from './memory/wp.js';
+import { presentPte } from './pgtable.js';
+import { folioAddFileRmap, folioAddNewAnonRmap } from './rmap.js';
+
+/**
+ * hugetlb_no_page(): the first touch of a hugetlb entry. Private anonymous memory gets a fresh,
+ * exclusive, zeroed huge page (there is no huge zero page for hugetlb); files (memfd hugetlb) use the
+ * hugetlbfs page cache. Private mappings are mapped read-only and a write fault goes on to hugetlb_wp().
+ * @kernel mm/hugetlb.c:hugetlb_no_page
+ */
+export function hugetlbNoPage(ctx: Ctx, w: World, vma: Vma, kind: WpKind | 'read'): void {
+  if (vma.backing.type === 'anon') {
+    const f = folioAlloc(w, 'hugetlb', vma.order, { type: 'anon' }, ZERO_DATA);
+    folioAddNewAnonRmap(ctx, f);
+    vma.anonVma = true;
+    vma.pte = presentPte(f.id, vma.shared && vma.write, false, true);
+  } else {
+    const f = filemapGetFolio(w, fileOf(w, vma.backing.file), vma.backing.pgoff, vma.order);
+    f.refcount += 1;
+    folioAddFileRmap(f);
+    vma.pte = presentPte(f.id, vma.shared && vma.write, false, true);
+  }
+  if (kind === 'write' && !vma.shared) hugetlbWp(ctx, w, vma, 'write');
+}
+
+/**
+ * hugetlb_wp() (hugetlb_cow() before v5.19): unlike do_wp_page() it still decides reuse by mapcount,
+ * so a FOLL_GET reference (vmsplice) on a hugetlb page does not prevent reuse: the CVE-2020-29374 leak
+ * that mm/cow's hugetlb vmsplice tests still report.
+ * @kernel mm/hugetlb.c:hugetlb_wp
+ */
+export function hugetlbWp(ctx: Ctx, w: World, vma: Vma, kind: WpKind): void {
+  const pte = vma.pte;
+  if (pte.kind !== 'present') return;
+  const f = folioOf(w, pte.folio);
+  if (vma.shared) {
+    if (kind === 'write') vma.pte = presentPte(pte.folio, true, true, true);
+    return;
+  }
+  if (kind === 'unshare' && f.flags.anonExclusive) return;
+  const exclusiveByRule =
+    ctx.policies['hugetlb.cowReuse'] === 'mapcount' ? f.mapcount === 1 : f.refcount === 1 && f.mapcount === 1;
+  if (folioTestAnon(f) && (exclusiveByRule || f.flags.anonExclusive)) {
+    wpPageReuse(ctx, vma, f, kind);
+    return;
+  }
+  wpPageCopy(ctx, w, vma, kind);
+}

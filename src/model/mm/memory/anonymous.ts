@@ -1,0 +1,26 @@
+import { HPAGE_PMD_ORDER, type Vma } from '../../include/mm_types.js';
+import type { Ctx } from '../../sim/ctx.js';
+import type { World } from '../../sim/world.js';
+import { ZERO_DATA } from '../filemap.js';
+import { folioAlloc } from '../folio.js';
+import { presentPte } from '../pgtable.js';
+import { folioAddNewAnonRmap } from '../rmap.js';
+
+/**
+ * do_anonymous_page() / do_huge_pmd_anonymous_page(): first touch of private anonymous memory. A read
+ * maps the shared zero page (the huge zero page for a PMD-sized THP area) without any reference or
+ * rmap; a write allocates a zeroed folio, exclusive to this mm, mapped writable and dirty.
+ * MODEL: huge zero page use is always enabled (/sys/kernel/mm/transparent_hugepage/use_zero_page = 1).
+ * @kernel mm/memory.c:do_anonymous_page
+ */
+export function doAnonymousPage(ctx: Ctx, w: World, vma: Vma, write: boolean): void {
+  const pmd = vma.order >= HPAGE_PMD_ORDER;
+  if (!write) {
+    vma.pte = presentPte(pmd ? w.hugeZeroPage : w.zeroPage, false, false, pmd);
+    return;
+  }
+  const f = folioAlloc(w, vma.order > 0 ? 'thp' : 'small', vma.order, { type: 'anon' }, ZERO_DATA);
+  folioAddNewAnonRmap(ctx, f); // anon_vma_prepare() + folio_add_new_anon_rmap()
+  vma.anonVma = true;
+  vma.pte = presentPte(f.id, true, true, pmd);
+}

@@ -1,0 +1,74 @@
+import { EBUSY } from '../../include/errno.js';
+import type { Mm, Vma } from '../../include/mm_types.js';
+import { PTE_NONE } from '../../include/mm_types.js';
+import type { Ctx } from '../../sim/ctx.js';
+import { folioOf, type World } from '../../sim/world.js';
+import { folioAlloc, folioTestAnon, isZeroFolio } from '../folio.js';
+import { presentPte } from '../pgtable.js';
+import { folioAddFileRmap, folioAddNewAnonRmap, folioTryDupAnonRmap } from '../rmap.js';
+import { swapDuplicate, swapSlot } from '../swapfile.js';
+
+/**
+ * copy_present_page(): fork's early COW. The child gets its own exclusive copy now, because the
+ * parent's page may be pinned for DMA; the parent's entry is left as it was (still writable).
+ * @kernel mm/memory.c:copy_present_page
+ */
+function copyPresentPage(ctx: Ctx, w: World, dst: Vma, src: Vma): void {
+  const pte = src.pte;
+  if (pte.kind !== 'present') return;
+  const old = folioOf(w, pte.folio);
+  const copy = folioAlloc(
+    w,
+    src.hugetlb ? 'hugetlb' : 'small',
+    src.hugetlb ? old.order : 0,
+    { type: 'anon' },
+    old.data,
+  );
+  folioAddNewAnonRmap(ctx, copy);
+  dst.pte = presentPte(copy.id, dst.write, true, src.hugetlb);
+}
+
+/**
+ * copy_present_pte() / copy_huge_pmd() / copy_hugetlb_page_range() for one entry: share the folio with
+ * the child (one more reference and mapping, both entries write-protected in a COW mapping), unless
+ * folio_try_dup_anon_rmap() says it may be pinned and must be copied now. A pinned PMD-mapped THP is
+ * split first and copied page by page (MODEL: the copy is one small folio).
+ * @kernel mm/memory.c:copy_present_pte
+ */
+export function copyPresentPte(ctx: Ctx, w: World, dst: Vma, src: Vma, srcMm: Mm): void {
+  const pte = src.pte;
+  if (pte.kind !== 'present') return;
+  const f = folioOf(w, pte.folio);
+  const cow = !src.shared && src.mayWrite;
+  if (folioTestAnon(f)) {
+    const policy = src.hugetlb ? ctx.policies['fork.copyPinnedHugetlb'] : ctx.policies['fork.copyPinned'];
+    if (folioTryDupAnonRmap(ctx, f, src, srcMm, policy === 'copy') === -EBUSY) {
+      copyPresentPage(ctx, w, dst, src);
+      return;
+    }
+    f.refcount += 1;
+  } else if (!isZeroFolio(f)) {
+    f.refcount += 1;
+    folioAddFileRmap(f);
+  }
+  const writable = pte.writable && !cow;
+  if (cow && pte.writable) src.pte = presentPte(pte.folio, false, pte.dirty, pte.huge); // ptep_set_wrprotect()
+  // The child's entry is old; it is clean in a shared mapping (the parent keeps the dirty bit).
+  dst.pte = presentPte(pte.folio, writable, cow && pte.dirty, pte.huge);
+}
+
+/**
+ * copy_nonpresent_pte() for a swap entry: the child references the same slot; the entry is no longer
+ * exclusive in either process.
+ * @kernel mm/memory.c:copy_nonpresent_pte
+ */
+export function copyNonpresentPte(w: World, dst: Vma, src: Vma): void {
+  const pte = src.pte;
+  if (pte.kind !== 'swap') {
+    dst.pte = PTE_NONE;
+    return;
+  }
+  swapDuplicate(swapSlot(w, pte.slot));
+  src.pte = { kind: 'swap', slot: pte.slot, exclusive: false };
+  dst.pte = src.pte;
+}

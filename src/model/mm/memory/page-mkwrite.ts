@@ -1,0 +1,15 @@
+import type { Folio } from '../../include/mm_types.js';
+import { fileIsMemoryBacked } from '../../include/fs.js';
+import { fileOf, type World } from '../../sim/world.js';
+import { folioMarkDirty } from '../folio.js';
+
+/**
+ * do_page_mkwrite() then fault_dirty_shared_page(): the filesystem is told a shared mapping is about
+ * to write the folio (it allocates blocks and attaches its buffers), then the folio is dirtied.
+ * shmem and hugetlbfs have no ->page_mkwrite. MODEL: ->page_mkwrite never fails.
+ * @kernel mm/memory.c:do_page_mkwrite
+ */
+export function doPageMkwrite(w: World, f: Folio): void {
+  if (f.owner.type === 'file' && !fileIsMemoryBacked(fileOf(w, f.owner.file))) f.flags.buffers = true;
+  folioMarkDirty(f);
+}

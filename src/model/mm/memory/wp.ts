@@ -1,0 +1,101 @@
+import type { Vma } from '../../include/mm_types.js';
+import type { Ctx } from '../../sim/ctx.js';
+import { folioOf, type World } from '../../sim/world.js';
+import type { Folio } from '../../include/mm_types.js';
+import { doPageMkwrite } from './page-mkwrite.js';
+import { folioAlloc, folioPut, folioTestAnon, folioTestLarge, isZeroFolio } from '../folio.js';
+import { folioAddNewAnonRmap, folioRemoveRmap } from '../rmap.js';
+import { folioFreeSwap, folioSwapcount } from '../swapfile.js';
+import { ZERO_DATA } from '../filemap.js';
+import { presentPte } from '../pgtable.js';
+
+/** A write fault makes the entry writable; an unshare fault (FAULT_FLAG_UNSHARE) only makes the page exclusive. */
+export type WpKind = 'write' | 'unshare';
+
+/**
+ * wp_can_reuse_anon_folio() and its predecessors: may a write or unshare fault keep the mapped
+ * anonymous folio instead of copying it? The rule is the profile's: mapcount (reuse_swap_page, before
+ * v5.9), refcount == 1 (v5.9), PageAnonExclusive first (v5.19). Large folios follow their own policies.
+ * @kernel mm/memory.c:wp_can_reuse_anon_folio
+ */
+export function wpCanReuseAnonFolio(ctx: Ctx, w: World, f: Folio, huge: boolean): boolean {
+  const p = ctx.policies;
+  if (p['cow.reuse'] === 'anon-exclusive' && f.flags.anonExclusive) return true;
+  const swapRefs = folioSwapcount(w, f);
+  const cacheRef = f.flags.swapcache ? 1 : 0;
+  const large = p['cow.largeFolioReuse'];
+  if (folioTestLarge(f) && !huge && large !== 'like-small') {
+    // PTE-mapped large folio. MODEL: "mapped only by this mm" is refcount == mapcount == 1 here.
+    return large === 'exclusive-mm' && f.mapcount === 1 && f.refcount - cacheRef === 1;
+  }
+  const rule = huge || f.flags.swapcache ? p['cow.thpSwapReuse'] : p['cow.reuse'];
+  // reuse_swap_page(): only mappings and swap entries count; GUP references are invisible to it.
+  if (rule === 'mapcount') return f.mapcount + swapRefs <= 1;
+  if (f.flags.swapcache && swapRefs === 0) folioFreeSwap(ctx, w, f);
+  return f.refcount === 1 && swapRefs === 0;
+}
+
+/**
+ * wp_page_reuse(): keep the folio; it is now exclusive. A write fault maps it writable and dirty,
+ * an unshare fault leaves the entry read-only. Only VM_WRITE makes it writable (maybe_mkwrite()).
+ * @kernel mm/memory.c:wp_page_reuse
+ */
+export function wpPageReuse(ctx: Ctx, vma: Vma, f: Folio, kind: WpKind): void {
+  const pte = vma.pte;
+  if (pte.kind !== 'present') return;
+  if (ctx.policies['cow.reuse'] === 'anon-exclusive') f.flags.anonExclusive = true;
+  if (kind === 'write') vma.pte = presentPte(pte.folio, vma.write, true, pte.huge);
+}
+
+/**
+ * wp_page_copy(): map a new exclusive anonymous copy (zero-filled when the old page was the zero
+ * page), then drop the old mapping. A PMD-mapped THP is split first and only the faulting page is
+ * copied. MODEL: the copy is one small folio standing for the copied page(s).
+ * @kernel mm/memory.c:wp_page_copy
+ */
+export function wpPageCopy(ctx: Ctx, w: World, vma: Vma, kind: WpKind): Folio {
+  const pte = vma.pte;
+  if (pte.kind !== 'present') throw new Error('wpPageCopy: no present entry');
+  const old = folioOf(w, pte.folio);
+  const hugetlb = vma.hugetlb;
+  const copy = folioAlloc(
+    w,
+    hugetlb ? 'hugetlb' : 'small',
+    hugetlb ? old.order : 0,
+    { type: 'anon' },
+    isZeroFolio(old) ? ZERO_DATA : old.data,
+  );
+  folioAddNewAnonRmap(ctx, copy);
+  vma.anonVma = true;
+  // maybe_mkwrite(): a FOLL_FORCE write into a read-only private mapping copies but stays read-only.
+  vma.pte = presentPte(copy.id, kind === 'write' && vma.write, kind === 'write', hugetlb);
+  if (!isZeroFolio(old)) {
+    folioRemoveRmap(old);
+    folioPut(ctx, w, old);
+  }
+  return copy;
+}
+
+/**
+ * do_wp_page(): a write (or unshare) fault on a present, read-only entry. Shared mappings never COW
+ * (wp_page_shared: ->page_mkwrite, then dirty); anonymous folios are reused when the profile's rule
+ * proves them exclusive; everything else (zero page, page cache folio in a private mapping) is copied.
+ * @kernel mm/memory.c:do_wp_page
+ */
+export function doWpPage(ctx: Ctx, w: World, vma: Vma, kind: WpKind): void {
+  const pte = vma.pte;
+  if (pte.kind !== 'present') return;
+  const f = folioOf(w, pte.folio);
+  if (vma.shared) {
+    // wp_page_shared()
+    if (kind === 'unshare') return;
+    doPageMkwrite(w, f);
+    vma.pte = presentPte(pte.folio, true, true, pte.huge);
+    return;
+  }
+  if (folioTestAnon(f) && wpCanReuseAnonFolio(ctx, w, f, pte.huge)) {
+    wpPageReuse(ctx, vma, f, kind);
+    return;
+  }
+  wpPageCopy(ctx, w, vma, kind);
+}

@@ -1,0 +1,36 @@
+import { EACCES, type KernelResult } from '../include/errno.js';
+import { fileIsMemoryBacked } from '../include/fs.js';
+import type { Ctx } from '../sim/ctx.js';
+import { fileOf, folioOf, type World } from '../sim/world.js';
+import { folioTestAnon } from './folio.js';
+import { presentPte, vmaAt, type VmaRef } from './pgtable.js';
+
+/**
+ * mprotect_fixup() -> change_protection(): removing PROT_WRITE write-protects the entry; adding it
+ * back leaves the entry read-only (the next write faults) except where can_change_pte_writable()
+ * allows mapping it writable at once: an exclusive anonymous page (the "mprotect() optimization" of
+ * mm/cow, v6.0), or a shared mapping that needs no write notification or whose entry is already dirty.
+ * @kernel mm/mprotect.c:change_pte_range
+ */
+export function mprotectFixup(ctx: Ctx, w: World, at: VmaRef, read: boolean, write: boolean): KernelResult {
+  const vma = vmaAt(w, at);
+  if (write && !vma.mayWrite) return -EACCES;
+  vma.read = read;
+  vma.write = write;
+  const pte = vma.pte;
+  if (pte.kind !== 'present') return 0;
+  if (!write) {
+    vma.pte = presentPte(pte.folio, false, pte.dirty, pte.huge);
+    return 0;
+  }
+  const f = folioOf(w, pte.folio);
+  let upgrade: boolean;
+  if (vma.shared) {
+    upgrade = vma.backing.type === 'file' && (fileIsMemoryBacked(fileOf(w, vma.backing.file)) || pte.dirty);
+  } else {
+    upgrade =
+      ctx.policies['mprotect.writeUpgrade'] === 'exclusive-anon' && folioTestAnon(f) && f.flags.anonExclusive;
+  }
+  if (upgrade) vma.pte = presentPte(pte.folio, true, pte.dirty, pte.huge);
+  return 0;
+}

@@ -1,0 +1,28 @@
+import type { Mm, Pte, Vma } from '../include/mm_types.js';
+import { bug, mmOf, type World } from '../sim/world.js';
+
+/** Where a fault or GUP works: one mm and one of its VMAs (a scenario buffer). */
+export interface VmaRef {
+  readonly mm: number;
+  readonly vma: number;
+}
+
+export function vmaAt(w: World, at: VmaRef): Vma {
+  const mm = mmOf(w, at.mm);
+  return mm.vmas[at.vma] ?? bug('vmaAt', `mm ${at.mm} has no vma ${at.vma}`);
+}
+
+/** find_vma() by the buffer's name; null when the process has no such mapping (or unmapped it). */
+export function findVma(mm: Mm, name: string): number | null {
+  const i = mm.vmas.findIndex((v) => v.name === name);
+  return i < 0 ? null : i;
+}
+
+/** set_pte_at() */
+export function setPte(vma: Vma, pte: Pte): void {
+  vma.pte = pte;
+}
+
+export function presentPte(folio: number, writable: boolean, dirty: boolean, huge: boolean): Pte {
+  return { kind: 'present', folio, writable, dirty, huge };
+}

@@ -1,0 +1,32 @@
+import type { Vma } from '../include/mm_types.js';
+import type { Ctx } from '../sim/ctx.js';
+import { folioOf, type World } from '../sim/world.js';
+import { folioPut, folioTestAnon, isZeroFolio } from './folio.js';
+import { folioRemoveRmap, folioTryShareAnonRmap } from './rmap.js';
+import { addToSwap, deleteFromSwapCache } from './swapfile.js';
+
+/**
+ * MADV_PAGEOUT -> reclaim_pages() -> shrink_folio_list() for an anonymous folio mapped only here: add
+ * it to the swap cache, unmap it (try_to_unmap(), which first gives up exclusivity and refuses a
+ * folio that may be pinned), and free it when the swap cache holds the last reference. A folio with
+ * extra references (a GUP ref) stays in the swap cache. hugetlb is never swapped.
+ * Returns whether the entry became a swap entry.
+ * MODEL: swap-out I/O completes at once.
+ * @kernel mm/vmscan.c:shrink_folio_list
+ */
+export function pageoutVma(ctx: Ctx, w: World, vma: Vma): boolean {
+  const pte = vma.pte;
+  if (pte.kind !== 'present' || vma.hugetlb) return false;
+  const f = folioOf(w, pte.folio);
+  if (isZeroFolio(f) || !folioTestAnon(f) || f.mapcount !== 1) return false;
+  const exclusive = f.flags.anonExclusive;
+  if (folioTryShareAnonRmap(ctx, f) < 0) return false;
+  const slot = w.swap.find((s) => s.cache === f.id) ?? addToSwap(w, f);
+  slot.data = f.data;
+  slot.count += 1;
+  vma.pte = { kind: 'swap', slot: slot.id, exclusive };
+  folioRemoveRmap(f);
+  folioPut(ctx, w, f);
+  if (f.refcount === 1) deleteFromSwapCache(ctx, w, slot);
+  return true;
+}

@@ -1,0 +1,61 @@
+import { handleMmFault } from '../mm/memory/fault.js';
+import { touchFreed } from '../mm/folio.js';
+import { vmaAt } from '../mm/pgtable.js';
+import { actorOf, folioOf } from '../sim/world.js';
+import { mappedFolios, resolveBuf, segv } from './buf.js';
+import { finished, type OpDef } from './types.js';
+
+/** A user-space store into a buffer: `write buf "X"`. */
+export interface WriteOp {
+  readonly op: 'write';
+  readonly buf: string;
+  readonly data: string;
+}
+
+/** A user-space load from a buffer into a register: `read buf -> r`. */
+export interface ReadOp {
+  readonly op: 'read';
+  readonly buf: string;
+  readonly reg: string;
+}
+
+/**
+ * A CPU store: fault until the entry is present and writable (handle_mm_fault), then store.
+ * MODEL: the access and its faults are one atomic step (the kernel holds the PTE lock for the part
+ * that matters; a fault retried after a race gives the same end state).
+ */
+export const writeOp: OpDef<WriteOp> = {
+  unavailable: () => null,
+  enabled: () => true,
+  step(env, op) {
+    const at = resolveBuf(env, op.buf);
+    if (at === null) return segv('handle_mm_fault');
+    const r = handleMmFault(env.ctx, env.w, at, 'write');
+    if (r < 0) return segv('handle_mm_fault');
+    const pte = vmaAt(env.w, at).pte;
+    if (pte.kind !== 'present') return segv('handle_mm_fault');
+    const f = folioOf(env.w, pte.folio);
+    if (!touchFreed(env.ctx, f, 'cpu-write')) f.data = op.data;
+    return finished(env.ctx.calls[0] ?? 'store', [f.id]);
+  },
+};
+
+/** A CPU load: fault in if needed, then read the folio's contents into a register. */
+export const readOp: OpDef<ReadOp> = {
+  unavailable: () => null,
+  enabled: () => true,
+  step(env, op) {
+    const at = resolveBuf(env, op.buf);
+    const regs = actorOf(env.w, env.actor).regs;
+    if (at === null || handleMmFault(env.ctx, env.w, at, 'read') < 0) {
+      regs[op.reg] = 'SIGSEGV';
+      return segv('handle_mm_fault');
+    }
+    const [id] = mappedFolios(env, at);
+    if (id === undefined) return segv('handle_mm_fault');
+    const f = folioOf(env.w, id);
+    touchFreed(env.ctx, f, 'cpu-read');
+    regs[op.reg] = f.data;
+    return finished(env.ctx.calls[0] ?? 'load', [id]);
+  },
+};

@@ -1,0 +1,41 @@
+import { dupMm } from '../kernel/fork.js';
+import { exitMmap } from '../mm/mmap.js';
+import { mmOf } from '../sim/world.js';
+import { finished, type OpDef } from './types.js';
+
+/** fork(): `fork C` creates process C (declared in the program) as a copy of this one. */
+export interface ForkOp {
+  readonly op: 'fork';
+  readonly child: number;
+}
+
+/** exit(): the process's mappings go away; its other actors stop. */
+export interface ExitOp {
+  readonly op: 'exit';
+}
+
+export const forkOp: OpDef<ForkOp> = {
+  unavailable: () => null,
+  enabled: () => true,
+  step(env, op) {
+    const child = dupMm(env.ctx, env.w, env.mm);
+    env.w.processes[op.child] = child;
+    const touched = mmOf(env.w, env.mm).vmas.flatMap((v) => (v.pte.kind === 'present' ? [v.pte.folio] : []));
+    return finished('dup_mmap', touched, 0);
+  },
+};
+
+export const exitOp: OpDef<ExitOp> = {
+  unavailable: () => null,
+  enabled: () => true,
+  step(env) {
+    const touched = mmOf(env.w, env.mm).vmas.flatMap((v) => (v.pte.kind === 'present' ? [v.pte.folio] : []));
+    exitMmap(env.ctx, env.w, env.mm);
+    const proc = env.program.actors[env.actor]?.process;
+    env.program.actors.forEach((a, i) => {
+      const st = env.w.actors[i];
+      if (a.process === proc && st) st.done = true;
+    });
+    return finished('exit_mmap', touched, 0);
+  },
+};

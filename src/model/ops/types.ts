@@ -1,0 +1,40 @@
+import type { Policies } from '../profile/policies/index.js';
+import type { Ctx } from '../sim/ctx.js';
+import type { Program } from '../sim/program.js';
+import type { World } from '../sim/world.js';
+
+/** What an operation's step sees: the draft World, who runs it, and in which mm. */
+export interface OpEnv {
+  readonly ctx: Ctx;
+  readonly w: World;
+  readonly program: Program;
+  readonly actor: number;
+  /** The actor's mm id (its process exists whenever its actor can step). */
+  readonly mm: number;
+}
+
+/** What one atomic step did, for the trace: the kernel function it models and the folios it touched. */
+export interface StepOutcome {
+  readonly fn: string;
+  readonly folios: readonly number[];
+  /** The operation finished with this step. */
+  readonly done: boolean;
+  /** The operation's result (a count or -errno) when it has one. */
+  readonly ret: number | null;
+}
+
+/**
+ * One kind of operation a scenario's actor can run: a short sequence of atomic steps, the actor's
+ * `phase` saying which is next. Steps mutate the draft World they are given.
+ */
+export interface OpDef<O> {
+  /** Why the profile cannot run this operation at all, or null. */
+  unavailable(policies: Policies, op: O): string | null;
+  /** Whether the next step can run now (false while it waits, e.g. for an I/O to complete). */
+  enabled(env: OpEnv, op: O): boolean;
+  step(env: OpEnv, op: O): StepOutcome;
+}
+
+export function finished(fn: string, folios: readonly number[], ret: number | null = null): StepOutcome {
+  return { fn, folios, done: true, ret };
+}

@@ -1,0 +1,220 @@
+import { policy } from '../policy.js';
+
+/** Behaviours of mm/ (COW, fork, GUP) that changed across releases. */
+export const MM_POLICIES = {
+  'cow.reuse': policy({
+    doc: 'How a write fault decides it may reuse an anonymous small folio instead of copying it.',
+    kernel: 'mm/memory.c:do_wp_page',
+    values: ['mapcount', 'refcount', 'anon-exclusive'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'mapcount',
+        commit: 'reuse_swap_page(): reuse when mapcount + swapcount <= 1 (GUP references are invisible)',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.9',
+        value: 'refcount',
+        commit: 'mm: do_wp_page() simplification (09854ba94c6a)',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.19',
+        value: 'anon-exclusive',
+        commit:
+          'mm/rmap: introduce PageAnonExclusive (COW fixes part 2: reliable GUP pins of anonymous pages); swap PTEs remember it',
+        confidence: 'H',
+      },
+    ],
+  }),
+  'cow.thpSwapReuse': policy({
+    doc: 'How a write fault on a PMD-mapped THP or a page still in the swap cache decides reuse.',
+    kernel: 'mm/huge_memory.c:do_huge_pmd_wp_page, mm/memory.c:do_swap_page',
+    values: ['mapcount', 'refcount'],
+    history: [
+      { since: 'v4.19', value: 'mapcount', commit: 'reuse_swap_page() by mapcount', confidence: 'H' },
+      {
+        since: 'v5.18',
+        value: 'refcount',
+        commit: 'mm: COW fixes part 1: fix the COW security issue for THP and swap (reuse_swap_page removed)',
+        confidence: 'M',
+      },
+    ],
+  }),
+  'cow.largeFolioReuse': policy({
+    doc: 'Whether a write fault may reuse a PTE-mapped large anonymous folio that is not marked exclusive.',
+    kernel: 'mm/memory.c:wp_can_reuse_anon_folio',
+    values: ['like-small', 'never', 'exclusive-mm'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'like-small',
+        commit: 'the last mapped page of a large folio reuses it by the small-folio rule',
+        confidence: 'M',
+      },
+      {
+        since: 'v6.9',
+        value: 'never',
+        commit: 'mm: prohibit the last subpage from reusing the entire large folio (cd197c3a2040)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.15',
+        value: 'exclusive-mm',
+        commit: 'mm: Copy-on-Write (COW) reuse support for PTE-mapped THP (1da190f4d0a6)',
+        confidence: 'H',
+      },
+    ],
+  }),
+  'hugetlb.cowReuse': policy({
+    doc: 'How a hugetlb write fault decides reuse: still by mapcount in every release modelled.',
+    kernel: 'mm/hugetlb.c:hugetlb_wp',
+    values: ['mapcount', 'refcount'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'mapcount',
+        commit: 'hugetlb_cow()/hugetlb_wp(): reuse when exclusive or mapcount == 1; no refcount check',
+        confidence: 'H',
+      },
+    ],
+  }),
+  'gup.forceCowBreak': policy({
+    doc: 'Whether a FOLL_GET grab in a COW mapping breaks COW (a write fault) even when it only reads.',
+    kernel: 'mm/gup.c:should_force_cow_break',
+    values: ['off', 'on'],
+    history: [
+      { since: 'v4.19', value: 'off', commit: 'no forced COW in GUP', confidence: 'H' },
+      {
+        since: 'v5.8',
+        value: 'on',
+        commit: "gup: document and work around 'COW can break either way' issue (17839856fd58)",
+        confidence: 'H',
+      },
+      {
+        since: 'v5.9',
+        value: 'off',
+        commit: 'mm/gup: Remove enfornced COW mechanism (with mm: do_wp_page() simplification)',
+        confidence: 'H',
+      },
+    ],
+  }),
+  'gup.pin': policy({
+    doc: 'Whether FOLL_PIN (pin_user_pages*) exists and is counted apart from references.',
+    kernel: 'mm/gup.c:try_grab_folio',
+    values: ['absent', 'counted'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'absent',
+        commit: 'only get_user_pages*() (FOLL_GET) exists',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.7',
+        value: 'counted',
+        commit:
+          'mm/gup: introduce pin_user_pages*() and FOLL_PIN (eddb1c228f79, v5.6); mm/gup: track FOLL_PIN pages (3faa52c03f44)',
+        confidence: 'M',
+      },
+    ],
+  }),
+  'fork.copyPinned': policy({
+    doc: 'Whether fork copies a maybe-DMA-pinned anonymous page for the child instead of sharing it (PTEs and split PMDs).',
+    kernel: 'mm/memory.c:copy_present_pte',
+    values: ['never', 'copy'],
+    history: [
+      { since: 'v4.19', value: 'never', commit: 'fork always shares anonymous pages', confidence: 'H' },
+      {
+        since: 'v5.9',
+        value: 'copy',
+        commit:
+          'mm: Do early cow for pinned pages during fork() for ptes (70e806e4e645); mm/thp: Split huge pmds/puds if they are pinned when fork()',
+        confidence: 'H',
+      },
+    ],
+  }),
+  'fork.copyPinnedHugetlb': policy({
+    doc: 'Whether fork copies a maybe-DMA-pinned anonymous hugetlb page for the child.',
+    kernel: 'mm/hugetlb.c:copy_hugetlb_page_range',
+    values: ['never', 'copy'],
+    history: [
+      { since: 'v4.19', value: 'never', commit: 'hugetlb pages always shared at fork', confidence: 'H' },
+      {
+        since: 'v5.12',
+        value: 'copy',
+        commit: 'hugetlb: do early cow when page pinned on src mm (4eae4efa2c29)',
+        confidence: 'M',
+      },
+    ],
+  }),
+  'gup.unshare': policy({
+    doc: 'Which R/O pins first unshare (FAULT_FLAG_UNSHARE) the page they pin.',
+    kernel: 'mm/internal.h:gup_must_unshare',
+    values: ['none', 'anon', 'anon+cow-longterm'],
+    history: [
+      { since: 'v4.19', value: 'none', commit: 'R/O pins take whatever page is mapped', confidence: 'H' },
+      {
+        since: 'v5.19',
+        value: 'anon',
+        commit:
+          'mm/gup: trigger FAULT_FLAG_UNSHARE when R/O-pinning a possibly shared anonymous page (a7f226604170)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.2',
+        value: 'anon+cow-longterm',
+        commit: 'mm/gup: reliable R/O long-term pinning in COW mappings (84209e87c696)',
+        confidence: 'H',
+      },
+    ],
+  }),
+  'gup.pinZeroPage': policy({
+    doc: 'Whether pinning the shared zero page is counted on it.',
+    kernel: 'mm/gup.c:try_grab_folio',
+    values: ['counted', 'not-counted'],
+    history: [
+      { since: 'v4.19', value: 'counted', commit: 'the zero page is pinned like any page', confidence: 'H' },
+      {
+        since: 'v6.5',
+        value: 'not-counted',
+        commit: "mm: Don't pin ZERO_PAGE in pin_user_pages() (c8070b787519)",
+        confidence: 'H',
+      },
+    ],
+  }),
+  'gup.longtermWriteFile': policy({
+    doc: 'Whether a writable FOLL_LONGTERM pin of a file mapping that needs dirty tracking is refused.',
+    kernel: 'mm/gup.c:writable_file_mapping_allowed',
+    values: ['allowed', 'refuse-dirty-tracked'],
+    history: [
+      { since: 'v4.19', value: 'allowed', commit: 'no such check', confidence: 'H' },
+      {
+        since: 'v6.5',
+        value: 'refuse-dirty-tracked',
+        commit: 'mm/gup: disallow FOLL_LONGTERM GUP-nonfast writing to file-backed mappings (8ac268436e6d)',
+        confidence: 'H',
+      },
+    ],
+  }),
+  'mprotect.writeUpgrade': policy({
+    doc: 'Whether mprotect(PROT_WRITE) maps an exclusive anonymous page writable at once, without a write fault.',
+    kernel: 'mm/mprotect.c:can_change_pte_writable',
+    values: ['off', 'exclusive-anon'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'off',
+        commit: 'private PTEs stay read-only until a write fault',
+        confidence: 'M',
+      },
+      {
+        since: 'v6.0',
+        value: 'exclusive-anon',
+        commit: 'mm/mprotect: allow clean exclusive anon pages to be writable',
+        confidence: 'M',
+      },
+    ],
+  }),
+} as const;

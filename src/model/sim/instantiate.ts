@@ -1,0 +1,65 @@
+import { HPAGE_PMD_ORDER, PTE_NONE, type Mm, type Vma } from '../include/mm_types.js';
+import { folioAlloc } from '../mm/folio.js';
+import { ZERO_DATA } from '../mm/filemap.js';
+import type { Policies } from '../profile/policies/index.js';
+import type { MappingSpec, Program } from './program.js';
+import { applySetupOp } from './step.js';
+import { newActorState, type World } from './world.js';
+
+function vmaFromSpec(spec: MappingSpec): Vma {
+  const order = spec.page.kind === 'base' ? 0 : spec.page.order;
+  return {
+    name: spec.name,
+    backing: spec.backing.type === 'anon' ? { type: 'anon' } : spec.backing,
+    shared: spec.shared,
+    hugetlb: spec.page.kind === 'hugetlb',
+    order,
+    read: spec.read,
+    write: spec.write,
+    mayWrite: true,
+    dontfork: false,
+    wipeonfork: false,
+    anonVma: false,
+    pte: PTE_NONE,
+  };
+}
+
+/**
+ * The World a program starts from: the zero pages, the files on disk, the processes that exist at
+ * start with their (unpopulated) mappings, then the program's setup operations run in order.
+ */
+export function instantiate(program: Program, policies: Policies): World {
+  const w: World = {
+    folios: [],
+    mms: [],
+    files: [],
+    swap: [],
+    zeroPage: 0,
+    hugeZeroPage: 1,
+    processes: [],
+    actors: program.actors.map(() => newActorState()),
+  };
+  folioAlloc(w, 'zero', 0, { type: 'none' }, ZERO_DATA);
+  folioAlloc(w, 'huge-zero', HPAGE_PMD_ORDER, { type: 'none' }, ZERO_DATA);
+  program.files.forEach((f, id) =>
+    w.files.push({ id, name: f.name, fs: f.fs, cache: [], disk: [...f.pages] }),
+  );
+  for (const proc of program.processes) {
+    if (proc.forked) {
+      w.processes.push(null);
+      continue;
+    }
+    const mm: Mm = {
+      id: w.mms.length,
+      alive: true,
+      hasPinned: false,
+      writeProtectSeq: 0,
+      vmas: proc.mappings.map(vmaFromSpec),
+    };
+    w.mms.push(mm);
+    w.processes.push(mm.id);
+  }
+  let world = w;
+  for (const [actor, op] of program.setup) world = applySetupOp(program, policies, world, actor, op);
+  return world;
+}

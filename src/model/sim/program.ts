@@ -1,0 +1,54 @@
+import type { FsType } from '../include/fs.js';
+import type { Op } from '../ops/index.js';
+
+/** The size of the folio a mapping's fault allocates. */
+export type PageSpec =
+  | { readonly kind: 'base' }
+  /** Anonymous THP of 2^order pages; PMD-mapped when order is the PMD order. */
+  | { readonly kind: 'thp'; readonly order: number }
+  /** hugetlb page of 2^order pages (9: 2 MiB, 18: 1 GiB). */
+  | { readonly kind: 'hugetlb'; readonly order: number };
+
+export interface MappingSpec {
+  readonly name: string;
+  /** Anonymous memory, or a file of the program (by index into `files`) at a page offset. */
+  readonly backing:
+    { readonly type: 'anon' } | { readonly type: 'file'; readonly file: number; readonly pgoff: number };
+  readonly shared: boolean;
+  readonly page: PageSpec;
+  readonly read: boolean;
+  readonly write: boolean;
+}
+
+export interface FileSpec {
+  readonly name: string;
+  readonly fs: FsType;
+  /** On-disk contents, one token per page. */
+  readonly pages: readonly string[];
+}
+
+export interface ProcessSpec {
+  readonly name: string;
+  readonly mappings: readonly MappingSpec[];
+  /** Created by a `fork` operation of another actor, not at start. */
+  readonly forked: boolean;
+}
+
+export interface ActorSpec {
+  readonly name: string;
+  /** Index into `processes`: the process whose address space the actor works in. */
+  readonly process: number;
+  readonly ops: readonly Op[];
+}
+
+/**
+ * What the model runs: files, processes with their mappings, the actors and their operations. Constant
+ * for a whole check; the World holds only what changes.
+ */
+export interface Program {
+  readonly files: readonly FileSpec[];
+  readonly processes: readonly ProcessSpec[];
+  /** Operations run in order before any actor starts (setup, not interleaved): [actor, op]. */
+  readonly setup: readonly (readonly [number, Op])[];
+  readonly actors: readonly ActorSpec[];
+}

@@ -1,0 +1,120 @@
+import { opDef, type Op } from '../ops/index.js';
+import type { OpEnv, StepOutcome } from '../ops/types.js';
+import type { Policies } from '../profile/policies/index.js';
+import { clonePlain } from './clone.js';
+import { newCtx } from './ctx.js';
+import type { ModelEvent } from './events.js';
+import type { Program } from './program.js';
+import { bug, type World } from './world.js';
+
+/** One choice the scheduler can make: which actor steps next (and, for agents, which of its choices). */
+export interface Transition {
+  readonly actor: number;
+  readonly choice: number;
+}
+
+/** What a step did, as data for traces: who, which operation, which kernel function(s), which folios. */
+export interface StepLabel {
+  readonly actor: number;
+  readonly pc: number;
+  readonly op: Op['op'];
+  readonly fn: string;
+  readonly calls: readonly string[];
+  readonly folios: readonly number[];
+  readonly ret: number | null;
+}
+
+export interface StepResult {
+  readonly world: World;
+  readonly label: StepLabel;
+  readonly events: readonly ModelEvent[];
+}
+
+/** The mm an actor works in, or null while its process does not exist (before its fork) or after exit. */
+function actorMm(program: Program, w: World, actor: number): number | null {
+  const proc = program.actors[actor]?.process ?? bug('actorMm', `no actor ${actor}`);
+  const mm = w.processes[proc] ?? null;
+  return mm !== null && w.mms[mm]?.alive ? mm : null;
+}
+
+function currentOp(program: Program, w: World, actor: number): Op | null {
+  const st = w.actors[actor];
+  if (!st || st.done) return null;
+  return program.actors[actor]?.ops[st.pc] ?? null;
+}
+
+function envFor(program: Program, policies: Policies, w: World, actor: number, mm: number): OpEnv {
+  return { ctx: newCtx(policies), w, program, actor, mm };
+}
+
+/**
+ * The transitions enabled in a World: every actor that has an operation left, whose process exists,
+ * and whose next step is not waiting.
+ */
+export function enabledTransitions(program: Program, policies: Policies, w: World): Transition[] {
+  const out: Transition[] = [];
+  for (let actor = 0; actor < w.actors.length; actor++) {
+    const op = currentOp(program, w, actor);
+    const mm = actorMm(program, w, actor);
+    if (op === null || mm === null) continue;
+    if (opDef(op).enabled(envFor(program, policies, w, actor, mm), op)) out.push({ actor, choice: 0 });
+  }
+  return out;
+}
+
+/** Quiescence: no actor has anything left that could ever run. */
+export function quiescent(program: Program, w: World): boolean {
+  return w.actors.every(
+    (_, actor) => currentOp(program, w, actor) === null || actorMm(program, w, actor) === null,
+  );
+}
+
+function advance(w: World, program: Program, actor: number, outcome: StepOutcome): void {
+  const st = w.actors[actor] ?? bug('advance', `no actor ${actor}`);
+  if (!outcome.done) {
+    st.phase += 1;
+    return;
+  }
+  st.pc += 1;
+  st.phase = 0;
+  st.locals = {};
+  if (st.pc >= (program.actors[actor]?.ops.length ?? 0)) st.done = true;
+}
+
+interface Stepped {
+  readonly world: World;
+  readonly outcome: StepOutcome;
+  readonly env: OpEnv;
+}
+
+function stepOp(program: Program, policies: Policies, w: World, actor: number, op: Op): Stepped {
+  const draft = clonePlain(w);
+  const mm = actorMm(program, draft, actor) ?? bug('stepOp', `actor ${actor} has no process`);
+  const env = envFor(program, policies, draft, actor, mm);
+  return { world: draft, outcome: opDef(op).step(env, op), env };
+}
+
+/** Run one transition. The World that comes in is not changed: the step works on a copy. */
+export function applyTransition(program: Program, policies: Policies, w: World, t: Transition): StepResult {
+  const op = currentOp(program, w, t.actor) ?? bug('applyTransition', `actor ${t.actor} has nothing to run`);
+  const pc = w.actors[t.actor]?.pc ?? 0;
+  const { world, outcome, env } = stepOp(program, policies, w, t.actor, op);
+  advance(world, program, t.actor, outcome);
+  const label: StepLabel = {
+    actor: t.actor,
+    pc,
+    op: op.op,
+    fn: outcome.fn,
+    calls: env.ctx.calls,
+    folios: outcome.folios,
+    ret: outcome.ret,
+  };
+  return { world, label, events: env.ctx.events };
+}
+
+/** Run a setup operation to completion as `actor`, outside its own operation list. */
+export function applySetupOp(program: Program, policies: Policies, w: World, actor: number, op: Op): World {
+  const { world, outcome } = stepOp(program, policies, w, actor, op);
+  if (!outcome.done) bug('applySetupOp', `setup operation ${op.op} needs more than one step`);
+  return world;
+}

@@ -1,0 +1,69 @@
+import type { File } from '../include/fs.js';
+import type { Folio, Mm, SwapSlot } from '../include/mm_types.js';
+
+/** A value an actor keeps between its steps and operations (registers, grabbed pages, in-flight state). */
+export type Local = string | number | boolean | null | readonly number[];
+
+/** How a holder grabbed its folios: a FOLL_GET reference, a FOLL_PIN pin, or nothing (only listed). */
+export type GrabMode = 'get' | 'pin' | 'none';
+
+/** Folios an actor holds under a name (`gup pin buf as h`), and how they were grabbed. */
+export interface Grab {
+  readonly folios: readonly number[];
+  readonly mode: GrabMode;
+}
+
+/**
+ * An actor's progress: which operation (`pc`), which atomic step of it (`phase`), and its locals.
+ * Plain data, so a World can be hashed, copied and replayed.
+ */
+export interface ActorState {
+  pc: number;
+  phase: number;
+  done: boolean;
+  /** Values read by the actor (herd's registers), for the scenario's conditions. */
+  regs: Record<string, string>;
+  /** Grabs that outlive an operation, by name. */
+  held: Record<string, Grab>;
+  /** The current operation's locals; reset when it ends. */
+  locals: Record<string, Local>;
+}
+
+/** The whole machine state. Plain data: no classes, no functions, no shared references. */
+export interface World {
+  folios: Folio[];
+  mms: Mm[];
+  files: File[];
+  swap: SwapSlot[];
+  /** Folio ids of the shared zero page and the huge zero page (never freed). */
+  zeroPage: number;
+  hugeZeroPage: number;
+  /** The scenario's processes: slot -> mm id, or null before the fork that creates it. */
+  processes: (number | null)[];
+  actors: ActorState[];
+}
+
+export function newActorState(): ActorState {
+  return { pc: 0, phase: 0, done: false, regs: {}, held: {}, locals: {} };
+}
+
+/** Model bug (cannot happen for any input): fail loudly with the function that found it. */
+export function bug(where: string, what: string): never {
+  throw new Error(`${where}: ${what}`);
+}
+
+export function folioOf(w: World, id: number): Folio {
+  return w.folios[id] ?? bug('folioOf', `no folio ${id}`);
+}
+
+export function mmOf(w: World, id: number): Mm {
+  return w.mms[id] ?? bug('mmOf', `no mm ${id}`);
+}
+
+export function fileOf(w: World, id: number): File {
+  return w.files[id] ?? bug('fileOf', `no file ${id}`);
+}
+
+export function actorOf(w: World, id: number): ActorState {
+  return w.actors[id] ?? bug('actorOf', `no actor ${id}`);
+}
