@@ -15,4 +15,5 @@ process.exitCode = await run(process.argv.slice(2), {
   version: pkg.version,
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
+  tty: process.stderr.isTTY,
 });

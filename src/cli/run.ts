@@ -1,15 +1,25 @@
+import { checkCommand, diffCommand, explainCommand } from './check.js';
 import { listCommand } from './list.js';
+import { replayCommand } from './replay.js';
 
 /** Where a command writes; injected so tests can capture output. */
 export interface Io {
   readonly version: string;
   readonly out: (s: string) => void;
   readonly err: (s: string) => void;
+  /** stderr is a terminal (progress lines are shown only then). */
+  readonly tty?: boolean;
 }
 
 export const USAGE = `pinlab: a kernel-version-aware model of GUP references and pins, and a checker
 
 usage:
+  pinlab check [FILES...] [--kernel LIST|all] [--set policy=value]... [--format text|json|ktap|junit]
+               [--max-states N] [--timeout S] [--no-por]
+                              verdicts per scenario, condition and kernel (no FILES: the built-in library)
+  pinlab diff --kernel A --kernel B [FILES...]    only the verdicts that differ
+  pinlab explain FILE --kernel K                  the shortest trace of the first bad outcome
+  pinlab replay TOKEN [FILES...]                  re-run one interleaving step by step
   pinlab list                 the kernel profiles and every policy with its history
   pinlab --version
   pinlab --help
@@ -33,6 +43,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       return 0;
     case 'list':
       return listCommand(rest, io);
+    case 'check':
+      return checkCommand(rest, io);
+    case 'diff':
+      return diffCommand(rest, io);
+    case 'explain':
+      return explainCommand(rest, io);
+    case 'replay':
+      return replayCommand(rest, io);
     default:
       io.err(`pinlab: unknown command '${cmd}'\n\n${USAGE}`);
       return 2;

@@ -1,5 +1,6 @@
 /** Kernel error numbers the model returns (negated, as the kernel does). @kernel include/uapi/asm-generic/errno-base.h */
 export const EPERM = 1;
+export const EIO = 5;
 export const EACCES = 13;
 export const ENOMEM = 12;
 export const EFAULT = 14;
@@ -17,6 +18,7 @@ export type KernelResult = number;
 
 export const errnoName: Readonly<Record<number, string>> = {
   [EPERM]: 'EPERM',
+  [EIO]: 'EIO',
   [EACCES]: 'EACCES',
   [ENOMEM]: 'ENOMEM',
   [EFAULT]: 'EFAULT',

@@ -13,6 +13,10 @@ export interface File {
   cache: (number | null)[];
   /** On-disk contents per page (for shmem/hugetlbfs: the backing store never written). */
   disk: string[];
+  /** The device computes and checks integrity guard tags (DIF/DIX) or the fs checksums data (btrfs). */
+  readonly integrity: boolean;
+  /** mapping_stable_writes(): writers wait for writeback before changing a page (set with integrity). */
+  readonly stableWrites: boolean;
 }
 
 /** shmem and hugetlbfs keep their pages in memory and need no writeback or dirty tracking. */

@@ -68,6 +68,9 @@ export type Pte =
 
 export const PTE_NONE: Pte = { kind: 'none' };
 
+/** A present entry (what follow_page_pte() looks at). */
+export type PresentPte = Extract<Pte, { kind: 'present' }>;
+
 /** What backs a VMA: anonymous memory, or a file (shmem/memfd, or a disk file) at a page offset. */
 export type VmaBacking =
   { readonly type: 'anon' } | { readonly type: 'file'; readonly file: number; readonly pgoff: number };
@@ -79,7 +82,8 @@ export type VmaBacking =
  */
 export interface Vma {
   readonly name: string;
-  readonly backing: VmaBacking;
+  /** Not readonly: shmem_zero_setup() gives a shared anonymous VMA its shmem (or hugetlbfs) file. */
+  backing: VmaBacking;
   readonly shared: boolean; // VM_SHARED
   readonly hugetlb: boolean; // is_vm_hugetlb_page()
   /** Order of the folio a fault allocates: 0, a THP order (anon with THP enabled), or the hugetlb order. */

@@ -1,6 +1,7 @@
 import type { Mm, Vma } from '../include/mm_types.js';
 import { PTE_NONE } from '../include/mm_types.js';
 import { copyNonpresentPte, copyPresentPte } from '../mm/memory/copy-pte.js';
+import { shmemZeroSetup } from '../mm/shmem.js';
 import type { Ctx } from '../sim/ctx.js';
 import { mmOf, type World } from '../sim/world.js';
 
@@ -27,6 +28,7 @@ export function dupMm(ctx: Ctx, w: World, parentId: number): number {
   w.mms.push(child);
   for (const src of parent.vmas) {
     if (src.dontfork) continue;
+    shmemZeroSetup(w, src); // so the child's copy of a shared anonymous VMA shares its pages
     const dst: Vma = { ...src, anonVma: src.anonVma && !src.wipeonfork, pte: PTE_NONE };
     child.vmas.push(dst);
     if (src.wipeonfork || !vmaNeedsCopy(src)) continue;

@@ -45,9 +45,22 @@ export function folioTestAnon(f: Folio): boolean {
   return f.owner.type === 'anon';
 }
 
-/** is_zero_folio(): the shared zero page or the huge zero page. @kernel include/linux/mm.h:is_zero_folio */
+/**
+ * The shared zero page or the huge zero page: mapped without a reference or rmap (vm_normal_page() is
+ * NULL, zap_huge_pmd() special-cases the huge one) and never freed.
+ * @kernel include/linux/mm.h:is_zero_folio, include/linux/huge_mm.h:is_huge_zero_folio
+ */
 export function isZeroFolio(f: Folio): boolean {
   return f.kind === 'zero' || f.kind === 'huge-zero';
+}
+
+/**
+ * is_zero_folio() in the kernel's own sense: only the shared (small) zero page (is_zero_pfn()). GUP's
+ * "don't pin the zero page" rule tests this; the huge zero page is grabbed like any large folio.
+ * @kernel include/linux/mm.h:is_zero_folio
+ */
+export function isZeroPage(f: Folio): boolean {
+  return f.kind === 'zero';
 }
 
 /**

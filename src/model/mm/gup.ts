@@ -10,7 +10,13 @@ import {
   INTERNAL_GUP_FLAGS,
 } from '../include/foll.js';
 import { fileIsMemoryBacked } from '../include/fs.js';
-import { GUP_PIN_COUNTING_BIAS, isCowMapping, type Folio, type Vma } from '../include/mm_types.js';
+import {
+  GUP_PIN_COUNTING_BIAS,
+  isCowMapping,
+  type Folio,
+  type PresentPte,
+  type Vma,
+} from '../include/mm_types.js';
 import type { Ctx } from '../sim/ctx.js';
 import { bug, fileOf, folioOf, mmOf, type World } from '../sim/world.js';
 import {
@@ -19,6 +25,7 @@ import {
   folioTestAnon,
   folioTestLarge,
   isZeroFolio,
+  isZeroPage,
   touchFreed,
 } from './folio.js';
 import { handleMmFault, type FaultKind } from './memory/fault.js';
@@ -33,7 +40,8 @@ export interface GupResult {
 /**
  * try_grab_folio(): take a FOLL_GET reference or a FOLL_PIN pin. A pin on a small folio adds
  * GUP_PIN_COUNTING_BIAS to _refcount; on a large folio it adds 1 to _refcount and 1 to _pincount;
- * on the zero page it counts nothing since v6.5.
+ * on the shared zero page it counts nothing since v6.5 (the huge zero page is still pinned: the
+ * kernel's is_zero_folio() tests only the small one).
  * @kernel mm/gup.c:try_grab_folio
  */
 export function tryGrabFolio(ctx: Ctx, f: Folio, refs: number, flags: number): KernelResult {
@@ -41,7 +49,7 @@ export function tryGrabFolio(ctx: Ctx, f: Folio, refs: number, flags: number): K
   if (flags & FOLL_GET) {
     f.refcount += refs;
   } else if (flags & FOLL_PIN) {
-    if (isZeroFolio(f) && ctx.policies['gup.pinZeroPage'] === 'not-counted') return 0;
+    if (isZeroPage(f) && ctx.policies['gup.pinZeroPage'] === 'not-counted') return 0;
     if (folioTestLarge(f)) {
       f.refcount += refs;
       f.pincount += refs;
@@ -58,7 +66,7 @@ export function tryGrabFolio(ctx: Ctx, f: Folio, refs: number, flags: number): K
  */
 export function gupPutFolio(ctx: Ctx, w: World, f: Folio, refs: number, flags: number): void {
   if (flags & FOLL_PIN) {
-    if (isZeroFolio(f) && ctx.policies['gup.pinZeroPage'] === 'not-counted') return;
+    if (isZeroPage(f) && ctx.policies['gup.pinZeroPage'] === 'not-counted') return;
     if (folioTestLarge(f)) {
       f.pincount -= refs;
       if (f.pincount < 0)
@@ -127,30 +135,56 @@ export function gupMustUnshare(ctx: Ctx, vma: Vma, flags: number, f: Folio): boo
 }
 
 /**
- * can_follow_write_pte(): a write GUP may use a read-only entry only under FOLL_FORCE in a COW mapping,
- * once the page is an exclusive (COW-broken, dirty) anonymous page.
+ * can_follow_write_pte(): a write GUP may use a read-only entry only under FOLL_FORCE in a private,
+ * may-write, currently read-only mapping (ptrace, /proc/pid/mem), and only once COW is broken there.
+ * Before v6.0 "broken" meant FOLL_COW: this very GUP call took a write fault (`cowed`) and the entry
+ * is dirty. From v6.0 it means the mapped page is PageAnonExclusive, which no earlier fault of
+ * another call can fake.
  * @kernel mm/gup.c:can_follow_write_pte
  */
-function canFollowWritePte(vma: Vma, f: Folio, writable: boolean, dirty: boolean, flags: number): boolean {
-  if (writable) return true;
-  return (flags & FOLL_FORCE) !== 0 && isCowMapping(vma) && !vma.write && folioTestAnon(f) && dirty;
+function canFollowWritePte(
+  ctx: Ctx,
+  vma: Vma,
+  f: Folio,
+  pte: PresentPte,
+  flags: number,
+  cowed: boolean,
+): boolean {
+  if (pte.writable) return true;
+  if (!(flags & FOLL_FORCE) || !isCowMapping(vma) || vma.write) return false;
+  if (ctx.policies['gup.forceWriteFollow'] === 'anon-exclusive')
+    return folioTestAnon(f) && f.flags.anonExclusive;
+  return cowed && pte.dirty;
 }
 
 /** The fault follow_page_mask() asks for, or null when the entry can be grabbed as it is. */
-function faultNeeded(ctx: Ctx, w: World, vma: Vma, flags: number): FaultKind | null {
+function faultNeeded(ctx: Ctx, w: World, vma: Vma, flags: number, cowed: boolean): FaultKind | null {
   const pte = vma.pte;
   const write = (flags & FOLL_WRITE) !== 0;
   if (pte.kind !== 'present') return write ? 'write' : 'read';
   const f = folioOf(w, pte.folio);
-  if (write && !canFollowWritePte(vma, f, pte.writable, pte.dirty, flags)) return 'write';
-  if (gupMustUnshare(ctx, vma, flags, f)) return 'unshare'; // follow_page_pte() returns -EMLINK
+  if (write && !canFollowWritePte(ctx, vma, f, pte, flags, cowed)) return 'write';
+  // follow_page_pte() returns -EMLINK; a writable entry maps an exclusive page already.
+  if (!pte.writable && gupMustUnshare(ctx, vma, flags, f)) return 'unshare';
   return null;
+}
+
+/**
+ * should_force_cow_break() (v5.8 only): every FOLL_GET or FOLL_PIN grab in a COW mapping is turned
+ * into a write grab, so a read-only grab breaks COW at once and keeps the page this process maps.
+ * MODEL: only where the VMA is writable; the kernel also broke COW in a read-only private mapping
+ * (through FOLL_COW), which the model's fault path does not reproduce.
+ * @kernel mm/gup.c:should_force_cow_break
+ */
+function shouldForceCowBreak(ctx: Ctx, vma: Vma, flags: number): boolean {
+  if (ctx.policies['gup.forceCowBreak'] !== 'on') return false;
+  return isCowMapping(vma) && vma.write && (flags & (FOLL_GET | FOLL_PIN)) !== 0;
 }
 
 /**
  * __get_user_pages(): for the one entry a VMA maps, fault until follow_page_mask() can grab it
  * (write faults for FOLL_WRITE, unshare faults for R/O pins), then grab it. With FOLL_TOUCH a write GUP
- * dirties the folio. v5.8 forced a COW break for every FOLL_GET grab in a COW mapping (hugetlb too).
+ * dirties the folio. v5.8 forced a COW break for every grab in a COW mapping (hugetlb too).
  * MODEL: GUP over one entry is one atomic step; GUP-fast gives the same result as the slow path it
  * falls back to (fork is atomic here, so the write_protect_seq race cannot arise).
  * @kernel mm/gup.c:__get_user_pages
@@ -161,14 +195,15 @@ export function __getUserPages(ctx: Ctx, w: World, at: VmaRef, gupFlags: number)
   if (err < 0) return { ret: err, folios: [] };
   if (gupFlags & FOLL_PIN) mmOf(w, at.mm).hasPinned = true; // mm_set_has_pinned_flag()
   let flags = gupFlags;
-  if (ctx.policies['gup.forceCowBreak'] === 'on' && isCowMapping(vma) && vma.write && flags & FOLL_GET)
-    flags |= FOLL_WRITE; // should_force_cow_break() MODEL: only where the VMA is writable
+  if (shouldForceCowBreak(ctx, vma, flags)) flags |= FOLL_WRITE;
+  let cowed = false; // FOLL_COW (before v6.0): a write fault was taken by this call
   for (let tries = 0; tries < 4; tries++) {
-    const fault = faultNeeded(ctx, w, vma, flags);
+    const fault = faultNeeded(ctx, w, vma, flags, cowed);
     if (fault !== null) {
       if (flags & FOLL_NOFAULT) return { ret: -EFAULT, folios: [] };
       const r = handleMmFault(ctx, w, at, fault, (flags & FOLL_FORCE) !== 0);
       if (r < 0) return { ret: r, folios: [] };
+      cowed ||= fault === 'write';
       continue;
     }
     const pte = vma.pte;

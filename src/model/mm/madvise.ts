@@ -1,3 +1,4 @@
+import { EINVAL, type KernelResult } from '../include/errno.js';
 import type { Ctx } from '../sim/ctx.js';
 import type { World } from '../sim/world.js';
 import { zapPte } from './memory/zap.js';
@@ -8,29 +9,33 @@ export type Advice = 'dontneed' | 'dontfork' | 'dofork' | 'wipeonfork' | 'keepon
 
 /**
  * madvise_vma_behavior(): MADV_DONTNEED zaps the entry (the next touch faults in fresh memory);
- * MADV_DONTFORK/DOFORK and MADV_WIPEONFORK/KEEPONFORK set VMA flags fork reads; MADV_PAGEOUT reclaims.
+ * MADV_DONTFORK/DOFORK and MADV_WIPEONFORK/KEEPONFORK set VMA flags fork reads (MADV_WIPEONFORK only
+ * on private anonymous memory: -EINVAL otherwise); MADV_PAGEOUT reclaims (not hugetlb: -EINVAL).
  * @kernel mm/madvise.c:madvise_vma_behavior
  */
-export function madviseVmaBehavior(ctx: Ctx, w: World, at: VmaRef, advice: Advice): void {
+export function madviseVmaBehavior(ctx: Ctx, w: World, at: VmaRef, advice: Advice): KernelResult {
   const vma = vmaAt(w, at);
   switch (advice) {
     case 'dontneed':
       zapPte(ctx, w, vma);
-      return;
+      return 0;
     case 'dontfork':
       vma.dontfork = true;
-      return;
+      return 0;
     case 'dofork':
       vma.dontfork = false;
-      return;
+      return 0;
     case 'wipeonfork':
+      // MAP_HUGETLB memory is a hugetlbfs file (vma->vm_file) even when private.
+      if (vma.shared || vma.hugetlb || vma.backing.type !== 'anon') return -EINVAL;
       vma.wipeonfork = true;
-      return;
+      return 0;
     case 'keeponfork':
       vma.wipeonfork = false;
-      return;
+      return 0;
     case 'pageout':
+      if (vma.hugetlb) return -EINVAL; // can_madv_lru_vma()
       pageoutVma(ctx, w, vma);
-      return;
+      return 0;
   }
 }

@@ -19,8 +19,9 @@ export function pageoutVma(ctx: Ctx, w: World, vma: Vma): boolean {
   if (pte.kind !== 'present' || vma.hugetlb) return false;
   const f = folioOf(w, pte.folio);
   if (isZeroFolio(f) || !folioTestAnon(f) || f.mapcount !== 1) return false;
+  // try_to_unmap_one(): only an exclusive page has exclusivity to give up, and may be pinned.
   const exclusive = f.flags.anonExclusive;
-  if (folioTryShareAnonRmap(ctx, f) < 0) return false;
+  if (exclusive && folioTryShareAnonRmap(ctx, f) < 0) return false;
   const slot = w.swap.find((s) => s.cache === f.id) ?? addToSwap(w, f);
   slot.data = f.data;
   slot.count += 1;

@@ -3,6 +3,7 @@ import { touchFreed } from '../mm/folio.js';
 import { vmaAt } from '../mm/pgtable.js';
 import { actorOf, folioOf } from '../sim/world.js';
 import { mappedFolios, resolveBuf, segv } from './buf.js';
+import { storeBlocks } from './file.js';
 import { finished, type OpDef } from './types.js';
 
 /** A user-space store into a buffer: `write buf "X"`. */
@@ -26,7 +27,8 @@ export interface ReadOp {
  */
 export const writeOp: OpDef<WriteOp> = {
   unavailable: () => null,
-  enabled: () => true,
+  // ->page_mkwrite waits for stable writes (folio_wait_stable) on a write-protected page under writeback.
+  enabled: (env, op) => !storeBlocks(env, op.buf),
   step(env, op) {
     const at = resolveBuf(env, op.buf);
     if (at === null) return segv('handle_mm_fault');

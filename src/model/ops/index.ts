@@ -9,11 +9,61 @@ import {
   type MunmapOp,
 } from './mapping.js';
 import { exitOp, forkOp, type ExitOp, type ForkOp } from './process.js';
+import { awaitOp, dioOp, type AwaitOp, type DioOp } from './dio.js';
+import {
+  fsyncOp,
+  kallocOp,
+  preadOp,
+  pwriteOp,
+  reclaimOp,
+  touchOp,
+  truncateOp,
+  type FsyncOp,
+  type KallocOp,
+  type PreadOp,
+  type PwriteOp,
+  type ReclaimOp,
+  type TouchOp,
+  type TruncateOp,
+} from './file.js';
+import { pipeReadOp, spliceOp, vmspliceOp, type PipeReadOp, type SpliceOp, type VmspliceOp } from './pipe.js';
 import type { OpDef } from './types.js';
+import {
+  uringRegisterOp,
+  uringRwOp,
+  uringUnregisterOp,
+  type UringRegisterOp,
+  type UringRwOp,
+  type UringUnregisterOp,
+} from './uring.js';
 
 /** Every operation an actor can run (herd's kernel.def: scenario names to model functions). */
 export type Op =
-  WriteOp | ReadOp | ForkOp | ExitOp | MunmapOp | MprotectOp | MadviseOp | GupOp | ReleaseOp | PeekOp;
+  | WriteOp
+  | ReadOp
+  | ForkOp
+  | ExitOp
+  | MunmapOp
+  | MprotectOp
+  | MadviseOp
+  | GupOp
+  | ReleaseOp
+  | PeekOp
+  | DioOp
+  | AwaitOp
+  | PreadOp
+  | PwriteOp
+  | FsyncOp
+  | ReclaimOp
+  | TruncateOp
+  | KallocOp
+  | TouchOp
+  | UringRegisterOp
+  | UringRwOp
+  | UringUnregisterOp
+  | VmspliceOp
+  | PipeReadOp
+  | SpliceOp;
 
 type OpTable = { readonly [K in Op['op']]: OpDef<Extract<Op, { op: K }>> };
 
@@ -28,6 +78,21 @@ const OPS: OpTable = {
   gup: gupOp,
   release: releaseOp,
   peek: peekOp,
+  dio: dioOp,
+  await: awaitOp,
+  pread: preadOp,
+  pwrite: pwriteOp,
+  fsync: fsyncOp,
+  reclaim: reclaimOp,
+  truncate: truncateOp,
+  kalloc: kallocOp,
+  touch: touchOp,
+  'uring-register': uringRegisterOp,
+  'uring-rw': uringRwOp,
+  'uring-unregister': uringUnregisterOp,
+  vmsplice: vmspliceOp,
+  'pipe-read': pipeReadOp,
+  splice: spliceOp,
 };
 
 export function opDef<O extends Op>(op: O): OpDef<O> {

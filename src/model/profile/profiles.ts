@@ -26,7 +26,14 @@ export interface Variant {
   readonly set: Partial<Policies>;
 }
 
-export const VARIANTS: readonly Variant[] = [];
+export const VARIANTS: readonly Variant[] = [
+  {
+    name: 'howells-v8',
+    doc: 'David Howells, "[PATCH v8 00/10] iov_iter: Improve page extraction (pin or just list)" (Jan 2023) on v6.2: iov_iter_extract_pages pins user-backed iterators and only lists the rest; the bio carries BIO_PAGE_REFFED / BIO_PAGE_PINNED (bi_cleanup_mode) and releases with folio_put_unpin().',
+    base: 'v6.2',
+    set: { 'iov.extract': 'present', 'dio.extract': 'pin', 'bio.pageFlags': 'reffed-pinned' },
+  },
+];
 
 /** A named kernel: every policy's value. Plain data, constant for a whole check. */
 export interface KernelProfile {

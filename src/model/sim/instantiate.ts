@@ -38,11 +38,24 @@ export function instantiate(program: Program, policies: Policies): World {
     hugeZeroPage: 1,
     processes: [],
     actors: program.actors.map(() => newActorState()),
+    bios: [],
+    dios: [],
+    bioDirtyList: [],
+    pipes: (program.pipes ?? []).map((name, id) => ({ id, name, bufs: [] })),
+    uring: [],
   };
   folioAlloc(w, 'zero', 0, { type: 'none' }, ZERO_DATA);
   folioAlloc(w, 'huge-zero', HPAGE_PMD_ORDER, { type: 'none' }, ZERO_DATA);
   program.files.forEach((f, id) =>
-    w.files.push({ id, name: f.name, fs: f.fs, cache: [], disk: [...f.pages] }),
+    w.files.push({
+      id,
+      name: f.name,
+      fs: f.fs,
+      cache: [],
+      disk: [...f.pages],
+      integrity: f.integrity ?? false,
+      stableWrites: f.stableWrites ?? f.integrity ?? false,
+    }),
   );
   for (const proc of program.processes) {
     if (proc.forked) {

@@ -25,7 +25,19 @@ export interface FileSpec {
   readonly fs: FsType;
   /** On-disk contents, one token per page. */
   readonly pages: readonly string[];
+  /** The device has integrity (DIF/DIX guard tags) or the fs checksums data; default false. */
+  readonly integrity?: boolean;
+  /** The mapping needs stable pages during writeback; defaults to `integrity`. */
+  readonly stableWrites?: boolean;
 }
+
+/**
+ * Kernel agents a program runs besides its actors. Each is one scheduler actor, numbered after the
+ * program's actors in this order: `device` completes in-flight bios in any order (DMA, then
+ * completion); `flusher` writes back any dirty page-cache folio; `bio-dirty-work` runs the deferred
+ * bio_dirty_fn.
+ */
+export type AgentKind = 'device' | 'flusher' | 'bio-dirty-work';
 
 export interface ProcessSpec {
   readonly name: string;
@@ -51,4 +63,8 @@ export interface Program {
   /** Operations run in order before any actor starts (setup, not interleaved): [actor, op]. */
   readonly setup: readonly (readonly [number, Op])[];
   readonly actors: readonly ActorSpec[];
+  /** Kernel agents, scheduled after the actors (absent: none). */
+  readonly agents?: readonly AgentKind[];
+  /** Pipe names; ops name them (absent: none). */
+  readonly pipes?: readonly string[];
 }

@@ -4,7 +4,8 @@ import type { Policies } from '../profile/policies/index.js';
 import { clonePlain } from './clone.js';
 import { newCtx } from './ctx.js';
 import type { ModelEvent } from './events.js';
-import type { Program } from './program.js';
+import { agentChoiceCount, agentStep } from './agents.js';
+import type { AgentKind, Program } from './program.js';
 import { bug, type World } from './world.js';
 
 /** One choice the scheduler can make: which actor steps next (and, for agents, which of its choices). */
@@ -16,8 +17,10 @@ export interface Transition {
 /** What a step did, as data for traces: who, which operation, which kernel function(s), which folios. */
 export interface StepLabel {
   readonly actor: number;
+  /** The actor's operation index (0 for a kernel agent). */
   readonly pc: number;
-  readonly op: Op['op'];
+  /** The operation, or the kernel agent's kind for an agent step. */
+  readonly op: Op['op'] | AgentKind;
   readonly fn: string;
   readonly calls: readonly string[];
   readonly folios: readonly number[];
@@ -47,9 +50,16 @@ function envFor(program: Program, policies: Policies, w: World, actor: number, m
   return { ctx: newCtx(policies), w, program, actor, mm };
 }
 
+/** The kernel agent a transition's actor index names, or null for a program actor. */
+export function agentOf(program: Program, actor: number): AgentKind | null {
+  if (actor < program.actors.length) return null;
+  return program.agents?.[actor - program.actors.length] ?? bug('agentOf', `no actor ${actor}`);
+}
+
 /**
  * The transitions enabled in a World: every actor that has an operation left, whose process exists,
- * and whose next step is not waiting.
+ * and whose next step is not waiting; then every choice of every kernel agent (actor index
+ * program.actors.length + k for agent k), e.g. one per in-flight bio for the device.
  */
 export function enabledTransitions(program: Program, policies: Policies, w: World): Transition[] {
   const out: Transition[] = [];
@@ -59,14 +69,23 @@ export function enabledTransitions(program: Program, policies: Policies, w: Worl
     if (op === null || mm === null) continue;
     if (opDef(op).enabled(envFor(program, policies, w, actor, mm), op)) out.push({ actor, choice: 0 });
   }
+  (program.agents ?? []).forEach((kind, k) => {
+    const n = agentChoiceCount(kind, w, policies);
+    for (let choice = 0; choice < n; choice++) out.push({ actor: program.actors.length + k, choice });
+  });
   return out;
 }
 
-/** Quiescence: no actor has anything left that could ever run. */
-export function quiescent(program: Program, w: World): boolean {
-  return w.actors.every(
+/**
+ * Quiescence: no actor has anything left that could ever run, and no kernel agent has work (no bio in
+ * flight, nothing for the flusher or the bio dirty work). Without `policies` the flusher's choices
+ * ignore the wb.pinned what-if.
+ */
+export function quiescent(program: Program, w: World, policies: Policies | null = null): boolean {
+  const actorsDone = w.actors.every(
     (_, actor) => currentOp(program, w, actor) === null || actorMm(program, w, actor) === null,
   );
+  return actorsDone && (program.agents ?? []).every((kind) => agentChoiceCount(kind, w, policies) === 0);
 }
 
 function advance(w: World, program: Program, actor: number, outcome: StepOutcome): void {
@@ -94,8 +113,27 @@ function stepOp(program: Program, policies: Policies, w: World, actor: number, o
   return { world: draft, outcome: opDef(op).step(env, op), env };
 }
 
+/** Run one choice of a kernel agent on a copy of the World. */
+function applyAgent(policies: Policies, w: World, t: Transition, kind: AgentKind): StepResult {
+  const draft = clonePlain(w);
+  const ctx = newCtx(policies);
+  const r = agentStep(kind, ctx, draft, t.choice);
+  const label: StepLabel = {
+    actor: t.actor,
+    pc: 0,
+    op: kind,
+    fn: r.fn,
+    calls: ctx.calls,
+    folios: r.folios,
+    ret: null,
+  };
+  return { world: draft, label, events: ctx.events };
+}
+
 /** Run one transition. The World that comes in is not changed: the step works on a copy. */
 export function applyTransition(program: Program, policies: Policies, w: World, t: Transition): StepResult {
+  const agent = agentOf(program, t.actor);
+  if (agent !== null) return applyAgent(policies, w, t, agent);
   const op = currentOp(program, w, t.actor) ?? bug('applyTransition', `actor ${t.actor} has nothing to run`);
   const pc = w.actors[t.actor]?.pc ?? 0;
   const { world, outcome, env } = stepOp(program, policies, w, t.actor, op);

@@ -1,5 +1,8 @@
+import type { Bio, Dio } from '../include/blk_types.js';
 import type { File } from '../include/fs.js';
+import type { UringBuf } from '../include/io_uring_types.js';
 import type { Folio, Mm, SwapSlot } from '../include/mm_types.js';
+import type { Pipe } from '../include/pipe_fs_i.js';
 
 /** A value an actor keeps between its steps and operations (registers, grabbed pages, in-flight state). */
 export type Local = string | number | boolean | null | readonly number[];
@@ -41,6 +44,16 @@ export interface World {
   /** The scenario's processes: slot -> mm id, or null before the fork that creates it. */
   processes: (number | null)[];
   actors: ActorState[];
+  /** Every bio ever allocated, by id (bio_put leaves it in state 'put'). The device queue is the in-flight ones. */
+  bios: Bio[];
+  /** Direct-I/O requests (struct blkdev_dio / iomap_dio / dio), by id. */
+  dios: Dio[];
+  /** bio_dirty_list: bios waiting for the deferred bio_dirty_fn work item, oldest first. */
+  bioDirtyList: number[];
+  /** The program's pipes, by index. */
+  pipes: Pipe[];
+  /** io_uring registered buffers (one ring per program). */
+  uring: UringBuf[];
 }
 
 export function newActorState(): ActorState {
@@ -62,6 +75,14 @@ export function mmOf(w: World, id: number): Mm {
 
 export function fileOf(w: World, id: number): File {
   return w.files[id] ?? bug('fileOf', `no file ${id}`);
+}
+
+export function bioOf(w: World, id: number): Bio {
+  return w.bios[id] ?? bug('bioOf', `no bio ${id}`);
+}
+
+export function dioOf(w: World, id: number): Dio {
+  return w.dios[id] ?? bug('dioOf', `no dio ${id}`);
 }
 
 export function actorOf(w: World, id: number): ActorState {

@@ -9,7 +9,7 @@ import { folioAddNewAnonRmap } from '../rmap.js';
 /**
  * do_anonymous_page() / do_huge_pmd_anonymous_page(): first touch of private anonymous memory. A read
  * maps the shared zero page (the huge zero page for a PMD-sized THP area) without any reference or
- * rmap; a write allocates a zeroed folio, exclusive to this mm, mapped writable and dirty.
+ * rmap; a write allocates a zeroed folio, exclusive to this mm, mapped writable and dirty (with VM_WRITE).
  * MODEL: huge zero page use is always enabled (/sys/kernel/mm/transparent_hugepage/use_zero_page = 1).
  * @kernel mm/memory.c:do_anonymous_page
  */
@@ -22,5 +22,7 @@ export function doAnonymousPage(ctx: Ctx, w: World, vma: Vma, write: boolean): v
   const f = folioAlloc(w, vma.order > 0 ? 'thp' : 'small', vma.order, { type: 'anon' }, ZERO_DATA);
   folioAddNewAnonRmap(ctx, f); // anon_vma_prepare() + folio_add_new_anon_rmap()
   vma.anonVma = true;
-  vma.pte = presentPte(f.id, true, true, pmd);
+  // Only VM_WRITE makes the new entry writable (and dirty): a FOLL_FORCE write into a read-only
+  // private mapping gets a read-only entry and a write fault on the next try.
+  vma.pte = presentPte(f.id, vma.write, vma.write, pmd);
 }

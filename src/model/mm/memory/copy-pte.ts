@@ -43,6 +43,8 @@ export function copyPresentPte(ctx: Ctx, w: World, dst: Vma, src: Vma, srcMm: Mm
   if (folioTestAnon(f)) {
     const policy = src.hugetlb ? ctx.policies['fork.copyPinnedHugetlb'] : ctx.policies['fork.copyPinned'];
     if (folioTryDupAnonRmap(ctx, f, src, srcMm, policy === 'copy') === -EBUSY) {
+      // copy_huge_pmd() splits the parent's PMD first: the pinned THP stays, PTE-mapped.
+      if (pte.huge && !src.hugetlb) src.pte = presentPte(pte.folio, pte.writable, pte.dirty, false);
       copyPresentPage(ctx, w, dst, src);
       return;
     }

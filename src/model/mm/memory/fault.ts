@@ -1,9 +1,11 @@
 import { EFAULT, type KernelResult } from '../../include/errno.js';
+import type { Vma } from '../../include/mm_types.js';
 import type { Ctx } from '../../sim/ctx.js';
 import { folioOf, type World } from '../../sim/world.js';
 import { folioTestAnon } from '../folio.js';
 import { hugetlbNoPage, hugetlbWp } from '../hugetlb.js';
 import { vmaAt, type VmaRef } from '../pgtable.js';
+import { shmemZeroSetup } from '../shmem.js';
 import { doAnonymousPage } from './anonymous.js';
 import { doFault } from './file-fault.js';
 import { doSwapPage } from './swap-in.js';
@@ -22,17 +24,39 @@ export function handleMmFault(ctx: Ctx, w: World, at: VmaRef, kind: FaultKind, f
   const vma = vmaAt(w, at);
   if (kind === 'write' && !vma.write && !force) return -EFAULT;
   if (kind === 'read' && !vma.read && !force) return -EFAULT;
-  const pte = vma.pte;
+  shmemZeroSetup(w, vma);
   if (vma.hugetlb) {
-    if (pte.kind === 'none') {
-      ctx.calls.push('hugetlb_no_page');
-      hugetlbNoPage(ctx, w, vma, kind);
-    } else if (kind !== 'read') {
-      ctx.calls.push('hugetlb_wp');
-      hugetlbWp(ctx, w, vma, kind);
-    }
+    hugetlbFault(ctx, w, vma, kind);
     return 0;
   }
+  return handlePteFault(ctx, w, at, kind);
+}
+
+/**
+ * hugetlb_fault(): no entry -> hugetlb_no_page(); a write or unshare fault on a read-only entry ->
+ * hugetlb_wp(); a writable entry needs nothing (a write only dirties it).
+ * @kernel mm/hugetlb.c:hugetlb_fault
+ */
+function hugetlbFault(ctx: Ctx, w: World, vma: Vma, kind: FaultKind): void {
+  const pte = vma.pte;
+  if (pte.kind !== 'present') {
+    ctx.calls.push('hugetlb_no_page');
+    hugetlbNoPage(ctx, w, vma, kind);
+  } else if (kind !== 'read' && !pte.writable) {
+    ctx.calls.push('hugetlb_wp');
+    hugetlbWp(ctx, w, vma, kind);
+  }
+}
+
+/**
+ * handle_pte_fault(): first touch (do_anonymous_page / do_fault), swap-in (do_swap_page, which goes
+ * on to do_wp_page when a write fault could not map the page writable), or a write/unshare fault on a
+ * present read-only entry (do_wp_page).
+ * @kernel mm/memory.c:handle_pte_fault
+ */
+function handlePteFault(ctx: Ctx, w: World, at: VmaRef, kind: FaultKind): KernelResult {
+  const vma = vmaAt(w, at);
+  const pte = vma.pte;
   if (pte.kind === 'none') {
     const anon = vma.backing.type === 'anon';
     ctx.calls.push(anon ? 'do_anonymous_page' : 'do_fault');
@@ -43,9 +67,11 @@ export function handleMmFault(ctx: Ctx, w: World, at: VmaRef, kind: FaultKind, f
   if (pte.kind === 'swap') {
     ctx.calls.push('do_swap_page');
     doSwapPage(ctx, w, vma, kind === 'write');
+    // do_swap_page() clears FAULT_FLAG_WRITE only when it mapped the page writable itself.
+    if (kind !== 'write' || (vma.pte.kind === 'present' && vma.pte.writable)) return 0;
+  } else if (kind === 'read' || (kind === 'write' && pte.writable)) {
     return 0;
   }
-  if (kind === 'read' || (kind === 'write' && pte.writable)) return 0;
   ctx.calls.push('do_wp_page');
   if (kind === 'unshare') return doUnshare(ctx, w, at);
   doWpPage(ctx, w, vma, 'write');
@@ -63,7 +89,7 @@ function doUnshare(ctx: Ctx, w: World, at: VmaRef): KernelResult {
   const pte = vma.pte;
   if (pte.kind !== 'present') return 0;
   const f = folioOf(w, pte.folio);
-  if (folioTestAnon(f)) doWpPage(ctx, w, vma, 'unshare');
+  if (folioTestAnon(f) || vma.shared) doWpPage(ctx, w, vma, 'unshare');
   else wpPageCopy(ctx, w, vma, 'unshare');
   return 0;
 }

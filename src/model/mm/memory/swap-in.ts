@@ -3,14 +3,16 @@ import type { Ctx } from '../../sim/ctx.js';
 import { folioOf, type World } from '../../sim/world.js';
 import { folioAlloc } from '../folio.js';
 import { presentPte } from '../pgtable.js';
-import { folioFreeSwap, swapSlot } from '../swapfile.js';
+import { folioFreeSwap, folioSwapcount, swapSlot } from '../swapfile.js';
 
 /**
  * do_swap_page(): fault a swapped-out anonymous page back in. The folio comes from the swap cache, or
- * is read into a new one added to the swap cache. Since v5.19 the swap PTE's exclusive bit restores
- * PageAnonExclusive. Mapped read-only; a write fault on an exclusive page maps it writable at once,
- * otherwise the caller goes on to do_wp_page().
- * MODEL: the swap cache copy is dropped as soon as no swap PTE references the slot.
+ * is read into a new one added to the swap cache. It is mapped read-only unless the fault proves it
+ * exclusive (swapInExclusive()); a write fault that cannot map it writable goes on to do_wp_page()
+ * (handle_mm_fault's caller does that).
+ * MODEL: the swap cache copy is dropped as soon as no swap PTE references the slot (the kernel does
+ * so on a write fault, or when swap is full). The kernel maps an exclusive page writable only on a
+ * write fault in 6.1; 6.12 also does on a read fault, which changes no later outcome here.
  * @kernel mm/memory.c:do_swap_page
  */
 export function doSwapPage(ctx: Ctx, w: World, vma: Vma, write: boolean): void {
@@ -29,9 +31,24 @@ export function doSwapPage(ctx: Ctx, w: World, vma: Vma, write: boolean): void {
     slot.cache = f.id;
   }
   f.mapcount += 1;
-  const exclusive = ctx.policies['cow.reuse'] === 'anon-exclusive' && pte.exclusive;
-  f.flags.anonExclusive = exclusive;
-  slot.count -= 1;
+  slot.count -= 1; // swap_free()
   folioFreeSwap(ctx, w, f);
-  vma.pte = presentPte(f.id, write && exclusive, write && exclusive, false);
+  const exclusive = swapInExclusive(ctx, w, f, pte.exclusive, write);
+  f.flags.anonExclusive = exclusive && ctx.policies['cow.reuse'] === 'anon-exclusive';
+  const dirty = write && exclusive;
+  vma.pte = presentPte(f.id, dirty && vma.write, dirty, false);
+}
+
+/**
+ * May the swapped-in page be mapped as exclusive to this process? Since v5.19 the swap PTE's exclusive
+ * bit says so (or, on a write fault, a refcount of 1 once the swap cache let go); before, only a write
+ * fault asked, and reuse_swap_page() answered by mapcount + swap count, blind to GUP references (the
+ * swap half of the COW security issue, fixed in v5.18).
+ * @kernel mm/memory.c:do_swap_page, mm/swapfile.c:reuse_swap_page
+ */
+function swapInExclusive(ctx: Ctx, w: World, f: Folio, pteExclusive: boolean, write: boolean): boolean {
+  if (ctx.policies['cow.reuse'] === 'anon-exclusive') return pteExclusive || (write && f.refcount === 1);
+  if (!write) return false;
+  if (ctx.policies['cow.thpSwapReuse'] === 'mapcount') return f.mapcount + folioSwapcount(w, f) <= 1;
+  return f.refcount === 1;
 }

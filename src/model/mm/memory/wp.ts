@@ -14,25 +14,58 @@ export type WpKind = 'write' | 'unshare';
 
 /**
  * wp_can_reuse_anon_folio() and its predecessors: may a write or unshare fault keep the mapped
- * anonymous folio instead of copying it? The rule is the profile's: mapcount (reuse_swap_page, before
- * v5.9), refcount == 1 (v5.9), PageAnonExclusive first (v5.19). Large folios follow their own policies.
+ * anonymous folio instead of copying it? PageAnonExclusive first (v5.19); then a PTE-mapped large
+ * folio follows cow.largeFolioReuse; a PMD-mapped THP follows cow.thpSwapReuse (do_huge_pmd_wp_page);
+ * a small folio follows cow.reuse: mapcount (reuse_swap_page, before v5.9) or refcount (v5.9).
+ * `huge`: the entry is a PMD mapping.
  * @kernel mm/memory.c:wp_can_reuse_anon_folio
  */
 export function wpCanReuseAnonFolio(ctx: Ctx, w: World, f: Folio, huge: boolean): boolean {
   const p = ctx.policies;
   if (p['cow.reuse'] === 'anon-exclusive' && f.flags.anonExclusive) return true;
-  const swapRefs = folioSwapcount(w, f);
-  const cacheRef = f.flags.swapcache ? 1 : 0;
-  const large = p['cow.largeFolioReuse'];
-  if (folioTestLarge(f) && !huge && large !== 'like-small') {
-    // PTE-mapped large folio. MODEL: "mapped only by this mm" is refcount == mapcount == 1 here.
-    return large === 'exclusive-mm' && f.mapcount === 1 && f.refcount - cacheRef === 1;
+  if (folioTestLarge(f) && !huge && p['cow.largeFolioReuse'] !== 'like-small') {
+    return p['cow.largeFolioReuse'] === 'exclusive-mm' && wpCanReuseLargeAnonFolio(f);
   }
-  const rule = huge || f.flags.swapcache ? p['cow.thpSwapReuse'] : p['cow.reuse'];
-  // reuse_swap_page(): only mappings and swap entries count; GUP references are invisible to it.
-  if (rule === 'mapcount') return f.mapcount + swapRefs <= 1;
-  if (f.flags.swapcache && swapRefs === 0) folioFreeSwap(ctx, w, f);
-  return f.refcount === 1 && swapRefs === 0;
+  const rule = huge ? p['cow.thpSwapReuse'] : p['cow.reuse'];
+  if (rule === 'mapcount') return reuseSwapPage(ctx, w, f);
+  // The swap cache's reference is tolerated (and the folio taken out of it) only since "COW fixes
+  // part 1" (v5.18), the series that also made cow.thpSwapReuse refcount-based.
+  return reuseByRefcount(ctx, w, f, p['cow.thpSwapReuse'] === 'refcount');
+}
+
+/**
+ * __wp_can_reuse_large_anon_folio() (v6.15): reuse a PTE-mapped large folio only when this mm maps it
+ * and every reference is a mapping. MODEL: a VMA maps a large folio as one entry, so "mapped only by
+ * this mm, with no other reference" is mapcount == 1 and refcount == 1 besides the swap cache.
+ * @kernel mm/memory.c:__wp_can_reuse_large_anon_folio
+ */
+function wpCanReuseLargeAnonFolio(f: Folio): boolean {
+  const cacheRef = f.flags.swapcache ? 1 : 0;
+  return f.mapcount === 1 && f.refcount - cacheRef === 1;
+}
+
+/**
+ * reuse_swap_page() (until v5.18): reuse when mappings plus swap entries are at most one, and then take
+ * the folio out of the swap cache. GUP references are invisible to it: the CVE-2020-29374 leak.
+ * @kernel mm/swapfile.c:reuse_swap_page
+ */
+function reuseSwapPage(ctx: Ctx, w: World, f: Folio): boolean {
+  if (f.mapcount + folioSwapcount(w, f) > 1) return false;
+  folioFreeSwap(ctx, w, f);
+  return true;
+}
+
+/**
+ * The refcount rule of do_wp_page() (v5.9): reuse only when the mapping holds the only reference.
+ * With `freeSwap` (v5.18), a folio whose only other reference is the swap cache's is first taken out
+ * of it, when no swap entry still needs it.
+ * @kernel mm/memory.c:wp_can_reuse_anon_folio
+ */
+function reuseByRefcount(ctx: Ctx, w: World, f: Folio, freeSwap: boolean): boolean {
+  if (!freeSwap) return f.refcount === 1;
+  if (f.refcount > 1 + (f.flags.swapcache ? 1 : 0)) return false;
+  folioFreeSwap(ctx, w, f);
+  return f.refcount === 1;
 }
 
 /**

@@ -1,7 +1,8 @@
+import { IO_POLICIES } from './io.js';
 import { MM_POLICIES } from './mm.js';
 
 /** Every policy pinlab knows, by name. */
-export const POLICIES = { ...MM_POLICIES } as const;
+export const POLICIES = { ...MM_POLICIES, ...IO_POLICIES } as const;
 
 export type PolicyName = keyof typeof POLICIES;
 export type PolicyValue<N extends PolicyName> = (typeof POLICIES)[N]['values'][number];

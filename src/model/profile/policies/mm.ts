@@ -81,7 +81,7 @@ export const MM_POLICIES = {
     ],
   }),
   'gup.forceCowBreak': policy({
-    doc: 'Whether a FOLL_GET grab in a COW mapping breaks COW (a write fault) even when it only reads.',
+    doc: 'Whether a FOLL_GET or FOLL_PIN grab in a COW mapping breaks COW (a write fault) even when it only reads.',
     kernel: 'mm/gup.c:should_force_cow_break',
     values: ['off', 'on'],
     history: [
@@ -89,7 +89,8 @@ export const MM_POLICIES = {
       {
         since: 'v5.8',
         value: 'on',
-        commit: "gup: document and work around 'COW can break either way' issue (17839856fd58)",
+        commit:
+          "gup: document and work around 'COW can break either way' issue (17839856fd58); mainline tests FOLL_GET | FOLL_PIN (stable backports without FOLL_PIN test FOLL_GET only)",
         confidence: 'H',
       },
       {
@@ -117,6 +118,26 @@ export const MM_POLICIES = {
         commit:
           'mm/gup: introduce pin_user_pages*() and FOLL_PIN (eddb1c228f79, v5.6); mm/gup: track FOLL_PIN pages (3faa52c03f44)',
         confidence: 'M',
+      },
+    ],
+  }),
+  'gup.forceWriteFollow': policy({
+    doc: 'When a FOLL_FORCE write GUP may use a read-only entry of a private mapping (ptrace, /proc/pid/mem).',
+    kernel: 'mm/gup.c:can_follow_write_pte',
+    values: ['foll-cow', 'anon-exclusive'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'foll-cow',
+        commit: 'FOLL_COW: after this GUP call broke COW with a write fault, while the entry is dirty',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.0',
+        value: 'anon-exclusive',
+        commit:
+          'mm/gup: fix FOLL_FORCE COW security issue and remove FOLL_COW (posted 9 Aug 2022, 5.19-stable backport 24 Aug 2022; in the 6.1 tree)',
+        confidence: 'H',
       },
     ],
   }),

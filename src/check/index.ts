@@ -1,0 +1,253 @@
+import { opDef } from '../model/ops/index.js';
+import type { KernelProfile } from '../model/profile/profiles.js';
+import { instantiate } from '../model/sim/instantiate.js';
+import type { Program } from '../model/sim/program.js';
+import type { Transition } from '../model/sim/step.js';
+import type { World } from '../model/sim/world.js';
+import { resolveBounds, type BoundName, type Bounds } from './bounds.js';
+import type { Condition, Verdict } from './condition.js';
+import { explore, type ExploreStats } from './explore.js';
+import { BUILTIN_INVARIANTS, type Invariant, type ViolationDetail } from './invariants.js';
+import { encodeToken } from './replay.js';
+import { shortestPaths, type Goal } from './shortest.js';
+import { runSteps, type Trace } from './trace.js';
+import { conditionVerdict, deadlockVerdict, invariantVerdict, quantifierHolds } from './verdict.js';
+
+export type { Bounds, BoundName } from './bounds.js';
+export type { Condition, Expr, Prop, Verdict } from './condition.js';
+export type { ExploreStats } from './explore.js';
+export { BUILTIN_INVARIANTS, counterMismatch, fromModelInvariant, useAfterFree } from './invariants.js';
+export type { Invariant, ModelInvariant, Violation, ViolationDetail } from './invariants.js';
+export { decodeToken, encodeToken, replay } from './replay.js';
+export type { DecodedToken, ReplayError, ReplayResult } from './replay.js';
+export type { FolioChange, FolioCounters, Trace, TraceEnd, TraceStep } from './trace.js';
+export { FingerprintTable } from './fingerprint-table.js';
+export { canonicalJson, hash64, worldKey } from './state-key.js';
+
+export interface CheckOptions extends Bounds {
+  /** Partial-order reduction (default true). Verdicts and final-state counts do not depend on it. */
+  readonly por?: boolean;
+  /** The invariants judged during the search (default: BUILTIN_INVARIANTS). */
+  readonly invariants?: readonly Invariant[];
+  /** The clock for `timeoutMs`; without one there is no time bound. */
+  readonly now?: () => number;
+  /** Compute the shortest traces (default true). */
+  readonly traces?: boolean;
+}
+
+export interface ConditionResult {
+  readonly name: string;
+  readonly quantifier: 'exists' | 'forall';
+  readonly verdict: Verdict;
+  /** Whether the herd7 quantifier holds; null when a bound leaves it open. */
+  readonly holds: boolean | null;
+  /** Distinct final states where the property holds (herd's Positive) / does not (Negative). */
+  readonly satisfy: number;
+  readonly violate: number;
+  /** Shortest run to a final state where the property holds (for `sometimes` / `always`). */
+  readonly trace: Trace | null;
+  /** For `forall`: shortest run to a final state where it does not. */
+  readonly counterexample: Trace | null;
+}
+
+export interface InvariantResult {
+  readonly name: string;
+  readonly severity: 'error' | 'flag';
+  readonly verdict: Verdict;
+  /** Distinct terminal states reached without violating it / final states reached through a violation. */
+  readonly clean: number;
+  readonly violating: number;
+  /** The violation shown by the trace (or the first met, when no trace was computed). */
+  readonly detail: ViolationDetail | null;
+  /** Shortest run whose last step (or final state) violates it. */
+  readonly trace: Trace | null;
+}
+
+export interface DeadlockResult {
+  readonly verdict: Verdict;
+  /** Distinct deadlocked states (no step enabled, not quiescent). */
+  readonly count: number;
+  readonly trace: Trace | null;
+}
+
+export interface CheckResult {
+  /** The profile's name (`v6.4`, `v6.4[dio.extract=get]`). */
+  readonly kernel: string;
+  /** Whether partial-order reduction was used. */
+  readonly por: boolean;
+  readonly states: number;
+  readonly transitions: number;
+  readonly maxDepth: number;
+  /** Distinct final (quiescent) states. */
+  readonly finalStates: number;
+  /** The bound that stopped or truncated the search (verdicts then say `inconclusive` where open). */
+  readonly bound: BoundName | null;
+  /** The bound that stopped the shortest-trace pass before it found every trace, or null. */
+  readonly traceBound: BoundName | null;
+  readonly conditions: readonly ConditionResult[];
+  readonly invariants: readonly InvariantResult[];
+  readonly deadlock: DeadlockResult;
+  /** Wall time, filled by the caller if it wants one (the checker reads no clock for its results). */
+  readonly ms?: number;
+}
+
+/** An operation the profile cannot run (e.g. pin_user_pages before v5.6), with the model's reason. */
+export interface UnavailableOp {
+  readonly actor: number;
+  readonly pc: number;
+  readonly op: string;
+  readonly reason: string;
+}
+
+/**
+ * The operations of `program` (setup ones with pc -1) that `profile` cannot run. `check` expects none: callers (the scenario layer) reject or skip
+ * such a (program, profile) pair first; the model fails loudly if asked to run one.
+ */
+export function unavailableOps(program: Program, profile: KernelProfile): UnavailableOp[] {
+  const out: UnavailableOp[] = [];
+  const test = (actor: number, pc: number, o: Program['setup'][number][1]): void => {
+    const reason = opDef(o).unavailable(profile.policies, o);
+    if (reason !== null) out.push({ actor, pc, op: o.op, reason });
+  };
+  program.setup.forEach(([actor, o]) => test(actor, -1, o));
+  program.actors.forEach((a, actor) => a.ops.forEach((o, pc) => test(actor, pc, o)));
+  return out;
+}
+
+interface TraceRequest {
+  readonly goal: Goal;
+  readonly set: (t: Trace) => void;
+}
+
+/**
+ * Check a program on one kernel profile: explore every interleaving (up to the bounds), give each
+ * condition and invariant its verdict, and the shortest trace for each `sometimes` / `always`.
+ * Deterministic: the same arguments give deep-equal results.
+ */
+export function check(
+  program: Program,
+  conditions: readonly Condition[],
+  profile: KernelProfile,
+  options: CheckOptions = {},
+): CheckResult {
+  const invariants = options.invariants ?? BUILTIN_INVARIANTS;
+  const bounds = resolveBounds(options, options.now !== undefined);
+  const policies = profile.policies;
+  const initial: World = instantiate(program, policies);
+  const stats: ExploreStats = explore(program, policies, initial, conditions, {
+    por: options.por ?? true,
+    invariants,
+    bounds,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const complete = stats.bound === null;
+
+  const condTrace: (Trace | null)[] = conditions.map(() => null);
+  const condCounter: (Trace | null)[] = conditions.map(() => null);
+  const invTrace: (Trace | null)[] = invariants.map(() => null);
+  let deadTrace: Trace | null = null;
+  const requests: TraceRequest[] = [];
+  conditions.forEach((c, i) => {
+    const s = stats.conditions[i];
+    if (!s) return;
+    if (s.satisfy > 0)
+      requests.push({ goal: { kind: 'final', condition: i, satisfy: true }, set: (t) => (condTrace[i] = t) });
+    if (c.quantifier === 'forall' && s.violate > 0)
+      requests.push({
+        goal: { kind: 'final', condition: i, satisfy: false },
+        set: (t) => (condCounter[i] = t),
+      });
+  });
+  stats.invariants.forEach((s, i) => {
+    if (s.violated)
+      requests.push({ goal: { kind: 'invariant', invariant: i }, set: (t) => (invTrace[i] = t) });
+  });
+  if (stats.deadlocks > 0) requests.push({ goal: { kind: 'deadlock' }, set: (t) => (deadTrace = t) });
+
+  let traceBound: BoundName | null = null;
+  if ((options.traces ?? true) && requests.length > 0) {
+    const sp = shortestPaths(
+      program,
+      policies,
+      initial,
+      conditions,
+      invariants,
+      requests.map((r) => r.goal),
+      bounds,
+      options.now,
+    );
+    traceBound = sp.bound;
+    requests.forEach((req, i) => {
+      const path = sp.paths[i];
+      const end = sp.ends[i];
+      if (!path || !end) return;
+      req.set(makeTrace(program, profile, initial, path, invariants, end));
+    });
+  }
+
+  const detailOf = (i: number): ViolationDetail | null => {
+    const t = invTrace[i];
+    const name = invariants[i]?.name;
+    const last = t?.steps[t.steps.length - 1];
+    const v = t?.end === 'violation' && last ? last.violations.find((x) => x.invariant === name) : undefined;
+    return v?.detail ?? stats.invariants[i]?.firstDetail ?? null;
+  };
+
+  return {
+    kernel: profile.name,
+    por: stats.por,
+    states: stats.states,
+    transitions: stats.transitions,
+    maxDepth: stats.maxDepth,
+    finalStates: stats.finals,
+    bound: stats.bound,
+    traceBound,
+    conditions: conditions.map((c, i) => {
+      const s = stats.conditions[i] ?? { satisfy: 0, violate: 0 };
+      return {
+        name: c.name,
+        quantifier: c.quantifier,
+        verdict: conditionVerdict(s.satisfy, s.violate, complete),
+        holds: quantifierHolds(c.quantifier, s.satisfy, s.violate, complete),
+        satisfy: s.satisfy,
+        violate: s.violate,
+        trace: condTrace[i] ?? null,
+        counterexample: condCounter[i] ?? null,
+      };
+    }),
+    invariants: invariants.map((inv, i) => {
+      const s = stats.invariants[i] ?? {
+        violated: false,
+        cleanTerminals: 0,
+        violatingFinals: 0,
+        firstDetail: null,
+      };
+      return {
+        name: inv.name,
+        severity: inv.severity,
+        verdict: invariantVerdict(s.violated, s.cleanTerminals, complete),
+        clean: s.cleanTerminals,
+        violating: s.violatingFinals,
+        detail: detailOf(i),
+        trace: invTrace[i] ?? null,
+      };
+    }),
+    deadlock: {
+      verdict: deadlockVerdict(stats.deadlocks, stats.finals, complete),
+      count: stats.deadlocks,
+      trace: deadTrace,
+    },
+  };
+}
+
+function makeTrace(
+  program: Program,
+  profile: KernelProfile,
+  initial: World,
+  path: readonly Transition[],
+  invariants: readonly Invariant[],
+  end: 'quiescent' | 'deadlock' | 'violation',
+): Trace {
+  const run = runSteps(program, profile.policies, initial, path, invariants);
+  return { token: encodeToken(profile, path), end, steps: run.steps };
+}

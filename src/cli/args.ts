@@ -1,0 +1,50 @@
+/** A small argument parser: flags with values, repeated flags, booleans and positionals. */
+export interface Parsed {
+  readonly positionals: string[];
+  readonly values: Map<string, string[]>;
+  readonly flags: Set<string>;
+}
+
+export type ArgsError = { readonly error: string };
+
+/** `spec` names each option: 'value' (takes an argument, may repeat) or 'flag'. */
+export function parseArgs(
+  argv: readonly string[],
+  spec: Readonly<Record<string, 'value' | 'flag'>>,
+): Parsed | ArgsError {
+  const out: Parsed = { positionals: [], values: new Map(), flags: new Set() };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (!a.startsWith('--')) {
+      out.positionals.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+    const kind = spec[name];
+    if (kind === undefined)
+      return {
+        error: `unknown option '--${name}' (known: ${Object.keys(spec)
+          .map((k) => `--${k}`)
+          .join(' ')})`,
+      };
+    if (kind === 'flag') {
+      out.flags.add(name);
+      continue;
+    }
+    const value = eq < 0 ? argv[++i] : a.slice(eq + 1);
+    if (value === undefined) return { error: `option '--${name}' needs a value` };
+    out.values.set(name, [...(out.values.get(name) ?? []), value]);
+  }
+  return out;
+}
+
+export function isArgsError(p: Parsed | ArgsError): p is ArgsError {
+  return 'error' in p;
+}
+
+/** A positive whole number, or an error message. */
+export function positiveInt(name: string, v: string | undefined): number | string | undefined {
+  if (v === undefined) return undefined;
+  return /^[1-9]\d*$/.test(v) ? Number(v) : `--${name} takes a positive whole number, not '${v}'`;
+}

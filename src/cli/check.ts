@@ -1,0 +1,143 @@
+import type { KernelProfile } from '../model/profile/profiles.js';
+import { jsonReport } from '../report/json.js';
+import { junitReport } from '../report/junit.js';
+import { ktapReport } from '../report/ktap.js';
+import { textReport, textTrace } from '../report/text.js';
+import type { ParsedScenario } from '../scenario/index.js';
+import { runSuite, type Row, type SuiteOptions } from '../suite/run.js';
+import { isArgsError, parseArgs, positiveInt } from './args.js';
+import { resolveKernels } from './kernels.js';
+import { displayName, libraryFiles, loadScenarios } from './library.js';
+import type { Io } from './run.js';
+
+const FORMATS = ['text', 'json', 'ktap', 'junit'] as const;
+type Format = (typeof FORMATS)[number];
+
+const SPEC = {
+  kernel: 'value',
+  set: 'value',
+  format: 'value',
+  'max-states': 'value',
+  timeout: 'value',
+  'no-por': 'flag',
+} as const;
+
+interface Job {
+  readonly scenarios: ParsedScenario[];
+  readonly kernels: readonly KernelProfile[];
+  readonly options: SuiteOptions;
+  readonly format: Format;
+}
+
+/** Parse check/diff/explain arguments into a job, or print the user's mistake and return exit status 2. */
+function prepare(args: readonly string[], io: Io, cmd: string): Job | number {
+  const p = parseArgs(args, SPEC);
+  const fail = (m: string): number => {
+    io.err(`pinlab ${cmd}: ${m}\n`);
+    return 2;
+  };
+  if (isArgsError(p)) return fail(p.error);
+  const format = (p.values.get('format')?.at(-1) ?? 'text') as Format;
+  if (!FORMATS.includes(format)) return fail(`unknown format '${format}' (known: ${FORMATS.join(' ')})`);
+  const kernels = resolveKernels(p.values.get('kernel') ?? [], p.values.get('set') ?? []);
+  if (typeof kernels === 'string') return fail(kernels);
+  const maxStates = positiveInt('max-states', p.values.get('max-states')?.at(-1));
+  const timeout = positiveInt('timeout', p.values.get('timeout')?.at(-1));
+  if (typeof maxStates === 'string') return fail(maxStates);
+  if (typeof timeout === 'string') return fail(timeout);
+  const files = p.positionals.length > 0 ? p.positionals : libraryFiles();
+  const loaded = loadScenarios(files, displayName);
+  if (!loaded.ok) {
+    io.err(`${loaded.messages.join('\n')}\n`);
+    return 2;
+  }
+  const options: SuiteOptions = {
+    now: () => performance.now(),
+    ...(maxStates !== undefined ? { maxStates } : {}),
+    ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
+    ...(p.flags.has('no-por') ? { por: false } : {}),
+  };
+  return { scenarios: loaded.scenarios, kernels, options, format };
+}
+
+/** Run the suite scenario by scenario, with progress on a terminal's stderr once a run takes over 2 s. */
+function runWithProgress(job: Job, io: Io & { readonly tty?: boolean }): Row[] {
+  const start = performance.now();
+  const rows: Row[] = [];
+  job.scenarios.forEach((s, i) => {
+    rows.push(...runSuite([s], job.kernels, job.options));
+    if (io.tty && performance.now() - start > 2000)
+      io.err(`\r[${i + 1}/${job.scenarios.length}] ${s.scenario.id}\x1b[K`);
+  });
+  if (io.tty && performance.now() - start > 2000) io.err('\n');
+  return rows;
+}
+
+function report(rows: readonly Row[], job: Job): string {
+  switch (job.format) {
+    case 'json':
+      return jsonReport(rows);
+    case 'ktap':
+      return ktapReport(rows);
+    case 'junit':
+      return junitReport(rows);
+    case 'text':
+      return textReport(
+        rows,
+        job.kernels.map((k) => k.name),
+      );
+  }
+}
+
+/** `pinlab check [FILES...]`: exit 0 when every verdict matches its expectation, 1 otherwise, 2 on a user error. */
+export function checkCommand(args: readonly string[], io: Io): number {
+  const job = prepare(args, io, 'check');
+  if (typeof job === 'number') return job;
+  const rows = runWithProgress(job, io);
+  io.out(report(rows, job));
+  return rows.some((r) => r.ok === false) ? 1 : 0;
+}
+
+/** `pinlab diff --kernel A --kernel B [FILES...]`: only the verdicts that differ between two kernels. */
+export function diffCommand(args: readonly string[], io: Io): number {
+  const job = prepare(args, io, 'diff');
+  if (typeof job === 'number') return job;
+  if (job.kernels.length !== 2) {
+    io.err('pinlab diff: give exactly two kernels (--kernel A --kernel B)\n');
+    return 2;
+  }
+  const [a, b] = job.kernels.map((k) => k.name) as [string, string];
+  const rows = runWithProgress(job, io);
+  const key = (r: Row): string => `${r.scenario}\t${r.condition}`;
+  const byKey = new Map<string, { a?: Row; b?: Row }>();
+  for (const r of rows) {
+    const e = byKey.get(key(r)) ?? {};
+    if (r.kernel === a) e.a = r;
+    else e.b = r;
+    byKey.set(key(r), e);
+  }
+  const diffs = [...byKey.entries()].filter(
+    ([, e]) => (e.a?.verdict ?? 'never') !== (e.b?.verdict ?? 'never'),
+  );
+  if (diffs.length === 0) io.out(`no verdict differs between ${a} and ${b}\n`);
+  for (const [k, e] of diffs) {
+    const [scenario, condition] = k.split('\t');
+    io.out(`${scenario}  ${condition}: ${a} ${e.a?.verdict ?? 'never'} -> ${b} ${e.b?.verdict ?? 'never'}\n`);
+  }
+  return 0;
+}
+
+/** `pinlab explain FILE --kernel K`: the shortest trace of the first bad outcome, step by step. */
+export function explainCommand(args: readonly string[], io: Io): number {
+  const job = prepare(args, io, 'explain');
+  if (typeof job === 'number') return job;
+  const rows = runWithProgress(job, io);
+  const bad = rows.find((r) => r.trace !== null && r.verdict !== 'never');
+  if (!bad?.trace) {
+    io.out('no condition holds and no invariant is violated: nothing to explain\n');
+    return 0;
+  }
+  io.out(`${bad.scenario} on ${bad.kernel}: ${bad.condition} is ${bad.verdict}\n`);
+  io.out(textTrace({ ...bad.trace, token: bad.replay ?? bad.trace.token }));
+  return 0;
+}

@@ -1,0 +1,48 @@
+import { INVARIANTS } from '../model/invariants/index.js';
+import { fromModelInvariant, replay } from '../check/index.js';
+import { kernelProfile, isProfileError } from '../model/profile/profiles.js';
+import { textTrace } from '../report/text.js';
+import { displayName, libraryFiles, loadScenarios } from './library.js';
+import type { Io } from './run.js';
+
+/**
+ * `pinlab replay TOKEN [FILES...]`: TOKEN is `scenario-id@checker-token` as `check` prints it; the
+ * scenario is looked up in FILES, or in the built-in library.
+ */
+export function replayCommand(args: readonly string[], io: Io): number {
+  const [token, ...files] = args;
+  const at = token?.indexOf('@') ?? -1;
+  if (token === undefined || at <= 0) {
+    io.err("pinlab replay: give the token 'check' printed (scenario-id@kernel:steps)\n");
+    return 2;
+  }
+  const id = token.slice(0, at);
+  const loaded = loadScenarios(files.length > 0 ? files : libraryFiles(), displayName);
+  if (!loaded.ok) {
+    io.err(`${loaded.messages.join('\n')}\n`);
+    return 2;
+  }
+  const s = loaded.scenarios.find((x) => x.scenario.id === id);
+  if (!s) {
+    io.err(`pinlab replay: no scenario '${id}' (give its file after the token)\n`);
+    return 2;
+  }
+  const kernel = token.slice(at + 1).split(/[[:]/)[0] ?? '';
+  const profile = kernelProfile(kernel);
+  const policies = isProfileError(profile) ? null : profile.policies;
+  const invariants = policies ? INVARIANTS.map((i) => fromModelInvariant(i, policies)) : [];
+  const r = replay(s.scenario.program, token.slice(at + 1), invariants);
+  if (!r.ok) {
+    io.err(`pinlab replay: bad token '${token}' (${r.code})\n`);
+    return 2;
+  }
+  io.out(`${id} on ${r.profile.name}\n`);
+  io.out(
+    textTrace({
+      token,
+      end: r.quiescent ? 'quiescent' : r.deadlock ? 'deadlock' : 'running',
+      steps: r.steps,
+    }),
+  );
+  return 0;
+}

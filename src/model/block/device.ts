@@ -1,0 +1,57 @@
+import type { Bio } from '../include/blk_types.js';
+import { ZERO_DATA } from '../mm/filemap.js';
+import { touchFreed } from '../mm/folio.js';
+import type { Ctx } from '../sim/ctx.js';
+import { fileOf, folioOf, type World } from '../sim/world.js';
+
+/** One thing the device can do next: transfer an in-flight bio, or raise its completion. */
+export interface DeviceChoice {
+  readonly bio: number;
+  readonly kind: 'dma' | 'complete';
+}
+
+/**
+ * The device's choices, by bio id: it may transfer or complete any in-flight bio, in any order.
+ * MODEL: the transfer (DMA) and the completion interrupt are two atomic steps; everything in between
+ * (fork, writeback, a CPU store) can interleave.
+ */
+export function deviceChoices(w: World): DeviceChoice[] {
+  const out: DeviceChoice[] = [];
+  for (const bio of w.bios) {
+    if (bio.state === 'in-flight') out.push({ bio: bio.id, kind: 'dma' });
+    else if (bio.state === 'transferred') out.push({ bio: bio.id, kind: 'complete' });
+  }
+  return out;
+}
+
+/**
+ * The device transfers a bio. A read DMA-writes the blocks into each page; a write DMA-reads each page
+ * and, when the device has integrity, verifies the guard tag computed at submission first: a page
+ * changed since (a stable-page violation) fails the write (DIF/DIX guard error) and the blocks keep
+ * their old contents. A freed page is reported as a use-after-free.
+ * @kernel drivers/nvme/host/pci.c:nvme_queue_rq (the DMA), block/t10-pi.c (guard verification)
+ */
+export function deviceTransfer(ctx: Ctx, w: World, bio: Bio): void {
+  const file = fileOf(w, bio.file);
+  bio.bvecs.forEach((bv, i) => {
+    const f = folioOf(w, bv.folio);
+    const block = bio.index + i;
+    if (bio.op === 'read') {
+      const data = file.disk[block] ?? ZERO_DATA;
+      bio.data[i] = data;
+      if (!touchFreed(ctx, f, 'dma-write')) f.data = data;
+      return;
+    }
+    if (touchFreed(ctx, f, 'dma-read')) return;
+    bio.data[i] = f.data;
+    const tag = bio.tags[i];
+    if (tag !== null && tag !== undefined && tag !== f.data) {
+      ctx.events.push({ type: 'integrity-error', folio: f.id, bio: bio.id, tagged: tag, found: f.data });
+      bio.error = true;
+      return;
+    }
+    while (file.disk.length <= block) file.disk.push(ZERO_DATA);
+    file.disk[block] = f.data;
+  });
+  bio.state = 'transferred';
+}

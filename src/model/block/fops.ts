@@ -1,0 +1,129 @@
+import type { Bio } from '../include/blk_types.js';
+import { EIOCBQUEUED } from '../include/errno.js';
+import {
+  dioAlloc,
+  dioBioDone,
+  dioFlushCache,
+  dioShouldDirty,
+  type DioRequest,
+  type DioSubmitted,
+} from '../fs/dio.js';
+import type { Ctx } from '../sim/ctx.js';
+import { dioOf, type World } from '../sim/world.js';
+import {
+  bioAlloc,
+  bioCheckPagesDirty,
+  bioIovBvecSet,
+  bioIovIterGetPages,
+  bioPut,
+  bioReleasePages,
+  bioSetPagesDirty,
+  submitBio,
+} from './bio.js';
+
+/**
+ * blkdev_direct_IO(): O_DIRECT on a block device. A request that fits one bio goes to
+ * __blkdev_direct_IO_simple (sync) or __blkdev_direct_IO_async; a larger one to __blkdev_direct_IO
+ * (several bios, sync or async). MODEL: the request is one page; path 'blkdev-multi' forces the
+ * multi-bio code.
+ * @kernel block/fops.c:blkdev_direct_IO
+ */
+export function blkdevDirectIO(ctx: Ctx, w: World, req: DioRequest): DioSubmitted {
+  dioFlushCache(ctx, w, req.file, req.index);
+  if (req.path === 'blkdev-multi') return blkdevDirectIOMulti(ctx, w, req);
+  return req.async ? blkdevDirectIOAsync(ctx, w, req) : blkdevDirectIOSimple(ctx, w, req);
+}
+
+/** Add the iterator's pages; on failure release what was added and drop the bio. */
+function addPagesOrFail(ctx: Ctx, w: World, bio: Bio, req: DioRequest): number {
+  const r = bioIovIterGetPages(ctx, w, bio, req.iter);
+  if (r < 0) {
+    bioReleasePages(ctx, w, bio, false);
+    bioPut(bio);
+  }
+  return r;
+}
+
+/**
+ * __blkdev_direct_IO_simple(): an on-stack bio, should_dirty for a user-backed read, submit_bio_wait;
+ * the submitter releases the pages itself after the wait, dirtying them then (no pre-dirtying).
+ * @kernel block/fops.c:__blkdev_direct_IO_simple
+ */
+function blkdevDirectIOSimple(ctx: Ctx, w: World, req: DioRequest): DioSubmitted {
+  ctx.calls.push('__blkdev_direct_IO_simple');
+  const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
+  const bio = bioAlloc(w, req.op, req.file, req.index, 'blkdev-simple', dio.id);
+  const r = addPagesOrFail(ctx, w, bio, req);
+  if (r < 0) return { ret: r, dio: null };
+  dio.bios.push(bio.id);
+  dio.pending = 1;
+  submitBio(ctx, w, bio);
+  return { ret: 0, dio: dio.id };
+}
+
+/** The simple path after submit_bio_wait() returned: bio_release_pages(bio, should_dirty). */
+export function blkdevDirectIOSimpleFinish(ctx: Ctx, w: World, dioId: number, bio: Bio): void {
+  bioReleasePages(ctx, w, bio, dioOf(w, dioId).shouldDirty);
+  bioPut(bio);
+}
+
+/**
+ * __blkdev_direct_IO_async(): one bio; an ITER_BVEC is borrowed (bio_iov_bvec_set, no references: the
+ * caller keeps the pages alive until ->ki_complete); a user-backed read is pre-dirtied.
+ * @kernel block/fops.c:__blkdev_direct_IO_async
+ */
+function blkdevDirectIOAsync(ctx: Ctx, w: World, req: DioRequest): DioSubmitted {
+  ctx.calls.push('__blkdev_direct_IO_async');
+  const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
+  const bio = bioAlloc(w, req.op, req.file, req.index, 'blkdev-async', dio.id);
+  if (req.iter.type === 'bvec' && ctx.policies['bio.pageFlags'] !== 'none') {
+    bioIovBvecSet(ctx, bio, req.iter);
+  } else {
+    const r = addPagesOrFail(ctx, w, bio, req);
+    if (r < 0) return { ret: r, dio: null };
+  }
+  if (dio.shouldDirty) bioSetPagesDirty(ctx, w, bio);
+  dio.bios.push(bio.id);
+  dio.pending = 1;
+  submitBio(ctx, w, bio);
+  return { ret: -EIOCBQUEUED, dio: dio.id };
+}
+
+/**
+ * __blkdev_direct_IO(): the multi-bio path (sync or async): each bio gets its pages, is pre-dirtied
+ * for a user-backed read, and is submitted; blkdev_bio_end_io completes and releases.
+ * @kernel block/fops.c:__blkdev_direct_IO
+ */
+function blkdevDirectIOMulti(ctx: Ctx, w: World, req: DioRequest): DioSubmitted {
+  ctx.calls.push('__blkdev_direct_IO');
+  const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
+  const bio = bioAlloc(w, req.op, req.file, req.index, 'blkdev', dio.id);
+  const r = addPagesOrFail(ctx, w, bio, req);
+  if (r < 0) return { ret: r, dio: null };
+  if (dio.shouldDirty) bioSetPagesDirty(ctx, w, bio);
+  dio.bios.push(bio.id);
+  dio.pending = 1;
+  submitBio(ctx, w, bio);
+  return { ret: req.async ? -EIOCBQUEUED : 0, dio: dio.id };
+}
+
+/**
+ * blkdev_bio_end_io() / blkdev_bio_end_io_async(): the last bio completes the request (wakes the
+ * waiter, or ->ki_complete first for async), then the bio's pages are checked (should_dirty) or
+ * released. For the simple path the completion only wakes the submitter.
+ * @kernel block/fops.c:blkdev_bio_end_io
+ */
+export function blkdevBioEndIo(ctx: Ctx, w: World, bio: Bio): void {
+  const dio = dioOf(w, bio.dio ?? -1);
+  dioBioDone(w, dio);
+  if (bio.endIo === 'blkdev-simple') {
+    bio.state = 'completed';
+    return;
+  }
+  if (dio.shouldDirty) {
+    bioCheckPagesDirty(ctx, w, bio);
+  } else {
+    bioReleasePages(ctx, w, bio, false);
+    bioPut(bio);
+  }
+}

@@ -1,0 +1,41 @@
+import type { File } from '../include/fs.js';
+import { fileIsMemoryBacked } from '../include/fs.js';
+import type { Folio } from '../include/mm_types.js';
+import { filemapGetFolio } from '../mm/filemap.js';
+import { folioMarkDirty, touchFreed } from '../mm/folio.js';
+import type { Ctx } from '../sim/ctx.js';
+import type { World } from '../sim/world.js';
+import { folioWaitStableBlocks } from './writeback.js';
+
+/**
+ * filemap_read(): copy a page-cache page to the reader, reading it from disk into the cache first.
+ * MODEL: one page; the copy is atomic.
+ * @kernel mm/filemap.c:filemap_read
+ */
+export function filemapRead(ctx: Ctx, w: World, file: File, index: number): Folio {
+  ctx.calls.push('filemap_read');
+  const f = filemapGetFolio(w, file, index, 0);
+  touchFreed(ctx, f, 'cpu-read');
+  return f;
+}
+
+/** Whether a buffered write of this page must wait now (write_begin's folio_wait_stable()). */
+export function bufferedWriteBlocks(w: World, file: File, index: number): boolean {
+  const id = file.cache[index];
+  return id !== undefined && id !== null && folioWaitStableBlocks(w, id);
+}
+
+/**
+ * generic_perform_write(): ->write_begin (get the folio, wait for stable writes, attach the
+ * filesystem's buffers and allocate blocks), copy the data in, ->write_end (folio_mark_dirty).
+ * @kernel mm/filemap.c:generic_perform_write
+ */
+export function genericPerformWrite(ctx: Ctx, w: World, file: File, index: number, data: string): Folio {
+  ctx.calls.push('generic_perform_write');
+  const f = filemapGetFolio(w, file, index, 0);
+  if (touchFreed(ctx, f, 'cpu-write')) return f;
+  if (!fileIsMemoryBacked(file)) f.flags.buffers = true;
+  f.data = data;
+  folioMarkDirty(f);
+  return f;
+}

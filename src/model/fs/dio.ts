@@ -1,0 +1,104 @@
+import type { Dio, DioPath } from '../include/blk_types.js';
+import { EIO } from '../include/errno.js';
+import type { IovIter } from '../include/uio.js';
+import { userBackedIter } from '../lib/iov_iter.js';
+import type { Ctx } from '../sim/ctx.js';
+import { bioOf, fileOf, folioOf, type World } from '../sim/world.js';
+import { writebackFolioNow } from './writeback.js';
+
+/** What a direct-I/O caller asks for: `op` of page `index` of `file` through `iter`. */
+export interface DioRequest {
+  readonly path: DioPath;
+  readonly op: 'read' | 'write';
+  readonly async: boolean;
+  readonly iter: IovIter;
+  readonly file: number;
+  readonly index: number;
+  readonly actor: number;
+  readonly name: string;
+  /** For a read into user memory: the caller's process and buffer (what lost-dio-data checks). */
+  readonly mm: number | null;
+  readonly buf: string | null;
+}
+
+/** What submission returned: -errno, -EIOCBQUEUED (async), or 0 for a sync request to wait for. */
+export interface DioSubmitted {
+  readonly ret: number;
+  readonly dio: number | null;
+}
+
+/**
+ * should_dirty / DIO_SHOULD_DIRTY / IOMAP_DIO_DIRTY: a read into a user-backed iterator. The what-if
+ * dio.redirty=none drops it (no pre-dirtying, no check, no dirtying on release).
+ * @kernel block/fops.c:__blkdev_direct_IO_simple
+ */
+export function dioShouldDirty(ctx: Ctx, iter: IovIter): boolean {
+  return iter.dest && userBackedIter(iter) && ctx.policies['dio.redirty'] === 'check-dirty';
+}
+
+/** Allocate the direct-I/O control block. */
+export function dioAlloc(w: World, req: DioRequest, shouldDirty: boolean): Dio {
+  const dio: Dio = {
+    id: w.dios.length,
+    path: req.path,
+    op: req.op,
+    async: req.async,
+    shouldDirty,
+    bios: [],
+    pending: 0,
+    done: false,
+    ret: null,
+    actor: req.actor,
+    name: req.name,
+    mm: req.mm,
+    buf: req.buf,
+  };
+  w.dios.push(dio);
+  return dio;
+}
+
+/**
+ * filemap_write_and_wait_range() then (writes) invalidation: before a direct read or write the page
+ * cache over the range is written back so the device has the latest data.
+ * MODEL: the writeback is synchronous and part of the submission step.
+ * @kernel mm/filemap.c:kiocb_write_and_wait
+ */
+export function dioFlushCache(ctx: Ctx, w: World, fileId: number, index: number): void {
+  const id = fileOf(w, fileId).cache[index];
+  if (id === undefined || id === null) return;
+  const f = folioOf(w, id);
+  if (f.flags.dirty && !f.flags.writeback) writebackFolioNow(ctx, w, f);
+}
+
+/** The request's result once its bios completed: the pages transferred, or -EIO. */
+export function dioResult(w: World, dio: Dio): number {
+  let n = 0;
+  for (const id of dio.bios) {
+    const bio = bioOf(w, id);
+    if (bio.error) return -EIO;
+    n += bio.bvecs.length;
+  }
+  return n;
+}
+
+/** One bio of the request completed (dio->ref drop); the last one completes the request. */
+export function dioBioDone(w: World, dio: Dio): boolean {
+  dio.pending -= 1;
+  if (dio.pending > 0) return false;
+  dio.done = true;
+  dio.ret = dioResult(w, dio);
+  return true;
+}
+
+/**
+ * The read returns to the caller (sync return or the reaped completion): the caller expects the data
+ * the device DMA'd in its own buffer now. Reported as a fact for lost-dio-data.
+ */
+export function dioReadReturned(ctx: Ctx, w: World, dio: Dio): void {
+  if (dio.op !== 'read' || dio.mm === null || dio.buf === null || (dio.ret ?? 0) <= 0) return;
+  const bio = dio.bios[0] === undefined ? undefined : bioOf(w, dio.bios[0]);
+  const expected = bio?.data[0];
+  const folio = bio?.bvecs[0]?.folio;
+  if (expected === null || expected === undefined || folio === undefined) return;
+  ctx.events.push({ type: 'dio-read-returned', folio, actor: dio.actor, mm: dio.mm, buf: dio.buf, expected });
+}

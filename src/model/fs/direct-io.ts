@@ -1,0 +1,90 @@
+import type { Bio } from '../include/blk_types.js';
+import { EIOCBQUEUED } from '../include/errno.js';
+import {
+  bioAlloc,
+  bioCheckPagesDirty,
+  bioGrabIterPages,
+  bioPut,
+  bioReleasePages,
+  bioSetPagesDirty,
+  submitBio,
+} from '../block/bio.js';
+import type { Ctx } from '../sim/ctx.js';
+import { bioOf, dioOf, type World } from '../sim/world.js';
+import {
+  dioAlloc,
+  dioBioDone,
+  dioFlushCache,
+  dioShouldDirty,
+  type DioRequest,
+  type DioSubmitted,
+} from './dio.js';
+
+/**
+ * __blockdev_direct_IO() (ext2, fat, exfat, hfs(+), jfs, nilfs2, ntfs3, udf, ocfs2, affs): should_dirty
+ * for a user-backed read; dio_refill_pages() grabs pages with iov_iter_get_pages2 (references, even
+ * for ITER_BVEC) or, since v6.5, iov_iter_extract_pages (is_pinned = will_pin; BIO_PAGE_PINNED).
+ * Only async reads are pre-dirtied (dio_bio_submit).
+ * MODEL: one bio; the v6.5 per-bio extra pin (folio_add_pin) and the submitter's dio_unpin_page()
+ * cancel out, leaving one pin per bio.
+ * @kernel fs/direct-io.c:__blockdev_direct_IO
+ */
+export function blockdevDirectIO(ctx: Ctx, w: World, req: DioRequest): DioSubmitted {
+  ctx.calls.push('__blockdev_direct_IO');
+  dioFlushCache(ctx, w, req.file, req.index);
+  const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
+  const bio = bioAlloc(w, req.op, req.file, req.index, 'legacy', dio.id);
+  ctx.calls.push('dio_refill_pages');
+  const r = bioGrabIterPages(ctx, w, bio, req.iter);
+  if (r < 0) {
+    bioReleasePages(ctx, w, bio, false);
+    bioPut(bio);
+    return { ret: r, dio: null };
+  }
+  if (req.async && req.op === 'read' && dio.shouldDirty) bioSetPagesDirty(ctx, w, bio);
+  dio.bios.push(bio.id);
+  dio.pending = 1;
+  submitBio(ctx, w, bio);
+  return { ret: req.async ? -EIOCBQUEUED : 0, dio: dio.id };
+}
+
+/**
+ * dio_bio_complete(): async reads that should dirty hand the bio to bio_check_pages_dirty(); every
+ * other bio is released with bio_release_pages(bio, should_dirty) (sync reads are dirtied here,
+ * after the I/O).
+ * @kernel fs/direct-io.c:dio_bio_complete
+ */
+function dioBioComplete(ctx: Ctx, w: World, bio: Bio): void {
+  const dio = dioOf(w, bio.dio ?? -1);
+  const shouldDirty = dio.op === 'read' && dio.shouldDirty;
+  if (dio.async && shouldDirty) {
+    bioCheckPagesDirty(ctx, w, bio);
+  } else {
+    bioReleasePages(ctx, w, bio, shouldDirty);
+    bioPut(bio);
+  }
+}
+
+/**
+ * dio_bio_end_io() (sync: queue the bio on dio->bio_list and wake the submitter) or dio_bio_end_aio()
+ * (async: dio_bio_complete, then the last bio completes the iocb).
+ * @kernel fs/direct-io.c:dio_bio_end_aio
+ */
+export function dioBioEndIo(ctx: Ctx, w: World, bio: Bio): void {
+  const dio = dioOf(w, bio.dio ?? -1);
+  if (!dio.async) {
+    bio.state = 'completed';
+    dioBioDone(w, dio);
+    return;
+  }
+  dioBioComplete(ctx, w, bio);
+  dioBioDone(w, dio);
+}
+
+/** dio_await_completion(): the sync submitter reaps its completed bios in process context. @kernel fs/direct-io.c:dio_await_completion */
+export function dioAwaitCompletion(ctx: Ctx, w: World, dioId: number): void {
+  for (const id of dioOf(w, dioId).bios) {
+    const bio = bioOf(w, id);
+    if (bio.state === 'completed') dioBioComplete(ctx, w, bio);
+  }
+}

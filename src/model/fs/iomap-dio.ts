@@ -1,0 +1,62 @@
+import type { Bio } from '../include/blk_types.js';
+import { EIOCBQUEUED } from '../include/errno.js';
+import {
+  bioAlloc,
+  bioCheckPagesDirty,
+  bioIovIterGetPages,
+  bioPut,
+  bioReleasePages,
+  bioSetPagesDirty,
+  submitBio,
+} from '../block/bio.js';
+import type { Ctx } from '../sim/ctx.js';
+import { dioOf, type World } from '../sim/world.js';
+import {
+  dioAlloc,
+  dioBioDone,
+  dioFlushCache,
+  dioShouldDirty,
+  type DioRequest,
+  type DioSubmitted,
+} from './dio.js';
+
+/**
+ * iomap_dio_rw() -> __iomap_dio_rw() -> iomap_dio_bio_iter(): IOMAP_DIO_DIRTY for a read into a
+ * user-backed iterator; each bio gets its pages (bio_iov_iter_get_pages), is pre-dirtied when the flag
+ * is set, and is submitted. Sync callers wait for the last completion.
+ * MODEL: one bio; no sub-block zeroing (the ZERO_PAGE bios).
+ * @kernel fs/iomap/direct-io.c:__iomap_dio_rw
+ */
+export function iomapDioRw(ctx: Ctx, w: World, req: DioRequest): DioSubmitted {
+  ctx.calls.push('iomap_dio_rw');
+  dioFlushCache(ctx, w, req.file, req.index);
+  const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
+  const bio = bioAlloc(w, req.op, req.file, req.index, 'iomap', dio.id);
+  const r = bioIovIterGetPages(ctx, w, bio, req.iter);
+  if (r < 0) {
+    bioReleasePages(ctx, w, bio, false);
+    bioPut(bio);
+    return { ret: r, dio: null };
+  }
+  if (dio.shouldDirty) bioSetPagesDirty(ctx, w, bio);
+  dio.bios.push(bio.id);
+  dio.pending = 1;
+  submitBio(ctx, w, bio);
+  return { ret: req.async ? -EIOCBQUEUED : 0, dio: dio.id };
+}
+
+/**
+ * iomap_dio_bio_end_io(): drop the dio reference (the last one wakes the waiter or completes the
+ * iocb), then bio_check_pages_dirty() when IOMAP_DIO_DIRTY, else bio_release_pages(bio, false).
+ * @kernel fs/iomap/direct-io.c:iomap_dio_bio_end_io
+ */
+export function iomapDioBioEndIo(ctx: Ctx, w: World, bio: Bio): void {
+  const dio = dioOf(w, bio.dio ?? -1);
+  dioBioDone(w, dio);
+  if (dio.shouldDirty) {
+    bioCheckPagesDirty(ctx, w, bio);
+  } else {
+    bioReleasePages(ctx, w, bio, false);
+    bioPut(bio);
+  }
+}

@@ -1,0 +1,48 @@
+import type { File } from '../include/fs.js';
+import { folioPut } from '../mm/folio.js';
+import { zapPte } from '../mm/memory/zap.js';
+import type { Ctx } from '../sim/ctx.js';
+import { folioOf, type World } from '../sim/world.js';
+import { writebackFolioNow } from './writeback.js';
+
+/** What reclaim did with the folio. */
+export type ReclaimResult = 'not-cached' | 'writeback' | 'kept-dirty' | 'kept-referenced' | 'freed';
+
+/**
+ * shrink_folio_list() for one page-cache folio: skip it under writeback; unmap it from every process
+ * (try_to_unmap, moving dirty PTE bits to the folio); a dirty folio is written (pageout) only when
+ * nothing else holds it (is_page_cache_freeable: a GUP reference keeps it dirty); a clean one has its
+ * buffers released (filemap_release_folio) even when referenced, then __remove_mapping frees it only
+ * if the page cache holds the last reference. Clean data that never reached the disk is lost.
+ * MODEL: the LRU and the isolation reference are not modelled; pageout completes within the step.
+ * @kernel mm/vmscan.c:shrink_folio_list
+ */
+export function shrinkFileFolio(ctx: Ctx, w: World, file: File, index: number): ReclaimResult {
+  ctx.calls.push('shrink_folio_list');
+  const id = file.cache[index];
+  if (id === null || id === undefined) return 'not-cached';
+  const f = folioOf(w, id);
+  if (f.flags.writeback || f.flags.locked) return 'writeback';
+  for (const mm of w.mms) {
+    if (!mm.alive) continue;
+    for (const vma of mm.vmas) if (vma.pte.kind === 'present' && vma.pte.folio === id) zapPte(ctx, w, vma);
+  }
+  if (f.flags.dirty) {
+    if (f.refcount !== 1) return 'kept-dirty';
+    ctx.calls.push('pageout');
+    writebackFolioNow(ctx, w, f);
+    if (f.flags.dirty) return 'kept-dirty';
+  }
+  if (f.flags.buffers) {
+    ctx.calls.push('filemap_release_folio');
+    f.flags.buffers = false;
+  }
+  if (f.refcount !== 1) return 'kept-referenced';
+  ctx.calls.push('__remove_mapping');
+  const disk = file.disk[index] ?? null;
+  if (f.data !== disk) ctx.events.push({ type: 'lost-write', folio: id, file: file.id, index, data: f.data });
+  f.owner = { type: 'none' };
+  file.cache[index] = null;
+  folioPut(ctx, w, f);
+  return 'freed';
+}

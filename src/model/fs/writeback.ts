@@ -1,0 +1,144 @@
+import type { Bio } from '../include/blk_types.js';
+import { fileIsMemoryBacked } from '../include/fs.js';
+import type { Folio } from '../include/mm_types.js';
+import { bioAlloc, bioAddFolio, bioPut, submitBio } from '../block/bio.js';
+import { folioMaybeDmaPinned, folioMarkDirty, touchFreed } from '../mm/folio.js';
+import { presentPte } from '../mm/pgtable.js';
+import type { Policies } from '../profile/policies/index.js';
+import type { Ctx } from '../sim/ctx.js';
+import { fileOf, folioOf, type World } from '../sim/world.js';
+
+/**
+ * folio_mkclean(): walk the rmap and write-protect and clean every shared mapping of the folio, so the
+ * next store faults (->page_mkwrite). Returns whether any entry was dirty.
+ * @kernel mm/rmap.c:folio_mkclean
+ */
+export function folioMkclean(w: World, f: Folio): boolean {
+  let dirty = false;
+  for (const mm of w.mms) {
+    if (!mm.alive) continue;
+    for (const vma of mm.vmas) {
+      const pte = vma.pte;
+      if (!vma.shared || pte.kind !== 'present' || pte.folio !== f.id) continue;
+      if (pte.dirty) dirty = true;
+      vma.pte = presentPte(pte.folio, false, false, pte.huge);
+    }
+  }
+  return dirty;
+}
+
+/**
+ * folio_clear_dirty_for_io(): under the folio lock, move dirty PTE bits into the folio (folio_mkclean),
+ * then test-and-clear PG_dirty. Returns whether the folio was dirty.
+ * @kernel mm/page-writeback.c:folio_clear_dirty_for_io
+ */
+export function folioClearDirtyForIo(ctx: Ctx, w: World, f: Folio): boolean {
+  ctx.calls.push('folio_clear_dirty_for_io');
+  if (folioMkclean(w, f)) folioMarkDirty(f);
+  const was = f.flags.dirty;
+  f.flags.dirty = false;
+  return was;
+}
+
+/**
+ * The filesystem's ->writepages for one dirty folio it did not dirty itself (no buffers): ext4 hit
+ * BUG_ON before v5.18; since then it warns and cleans the folio without writing it (its data is lost).
+ * Returns whether the folio may be written.
+ * @kernel fs/ext4/inode.c:mpage_prepare_extent_to_map
+ */
+function fsAcceptsFolio(ctx: Ctx, w: World, f: Folio): boolean {
+  if (f.owner.type !== 'file' || f.flags.buffers) return true;
+  const file = fileOf(w, f.owner.file);
+  if (file.fs !== 'ext4') return true;
+  if (ctx.policies['ext4.noBuffers'] === 'bug') {
+    ctx.events.push({ type: 'fs-bug', folio: f.id, fn: 'ext4_writepages' });
+    return true;
+  }
+  ctx.calls.push('ext4_warning_inode');
+  const index = f.owner.index;
+  if (f.data !== (file.disk[index] ?? null))
+    ctx.events.push({ type: 'lost-write', folio: f.id, file: file.id, index, data: f.data });
+  return false;
+}
+
+/** The what-if wb.pinned=skip: writeback leaves a maybe-DMA-pinned folio dirty. */
+function skipPinned(ctx: Ctx, f: Folio): boolean {
+  return ctx.policies['wb.pinned'] === 'skip' && folioMaybeDmaPinned(f);
+}
+
+/**
+ * write_cache_pages() -> ->writepages for one folio, up to the submission: lock, clear_dirty_for_io
+ * (and mkclean), folio_start_writeback, add to a bio, submit (computing integrity tags). The folio
+ * keeps PG_writeback until the bio completes (folio_end_writeback).
+ * MODEL: these happen under the folio lock, so page_mkwrite cannot come between them; the buffers
+ * stay attached. Returns the write bio, or null when there was nothing to write.
+ * @kernel mm/page-writeback.c:write_cache_pages
+ */
+export function writebackFolio(ctx: Ctx, w: World, f: Folio): Bio | null {
+  if (f.owner.type !== 'file' || f.flags.writeback || skipPinned(ctx, f)) return null;
+  const owner = f.owner;
+  if (!folioClearDirtyForIo(ctx, w, f)) return null;
+  if (!fsAcceptsFolio(ctx, w, f)) return null;
+  ctx.calls.push('folio_start_writeback');
+  f.flags.writeback = true;
+  const bio = bioAlloc(w, 'write', owner.file, owner.index, 'writeback', null);
+  bioAddFolio(bio, f.id, 'none');
+  submitBio(ctx, w, bio);
+  return bio;
+}
+
+/**
+ * end_bio_bh_io_sync / iomap_finish_ioend: folio_end_writeback(). A failed write (integrity error)
+ * leaves the folio clean with its data not on disk (mapping_set_error).
+ * @kernel mm/filemap.c:folio_end_writeback
+ */
+export function writebackEndIo(ctx: Ctx, w: World, bio: Bio): void {
+  ctx.calls.push('folio_end_writeback');
+  for (const bv of bio.bvecs) {
+    const f = folioOf(w, bv.folio);
+    if (!touchFreed(ctx, f, 'put')) f.flags.writeback = false;
+  }
+  bioPut(bio);
+}
+
+/**
+ * Synchronous writeback of one folio (filemap_write_and_wait_range, reclaim's pageout): clean it and
+ * put its data on disk now. MODEL: the I/O completes within the step.
+ * @kernel mm/filemap.c:filemap_write_and_wait_range
+ */
+export function writebackFolioNow(ctx: Ctx, w: World, f: Folio): void {
+  if (f.owner.type !== 'file' || skipPinned(ctx, f)) return;
+  const owner = f.owner;
+  if (!folioClearDirtyForIo(ctx, w, f)) return;
+  if (!fsAcceptsFolio(ctx, w, f)) return;
+  const file = fileOf(w, owner.file);
+  while (file.disk.length <= owner.index) file.disk.push('0');
+  file.disk[owner.index] = f.data;
+}
+
+/** Page-cache folios the flusher may write back now: dirty, not under writeback, of a file with writeback. */
+export function flusherChoices(w: World, policies: Policies | null): number[] {
+  const out: number[] = [];
+  for (const file of w.files) {
+    if (fileIsMemoryBacked(file)) continue;
+    for (const id of file.cache) {
+      if (id === null) continue;
+      const f = folioOf(w, id);
+      if (f.freed || f.flags.writeback || !f.flags.dirty) continue;
+      if (policies?.['wb.pinned'] === 'skip' && folioMaybeDmaPinned(f)) continue;
+      out.push(id);
+    }
+  }
+  return out;
+}
+
+/**
+ * folio_wait_stable(): a writer of a mapping that needs stable pages must wait while the folio is
+ * under writeback. True when a store to `folio` must wait now.
+ * @kernel mm/page-writeback.c:folio_wait_stable
+ */
+export function folioWaitStableBlocks(w: World, folio: number): boolean {
+  const f = w.folios[folio];
+  if (!f || f.owner.type !== 'file' || !f.flags.writeback) return false;
+  return fileOf(w, f.owner.file).stableWrites;
+}

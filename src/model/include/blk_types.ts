@@ -1,0 +1,88 @@
+/**
+ * struct bio and the direct-I/O control blocks that own bios, as plain data.
+ * @kernel include/linux/blk_types.h
+ */
+
+/** Ghost field: how a bvec's page was grabbed when it was added (not in the kernel; for the invariants). */
+export type BvecGrab = 'ref' | 'pin' | 'none';
+
+/** struct bio_vec. MODEL: one whole folio per bvec. */
+export interface Bvec {
+  readonly folio: number;
+  readonly grab: BvecGrab;
+}
+
+/** The bio flags that say how its pages are released (which exist depends on bio.pageFlags). */
+export interface BioFlags {
+  noPageRef: boolean; // BIO_NO_PAGE_REF (v5.1-v6.4)
+  pagePinned: boolean; // BIO_PAGE_PINNED (v6.5; the v8 proposal)
+  pageReffed: boolean; // BIO_PAGE_REFFED (v6.5 development cycle; the v8 proposal)
+  cloned: boolean; // BIO_CLONED: borrows another bio's or the iterator's bvec array
+}
+
+/** Who handles a bio's completion (bi_end_io), which says how its pages are released. */
+export type BioEndIo =
+  | 'blkdev-simple' // __blkdev_direct_IO_simple: on-stack bio, the submitter waits and releases
+  | 'blkdev' // blkdev_bio_end_io (multi-bio, sync or async)
+  | 'blkdev-async' // blkdev_bio_end_io_async
+  | 'iomap' // iomap_dio_bio_end_io
+  | 'legacy' // dio_bio_end_io / dio_bio_end_aio (fs/direct-io.c)
+  | 'writeback'; // end_bio_bh_io_sync / iomap_writepage_end_bio: folio_end_writeback
+
+/** Where a bio is in its life. */
+export type BioState =
+  | 'building' // allocated, pages being added, not submitted
+  | 'in-flight' // submitted; the device has not transferred it yet
+  | 'transferred' // the device did the DMA; completion (bio_endio) not yet run
+  | 'completed' // bi_end_io ran; for a legacy sync or simple bio the submitter still releases it
+  | 'dirty-list' // on bio_dirty_list, waiting for bio_dirty_fn
+  | 'put'; // released and bio_put
+
+export interface Bio {
+  readonly id: number;
+  readonly op: 'read' | 'write';
+  bvecs: Bvec[];
+  /** The device blocks: page `index` of file `file` (the file's on-disk pages), one per bvec from there. */
+  readonly file: number;
+  readonly index: number;
+  flags: BioFlags;
+  state: BioState;
+  /** bi_status != BLK_STS_OK (the device failed it: an integrity guard error). */
+  error: boolean;
+  readonly endIo: BioEndIo;
+  /** The direct-I/O control block (bi_private), or null for writeback bios. */
+  readonly dio: number | null;
+  /** Integrity guard tags (DIF/DIX) computed at submission for writes when the device has integrity. */
+  tags: (string | null)[];
+  /** What the device DMA'd into each page (reads) or read from each page (writes), once transferred. */
+  data: (string | null)[];
+}
+
+/** The three direct-I/O implementations and their sub-paths. */
+export type DioPath = 'blkdev' | 'blkdev-multi' | 'iomap' | 'legacy';
+
+/**
+ * struct blkdev_dio / struct iomap_dio / struct dio: one direct-I/O request and its bios.
+ * MODEL: one bio per request (one page).
+ */
+export interface Dio {
+  readonly id: number;
+  readonly path: DioPath;
+  readonly op: 'read' | 'write';
+  readonly async: boolean;
+  /** should_dirty / DIO_SHOULD_DIRTY / IOMAP_DIO_DIRTY: a read into a user-backed iterator. */
+  readonly shouldDirty: boolean;
+  /** fs/direct-io.c dio->is_pinned (will_pin), for its own release. */
+  readonly bios: number[];
+  /** dio->ref: bios not yet completed. */
+  pending: number;
+  /** ki_complete ran (async), or the waiter was woken (sync). */
+  done: boolean;
+  ret: number | null;
+  /** The actor that submitted it (and waits for it, or reaps its completion), and the handle name. */
+  readonly actor: number;
+  readonly name: string;
+  /** For reads into user memory: the process and buffer the caller expects the data in. */
+  readonly mm: number | null;
+  readonly buf: string | null;
+}

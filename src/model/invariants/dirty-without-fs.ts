@@ -1,0 +1,27 @@
+import type { Invariant } from './types.js';
+
+/**
+ * A page-cache folio was dirtied by a GUP user (DMA + set_page_dirty) after writeback cleaned it, with no
+ * ->page_mkwrite (Jan Kara, LSF/MM 2018); worst when reclaim already released its buffers (ext4 BUG_ON
+ * before v5.18, a warning and lost data since).
+ */
+export const dirtyWithoutFs: Invariant = {
+  name: 'dirty-without-fs',
+  severity: 'flag',
+  doc: 'a page-cache folio is dirtied after writeback cleaned it, with no page_mkwrite',
+  check({ events }) {
+    return events.flatMap((e) => {
+      if (e.type === 'dirty-without-fs')
+        return [
+          {
+            invariant: 'dirty-without-fs',
+            folios: [e.folio],
+            what: e.buffers ? e.fn : `${e.fn}, no buffers`,
+          },
+        ];
+      if (e.type === 'fs-bug')
+        return [{ invariant: 'dirty-without-fs', folios: [e.folio], what: `${e.fn} BUG` }];
+      return [];
+    });
+  },
+};

@@ -1,0 +1,65 @@
+import type { Program } from '../sim/program.js';
+import type { Invariant, Violation } from './types.js';
+
+/** Whether process `p` was created by a fork op of an actor of process `parent`. */
+function forkedFrom(program: Program, p: number, parent: number): boolean {
+  return program.actors.some(
+    (a) => a.process === parent && a.ops.some((o) => o.op === 'fork' && o.child === p),
+  );
+}
+
+/** Whether a buffer name is private memory in the program's declared mappings. */
+function privateBuf(program: Program, buf: string): boolean {
+  const spec = program.processes.flatMap((p) => p.mappings).find((m) => m.name === buf);
+  return spec !== undefined && !spec.shared;
+}
+
+/**
+ * Tokens process `reader` must never see: written into private memory by another process after the
+ * two were separated by fork (the child's writes; the parent's writes after its fork of the reader),
+ * and written nowhere else (not by the reader, not in setup, not on disk).
+ */
+function forbiddenTokens(program: Program, reader: number): Set<string> {
+  const legit = new Set<string>();
+  for (const [, op] of program.setup) if (op.op === 'write') legit.add(op.data);
+  for (const f of program.files) for (const p of f.pages) legit.add(p);
+  const out = new Set<string>();
+  for (const a of program.actors) {
+    a.ops.forEach((op, k) => {
+      if (op.op !== 'write') return;
+      if (a.process === reader) {
+        legit.add(op.data);
+        return;
+      }
+      if (!privateBuf(program, op.buf)) return;
+      const childWrite = forkedFrom(program, a.process, reader);
+      const afterFork = a.ops.slice(0, k).some((o) => o.op === 'fork' && o.child === reader);
+      if (childWrite || afterFork) out.add(op.data);
+    });
+  }
+  for (const t of legit) out.delete(t);
+  return out;
+}
+
+/**
+ * A process observes (in a register) a write another process made to private memory after fork
+ * (CVE-2020-29374; cow's "No leak from parent into child").
+ * MODEL: judged from the program text and the actors' registers; writes by another thread of the
+ * forking process are not counted (they may precede the fork).
+ */
+export const leakAcrossFork: Invariant = {
+  name: 'leak-across-fork',
+  severity: 'flag',
+  doc: 'a process observes a write made by another process after fork',
+  check({ program, world }) {
+    const out: Violation[] = [];
+    program.actors.forEach((a, i) => {
+      const regs = world.actors[i]?.regs ?? {};
+      const forbidden = forbiddenTokens(program, a.process);
+      for (const [reg, value] of Object.entries(regs))
+        if (forbidden.has(value))
+          out.push({ invariant: 'leak-across-fork', folios: [], what: `${reg}=${value}` });
+    });
+    return out;
+  },
+};

@@ -1,0 +1,34 @@
+import { fileIsMemoryBacked } from '../include/fs.js';
+import type { Invariant, Violation } from './types.js';
+
+/**
+ * Data written into a page-cache page never reaches the disk: the folio was reclaimed or cleaned
+ * without being written, or at the end of the run it is clean while its data differs from the disk.
+ */
+export const lostWrite: Invariant = {
+  name: 'lost-write',
+  severity: 'flag',
+  doc: "data DMA'd into a page-cache page never reaches the disk",
+  check({ world, events, quiescent }) {
+    const out: Violation[] = events.flatMap((e) =>
+      e.type === 'lost-write'
+        ? [{ invariant: 'lost-write', folios: [e.folio], what: `dropped ${e.data}` }]
+        : [],
+    );
+    if (!quiescent) return out;
+    for (const file of world.files) {
+      if (fileIsMemoryBacked(file)) continue;
+      file.cache.forEach((id, index) => {
+        const f = id === null ? undefined : world.folios[id];
+        if (!f || f.freed || f.flags.dirty || f.flags.writeback) return;
+        if (f.data !== (file.disk[index] ?? null))
+          out.push({
+            invariant: 'lost-write',
+            folios: [f.id],
+            what: `clean page holds ${f.data}, disk differs`,
+          });
+      });
+    }
+    return out;
+  },
+};

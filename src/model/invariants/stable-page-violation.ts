@@ -1,0 +1,18 @@
+import type { Invariant } from './types.js';
+
+/**
+ * A page changed between its integrity tag / checksum being computed at submission and the device
+ * reading it (DIF/DIX guard errors, btrfs csum failures): a DMA or GUP write into a page under writeback.
+ */
+export const stablePageViolation: Invariant = {
+  name: 'stable-page-violation',
+  severity: 'flag',
+  doc: 'a page changes between its checksum / integrity tag and the device reading it',
+  check({ events }) {
+    return events.flatMap((e) =>
+      e.type === 'integrity-error'
+        ? [{ invariant: 'stable-page-violation', folios: [e.folio], what: `bio ${e.bio} guard tag mismatch` }]
+        : [],
+    );
+  },
+};

@@ -1,0 +1,31 @@
+import type { ModelEvent } from '../sim/events.js';
+import type { Program } from '../sim/program.js';
+import type { World } from '../sim/world.js';
+
+/** What an invariant judges after a step: the World after it, the step's events, and whether the run ended. */
+export interface InvariantInput {
+  readonly program: Program;
+  readonly world: World;
+  readonly events: readonly ModelEvent[];
+  /** No actor or agent can step any more (the end of a run). */
+  readonly quiescent: boolean;
+}
+
+/** One thing an invariant found wrong: the folios involved and a short machine-readable reason. */
+export interface Violation {
+  readonly invariant: string;
+  readonly folios: readonly number[];
+  readonly what: string;
+}
+
+/**
+ * A named check. Severity `error` ends the path (the run is wrong); `flag` is reported and the search
+ * goes on (a hazard the kernel survives, or a warning it prints).
+ */
+export interface Invariant {
+  readonly name: string;
+  readonly severity: 'error' | 'flag';
+  /** The kernel bug class it stands for. */
+  readonly doc: string;
+  check(input: InvariantInput): readonly Violation[];
+}

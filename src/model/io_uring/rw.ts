@@ -1,0 +1,46 @@
+import { EFAULT } from '../include/errno.js';
+import type { DioPath } from '../include/blk_types.js';
+import type { DioSubmitted } from '../fs/dio.js';
+import { submitDio } from '../fs/read_write.js';
+import { iovIterInit } from '../lib/iov_iter.js';
+import type { Ctx } from '../sim/ctx.js';
+import type { World } from '../sim/world.js';
+
+/**
+ * io_read() / io_write() for IORING_OP_READ_FIXED / WRITE_FIXED: io_import_fixed() turns the registered
+ * buffer into an ITER_BVEC (not user-backed: nothing is pinned again, nothing will be dirtied), and an
+ * O_DIRECT file issues it as an async kiocb (the block layer borrows the bvecs).
+ * @kernel io_uring/rw.c:io_read
+ */
+export function ioRwFixed(
+  ctx: Ctx,
+  w: World,
+  rw: 'read' | 'write',
+  bufIndex: number,
+  path: DioPath,
+  file: number,
+  index: number,
+  actor: number,
+  name: string,
+): DioSubmitted {
+  ctx.calls.push('io_import_fixed');
+  const buf = w.uring.find((u) => u.index === bufIndex);
+  if (buf === undefined) return { ret: -EFAULT, dio: null };
+  const iter = iovIterInit(
+    'bvec',
+    rw === 'read',
+    buf.folios.map((folio) => ({ kind: 'page' as const, folio })),
+  );
+  return submitDio(ctx, w, {
+    path,
+    op: rw,
+    async: true,
+    iter,
+    file,
+    index,
+    actor,
+    name,
+    mm: null,
+    buf: null,
+  });
+}

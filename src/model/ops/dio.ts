@@ -1,0 +1,145 @@
+import type { DioPath } from '../include/blk_types.js';
+import { EFAULT, EIOCBQUEUED, errnoName } from '../include/errno.js';
+import type { IterSeg, IterType } from '../include/uio.js';
+import { dioReadReturned, type DioRequest } from '../fs/dio.js';
+import { finishSyncDio, submitDio } from '../fs/read_write.js';
+import { iovIterInit, iterUnavailable } from '../lib/iov_iter.js';
+import { actorOf, bioOf, dioOf, type World } from '../sim/world.js';
+import { resolveBuf } from './buf.js';
+import { fileIdByName, storeBlocks } from './file.js';
+import { finished, type OpDef, type OpEnv, type StepOutcome } from './types.js';
+
+/**
+ * An O_DIRECT read or write of one page: `dio read iomap f[0] into buf as r` (sync), or async (aio /
+ * io_uring without fixed buffers) with the result reaped by `await r`.
+ * `buf` names a user buffer for ubuf/iovec, or a held handle (a pinned page, a kalloc'd page) for
+ * kvec/bvec/xarray/folioq; it is ignored for discard.
+ */
+export interface DioOp {
+  readonly op: 'dio';
+  readonly rw: 'read' | 'write';
+  /** blkdev: block/fops.c (simple when sync, async single-bio when async); blkdev-multi: __blkdev_direct_IO; iomap; legacy: fs/direct-io.c. */
+  readonly path: DioPath;
+  readonly async: boolean;
+  readonly file: string;
+  readonly index: number;
+  readonly iter: IterType;
+  readonly buf: string;
+  /** Register for the result (a page count, or an errno name); the handle `await` names. */
+  readonly as: string;
+}
+
+/** Reap an async direct I/O's completion (io_getevents / the io_uring CQE): `await r`. */
+export interface AwaitOp {
+  readonly op: 'await';
+  readonly as: string;
+}
+
+/** A result as a register value: a count, or the errno's name. */
+export function retString(ret: number): string {
+  return ret < 0 ? (errnoName[-ret] ?? String(ret)) : String(ret);
+}
+
+/** The iterator's segments from the op's buffer or handle, or null when the buffer is not mapped. */
+function iterSegs(env: OpEnv, type: IterType, buf: string): IterSeg[] | null {
+  if (type === 'ubuf' || type === 'iovec') {
+    const at = resolveBuf(env, buf);
+    return at === null ? null : [{ kind: 'user', mm: at.mm, vma: at.vma }];
+  }
+  if (type === 'discard') return [{ kind: 'page', folio: env.w.zeroPage }];
+  const held = actorOf(env.w, env.actor).held[buf];
+  return held === undefined ? null : held.folios.map((folio) => ({ kind: 'page' as const, folio }));
+}
+
+const SUBMIT_FN: Readonly<Record<DioPath, string>> = {
+  blkdev: 'blkdev_direct_IO',
+  'blkdev-multi': '__blkdev_direct_IO',
+  iomap: 'iomap_dio_rw',
+  legacy: '__blockdev_direct_IO',
+};
+
+export const dioOp: OpDef<DioOp> = {
+  unavailable: (p, op) => iterUnavailable(p, op.iter),
+  enabled(env, op) {
+    const st = actorOf(env.w, env.actor);
+    // A FOLL_WRITE GUP of a write-protected page under writeback faults into ->page_mkwrite, which waits
+    // for stable writes (folio_wait_stable).
+    if (st.phase === 0)
+      return !(op.rw === 'read' && (op.iter === 'ubuf' || op.iter === 'iovec') && storeBlocks(env, op.buf));
+    const id = st.locals.dio;
+    return typeof id === 'number' && dioOf(env.w, id).done;
+  },
+  step(env, op): StepOutcome {
+    const st = actorOf(env.w, env.actor);
+    if (st.phase === 0) {
+      const fn = SUBMIT_FN[op.path];
+      const segs = iterSegs(env, op.iter, op.buf);
+      if (segs === null) {
+        st.regs[op.as] = retString(-EFAULT);
+        return finished(fn, [], -EFAULT);
+      }
+      const user = op.iter === 'ubuf' || op.iter === 'iovec';
+      const first = segs[0];
+      const req: DioRequest = {
+        path: op.path,
+        op: op.rw,
+        async: op.async,
+        iter: iovIterInit(op.iter, op.rw === 'read', segs),
+        file: fileIdByName(env.w, op.file),
+        index: op.index,
+        actor: env.actor,
+        name: op.as,
+        mm: user && first?.kind === 'user' ? first.mm : null,
+        buf: user ? op.buf : null,
+      };
+      const r = submitDio(env.ctx, env.w, req);
+      const folios = r.dio === null ? [] : dioFolios(env.w, r.dio);
+      if (r.ret < 0 || r.dio === null) {
+        st.regs[op.as] = retString(r.ret);
+        return finished(fn, folios, r.ret);
+      }
+      if (op.async) {
+        st.regs[op.as] = retString(-EIOCBQUEUED);
+        return finished(fn, folios, -EIOCBQUEUED);
+      }
+      st.locals.dio = r.dio;
+      return { fn, folios, done: false, ret: null };
+    }
+    const id = st.locals.dio;
+    if (typeof id !== 'number') return finished('dio', [], null);
+    const ret = finishSyncDio(env.ctx, env.w, id);
+    st.regs[op.as] = retString(ret);
+    return finished('dio_complete', dioFolios(env.w, id), ret);
+  },
+};
+
+function dioFolios(w: World, dioId: number): number[] {
+  return dioOf(w, dioId).bios.flatMap((b) => bioOf(w, b).bvecs.map((v) => v.folio));
+}
+
+/** The actor's latest request submitted under this handle. */
+function findDio(w: World, actor: number, name: string): number | null {
+  for (let i = w.dios.length - 1; i >= 0; i--) {
+    const d = w.dios[i];
+    if (d && d.actor === actor && d.name === name) return d.id;
+  }
+  return null;
+}
+
+export const awaitOp: OpDef<AwaitOp> = {
+  unavailable: () => null,
+  enabled(env, op) {
+    const id = findDio(env.w, env.actor, op.as);
+    return id === null || dioOf(env.w, id).done;
+  },
+  step(env, op) {
+    const st = actorOf(env.w, env.actor);
+    const id = findDio(env.w, env.actor, op.as);
+    if (id === null) return finished('io_getevents', [], null);
+    const dio = dioOf(env.w, id);
+    dioReadReturned(env.ctx, env.w, dio);
+    const ret = dio.ret ?? 0;
+    st.regs[op.as] = retString(ret);
+    return finished('io_getevents', dioFolios(env.w, id), ret);
+  },
+};

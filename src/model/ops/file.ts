@@ -1,0 +1,184 @@
+import { handleMmFault } from '../mm/memory/fault.js';
+import { folioAlloc, touchFreed } from '../mm/folio.js';
+import { vmaAt } from '../mm/pgtable.js';
+import { bufferedWriteBlocks, filemapRead, genericPerformWrite } from '../fs/buffered.js';
+import { truncateBlocks, truncatePagecache } from '../fs/truncate.js';
+import { shrinkFileFolio } from '../fs/vmscan.js';
+import { folioWaitStableBlocks, writebackFolio } from '../fs/writeback.js';
+import { ZERO_DATA } from '../mm/filemap.js';
+import { actorOf, bug, fileOf, folioOf, type World } from '../sim/world.js';
+import { resolveBuf, segv } from './buf.js';
+import { finished, type OpDef, type OpEnv } from './types.js';
+
+/** A buffered read of a file page into a register: `pread f[0] -> r`. */
+export interface PreadOp {
+  readonly op: 'pread';
+  readonly file: string;
+  readonly index: number;
+  readonly reg: string;
+}
+
+/** A buffered write of a file page: `pwrite f[0] "X"`. */
+export interface PwriteOp {
+  readonly op: 'pwrite';
+  readonly file: string;
+  readonly index: number;
+  readonly data: string;
+}
+
+/** fsync(): write back every dirty page of the file and wait: `fsync f`. */
+export interface FsyncOp {
+  readonly op: 'fsync';
+  readonly file: string;
+}
+
+/** Memory pressure reclaiming one page-cache page: `reclaim f[0]`. */
+export interface ReclaimOp {
+  readonly op: 'reclaim';
+  readonly file: string;
+  readonly index: number;
+}
+
+/** ftruncate() to `pages` pages: `truncate f 0`. */
+export interface TruncateOp {
+  readonly op: 'truncate';
+  readonly file: string;
+  readonly pages: number;
+}
+
+/** A kernel caller's own memory, held as a handle: vmalloc() (for a KVEC) or alloc_page() (for a BVEC). */
+export interface KallocOp {
+  readonly op: 'kalloc';
+  readonly kind: 'vmalloc' | 'page';
+  readonly as: string;
+}
+
+/**
+ * A CPU store to another part of a buffer's page: the write fault happens, the data the scenario
+ * watches is unchanged (Hildenbrand's O_DIRECT+fork tests write next to the DIO buffer).
+ */
+export interface TouchOp {
+  readonly op: 'touch';
+  readonly buf: string;
+}
+
+/** The file a program names (files are declared by the program; a missing one is a model bug). */
+export function fileIdByName(w: World, name: string): number {
+  const f = w.files.find((x) => x.name === name);
+  return f ? f.id : bug('fileIdByName', `no file ${name}`);
+}
+
+export const preadOp: OpDef<PreadOp> = {
+  unavailable: () => null,
+  enabled: () => true,
+  step(env, op) {
+    const f = filemapRead(env.ctx, env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.index);
+    actorOf(env.w, env.actor).regs[op.reg] = f.data;
+    return finished('filemap_read', [f.id], 1);
+  },
+};
+
+export const pwriteOp: OpDef<PwriteOp> = {
+  unavailable: () => null,
+  enabled: (env, op) => !bufferedWriteBlocks(env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.index),
+  step(env, op) {
+    const f = genericPerformWrite(
+      env.ctx,
+      env.w,
+      fileOf(env.w, fileIdByName(env.w, op.file)),
+      op.index,
+      op.data,
+    );
+    return finished('generic_perform_write', [f.id], 1);
+  },
+};
+
+/** Folios of the file under writeback. */
+function underWriteback(env: OpEnv, fileId: number): number[] {
+  return fileOf(env.w, fileId).cache.filter(
+    (id): id is number => id !== null && folioOf(env.w, id).flags.writeback,
+  );
+}
+
+/**
+ * fsync() -> file_write_and_wait_range(): start writeback of every dirty folio (one step), then wait
+ * for all of them (folio_wait_writeback).
+ * @kernel mm/filemap.c:file_write_and_wait_range
+ */
+export const fsyncOp: OpDef<FsyncOp> = {
+  unavailable: () => null,
+  enabled(env, op) {
+    if (actorOf(env.w, env.actor).phase === 0) return true;
+    return underWriteback(env, fileIdByName(env.w, op.file)).length === 0;
+  },
+  step(env, op) {
+    const fileId = fileIdByName(env.w, op.file);
+    const st = actorOf(env.w, env.actor);
+    if (st.phase === 0) {
+      const touched: number[] = [];
+      for (const id of fileOf(env.w, fileId).cache) {
+        if (id === null) continue;
+        const f = folioOf(env.w, id);
+        if (!f.freed && f.flags.dirty && writebackFolio(env.ctx, env.w, f)) touched.push(id);
+      }
+      return { fn: 'filemap_fdatawrite', folios: touched, done: false, ret: null };
+    }
+    return finished('filemap_fdatawait', [], 0);
+  },
+};
+
+export const reclaimOp: OpDef<ReclaimOp> = {
+  unavailable: () => null,
+  enabled: () => true,
+  step(env, op) {
+    const file = fileOf(env.w, fileIdByName(env.w, op.file));
+    const id = file.cache[op.index] ?? null;
+    const r = shrinkFileFolio(env.ctx, env.w, file, op.index);
+    return finished('shrink_folio_list', id === null ? [] : [id], r === 'freed' ? 1 : 0);
+  },
+};
+
+export const truncateOp: OpDef<TruncateOp> = {
+  unavailable: () => null,
+  enabled: (env, op) => !truncateBlocks(env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.pages),
+  step(env, op) {
+    const touched = truncatePagecache(env.ctx, env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.pages);
+    return finished('truncate_pagecache', touched, 0);
+  },
+};
+
+/**
+ * vmalloc() / alloc_page(): kernel memory the caller owns (one reference, dropped by `put`, i.e.
+ * vfree()/__free_page()); held under a handle with grab mode 'none' (nothing GUP'd).
+ * @kernel mm/vmalloc.c:vmalloc
+ */
+export const kallocOp: OpDef<KallocOp> = {
+  unavailable: () => null,
+  enabled: () => true,
+  step(env, op) {
+    const f = folioAlloc(env.w, op.kind === 'vmalloc' ? 'vmalloc' : 'small', 0, { type: 'none' }, ZERO_DATA);
+    actorOf(env.w, env.actor).held[op.as] = { folios: [f.id], mode: 'none' };
+    return finished(op.kind === 'vmalloc' ? 'vmalloc' : 'alloc_page', [f.id], 0);
+  },
+};
+
+/** Whether a store to the buffer must wait for stable writes (its mapped page is under writeback). */
+export function storeBlocks(env: OpEnv, buf: string): boolean {
+  const at = resolveBuf(env, buf);
+  if (at === null) return false;
+  const pte = vmaAt(env.w, at).pte;
+  return pte.kind === 'present' && !pte.writable && folioWaitStableBlocks(env.w, pte.folio);
+}
+
+export const touchOp: OpDef<TouchOp> = {
+  unavailable: () => null,
+  enabled: (env, op) => !storeBlocks(env, op.buf),
+  step(env, op) {
+    const at = resolveBuf(env, op.buf);
+    if (at === null || handleMmFault(env.ctx, env.w, at, 'write') < 0) return segv('handle_mm_fault');
+    const pte = vmaAt(env.w, at).pte;
+    if (pte.kind !== 'present') return segv('handle_mm_fault');
+    touchFreed(env.ctx, folioOf(env.w, pte.folio), 'cpu-write');
+    return finished(env.ctx.calls[0] ?? 'store', [pte.folio]);
+  },
+};

@@ -1,0 +1,70 @@
+import { EAGAIN, EFAULT } from '../include/errno.js';
+import type { Pipe } from '../include/pipe_fs_i.js';
+import { iterFileSpliceWrite, pipeRead, vmspliceToPipe } from '../pipe/splice.js';
+import { actorOf, bug, fileOf, type World } from '../sim/world.js';
+import { resolveBuf, segv } from './buf.js';
+import { retString } from './dio.js';
+import { fileIdByName } from './file.js';
+import { finished, type OpDef } from './types.js';
+
+/** vmsplice(pipe, buf): `vmsplice buf -> p`. */
+export interface VmspliceOp {
+  readonly op: 'vmsplice';
+  readonly buf: string;
+  readonly pipe: string;
+}
+
+/** read() from a pipe into a register (O_NONBLOCK: "EAGAIN" when empty). */
+export interface PipeReadOp {
+  readonly op: 'pipe-read';
+  readonly pipe: string;
+  readonly reg: string;
+}
+
+/** splice() one pipe buffer into `file` page `index`. */
+export interface SpliceOp {
+  readonly op: 'splice';
+  readonly pipe: string;
+  readonly file: string;
+  readonly index: number;
+}
+
+function pipeByName(w: World, name: string): Pipe {
+  return w.pipes.find((p) => p.name === name) ?? bug('pipeByName', `no pipe ${name}`);
+}
+
+export const vmspliceOp: OpDef<VmspliceOp> = {
+  unavailable: () => null,
+  enabled: () => true,
+  step(env, op) {
+    const at = resolveBuf(env, op.buf);
+    if (at === null) return segv('vmsplice');
+    const pipe = pipeByName(env.w, op.pipe);
+    const r = vmspliceToPipe(env.ctx, env.w, pipe, at);
+    return finished('vmsplice', r > 0 ? pipe.bufs.slice(-r).map((b) => b.folio) : [], r < 0 ? r : r);
+  },
+};
+
+export const pipeReadOp: OpDef<PipeReadOp> = {
+  unavailable: () => null,
+  enabled: () => true,
+  step(env, op) {
+    const pipe = pipeByName(env.w, op.pipe);
+    const folio = pipe.bufs[0]?.folio;
+    const data = pipeRead(env.ctx, env.w, pipe);
+    actorOf(env.w, env.actor).regs[op.reg] = data ?? retString(-EAGAIN);
+    return finished('pipe_read', folio === undefined ? [] : [folio], data === null ? -EAGAIN : 1);
+  },
+};
+
+export const spliceOp: OpDef<SpliceOp> = {
+  unavailable: () => null,
+  enabled: () => true,
+  step(env, op) {
+    const pipe = pipeByName(env.w, op.pipe);
+    const folio = pipe.bufs[0]?.folio;
+    const file = fileOf(env.w, fileIdByName(env.w, op.file));
+    const r = folio === undefined ? -EFAULT : iterFileSpliceWrite(env.ctx, env.w, pipe, file, op.index);
+    return finished('iter_file_splice_write', folio === undefined ? [] : [folio], r);
+  },
+};

@@ -1,0 +1,206 @@
+import { policy } from '../policy.js';
+
+/**
+ * Behaviours of the I/O half (lib/iov_iter.c, block/, fs/ direct I/O and writeback, io_uring, splice)
+ * that changed across releases, plus what-if switches that no release has (a single history entry).
+ */
+export const IO_POLICIES = {
+  'iov.ubuf': policy({
+    doc: 'Whether ITER_UBUF (a single user buffer) and user_backed_iter() exist.',
+    kernel: 'include/linux/uio.h:iter_is_ubuf',
+    values: ['absent', 'present'],
+    history: [
+      { since: 'v4.19', value: 'absent', commit: 'only ITER_IOVEC reaches user memory', confidence: 'H' },
+      {
+        since: 'v6.0',
+        value: 'present',
+        commit: 'new iov_iter flavour - ITER_UBUF (fcb14cb1bdac)',
+        confidence: 'M',
+      },
+    ],
+  }),
+  'iov.discard': policy({
+    doc: 'Whether ITER_DISCARD (a destination that drops the data) exists.',
+    kernel: 'lib/iov_iter.c:iov_iter_discard',
+    values: ['absent', 'present'],
+    history: [
+      { since: 'v4.19', value: 'absent', commit: 'no discard iterator', confidence: 'L' },
+      { since: 'v4.20', value: 'present', commit: 'iov_iter: Add I/O discard iterator', confidence: 'L' },
+    ],
+  }),
+  'iov.xarray': policy({
+    doc: 'Whether ITER_XARRAY (pages of an xarray, e.g. the page cache) exists.',
+    kernel: 'lib/iov_iter.c:iov_iter_xarray',
+    values: ['absent', 'present'],
+    history: [
+      { since: 'v4.19', value: 'absent', commit: 'no xarray iterator', confidence: 'M' },
+      {
+        since: 'v5.13',
+        value: 'present',
+        commit: 'iov_iter: Add ITER_XARRAY (7ff5062079ef)',
+        confidence: 'M',
+      },
+    ],
+  }),
+  'iov.folioq': policy({
+    doc: 'Whether ITER_FOLIOQ (a chain of folio_queue segments, netfs) exists.',
+    kernel: 'lib/iov_iter.c:iov_iter_folio_queue',
+    values: ['absent', 'present'],
+    history: [
+      { since: 'v4.19', value: 'absent', commit: 'no folio_queue iterator', confidence: 'M' },
+      {
+        since: 'v6.12',
+        value: 'present',
+        commit: 'iov_iter: Provide copy_folio_from_iter() / ITER_FOLIOQ (netfs pull, Sep 2024)',
+        confidence: 'M',
+      },
+    ],
+  }),
+  'iov.extract': policy({
+    doc: 'Whether iov_iter_extract_pages() and iov_iter_extract_will_pin() exist (pin user-backed, only list the rest).',
+    kernel: 'lib/iov_iter.c:iov_iter_extract_pages',
+    values: ['absent', 'present'],
+    history: [
+      { since: 'v4.19', value: 'absent', commit: 'only iov_iter_get_pages*() (references)', confidence: 'H' },
+      {
+        since: 'v6.3',
+        value: 'present',
+        commit: 'iov_iter: Add a function to extract a page list from an iterator (7d58fe731028)',
+        confidence: 'H',
+      },
+    ],
+  }),
+  'dio.extract': policy({
+    doc: 'How the block layer and fs/direct-io.c grab user pages for direct I/O: FOLL_GET references (iov_iter_get_pages2) or FOLL_PIN pins (iov_iter_extract_pages).',
+    kernel: 'block/bio.c:__bio_iov_iter_get_pages',
+    values: ['get', 'pin'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'get',
+        commit: 'iov_iter_get_pages(): get_user_pages_fast (FOLL_GET)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.5',
+        value: 'pin',
+        commit:
+          'block: Convert bio_iov_iter_get_pages to use iov_iter_extract_pages (a7e689dd1c06); block: Use iov_iter_extract_pages() and page pinning in direct-io.c (1ccf164ec866)',
+        confidence: 'H',
+      },
+    ],
+  }),
+  'bio.pageFlags': policy({
+    doc: "How a bio records how its pages must be released: no flag (every page put), BIO_NO_PAGE_REF (borrowed bvecs skip the put), BIO_PAGE_PINNED (only pinned bios release anything), or the v8 proposal's BIO_PAGE_REFFED + BIO_PAGE_PINNED (bi_cleanup_mode).",
+    kernel: 'block/blk.h:bio_release_page',
+    values: ['none', 'no-page-ref', 'pinned', 'reffed-pinned'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'none',
+        commit: 'every bio page holds a reference (ITER_BVEC pages get one when added)',
+        confidence: 'M',
+      },
+      {
+        since: 'v5.1',
+        value: 'no-page-ref',
+        commit: 'block: add BIO_NO_PAGE_REF flag (399254aaf489)',
+        confidence: 'M',
+      },
+      {
+        since: 'v6.5',
+        value: 'pinned',
+        commit:
+          'block: Add BIO_PAGE_PINNED and associated infrastructure; block: remove BIO_PAGE_REFFED (e4cc64657bec)',
+        confidence: 'H',
+      },
+    ],
+  }),
+  'bio.dirtyCompound': policy({
+    doc: 'Whether bio_set_pages_dirty / bio_check_pages_dirty / bio_release_pages(mark_dirty) dirty compound pages (THP, hugetlb) or skip them.',
+    kernel: 'block/bio.c:bio_set_pages_dirty',
+    values: ['skip', 'dirty'],
+    history: [
+      { since: 'v4.19', value: 'skip', commit: 'dirty helpers test !PageCompound()', confidence: 'H' },
+      {
+        since: 'v6.8',
+        value: 'dirty',
+        commit: 'block: Remove special-casing of compound pages (1b151e2435fc)',
+        confidence: 'H',
+      },
+    ],
+  }),
+  'dio.redirty': policy({
+    doc: "What-if (no release has 'none'): drop the DIO read re-dirty logic (should_dirty pre-dirtying, bio_check_pages_dirty and mark_dirty on release), as Al Viro proposed once pages are pinned.",
+    kernel: 'block/bio.c:bio_check_pages_dirty',
+    values: ['check-dirty', 'none'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'check-dirty',
+        commit: 'still present in 6.12 (Al Viro, Jan 2023: "this crap should become useless")',
+        confidence: 'H',
+      },
+    ],
+  }),
+  'wb.pinned': policy({
+    doc: "What-if (no release has 'skip'): whether writeback leaves a maybe-DMA-pinned page-cache folio dirty instead of cleaning and writing it.",
+    kernel: 'mm/page-writeback.c:write_cache_pages',
+    values: ['ignore', 'skip'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'ignore',
+        commit: 'generic writeback never looks at pins (kernel-semantics §4.8)',
+        confidence: 'H',
+      },
+    ],
+  }),
+  'ext4.noBuffers': policy({
+    doc: 'What ext4 writeback does with a dirty page-cache folio that has no buffers (dirtied without ->page_mkwrite).',
+    kernel: 'fs/ext4/inode.c:ext4_writepages (mpage_prepare_extent_to_map)',
+    values: ['bug', 'warn-clean'],
+    history: [
+      { since: 'v4.19', value: 'bug', commit: 'BUG_ON(!page_has_buffers(page))', confidence: 'M' },
+      {
+        since: 'v5.18',
+        value: 'warn-clean',
+        commit: "ext4: don't BUG if someone dirty pages without asking ext4 first (cc5095747edf)",
+        confidence: 'H',
+      },
+    ],
+  }),
+  'vmsplice.grab': policy({
+    doc: "How vmsplice() grabs user pages for the pipe: FOLL_GET references through iov_iter_get_pages2 in every release; 'pin' is the what-if David Hildenbrand described (all cow tests would pass).",
+    kernel: 'fs/splice.c:iter_to_pipe',
+    values: ['get', 'pin'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'get',
+        commit: 'iter_to_pipe(): iov_iter_get_pages(2) (R/O FOLL_GET) through 6.12',
+        confidence: 'H',
+      },
+    ],
+  }),
+  'uring.fixedBuffers': policy({
+    doc: 'io_uring registered buffers: absent (no io_uring), io_uring refusing file VMAs other than shmem/hugetlbfs itself (-EOPNOTSUPP), or leaving it to GUP (writable longterm pins of dirty-tracked mappings refused, -EFAULT).',
+    kernel: 'io_uring/rsrc.c:io_pin_pages',
+    values: ['absent', 'refuse-non-shmem', 'gup-decides'],
+    history: [
+      { since: 'v4.19', value: 'absent', commit: 'no io_uring', confidence: 'H' },
+      {
+        since: 'v5.1',
+        value: 'refuse-non-shmem',
+        commit: 'io_uring: add support for pre-mapped user IO buffers (file-backed VMA check)',
+        confidence: 'L',
+      },
+      {
+        since: 'v6.5',
+        value: 'gup-decides',
+        commit: 'io_uring: rsrc: delegate VMA file-backed check to GUP',
+        confidence: 'H',
+      },
+    ],
+  }),
+} as const;

@@ -1,0 +1,89 @@
+import type { Trace } from '../check/index.js';
+import type { Row } from '../suite/run.js';
+
+const MARK_BAD = ' ✗';
+
+function cell(r: Row | undefined): string {
+  if (!r) return '-';
+  const v = r.verdict === 'unavailable' ? 'n/a' : r.verdict;
+  if (r.ok === false) return `${v}${MARK_BAD}(${r.expected ?? 'never'})`;
+  return v;
+}
+
+/**
+ * The verdict table: one row per scenario and condition (or invariant), one column per kernel. A cell
+ * that does not match the scenario's expectation is marked ✗ with the expected verdict.
+ */
+export function textTable(rows: readonly Row[], kernels: readonly string[]): string {
+  const keys: string[] = [];
+  const byKey = new Map<string, Map<string, Row>>();
+  for (const r of rows) {
+    const key = `${r.scenario}  ${r.kind === 'invariant' ? `[${r.condition}]` : r.condition}`;
+    if (!byKey.has(key)) {
+      keys.push(key);
+      byKey.set(key, new Map());
+    }
+    byKey.get(key)?.set(r.kernel, r);
+  }
+  const table = [
+    ['scenario  condition', ...kernels],
+    ...keys.map((k) => [k, ...kernels.map((kn) => cell(byKey.get(k)?.get(kn)))]),
+  ];
+  const widths = kernels.map((_, i) => Math.max(...table.map((line) => (line[i + 1] ?? '').length)));
+  const first = Math.max(...table.map((line) => (line[0] ?? '').length));
+  return (
+    table
+      .map((line) =>
+        [(line[0] ?? '').padEnd(first), ...line.slice(1).map((c, i) => c.padEnd(widths[i] ?? 0))]
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
+}
+
+function counters(
+  c: { refcount: number; mapcount: number; pincount: number; data: string; freed: boolean } | null,
+): string {
+  if (!c) return '(new)';
+  return c.freed
+    ? 'freed'
+    : `ref=${c.refcount} map=${c.mapcount} pin=${c.pincount} data=${JSON.stringify(c.data)}`;
+}
+
+function detailText(d: Readonly<Record<string, unknown>>): string {
+  return Object.entries(d)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)
+    .join(' ');
+}
+
+/** A trace as numbered steps: actor, kernel function, the folios' counters before -> after, violations. */
+export function textTrace(t: Trace): string {
+  const lines = t.steps.map((s) => {
+    const calls = s.calls.length > 0 ? ` via ${s.calls.join(' > ')}` : '';
+    const ret = s.ret === null ? '' : ` = ${s.ret}`;
+    const head = `${String(s.step).padStart(3)}. ${s.actorName}: ${s.op} -> ${s.fn}()${calls}${ret}`;
+    const folios = s.folios.map((f) => `       folio ${f.id}: ${counters(f.before)} -> ${counters(f.after)}`);
+    const bad = s.violations.map((v) => `       !! ${v.invariant}: ${detailText(v.detail)}`);
+    return [head, ...folios, ...bad].join('\n');
+  });
+  return `${lines.join('\n')}\n     end: ${t.end}; replay: pinlab replay '${t.token}'\n`;
+}
+
+/** The whole report: the table, then each unexpected verdict's shortest trace. */
+export function textReport(rows: readonly Row[], kernels: readonly string[]): string {
+  let out = textTable(rows, kernels);
+  for (const r of rows.filter((x) => x.ok === false)) {
+    out += `\n${r.scenario} on ${r.kernel}: ${r.condition} is ${r.verdict}, expected ${r.expected ?? 'never'}`;
+    out += r.reason
+      ? ` (${r.reason})\n`
+      : r.bound
+        ? ` (bound reached: ${r.bound}, ${r.states} states)\n`
+        : '\n';
+    if (r.trace) out += textTrace({ ...r.trace, token: r.replay ?? r.trace.token });
+  }
+  const bad = rows.filter((r) => r.ok === false).length;
+  const ok = rows.filter((r) => r.ok === true).length;
+  out += `\n${ok} passed, ${bad} failed\n`;
+  return out;
+}

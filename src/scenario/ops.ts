@@ -1,0 +1,401 @@
+import { FOLL_FORCE, FOLL_LONGTERM, FOLL_NOFAULT, FOLL_WRITE } from '../model/include/foll.js';
+import type { DioPath } from '../model/include/blk_types.js';
+import type { IterType } from '../model/include/uio.js';
+import type { Advice } from '../model/mm/madvise.js';
+import type { Op } from '../model/ops/index.js';
+import type { Pos } from './errors.js';
+
+/**
+ * The operation syntax, one entry per model operation (as herd's kernel.def): the words that start it,
+ * how to read it from a line and how to write it back. The table is keyed by the model's `Op['op']`,
+ * so an operation added to src/model/ops/index.ts does not compile here until it has an entry.
+ */
+
+/** A name an operation refers to, for validation: buffers, handles, registers, processes. */
+export type OpRef =
+  | { readonly kind: 'buf'; readonly name: string; readonly at: Pos }
+  | { readonly kind: 'handle-use'; readonly name: string; readonly at: Pos }
+  | { readonly kind: 'handle-def'; readonly name: string; readonly at: Pos }
+  | { readonly kind: 'reg-def'; readonly name: string; readonly at: Pos }
+  | { readonly kind: 'fork'; readonly process: number; readonly at: Pos }
+  | { readonly kind: 'pipe'; readonly name: string; readonly at: Pos }
+  /** An asynchronous I/O an `await` can reap (its result register). */
+  | { readonly kind: 'io-def'; readonly name: string; readonly at: Pos }
+  | { readonly kind: 'io-use'; readonly name: string; readonly at: Pos };
+
+/** What an entry reads its operands with. Each reader reports its own error and returns a placeholder. */
+export interface OpReader {
+  /** The next word, without taking it (undefined at the end of the line or before a non-word). */
+  peek(): string | undefined;
+  /** Take the next word if it is one of `words`. */
+  accept<W extends string>(words: readonly W[]): W | null;
+  /** Take a word that must be `word` (`as`) or a symbol (`->`, `=`). */
+  expect(word: string): void;
+  /** A buffer: a mapping name in the thread's process. */
+  buf(): string;
+  /** A handle an earlier operation of this thread created. */
+  handleUse(): string;
+  /** A handle this operation creates (also a register when `reg`). */
+  handleDef(reg: boolean): string;
+  /** A register this operation sets. */
+  regDef(): string;
+  /** A declared process (by name); its index. */
+  process(): number;
+  /** A declared file, by name. */
+  file(): string;
+  /** A page of a declared file: `f[0]`. */
+  filePage(): { file: string; index: number };
+  /** An asynchronous I/O this operation starts, reaped later by name. */
+  ioDef(): string;
+  /** An asynchronous I/O an earlier operation of this thread started. */
+  ioUse(): string;
+  /** A declared pipe (by name). */
+  pipe(): string;
+  /** A string literal: data. */
+  data(): string;
+  /** A non-negative integer. */
+  number(what: string): number;
+  /** One of a fixed set of words. */
+  choice<W extends string>(what: string, words: readonly W[]): W;
+}
+
+/** What an entry needs to print names and strings. */
+export interface OpPrinter {
+  process(index: number): string;
+  str(value: string): string;
+}
+
+export interface OpSyntax<O extends Op> {
+  /** The words that start this operation: one word, or two (`uring register`). */
+  readonly words: readonly string[];
+  /** The forms, for messages and the README. */
+  readonly forms: readonly string[];
+  read(r: OpReader, word: string): O;
+  print(op: O, p: OpPrinter): string;
+}
+
+type SyntaxTable = { readonly [K in Op['op']]: OpSyntax<Extract<Op, { op: K }>> };
+
+const ADVICE_SET: Readonly<Record<Advice, true>> = {
+  dontneed: true,
+  dontfork: true,
+  dofork: true,
+  wipeonfork: true,
+  keeponfork: true,
+  pageout: true,
+};
+export const ADVICE = Object.keys(ADVICE_SET) as Advice[];
+
+/** Protection words, as `mprotect` and `map` spell them. */
+export const PROTS = ['rw', 'r', 'w', 'none'] as const;
+export type Prot = (typeof PROTS)[number];
+
+export function protOf(p: Prot): { read: boolean; write: boolean } {
+  return { read: p === 'r' || p === 'rw', write: p === 'w' || p === 'rw' };
+}
+
+export function protWord(read: boolean, write: boolean): Prot {
+  return read ? (write ? 'rw' : 'r') : write ? 'w' : 'none';
+}
+
+/** GUP flag words, in printing order: the caller's public FOLL_* flags. */
+export const GUP_FLAGS: readonly (readonly [string, number])[] = [
+  ['write', FOLL_WRITE],
+  ['longterm', FOLL_LONGTERM],
+  ['force', FOLL_FORCE],
+  ['nofault', FOLL_NOFAULT],
+];
+const GUP_WORDS = ['fast', ...GUP_FLAGS.map(([w]) => w), 'flags'];
+
+const RELEASE_HOW = { unpin: 'unpin', put: 'put' } as const;
+
+const DIO_PATH_SET: Readonly<Record<DioPath, true>> = {
+  blkdev: true,
+  'blkdev-multi': true,
+  iomap: true,
+  legacy: true,
+};
+/** The direct-I/O paths: block/fops.c, __blkdev_direct_IO, iomap_dio_rw, fs/direct-io.c. */
+export const DIO_PATHS = Object.keys(DIO_PATH_SET) as DioPath[];
+
+const ITER_SET: Readonly<Record<IterType, true>> = {
+  ubuf: true,
+  iovec: true,
+  kvec: true,
+  bvec: true,
+  xarray: true,
+  folioq: true,
+  discard: true,
+};
+/** iov_iter types; `ubuf` (the default) and `iovec` name a user buffer, the kernel types a held handle. */
+export const ITER_TYPES = Object.keys(ITER_SET) as IterType[];
+const KERNEL_ITERS: readonly IterType[] = ['kvec', 'bvec', 'xarray', 'folioq'];
+
+export const OP_SYNTAX: SyntaxTable = {
+  write: {
+    words: ['write'],
+    forms: ['write BUF "DATA"'],
+    read: (r) => ({ op: 'write', buf: r.buf(), data: r.data() }),
+    print: (op, p) => `write ${op.buf} ${p.str(op.data)}`,
+  },
+  read: {
+    words: ['read'],
+    forms: ['read BUF -> REG'],
+    read(r) {
+      const buf = r.buf();
+      r.expect('->');
+      return { op: 'read', buf, reg: r.regDef() };
+    },
+    print: (op) => `read ${op.buf} -> ${op.reg}`,
+  },
+  fork: {
+    words: ['fork'],
+    forms: ['fork PROCESS'],
+    read: (r) => ({ op: 'fork', child: r.process() }),
+    print: (op, p) => `fork ${p.process(op.child)}`,
+  },
+  exit: {
+    words: ['exit'],
+    forms: ['exit'],
+    read: () => ({ op: 'exit' }),
+    print: () => 'exit',
+  },
+  munmap: {
+    words: ['munmap'],
+    forms: ['munmap BUF'],
+    read: (r) => ({ op: 'munmap', buf: r.buf() }),
+    print: (op) => `munmap ${op.buf}`,
+  },
+  mprotect: {
+    words: ['mprotect'],
+    forms: [`mprotect BUF ${PROTS.join('|')}`],
+    read(r) {
+      const buf = r.buf();
+      return { op: 'mprotect', buf, ...protOf(r.choice('protection', PROTS)) };
+    },
+    print: (op) => `mprotect ${op.buf} ${protWord(op.read, op.write)}`,
+  },
+  madvise: {
+    words: ['madvise'],
+    forms: [`madvise BUF ${ADVICE.join('|')}`],
+    read(r) {
+      const buf = r.buf();
+      return { op: 'madvise', buf, advice: r.choice('advice', ADVICE) };
+    },
+    print: (op) => `madvise ${op.buf} ${op.advice}`,
+  },
+  gup: {
+    words: ['get', 'pin'],
+    forms: [
+      `get BUF [fast] [${GUP_FLAGS.map(([w]) => w).join('] [')}] as HANDLE`,
+      `pin BUF [fast] [${GUP_FLAGS.map(([w]) => w).join('] [')}] as HANDLE`,
+    ],
+    read(r, word) {
+      const buf = r.buf();
+      let fast = false;
+      let flags = 0;
+      for (let w = r.accept(GUP_WORDS); w !== null; w = r.accept(GUP_WORDS)) {
+        if (w === 'fast') fast = true;
+        else if (w === 'flags') {
+          r.expect('=');
+          flags |= r.number('FOLL_* flag bits');
+        } else flags |= GUP_FLAGS.find(([f]) => f === w)?.[1] ?? 0;
+      }
+      r.expect('as');
+      return { op: 'gup', buf, mode: word === 'pin' ? 'pin' : 'get', flags, fast, as: r.handleDef(true) };
+    },
+    print(op) {
+      const words = [op.mode, op.buf];
+      if (op.fast) words.push('fast');
+      let rest = op.flags;
+      for (const [w, bit] of GUP_FLAGS)
+        if (op.flags & bit) {
+          words.push(w);
+          rest &= ~bit;
+        }
+      if (rest !== 0) words.push(`flags=${rest}`);
+      return [...words, 'as', op.as].join(' ');
+    },
+  },
+  release: {
+    words: ['unpin', 'put'],
+    forms: ['unpin HANDLE [dirty]', 'put HANDLE'],
+    read(r, word) {
+      const handle = r.handleUse();
+      if (word === RELEASE_HOW.put) return { op: 'release', handle, how: 'put' };
+      return { op: 'release', handle, how: r.accept(['dirty']) ? 'unpin-dirty' : 'unpin' };
+    },
+    print: (op) =>
+      op.how === 'put' ? `put ${op.handle}` : `unpin ${op.handle}${op.how === 'unpin-dirty' ? ' dirty' : ''}`,
+  },
+  dio: {
+    words: ['dio'],
+    forms: [
+      `dio read|write ${DIO_PATHS.join('|')} [async] [${ITER_TYPES.join('|')}] FILE[PAGE] into|from BUF as REG`,
+    ],
+    read(r) {
+      const rw = r.choice('direction', ['read', 'write'] as const);
+      const path = r.choice('direct-I/O path', DIO_PATHS);
+      const async = r.accept(['async']) !== null;
+      const iter = r.accept(ITER_TYPES) ?? 'ubuf';
+      const { file, index } = r.filePage();
+      let buf = '';
+      if (iter !== 'discard') {
+        r.expect(rw === 'read' ? 'into' : 'from');
+        buf = KERNEL_ITERS.includes(iter) ? r.handleUse() : r.buf();
+      }
+      r.expect('as');
+      const as = async ? r.ioDef() : r.regDef();
+      return { op: 'dio', rw, path, async, file, index, iter, buf, as };
+    },
+    print(op) {
+      const words = ['dio', op.rw, op.path];
+      if (op.async) words.push('async');
+      if (op.iter !== 'ubuf') words.push(op.iter);
+      words.push(`${op.file}[${op.index}]`);
+      if (op.iter !== 'discard') words.push(op.rw === 'read' ? 'into' : 'from', op.buf);
+      return [...words, 'as', op.as].join(' ');
+    },
+  },
+  await: {
+    words: ['await'],
+    forms: ['await REG'],
+    read: (r) => ({ op: 'await', as: r.ioUse() }),
+    print: (op) => `await ${op.as}`,
+  },
+  pread: {
+    words: ['pread'],
+    forms: ['pread FILE[PAGE] -> REG'],
+    read(r) {
+      const { file, index } = r.filePage();
+      r.expect('->');
+      return { op: 'pread', file, index, reg: r.regDef() };
+    },
+    print: (op) => `pread ${op.file}[${op.index}] -> ${op.reg}`,
+  },
+  pwrite: {
+    words: ['pwrite'],
+    forms: ['pwrite FILE[PAGE] "DATA"'],
+    read(r) {
+      const { file, index } = r.filePage();
+      return { op: 'pwrite', file, index, data: r.data() };
+    },
+    print: (op, p) => `pwrite ${op.file}[${op.index}] ${p.str(op.data)}`,
+  },
+  fsync: {
+    words: ['fsync'],
+    forms: ['fsync FILE'],
+    read: (r) => ({ op: 'fsync', file: r.file() }),
+    print: (op) => `fsync ${op.file}`,
+  },
+  reclaim: {
+    words: ['reclaim'],
+    forms: ['reclaim FILE[PAGE]'],
+    read: (r) => ({ op: 'reclaim', ...r.filePage() }),
+    print: (op) => `reclaim ${op.file}[${op.index}]`,
+  },
+  truncate: {
+    words: ['truncate'],
+    forms: ['truncate FILE PAGES'],
+    read: (r) => ({ op: 'truncate', file: r.file(), pages: r.number('a size in pages') }),
+    print: (op) => `truncate ${op.file} ${op.pages}`,
+  },
+  kalloc: {
+    words: ['kalloc'],
+    forms: ['kalloc vmalloc|page as HANDLE'],
+    read(r) {
+      const kind = r.choice('allocation', ['vmalloc', 'page'] as const);
+      r.expect('as');
+      return { op: 'kalloc', kind, as: r.handleDef(false) };
+    },
+    print: (op) => `kalloc ${op.kind} as ${op.as}`,
+  },
+  touch: {
+    words: ['touch'],
+    forms: ['touch BUF'],
+    read: (r) => ({ op: 'touch', buf: r.buf() }),
+    print: (op) => `touch ${op.buf}`,
+  },
+  vmsplice: {
+    words: ['vmsplice'],
+    forms: ['vmsplice BUF -> PIPE'],
+    read(r) {
+      const buf = r.buf();
+      r.expect('->');
+      return { op: 'vmsplice', buf, pipe: r.pipe() };
+    },
+    print: (op) => `vmsplice ${op.buf} -> ${op.pipe}`,
+  },
+  'pipe-read': {
+    words: ['pipe-read'],
+    forms: ['pipe-read PIPE -> REG'],
+    read(r) {
+      const pipe = r.pipe();
+      r.expect('->');
+      return { op: 'pipe-read', pipe, reg: r.regDef() };
+    },
+    print: (op) => `pipe-read ${op.pipe} -> ${op.reg}`,
+  },
+  splice: {
+    words: ['splice'],
+    forms: ['splice PIPE -> FILE[PAGE]'],
+    read(r) {
+      const pipe = r.pipe();
+      r.expect('->');
+      return { op: 'splice', pipe, ...r.filePage() };
+    },
+    print: (op) => `splice ${op.pipe} -> ${op.file}[${op.index}]`,
+  },
+  'uring-register': {
+    words: ['uring register'],
+    forms: ['uring register BUF SLOT -> REG'],
+    read(r) {
+      const buf = r.buf();
+      const index = r.number('a registered-buffer slot');
+      r.expect('->');
+      return { op: 'uring-register', buf, index, reg: r.regDef() };
+    },
+    print: (op) => `uring register ${op.buf} ${op.index} -> ${op.reg}`,
+  },
+  'uring-rw': {
+    words: ['uring read-fixed', 'uring write-fixed'],
+    forms: [`uring read-fixed|write-fixed SLOT ${DIO_PATHS.join('|')} FILE[PAGE] as REG`],
+    read(r, word) {
+      const index = r.number('a registered-buffer slot');
+      const path = r.choice('direct-I/O path', DIO_PATHS);
+      const { file, index: fileIndex } = r.filePage();
+      r.expect('as');
+      const rw = word === 'uring write-fixed' ? 'write' : 'read';
+      return { op: 'uring-rw', rw, index, path, file, fileIndex, as: r.regDef() };
+    },
+    print: (op) => `uring ${op.rw}-fixed ${op.index} ${op.path} ${op.file}[${op.fileIndex}] as ${op.as}`,
+  },
+  'uring-unregister': {
+    words: ['uring unregister'],
+    forms: ['uring unregister SLOT'],
+    read: (r) => ({ op: 'uring-unregister', index: r.number('a registered-buffer slot') }),
+    print: (op) => `uring unregister ${op.index}`,
+  },
+  peek: {
+    words: ['peek'],
+    forms: ['peek HANDLE -> REG'],
+    read(r) {
+      const handle = r.handleUse();
+      r.expect('->');
+      return { op: 'peek', handle, reg: r.regDef() };
+    },
+    print: (op) => `peek ${op.handle} -> ${op.reg}`,
+  },
+};
+
+type AnySyntax = OpSyntax<Op>;
+
+/** The syntax entry for an operation. */
+export function opSyntax(op: Op): AnySyntax {
+  return OP_SYNTAX[op.op];
+}
+
+/** Every word that starts an operation, with its entry. */
+export const OP_WORDS: ReadonlyMap<string, AnySyntax> = new Map(
+  Object.values(OP_SYNTAX).flatMap((s: AnySyntax) => s.words.map((w) => [w, s] as const)),
+);

@@ -1,0 +1,278 @@
+import type { Policies } from '../model/profile/policies/index.js';
+import { opDef } from '../model/ops/index.js';
+import { HPAGE_PMD_ORDER } from '../model/include/mm_types.js';
+import type { ScenarioAst } from './ast.js';
+import { scenarioError, unknownMessage, type Pos, type ScenarioError } from './errors.js';
+import { conditionText, type Names } from './printer.js';
+import { HUGETLB_ORDERS, pageWord } from './pages.js';
+import type { ParsedScenario } from './types.js';
+
+/**
+ * Semantic checks on a parsed scenario, each error at the name it is about: the required parts are
+ * there, names are unique and declared, every buffer an operation uses is mapped in its thread's
+ * process, handles are created before they are used, every forked process is forked exactly once,
+ * conditions read registers their thread sets, and expectations name conditions and kernels once.
+ */
+
+/** Names a process or thread may not take (they mean something else in a condition). */
+const RESERVED_SCOPES = ['disk'];
+
+export function astNames(ast: ScenarioAst): Names {
+  return {
+    actor: (i) => ast.threads[i]?.name ?? `?${i}`,
+    process: (i) => ast.processes[i]?.name ?? `?${i}`,
+    file: (i) => ast.files[i]?.name ?? `?${i}`,
+  };
+}
+
+/** The name a condition goes by: its `as NAME`, or its text. */
+export function conditionNames(ast: ScenarioAst): string[] {
+  const n = astNames(ast);
+  return ast.conditions.map((c) => c.name?.name ?? conditionText(c, n));
+}
+
+export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioError[] {
+  const errors: ScenarioError[] = [];
+  const err = (at: Pos, message: string, expected?: readonly string[]): void => {
+    errors.push(scenarioError(file, at, message, expected));
+  };
+  const top = ast.name?.at ?? { line: 1, col: 1 };
+
+  // ---- required parts ----
+  if (!ast.name)
+    err({ line: 1, col: 1 }, `missing 'scenario NAME' line: every scenario file starts with one`);
+  if (!ast.intent)
+    err(top, `missing 'intent:': a paragraph saying what the scenario does and what goes wrong`, ['intent:']);
+  if (!ast.source)
+    err(top, `missing 'source:': the seed message, commit or CVE the scenario comes from`, ['source:']);
+  if (ast.processes.length === 0) err(end, `missing 'process NAME': a scenario needs at least one process`);
+  if (ast.threads.length === 0)
+    err(end, `missing 'thread NAME in PROCESS': a scenario needs at least one thread`, ['thread']);
+  if (ast.conditions.length === 0)
+    err(end, `missing a condition: 'exists (PROP)' or 'forall (PROP)' says what to look for`, [
+      'exists',
+      'forall',
+    ]);
+
+  // ---- unique names ----
+  const once = (what: string, items: readonly { name: string; at: Pos }[]): void => {
+    const first = new Map<string, Pos>();
+    for (const it of items) {
+      const prev = first.get(it.name);
+      if (prev) err(it.at, `duplicate ${what} '${it.name}' (the first is at ${prev.line}:${prev.col})`);
+      else first.set(it.name, it.at);
+    }
+  };
+  once('file', ast.files);
+  once('pipe', ast.pipes);
+  once(
+    'process or thread name',
+    [...ast.processes, ...ast.threads].sort((a, b) => cmpPos(a.at, b.at)),
+  );
+  for (const p of ast.processes)
+    once(
+      `buffer in process ${p.name}`,
+      p.mappings.map((m) => ({ ...m.spec, at: m.at })),
+    );
+  once(
+    'condition name',
+    ast.conditions.flatMap((c) => (c.name ? [c.name] : [])),
+  );
+  for (const x of [...ast.processes, ...ast.threads])
+    if (RESERVED_SCOPES.includes(x.name))
+      err(
+        x.at,
+        `'${x.name}' cannot name a process or thread: 'disk:FILE[N]' reads a file's disk in conditions`,
+      );
+
+  // ---- mappings ----
+  for (const p of ast.processes) {
+    if (p.forked && p.mappings.length > 0)
+      err(
+        p.mappings[0]?.at ?? p.at,
+        `process ${p.name} is forked: it inherits its parent's mappings and declares none`,
+      );
+    for (const m of p.mappings) {
+      const at = m.pageAt ?? m.at;
+      const { page, backing } = m.spec;
+      const fs = backing.type === 'file' ? ast.files[backing.file]?.fs : undefined;
+      if (page.kind === 'hugetlb' && !HUGETLB_ORDERS.includes(page.order))
+        err(at, `no ${pageWord(page)} pages on x86-64: hugetlb pages are 2M or 1G`, [
+          'hugetlb-2M',
+          'hugetlb-1G',
+        ]);
+      if (page.kind === 'thp' && page.order > HPAGE_PMD_ORDER)
+        err(at, `a THP is at most PMD-sized (2M); for 1G pages use hugetlb-1G`, ['thp', 'hugetlb-1G']);
+      if (backing.type === 'file' && page.kind === 'hugetlb' && fs !== 'hugetlbfs')
+        err(at, `a hugetlb mapping of a file needs a hugetlbfs file (memfd MFD_HUGETLB), not ${fs ?? '?'}`);
+      if (fs === 'hugetlbfs' && page.kind !== 'hugetlb')
+        err(m.at, `a hugetlbfs file is mapped with hugetlb pages: add page=hugetlb-2M or page=hugetlb-1G`, [
+          'page=hugetlb-2M',
+          'page=hugetlb-1G',
+        ]);
+    }
+  }
+
+  // ---- forks: each forked process is forked once, by a thread of another process ----
+  const parent = new Map<number, number>();
+  const forkedAt = new Map<number, Pos>();
+  const allOps = [
+    ...ast.setup.map((s) => ({ actor: s.actor, stmt: s.stmt })),
+    ...ast.threads.flatMap((t, actor) => t.ops.map((stmt) => ({ actor, stmt }))),
+  ];
+  for (const { actor, stmt } of allOps)
+    for (const r of stmt.refs) {
+      if (r.kind !== 'fork') continue;
+      const child = ast.processes[r.process];
+      const from = ast.threads[actor]?.process ?? -1;
+      if (!child) continue;
+      const prev = forkedAt.get(r.process);
+      if (!child.forked)
+        err(r.at, `process ${child.name} is not declared forked: write 'process ${child.name} forked'`);
+      else if (prev) err(r.at, `process ${child.name} is already forked at ${prev.line}:${prev.col}`);
+      else if (from === r.process) err(r.at, `process ${child.name} cannot fork itself`);
+      else {
+        parent.set(r.process, from);
+        forkedAt.set(r.process, r.at);
+      }
+    }
+  ast.processes.forEach((p, i) => {
+    if (p.forked && !forkedAt.has(i))
+      err(p.at, `process ${p.name} is declared forked, but no operation forks it (add 'fork ${p.name}')`);
+  });
+
+  /** The buffers a process has: its own mappings, or its parent's (transitively) when it is forked. */
+  const buffers = (proc: number, seen: ReadonlySet<number> = new Set()): string[] => {
+    const p = ast.processes[proc];
+    if (!p || seen.has(proc)) return [];
+    if (!p.forked) return p.mappings.map((m) => m.spec.name);
+    const from = parent.get(proc);
+    return from === undefined ? [] : buffers(from, new Set([...seen, proc]));
+  };
+  const bufError = (at: Pos, name: string, proc: number): void => {
+    const p = ast.processes[proc];
+    const known = buffers(proc);
+    const whose = p?.forked ? `process ${p.name} (inherited from its parent)` : `process ${p?.name ?? '?'}`;
+    err(at, `${unknownMessage(`buffer in ${whose}`, name, known)}`, known);
+  };
+
+  // ---- setup ----
+  for (const s of ast.setup) {
+    const t = ast.threads[s.actor];
+    const p = t ? ast.processes[t.process] : undefined;
+    if (t && p?.forked)
+      err(s.actorAt, `setup runs before any fork: thread ${t.name} is in forked process ${p.name}`);
+  }
+
+  // ---- operations: buffers, handles, registers ----
+  const regs = ast.threads.map(() => new Set<string>());
+  ast.threads.forEach((t, actor) => {
+    const handles = new Set<string>();
+    const ios = new Set<string>();
+    const stmts = [...ast.setup.filter((s) => s.actor === actor).map((s) => s.stmt), ...t.ops];
+    for (const stmt of stmts)
+      for (const r of stmt.refs)
+        switch (r.kind) {
+          case 'buf':
+            if (!buffers(t.process).includes(r.name)) bufError(r.at, r.name, t.process);
+            break;
+          case 'handle-use':
+            if (!handles.has(r.name))
+              err(
+                r.at,
+                `handle '${r.name}' is used before an operation of thread ${t.name} creates it ('get BUF as ${r.name}' or 'pin BUF as ${r.name}')`,
+                [...handles],
+              );
+            break;
+          case 'handle-def':
+            handles.add(r.name);
+            break;
+          case 'reg-def':
+            regs[actor]?.add(r.name);
+            break;
+          case 'io-def':
+            ios.add(r.name);
+            regs[actor]?.add(r.name);
+            break;
+          case 'io-use':
+            if (!ios.has(r.name))
+              err(r.at, `'${r.name}' names no asynchronous I/O started earlier by thread ${t.name}`, [
+                ...ios,
+              ]);
+            break;
+          case 'fork':
+          case 'pipe':
+            break;
+        }
+  });
+
+  // ---- conditions ----
+  for (const c of ast.conditions)
+    for (const r of c.refs)
+      switch (r.kind) {
+        case 'reg': {
+          const t = ast.threads[r.actor];
+          const known = [...(regs[r.actor] ?? [])];
+          if (t && !known.includes(r.reg))
+            err(r.at, `thread ${t.name} never sets register '${r.reg}'`, known);
+          break;
+        }
+        case 'mem':
+          if (!buffers(r.process).includes(r.buf)) bufError(r.at, r.buf, r.process);
+          break;
+        case 'disk': {
+          const f = ast.files[r.file];
+          if (f && r.page >= f.pages.length)
+            err(
+              r.at,
+              `file ${f.name} has ${f.pages.length} page(s): disk:${f.name}[${r.page}] is past its end`,
+            );
+          break;
+        }
+      }
+
+  // ---- expectations ----
+  const names = conditionNames(ast);
+  const seen = new Map<string, Pos>();
+  for (const e of ast.expects) {
+    let cond: string | undefined;
+    if (e.condition === null) {
+      if (names.length === 1) cond = names[0];
+      else if (names.length > 1)
+        err(e.at, `name the condition this expectation is about: the scenario has ${names.length}`, names);
+    } else if (names.includes(e.condition.name)) cond = e.condition.name;
+    else err(e.condition.at, unknownMessage('condition', e.condition.name, names), names);
+    if (cond === undefined) continue;
+    for (const it of e.items) {
+      const key = `${cond}\u0000${it.kernel}`;
+      const prev = seen.get(key);
+      if (prev)
+        err(
+          it.at,
+          `${it.kernel} already has an expected verdict for this condition (at ${prev.line}:${prev.col})`,
+        );
+      else seen.set(key, it.at);
+    }
+  }
+  return errors;
+}
+
+function cmpPos(a: Pos, b: Pos): number {
+  return a.line - b.line || a.col - b.col;
+}
+
+/**
+ * Operations a kernel profile cannot run (pin_user_pages before it existed, ...), each at its position:
+ * for the checker, which reports them instead of verdicts on that profile.
+ */
+export function unavailableOps(parsed: ParsedScenario, policies: Policies, profile: string): ScenarioError[] {
+  const { scenario, where } = parsed;
+  const out: ScenarioError[] = [];
+  const check = (op: Parameters<typeof opDef>[0], at: Pos | undefined): void => {
+    const why = opDef(op).unavailable(policies, op);
+    if (why !== null && at) out.push(scenarioError(where.file, at, `not on ${profile}: ${why}`));
+  };
+  scenario.program.setup.forEach(([, op], i) => check(op, where.setup[i]));
+  scenario.program.actors.forEach((a, ai) => a.ops.forEach((op, oi) => check(op, where.ops[ai]?.[oi])));
+  return out;
+}

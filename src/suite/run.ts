@@ -1,0 +1,135 @@
+import { check, fromModelInvariant, unavailableOps, type CheckResult, type Trace } from '../check/index.js';
+import type { Verdict } from '../check/condition.js';
+import { INVARIANTS } from '../model/invariants/index.js';
+import type { KernelProfile } from '../model/profile/profiles.js';
+import { expectedVerdict, type ParsedScenario } from '../scenario/index.js';
+
+/** One verdict of a suite: a (scenario, kernel, condition or invariant) triple. */
+export interface Row {
+  readonly scenario: string;
+  readonly kernel: string;
+  /** The condition's name, or the invariant's (kind says which). */
+  readonly condition: string;
+  readonly kind: 'condition' | 'invariant';
+  /** `unavailable` when the kernel cannot run one of the scenario's operations. */
+  readonly verdict: Verdict | 'unavailable';
+  readonly expected: Verdict | null;
+  /** Whether the verdict matches the expectation (null when none is stated). */
+  readonly ok: boolean | null;
+  readonly states: number;
+  readonly transitions: number;
+  readonly ms: number;
+  readonly bound: string | null;
+  readonly reason: string | null;
+  readonly trace: Trace | null;
+  /** `pinlab replay` token: the scenario id, `@`, the checker's token. */
+  readonly replay: string | null;
+}
+
+export interface SuiteOptions {
+  readonly maxStates?: number;
+  readonly timeoutMs?: number;
+  readonly por?: boolean;
+  /** The clock (only the CLI has one); results stay deterministic apart from `ms`. */
+  readonly now?: () => number;
+}
+
+function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: number): Row[] {
+  const id = s.scenario.id;
+  const base = {
+    scenario: id,
+    kernel: profile.name,
+    states: r.states,
+    transitions: r.transitions,
+    ms,
+    bound: r.bound,
+    reason: null,
+  };
+  const judge = (verdict: Verdict, expected: Verdict | null): boolean | null =>
+    expected === null ? null : verdict === expected;
+  const conds: Row[] = r.conditions.map((c) => {
+    const expected = expectedVerdict(s.scenario, c.name, profile.name);
+    const trace = c.trace ?? c.counterexample;
+    return {
+      ...base,
+      condition: c.name,
+      kind: 'condition',
+      verdict: c.verdict,
+      expected,
+      ok: judge(c.verdict, expected),
+      trace,
+      replay: trace ? `${id}@${trace.token}` : null,
+    };
+  });
+  const invs: Row[] = r.invariants.flatMap((inv) => {
+    const expected = expectedVerdict(s.scenario, inv.name, profile.name);
+    // An invariant that never fires and is not expected to is noise in a report.
+    if (inv.verdict === 'never' && expected === null) return [];
+    return [
+      {
+        ...base,
+        condition: inv.name,
+        kind: 'invariant' as const,
+        verdict: inv.verdict,
+        expected,
+        ok: judge(inv.verdict, expected ?? 'never'),
+        trace: inv.trace,
+        replay: inv.trace ? `${id}@${inv.trace.token}` : null,
+      },
+    ];
+  });
+  return [...conds, ...invs];
+}
+
+function unavailableRows(s: ParsedScenario, profile: KernelProfile, reason: string): Row[] {
+  return s.scenario.conditions.map((c) => {
+    const expected = expectedVerdict(s.scenario, c.name, profile.name);
+    return {
+      scenario: s.scenario.id,
+      kernel: profile.name,
+      condition: c.name,
+      kind: 'condition',
+      verdict: 'unavailable',
+      expected,
+      ok: expected === null ? null : false,
+      states: 0,
+      transitions: 0,
+      ms: 0,
+      bound: null,
+      reason,
+      trace: null,
+      replay: null,
+    };
+  });
+}
+
+/**
+ * Check every scenario on every profile: one row per condition, plus one per invariant that fires
+ * (or that the scenario states an expectation for; an unexpected invariant violation is a mismatch).
+ */
+export function runSuite(
+  scenarios: readonly ParsedScenario[],
+  profiles: readonly KernelProfile[],
+  options: SuiteOptions = {},
+): Row[] {
+  const rows: Row[] = [];
+  for (const s of scenarios)
+    for (const profile of profiles) {
+      const missing = unavailableOps(s.scenario.program, profile);
+      if (missing.length > 0) {
+        rows.push(...unavailableRows(s, profile, missing[0]?.reason ?? 'unavailable'));
+        continue;
+      }
+      const start = options.now?.() ?? 0;
+      const r = check(s.scenario.program, s.scenario.conditions, profile, {
+        invariants: INVARIANTS.map((i) => fromModelInvariant(i, profile.policies)),
+        ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.por !== undefined ? { por: options.por } : {}),
+        ...(options.now ? { now: options.now } : {}),
+      });
+      const ms = options.now ? Math.round(options.now() - start) : 0;
+      rows.push(...rowsOf(s, profile, r, ms));
+    }
+  return rows;
+}

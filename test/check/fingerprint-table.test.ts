@@ -1,0 +1,61 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FingerprintTable } from '../../src/check/fingerprint-table.js';
+
+const u32 = fc.integer({ min: 0, max: 0xffffffff });
+const key = (hi: number, lo: number): string => `${hi}:${lo === 0 && hi === 0 ? 1 : lo}`;
+
+describe('FingerprintTable', () => {
+  it('agrees with a Set on any sequence of adds and lookups, across growth', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(u32, u32), { maxLength: 400 }),
+        fc.array(fc.tuple(u32, u32), { maxLength: 50 }),
+        (adds, probes) => {
+          const t = new FingerprintTable(16);
+          const ref = new Set<string>();
+          for (const [hi, lo] of adds) {
+            const expected = ref.has(key(hi, lo)) ? 0 : 1;
+            expect(t.add(hi, lo)).toBe(expected);
+            ref.add(key(hi, lo));
+            expect(t.size).toBe(ref.size);
+          }
+          for (const [hi, lo] of [...adds, ...probes]) expect(t.has(hi, lo)).toBe(ref.has(key(hi, lo)));
+          expect(t.capacity).toBeGreaterThanOrEqual(2 * t.size);
+        },
+      ),
+    );
+  });
+
+  it('grows by doubling and keeps every key (colliding low words too)', () => {
+    const t = new FingerprintTable(16);
+    for (let i = 0; i < 5000; i++) expect(t.add(i, 7)).toBe(1);
+    expect(t.size).toBe(5000);
+    expect(t.capacity).toBe(16384);
+    expect(t.bytes).toBe(16384 * 8);
+    for (let i = 0; i < 5000; i++) expect(t.has(i, 7)).toBe(true);
+    expect(t.has(5000, 7)).toBe(false);
+  });
+
+  it('stores (0, 0) as (0, 1)', () => {
+    const t = new FingerprintTable();
+    expect(t.add(0, 0)).toBe(1);
+    expect(t.has(0, 0)).toBe(true);
+    expect(t.add(0, 1)).toBe(0);
+  });
+
+  it('refuses to grow past its byte limit and says so instead of throwing', () => {
+    const t = new FingerprintTable(16, 16 * 8);
+    let added = 0;
+    let full = false;
+    for (let i = 1; i < 100 && !full; i++) {
+      const r = t.add(i, i);
+      if (r === -1) full = true;
+      else added += r;
+    }
+    expect(full).toBe(true);
+    expect(added).toBe(8);
+    expect(t.bytes).toBe(128);
+    expect(t.add(1, 1)).toBe(0); // present keys are still found
+  });
+});

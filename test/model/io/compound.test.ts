@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { RELEASES } from '../../../src/model/profile/profiles.js';
+import { THP_PMD, anon, profile } from '../harness.js';
+import { ioProgram, runOrder } from './io-harness.js';
+
+/** "block: Remove special-casing of compound pages" (v6.8): the bio dirtying helpers skipped THP/hugetlb pages. */
+describe('bio dirtying of compound pages (bio.dirtyCompound)', () => {
+  function dirtied(release: string): boolean | undefined {
+    const prog = ioProgram({
+      files: [{ name: 'g', fs: 'xfs', pages: ['D'] }],
+      mappings: [anon('buf', THP_PMD)],
+      setup: [{ op: 'write', buf: 'buf', data: 'A' }],
+      actors: [
+        {
+          process: 0,
+          ops: [
+            {
+              op: 'dio',
+              rw: 'read',
+              path: 'iomap',
+              async: false,
+              file: 'g',
+              index: 0,
+              iter: ['v4.19', 'v5.4', 'v5.8'].includes(release) ? 'iovec' : 'ubuf',
+              buf: 'buf',
+              as: 'r',
+            },
+          ],
+        },
+      ],
+    });
+    const x = runOrder(profile(release), prog, []);
+    expect(x.world.actors[0]?.regs.r).toBe('1');
+    expect(x.violations).toEqual([]);
+    const id = x.world.bios[0]?.bvecs[0]?.folio ?? -1;
+    return x.world.folios[id]?.flags.dirty;
+  }
+  it.each(RELEASES.filter((r) => ['v6.12', 'v6.18'].includes(r)))('%s: the THP is dirtied', (r) => {
+    expect(dirtied(r)).toBe(true);
+  });
+  it.each(RELEASES.filter((r) => !['v6.12', 'v6.18'].includes(r)))(
+    '%s: the THP is skipped (not dirtied)',
+    (r) => {
+      expect(dirtied(r)).toBe(false);
+    },
+  );
+});

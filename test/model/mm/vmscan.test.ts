@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { FOLL_GET, FOLL_WRITE } from '../../../src/model/include/foll.js';
+import { dupMm } from '../../../src/model/kernel/fork.js';
+import { pinUserPages, tryGrabFolio } from '../../../src/model/mm/gup.js';
+import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
+import { pageoutVma } from '../../../src/model/mm/vmscan.js';
+import { RELEASES } from '../../../src/model/profile/profiles.js';
+import { releaseAtLeast } from '../../../src/model/profile/release.js';
+import { HUGETLB, anonMap, bench, fileMap, fileSpec } from '../builders.js';
+
+describe('pageoutVma', () => {
+  it('swaps out an anon page mapped once and frees it', () => {
+    const b = bench('v6.6', [anonMap('buf')]);
+    handleMmFault(b.ctx, b.w, b.at('buf'), 'write');
+    const f = b.folio('buf');
+    f.data = 'A';
+    expect(pageoutVma(b.ctx, b.w, b.vma('buf'))).toBe(true);
+    expect(f.freed).toBe(true);
+    expect(b.w.swap[0]).toMatchObject({ data: 'A', count: 1, cache: null });
+  });
+  it.each(RELEASES.filter((r) => releaseAtLeast(r, 'v5.8')))(
+    'refuses a pinned anon page from v5.19 only (%s)',
+    (r) => {
+      const b = bench(r, [anonMap('buf')]);
+      pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_WRITE);
+      expect(pageoutVma(b.ctx, b.w, b.vma('buf'))).toBe(!releaseAtLeast(r, 'v5.19'));
+    },
+  );
+  it('keeps a folio with an extra reference in the swap cache', () => {
+    const b = bench('v6.6', [anonMap('buf')]);
+    handleMmFault(b.ctx, b.w, b.at('buf'), 'write');
+    const f = b.folio('buf');
+    tryGrabFolio(b.ctx, f, 1, FOLL_GET);
+    expect(pageoutVma(b.ctx, b.w, b.vma('buf'))).toBe(true);
+    expect([f.freed, f.flags.swapcache, f.refcount, f.mapcount]).toEqual([false, true, 2, 0]);
+    expect(b.w.swap[0]?.cache).toBe(f.id);
+  });
+  it('leaves a page shared with a child, a page-cache page, the zero page and hugetlb alone', () => {
+    const shared = bench('v6.6', [anonMap('buf')]);
+    handleMmFault(shared.ctx, shared.w, shared.at('buf'), 'write');
+    dupMm(shared.ctx, shared.w, 0);
+    expect(pageoutVma(shared.ctx, shared.w, shared.vma('buf'))).toBe(false);
+    const file = bench('v6.6', [fileMap('buf', 0, false)], [fileSpec('f', 'ext4')]);
+    handleMmFault(file.ctx, file.w, file.at('buf'), 'read');
+    expect(pageoutVma(file.ctx, file.w, file.vma('buf'))).toBe(false);
+    const zero = bench('v6.6', [anonMap('buf')]);
+    handleMmFault(zero.ctx, zero.w, zero.at('buf'), 'read');
+    expect(pageoutVma(zero.ctx, zero.w, zero.vma('buf'))).toBe(false);
+    const huge = bench('v6.6', [anonMap('buf', HUGETLB)]);
+    handleMmFault(huge.ctx, huge.w, huge.at('buf'), 'write');
+    expect(pageoutVma(huge.ctx, huge.w, huge.vma('buf'))).toBe(false);
+  });
+});
