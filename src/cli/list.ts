@@ -3,10 +3,10 @@ import { RELEASES, VARIANTS, kernelProfile, isProfileError } from '../model/prof
 import type { Io } from './run.js';
 
 /** `pinlab list`: the profiles, and each policy with its value per release and the commits that changed it. */
-export function listCommand(args: readonly string[], io: Io): Promise<number> {
+export function listCommand(args: readonly string[], io: Io): number {
   if (args.length > 0) {
     io.err(`pinlab list: unexpected argument '${args[0]}'\n`);
-    return Promise.resolve(2);
+    return 2;
   }
   io.out(`kernel profiles: ${RELEASES.join(' ')}\n`);
   for (const v of VARIANTS) io.out(`variant ${v.name} (on ${v.base}): ${v.doc}\n`);
@@ -22,5 +22,5 @@ export function listCommand(args: readonly string[], io: Io): Promise<number> {
     });
     io.out(`  per release: ${RELEASES.map((r, i) => `${r}=${row[i]}`).join(' ')}\n`);
   }
-  return Promise.resolve(0);
+  return 0;
 }

@@ -11,7 +11,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
-process.exitCode = await run(process.argv.slice(2), {
+process.exitCode = run(process.argv.slice(2), {
   version: pkg.version,
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),

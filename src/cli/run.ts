@@ -28,7 +28,7 @@ exit status: 0 ok, 1 an expectation failed, 2 a usage or scenario error
 `;
 
 /** Parse the command line and run one command; returns the exit status. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
+export function run(argv: readonly string[], io: Io): number {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case '--version':

@@ -5,7 +5,7 @@ import type { ScenarioAst } from './ast.js';
 import { kernelRank } from './kernels.js';
 import { axisSuffix } from './printer.js';
 import type { AxisValue, Expectation, ParsedScenario, SourceMap } from './types.js';
-import { conditionNames } from './validate.js';
+import { INVARIANT_NAMES, conditionNames } from './validate.js';
 
 /** The id a file gives its scenarios: its name without the folder and `.pin`, or null when it has none. */
 export function fileId(file: string): string | null {
@@ -42,16 +42,15 @@ export function lower(ast: ScenarioAst, file: string, binding: readonly AxisValu
     quantifier: c.quantifier,
     prop: c.prop,
   }));
+  // Conditions in declaration order, then invariants by name.
+  const rank = (c: string): number =>
+    names.includes(c) ? names.indexOf(c) : names.length + INVARIANT_NAMES.indexOf(c);
   const expectations: Expectation[] = ast.expects
     .flatMap((e) => {
       const condition = e.condition?.name ?? names[0] ?? '';
       return e.items.map((it) => ({ condition, kernel: it.kernel, verdict: it.verdict }));
     })
-    .sort(
-      (a, b) =>
-        names.indexOf(a.condition) - names.indexOf(b.condition) ||
-        kernelRank(a.kernel) - kernelRank(b.kernel),
-    );
+    .sort((a, b) => rank(a.condition) - rank(b.condition) || kernelRank(a.kernel) - kernelRank(b.kernel));
   const where: SourceMap = {
     file,
     scenario: ast.name?.at ?? { line: 1, col: 1 },

@@ -1,3 +1,4 @@
+import { INVARIANTS } from '../model/invariants/index.js';
 import type { Policies } from '../model/profile/policies/index.js';
 import { opDef } from '../model/ops/index.js';
 import { HPAGE_PMD_ORDER } from '../model/include/mm_types.js';
@@ -16,6 +17,9 @@ import type { ParsedScenario } from './types.js';
 
 /** Names a process or thread may not take (they mean something else in a condition). */
 const RESERVED_SCOPES = ['disk'];
+
+/** Invariants an `expect` line may name instead of a condition. */
+export const INVARIANT_NAMES: readonly string[] = INVARIANTS.map((i) => i.name);
 
 export function astNames(ast: ScenarioAst): Names {
   return {
@@ -231,7 +235,7 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
         }
       }
 
-  // ---- expectations ----
+  // ---- expectations: of a condition, or of an invariant (design.md §4) by its name ----
   const names = conditionNames(ast);
   const seen = new Map<string, Pos>();
   for (const e of ast.expects) {
@@ -240,8 +244,9 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
       if (names.length === 1) cond = names[0];
       else if (names.length > 1)
         err(e.at, `name the condition this expectation is about: the scenario has ${names.length}`, names);
-    } else if (names.includes(e.condition.name)) cond = e.condition.name;
-    else err(e.condition.at, unknownMessage('condition', e.condition.name, names), names);
+    } else if (names.includes(e.condition.name) || INVARIANT_NAMES.includes(e.condition.name))
+      cond = e.condition.name;
+    else err(e.condition.at, unknownMessage('condition or invariant', e.condition.name, names), names);
     if (cond === undefined) continue;
     for (const it of e.items) {
       const key = `${cond}\u0000${it.kernel}`;

@@ -111,7 +111,7 @@ describe('parseScenarios errors', () => {
       "test.pin:12:9: unknown verdict 'maybe' (expected one of: never, sometimes, always)",
     ]);
     expect(exp('expect leek: never on all')).toEqual([
-      `test.pin:12:8: unknown condition 'leek' (expected 'exists (P:buf == "X")')`,
+      `test.pin:12:8: unknown condition or invariant 'leek' (expected 'exists (P:buf == "X")')`,
     ]);
   });
 

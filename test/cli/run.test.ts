@@ -1,0 +1,121 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/run.js';
+
+function cli(...argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = run(argv, { version: '0.0.0-test', out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+function scenarioFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pinlab-cli-'));
+  const f = join(dir, 'race.pin');
+  writeFileSync(f, text);
+  return f;
+}
+
+const RACE = `scenario race
+intent: Two threads write the same private page; the last write wins.
+source: a test of the CLI
+
+process P
+  map buf anon private
+
+thread A in P
+  write buf "A"
+thread B in P
+  write buf "B"
+
+exists (P:buf == "A") as a-wins
+expect a-wins: sometimes on all
+`;
+
+describe('pinlab check', () => {
+  it('exits 0 and prints a table when every verdict matches', () => {
+    const r = cli('check', scenarioFile(RACE), '--kernel', 'v5.4,v6.12');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/race\s+a-wins\s+sometimes\s+sometimes/);
+    expect(r.out).toContain('2 passed, 0 failed');
+  });
+
+  it('exits 1 and shows the trace when a verdict differs from the expectation', () => {
+    const r = cli(
+      'check',
+      scenarioFile(RACE.replace('sometimes on all', 'never on all')),
+      '--kernel',
+      'v6.1',
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('a-wins is sometimes, expected never');
+    expect(r.out).toMatch(/replay: pinlab replay 'race@v6\.1:/);
+  });
+
+  it('prints one JSON object with one result per scenario, kernel and condition', () => {
+    const r = cli('check', scenarioFile(RACE), '--kernel', 'v6.1', '--format', 'json');
+    const parsed = JSON.parse(r.out) as { pinlab: number; results: Record<string, unknown>[] };
+    expect(parsed.pinlab).toBe(1);
+    expect(parsed.results).toHaveLength(1);
+    expect(parsed.results[0]).toMatchObject({
+      scenario: 'race',
+      kernel: 'v6.1',
+      condition: 'a-wins',
+      verdict: 'sometimes',
+      expected: 'sometimes',
+    });
+    expect(Object.keys(parsed.results[0] ?? {})).toEqual(
+      expect.arrayContaining(['states', 'transitions', 'ms', 'trace', 'replay']),
+    );
+  });
+
+  it('gives file:line:col and exit 2 for a malformed scenario', () => {
+    const f = scenarioFile(RACE.replace('write buf "B"', 'wirte buf "B"'));
+    const r = cli('check', f);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/race\.pin:11:3: .*wirte/);
+  });
+
+  it('rejects an unknown kernel, policy or value with exit 2', () => {
+    expect(cli('check', scenarioFile(RACE), '--kernel', 'v9.9').err).toContain("unknown kernel 'v9.9'");
+    expect(cli('check', scenarioFile(RACE), '--set', 'no.such=1').code).toBe(2);
+    expect(cli('check', scenarioFile(RACE), '--set', 'dio.extract=maybe').err).toContain(
+      "policy 'dio.extract' has no value 'maybe'",
+    );
+  });
+
+  it('is deterministic: the same run prints the same bytes', () => {
+    const f = scenarioFile(RACE);
+    const a = cli('check', f, '--format', 'json', '--kernel', 'v6.4');
+    const b = cli('check', f, '--format', 'json', '--kernel', 'v6.4');
+    const strip = (s: string): string => s.replace(/"ms": \d+/g, '"ms": 0');
+    expect(strip(a.out)).toBe(strip(b.out));
+  });
+});
+
+describe('pinlab replay', () => {
+  it('re-runs the interleaving a check printed', () => {
+    const f = scenarioFile(RACE);
+    const json = JSON.parse(cli('check', f, '--kernel', 'v6.1', '--format', 'json').out) as {
+      results: { replay: string }[];
+    };
+    const token = json.results[0]?.replay ?? '';
+    const r = cli('replay', token, f);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('end: quiescent');
+  });
+
+  it('refuses a malformed token', () => {
+    expect(cli('replay', 'nonsense').code).toBe(2);
+  });
+});
+
+describe('pinlab diff', () => {
+  it('lists only the verdicts that differ between two kernels', () => {
+    const r = cli('diff', '--kernel', 'v5.4', '--kernel', 'v6.1', 'scenarios/vmsplice-child-unmap.pin');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/vmsplice-child-unmap\[page=base\]\s+leak: v5\.4 sometimes -> v6\.1 never/);
+  });
+});
