@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -117,5 +117,16 @@ describe('pinlab diff', () => {
     const r = cli('diff', '--kernel', 'v5.4', '--kernel', 'v6.1', 'scenarios/vmsplice-child-unmap.pin');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/vmsplice-child-unmap\[page=base\]\s+leak: v5\.4 sometimes -> v6\.1 never/);
+  });
+});
+
+describe('the README', () => {
+  it('shows a scenario that parses and whose verdicts match its expectations on every release', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const block = /```\n(scenario gup-get-child-unmap[\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const r = cli('check', scenarioFile(block ?? ''));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
   });
 });
