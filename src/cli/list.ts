@@ -1,14 +1,21 @@
 import { POLICIES, POLICY_NAMES } from '../model/profile/policies/index.js';
 import { RELEASES, VARIANTS, kernelProfile, isProfileError } from '../model/profile/profiles.js';
+import { displayName, libraryFiles, loadScenarios } from './library.js';
 import type { Io } from './run.js';
 
-/** `pinlab list`: the profiles, and each policy with its value per release and the commits that changed it. */
+/** `pinlab list`: the built-in scenarios (with their source), the profiles, and each policy with its value per release and the commits that changed it. */
 export function listCommand(args: readonly string[], io: Io): number {
   if (args.length > 0) {
     io.err(`pinlab list: unexpected argument '${args[0]}'\n`);
     return 2;
   }
-  io.out(`kernel profiles: ${RELEASES.join(' ')}\n`);
+  const lib = loadScenarios(libraryFiles(), displayName);
+  io.out('built-in scenarios:\n');
+  if (lib.ok)
+    for (const s of lib.scenarios)
+      io.out(`  ${s.scenario.id.padEnd(44)} ${s.scenario.source.split(/[.;]/)[0] ?? ''}\n`);
+  else io.err(`${lib.messages.join('\n')}\n`);
+  io.out(`\nkernel profiles: ${RELEASES.join(' ')}\n`);
   for (const v of VARIANTS) io.out(`variant ${v.name} (on ${v.base}): ${v.doc}\n`);
   io.out('\npolicies:\n');
   for (const name of POLICY_NAMES) {

@@ -130,3 +130,13 @@ describe('the README', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('pinlab list', () => {
+  it('lists the built-in scenarios, the profiles and each policy with its history', () => {
+    const r = cli('list');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('dio-read-fork[path=blkdev]');
+    expect(r.out).toContain('kernel profiles: v4.19');
+    expect(r.out).toMatch(/dio\.extract[\s\S]*v6\.5\s+pin/);
+  });
+});
