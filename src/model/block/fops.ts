@@ -1,25 +1,19 @@
 import type { Bio } from '../include/blk_types.js';
-import { EIOCBQUEUED } from '../include/errno.js';
+
 import {
+  dioAbortBio,
   dioAlloc,
   dioBioDone,
+  dioCompleteBio,
   dioFlushCache,
   dioShouldDirty,
+  dioSubmitBio,
   type DioRequest,
   type DioSubmitted,
 } from '../fs/dio.js';
 import type { Ctx } from '../sim/ctx.js';
 import { dioOf, type World } from '../sim/world.js';
-import {
-  bioAlloc,
-  bioCheckPagesDirty,
-  bioIovBvecSet,
-  bioIovIterGetPages,
-  bioPut,
-  bioReleasePages,
-  bioSetPagesDirty,
-  submitBio,
-} from './bio.js';
+import { bioAlloc, bioIovBvecSet, bioIovIterGetPages, bioPut, bioReleasePages, submitBio } from './bio.js';
 
 /**
  * blkdev_direct_IO(): O_DIRECT on a block device. A request that fits one bio goes to
@@ -37,10 +31,7 @@ export function blkdevDirectIO(ctx: Ctx, w: World, req: DioRequest): DioSubmitte
 /** Add the iterator's pages; on failure release what was added and drop the bio. */
 function addPagesOrFail(ctx: Ctx, w: World, bio: Bio, req: DioRequest): number {
   const r = bioIovIterGetPages(ctx, w, bio, req.iter);
-  if (r < 0) {
-    bioReleasePages(ctx, w, bio, false);
-    bioPut(bio);
-  }
+  if (r < 0) dioAbortBio(ctx, w, bio, r);
   return r;
 }
 
@@ -82,11 +73,7 @@ function blkdevDirectIOAsync(ctx: Ctx, w: World, req: DioRequest): DioSubmitted 
     const r = addPagesOrFail(ctx, w, bio, req);
     if (r < 0) return { ret: r, dio: null };
   }
-  if (dio.shouldDirty) bioSetPagesDirty(ctx, w, bio);
-  dio.bios.push(bio.id);
-  dio.pending = 1;
-  submitBio(ctx, w, bio);
-  return { ret: -EIOCBQUEUED, dio: dio.id };
+  return dioSubmitBio(ctx, w, req, dio, bio, dio.shouldDirty);
 }
 
 /**
@@ -100,11 +87,7 @@ function blkdevDirectIOMulti(ctx: Ctx, w: World, req: DioRequest): DioSubmitted 
   const bio = bioAlloc(w, req.op, req.file, req.index, 'blkdev', dio.id);
   const r = addPagesOrFail(ctx, w, bio, req);
   if (r < 0) return { ret: r, dio: null };
-  if (dio.shouldDirty) bioSetPagesDirty(ctx, w, bio);
-  dio.bios.push(bio.id);
-  dio.pending = 1;
-  submitBio(ctx, w, bio);
-  return { ret: req.async ? -EIOCBQUEUED : 0, dio: dio.id };
+  return dioSubmitBio(ctx, w, req, dio, bio, dio.shouldDirty);
 }
 
 /**
@@ -120,10 +103,5 @@ export function blkdevBioEndIo(ctx: Ctx, w: World, bio: Bio): void {
     bio.state = 'completed';
     return;
   }
-  if (dio.shouldDirty) {
-    bioCheckPagesDirty(ctx, w, bio);
-  } else {
-    bioReleasePages(ctx, w, bio, false);
-    bioPut(bio);
-  }
+  dioCompleteBio(ctx, w, bio, dio.shouldDirty, false);
 }

@@ -1,5 +1,6 @@
-import type { Dio, DioPath } from '../include/blk_types.js';
-import { EIO } from '../include/errno.js';
+import type { Bio, Dio, DioPath } from '../include/blk_types.js';
+import { EIO, EIOCBQUEUED } from '../include/errno.js';
+import { bioCheckPagesDirty, bioPut, bioReleasePages, bioSetPagesDirty, submitBio } from '../block/bio.js';
 import type { IovIter } from '../include/uio.js';
 import { userBackedIter } from '../lib/iov_iter.js';
 import type { Ctx } from '../sim/ctx.js';
@@ -101,4 +102,45 @@ export function dioReadReturned(ctx: Ctx, w: World, dio: Dio): void {
   const folio = bio?.bvecs[0]?.folio;
   if (expected === null || expected === undefined || folio === undefined) return;
   ctx.events.push({ type: 'dio-read-returned', folio, actor: dio.actor, mm: dio.mm, buf: dio.buf, expected });
+}
+
+/**
+ * The tail every DIO path shares: pre-dirty when asked (bio_set_pages_dirty), account the bio to the
+ * dio, submit_bio(). Returns what the submitter returns: -EIOCBQUEUED for async, 0 to wait.
+ * @kernel block/fops.c:__blkdev_direct_IO
+ */
+export function dioSubmitBio(
+  ctx: Ctx,
+  w: World,
+  req: DioRequest,
+  dio: Dio,
+  bio: Bio,
+  predirty: boolean,
+): DioSubmitted {
+  if (predirty) bioSetPagesDirty(ctx, w, bio);
+  dio.bios.push(bio.id);
+  dio.pending = 1;
+  submitBio(ctx, w, bio);
+  return { ret: req.async ? -EIOCBQUEUED : 0, dio: dio.id };
+}
+
+/** Grabbing the bio's pages failed: release what it holds and drop it. */
+export function dioAbortBio(ctx: Ctx, w: World, bio: Bio, err: number): DioSubmitted {
+  bioReleasePages(ctx, w, bio, false);
+  bioPut(bio);
+  return { ret: err, dio: null };
+}
+
+/**
+ * The completion tail every DIO path shares: hand the bio to bio_check_pages_dirty() (it owns it from
+ * there), or bio_release_pages(bio, markDirty) + bio_put().
+ * @kernel block/bio.c:bio_check_pages_dirty
+ */
+export function dioCompleteBio(ctx: Ctx, w: World, bio: Bio, checkDirty: boolean, markDirty: boolean): void {
+  if (checkDirty) {
+    bioCheckPagesDirty(ctx, w, bio);
+    return;
+  }
+  bioReleasePages(ctx, w, bio, markDirty);
+  bioPut(bio);
 }

@@ -1,21 +1,16 @@
 import type { Bio } from '../include/blk_types.js';
-import { EIOCBQUEUED } from '../include/errno.js';
-import {
-  bioAlloc,
-  bioCheckPagesDirty,
-  bioGrabIterPages,
-  bioPut,
-  bioReleasePages,
-  bioSetPagesDirty,
-  submitBio,
-} from '../block/bio.js';
+
+import { bioAlloc, bioGrabIterPages } from '../block/bio.js';
 import type { Ctx } from '../sim/ctx.js';
 import { bioOf, dioOf, type World } from '../sim/world.js';
 import {
+  dioAbortBio,
   dioAlloc,
   dioBioDone,
+  dioCompleteBio,
   dioFlushCache,
   dioShouldDirty,
+  dioSubmitBio,
   type DioRequest,
   type DioSubmitted,
 } from './dio.js';
@@ -36,16 +31,8 @@ export function blockdevDirectIO(ctx: Ctx, w: World, req: DioRequest): DioSubmit
   const bio = bioAlloc(w, req.op, req.file, req.index, 'legacy', dio.id);
   ctx.calls.push('dio_refill_pages');
   const r = bioGrabIterPages(ctx, w, bio, req.iter);
-  if (r < 0) {
-    bioReleasePages(ctx, w, bio, false);
-    bioPut(bio);
-    return { ret: r, dio: null };
-  }
-  if (req.async && req.op === 'read' && dio.shouldDirty) bioSetPagesDirty(ctx, w, bio);
-  dio.bios.push(bio.id);
-  dio.pending = 1;
-  submitBio(ctx, w, bio);
-  return { ret: req.async ? -EIOCBQUEUED : 0, dio: dio.id };
+  if (r < 0) return dioAbortBio(ctx, w, bio, r);
+  return dioSubmitBio(ctx, w, req, dio, bio, req.async && req.op === 'read' && dio.shouldDirty);
 }
 
 /**
@@ -57,12 +44,7 @@ export function blockdevDirectIO(ctx: Ctx, w: World, req: DioRequest): DioSubmit
 function dioBioComplete(ctx: Ctx, w: World, bio: Bio): void {
   const dio = dioOf(w, bio.dio ?? -1);
   const shouldDirty = dio.op === 'read' && dio.shouldDirty;
-  if (dio.async && shouldDirty) {
-    bioCheckPagesDirty(ctx, w, bio);
-  } else {
-    bioReleasePages(ctx, w, bio, shouldDirty);
-    bioPut(bio);
-  }
+  dioCompleteBio(ctx, w, bio, dio.async && shouldDirty, shouldDirty);
 }
 
 /**

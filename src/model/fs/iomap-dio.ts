@@ -1,21 +1,16 @@
 import type { Bio } from '../include/blk_types.js';
-import { EIOCBQUEUED } from '../include/errno.js';
-import {
-  bioAlloc,
-  bioCheckPagesDirty,
-  bioIovIterGetPages,
-  bioPut,
-  bioReleasePages,
-  bioSetPagesDirty,
-  submitBio,
-} from '../block/bio.js';
+
+import { bioAlloc, bioIovIterGetPages } from '../block/bio.js';
 import type { Ctx } from '../sim/ctx.js';
 import { dioOf, type World } from '../sim/world.js';
 import {
+  dioAbortBio,
   dioAlloc,
   dioBioDone,
+  dioCompleteBio,
   dioFlushCache,
   dioShouldDirty,
+  dioSubmitBio,
   type DioRequest,
   type DioSubmitted,
 } from './dio.js';
@@ -33,16 +28,8 @@ export function iomapDioRw(ctx: Ctx, w: World, req: DioRequest): DioSubmitted {
   const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
   const bio = bioAlloc(w, req.op, req.file, req.index, 'iomap', dio.id);
   const r = bioIovIterGetPages(ctx, w, bio, req.iter);
-  if (r < 0) {
-    bioReleasePages(ctx, w, bio, false);
-    bioPut(bio);
-    return { ret: r, dio: null };
-  }
-  if (dio.shouldDirty) bioSetPagesDirty(ctx, w, bio);
-  dio.bios.push(bio.id);
-  dio.pending = 1;
-  submitBio(ctx, w, bio);
-  return { ret: req.async ? -EIOCBQUEUED : 0, dio: dio.id };
+  if (r < 0) return dioAbortBio(ctx, w, bio, r);
+  return dioSubmitBio(ctx, w, req, dio, bio, dio.shouldDirty);
 }
 
 /**
@@ -53,10 +40,5 @@ export function iomapDioRw(ctx: Ctx, w: World, req: DioRequest): DioSubmitted {
 export function iomapDioBioEndIo(ctx: Ctx, w: World, bio: Bio): void {
   const dio = dioOf(w, bio.dio ?? -1);
   dioBioDone(w, dio);
-  if (dio.shouldDirty) {
-    bioCheckPagesDirty(ctx, w, bio);
-  } else {
-    bioReleasePages(ctx, w, bio, false);
-    bioPut(bio);
-  }
+  dioCompleteBio(ctx, w, bio, dio.shouldDirty, false);
 }
