@@ -14,7 +14,7 @@ import { evalProp } from './evaluate.js';
 import { FingerprintTable, type AddResult } from './fingerprint-table.js';
 import { quiescentViolations, stepViolations, type Invariant, type ViolationDetail } from './invariants.js';
 import { independentOfOthers } from './por.js';
-import { canonicalJson, hash64, keyString, searchKey, type StateKey } from './state-key.js';
+import { keyString, searchKey, worldKey, type StateKey } from './state-key.js';
 
 /**
  * The stateful depth-first search (explicit stack, no recursion).
@@ -76,7 +76,7 @@ export interface ExploreStats {
 interface Edge {
   readonly r: StepResult;
   readonly viol: readonly (ViolationDetail | null)[];
-  canon?: string;
+  key?: StateKey;
 }
 
 interface Frame {
@@ -143,8 +143,7 @@ export function explore(
     return { r, viol: stepViolations(invariants, r.events, w, r.world, r.label, program) };
   };
 
-  const terminal = (world: World, canon: string, mask: number): void => {
-    const wk: StateKey = hash64(canon);
+  const terminal = (world: World, wk: StateKey, mask: number): void => {
     const isFinal = quiescent(program, world, policies);
     if (isFinal) {
       const added = finals.add(wk.hi, wk.lo);
@@ -177,17 +176,17 @@ export function explore(
         edges[i] = e;
         if (e.viol.some((v) => v !== null)) continue;
         if (!independentOfOthers(program, world, enabled, t, e.r)) continue;
-        e.canon = canonicalJson(e.r.world);
-        if (onStack.has(keyString(searchKey(e.canon, mask)))) continue;
+        e.key = worldKey(e.r.world);
+        if (onStack.has(keyString(searchKey(e.key, mask)))) continue;
         return { todo: [t], edges: [e] };
       }
     }
     return { todo: enabled, edges };
   };
 
-  const visit = (world: World, mask: number, depth: number, canonIn?: string): Frame | null => {
-    const canon = canonIn ?? canonicalJson(world);
-    const k = searchKey(canon, mask);
+  const visit = (world: World, mask: number, depth: number, keyIn?: StateKey): Frame | null => {
+    const wk = keyIn ?? worldKey(world);
+    const k = searchKey(wk, mask);
     if (visited.has(k.hi, k.lo)) return null;
     if (visited.size >= bounds.maxStates) {
       stopped = 'states';
@@ -201,7 +200,7 @@ export function explore(
     if (depth > maxDepth) maxDepth = depth;
     const enabled = enabledTransitions(program, policies, world);
     if (enabled.length === 0) {
-      terminal(world, canon, mask);
+      terminal(world, wk, mask);
       return null;
     }
     if (depth >= bounds.maxDepth) {
@@ -245,7 +244,7 @@ export function explore(
       else mask |= bits[j] ?? 0;
     });
     if (dead) continue;
-    const child = visit(e.r.world, mask, f.depth + 1, e.canon);
+    const child = visit(e.r.world, mask, f.depth + 1, e.key);
     if (child) {
       stack.push(child);
       onStack.add(child.key);

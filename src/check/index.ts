@@ -22,7 +22,7 @@ export { decodeToken, encodeToken, replay } from './replay.js';
 export type { DecodedToken, ReplayError, ReplayResult } from './replay.js';
 export type { FolioChange, FolioCounters, Trace, TraceEnd, TraceStep } from './trace.js';
 export { FingerprintTable } from './fingerprint-table.js';
-export { canonicalJson, hash64, worldKey } from './state-key.js';
+export { hashPlain, worldKey } from './state-key.js';
 
 export interface CheckOptions extends Bounds {
   /** Partial-order reduction (default true). Verdicts and final-state counts do not depend on it. */
@@ -249,5 +249,11 @@ function makeTrace(
   end: 'quiescent' | 'deadlock' | 'violation',
 ): Trace {
   const run = runSteps(program, profile.policies, initial, path, invariants);
-  return { token: encodeToken(profile, path), end, steps: run.steps };
+  return {
+    token: encodeToken(profile, path),
+    end,
+    steps: run.steps,
+    actors: run.actors,
+    initial: run.initial,
+  };
 }

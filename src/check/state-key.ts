@@ -1,16 +1,18 @@
 import type { World } from '../model/sim/world.js';
 
 /**
- * The canonical state key: a canonical serialisation of the World, hashed to 64 bits.
+ * The canonical state key: a 64-bit hash of the World's plain data, computed by walking it (no
+ * string is built).
  *
- * Canonical: objects are written with their keys sorted (the model builds `regs`, `held` and `locals`
- * in whatever order the interleaving ran, so insertion order is not canonical), `undefined` members
- * are skipped (absent and undefined read the same way in the model), array holes are `null`. The
- * serialiser is generic on purpose: a field added to the World later is part of the key without
- * anyone touching this file, so two Worlds with one key are the same plain data.
+ * Canonical: an object hashes as the multiset of its (key, value) pairs (each pair hashed to 64 bits,
+ * the pairs summed per lane), so the order its keys were written in does not matter (the model builds
+ * `regs`, `held` and `locals` in whatever order the interleaving ran) and no key is sorted; `undefined`
+ * members are skipped (absent and undefined read the same way in the model); array holes and
+ * `undefined` elements hash as `null`. Arrays hash in order, with their length. The walk is generic on
+ * purpose: a field added to the World later is part of the key without anyone touching this file.
  *
- * The hash: two 32-bit multiplicative lanes over the UTF-16 code units, cross-mixed at the end
- * (cyrb53's construction, kept to the full 64 bits). Two distinct states share a key with probability
+ * Each lane mixes with murmur3's step and finaliser; leaves (numbers, strings, booleans, null) carry
+ * distinct seeds so `1`, `"1"` and `true` differ. Two distinct states share a key with probability
  * about n²/2⁶⁵ for n stored states (as SPIN's hash-compact mode); a collision would merge two states.
  */
 
@@ -19,75 +21,145 @@ export interface StateKey {
   readonly lo: number;
 }
 
-/** Canonical JSON of plain data: sorted object keys, undefined members skipped. */
-export function canonicalJson(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'undefined':
-      return 'null';
-    case 'object': {
-      if (value === null) return 'null';
-      if (Array.isArray(value)) {
-        let out = '[';
-        for (let i = 0; i < value.length; i++) {
-          if (i > 0) out += ',';
-          out += canonicalJson(value[i] as unknown);
-        }
-        return out + ']';
-      }
-      const rec = value as Record<string, unknown>;
-      const keys = Object.keys(rec).sort();
-      let out = '{';
-      let first = true;
-      for (const k of keys) {
-        const v = rec[k];
-        if (v === undefined) continue;
-        if (!first) out += ',';
-        first = false;
-        out += JSON.stringify(k) + ':' + canonicalJson(v);
-      }
-      return out + '}';
+// The two lanes of the value hashed last: return registers, so the walk allocates nothing.
+let regA = 0;
+let regB = 0;
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+function fmix(x: number): number {
+  let h = x ^ (x >>> 16);
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** murmur3's block step: fold `k` into the running hash `h`. */
+function step(h: number, k: number): number {
+  let x = Math.imul(k, 0xcc9e2d51);
+  x = (x << 15) | (x >>> 17);
+  let y = h ^ Math.imul(x, 0x1b873593);
+  y = (y << 13) | (y >>> 19);
+  return (Math.imul(y, 5) + 0xe6546b64) | 0;
+}
+
+function hashString(s: string): void {
+  let a = 0x2f8c1b3d ^ s.length;
+  let b = 0x6a09e667 ^ s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 2654435761);
+    b = Math.imul(b ^ c, 1597334677);
+  }
+  regA = fmix(a ^ Math.imul(b ^ (b >>> 15), 0x735a2d97));
+  regB = fmix(b ^ Math.imul(a ^ (a >>> 16), 0x2c1b3c6d));
+}
+
+function hashNumber(n: number): void {
+  if ((n | 0) === n) {
+    regA = fmix(step(0x1f3d5b79, n));
+    regB = fmix(step(0x5be0cd19, Math.imul(n, 0x9e3779b1) ^ 0x3c6ef372));
+    return;
+  }
+  f64[0] = Number.isFinite(n) ? n : 0; // non-finite numbers read as null in JSON; never in model data
+  regA = fmix(step(step(0x510e527f, u32[0] as number), u32[1] as number));
+  regB = fmix(step(step(0x9b05688c, u32[1] as number), u32[0] as number));
+}
+
+function hashArray(v: readonly unknown[]): void {
+  let a = 0x243f6a88;
+  let b = 0x85a308d3;
+  for (let i = 0; i < v.length; i++) {
+    hashValue(v[i]);
+    a = step(a, regA);
+    b = step(b, regB);
+  }
+  regA = fmix(a ^ v.length);
+  regB = fmix(b ^ Math.imul(v.length, 0x27d4eb2f));
+}
+
+/** Member names seen so far, with their lanes already folded into each pair's seed (a few dozen names). */
+const keyHashes = new Map<string, readonly [number, number]>();
+
+function hashObject(rec: Record<string, unknown>): void {
+  let sumA = 0;
+  let sumB = 0;
+  let n = 0;
+  for (const k in rec) {
+    const v = rec[k];
+    if (v === undefined) continue;
+    hashValue(v);
+    let kh = keyHashes.get(k);
+    if (kh === undefined) {
+      const va = regA;
+      const vb = regB;
+      hashString(k);
+      kh = [step(0x13198a2e, regA), step(0x03707344, regB)];
+      keyHashes.set(k, kh);
+      regA = va;
+      regB = vb;
     }
+    sumA = (sumA + fmix(step(kh[0], regA))) | 0;
+    sumB = (sumB + fmix(step(kh[1], regB))) | 0;
+    n += 1;
+  }
+  regA = fmix(step(sumA, n ^ 0x299f31d0));
+  regB = fmix(step(sumB, n ^ 0x082efa98));
+}
+
+function hashValue(v: unknown): void {
+  switch (typeof v) {
+    case 'number':
+      hashNumber(v);
+      return;
+    case 'string':
+      hashString(v);
+      return;
+    case 'boolean':
+      regA = v ? 0x6b8b4567 : 0x327b23c6;
+      regB = v ? 0x643c9869 : 0x66334873;
+      return;
+    case 'undefined':
+      regA = 0x74b0dc51;
+      regB = 0x19495cff;
+      return;
+    case 'object':
+      if (v === null) hashValue(undefined);
+      else if (Array.isArray(v)) hashArray(v as readonly unknown[]);
+      else hashObject(v as Record<string, unknown>);
+      return;
     case 'bigint':
     case 'symbol':
     case 'function':
       // Never in plain model data.
-      throw new TypeError(`canonicalJson: ${typeof value} is not plain data`);
+      throw new TypeError(`hashPlain: ${typeof v} is not plain data`);
   }
 }
 
-/** A 64-bit hash of a string, as two unsigned 32-bit halves. */
-export function hash64(s: string, seed = 0): StateKey {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return { hi: h2 >>> 0, lo: h1 >>> 0 };
+/** The 64-bit canonical hash of plain data (objects, arrays, strings, numbers, booleans, null). */
+export function hashPlain(value: unknown): StateKey {
+  hashValue(value);
+  return { hi: regA >>> 0, lo: regB >>> 0 };
 }
 
 /** The key of a World alone (final states, the shortest-trace search). */
 export function worldKey(w: World): StateKey {
-  return hash64(canonicalJson(w));
+  return hashPlain(w);
 }
 
 /**
- * The key of a search state: the World plus the set of flag-severity invariants already violated on
- * the path (a bit mask), so that "reached cleanly" and "reached after a violation" stay apart.
+ * The key of a search state: the World's key plus the set of flag-severity invariants already
+ * violated on the path (a bit mask), so that "reached cleanly" and "reached after a violation" stay
+ * apart. With no violation it is the World's key.
  */
-export function searchKey(canonicalWorld: string, mask: number): StateKey {
-  return hash64(mask === 0 ? canonicalWorld : `${canonicalWorld}#${mask}`);
+export function searchKey(world: StateKey, mask: number): StateKey {
+  if (mask === 0) return world;
+  return {
+    hi: fmix(step(world.hi, mask ^ 0x452821e6)) >>> 0,
+    lo: fmix(step(world.lo, Math.imul(mask, 0x38d01377))) >>> 0,
+  };
 }
 
 /** A key as a string, for small exact sets (the DFS stack). */

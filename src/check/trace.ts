@@ -1,4 +1,4 @@
-import type { Folio, FolioFlags, FolioKind } from '../model/include/mm_types.js';
+import type { Folio, FolioFlags, FolioKind, Pte } from '../model/include/mm_types.js';
 import type { Policies } from '../model/profile/policies/index.js';
 import type { ModelEvent } from '../model/sim/events.js';
 import type { Program } from '../model/sim/program.js';
@@ -43,6 +43,40 @@ export interface TraceStep {
   readonly folios: readonly FolioChange[];
   readonly events: readonly ModelEvent[];
   readonly violations: readonly Violation[];
+  /** The traced folios and every process's page-table entries after the step. */
+  readonly state: TraceState;
+}
+
+/** One of a process's buffers (a VMA) and the entry that maps it. */
+export interface BufferPte {
+  readonly buffer: string;
+  readonly pte: Pte;
+}
+
+/** A scenario process's buffers: `mm` is null before the fork that creates it; `alive` false after exit. */
+export interface ProcessPtes {
+  readonly process: string;
+  readonly mm: number | null;
+  readonly alive: boolean;
+  readonly buffers: readonly BufferPte[];
+}
+
+/** Who runs steps: a scenario thread (in its process) or a kernel agent, by its scheduler index. */
+export interface TraceActor {
+  readonly actor: number;
+  readonly name: string;
+  readonly kind: 'thread' | 'agent';
+  readonly process: string | null;
+}
+
+/**
+ * The machine as a reader of a trace sees it at one moment: the counters of every folio the trace
+ * touches or maps (those that exist then, by id), and every process's page-table entries. A step's
+ * `folios` lists only what its kernel function names; this is the whole picture.
+ */
+export interface TraceState {
+  readonly folios: readonly FolioCounters[];
+  readonly ptes: readonly ProcessPtes[];
 }
 
 /** How a trace ends: in a final state, a deadlock, with a violating step, or (replay) elsewhere. */
@@ -53,11 +87,64 @@ export interface Trace {
   readonly token: string;
   readonly end: TraceEnd;
   readonly steps: readonly TraceStep[];
+  readonly actors: readonly TraceActor[];
+  /** The state before the first step. */
+  readonly initial: TraceState;
 }
 
 /** An actor's name, or a kernel agent's kind (agents are numbered after the program's actors). */
 export function actorName(program: Program, actor: number): string {
   return program.actors[actor]?.name ?? program.agents?.[actor - program.actors.length] ?? `#${actor}`;
+}
+
+/** The program's threads, then its kernel agents, in scheduler order. */
+export function traceActors(program: Program): TraceActor[] {
+  const threads = program.actors.map((a, i): TraceActor => ({
+    actor: i,
+    name: a.name,
+    kind: 'thread',
+    process: program.processes[a.process]?.name ?? null,
+  }));
+  const agents = (program.agents ?? []).map((kind, i): TraceActor => ({
+    actor: program.actors.length + i,
+    name: kind,
+    kind: 'agent',
+    process: null,
+  }));
+  return [...threads, ...agents];
+}
+
+/** Every scenario process's buffers and their page-table entries in `world`. */
+export function processPtes(program: Program, world: World): ProcessPtes[] {
+  return program.processes.map((p, slot) => {
+    const id = world.processes[slot] ?? null;
+    const mm = id === null ? undefined : world.mms[id];
+    return {
+      process: p.name,
+      mm: id,
+      alive: mm?.alive ?? false,
+      buffers: (mm?.vmas ?? []).map((v) => ({ buffer: v.name, pte: v.pte })),
+    };
+  });
+}
+
+/** The folio ids a run's steps touch or its page tables map at any moment, ascending. */
+function tracedFolios(program: Program, worlds: readonly World[], changes: readonly FolioChange[]): number[] {
+  const ids = new Set(changes.map((c) => c.id));
+  for (const w of worlds)
+    for (const p of processPtes(program, w))
+      for (const b of p.buffers) if (b.pte.kind === 'present') ids.add(b.pte.folio);
+  return [...ids].sort((x, y) => x - y);
+}
+
+function traceState(program: Program, world: World, ids: readonly number[]): TraceState {
+  return {
+    folios: ids.flatMap((id) => {
+      const f = world.folios[id];
+      return f ? [folioCounters(f)] : [];
+    }),
+    ptes: processPtes(program, world),
+  };
 }
 
 export function folioCounters(f: Folio): FolioCounters {
@@ -76,6 +163,8 @@ export function folioCounters(f: Folio): FolioCounters {
 
 export interface StepsRun {
   readonly steps: TraceStep[];
+  readonly actors: TraceActor[];
+  readonly initial: TraceState;
   readonly world: World;
   /** Index (0-based) of the first transition that was not enabled, or null when all ran. */
   readonly notEnabledAt: number | null;
@@ -92,14 +181,19 @@ export function runSteps(
   transitions: readonly Transition[],
   invariants: readonly Invariant[],
 ): StepsRun {
-  let world = initial;
-  const steps: TraceStep[] = [];
+  const worlds: World[] = [initial];
+  const steps: Omit<TraceStep, 'state'>[] = [];
+  let notEnabledAt: number | null = null;
   for (let i = 0; i < transitions.length; i++) {
+    const world = worlds[i] as World;
     const t = transitions[i] as Transition;
     const ok = enabledTransitions(program, policies, world).some(
       (e) => e.actor === t.actor && e.choice === t.choice,
     );
-    if (!ok) return { steps, world, notEnabledAt: i };
+    if (!ok) {
+      notEnabledAt = i;
+      break;
+    }
     const r = applyTransition(program, policies, world, t);
     const ids = [...new Set([...r.label.folios, ...r.events.map((e) => e.folio)])];
     const folios = ids.map((id) => {
@@ -127,9 +221,20 @@ export function runSteps(
       events: r.events,
       violations,
     });
-    world = r.world;
+    worlds.push(r.world);
   }
-  return { steps, world, notEnabledAt: null };
+  const ids = tracedFolios(
+    program,
+    worlds,
+    steps.flatMap((s) => s.folios),
+  );
+  return {
+    steps: steps.map((s, i) => ({ ...s, state: traceState(program, worlds[i + 1] as World, ids) })),
+    actors: traceActors(program),
+    initial: traceState(program, initial, ids),
+    world: worlds[worlds.length - 1] as World,
+    notEnabledAt,
+  };
 }
 
 /** How a World ends a trace. */

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { KernelProfile } from '../model/profile/profiles.js';
 import { jsonReport } from '../report/json.js';
 import { junitReport } from '../report/junit.js';
@@ -27,11 +28,18 @@ interface Job {
   readonly kernels: readonly KernelProfile[];
   readonly options: SuiteOptions;
   readonly format: Format;
+  /** explain's `--out FILE`. */
+  readonly out: string | undefined;
 }
 
 /** Parse check/diff/explain arguments into a job, or print the user's mistake and return exit status 2. */
-function prepare(args: readonly string[], io: Io, cmd: string): Job | number {
-  const p = parseArgs(args, SPEC);
+function prepare(
+  args: readonly string[],
+  io: Io,
+  cmd: string,
+  spec: Readonly<Record<string, 'value' | 'flag'>> = SPEC,
+): Job | number {
+  const p = parseArgs(args, spec);
   const fail = (m: string): number => {
     io.err(`pinlab ${cmd}: ${m}\n`);
     return 2;
@@ -57,7 +65,7 @@ function prepare(args: readonly string[], io: Io, cmd: string): Job | number {
     ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
     ...(p.flags.has('no-por') ? { por: false } : {}),
   };
-  return { scenarios: loaded.scenarios, kernels, options, format };
+  return { scenarios: loaded.scenarios, kernels, options, format, out: p.values.get('out')?.at(-1) };
 }
 
 /** Run the suite scenario by scenario, with progress on a terminal's stderr once a run takes over 2 s. */
@@ -127,17 +135,29 @@ export function diffCommand(args: readonly string[], io: Io): number {
   return 0;
 }
 
-/** `pinlab explain FILE --kernel K`: the shortest trace of the first bad outcome, step by step. */
+/**
+ * `pinlab explain FILE --kernel K [--out TRACE.json]`: the shortest trace of the first bad outcome, step
+ * by step; `--out` also writes that scenario's results on every kernel as a trace file for `pinlab view`.
+ */
 export function explainCommand(args: readonly string[], io: Io): number {
-  const job = prepare(args, io, 'explain');
+  const job = prepare(args, io, 'explain', { ...SPEC, out: 'value' });
   if (typeof job === 'number') return job;
   const rows = runWithProgress(job, io);
   const bad = rows.find((r) => r.trace !== null && r.verdict !== 'never');
   if (!bad?.trace) {
     io.out('no condition holds and no invariant is violated: nothing to explain\n');
+    if (job.out !== undefined) io.err(`pinlab explain: no trace to write; ${job.out} not written\n`);
     return 0;
   }
   io.out(`${bad.scenario} on ${bad.kernel}: ${bad.condition} is ${bad.verdict}\n`);
   io.out(textTrace({ ...bad.trace, token: bad.replay ?? bad.trace.token }));
+  if (job.out === undefined) return 0;
+  try {
+    writeFileSync(job.out, jsonReport(rows.filter((r) => r.scenario === bad.scenario)));
+  } catch (e) {
+    io.err(`pinlab explain: cannot write ${job.out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+    return 2;
+  }
+  io.err(`pinlab explain: wrote ${job.out} (pinlab view ${job.out})\n`);
   return 0;
 }

@@ -1,6 +1,9 @@
 import { checkCommand, diffCommand, explainCommand } from './check.js';
 import { listCommand } from './list.js';
 import { replayCommand } from './replay.js';
+import { selftestCommand } from './selftest.js';
+import { COW } from '../selftests/cow/index.js';
+import { viewCommand } from './view.js';
 
 /** Where a command writes; injected so tests can capture output. */
 export interface Io {
@@ -18,8 +21,12 @@ usage:
                [--max-states N] [--timeout S] [--no-por]
                               verdicts per scenario, condition and kernel (no FILES: the built-in library)
   pinlab diff --kernel A --kernel B [FILES...]    only the verdicts that differ
-  pinlab explain FILE --kernel K                  the shortest trace of the first bad outcome
+  pinlab explain FILE --kernel K [--out TRACE.json]  the shortest trace of the first bad outcome
   pinlab replay TOKEN [FILES...]                  re-run one interleaving step by step
+  pinlab view TRACE.json [--html [-o OUT.html]]   the trace viewer: served on 127.0.0.1, or one HTML file
+  pinlab cow [--kernel LIST] [--format ktap|text|json] [--thp-sizes KIB,...] [--hugetlb-sizes KIB,...]
+             [--no-swap] [--no-huge-zeropage]
+                              the kernel's mm/cow selftest, reproduced on the model of each release
   pinlab list                 the kernel profiles and every policy with its history
   pinlab --version
   pinlab --help
@@ -51,6 +58,10 @@ export function run(argv: readonly string[], io: Io): number {
       return explainCommand(rest, io);
     case 'replay':
       return replayCommand(rest, io);
+    case 'cow':
+      return selftestCommand(COW, rest, io);
+    case 'view':
+      return viewCommand(rest, io);
     default:
       io.err(`pinlab: unknown command '${cmd}'\n\n${USAGE}`);
       return 2;

@@ -1,8 +1,9 @@
 import type { Row } from '../suite/run.js';
+import type { TraceFile, TraceResult } from './trace-file.js';
 
-/** `--format json`: one object, one entry per (scenario, kernel, condition). */
-export function jsonReport(rows: readonly Row[]): string {
-  const results = rows.map((r) => ({
+function result(r: Row): TraceResult {
+  const t = r.trace;
+  return {
     scenario: r.scenario,
     kernel: r.kernel,
     condition: r.condition,
@@ -15,8 +16,16 @@ export function jsonReport(rows: readonly Row[]): string {
     ms: r.ms,
     bound: r.bound,
     reason: r.reason,
-    trace: r.trace ? r.trace.steps : null,
+    trace: t ? t.steps : null,
+    end: t ? t.end : null,
+    actors: t ? t.actors : null,
+    initial: t ? t.initial : null,
     replay: r.replay,
-  }));
-  return `${JSON.stringify({ pinlab: 1, results }, null, 2)}\n`;
+  };
+}
+
+/** `--format json` and `explain --out`: the trace file (trace-file.ts), one result per row. */
+export function jsonReport(rows: readonly Row[]): string {
+  const file: TraceFile = { pinlab: 1, results: rows.map(result) };
+  return `${JSON.stringify(file, null, 2)}\n`;
 }

@@ -58,7 +58,7 @@ function detailText(d: Readonly<Record<string, unknown>>): string {
 }
 
 /** A trace as numbered steps: actor, kernel function, the folios' counters before -> after, violations. */
-export function textTrace(t: Trace): string {
+export function textTrace(t: Pick<Trace, 'token' | 'end' | 'steps'>): string {
   const lines = t.steps.map((s) => {
     const calls = s.calls.length > 0 ? ` via ${s.calls.join(' > ')}` : '';
     const ret = s.ret === null ? '' : ` = ${s.ret}`;

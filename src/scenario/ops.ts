@@ -18,6 +18,8 @@ export type OpRef =
   | { readonly kind: 'handle-def'; readonly name: string; readonly at: Pos }
   | { readonly kind: 'reg-def'; readonly name: string; readonly at: Pos }
   | { readonly kind: 'fork'; readonly process: number; readonly at: Pos }
+  /** A forked process a `wait` waits for. */
+  | { readonly kind: 'wait'; readonly process: number; readonly at: Pos }
   | { readonly kind: 'pipe'; readonly name: string; readonly at: Pos }
   /** An asynchronous I/O an `await` can reap (its result register). */
   | { readonly kind: 'io-def'; readonly name: string; readonly at: Pos }
@@ -39,8 +41,8 @@ export interface OpReader {
   handleDef(reg: boolean): string;
   /** A register this operation sets. */
   regDef(): string;
-  /** A declared process (by name); its index. */
-  process(): number;
+  /** A declared process (by name); its index. `fork` (the default) creates it, `wait` waits for it. */
+  process(use?: 'fork' | 'wait'): number;
   /** A declared file, by name. */
   file(): string;
   /** A page of a declared file: `f[0]`. */
@@ -83,6 +85,7 @@ const ADVICE_SET: Readonly<Record<Advice, true>> = {
   wipeonfork: true,
   keeponfork: true,
   pageout: true,
+  collapse: true,
 };
 export const ADVICE = Object.keys(ADVICE_SET) as Advice[];
 
@@ -160,6 +163,18 @@ export const OP_SYNTAX: SyntaxTable = {
     read: () => ({ op: 'exit' }),
     print: () => 'exit',
   },
+  'try-get': {
+    words: ['try-get'],
+    forms: ['try-get'],
+    read: () => ({ op: 'try-get' }),
+    print: () => 'try-get',
+  },
+  wait: {
+    words: ['wait'],
+    forms: ['wait PROCESS'],
+    read: (r) => ({ op: 'wait', child: r.process('wait') }),
+    print: (op, p) => `wait ${p.process(op.child)}`,
+  },
   munmap: {
     words: ['munmap'],
     forms: ['munmap BUF'],
@@ -183,6 +198,12 @@ export const OP_SYNTAX: SyntaxTable = {
       return { op: 'madvise', buf, advice: r.choice('advice', ADVICE) };
     },
     print: (op) => `madvise ${op.buf} ${op.advice}`,
+  },
+  'split-pmd': {
+    words: ['split-pmd'],
+    forms: ['split-pmd BUF'],
+    read: (r) => ({ op: 'split-pmd', buf: r.buf() }),
+    print: (op) => `split-pmd ${op.buf}`,
   },
   gup: {
     words: ['get', 'pin'],

@@ -570,10 +570,10 @@ class Parser {
         return name;
       },
       regDef: () => named('a register name', 'reg-def'),
-      process: () => {
+      process: (use = 'fork') => {
         const at = c.at();
         const i = this.processRef(c);
-        if (i !== null) refs.push({ kind: 'fork', process: i, at });
+        if (i !== null) refs.push({ kind: use, process: i, at });
         return i ?? -1;
       },
       file: () => this.fileName(c),

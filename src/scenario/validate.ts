@@ -204,6 +204,13 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
                 ...ios,
               ]);
             break;
+          case 'wait':
+            if (!ast.processes[r.process]?.forked)
+              err(
+                r.at,
+                `'wait' waits for a forked child: process ${ast.processes[r.process]?.name} is not forked`,
+              );
+            break;
           case 'fork':
           case 'pipe':
             break;

@@ -3,14 +3,17 @@ import type { Ctx } from '../sim/ctx.js';
 import type { World } from '../sim/world.js';
 import { zapPte } from './memory/zap.js';
 import { vmaAt, type VmaRef } from './pgtable.js';
+import { madviseCollapse } from './khugepaged.js';
 import { pageoutVma } from './vmscan.js';
 
-export type Advice = 'dontneed' | 'dontfork' | 'dofork' | 'wipeonfork' | 'keeponfork' | 'pageout';
+export type Advice =
+  'dontneed' | 'dontfork' | 'dofork' | 'wipeonfork' | 'keeponfork' | 'pageout' | 'collapse';
 
 /**
  * madvise_vma_behavior(): MADV_DONTNEED zaps the entry (the next touch faults in fresh memory);
  * MADV_DONTFORK/DOFORK and MADV_WIPEONFORK/KEEPONFORK set VMA flags fork reads (MADV_WIPEONFORK only
- * on private anonymous memory: -EINVAL otherwise); MADV_PAGEOUT reclaims (not hugetlb: -EINVAL).
+ * on private anonymous memory: -EINVAL otherwise); MADV_PAGEOUT reclaims (not hugetlb: -EINVAL);
+ * MADV_COLLAPSE (v6.1) collapses PTE-mapped anonymous memory into a THP.
  * @kernel mm/madvise.c:madvise_vma_behavior
  */
 export function madviseVmaBehavior(ctx: Ctx, w: World, at: VmaRef, advice: Advice): KernelResult {
@@ -37,5 +40,7 @@ export function madviseVmaBehavior(ctx: Ctx, w: World, at: VmaRef, advice: Advic
       if (vma.hugetlb) return -EINVAL; // can_madv_lru_vma()
       pageoutVma(ctx, w, vma);
       return 0;
+    case 'collapse':
+      return madviseCollapse(ctx, w, vma);
   }
 }

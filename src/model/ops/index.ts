@@ -4,12 +4,15 @@ import {
   madviseOp,
   mprotectOp,
   munmapOp,
+  splitPmdOp,
   type MadviseOp,
   type MprotectOp,
   type MunmapOp,
+  type SplitPmdOp,
 } from './mapping.js';
-import { exitOp, forkOp, type ExitOp, type ForkOp } from './process.js';
+import { exitOp, forkOp, waitOp, type ExitOp, type ForkOp, type WaitOp } from './process.js';
 import { awaitOp, dioOp, type AwaitOp, type DioOp } from './dio.js';
+import { tryGetOp, type TryGetOp } from './folio-try-get.js';
 import {
   fsyncOp,
   kallocOp,
@@ -43,12 +46,15 @@ export type Op =
   | ReadOp
   | ForkOp
   | ExitOp
+  | WaitOp
   | MunmapOp
   | MprotectOp
   | MadviseOp
+  | SplitPmdOp
   | GupOp
   | ReleaseOp
   | PeekOp
+  | TryGetOp
   | DioOp
   | AwaitOp
   | PreadOp
@@ -72,12 +78,15 @@ const OPS: OpTable = {
   read: readOp,
   fork: forkOp,
   exit: exitOp,
+  wait: waitOp,
   munmap: munmapOp,
   mprotect: mprotectOp,
   madvise: madviseOp,
+  'split-pmd': splitPmdOp,
   gup: gupOp,
   release: releaseOp,
   peek: peekOp,
+  'try-get': tryGetOp,
   dio: dioOp,
   await: awaitOp,
   pread: preadOp,

@@ -1,6 +1,8 @@
 import { madviseVmaBehavior, type Advice } from '../mm/madvise.js';
 import { doMunmap } from '../mm/mmap.js';
+import { splitHugePmd } from '../mm/huge_memory.js';
 import { mprotectFixup } from '../mm/mprotect.js';
+import { vmaAt } from '../mm/pgtable.js';
 import { mappedFolios, resolveBuf, segv } from './buf.js';
 import { finished, type OpDef } from './types.js';
 
@@ -45,14 +47,40 @@ export const mprotectOp: OpDef<MprotectOp> = {
   },
 };
 
+const MADVISE_FN: Partial<Record<Advice, string>> = {
+  pageout: 'shrink_folio_list',
+  collapse: 'madvise_collapse',
+};
+
 export const madviseOp: OpDef<MadviseOp> = {
-  unavailable: () => null,
+  unavailable: (p, op) =>
+    op.advice === 'collapse' && p['madvise.collapse'] === 'absent'
+      ? 'MADV_COLLAPSE does not exist in this release (v6.1)'
+      : null,
   enabled: () => true,
   step(env, op) {
     const at = resolveBuf(env, op.buf);
     if (at === null) return segv('madvise_vma_behavior');
-    const touched = mappedFolios(env, at);
-    madviseVmaBehavior(env.ctx, env.w, at, op.advice);
-    return finished(op.advice === 'pageout' ? 'shrink_folio_list' : 'madvise_vma_behavior', touched, 0);
+    const before = mappedFolios(env, at);
+    const r = madviseVmaBehavior(env.ctx, env.w, at, op.advice);
+    const touched = [...new Set([...before, ...mappedFolios(env, at)])];
+    return finished(MADVISE_FN[op.advice] ?? 'madvise_vma_behavior', touched, r);
+  },
+};
+
+/** `split-pmd BUF`: a PMD-mapped THP becomes PTE-mapped (cow.c: mprotect() of one subpage and back). */
+export interface SplitPmdOp {
+  readonly op: 'split-pmd';
+  readonly buf: string;
+}
+
+export const splitPmdOp: OpDef<SplitPmdOp> = {
+  unavailable: () => null,
+  enabled: () => true,
+  step(env, op) {
+    const at = resolveBuf(env, op.buf);
+    if (at === null) return segv('__split_huge_pmd');
+    splitHugePmd(env.w, vmaAt(env.w, at));
+    return finished('__split_huge_pmd', mappedFolios(env, at), 0);
   },
 };

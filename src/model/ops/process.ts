@@ -14,6 +14,12 @@ export interface ExitOp {
   readonly op: 'exit';
 }
 
+/** wait(): `wait C` blocks until forked process C has exited (the test's wait(2) for its child). */
+export interface WaitOp {
+  readonly op: 'wait';
+  readonly child: number;
+}
+
 export const forkOp: OpDef<ForkOp> = {
   unavailable: () => null,
   enabled: () => true,
@@ -38,4 +44,13 @@ export const exitOp: OpDef<ExitOp> = {
     });
     return finished('exit_mmap', touched, 0);
   },
+};
+
+export const waitOp: OpDef<WaitOp> = {
+  unavailable: () => null,
+  enabled: (env, op) => {
+    const mm = env.w.processes[op.child];
+    return mm !== null && mm !== undefined && !mmOf(env.w, mm).alive;
+  },
+  step: () => finished('kernel_wait4', [], 0),
 };

@@ -11,6 +11,8 @@ export interface OpEnv {
   readonly actor: number;
   /** The actor's mm id (its process exists whenever its actor can step). */
   readonly mm: number;
+  /** Which of the step's `choices` the scheduler took (0 for an operation without choices). */
+  readonly choice: number;
 }
 
 /** What one atomic step did, for the trace: the kernel function it models and the folios it touched. */
@@ -32,6 +34,8 @@ export interface OpDef<O> {
   unavailable(policies: Policies, op: O): string | null;
   /** Whether the next step can run now (false while it waits, e.g. for an I/O to complete). */
   enabled(env: OpEnv, op: O): boolean;
+  /** How many ways the next step can go, each a transition of its own (absent: one). */
+  choices?(env: OpEnv, op: O): number;
   step(env: OpEnv, op: O): StepOutcome;
 }
 

@@ -46,8 +46,15 @@ function currentOp(program: Program, w: World, actor: number): Op | null {
   return program.actors[actor]?.ops[st.pc] ?? null;
 }
 
-function envFor(program: Program, policies: Policies, w: World, actor: number, mm: number): OpEnv {
-  return { ctx: newCtx(policies), w, program, actor, mm };
+function envFor(
+  program: Program,
+  policies: Policies,
+  w: World,
+  actor: number,
+  mm: number,
+  choice = 0,
+): OpEnv {
+  return { ctx: newCtx(policies), w, program, actor, mm, choice };
 }
 
 /** The kernel agent a transition's actor index names, or null for a program actor. */
@@ -58,8 +65,9 @@ export function agentOf(program: Program, actor: number): AgentKind | null {
 
 /**
  * The transitions enabled in a World: every actor that has an operation left, whose process exists,
- * and whose next step is not waiting; then every choice of every kernel agent (actor index
- * program.actors.length + k for agent k), e.g. one per in-flight bio for the device.
+ * and whose next step is not waiting (one per choice of that step, e.g. which folio a speculative
+ * lookup finds); then every choice of every kernel agent (actor index program.actors.length + k for
+ * agent k), e.g. one per in-flight bio for the device.
  */
 export function enabledTransitions(program: Program, policies: Policies, w: World): Transition[] {
   const out: Transition[] = [];
@@ -67,7 +75,11 @@ export function enabledTransitions(program: Program, policies: Policies, w: Worl
     const op = currentOp(program, w, actor);
     const mm = actorMm(program, w, actor);
     if (op === null || mm === null) continue;
-    if (opDef(op).enabled(envFor(program, policies, w, actor, mm), op)) out.push({ actor, choice: 0 });
+    const def = opDef(op);
+    const env = envFor(program, policies, w, actor, mm);
+    if (!def.enabled(env, op)) continue;
+    const n = def.choices?.(env, op) ?? 1;
+    for (let choice = 0; choice < n; choice++) out.push({ actor, choice });
   }
   (program.agents ?? []).forEach((kind, k) => {
     const n = agentChoiceCount(kind, w, policies);
@@ -106,10 +118,17 @@ interface Stepped {
   readonly env: OpEnv;
 }
 
-function stepOp(program: Program, policies: Policies, w: World, actor: number, op: Op): Stepped {
+function stepOp(
+  program: Program,
+  policies: Policies,
+  w: World,
+  actor: number,
+  op: Op,
+  choice: number,
+): Stepped {
   const draft = clonePlain(w);
   const mm = actorMm(program, draft, actor) ?? bug('stepOp', `actor ${actor} has no process`);
-  const env = envFor(program, policies, draft, actor, mm);
+  const env = envFor(program, policies, draft, actor, mm, choice);
   return { world: draft, outcome: opDef(op).step(env, op), env };
 }
 
@@ -136,7 +155,7 @@ export function applyTransition(program: Program, policies: Policies, w: World, 
   if (agent !== null) return applyAgent(policies, w, t, agent);
   const op = currentOp(program, w, t.actor) ?? bug('applyTransition', `actor ${t.actor} has nothing to run`);
   const pc = w.actors[t.actor]?.pc ?? 0;
-  const { world, outcome, env } = stepOp(program, policies, w, t.actor, op);
+  const { world, outcome, env } = stepOp(program, policies, w, t.actor, op, t.choice);
   advance(world, program, t.actor, outcome);
   const label: StepLabel = {
     actor: t.actor,
@@ -152,7 +171,7 @@ export function applyTransition(program: Program, policies: Policies, w: World, 
 
 /** Run a setup operation to completion as `actor`, outside its own operation list. */
 export function applySetupOp(program: Program, policies: Policies, w: World, actor: number, op: Op): World {
-  const { world, outcome } = stepOp(program, policies, w, actor, op);
+  const { world, outcome } = stepOp(program, policies, w, actor, op, 0);
   if (!outcome.done) bug('applySetupOp', `setup operation ${op.op} needs more than one step`);
   return world;
 }

@@ -238,4 +238,37 @@ export const MM_POLICIES = {
       },
     ],
   }),
+  'madvise.collapse': policy({
+    doc: 'Whether MADV_COLLAPSE (synchronous collapse of PTE-mapped memory into a THP) exists.',
+    kernel: 'mm/khugepaged.c:madvise_collapse',
+    values: ['absent', 'sync'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'absent',
+        commit: 'only khugepaged collapses, asynchronously',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.1',
+        value: 'sync',
+        commit: 'mm/madvise: introduce MADV_COLLAPSE sync hugepage collapse (7d8faaf15545)',
+        confidence: 'H',
+      },
+    ],
+  }),
+  'thp.anonOrders': policy({
+    doc: 'Which anonymous THP sizes a fault may allocate: the PMD size only, or every enabled size (mTHP).',
+    kernel: 'mm/memory.c:alloc_anon_folio',
+    values: ['pmd', 'multi-size'],
+    history: [
+      { since: 'v4.19', value: 'pmd', commit: 'anonymous THPs are PMD-sized', confidence: 'H' },
+      {
+        since: 'v6.8',
+        value: 'multi-size',
+        commit: 'mm: thp: support allocation of anonymous multi-size THP (19eaf44954df)',
+        confidence: 'H',
+      },
+    ],
+  }),
 } as const;

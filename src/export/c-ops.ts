@@ -1,0 +1,109 @@
+import type { Advice } from '../model/mm/madvise.js';
+import type { Op } from '../model/ops/index.js';
+import type { Program } from '../model/sim/program.js';
+import type { Layout } from './layout.js';
+
+/** What an op's C statement needs: the layout's slots and the actor that runs it. */
+export interface OpContext {
+  readonly program: Program;
+  readonly layout: Layout;
+  readonly actor: number;
+}
+
+const MADV: Readonly<Record<Advice, string>> = {
+  dontneed: 'MADV_DONTNEED',
+  dontfork: 'MADV_DONTFORK',
+  dofork: 'MADV_DOFORK',
+  wipeonfork: 'MADV_WIPEONFORK',
+  keeponfork: 'MADV_KEEPONFORK',
+  pageout: 'MADV_PAGEOUT',
+  collapse: 'MADV_COLLAPSE',
+};
+
+function prot(read: boolean, write: boolean): string {
+  const bits = [...(read ? ['PROT_READ'] : []), ...(write ? ['PROT_WRITE'] : [])];
+  return bits.length === 0 ? 'PROT_NONE' : bits.join(' | ');
+}
+
+function slot(m: ReadonlyMap<string, number>, key: string, what: string): number {
+  const i = m.get(key);
+  if (i === undefined) throw new Error(`export-c: no ${what} slot for ${key}`);
+  return i;
+}
+
+/** The C statement that runs one op (a refused op has none: callers export only what refusals() allows). */
+export function opStatement(op: Op, c: OpContext): string {
+  const { layout: l, program, actor } = c;
+  const reg = (name: string): string => `S->reg[${slot(l.regs, `${actor}:${name}`, 'register')}]`;
+  const buf = (name: string): string => `&bufs[${slot(l.bufs, name, 'buffer')}]`;
+  const file = (name: string): string => `&files[${program.files.findIndex((f) => f.name === name)}]`;
+  const fd = (name: string): string => `files[${program.files.findIndex((f) => f.name === name)}].fd`;
+  const tok = (data: string): number => l.tokens.indexOf(data);
+  const pipe = (name: string): number => (program.pipes ?? []).indexOf(name);
+  const handle = (name: string): { ref: string; mode: 'get' | 'pin' } => {
+    const h = l.handles.get(`${actor}:${name}`);
+    if (h === undefined) throw new Error(`export-c: no handle ${name}`);
+    return { ref: `&handles[${h.index}]`, mode: h.mode };
+  };
+  const io = (name: string): number => slot(l.ios, `${actor}:${name}`, 'async I/O');
+  switch (op.op) {
+    case 'write':
+      return `op_write(${buf(op.buf)}, ${tok(op.data)});`;
+    case 'read':
+      return `op_read(${buf(op.buf)}, ${reg(op.reg)});`;
+    case 'touch':
+      return `op_touch(${buf(op.buf)});`;
+    case 'fork':
+      return `do_fork(${op.child});`;
+    case 'exit':
+      return `do_exit(${program.actors[actor]?.process ?? 0});`;
+    case 'wait':
+      return `do_wait(${op.child});`;
+    case 'munmap':
+      return `op_munmap(${buf(op.buf)});`;
+    case 'mprotect':
+      return `op_mprotect(${buf(op.buf)}, ${prot(op.read, op.write)});`;
+    case 'madvise':
+      return `op_madvise(${buf(op.buf)}, ${MADV[op.advice]});`;
+    case 'split-pmd':
+      return `op_split_pmd(${buf(op.buf)});`;
+    case 'gup':
+      return `op_${op.mode}(${handle(op.as).ref}, ${buf(op.buf)}, ${reg(op.as)});`;
+    case 'release':
+      return `op_${op.how === 'put' ? 'put' : 'unpin'}(${handle(op.handle).ref});`;
+    case 'peek': {
+      const h = handle(op.handle);
+      return `op_peek_${h.mode}(${h.ref}, ${reg(op.reg)});`;
+    }
+    case 'dio': {
+      const flags = [op.rw === 'write' ? 1 : 0, op.iter === 'iovec' ? 1 : 0, op.async ? 1 : 0];
+      const ioSlot = op.async ? io(op.as) : 0;
+      return `op_dio(${actor}, ${file(op.file)}, ${op.index}, ${buf(op.buf)}, ${flags.join(', ')}, ${reg(op.as)}, ${ioSlot});`;
+    }
+    case 'await':
+      return `op_await(${actor}, ${io(op.as)}, ${reg(op.as)});`;
+    case 'pread':
+      return `op_pread(${file(op.file)}, ${op.index}, ${reg(op.reg)});`;
+    case 'pwrite':
+      return `op_pwrite(${file(op.file)}, ${op.index}, ${tok(op.data)});`;
+    case 'fsync':
+      return `fsync(${fd(op.file)});`;
+    case 'truncate':
+      return `op_truncate(${file(op.file)}, ${op.pages});`;
+    case 'vmsplice':
+      return `op_vmsplice(${buf(op.buf)}, ${pipe(op.pipe)});`;
+    case 'pipe-read':
+      return `op_pipe_read(${pipe(op.pipe)}, ${reg(op.reg)});`;
+    case 'splice':
+      return `op_splice(${pipe(op.pipe)}, ${file(op.file)}, ${op.index});`;
+    case 'uring-register':
+      return `op_uring_register(${buf(op.buf)}, ${op.index}, ${reg(op.reg)});`;
+    case 'uring-rw':
+      return `op_uring_rw(${op.index}, ${op.rw === 'write' ? 1 : 0}, ${file(op.file)}, ${op.fileIndex}, ${reg(op.as)});`;
+    case 'uring-unregister':
+      return `op_uring_unregister(${op.index});`;
+    case 'kalloc':
+    case 'reclaim':
+      throw new Error(`export-c: '${op.op}' is refused and has no C statement`);
+  }
+}

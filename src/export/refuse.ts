@@ -1,0 +1,129 @@
+import { FOLL_LONGTERM, FOLL_WRITE } from '../model/include/foll.js';
+import type { DioPath } from '../model/include/blk_types.js';
+import type { FsType } from '../model/include/fs.js';
+import type { Op } from '../model/ops/index.js';
+import type { Program } from '../model/sim/program.js';
+import { quote, type Scenario } from '../scenario/index.js';
+import { opSyntax } from '../scenario/ops.js';
+import { propExprs } from './layout.js';
+
+/**
+ * What a process cannot do on a real kernel, per operation: the scenario that needs it is not exported.
+ * The table, by operation:
+ *
+ * | operation                               | exported as                                              |
+ * | --------------------------------------- | -------------------------------------------------------- |
+ * | write, read, touch                      | CPU stores and loads (touch: an atomic add of 0)         |
+ * | fork, exit (forked process), wait       | fork(), _exit(), waitpid()                               |
+ * | munmap, mprotect, madvise, split-pmd    | the system calls (split-pmd: mprotect one subpage, back) |
+ * | get BUF [fast]                          | vmsplice() into a private pipe: a read-only FOLL_GET     |
+ * | pin BUF write [longterm] [fast]         | IORING_REGISTER_BUFFERS: FOLL_WRITE, FOLL_LONGTERM pin   |
+ * | put, unpin, peek                        | close the pipe / unregister; tee() / WRITE_FIXED to read |
+ * | dio blkdev / iomap, ubuf / iovec        | O_DIRECT pread/preadv (async: io_submit, io_getevents)   |
+ * | pread, pwrite, fsync, truncate          | the system calls on the buffered file descriptor         |
+ * | vmsplice, pipe-read, splice             | the system calls                                         |
+ * | uring register / read-fixed / unregister| one io_uring instance per slot                           |
+ * | kalloc, dio kvec/bvec/xarray/folioq/... | refused: only kernel callers build those                 |
+ * | dio blkdev-multi / legacy               | refused: the kernel picks its DIO path, not the process  |
+ * | reclaim                                 | refused: no system call reclaims one page at a point     |
+ * | other get / pin flag sets               | refused: no system call holds such a reference           |
+ */
+export interface Refusal {
+  /** Where in the scenario: `thread T0: kalloc page as p`, `file f`, `condition x`. */
+  readonly where: string;
+  readonly reason: string;
+}
+
+const KERNEL_ONLY = 'only a kernel caller has this: a process cannot make the kernel do it';
+
+const REGULAR_FS: readonly FsType[] = ['ext4', 'xfs', 'btrfs'];
+
+function pathRefusal(program: Program, path: DioPath, file: string): string | null {
+  const fs = program.files.find((f) => f.name === file)?.fs;
+  switch (path) {
+    case 'blkdev-multi':
+      return 'the kernel takes the multi-bio __blkdev_direct_IO path only for I/O over BIO_MAX_VECS pages: a one-page scenario cannot force it';
+    case 'legacy':
+      return 'the kernel picks the DIO path by filesystem: fs/direct-io.c serves none pinlab can make (ext4 moved to iomap in v5.5)';
+    case 'blkdev':
+      return fs === 'bdev' ? null : `block/fops.c serves block devices; ${file} is on ${fs ?? '?'}`;
+    case 'iomap':
+      return fs !== undefined && REGULAR_FS.includes(fs)
+        ? null
+        : `iomap_dio_rw serves regular files on ext4, xfs or btrfs; ${file} is on ${fs ?? '?'}`;
+  }
+}
+
+/** Why a process cannot run this op, or null when it can. */
+export function opRefusal(program: Program, op: Op, initialProcess: boolean): string | null {
+  switch (op.op) {
+    case 'kalloc':
+      return `vmalloc() and alloc_page(): ${KERNEL_ONLY}`;
+    case 'reclaim':
+      return 'no system call makes reclaim take one page at a chosen point (MADV_PAGEOUT and fadvise skip dirty, mapped or referenced pages)';
+    case 'exit':
+      return initialProcess ? 'the initial process runs the repetitions: only a forked process can exit' : null;
+    case 'gup':
+      if (op.mode === 'get')
+        return op.flags === 0
+          ? null
+          : 'no system call holds a FOLL_GET reference with these flags for the process to drop later (vmsplice holds a read-only one)';
+      return (op.flags & ~FOLL_LONGTERM) === FOLL_WRITE
+        ? null
+        : 'no system call holds a FOLL_PIN with these flags for the process to drop later (io_uring registers buffers with FOLL_WRITE | FOLL_LONGTERM)';
+    case 'dio':
+      if (op.iter !== 'ubuf' && op.iter !== 'iovec') return `ITER_${op.iter.toUpperCase()}: ${KERNEL_ONLY}`;
+      return pathRefusal(program, op.path, op.file);
+    case 'uring-rw':
+      return pathRefusal(program, op.path, op.file);
+    default:
+      return null;
+  }
+}
+
+function opText(program: Program, op: Op): string {
+  return opSyntax(op).print(op, { process: (i) => program.processes[i]?.name ?? '?', str: quote });
+}
+
+/** Every reason the scenario cannot run as a real process; empty when it can be exported. */
+export function refusals(s: Scenario): Refusal[] {
+  const { program } = s;
+  const out: Refusal[] = [];
+  const initial = program.processes.findIndex((p) => !p.forked);
+  program.processes.forEach((p, i) => {
+    if (!p.forked && i !== initial)
+      out.push({
+        where: `process ${p.name}`,
+        reason: 'the exported program starts one process; every other one must be created by a fork',
+      });
+    for (const m of p.mappings)
+      if (m.backing.type === 'file' && m.page.kind !== 'base') {
+        const file = program.files[m.backing.file];
+        if (m.page.kind !== 'hugetlb' || file?.fs !== 'hugetlbfs')
+          out.push({ where: `mapping ${m.name}`, reason: 'large folios in a file mapping are not set up by export-c' });
+      }
+  });
+  for (const f of program.files)
+    if (f.integrity === true || f.stableWrites === true)
+      out.push({
+        where: `file ${f.name}`,
+        reason: 'needs a device that checks DIF/DIX guard tags (stable pages): a loop device has none',
+      });
+  const flusher = program.agents?.includes('flusher') ?? false;
+  s.conditions.forEach((c) => {
+    if (!flusher && propExprs(c.prop).some((e) => e.kind === 'disk'))
+      out.push({
+        where: `condition ${c.name}`,
+        reason:
+          'reads a disk page without `agent flusher`: the real flusher writes back when it likes, and an O_DIRECT read writes dirty pages back first',
+      });
+  });
+  const check = (actor: number, op: Op, where: string): void => {
+    const process = program.actors[actor]?.process ?? initial;
+    const reason = opRefusal(program, op, process === initial);
+    if (reason !== null) out.push({ where: `${where}: ${opText(program, op)}`, reason });
+  };
+  program.setup.forEach(([actor, op]) => check(actor, op, `setup ${program.actors[actor]?.name ?? '?'}`));
+  program.actors.forEach((a, actor) => a.ops.forEach((op) => check(actor, op, `thread ${a.name}`)));
+  return out;
+}

@@ -1,0 +1,19 @@
+import type { Vma } from '../include/mm_types.js';
+import type { World } from '../sim/world.js';
+import { folioOf } from '../sim/world.js';
+import { presentPte } from './pgtable.js';
+
+/**
+ * __split_huge_pmd(): a PMD-mapped anonymous THP becomes PTE-mapped, as a partial mprotect(),
+ * mremap() or MADV_DONTNEED of it does (cow.c's "PTE-mapped THP" runs mprotect() one subpage R/O and
+ * back). The folio stays whole; each subpage keeps its exclusivity. Hugetlb and the huge zero page
+ * are left alone. MODEL: the entry keeps mapping the folio as one unit (see Vma), now by PTEs.
+ * @kernel mm/huge_memory.c:__split_huge_pmd
+ */
+export function splitHugePmd(w: World, vma: Vma): boolean {
+  const pte = vma.pte;
+  if (pte.kind !== 'present' || !pte.huge || vma.hugetlb) return false;
+  if (folioOf(w, pte.folio).kind !== 'thp') return false;
+  vma.pte = presentPte(pte.folio, pte.writable, pte.dirty, false);
+  return true;
+}

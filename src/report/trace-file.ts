@@ -1,0 +1,211 @@
+import type { Verdict } from '../check/condition.js';
+import type { TraceActor, TraceEnd, TraceState, TraceStep } from '../check/trace.js';
+
+/**
+ * The trace file: one JSON object, `{ "pinlab": 1, "results": [...] }`, written by
+ * `pinlab check --format json` and `pinlab explain --out FILE`, read by `pinlab view`.
+ *
+ * Each result is one verdict (a scenario on a kernel, for one condition or invariant). A result with a
+ * shortest run carries it whole, so a reader needs nothing else to show it:
+ * - `trace`: the numbered steps (actor, kernel function, calls, return value, each touched folio's
+ *   counters before and after, model events, invariant violations, every process's PTEs after the step);
+ * - `actors`: the scenario's threads, then its kernel agents, by scheduler index;
+ * - `initial`: the counters of every folio the run touches or maps that exists before step 1, and
+ *   every process's PTEs then;
+ * - `end`: how the run ends; `replay`: the token `pinlab replay` takes.
+ * Without a run, `trace`, `end`, `actors` and `initial` are null. Readers ignore fields they do not know.
+ */
+export interface TraceResult {
+  readonly scenario: string;
+  readonly kernel: string;
+  readonly condition: string;
+  readonly kind: 'condition' | 'invariant';
+  readonly verdict: Verdict | 'unavailable';
+  readonly expected: Verdict | null;
+  readonly ok: boolean | null;
+  readonly states: number;
+  readonly transitions: number;
+  readonly ms: number;
+  readonly bound: string | null;
+  readonly reason: string | null;
+  readonly trace: readonly TraceStep[] | null;
+  readonly end: TraceEnd | null;
+  readonly actors: readonly TraceActor[] | null;
+  readonly initial: TraceState | null;
+  readonly replay: string | null;
+}
+
+export interface TraceFile {
+  readonly pinlab: 1;
+  readonly results: readonly TraceResult[];
+}
+
+export type TraceFileParse =
+  { readonly ok: true; readonly file: TraceFile } | { readonly ok: false; readonly error: string };
+
+/** A shape check: null when `v` fits, else what is wrong and where (`results[0].trace[3].fn: ...`). */
+type Check = (v: unknown, at: string) => string | null;
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const is =
+  (what: string, test: (v: unknown) => boolean): Check =>
+  (v, at) =>
+    test(v) ? null : `${at}: expected ${what}`;
+
+const str = is('a string', (v) => typeof v === 'string');
+const bool = is('true or false', (v) => typeof v === 'boolean');
+const int = is('an integer', (v) => Number.isSafeInteger(v));
+const num = is('a number', (v) => typeof v === 'number' && Number.isFinite(v));
+const oneOf = (...xs: string[]): Check =>
+  is(`one of ${xs.join(', ')}`, (v) => typeof v === 'string' && xs.includes(v));
+/** A value of a violation's detail or a model event: a scalar or a list of folio ids. */
+const scalar = is(
+  'a string, number, boolean, null or list of integers',
+  (v) =>
+    v === null ||
+    ['string', 'number', 'boolean'].includes(typeof v) ||
+    (Array.isArray(v) && v.every((x) => Number.isSafeInteger(x))),
+);
+
+const nullable =
+  (c: Check): Check =>
+  (v, at) =>
+    v === null ? null : c(v, at);
+
+const arrayOf =
+  (c: Check): Check =>
+  (v, at) => {
+    if (!Array.isArray(v)) return `${at}: expected a list`;
+    for (let i = 0; i < v.length; i++) {
+      const e = c(v[i], `${at}[${i}]`);
+      if (e !== null) return e;
+    }
+    return null;
+  };
+
+const object =
+  (fields: Readonly<Record<string, Check>>): Check =>
+  (v, at) => {
+    if (!isRecord(v)) return `${at}: expected an object`;
+    for (const [k, c] of Object.entries(fields)) {
+      const e = c(v[k], `${at}.${k}`);
+      if (e !== null) return e;
+    }
+    return null;
+  };
+
+const recordOf =
+  (c: Check): Check =>
+  (v, at) => {
+    if (!isRecord(v)) return `${at}: expected an object`;
+    for (const [k, x] of Object.entries(v)) {
+      const e = c(x, `${at}.${k}`);
+      if (e !== null) return e;
+    }
+    return null;
+  };
+
+const both =
+  (a: Check, b: Check): Check =>
+  (v, at) =>
+    a(v, at) ?? b(v, at);
+
+/** A tagged union: `kind` picks the fields to check. */
+const variants =
+  (cases: Readonly<Record<string, Readonly<Record<string, Check>>>>): Check =>
+  (v, at) => {
+    if (!isRecord(v)) return `${at}: expected an object`;
+    const kind = typeof v.kind === 'string' && Object.hasOwn(cases, v.kind) ? v.kind : null;
+    if (kind === null) return `${at}.kind: expected one of ${Object.keys(cases).join(', ')}`;
+    return object(cases[kind] ?? {})(v, at);
+  };
+
+const counters = object({
+  id: int,
+  kind: str,
+  order: int,
+  refcount: int,
+  mapcount: int,
+  pincount: int,
+  flags: recordOf(bool),
+  data: str,
+  freed: bool,
+});
+
+const pte = variants({
+  none: {},
+  present: { folio: int, writable: bool, dirty: bool, huge: bool },
+  swap: { slot: int, exclusive: bool },
+});
+
+const processPtes = object({
+  process: str,
+  mm: nullable(int),
+  alive: bool,
+  buffers: arrayOf(object({ buffer: str, pte })),
+});
+
+const state = object({ folios: arrayOf(counters), ptes: arrayOf(processPtes) });
+
+const step = object({
+  step: int,
+  actor: int,
+  actorName: str,
+  op: str,
+  fn: str,
+  calls: arrayOf(str),
+  ret: nullable(int),
+  folios: arrayOf(object({ id: int, before: nullable(counters), after: nullable(counters) })),
+  events: arrayOf(both(object({ type: str }), recordOf(scalar))),
+  violations: arrayOf(object({ invariant: str, detail: recordOf(scalar) })),
+  state,
+});
+
+const VERDICTS = ['never', 'sometimes', 'always', 'inconclusive'];
+
+const result = object({
+  scenario: str,
+  kernel: str,
+  condition: str,
+  kind: oneOf('condition', 'invariant'),
+  verdict: oneOf(...VERDICTS, 'unavailable'),
+  expected: nullable(oneOf(...VERDICTS)),
+  ok: nullable(bool),
+  states: int,
+  transitions: int,
+  ms: num,
+  bound: nullable(str),
+  reason: nullable(str),
+  trace: nullable(arrayOf(step)),
+  end: nullable(oneOf('quiescent', 'deadlock', 'violation', 'running')),
+  actors: nullable(
+    arrayOf(object({ actor: int, name: str, kind: oneOf('thread', 'agent'), process: nullable(str) })),
+  ),
+  initial: nullable(state),
+  replay: nullable(str),
+});
+
+/** A run needs its actors and start state to be shown. */
+const complete: Check = (v, at) =>
+  isRecord(v) && v.trace !== null && (v.actors === null || v.initial === null || v.end === null)
+    ? `${at}: a result with a trace needs its end, actors and initial state`
+    : null;
+
+/**
+ * Read a trace file from untrusted text: its shape is checked field by field (extra fields are
+ * ignored), and the first problem is reported with where it is.
+ */
+export function parseTraceFile(text: string): TraceFileParse {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, error: `not JSON (${e instanceof Error ? e.message : String(e)})` };
+  }
+  if (!isRecord(v) || v.pinlab !== 1)
+    return { ok: false, error: 'not a pinlab trace file: expected an object with "pinlab": 1' };
+  const e = arrayOf(both(result, complete))(v.results, 'results');
+  return e === null ? { ok: true, file: v as unknown as TraceFile } : { ok: false, error: e };
+}

@@ -1,0 +1,199 @@
+import { instantiate } from '../../model/sim/instantiate.js';
+import type { KernelProfile } from '../../model/profile/profiles.js';
+import { mmOf } from '../../model/sim/world.js';
+import { parseScenarios } from '../../scenario/index.js';
+import {
+  ksftFinished,
+  ksftPrintHeader,
+  ksftPrintMsg,
+  ksftSetPlan,
+  ksftTestResult,
+  type Ksft,
+} from '../kselftest.js';
+import { checkCase } from '../scenario.js';
+import type { Selftest, SelftestMachine } from '../selftest.js';
+import {
+  ANON_TEST_CASES,
+  ANON_THP_TEST_CASES,
+  NON_ANON_TEST_CASES,
+  type TestBody,
+  type TestResult,
+} from './cases.js';
+import { anonKinds, collapseKind, nonAnonKinds, type AnonKind, type NonAnonKind } from './kinds.js';
+
+/** What a generated scenario is made of: its memory, its setup and the test body. */
+interface CaseText {
+  readonly title: string;
+  readonly decls: readonly string[];
+  readonly mappings: readonly string[];
+  readonly setup: readonly string[];
+  /** Share the memory with a child X that quits before the test (cow.c's "partially shared"). */
+  readonly previouslyShared: boolean;
+  readonly body: TestBody;
+}
+
+/** The `.pin` text of one test case on one memory kind. */
+export function caseScenario(c: CaseText): string {
+  const lines = [
+    'scenario cow',
+    `intent: cow.c "${c.title}"`,
+    'source: tools/testing/selftests/mm/cow.c (the 6.12 tree)',
+    ...c.decls,
+    ...c.body.decls,
+    'process P',
+    ...c.mappings.map((m) => `  map ${m}`),
+  ];
+  if (c.body.child !== null) lines.push('process C forked');
+  if (c.previouslyShared) lines.push('process X forked');
+  lines.push('setup', ...c.setup.map((s) => `  T0: ${s}`), 'thread T0 in P');
+  if (c.previouslyShared) lines.push('  fork X', '  wait X');
+  lines.push(...c.body.parent.map((s) => `  ${s}`));
+  if (c.body.child !== null && c.body.child.length > 0)
+    lines.push('thread T1 in C', ...c.body.child.map((s) => `  ${s}`));
+  if (c.previouslyShared) lines.push('thread TX in X', '  exit');
+  lines.push(c.body.bad);
+  return `${lines.join('\n')}\n`;
+}
+
+/** pagemap_is_swapped(): did MADV_PAGEOUT in the setup leave a swap entry? */
+function setupSwappedOut(text: string, profile: KernelProfile): boolean {
+  const parsed = parseScenarios(text, 'cow.pin');
+  if (!parsed.ok) return false;
+  const program = parsed.scenarios[0]?.scenario.program;
+  if (!program) return false;
+  const w = instantiate(program, profile.policies);
+  const mm = w.processes[0];
+  if (mm === null || mm === undefined) return false;
+  return mmOf(w, mm).vmas.find((v) => v.name === 'mem')?.pte.kind === 'swap';
+}
+
+/** Run one case and print its result as cow.c would. */
+function runCase(k: Ksft, text: string, result: TestResult, hugetlb: boolean, profile: KernelProfile): void {
+  const v = checkCase(text, 'cow.pin', profile);
+  if (v.kind === 'unavailable') {
+    ksftTestResult(k, 'skip', result.unavailable);
+    return;
+  }
+  switch (v.row.verdict) {
+    case 'never':
+      ksftTestResult(k, 'pass', result.pass);
+      return;
+    case 'sometimes':
+    case 'always':
+      ksftTestResult(k, hugetlb && result.xfailOnHugetlb ? 'xfail' : 'fail', result.fail);
+      return;
+    case 'unavailable':
+      ksftTestResult(k, 'skip', result.unavailable);
+      return;
+    case 'inconclusive':
+      ksftTestResult(k, 'error', `${result.pass}: inconclusive, bound reached (${v.row.bound ?? ''})`);
+      return;
+  }
+}
+
+function anonText(desc: string, kind: AnonKind, body: TestBody): string {
+  return caseScenario({
+    title: `${desc} ... with ${kind.label}`,
+    decls: [],
+    mappings: [`mem anon private${kind.page === '' ? '' : ` ${kind.page}`}`],
+    setup: ['write mem "A"', ...kind.setup],
+    previouslyShared: kind.previouslyShared,
+    body,
+  });
+}
+
+function runAnon(
+  k: Ksft,
+  desc: string,
+  result: TestResult,
+  kind: AnonKind,
+  body: TestBody,
+  p: KernelProfile,
+  m: SelftestMachine,
+): void {
+  const skip = kind.skip(m, p.policies);
+  if (skip !== null) {
+    ksftTestResult(k, 'skip', skip);
+    return;
+  }
+  const text = anonText(desc, kind, body);
+  if (kind.swapout && !setupSwappedOut(text, p)) {
+    ksftTestResult(k, 'skip', 'MADV_PAGEOUT did not work, is swap enabled?');
+    return;
+  }
+  runCase(k, text, result, kind.hugetlb, p);
+}
+
+function nonAnonText(desc: string, kind: NonAnonKind, body: TestBody): string {
+  return caseScenario({
+    title: `${desc} ... with ${kind.label}`,
+    decls: kind.decls,
+    mappings: [`mem ${kind.mem}`, `smem ${kind.smem}`],
+    // Read both mappings to populate them (the zero page, or the page cache page).
+    setup: ['read mem -> populated', 'read smem -> spopulated'],
+    previouslyShared: false,
+    body,
+  });
+}
+
+/** ksft_set_plan() of cow.c's main(). */
+function plan(m: SelftestMachine): number {
+  const pmd = m.pmdSizeKb > 0;
+  const anon = 2 + 6 * m.thpSizesKb.length + (pmd ? 2 : 0) + m.hugetlbSizesKb.length;
+  const nonAnon = 3 + (pmd ? 1 : 0) + m.hugetlbSizesKb.length;
+  return (
+    ANON_TEST_CASES.length * anon +
+    ANON_THP_TEST_CASES.length * (pmd ? 1 : 0) +
+    NON_ANON_TEST_CASES.length * nonAnon
+  );
+}
+
+function printDetected(k: Ksft, m: SelftestMachine): void {
+  if (m.pmdSizeKb > 0) {
+    ksftPrintMsg(k, `[INFO] detected PMD size: ${m.pmdSizeKb} KiB`);
+    for (const kb of m.thpSizesKb) ksftPrintMsg(k, `[INFO] detected THP size: ${kb} KiB`);
+  }
+  for (const kb of m.hugetlbSizesKb) ksftPrintMsg(k, `[INFO] detected hugetlb page size: ${kb} KiB`);
+  if (m.hugeZeropage) ksftPrintMsg(k, '[INFO] huge zeropage is enabled');
+}
+
+/**
+ * tools/testing/selftests/mm/cow.c, every case checked on the model of one release: the same
+ * `[RUN]` lines in the same order, the same result strings, XFAIL and SKIP where cow.c prints them.
+ * Returns the KTAP document and the exit status cow.c would have.
+ */
+export function runCow(profile: KernelProfile, m: SelftestMachine): Ksft {
+  const k = ksftPrintHeader();
+  ksftPrintMsg(k, `pinlab: cow.c of the 6.12 tree, on the model of ${profile.name}`);
+  printDetected(k, m);
+  ksftSetPlan(k, plan(m));
+  ksftPrintMsg(k, '[INFO] Anonymous memory tests in private mappings');
+  for (const t of ANON_TEST_CASES)
+    for (const kind of anonKinds(m)) {
+      ksftPrintMsg(k, `[RUN] ${t.desc} ... with ${kind.label}`);
+      runAnon(k, t.desc, t.result, kind, t.body(), profile, m);
+    }
+  if (m.pmdSizeKb > 0) {
+    ksftPrintMsg(k, '[INFO] Anonymous THP tests');
+    for (const t of ANON_THP_TEST_CASES) {
+      ksftPrintMsg(k, `[RUN] ${t.desc}`);
+      runAnon(k, t.desc, t.result, collapseKind(m), t.body(), profile, m);
+    }
+  }
+  ksftPrintMsg(k, '[RUN] Non-anonymous memory tests in private mappings');
+  for (const t of NON_ANON_TEST_CASES)
+    for (const kind of nonAnonKinds(m)) {
+      ksftPrintMsg(k, `[RUN] ${t.desc} ... with ${kind.label}`);
+      const skip = kind.skip(m);
+      if (skip !== null) ksftTestResult(k, 'skip', skip);
+      else runCase(k, nonAnonText(t.desc, kind, t.body(kind.original)), t.result, false, profile);
+    }
+  ksftFinished(k);
+  return k;
+}
+
+export const COW: Selftest = {
+  name: 'cow',
+  program: 'tools/testing/selftests/mm/cow.c (the 6.12 tree)',
+  run: runCow,
+};

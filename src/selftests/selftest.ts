@@ -1,0 +1,32 @@
+import type { KernelProfile } from '../model/profile/profiles.js';
+import type { Ksft } from './kselftest.js';
+
+/** The machine a selftest runs on: what the real test detects at start-up, or is told by its user. */
+export interface SelftestMachine {
+  /** Enabled anonymous THP sizes in KiB (the PMD size included), ascending. */
+  readonly thpSizesKb: readonly number[];
+  /** The PMD size in KiB, or 0 when THP is not available. */
+  readonly pmdSizeKb: number;
+  /** hugetlb page sizes in KiB with free pages, ascending. */
+  readonly hugetlbSizesKb: readonly number[];
+  readonly swap: boolean;
+  readonly hugeZeropage: boolean;
+}
+
+/** The defaults of `pinlab cow` / `pinlab gup-longterm`: x86-64 with every feature on. */
+export const DEFAULT_MACHINE: SelftestMachine = {
+  thpSizesKb: [16, 32, 64, 128, 256, 512, 1024, 2048],
+  pmdSizeKb: 2048,
+  hugetlbSizesKb: [2048, 1048576],
+  swap: true,
+  hugeZeropage: true,
+};
+
+/** A kernel selftest program pinlab reproduces: runs every case on the model of one release. */
+export interface Selftest {
+  /** As the CLI names it: `cow`, `gup-longterm`. */
+  readonly name: string;
+  /** The program it reproduces, and the tree its test list and strings come from. */
+  readonly program: string;
+  run(profile: KernelProfile, machine: SelftestMachine): Ksft;
+}

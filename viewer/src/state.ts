@@ -1,0 +1,209 @@
+import type { FolioCounters, ProcessPtes, TraceState } from '../../src/check/trace.js';
+import type { Pte } from '../../src/model/include/mm_types.js';
+import type { TraceFile, TraceResult } from '../../src/report/trace-file.js';
+
+/**
+ * What the viewer shows at one step, read from the trace file alone: the viewer interprets no kernel
+ * rule, it only lines up the recorded states and marks what differs from the step before.
+ */
+
+/** One scenario and condition (or invariant), with its result on each kernel of the file. */
+export interface TraceGroup {
+  readonly key: string;
+  readonly scenario: string;
+  readonly condition: string;
+  readonly kind: TraceResult['kind'];
+  readonly results: readonly TraceResult[];
+}
+
+/** The groups that have a run on at least one kernel, in file order. */
+export function traceGroups(file: TraceFile): TraceGroup[] {
+  const groups = new Map<string, TraceResult[]>();
+  for (const r of file.results) {
+    const key = `${r.scenario}\u0000${r.kind}\u0000${r.condition}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.entries()]
+    .filter(([, rs]) => rs.some((r) => r.trace !== null))
+    .map(([key, rs]) => {
+      const first = rs[0] as TraceResult;
+      return { key, scenario: first.scenario, condition: first.condition, kind: first.kind, results: rs };
+    });
+}
+
+/** The group to open first: one whose verdict is not the expected one, else the first. */
+export function firstGroup(groups: readonly TraceGroup[]): number {
+  const i = groups.findIndex((g) => g.results.some((r) => r.ok === false && r.trace !== null));
+  return Math.max(0, i);
+}
+
+/** A run's kernel to open first: the first kernel with a run. */
+export function firstResult(g: TraceGroup): number {
+  return Math.max(
+    0,
+    g.results.findIndex((r) => r.trace !== null),
+  );
+}
+
+/** A result that has a run, with its parts known present. */
+export interface Run {
+  readonly result: TraceResult;
+  readonly steps: NonNullable<TraceResult['trace']>;
+  readonly initial: TraceState;
+}
+
+export function runOf(r: TraceResult): Run | null {
+  return r.trace && r.initial ? { result: r, steps: r.trace, initial: r.initial } : null;
+}
+
+/** The state after step `k` (0: before the first step). */
+export function stateAt(run: Run, k: number): TraceState {
+  return k === 0 ? run.initial : (run.steps[k - 1]?.state ?? run.initial);
+}
+
+export type FolioField = 'refcount' | 'mapcount' | 'pincount' | 'flags' | 'data';
+
+export interface FolioRow {
+  readonly id: number;
+  /** The folio's counters at the step, or null when it is not allocated yet. */
+  readonly now: FolioCounters | null;
+  /** Fields that differ from the step before (all of them for a folio the step allocated). */
+  readonly changed: ReadonlySet<FolioField>;
+  /** The step names this folio (its kernel function touched it). */
+  readonly touched: boolean;
+  /** An invariant violated at this step names this folio. */
+  readonly violated: boolean;
+}
+
+export function setFlags(c: FolioCounters): string[] {
+  return Object.entries(c.flags)
+    .filter(([, on]) => on)
+    .map(([name]) => name);
+}
+
+const FIELDS: readonly FolioField[] = ['refcount', 'mapcount', 'pincount', 'flags', 'data'];
+
+function fieldText(c: FolioCounters, f: FolioField): string {
+  if (f === 'flags') return `${setFlags(c).join(' ')}${c.freed ? ' freed' : ''}`;
+  return String(c[f]);
+}
+
+/** The folio ids a violation's detail names (`folio: 3`, `folios: [2, 3]`). */
+export function violatedFolios(run: Run, k: number): Set<number> {
+  const ids = new Set<number>();
+  for (const v of run.steps[k - 1]?.violations ?? [])
+    for (const [key, val] of Object.entries(v.detail)) {
+      if (key === 'folio' && typeof val === 'number') ids.add(val);
+      if (key === 'folios' && Array.isArray(val)) for (const id of val) ids.add(id);
+    }
+  return ids;
+}
+
+/** One row per folio the trace shows, in id order, at step `k`. */
+export function folioRows(run: Run, k: number): FolioRow[] {
+  const now = new Map(stateAt(run, k).folios.map((c) => [c.id, c]));
+  const before = new Map(k === 0 ? [] : stateAt(run, k - 1).folios.map((c) => [c.id, c]));
+  const ids = new Set(run.steps.flatMap((s) => s.state.folios.map((c) => c.id)));
+  for (const c of run.initial.folios) ids.add(c.id);
+  const touched = new Set(run.steps[k - 1]?.folios.map((f) => f.id) ?? []);
+  const violated = violatedFolios(run, k);
+  return [...ids]
+    .sort((a, b) => a - b)
+    .map((id) => {
+      const c = now.get(id) ?? null;
+      const b = before.get(id) ?? null;
+      const changed = new Set(
+        k === 0 || !c ? [] : FIELDS.filter((f) => !b || fieldText(b, f) !== fieldText(c, f)),
+      );
+      return { id, now: c, changed, touched: touched.has(id), violated: violated.has(id) };
+    });
+}
+
+export function pteText(pte: Pte): string {
+  switch (pte.kind) {
+    case 'none':
+      return 'none';
+    case 'present':
+      return [
+        `folio ${pte.folio}`,
+        pte.writable ? 'writable' : 'read-only',
+        ...(pte.dirty ? ['dirty'] : []),
+        ...(pte.huge ? ['huge'] : []),
+      ].join(', ');
+    case 'swap':
+      return `swap slot ${pte.slot}${pte.exclusive ? ', exclusive' : ''}`;
+  }
+}
+
+export interface PteRow {
+  readonly process: string;
+  /** The buffer's name, or null for a process with no address space (not forked yet, or exited). */
+  readonly buffer: string | null;
+  readonly text: string;
+  readonly changed: boolean;
+}
+
+function processRows(p: ProcessPtes): { buffer: string | null; text: string }[] {
+  if (p.mm === null) return [{ buffer: null, text: 'not forked yet' }];
+  if (!p.alive) return [{ buffer: null, text: 'exited' }];
+  if (p.buffers.length === 0) return [{ buffer: null, text: 'no buffers mapped' }];
+  return p.buffers.map((b) => ({ buffer: b.buffer, text: pteText(b.pte) }));
+}
+
+/** Each process's buffers and their page-table entries at step `k`, marked where they changed. */
+export function pteRows(run: Run, k: number): PteRow[] {
+  const key = (process: string, buffer: string | null): string => `${process}\u0000${buffer ?? ''}`;
+  const before = new Map<string, string>();
+  if (k > 0)
+    for (const p of stateAt(run, k - 1).ptes)
+      for (const r of processRows(p)) before.set(key(p.process, r.buffer), r.text);
+  return stateAt(run, k).ptes.flatMap((p) =>
+    processRows(p).map((r) => ({
+      process: p.process,
+      buffer: r.buffer,
+      text: r.text,
+      changed: k > 0 && before.get(key(p.process, r.buffer)) !== r.text,
+    })),
+  );
+}
+
+/** A violated invariant or a condition's outcome, shown at the step where it happens. */
+export interface Finding {
+  readonly name: string;
+  readonly kind: 'invariant' | 'condition' | 'deadlock';
+  readonly text: string;
+}
+
+export function detailText(detail: Readonly<Record<string, unknown>>): string {
+  return Object.entries(detail)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)
+    .join(' ');
+}
+
+/** What goes wrong at step `k`: the step's violations, and at the last step how the run ends. */
+export function findingsAt(run: Run, k: number): Finding[] {
+  const r = run.result;
+  const step = run.steps[k - 1];
+  const out: Finding[] = (step?.violations ?? []).map((v) => ({
+    name: v.invariant,
+    kind: 'invariant',
+    text: detailText(v.detail),
+  }));
+  if (k !== run.steps.length) return out;
+  if (r.end === 'deadlock') out.push({ name: 'deadlock', kind: 'deadlock', text: 'no step can run' });
+  const named = run.steps.some((s) => s.violations.some((v) => v.invariant === r.condition));
+  if (r.kind === 'invariant' && !named)
+    out.push({ name: r.condition, kind: 'invariant', text: 'violated in the final state' });
+  if (r.kind === 'condition' && r.end === 'quiescent')
+    out.push({
+      name: r.condition,
+      kind: 'condition',
+      text:
+        r.verdict === 'never'
+          ? 'does not hold in this final state (a counterexample)'
+          : r.verdict === 'inconclusive'
+            ? 'the final state of this run (a bound stopped the search: the verdict is open)'
+            : 'holds in this final state',
+    });
+  return out;
+}
