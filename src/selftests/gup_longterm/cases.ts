@@ -65,7 +65,12 @@ function body(type: TestType): string[] {
     ops.push(`uring register mem 0 -> ${RESULT_REG}`, 'uring unregister 0');
   } else {
     if (!isRw(type)) ops.push('mprotect mem r');
-    const words = ['pin mem', ...(isFast(type) ? ['fast'] : []), ...(isRw(type) ? ['write'] : []), 'longterm'];
+    const words = [
+      'pin mem',
+      ...(isFast(type) ? ['fast'] : []),
+      ...(isRw(type) ? ['write'] : []),
+      'longterm',
+    ];
     // PIN_LONGTERM_TEST_START, then PIN_LONGTERM_TEST_STOP (which unpins whatever was pinned).
     ops.push(`${words.join(' ')} as ${RESULT_REG}`, `unpin ${RESULT_REG}`);
   }
@@ -84,12 +89,7 @@ function badText(c: BadCondition): string {
 }
 
 /** The `.pin` text of one test case on one memory kind. */
-export function caseScenario(
-  t: TestCase,
-  kindLabel: string,
-  mem: CaseMemory,
-  bad: BadCondition,
-): string {
+export function caseScenario(t: TestCase, kindLabel: string, mem: CaseMemory, bad: BadCondition): string {
   const attrs = mem.page === '' ? '' : ` ${mem.page}`;
   const lines = [
     'scenario gup-longterm',

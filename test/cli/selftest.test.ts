@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/run.js';
+
+function cli(...argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = run(argv, { version: '0.0.0-test', out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+const SMALL = ['--thp-sizes', '2048', '--hugetlb-sizes', '2048'];
+
+describe('pinlab cow', () => {
+  it('prints one KTAP document per release; exits 1 when a release fails a test, as cow.c does', () => {
+    const r = cli('cow', '--kernel', 'v6.1,v6.12', ...SMALL);
+    expect(r.code).toBe(1);
+    const docs = r.out.split('TAP version 13\n').slice(1);
+    expect(docs).toHaveLength(2);
+    expect(docs[0]).toContain('# pinlab: cow.c of the 6.12 tree, on the model of v6.1');
+    expect(docs[0]).toMatch(/Bail out! 10 out of 173 tests failed/);
+    expect(docs[1]).toMatch(/# Totals: pass:\d+ fail:0 /);
+    expect(cli('cow', '--kernel', 'v6.12', ...SMALL).code).toBe(0);
+  });
+  it('text and json formats', () => {
+    const text = cli('cow', '--kernel', 'v5.10,v6.12', '--format', 'text', ...SMALL).out;
+    expect(text).toMatch(/R\/O GUP pin on R\/O-mapped shared page \.\.\. with base page +fail +pass/);
+    const json = JSON.parse(cli('cow', '--kernel', 'v6.12', '--format', 'json', ...SMALL).out) as {
+      runs: { kernel: string; tests: { outcome: string }[] }[];
+    };
+    expect(json.runs[0]?.tests).toHaveLength(173);
+  });
+  it.each([
+    [['--thp-sizes', '3000'], "--thp-sizes: '3000' is not a size in KiB pinlab models"],
+    [['--hugetlb-sizes', '4096'], "--hugetlb-sizes: '4096' is not a size in KiB pinlab models"],
+    [['--kernel', 'v9.9'], "unknown kernel 'v9.9'"],
+    [['--format', 'xml'], '--format is one of ktap, text, json'],
+    [['extra'], "unexpected argument 'extra'"],
+  ])('rejects %j with a clear message (exit 2)', (args, msg) => {
+    const r = cli('cow', ...args);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(msg);
+  });
+});
