@@ -67,7 +67,27 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js'],
+    // The viewer shows an untrusted trace file: text only, never markup, never code.
+    files: ['viewer/**/*.ts', 'viewer/**/*.tsx'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'write', 'writeln'].map((property) => ({
+          property,
+          message: 'The trace is untrusted: render it as text.',
+        })),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: 'The trace is untrusted: render it as text.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['eslint.config.js', 'bench/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

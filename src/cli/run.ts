@@ -1,8 +1,11 @@
 import { checkCommand, diffCommand, explainCommand } from './check.js';
+import { exportCCommand } from './export-c.js';
+import { realCommand } from './real.js';
 import { listCommand } from './list.js';
 import { replayCommand } from './replay.js';
 import { selftestCommand } from './selftest.js';
 import { COW } from '../selftests/cow/index.js';
+import { GUP_LONGTERM } from '../selftests/gup_longterm/index.js';
 import { viewCommand } from './view.js';
 
 /** Where a command writes; injected so tests can capture output. */
@@ -25,8 +28,14 @@ usage:
   pinlab replay TOKEN [FILES...]                  re-run one interleaving step by step
   pinlab view TRACE.json [--html [-o OUT.html]]   the trace viewer: served on 127.0.0.1, or one HTML file
   pinlab cow [--kernel LIST] [--format ktap|text|json] [--thp-sizes KIB,...] [--hugetlb-sizes KIB,...]
-             [--no-swap] [--no-huge-zeropage]
+             [--no-swap] [--no-huge-zeropage] [--no-gup-test]
                               the kernel's mm/cow selftest, reproduced on the model of each release
+  pinlab gup-longterm [--kernel LIST] [--format ktap|text|json] [--hugetlb-sizes KIB,...] [--no-gup-test]
+                              the kernel's mm/gup_longterm selftest, likewise
+  pinlab export-c FILE [-o prog.c] [--runs N] [--kernel K]
+                              the scenario as a C program that runs it on the real kernel (KTAP output)
+  pinlab real [FILES...] [--runs N]
+                              export, compile with cc, run here, compare with the closest release's verdicts
   pinlab list                 the kernel profiles and every policy with its history
   pinlab --version
   pinlab --help
@@ -58,8 +67,14 @@ export function run(argv: readonly string[], io: Io): number {
       return explainCommand(rest, io);
     case 'replay':
       return replayCommand(rest, io);
+    case 'export-c':
+      return exportCCommand(rest, io);
+    case 'real':
+      return realCommand(rest, io);
     case 'cow':
       return selftestCommand(COW, rest, io);
+    case 'gup-longterm':
+      return selftestCommand(GUP_LONGTERM, rest, io);
     case 'view':
       return viewCommand(rest, io);
     default:

@@ -13,6 +13,7 @@ const SPEC = {
   'hugetlb-sizes': 'value',
   'no-swap': 'flag',
   'no-huge-zeropage': 'flag',
+  'no-gup-test': 'flag',
 } as const;
 
 const FORMATS = ['ktap', 'text', 'json'] as const;
@@ -51,6 +52,7 @@ function machineOf(values: Map<string, string[]>, flags: Set<string>): SelftestM
     hugetlbSizesKb: huge,
     swap: !flags.has('no-swap'),
     hugeZeropage: !flags.has('no-huge-zeropage'),
+    gupTest: !flags.has('no-gup-test'),
   };
 }
 

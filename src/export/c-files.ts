@@ -157,14 +157,10 @@ RT void make_files(int run)
 		case F_REG:
 			snprintf(f->path, sizeof f->path, "%s/%s.%d", dir, f->name, run);
 			f->fd = open(f->path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-			if (f->fd < 0)
-				bail("create file");
-			write_pages(f->fd, f);
-			fsync(f->fd);
-			posix_fadvise(f->fd, 0, 0, POSIX_FADV_DONTNEED);
 			f->dfd = open(f->path, O_RDWR | O_DIRECT);
-			if (f->dfd < 0)
-				bail("open O_DIRECT");
+			if (f->fd < 0 || f->dfd < 0)
+				bail("create file");
+			write_pages(f->dfd, f); /* straight to disk: the page cache stays empty */
 			break;
 		case F_SHMEM:
 			f->fd = memfd_create(f->name, 0);
@@ -173,7 +169,7 @@ RT void make_files(int run)
 			write_pages(f->fd, f);
 			break;
 		case F_HUGETLB: {
-			f->fd = memfd_create(f->name, MFD_HUGETLB | (f->order << MFD_HUGE_SHIFT));
+			f->fd = memfd_create(f->name, MFD_HUGETLB | ((unsigned)(f->order + 12) << MFD_HUGE_SHIFT));
 			size_t len = file_pg(f) * f->npages;
 			if (f->fd < 0 || ftruncate(f->fd, (off_t)len) < 0)
 				bail("memfd_create MFD_HUGETLB");

@@ -110,7 +110,7 @@ RT void op_end(int a, int k)
 RT void mark_invalid(const char *why)
 {
 	S->invalid = 1;
-	set_val(S->invalid_why, why);
+	snprintf(S->invalid_why, sizeof S->invalid_why, "%s", why);
 }
 
 /* Every process of the run has finished its threads (or exited): the run is quiescent. */
@@ -119,6 +119,21 @@ RT void process_done(int p)
 	__atomic_store_n(&S->done[p], 1, __ATOMIC_RELEASE);
 	for (int q = 0; q < NPROC; q++)
 		wait_at_least(&S->done[q], 1, 5000);
+}
+
+static struct shared last;
+
+/* What the last counted run ended with, as the conditions name it: a reader's first clue. */
+RT void print_last(void)
+{
+	printf("# last counted run:");
+	for (int i = 0; i < NREG; i++)
+		printf(" %s=%s", reg_names[i], strcmp(last.reg[i], NULLV) ? last.reg[i] : "(none)");
+	for (int i = 0; i < NMEM; i++)
+		printf(" %s=%s", mem_names[i], strcmp(last.mem[i], NULLV) ? last.mem[i] : "(none)");
+	for (int i = 0; i < NDISK; i++)
+		printf(" %s=%s", disk_names[i], strcmp(last.disk[i], NULLV) ? last.disk[i] : "(none)");
+	printf("\n");
 }
 
 RT void ktap_skip_all(const char *why)
@@ -191,6 +206,7 @@ int main(int argc, char **argv)
 		counted++;
 		for (int c = 0; c < NCOND; c++)
 			seen[c] += cond_holds(c);
+		memcpy(&last, S, sizeof last);
 	}
 	cleanup();
 	printf("TAP version 13\n1..%d\n", NCOND);
@@ -201,6 +217,8 @@ int main(int argc, char **argv)
 		printf("# %d runs not counted: %s\n", invalid, why);
 	if (timeouts > 0)
 		printf("# %d gate waits timed out (the kernel ordered the ops differently)\n", timeouts);
+	if (counted > 0)
+		print_last();
 	if (counted == 0) {
 		printf("Bail out! no run could be counted\n");
 		return 1;

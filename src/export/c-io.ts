@@ -6,15 +6,15 @@
  * wait. Reads the generated NACT, NIO, NHANDLE, NSLOT, NPIPE, errname() and proc_main().
  */
 export const C_IO = String.raw`
-static char scratch[PG] __attribute__((aligned(PG)));
+RTV char scratch[PG] __attribute__((aligned(PG)));
 
 /* ---- O_DIRECT and buffered file I/O ---- */
 
-static aio_context_t aioctx[NACT + 1];
-static struct iocb iocbs[NIO + 1];
-static struct iovec iovs[NIO + 1];
-static long long aio_res[NIO + 1];
-static int aio_done[NIO + 1];
+RTV aio_context_t aioctx[NACT + 1];
+RTV struct iocb iocbs[NIO + 1];
+RTV struct iovec iovs[NIO + 1];
+RTV long long aio_res[NIO + 1];
+RTV int aio_done[NIO + 1];
 
 RT void set_res(char *slot, long long r)
 {
@@ -96,16 +96,18 @@ RT void op_truncate(struct file *f, int pages)
 
 /* ---- pipes ---- */
 
-static int pipes[NPIPE + 1][2];
+RTV int pipes[NPIPE + 1][2];
 
 /* The scenario's pipes; reads do not block (the model's pipe-read of an empty pipe is EAGAIN). */
 RT void make_pipes(void)
 {
+#if NPIPE > 0
 	for (int i = 0; i < NPIPE; i++) {
 		if (pipe2(pipes[i], 0) < 0)
 			bail("pipe2");
 		fcntl(pipes[i][0], F_SETFL, O_NONBLOCK);
 	}
+#endif
 }
 
 RT void op_vmsplice(struct buf *b, int p)
@@ -220,7 +222,7 @@ RT int ring_register(struct ring *r, struct buf *b)
 	return syscall(__NR_io_uring_register, r->fd, IORING_REGISTER_BUFFERS, &v, 1) < 0 ? -errno : 0;
 }
 
-static struct ring rings[NSLOT + 1];
+RTV struct ring rings[NSLOT + 1];
 
 RT void op_uring_register(struct buf *b, int s, char *slot)
 {
@@ -251,7 +253,7 @@ struct handle {
 	struct ring ring;
 	int held;
 };
-static struct handle handles[NHANDLE + 1];
+RTV struct handle handles[NHANDLE + 1];
 
 /* vmsplice(): iov_iter_get_pages2(), a read-only FOLL_GET reference the pipe holds until it is drained. */
 RT void op_get(struct handle *h, struct buf *b, char *slot)
@@ -314,7 +316,7 @@ RT void op_peek_pin(struct handle *h, char *slot)
 
 /* ---- processes ---- */
 
-static pid_t pids[NPROC + 1];
+RTV pid_t pids[NPROC + 1];
 
 RT void do_fork(int child)
 {

@@ -17,7 +17,7 @@ RT void map_buf(struct buf *b)
 	} else {
 		flags |= MAP_ANONYMOUS;
 		if (b->kind == P_HUGETLB)
-			flags |= MAP_HUGETLB | (b->order << MAP_HUGE_SHIFT);
+			flags |= MAP_HUGETLB | ((b->order + 12) << MAP_HUGE_SHIFT);
 	}
 	char *p = mmap(NULL, span, b->prot, flags, fd, off);
 	if (p == MAP_FAILED)

@@ -104,6 +104,7 @@ export function opStatement(op: Op, c: OpContext): string {
       return `op_uring_unregister(${op.index});`;
     case 'kalloc':
     case 'reclaim':
+    case 'try-get':
       throw new Error(`export-c: '${op.op}' is refused and has no C statement`);
   }
 }

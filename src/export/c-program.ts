@@ -54,11 +54,19 @@ function prop(p: Prop, l: Layout): string {
   }
 }
 
-const FILE_KIND = { ext4: 'F_REG', xfs: 'F_REG', btrfs: 'F_REG', shmem: 'F_SHMEM', hugetlbfs: 'F_HUGETLB', bdev: 'F_BDEV' };
+const FILE_KIND = {
+  ext4: 'F_REG',
+  xfs: 'F_REG',
+  btrfs: 'F_REG',
+  shmem: 'F_SHMEM',
+  hugetlbfs: 'F_HUGETLB',
+  bdev: 'F_BDEV',
+};
 
 function fileTables(program: Program, l: Layout): string {
   const toks = program.files.map(
-    (f, i) => `static const int toks_${i}[] = {${f.pages.map((p) => l.tokens.indexOf(p)).join(', ') || '0'}};\n`,
+    (f, i) =>
+      `static const int toks_${i}[] = {${f.pages.map((p) => l.tokens.indexOf(p)).join(', ') || '0'}};\n`,
   );
   const rows = program.files.map(
     (f, i) =>
@@ -73,7 +81,8 @@ function bufTable(program: Program): string {
     const kind = m.page.kind === 'base' ? 'P_BASE' : m.page.kind === 'thp' ? 'P_THP' : 'P_HUGETLB';
     const order = m.page.kind === 'base' ? 0 : m.page.order;
     const [file, pgoff] = m.backing.type === 'file' ? [m.backing.file, m.backing.pgoff] : [-1, 0];
-    const prot = [...(m.read ? ['PROT_READ'] : []), ...(m.write ? ['PROT_WRITE'] : [])].join(' | ') || 'PROT_NONE';
+    const prot =
+      [...(m.read ? ['PROT_READ'] : []), ...(m.write ? ['PROT_WRITE'] : [])].join(' | ') || 'PROT_NONE';
     return `{${cString(m.name)}, ${kind}, ${order}, ${file}, ${pgoff}, ${m.shared ? 1 : 0}, ${prot}, NULL, 0, 0}`;
   });
   return table('struct buf', 'bufs', rows, '{"", 0, 0, -1, 0, 0, 0, NULL, 0, 0}');
@@ -112,18 +121,77 @@ function dataTables(s: Scenario, l: Layout, o: ProgramOptions): { text: string; 
   );
   const text = [
     table('const char *const', 'tokens', l.tokens.map(cString), 'NULL'),
-    table('const char *const', 'cond_names', s.conditions.map((c) => cString(c.name)), 'NULL'),
-    table('const int', 'cond_forall', s.conditions.map((c) => (c.quantifier === 'forall' ? '1' : '0')), '0'),
-    table('const int', 'actor_proc', s.program.actors.map((a) => String(a.process)), '0'),
-    table('const int', 'mem_proc', l.mems.map((m) => String(m.process)), '0'),
-    table('const int', 'mem_buf', l.mems.map((m) => String(l.bufs.get(m.buf) ?? 0)), '0'),
-    table('const int', 'disk_file', l.disks.map((d) => String(d.file)), '0'),
-    table('const int', 'disk_page', l.disks.map((d) => String(d.page)), '0'),
+    table(
+      'const char *const',
+      'cond_names',
+      s.conditions.map((c) => cString(c.name)),
+      'NULL',
+    ),
+    table(
+      'const int',
+      'cond_forall',
+      s.conditions.map((c) => (c.quantifier === 'forall' ? '1' : '0')),
+      '0',
+    ),
+    table(
+      'const int',
+      'actor_proc',
+      s.program.actors.map((a) => String(a.process)),
+      '0',
+    ),
+    table(
+      'const char *const',
+      'reg_names',
+      [...l.regs.keys()].map((k) => cString(regName(s.program, k))),
+      'NULL',
+    ),
+    table(
+      'const char *const',
+      'mem_names',
+      l.mems.map((m) => cString(`${s.program.processes[m.process]?.name ?? '?'}:${m.buf}`)),
+      'NULL',
+    ),
+    table(
+      'const char *const',
+      'disk_names',
+      l.disks.map((d) => cString(`disk:${s.program.files[d.file]?.name ?? '?'}[${d.page}]`)),
+      'NULL',
+    ),
+    table(
+      'const int',
+      'mem_proc',
+      l.mems.map((m) => String(m.process)),
+      '0',
+    ),
+    table(
+      'const int',
+      'mem_buf',
+      l.mems.map((m) => String(l.bufs.get(m.buf) ?? 0)),
+      '0',
+    ),
+    table(
+      'const int',
+      'disk_file',
+      l.disks.map((d) => String(d.file)),
+      '0',
+    ),
+    table(
+      'const int',
+      'disk_page',
+      l.disks.map((d) => String(d.page)),
+      '0',
+    ),
     table('const struct gate', 'gates', gates, '{-1, -1, -1, -1, 0, 0}'),
     fileTables(s.program, l),
     bufTable(s.program),
   ].join('\n');
   return { text, gates: gates.length };
+}
+
+/** `0:r` -> `T0:r`. */
+function regName(program: Program, key: string): string {
+  const i = key.indexOf(':');
+  return `${program.actors[Number(key.slice(0, i))]?.name ?? '?'}${key.slice(i)}`;
 }
 
 function errnameFn(): string {
@@ -144,7 +212,8 @@ ${cases.join('')}\t}
 function actorFns(s: Scenario, l: Layout): string {
   const fns = s.program.actors.map((a, actor) => {
     const body = a.ops.map(
-      (op, k) => `\top_begin(${actor}, ${k});\n\t${opStatement(op, { program: s.program, layout: l, actor })}\n\top_end(${actor}, ${k});\n`,
+      (op, k) =>
+        `\top_begin(${actor}, ${k});\n\t${opStatement(op, { program: s.program, layout: l, actor })}\n\top_end(${actor}, ${k});\n`,
     );
     return `/* thread ${a.name} */\nstatic void actor_${actor}(void)\n{\n${body.join('')}}\n`;
   });
@@ -198,7 +267,8 @@ function probe(s: Scenario, l: Layout): string {
   if (l.slots > 0 || ops.some((o) => o.op === 'gup' && o.mode === 'pin')) checks.push('need_uring();');
   if (l.ios.size > 0) checks.push('need_aio();');
   const anon = new Set(mappings.filter((m) => m.backing.type === 'anon').map((m) => m.name));
-  if (ops.some((o) => o.op === 'madvise' && o.advice === 'pageout' && anon.has(o.buf))) checks.push('need_swap();');
+  if (ops.some((o) => o.op === 'madvise' && o.advice === 'pageout' && anon.has(o.buf)))
+    checks.push('need_swap();');
   return `static void probe(void)\n{\n${checks.map((c) => `\t${c}\n`).join('')}}\n`;
 }
 

@@ -48,6 +48,7 @@ export const C_TYPES = String.raw`
 #define VLEN 32
 #define NULLV "\001"
 #define RT static __attribute__((unused))
+#define RTV static __attribute__((unused))
 
 /* A gate: in schedule s, op k of actor a starts once actor b has started (or finished) n ops. */
 struct gate {

@@ -4,6 +4,6 @@
  */
 export { cProgram, type ProgramOptions } from './c-program.js';
 export { refusals, opRefusal, type Refusal } from './refuse.js';
-export { gatesOf, schedules, type Gate } from './schedule.js';
+export { gatesOf, schedules, type Gate, type SourcedTrace, type StepOrder } from './schedule.js';
 export { parseKtap, type KtapResult, type KtapLine } from './ktap.js';
-export { compareVerdict, type Comparison } from './compare.js';
+export { compareVerdict, type Comparison, type Outcome } from './compare.js';

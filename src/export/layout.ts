@@ -49,7 +49,25 @@ export function regOf(op: Op): string | null {
     case 'await':
     case 'uring-rw':
       return op.as;
-    default:
+    case 'write':
+    case 'touch':
+    case 'fork':
+    case 'exit':
+    case 'wait':
+    case 'munmap':
+    case 'mprotect':
+    case 'madvise':
+    case 'split-pmd':
+    case 'release':
+    case 'try-get':
+    case 'pwrite':
+    case 'fsync':
+    case 'reclaim':
+    case 'truncate':
+    case 'kalloc':
+    case 'vmsplice':
+    case 'splice':
+    case 'uring-unregister':
       return null;
   }
 }
@@ -88,7 +106,9 @@ export function layout(s: Scenario): Layout {
   const handles = new Map<string, { index: number; mode: 'get' | 'pin' }>();
   for (const { actor, op } of ops)
     if (op.op === 'gup') handles.set(`${actor}:${op.as}`, { index: handles.size, mode: op.mode });
-  const ios = slotMap(ops.flatMap(({ actor, op }) => (op.op === 'dio' && op.async ? [`${actor}:${op.as}`] : [])));
+  const ios = slotMap(
+    ops.flatMap(({ actor, op }) => (op.op === 'dio' && op.async ? [`${actor}:${op.as}`] : [])),
+  );
   const slots = Math.max(
     0,
     ...ops.map(({ op }) => (op.op === 'uring-register' || op.op === 'uring-rw' ? op.index + 1 : 0)),

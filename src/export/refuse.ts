@@ -26,6 +26,7 @@ import { propExprs } from './layout.js';
  * | kalloc, dio kvec/bvec/xarray/folioq/... | refused: only kernel callers build those                 |
  * | dio blkdev-multi / legacy               | refused: the kernel picks its DIO path, not the process  |
  * | reclaim                                 | refused: no system call reclaims one page at a point     |
+ * | try-get                                 | refused: the kernel's speculative references are its own |
  * | other get / pin flag sets               | refused: no system call holds such a reference           |
  */
 export interface Refusal {
@@ -61,8 +62,12 @@ export function opRefusal(program: Program, op: Op, initialProcess: boolean): st
       return `vmalloc() and alloc_page(): ${KERNEL_ONLY}`;
     case 'reclaim':
       return 'no system call makes reclaim take one page at a chosen point (MADV_PAGEOUT and fadvise skip dirty, mapped or referenced pages)';
+    case 'try-get':
+      return 'a speculative reference (page-cache lookup, GUP-fast, compaction) the kernel takes on its own: a process cannot place one at a chosen point';
     case 'exit':
-      return initialProcess ? 'the initial process runs the repetitions: only a forked process can exit' : null;
+      return initialProcess
+        ? 'the initial process runs the repetitions: only a forked process can exit'
+        : null;
     case 'gup':
       if (op.mode === 'get')
         return op.flags === 0
@@ -76,7 +81,27 @@ export function opRefusal(program: Program, op: Op, initialProcess: boolean): st
       return pathRefusal(program, op.path, op.file);
     case 'uring-rw':
       return pathRefusal(program, op.path, op.file);
-    default:
+    case 'write':
+    case 'read':
+    case 'touch':
+    case 'fork':
+    case 'wait':
+    case 'munmap':
+    case 'mprotect':
+    case 'madvise':
+    case 'split-pmd':
+    case 'release':
+    case 'peek':
+    case 'await':
+    case 'pread':
+    case 'pwrite':
+    case 'fsync':
+    case 'truncate':
+    case 'vmsplice':
+    case 'pipe-read':
+    case 'splice':
+    case 'uring-register':
+    case 'uring-unregister':
       return null;
   }
 }
@@ -100,7 +125,10 @@ export function refusals(s: Scenario): Refusal[] {
       if (m.backing.type === 'file' && m.page.kind !== 'base') {
         const file = program.files[m.backing.file];
         if (m.page.kind !== 'hugetlb' || file?.fs !== 'hugetlbfs')
-          out.push({ where: `mapping ${m.name}`, reason: 'large folios in a file mapping are not set up by export-c' });
+          out.push({
+            where: `mapping ${m.name}`,
+            reason: 'large folios in a file mapping are not set up by export-c',
+          });
       }
   });
   for (const f of program.files)

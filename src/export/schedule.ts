@@ -1,5 +1,3 @@
-import type { Trace } from '../check/index.js';
-
 /**
  * The interleaving the model found, widened for a real kernel: the order in which the trace starts each
  * thread's operations becomes gates at operation starts. Op `op` of `actor` waits until thread `other`
@@ -15,9 +13,12 @@ export interface Gate {
   readonly count: number;
 }
 
-/** The gates that make a run follow `trace` at op granularity; `threads` is the number of thread actors. */
-export function gatesOf(trace: Trace, threads: number): Gate[] {
-  const steps = trace.steps.filter((s) => s.actor < threads && s.pc >= 0);
+/** A model trace as the gates need it: which actor ran which of its ops, step by step. */
+export type StepOrder = readonly { readonly actor: number; readonly pc: number }[];
+
+/** The gates that make a run follow a trace at op granularity; `threads` is the number of thread actors. */
+export function gatesOf(trace: StepOrder, threads: number): Gate[] {
+  const steps = trace.filter((s) => s.actor < threads && s.pc >= 0);
   const last = new Map<string, number>();
   steps.forEach((s, i) => last.set(`${s.actor}:${s.pc}`, i));
   const gates: Gate[] = [];
@@ -44,16 +45,25 @@ export function gatesOf(trace: Trace, threads: number): Gate[] {
   return gates;
 }
 
-/** The distinct gate sets of several traces (an empty set stands for the free schedule and is left out). */
-export function schedules(traces: readonly Trace[], threads: number): Gate[][] {
+/** A trace of the model and where it comes from (`the model's trace to leak on v6.4`). */
+export interface SourcedTrace {
+  readonly steps: StepOrder;
+  readonly from: string;
+}
+
+/** The distinct gate sets of several traces (one without gates is the free schedule, left out). */
+export function schedules(
+  traces: readonly SourcedTrace[],
+  threads: number,
+): { readonly gates: Gate[]; readonly from: string }[] {
   const seen = new Set<string>();
-  const out: Gate[][] = [];
+  const out: { gates: Gate[]; from: string }[] = [];
   for (const t of traces) {
-    const g = gatesOf(t, threads);
-    const key = JSON.stringify(g);
-    if (g.length === 0 || seen.has(key)) continue;
+    const gates = gatesOf(t.steps, threads);
+    const key = JSON.stringify(gates);
+    if (gates.length === 0 || seen.has(key)) continue;
     seen.add(key);
-    out.push(g);
+    out.push({ gates, from: t.from });
   }
   return out;
 }

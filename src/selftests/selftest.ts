@@ -11,6 +11,8 @@ export interface SelftestMachine {
   readonly hugetlbSizesKb: readonly number[];
   readonly swap: boolean;
   readonly hugeZeropage: boolean;
+  /** /sys/kernel/debug/gup_test opens: debugfs is mounted and the kernel has CONFIG_GUP_TEST. */
+  readonly gupTest: boolean;
 }
 
 /** The defaults of `pinlab cow` / `pinlab gup-longterm`: x86-64 with every feature on. */
@@ -20,6 +22,7 @@ export const DEFAULT_MACHINE: SelftestMachine = {
   hugetlbSizesKb: [2048, 1048576],
   swap: true,
   hugeZeropage: true,
+  gupTest: true,
 };
 
 /** A kernel selftest program pinlab reproduces: runs every case on the model of one release. */

@@ -12,7 +12,7 @@ const SMALL = ['--thp-sizes', '2048', '--hugetlb-sizes', '2048'];
 
 describe('pinlab cow', () => {
   it('prints one KTAP document per release; exits 1 when a release fails a test, as cow.c does', () => {
-    const r = cli('cow', '--kernel', 'v6.1,v6.12', ...SMALL);
+    const r = cli('cow', '--kernel', 'v6.1,v6.12', '--set', 'gup.testInterface=pin-longterm-test', ...SMALL);
     expect(r.code).toBe(1);
     const docs = r.out.split('TAP version 13\n').slice(1);
     expect(docs).toHaveLength(2);
@@ -22,12 +22,27 @@ describe('pinlab cow', () => {
     expect(cli('cow', '--kernel', 'v6.12', ...SMALL).code).toBe(0);
   });
   it('text and json formats', () => {
-    const text = cli('cow', '--kernel', 'v5.10,v6.12', '--format', 'text', ...SMALL).out;
+    const text = cli(
+      'cow',
+      '--kernel',
+      'v5.10,v6.12',
+      '--format',
+      'text',
+      '--set',
+      'gup.testInterface=pin-longterm-test',
+      ...SMALL,
+    ).out;
     expect(text).toMatch(/R\/O GUP pin on R\/O-mapped shared page \.\.\. with base page +fail +pass/);
     const json = JSON.parse(cli('cow', '--kernel', 'v6.12', '--format', 'json', ...SMALL).out) as {
       runs: { kernel: string; tests: { outcome: string }[] }[];
     };
     expect(json.runs[0]?.tests).toHaveLength(173);
+  });
+  it('pinlab gup-longterm prints the gup_longterm.c KTAP; --no-gup-test skips its GUP cases', () => {
+    const r = cli('gup-longterm', '--kernel', 'v6.18', '--no-gup-test');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('ok 1 # SKIP gup_test not available');
+    expect(r.out).toMatch(/# Totals: pass:8 fail:0 xfail:0 xpass:0 skip:42 error:0/);
   });
   it.each([
     [['--thp-sizes', '3000'], "--thp-sizes: '3000' is not a size in KiB pinlab models"],

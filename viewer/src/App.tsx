@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import type { TraceFile } from '../../src/report/trace-file.js';
 import { FolioTable } from './FolioTable.js';
 import { Lanes } from './Lanes.js';
@@ -32,7 +32,7 @@ function useStepKeys(last: number, setStep: (f: (k: number) => number) => void):
 }
 
 export function App({ file }: { readonly file: TraceFile }) {
-  const groups = traceGroups(file);
+  const groups = useMemo(() => traceGroups(file), [file]);
   const [group, setGroup] = useState(() => firstGroup(groups));
   const g = groups[group];
   const [kernel, setKernel] = useState(() => (g ? firstResult(g) : 0));

@@ -22,7 +22,10 @@ export function Picker({ groups, group, kernel, onGroup, onKernel }: Props) {
         <select
           aria-label="scenario and condition"
           value={String(group)}
-          onChange={(e) => onGroup(Number(e.currentTarget.value))}
+          onChange={(e) => {
+            onGroup(Number(e.currentTarget.value));
+            e.currentTarget.blur(); // give the arrow keys back to stepping
+          }}
         >
           {groups.map((x, i) => (
             <option key={x.key} value={String(i)}>

@@ -94,7 +94,8 @@ export function violatedFolios(run: Run, k: number): Set<number> {
   for (const v of run.steps[k - 1]?.violations ?? [])
     for (const [key, val] of Object.entries(v.detail)) {
       if (key === 'folio' && typeof val === 'number') ids.add(val);
-      if (key === 'folios' && Array.isArray(val)) for (const id of val) ids.add(id);
+      if (key === 'folios' && Array.isArray(val))
+        for (const id of val as unknown[]) if (typeof id === 'number') ids.add(id);
     }
   return ids;
 }
@@ -176,7 +177,7 @@ export interface Finding {
 
 export function detailText(detail: Readonly<Record<string, unknown>>): string {
   return Object.entries(detail)
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') || 'none' : String(v)}`)
     .join(' ');
 }
 

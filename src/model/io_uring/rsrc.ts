@@ -9,20 +9,20 @@ import { fileOf, folioOf, type World } from '../sim/world.js';
 /**
  * io_sqe_buffer_register() -> io_pin_pages(): pin the buffer FOLL_WRITE | FOLL_LONGTERM (references
  * through get_user_pages where FOLL_PIN does not exist yet). Until v6.5 io_uring itself refused file
- * VMAs other than shmem and hugetlbfs (-EOPNOTSUPP); since then GUP refuses writable longterm pins of
- * mappings that need dirty tracking (-EFAULT).
+ * VMAs, shared or private (-EOPNOTSUPP): all but hugetlbfs until v5.14, then all but shmem and
+ * hugetlbfs; since v6.5 GUP refuses writable longterm pins of mappings that need dirty tracking (-EFAULT).
  * @kernel io_uring/rsrc.c:io_sqe_buffer_register
  */
 export function ioSqeBufferRegister(ctx: Ctx, w: World, at: VmaRef, index: number): KernelResult {
   ctx.calls.push('io_sqe_buffer_register');
   if (w.uring.some((u) => u.index === index)) return -EBUSY;
   const vma = vmaAt(w, at);
-  if (
-    ctx.policies['uring.fixedBuffers'] === 'refuse-non-shmem' &&
-    vma.backing.type === 'file' &&
-    !fileIsMemoryBacked(fileOf(w, vma.backing.file))
-  )
-    return -EOPNOTSUPP;
+  const rule = ctx.policies['uring.fixedBuffers'];
+  if ((rule === 'refuse-non-hugetlbfs' || rule === 'refuse-non-shmem') && vma.backing.type === 'file') {
+    const file = fileOf(w, vma.backing.file);
+    if (rule === 'refuse-non-hugetlbfs' ? file.fs !== 'hugetlbfs' : !fileIsMemoryBacked(file))
+      return -EOPNOTSUPP;
+  }
   const pin = ctx.policies['gup.pin'] === 'counted';
   const r = pin ? pinUserPages(ctx, w, at, FOLL_WRITE | FOLL_LONGTERM) : getUserPages(ctx, w, at, FOLL_WRITE);
   if (r.ret < 0) return r.ret;

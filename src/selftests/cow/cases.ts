@@ -24,6 +24,8 @@ export interface TestResult {
   readonly xfailOnHugetlb: boolean;
   /** The skip reason when the release lacks an operation the test needs (the real test's wording). */
   readonly unavailable: string;
+  /** The test drives gup_test's PIN_LONGTERM_TEST_* ioctls. */
+  readonly gupTest?: boolean;
 }
 
 export interface AnonTestCase {
@@ -58,6 +60,7 @@ const RO_PIN: TestResult = {
   fail: 'Longterm R/O pin is reliable',
   xfailOnHugetlb: false,
   unavailable: 'PIN_LONGTERM_TEST_START failed',
+  gupTest: true,
 };
 
 const MPROTECT_RO_RW = ['mprotect mem r', 'mprotect mem rw'];

@@ -67,8 +67,31 @@ function setupSwappedOut(text: string, profile: KernelProfile): boolean {
   return mmOf(w, mm).vmas.find((v) => v.name === 'mem')?.pte.kind === 'swap';
 }
 
+/**
+ * do_test_ro_pin(): without /sys/kernel/debug/gup_test the R/O pin cases skip; a gup_test without the
+ * PIN_LONGTERM_TEST ioctls (before v6.2) fails them with EINVAL, which cow.c reports as a skip.
+ */
+function gupTestSkip(result: TestResult, profile: KernelProfile, m: SelftestMachine): string | null {
+  if (result.gupTest !== true) return null;
+  const iface = profile.policies['gup.testInterface'];
+  if (!m.gupTest || iface === 'absent') return 'gup_test not available';
+  return iface === 'pin-longterm-test' ? null : 'PIN_LONGTERM_TEST_START failed';
+}
+
 /** Run one case and print its result as cow.c would. */
-function runCase(k: Ksft, text: string, result: TestResult, hugetlb: boolean, profile: KernelProfile): void {
+function runCase(
+  k: Ksft,
+  text: string,
+  result: TestResult,
+  hugetlb: boolean,
+  profile: KernelProfile,
+  m: SelftestMachine,
+): void {
+  const skip = gupTestSkip(result, profile, m);
+  if (skip !== null) {
+    ksftTestResult(k, 'skip', skip);
+    return;
+  }
   const v = checkCase(text, 'cow.pin', profile);
   if (v.kind === 'unavailable') {
     ksftTestResult(k, 'skip', result.unavailable);
@@ -121,7 +144,7 @@ function runAnon(
     ksftTestResult(k, 'skip', 'MADV_PAGEOUT did not work, is swap enabled?');
     return;
   }
-  runCase(k, text, result, kind.hugetlb, p);
+  runCase(k, text, result, kind.hugetlb, p, m);
 }
 
 function nonAnonText(desc: string, kind: NonAnonKind, body: TestBody): string {
@@ -186,7 +209,7 @@ export function runCow(profile: KernelProfile, m: SelftestMachine): Ksft {
       ksftPrintMsg(k, `[RUN] ${t.desc} ... with ${kind.label}`);
       const skip = kind.skip(m);
       if (skip !== null) ksftTestResult(k, 'skip', skip);
-      else runCase(k, nonAnonText(t.desc, kind, t.body(kind.original)), t.result, false, profile);
+      else runCase(k, nonAnonText(t.desc, kind, t.body(kind.original)), t.result, false, profile, m);
     }
   ksftFinished(k);
   return k;

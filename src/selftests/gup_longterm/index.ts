@@ -1,5 +1,6 @@
 import type { Trace } from '../../check/index.js';
-import { EFAULT, EINVAL, ENOMEM, ENOSYS, EOPNOTSUPP, errnoName } from '../../model/include/errno.js';
+import { EFAULT, EINVAL, ENOMEM, ENOSYS, EOPNOTSUPP } from '../../model/include/errno.js';
+import { retString } from '../../model/ops/dio.js';
 import type { KernelProfile } from '../../model/profile/profiles.js';
 import {
   ksftFinished,
@@ -91,11 +92,6 @@ function outcome(p: Program, t: TestCase, kind: MemoryKind, bad: BadCondition): 
   }
 }
 
-/** The errno name the model's register holds for -errno. */
-function errName(errno: number): string {
-  return errnoName[errno] ?? String(-errno);
-}
-
 /**
  * do_test() for TEST_TYPE_RO/_RO_FAST/_RW/_RW_FAST after the memory is set up: PIN_LONGTERM_TEST_START
  * (gup_test pins the range with pin_user_pages*(FOLL_LONGTERM [| FOLL_WRITE])), then _STOP.
@@ -153,7 +149,7 @@ function iouringTest(p: Program, t: TestCase, kind: MemoryKind): void {
   // The test's passing branch, as a condition on the registration's result: success, or a refusal
   // it recognises. With a liburing that leaves errno alone, any failure is a refusal or a skip
   // depending only on the stale errno, so the model has only success to contradict.
-  const refusalNames = URING_REFUSALS.map(errName);
+  const refusalNames = URING_REFUSALS.map((e) => retString(-e));
   const bad: BadCondition = shouldWork
     ? { op: '!=', values: ['0'] }
     : setup.liburingSetsErrno
@@ -242,7 +238,11 @@ export function gupLongtermSelftest(setup: GupLongtermSetup): Selftest {
   return {
     name: 'gup-longterm',
     program: 'tools/testing/selftests/mm/gup_longterm.c (the 6.12 tree)',
-    run: (profile, machine) => runGupLongterm(profile, machine, setup),
+    run: (profile, machine) =>
+      runGupLongterm(profile, machine, {
+        ...setup,
+        gupTestConfigured: setup.gupTestConfigured && machine.gupTest,
+      }),
   };
 }
 

@@ -184,16 +184,24 @@ export const IO_POLICIES = {
     ],
   }),
   'uring.fixedBuffers': policy({
-    doc: 'io_uring registered buffers: absent (no io_uring), io_uring refusing file VMAs other than shmem/hugetlbfs itself (-EOPNOTSUPP), or leaving it to GUP (writable longterm pins of dirty-tracked mappings refused, -EFAULT).',
+    doc: 'io_uring registered buffers: absent (no io_uring), io_uring refusing file VMAs itself (-EOPNOTSUPP, shared or private) other than hugetlbfs, then other than shmem/hugetlbfs, or leaving it to GUP (writable longterm pins of dirty-tracked mappings refused, -EFAULT).',
     kernel: 'io_uring/rsrc.c:io_pin_pages',
-    values: ['absent', 'refuse-non-shmem', 'gup-decides'],
+    values: ['absent', 'refuse-non-hugetlbfs', 'refuse-non-shmem', 'gup-decides'],
     history: [
       { since: 'v4.19', value: 'absent', commit: 'no io_uring', confidence: 'H' },
       {
         since: 'v5.1',
+        value: 'refuse-non-hugetlbfs',
+        commit:
+          'io_uring: add support for pre-mapped user IO buffers (vm_file && !is_file_hugepages() -> -EOPNOTSUPP)',
+        confidence: 'M',
+      },
+      {
+        since: 'v5.14',
         value: 'refuse-non-shmem',
-        commit: 'io_uring: add support for pre-mapped user IO buffers (file-backed VMA check)',
-        confidence: 'L',
+        commit:
+          'io_uring: shmem (memfd) backed registered buffers allowed (vma_is_shmem(); queued for 5.14 per liburing issue #358)',
+        confidence: 'M',
       },
       {
         since: 'v6.5',

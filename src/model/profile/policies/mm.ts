@@ -219,6 +219,26 @@ export const MM_POLICIES = {
       },
     ],
   }),
+  'gup.testInterface': policy({
+    doc: 'The CONFIG_GUP_TEST debugfs file the mm selftests pin through: none (only gup_benchmark), gup_test with its benchmarks, or gup_test with PIN_LONGTERM_TEST_START/STOP/READ.',
+    kernel: 'mm/gup_test.c:gup_test_ioctl',
+    values: ['absent', 'benchmarks', 'pin-longterm-test'],
+    history: [
+      { since: 'v4.19', value: 'absent', commit: 'only /sys/kernel/debug/gup_benchmark', confidence: 'H' },
+      {
+        since: 'v5.11',
+        value: 'benchmarks',
+        commit: 'mm/gup_benchmark: rename to mm/gup_test (selftests/vm: gup_test series)',
+        confidence: 'M',
+      },
+      {
+        since: 'v6.2',
+        value: 'pin-longterm-test',
+        commit: 'mm/gup_test: start/stop/read functionality for PIN LONGTERM test',
+        confidence: 'M',
+      },
+    ],
+  }),
   'mprotect.writeUpgrade': policy({
     doc: 'Whether mprotect(PROT_WRITE) maps an exclusive anonymous page writable at once, without a write fault.',
     kernel: 'mm/mprotect.c:can_change_pte_writable',

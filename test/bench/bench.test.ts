@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * `npm run bench` on its small configuration: both tools run, agree on every verdict, and the result
+ * files are written. No figure is judged (the machine is shared); the benchmark reports them.
+ */
+
+interface BenchRun {
+  readonly tool: string;
+  readonly config: string;
+  readonly states: number;
+  readonly lostDioData: boolean;
+}
+
+interface BenchResults {
+  readonly runs: readonly BenchRun[];
+  readonly comparisons: readonly { readonly config: string; readonly agree: boolean }[];
+  readonly library: { readonly exitStatus: number };
+}
+
+describe('bench --small', () => {
+  it('runs SPIN and pinlab on the same configurations, which agree', (ctx) => {
+    const build = spawnSync('npm', ['run', 'build'], { encoding: 'utf8' });
+    expect(build.status, build.stderr).toBe(0);
+    const out = mkdtempSync(join(tmpdir(), 'pinlab-bench-test-'));
+    try {
+      const r = spawnSync(process.execPath, ['bench/run.mjs', '--small', '--out', out], { encoding: 'utf8' });
+      if (r.status === 3) {
+        console.warn(`bench test skipped: ${r.stderr.trim()}`);
+        ctx.skip(r.stderr.trim());
+      }
+      expect(r.status, r.stderr).toBe(0);
+      expect(existsSync(join(out, 'results.md'))).toBe(true);
+      const res = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as BenchResults;
+      expect(res.comparisons.map((c) => c.config)).toEqual(['PIN NSPEC=1', 'GET NSPEC=1']);
+      expect(res.comparisons.every((c) => c.agree)).toBe(true);
+      const lost = (tool: string, config: string): boolean | undefined =>
+        res.runs.find((x) => x.tool === tool && x.config === config)?.lostDioData;
+      // FOLL_PIN keeps the DIO data; FOLL_GET loses it, and both tools find that.
+      expect([lost('spin', 'PIN NSPEC=1'), lost('pinlab', 'PIN NSPEC=1')]).toEqual([false, false]);
+      expect([lost('spin', 'GET NSPEC=1'), lost('pinlab', 'GET NSPEC=1')]).toEqual([true, true]);
+      expect(res.runs.every((x) => x.states > 0)).toBe(true);
+      expect([0, 1]).toContain(res.library.exitStatus); // 2 would be a usage or scenario error
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 300_000);
+});

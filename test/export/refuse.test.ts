@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { refusals } from '../../src/export/index.js';
+import { scenarioOf } from './fixtures.js';
+
+function withThread(body: string, head = ''): string {
+  return `scenario refused
+intent: A scenario export-c must refuse.
+source: pinlab's export tests
+
+file f xfs = "D"
+file b bdev = "D"
+file l ext4 = "D"
+${head}
+process P
+  map buf anon private
+
+thread T0 in P
+${body
+  .split('\n')
+  .map((l) => `  ${l}`)
+  .join('\n')}
+
+exists (P:buf == "D") as c
+`;
+}
+
+function reasons(text: string): string[] {
+  return scenarioOf(text).flatMap((s) => refusals(s.scenario).map((r) => `${r.where}: ${r.reason}`));
+}
+
+describe('refusals', () => {
+  it('accepts what a process can do', () => {
+    expect(reasons(withThread('dio read iomap f[0] into buf as r'))).toEqual([]);
+    expect(reasons(withThread('pin buf write longterm as r\nunpin r'))).toEqual([]);
+    expect(reasons(withThread('get buf fast as r\nput r'))).toEqual([]);
+  });
+
+  it.each([
+    [
+      'kalloc page as k\nput k',
+      'thread T0: kalloc page as k: vmalloc() and alloc_page(): only a kernel caller',
+    ],
+    ['kalloc page as k\ndio read blkdev bvec b[0] into k as r', 'ITER_BVEC: only a kernel caller has this'],
+    ['reclaim f[0]', 'thread T0: reclaim f[0]: no system call makes reclaim take one page at a chosen point'],
+    ['try-get', 'a speculative reference'],
+    [
+      'dio read blkdev-multi b[0] into buf as r',
+      'multi-bio __blkdev_direct_IO path only for I/O over BIO_MAX_VECS',
+    ],
+    ['dio read legacy l[0] into buf as r', 'fs/direct-io.c serves none pinlab can make'],
+    ['dio read blkdev f[0] into buf as r', 'block/fops.c serves block devices; f is on xfs'],
+    [
+      'dio read iomap b[0] into buf as r',
+      'iomap_dio_rw serves regular files on ext4, xfs or btrfs; b is on bdev',
+    ],
+    ['get buf write as r', 'no system call holds a FOLL_GET reference with these flags'],
+    ['pin buf as r', 'no system call holds a FOLL_PIN with these flags'],
+    ['pin buf write force as r', 'no system call holds a FOLL_PIN with these flags'],
+    ['exit', 'only a forked process can exit'],
+  ])('refuses %s', (body, reason) => {
+    const r = reasons(withThread(body));
+    expect(r.join('\n')).toContain(reason);
+  });
+
+  it('refuses a device with integrity tags and a disk condition without the flusher', () => {
+    const text = withThread('dio read iomap f[0] into buf as r').replace(
+      'file f xfs = "D"',
+      'file f xfs integrity = "D"',
+    );
+    expect(reasons(text).join('\n')).toContain('file f: needs a device that checks DIF/DIX guard tags');
+    const disk = withThread('dio read iomap f[0] into buf as r').replace(
+      'exists (P:buf == "D") as c',
+      'exists (disk:f[0] == "D") as c',
+    );
+    expect(reasons(disk)).toEqual([
+      expect.stringContaining('condition c: reads a disk page without `agent flusher`'),
+    ]);
+    expect(reasons(disk.replace('process P', 'agent flusher\n\nprocess P'))).toEqual([]);
+  });
+
+  it('refuses a second process that is not forked', () => {
+    const text = withThread('touch buf').replace('thread T0', 'process Q\n\nthread T0');
+    expect(reasons(text)).toContain(
+      'process Q: the exported program starts one process; every other one must be created by a fork',
+    );
+  });
+});

@@ -1,0 +1,143 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadViewerAssets, serveViewer } from '../../src/cli/view.js';
+import { viewerCsp, viewerPage } from '../../src/report/html.js';
+import type { TraceFile } from '../../src/report/trace-file.js';
+import { cli, dioReadForkTrace, hostileTrace, PAYLOAD, tmp } from './fixtures.js';
+
+/** Debian's chromium, driven by playwright-core; `.ci/run` installs it. */
+const CHROMIUM = '/usr/bin/chromium';
+const missing = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install chromium)`;
+if (missing) console.warn(`SKIPPED the trace viewer's browser tests: ${missing}`);
+
+/** Screenshots go out of the repository. */
+const SHOTS = join(tmpdir(), 'pinlab-viewer');
+
+function htmlFile(trace: string): string {
+  const out = join(tmp(), 'trace.html');
+  const r = cli('view', '--html', trace, '-o', out);
+  if (r.code !== 0) throw new Error(r.err);
+  return out;
+}
+
+describe.skipIf(missing !== null)('the trace viewer in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  /** Open a page, recording script errors, console errors (CSP violations among them) and requests. */
+  async function open(url: string, allowed = 'file:'): Promise<{ page: Page; problems: string[] }> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console: ${m.text()}`);
+    });
+    page.on('request', (r) => {
+      if (!r.url().startsWith(allowed)) problems.push(`request: ${r.url()}`);
+    });
+    await page.goto(url);
+    await page.waitForSelector('#app > *');
+    return { page, problems };
+  }
+
+  const text = async (page: Page, selector: string): Promise<string> =>
+    (await page.locator(selector).first().textContent()) ?? '';
+
+  it('steps by keyboard to the violating step of dio-read-fork on v6.4 and marks its folio', async () => {
+    const trace = dioReadForkTrace('v6.4');
+    const { page, problems } = await open(pathToFileURL(htmlFile(trace)).href);
+    const file = JSON.parse(readFileSync(trace, 'utf8')) as TraceFile;
+    const steps = file.results[0]?.trace ?? [];
+    const k = steps.findIndex((s) => s.violations.length > 0) + 1;
+    expect(k).toBeGreaterThan(0);
+
+    await page.keyboard.press('End');
+    expect(await text(page, '.position')).toBe(`step ${steps.length} of ${steps.length}`);
+    await page.keyboard.press('Home');
+    expect(await text(page, '.position')).toBe(`step 0 of ${steps.length}`);
+    for (let i = 0; i < k; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowLeft');
+
+    expect(await text(page, '.position')).toBe(`step ${k} of ${steps.length}`);
+    expect(await text(page, '.lanes tr.selected')).toContain(`${steps[k - 1]?.fn ?? '?'}()`);
+    expect(await text(page, '.finding.invariant .finding-name')).toBe('lost-dio-data');
+    const violated = page.locator('.folios tr.violated');
+    expect(await violated.count()).toBe(1);
+    expect(await violated.getAttribute('data-folio')).toBe('2');
+    expect(await page.locator('.folios tr[data-folio="2"] td.changed').allTextContents()).toContain('1');
+    mkdirSync(SHOTS, { recursive: true });
+    const shot = join(SHOTS, 'dio-read-fork-v6.4.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    console.log(`viewer screenshot: ${shot}`);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('offers one release button per kernel of the file', async () => {
+    const { page, problems } = await open(pathToFileURL(htmlFile(dioReadForkTrace('v6.4,v6.5'))).href);
+    expect(await page.locator('.release').allTextContents()).toEqual(['v6.4 sometimes', 'v6.5 never']);
+    await page.locator('.release', { hasText: 'v6.5' }).click();
+    expect(await text(page, '.no-run')).toBe('sync-parent-lost is never on v6.5: no run to show.');
+    await page.locator('.release', { hasText: 'v6.4' }).click();
+    expect(await text(page, '.position')).toMatch(/^step 0 of \d+$/);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('renders a trace with <script> in every string field as text, running none of it', async () => {
+    const trace = join(tmp(), 'hostile.json');
+    writeFileSync(trace, JSON.stringify(hostileTrace()));
+    const { page, problems } = await open(pathToFileURL(htmlFile(trace)).href);
+    await page.keyboard.press('End');
+    expect(await page.evaluate(() => 'pwned' in globalThis)).toBe(false);
+    expect(await page.locator('script').count()).toBe(2);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await text(page, '.lanes thead')).toContain(`T0${PAYLOAD}`);
+    expect(await text(page, '.finding-name')).toBe(`lost-dio-data${PAYLOAD}`);
+    expect(await text(page, '.folios tbody')).toContain('"D<script>window.pwned=1</script>');
+    expect(await text(page, '.folios tbody')).toContain(`dirty${PAYLOAD}`);
+    expect(await text(page, '.ptes tbody')).toContain(`buf${PAYLOAD}`);
+    expect(await page.title()).toContain(PAYLOAD);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('says what is wrong with a bad trace instead of showing it', async () => {
+    const html = readFileSync(htmlFile(dioReadForkTrace()), 'utf8').replace(
+      /(<script type="application\/json" id="pinlab-trace">)[^<]*/,
+      '$1{"pinlab": 1, "results": [{"scenario": 1}]}',
+    );
+    const out = join(tmp(), 'bad.html');
+    writeFileSync(out, html);
+    const { page, problems } = await open(pathToFileURL(out).href);
+    expect(await text(page, 'h1')).toBe('pinlab cannot show this trace');
+    expect(await text(page, '[role=alert]')).toBe('results[0].scenario: expected a string');
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('runs under the served page’s Content-Security-Policy header', async () => {
+    const assets = loadViewerAssets();
+    if (typeof assets === 'string') throw new Error(assets);
+    const file = JSON.parse(readFileSync(dioReadForkTrace(), 'utf8')) as TraceFile;
+    const s = await serveViewer(viewerPage(file, assets), viewerCsp(assets));
+    try {
+      const { page, problems } = await open(s.url, s.url);
+      await page.keyboard.press('End');
+      expect(await text(page, '.position')).toMatch(/^step (\d+) of \1$/);
+      expect(problems).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
+});

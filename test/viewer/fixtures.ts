@@ -1,0 +1,43 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../src/cli/run.js';
+
+/** Trace files for the viewer's tests, made by the CLI as a user would. */
+
+export function cli(...argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = run(argv, { version: '0.0.0-test', out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+export const tmp = (): string => mkdtempSync(join(tmpdir(), 'pinlab-viewer-'));
+
+/** `pinlab explain scenarios/dio-read-fork.pin --kernel K --out FILE`: the file's path. */
+export function dioReadForkTrace(kernels = 'v6.4'): string {
+  const file = join(tmp(), 'dio-read-fork.json');
+  const r = cli('explain', 'scenarios/dio-read-fork.pin', '--kernel', kernels, '--out', file);
+  if (r.code !== 0) throw new Error(r.err);
+  return file;
+}
+
+export const PAYLOAD = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">';
+
+/** Fields whose values the format fixes (a hostile value there is rejected, not rendered). */
+const FIXED = new Set(['kind', 'verdict', 'expected', 'end']);
+
+/** Append the payload to every free-text string; flag names (the keys of `flags`) get it too. */
+function poison(v: unknown, key: string): unknown {
+  if (typeof v === 'string') return FIXED.has(key) ? v : `${v}${PAYLOAD}`;
+  if (Array.isArray(v)) return v.map((x) => poison(x, key));
+  if (typeof v !== 'object' || v === null) return v;
+  return Object.fromEntries(
+    Object.entries(v).map(([k, x]) => (key === 'flags' ? [`${k}${PAYLOAD}`, x] : [k, poison(x, k)])),
+  );
+}
+
+/** The dio-read-fork trace with `<script>` markup appended to every free-text string and flag name. */
+export function hostileTrace(): unknown {
+  return poison(JSON.parse(readFileSync(dioReadForkTrace(), 'utf8')), '');
+}

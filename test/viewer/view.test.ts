@@ -1,0 +1,146 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { serveViewer } from '../../src/cli/view.js';
+import { cli, dioReadForkTrace, hostileTrace, PAYLOAD, tmp } from './fixtures.js';
+
+const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('base64');
+
+/** The text of every element `<tag ...>text</tag>` of an HTML page. */
+function elements(html: string, tag: string): string[] {
+  return [...html.matchAll(new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => m[1] ?? '');
+}
+
+function htmlOf(trace: string): string {
+  const out = join(tmp(), 'out.html');
+  const r = cli('view', '--html', trace, '-o', out);
+  expect(r.code, r.err).toBe(0);
+  return readFileSync(out, 'utf8');
+}
+
+function get(
+  url: string,
+  host?: string,
+  method = 'GET',
+): Promise<{ status: number; csp: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers: host ? { Host: host } : {} }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          csp: String(res.headers['content-security-policy'] ?? ''),
+          body,
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('pinlab view --html', () => {
+  it('writes one page whose policy allows only its own inline script and style, by hash', () => {
+    const html = htmlOf(dioReadForkTrace());
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1] ?? '';
+    const script = elements(html, 'script').at(-1) ?? '';
+    const style = elements(html, 'style')[0] ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain(`script-src 'sha256-${sha256(script)}'`);
+    expect(csp).toContain(`style-src 'sha256-${sha256(style)}'`);
+    expect(csp).not.toMatch(/unsafe|\bhttps?:|\*/);
+    expect(html).toMatch(/<script type="application\/json" id="pinlab-trace">/);
+    expect(html).not.toMatch(/<script[^>]+src=|<link/);
+  });
+
+  it('embeds a hostile trace as data only: no markup of it survives, and it reads back whole', () => {
+    const trace = join(tmp(), 'hostile.json');
+    const hostile = hostileTrace();
+    writeFileSync(trace, JSON.stringify(hostile));
+    const html = htmlOf(trace);
+    expect(html.match(/<script/g)).toHaveLength(2);
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('window.pwned=1</script>');
+    const data = elements(html, 'script')[0] ?? '';
+    expect(data).not.toMatch(/[<>&]/);
+    expect(JSON.parse(data)).toEqual(hostile);
+    expect((JSON.parse(data) as { results: { scenario: string }[] }).results[0]?.scenario).toContain(PAYLOAD);
+  });
+
+  it('writes the page to stdout without -o', () => {
+    const r = cli('view', '--html', dioReadForkTrace());
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^<!doctype html>/);
+  });
+
+  it('refuses what it cannot show with a message and exit status 2', () => {
+    const dir = tmp();
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"pinlab": 1, "results": [{"scenario": 1}]}');
+    const never = join(dir, 'never.json');
+    writeFileSync(
+      never,
+      cli('check', 'scenarios/dio-read-fork.pin', '--kernel', 'v6.5', '--format', 'json').out,
+    );
+    const cases: [string[], RegExp][] = [
+      [[], /give one trace file/],
+      [[join(dir, 'missing.json')], /cannot read .*missing\.json: ENOENT/],
+      [[bad], /bad\.json: results\[0\]\.scenario: expected a string/],
+      [[never], /never\.json has no run to show/],
+      [[dioReadForkTrace(), '-o', join(dir, 'x.html')], /-o goes with --html/],
+      [['--port', '1'], /unknown option '--port'/],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli('view', ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toMatch(/^pinlab view: /);
+      expect(r.err).toMatch(message);
+    }
+  });
+});
+
+describe('pinlab view (served)', () => {
+  it('serves the page on 127.0.0.1 at a free port, with the policy also as a header', async () => {
+    const s = await serveViewer('<!doctype html><p>page</p>', "default-src 'none'");
+    try {
+      expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const ok = await get(s.url);
+      expect(ok).toEqual({
+        status: 200,
+        csp: "default-src 'none'; frame-ancestors 'none'",
+        body: '<!doctype html><p>page</p>',
+      });
+      expect((await get(`${s.url}trace.json`)).status).toBe(404);
+      expect((await get(s.url, 'attacker.example')).status).toBe(421);
+      expect((await get(s.url, undefined, 'POST')).status).toBe(405);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('prints its URL and stops on Ctrl-C (the built CLI)', async () => {
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'view', dioReadForkTrace()], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+        if (m) resolve(m[0]);
+      });
+      child.on('exit', () => reject(new Error(`exited early: ${out}`)));
+    });
+    const page = await get(url);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('id="pinlab-trace"');
+    const code = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    child.kill('SIGINT');
+    expect(await code).toBe(0);
+  }, 30_000);
+});
