@@ -195,7 +195,11 @@ export function runSteps(
       break;
     }
     const r = applyTransition(program, policies, world, t);
-    const ids = [...new Set([...r.label.folios, ...r.events.map((e) => e.folio)])];
+    // The step's own folios, plus any other folio whose counters it changed (do_wp_page() names the
+    // copy, not the page it unmapped).
+    const named = [...r.label.folios, ...r.events.map((e) => e.folio)];
+    const changed = r.world.folios.filter((f) => !sameCounters(world.folios[f.id], f)).map((f) => f.id);
+    const ids = [...new Set([...named, ...changed])];
     const folios = ids.map((id) => {
       const b = world.folios[id];
       const a = r.world.folios[id];
@@ -235,6 +239,10 @@ export function runSteps(
     world: worlds[worlds.length - 1] as World,
     notEnabledAt,
   };
+}
+
+function sameCounters(a: Folio | undefined, b: Folio): boolean {
+  return a !== undefined && JSON.stringify(folioCounters(a)) === JSON.stringify(folioCounters(b));
 }
 
 /** How a World ends a trace. */
