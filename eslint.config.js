@@ -53,7 +53,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/check/**/*.ts', 'src/scenario/**/*.ts'],
+    files: ['src/check/**/*.ts', 'src/scenario/**/*.ts', 'src/export/**/*.ts', 'src/selftests/**/*.ts'],
     rules: {
       'no-restricted-globals': ['error', ...impure],
       'no-restricted-properties': [

@@ -1,5 +1,6 @@
 import type { Expr, Prop } from '../check/condition.js';
 import { errnoName } from '../model/include/errno.js';
+import type { FsType } from '../model/include/fs.js';
 import type { Program } from '../model/sim/program.js';
 import type { Scenario } from '../scenario/index.js';
 import { C_FILES } from './c-files.js';
@@ -54,7 +55,8 @@ function prop(p: Prop, l: Layout): string {
   }
 }
 
-const FILE_KIND = {
+/** How the program makes each filesystem's file: regular files share one O_DIRECT-capable directory. */
+const FILE_KIND: Readonly<Record<FsType, string>> = {
   ext4: 'F_REG',
   xfs: 'F_REG',
   btrfs: 'F_REG',

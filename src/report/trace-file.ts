@@ -1,5 +1,5 @@
-import type { Verdict } from '../check/condition.js';
 import type { TraceActor, TraceEnd, TraceState, TraceStep } from '../check/trace.js';
+import type { Row } from '../suite/run.js';
 
 /**
  * The trace file: one JSON object, `{ "pinlab": 1, "results": [...] }`, written by
@@ -15,24 +15,11 @@ import type { TraceActor, TraceEnd, TraceState, TraceStep } from '../check/trace
  * - `end`: how the run ends; `replay`: the token `pinlab replay` takes.
  * Without a run, `trace`, `end`, `actors` and `initial` are null. Readers ignore fields they do not know.
  */
-export interface TraceResult {
-  readonly scenario: string;
-  readonly kernel: string;
-  readonly condition: string;
-  readonly kind: 'condition' | 'invariant';
-  readonly verdict: Verdict | 'unavailable';
-  readonly expected: Verdict | null;
-  readonly ok: boolean | null;
-  readonly states: number;
-  readonly transitions: number;
-  readonly ms: number;
-  readonly bound: string | null;
-  readonly reason: string | null;
+export interface TraceResult extends Omit<Row, 'trace'> {
   readonly trace: readonly TraceStep[] | null;
   readonly end: TraceEnd | null;
   readonly actors: readonly TraceActor[] | null;
   readonly initial: TraceState | null;
-  readonly replay: string | null;
 }
 
 export interface TraceFile {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { libraryFiles, loadScenarios } from '../../src/cli/library.js';
+import { cString } from '../../src/export/c-literal.js';
 import { cProgram, refusals } from '../../src/export/index.js';
+import type { ParsedScenario } from '../../src/scenario/index.js';
 import { EVERY_OP, scenarioOf } from './fixtures.js';
 import { HAVE_CC, syntaxCheck } from './cc.js';
 
@@ -75,5 +78,29 @@ describe('cProgram', () => {
 
   it.skipIf(!HAVE_CC)('compiles without a warning', () => {
     expect(syntaxCheck(text)).toBe('');
+  });
+});
+
+describe('the built-in library', () => {
+  const loaded = loadScenarios(libraryFiles());
+  const all: readonly ParsedScenario[] = loaded.ok ? loaded.scenarios : [];
+  const exportable = all.filter((s) => refusals(s.scenario).length === 0);
+
+  it('has scenarios export-c accepts', () => {
+    expect(exportable.length).toBeGreaterThan(0);
+  });
+
+  it.skipIf(!HAVE_CC).each(exportable.map((s) => [s.scenario.id, s] as const))(
+    'exports %s as a program that compiles without a warning',
+    (_, s) => {
+      expect(syntaxCheck(cProgram(s.scenario, { runs: 1, schedules: [] }))).toBe('');
+    },
+  );
+});
+
+describe('cString', () => {
+  it('escapes quotes, backslashes and every byte outside printable ASCII', () => {
+    expect(cString('a"b\\c')).toBe('"a\\"b\\\\c"');
+    expect(cString('é?\n')).toBe('"\\303\\251\\077\\012"');
   });
 });
