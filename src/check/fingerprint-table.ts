@@ -12,6 +12,11 @@ export type AddResult = 1 | 0 | -1;
 
 const MAX_SLOTS = 2 ** 29;
 
+/** The low word as stored: (0, 0) marks an empty slot, so it is kept as (0, 1). */
+function lowWord(hi: number, lo: number): number {
+  return hi === 0 && lo === 0 ? 1 : lo >>> 0;
+}
+
 export class FingerprintTable {
   private slots: Uint32Array;
   private mask: number;
@@ -41,17 +46,8 @@ export class FingerprintTable {
   }
 
   has(hi: number, lo: number): boolean {
-    const h = hi >>> 0;
-    const l = hi === 0 && lo === 0 ? 1 : lo >>> 0;
-    const s = this.slots;
-    let i = (l ^ Math.imul(h, 0x9e3779b1)) & this.mask;
-    for (;;) {
-      const a = s[2 * i] as number;
-      const b = s[2 * i + 1] as number;
-      if (a === 0 && b === 0) return false;
-      if (a === h && b === l) return true;
-      i = (i + 1) & this.mask;
-    }
+    const i = this.slotOf(hi >>> 0, lowWord(hi, lo));
+    return (this.slots[2 * i] as number) !== 0 || (this.slots[2 * i + 1] as number) !== 0;
   }
 
   add(hi: number, lo: number): AddResult {
@@ -60,19 +56,24 @@ export class FingerprintTable {
       return -1;
     }
     const h = hi >>> 0;
-    const l = hi === 0 && lo === 0 ? 1 : lo >>> 0;
+    const l = lowWord(hi, lo);
+    const i = this.slotOf(h, l);
+    const s = this.slots;
+    if ((s[2 * i] as number) !== 0 || (s[2 * i + 1] as number) !== 0) return 0;
+    s[2 * i] = h;
+    s[2 * i + 1] = l;
+    this.count += 1;
+    return 1;
+  }
+
+  /** The slot holding (h, l), or the empty slot where linear probing for it ends. */
+  private slotOf(h: number, l: number): number {
     const s = this.slots;
     let i = (l ^ Math.imul(h, 0x9e3779b1)) & this.mask;
     for (;;) {
       const a = s[2 * i] as number;
       const b = s[2 * i + 1] as number;
-      if (a === 0 && b === 0) {
-        s[2 * i] = h;
-        s[2 * i + 1] = l;
-        this.count += 1;
-        return 1;
-      }
-      if (a === h && b === l) return 0;
+      if ((a === 0 && b === 0) || (a === h && b === l)) return i;
       i = (i + 1) & this.mask;
     }
   }
