@@ -7,6 +7,7 @@ import {
   type StepResult,
   type Transition,
 } from '../model/sim/step.js';
+import { sealWorld } from '../model/sim/cow.js';
 import type { World } from '../model/sim/world.js';
 import { Deadline, type BoundName, type ResolvedBounds } from './bounds.js';
 import type { Condition } from './condition.js';
@@ -14,7 +15,15 @@ import { evalProp } from './evaluate.js';
 import { FingerprintTable, type AddResult } from './fingerprint-table.js';
 import { quiescentViolations, stepViolations, type Invariant, type ViolationDetail } from './invariants.js';
 import { independentOfOthers } from './por.js';
-import { keyString, searchKey, worldKey, type StateKey } from './state-key.js';
+import {
+  keyOfSum,
+  keyString,
+  searchKey,
+  worldSum,
+  worldSumAfter,
+  type StateKey,
+  type WorldSum,
+} from './state-key.js';
 
 /**
  * The stateful depth-first search (explicit stack, no recursion).
@@ -76,11 +85,12 @@ export interface ExploreStats {
 interface Edge {
   readonly r: StepResult;
   readonly viol: readonly (ViolationDetail | null)[];
-  key?: StateKey;
+  sum?: WorldSum;
 }
 
 interface Frame {
   readonly world: World;
+  readonly sum: WorldSum;
   readonly mask: number;
   readonly key: string;
   readonly depth: number;
@@ -167,7 +177,12 @@ export function explore(
     });
   };
 
-  const choose = (world: World, mask: number, enabled: Transition[]): Pick<Frame, 'todo' | 'edges'> => {
+  const choose = (
+    world: World,
+    sum: WorldSum,
+    mask: number,
+    enabled: Transition[],
+  ): Pick<Frame, 'todo' | 'edges'> => {
     const edges: (Edge | undefined)[] = enabled.map(() => undefined);
     if (por && enabled.length > 1) {
       for (let i = 0; i < enabled.length; i++) {
@@ -176,16 +191,16 @@ export function explore(
         edges[i] = e;
         if (e.viol.some((v) => v !== null)) continue;
         if (!independentOfOthers(program, world, enabled, t, e.r)) continue;
-        e.key = worldKey(e.r.world);
-        if (onStack.has(keyString(searchKey(e.key, mask)))) continue;
+        e.sum = worldSumAfter(world, sum, e.r.world);
+        if (onStack.has(keyString(searchKey(keyOfSum(e.sum), mask)))) continue;
         return { todo: [t], edges: [e] };
       }
     }
     return { todo: enabled, edges };
   };
 
-  const visit = (world: World, mask: number, depth: number, keyIn?: StateKey): Frame | null => {
-    const wk = keyIn ?? worldKey(world);
+  const visit = (world: World, sum: WorldSum, mask: number, depth: number): Frame | null => {
+    const wk = keyOfSum(sum);
     const k = searchKey(wk, mask);
     if (visited.has(k.hi, k.lo)) return null;
     if (visited.size >= bounds.maxStates) {
@@ -207,13 +222,13 @@ export function explore(
       truncated = 'depth';
       return null;
     }
-    const { todo, edges } = choose(world, mask, enabled);
-    return { world, mask, key: keyString(k), depth, todo, edges, next: 0 };
+    const { todo, edges } = choose(world, sum, mask, enabled);
+    return { world, sum, mask, key: keyString(k), depth, todo, edges, next: 0 };
   };
 
   const stack: Frame[] = [];
   if (deadline.expired()) stopped = 'time';
-  const root = stopped === null ? visit(initial, 0, 0) : null;
+  const root = stopped === null ? visit(sealWorld(initial), worldSum(initial), 0, 0) : null;
   if (root) {
     stack.push(root);
     onStack.add(root.key);
@@ -244,7 +259,7 @@ export function explore(
       else mask |= bits[j] ?? 0;
     });
     if (dead) continue;
-    const child = visit(e.r.world, mask, f.depth + 1, e.key);
+    const child = visit(e.r.world, e.sum ?? worldSumAfter(f.world, f.sum, e.r.world), mask, f.depth + 1);
     if (child) {
       stack.push(child);
       onStack.add(child.key);

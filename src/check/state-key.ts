@@ -83,6 +83,28 @@ function hashArray(v: readonly unknown[]): void {
 /** Member names seen so far, with their lanes already folded into each pair's seed (a few dozen names). */
 const keyHashes = new Map<string, readonly [number, number]>();
 
+/** The seeds of member name `k` (hashing a string moves the registers, so they are saved around it). */
+function memberSeeds(k: string): readonly [number, number] {
+  let kh = keyHashes.get(k);
+  if (kh === undefined) {
+    const va = regA;
+    const vb = regB;
+    hashString(k);
+    kh = [step(0x13198a2e, regA), step(0x03707344, regB)];
+    keyHashes.set(k, kh);
+    regA = va;
+    regB = vb;
+  }
+  return kh;
+}
+
+/** Fold member `k` (whose value's lanes are in the registers) into one pair of lanes. */
+function memberLanes(k: string): void {
+  const kh = memberSeeds(k);
+  regA = fmix(step(kh[0], regA));
+  regB = fmix(step(kh[1], regB));
+}
+
 function hashObject(rec: Record<string, unknown>): void {
   let sumA = 0;
   let sumB = 0;
@@ -91,18 +113,9 @@ function hashObject(rec: Record<string, unknown>): void {
     const v = rec[k];
     if (v === undefined) continue;
     hashValue(v);
-    let kh = keyHashes.get(k);
-    if (kh === undefined) {
-      const va = regA;
-      const vb = regB;
-      hashString(k);
-      kh = [step(0x13198a2e, regA), step(0x03707344, regB)];
-      keyHashes.set(k, kh);
-      regA = va;
-      regB = vb;
-    }
-    sumA = (sumA + fmix(step(kh[0], regA))) | 0;
-    sumB = (sumB + fmix(step(kh[1], regB))) | 0;
+    memberLanes(k);
+    sumA = (sumA + regA) | 0;
+    sumB = (sumB + regB) | 0;
     n += 1;
   }
   regA = fmix(step(sumA, n ^ 0x299f31d0));
@@ -144,9 +157,118 @@ export function hashPlain(value: unknown): StateKey {
   return { hi: regA >>> 0, lo: regB >>> 0 };
 }
 
+/**
+ * A World's key before finalisation: per-lane sums of one term per array slot (member, index, element
+ * value), per array length and per other member. Sums are what make it incremental: a successor that
+ * shares most elements with its parent (model/sim/cow.ts) gets its sum from the parent's by taking out
+ * the terms of the slots that differ and adding theirs back, so a step costs what it touched.
+ */
+export interface WorldSum {
+  readonly a: number;
+  readonly b: number;
+}
+
+let sumA = 0;
+let sumB = 0;
+
+/**
+ * The lanes of frozen elements, by identity: the term a successor takes out is its parent's element,
+ * hashed when that element was new. Frozen objects never change, so the memo is exact.
+ */
+const frozenLanes = new WeakMap<object, readonly [number, number]>();
+
+function elementLanes(el: unknown): void {
+  if (typeof el !== 'object' || el === null || !Object.isFrozen(el)) return hashValue(el);
+  const known = frozenLanes.get(el);
+  if (known !== undefined) {
+    regA = known[0];
+    regB = known[1];
+    return;
+  }
+  hashValue(el);
+  frozenLanes.set(el, [regA, regB]);
+}
+
+/** Add (sign 1) or take out (sign -1) the term of slot `i` of array member `k`. */
+function slotTerm(kh: readonly [number, number], i: number, el: unknown, sign: number): void {
+  elementLanes(el);
+  sumA = (sumA + sign * fmix(step(step(kh[0], i), regA))) | 0;
+  sumB = (sumB + sign * fmix(step(step(kh[1], i ^ 0x7f4a7c15), regB))) | 0;
+}
+
+function lengthTerm(kh: readonly [number, number], n: number, sign: number): void {
+  sumA = (sumA + sign * fmix(step(kh[0] ^ 0x5bd1e995, n))) | 0;
+  sumB = (sumB + sign * fmix(step(kh[1] ^ 0x1b873593, n))) | 0;
+}
+
+function memberTerm(k: string, v: unknown, sign: number): void {
+  hashValue(v);
+  memberLanes(k);
+  sumA = (sumA + sign * regA) | 0;
+  sumB = (sumB + sign * regB) | 0;
+}
+
+function arrayTerms(kh: readonly [number, number], v: readonly unknown[], sign: number): void {
+  for (let i = 0; i < v.length; i++) slotTerm(kh, i, v[i], sign);
+  lengthTerm(kh, v.length, sign);
+}
+
+/** The sum of every term of World `w` (the initial state; successors use worldSumAfter). */
+export function worldSum(w: World): WorldSum {
+  sumA = 0;
+  sumB = 0;
+  const rec = w as unknown as Record<string, unknown>;
+  for (const k in rec) {
+    const v = rec[k];
+    if (Array.isArray(v)) arrayTerms(memberSeeds(k), v as readonly unknown[], 1);
+    else memberTerm(k, v, 1);
+  }
+  return { a: sumA, b: sumB };
+}
+
+/**
+ * worldSum(child), from its parent's sum: only slots whose element is not the parent's own (same
+ * reference, or the same primitive) are hashed. Exact because shared elements are frozen.
+ */
+export function worldSumAfter(parent: World, sum: WorldSum, child: World): WorldSum {
+  sumA = sum.a;
+  sumB = sum.b;
+  const p = parent as unknown as Record<string, unknown>;
+  const c = child as unknown as Record<string, unknown>;
+  for (const k in c) {
+    const pv = p[k];
+    const cv = c[k];
+    if (pv === cv) continue;
+    if (!Array.isArray(cv) || !Array.isArray(pv)) {
+      memberTerm(k, pv, -1);
+      memberTerm(k, cv, 1);
+      continue;
+    }
+    const kh = memberSeeds(k);
+    const n = Math.max(pv.length, cv.length);
+    for (let i = 0; i < n; i++) {
+      const pe: unknown = pv[i];
+      const ce: unknown = cv[i];
+      if (pe === ce) continue;
+      if (i < pv.length) slotTerm(kh, i, pe, -1);
+      if (i < cv.length) slotTerm(kh, i, ce, 1);
+    }
+    if (pv.length !== cv.length) {
+      lengthTerm(kh, pv.length, -1);
+      lengthTerm(kh, cv.length, 1);
+    }
+  }
+  return { a: sumA, b: sumB };
+}
+
+/** The key of a World, from its sum. */
+export function keyOfSum(s: WorldSum): StateKey {
+  return { hi: fmix(step(s.a, 0x299f31d0)) >>> 0, lo: fmix(step(s.b, 0x082efa98)) >>> 0 };
+}
+
 /** The key of a World alone (final states, the shortest-trace search). */
 export function worldKey(w: World): StateKey {
-  return hashPlain(w);
+  return keyOfSum(worldSum(w));
 }
 
 /**

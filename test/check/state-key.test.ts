@@ -1,8 +1,12 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashPlain, worldKey } from '../../src/check/state-key.js';
-import { instantiate } from '../../src/model/sim/instantiate.js';
+import { hashPlain, keyOfSum, worldKey, worldSum, worldSumAfter } from '../../src/check/state-key.js';
 import { clonePlain } from '../../src/model/sim/clone.js';
+import { draftWorld, sealWorld } from '../../src/model/sim/cow.js';
+import { instantiate } from '../../src/model/sim/instantiate.js';
+import { applyTransition, enabledTransitions } from '../../src/model/sim/step.js';
+import { parseOk } from '../scenario/helpers.js';
 import { profile } from '../model/harness.js';
 import { cve } from './programs.js';
 
@@ -114,5 +118,48 @@ describe('state key', () => {
       seen.add(`${k.hi}:${k.lo}`);
     }
     expect(seen.size).toBe(20000);
+  });
+});
+
+describe('incremental World sums', () => {
+  const DIR = new URL('../../scenarios/', import.meta.url);
+  const programs = readdirSync(DIR)
+    .filter((f) => f.endsWith('.pin'))
+    .flatMap((f) => parseOk(readFileSync(new URL(f, DIR), 'utf8'), f).map((p) => p.scenario.program));
+
+  it('give every successor the sum computed from scratch (random walks over the library)', () => {
+    const p = profile('v6.1').policies;
+    fc.assert(
+      fc.property(fc.nat(programs.length - 1), fc.array(fc.nat(50), { maxLength: 40 }), (which, picks) => {
+        const program = programs[which]!;
+        let w = instantiate(program, p);
+        let sum = worldSum(w);
+        for (const pick of picks) {
+          const en = enabledTransitions(program, p, w);
+          if (en.length === 0) break;
+          const next = applyTransition(program, p, w, en[pick % en.length]!).world;
+          sum = worldSumAfter(w, sum, next);
+          expect(keyOfSum(sum)).toEqual(worldKey(next));
+          w = next;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('handle removed and added slots', () => {
+    const w = sealWorld(instantiate(cve(), profile('v6.1').policies));
+    const d = draftWorld(w);
+    d.uring.push({ index: 0, mm: 0, folios: [2], grab: 'pin' });
+    d.bioDirtyList.push(3);
+    const e = draftWorld(d);
+    e.uring.splice(0, 1);
+    e.processes.pop();
+    for (const [a, b] of [
+      [w, d],
+      [d, e],
+      [w, e],
+    ] as const)
+      expect(keyOfSum(worldSumAfter(a, worldSum(a), b))).toEqual(worldKey(b));
   });
 });

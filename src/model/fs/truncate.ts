@@ -2,7 +2,7 @@ import type { File } from '../include/fs.js';
 import { folioPut } from '../mm/folio.js';
 import { zapPte } from '../mm/memory/zap.js';
 import type { Ctx } from '../sim/ctx.js';
-import { folioOf, type World } from '../sim/world.js';
+import { folioOf, mmOf, type World } from '../sim/world.js';
 
 /** Whether truncation to `pages` must wait now (truncate_inode_pages waits for writeback). */
 export function truncateBlocks(w: World, file: File, pages: number): boolean {
@@ -19,8 +19,9 @@ export function truncateBlocks(w: World, file: File, pages: number): boolean {
 export function truncatePagecache(ctx: Ctx, w: World, file: File, pages: number): number[] {
   ctx.calls.push('truncate_pagecache');
   const touched: number[] = [];
-  for (const mm of w.mms) {
-    if (!mm.alive) continue;
+  for (const { id, alive } of w.mms) {
+    if (!alive) continue;
+    const mm = mmOf(w, id);
     for (const vma of mm.vmas) {
       const pte = vma.pte;
       if (vma.backing.type !== 'file' || vma.backing.file !== file.id || vma.backing.pgoff < pages) continue;

@@ -2,7 +2,7 @@ import type { File } from '../include/fs.js';
 import { folioPut } from '../mm/folio.js';
 import { zapPte } from '../mm/memory/zap.js';
 import type { Ctx } from '../sim/ctx.js';
-import { folioOf, type World } from '../sim/world.js';
+import { folioOf, mmOf, type World } from '../sim/world.js';
 import { writebackFolioNow } from './writeback.js';
 
 /** What reclaim did with the folio. */
@@ -23,9 +23,10 @@ export function shrinkFileFolio(ctx: Ctx, w: World, file: File, index: number): 
   if (id === null || id === undefined) return 'not-cached';
   const f = folioOf(w, id);
   if (f.flags.writeback || f.flags.locked) return 'writeback';
-  for (const mm of w.mms) {
-    if (!mm.alive) continue;
-    for (const vma of mm.vmas) if (vma.pte.kind === 'present' && vma.pte.folio === id) zapPte(ctx, w, vma);
+  for (const { id: mm, alive } of w.mms) {
+    if (!alive) continue;
+    for (const vma of mmOf(w, mm).vmas)
+      if (vma.pte.kind === 'present' && vma.pte.folio === id) zapPte(ctx, w, vma);
   }
   if (f.flags.dirty) {
     if (f.refcount !== 1) return 'kept-dirty';

@@ -6,7 +6,7 @@ import { folioMaybeDmaPinned, folioMarkDirty, touchFreed } from '../mm/folio.js'
 import { presentPte } from '../mm/pgtable.js';
 import type { Policies } from '../profile/policies/index.js';
 import type { Ctx } from '../sim/ctx.js';
-import { fileOf, folioOf, type World } from '../sim/world.js';
+import { fileOf, folioOf, mmOf, type World } from '../sim/world.js';
 
 /**
  * folio_mkclean(): walk the rmap and write-protect and clean every shared mapping of the folio, so the
@@ -15,9 +15,9 @@ import { fileOf, folioOf, type World } from '../sim/world.js';
  */
 export function folioMkclean(w: World, f: Folio): boolean {
   let dirty = false;
-  for (const mm of w.mms) {
-    if (!mm.alive) continue;
-    for (const vma of mm.vmas) {
+  for (const { id, alive } of w.mms) {
+    if (!alive) continue;
+    for (const vma of mmOf(w, id).vmas) {
       const pte = vma.pte;
       if (!vma.shared || pte.kind !== 'present' || pte.folio !== f.id) continue;
       if (pte.dirty) dirty = true;

@@ -19,7 +19,7 @@ function privateBuf(program: Program, buf: string): boolean {
  * two were separated by fork (the child's writes; the parent's writes after its fork of the reader),
  * and written nowhere else (not by the reader, not in setup, not on disk).
  */
-function forbiddenTokens(program: Program, reader: number): Set<string> {
+function forbiddenTokensOf(program: Program, reader: number): Set<string> {
   const legit = new Set<string>();
   for (const [, op] of program.setup) if (op.op === 'write') legit.add(op.data);
   for (const f of program.files) for (const p of f.pages) legit.add(p);
@@ -38,6 +38,17 @@ function forbiddenTokens(program: Program, reader: number): Set<string> {
     });
   }
   for (const t of legit) out.delete(t);
+  return out;
+}
+
+/** A program's forbidden tokens per reader process: a function of the program text, so kept per program. */
+const forbiddenMemo = new WeakMap<Program, Map<number, Set<string>>>();
+
+function forbiddenTokens(program: Program, reader: number): Set<string> {
+  let perReader = forbiddenMemo.get(program);
+  if (perReader === undefined) forbiddenMemo.set(program, (perReader = new Map<number, Set<string>>()));
+  let out = perReader.get(reader);
+  if (out === undefined) perReader.set(reader, (out = forbiddenTokensOf(program, reader)));
   return out;
 }
 

@@ -2,6 +2,7 @@ import { GUP_PIN_COUNTING_BIAS, type Folio, type FolioKind, type FolioOwner } fr
 import type { Ctx } from '../sim/ctx.js';
 import type { Access } from '../sim/events.js';
 import type { World } from '../sim/world.js';
+import { swapSlotCaching } from './swapfile.js';
 
 const CLEAN_FLAGS = {
   dirty: false,
@@ -107,7 +108,8 @@ function freeFolio(w: World, f: Folio): void {
   f.freed = true;
   f.flags = { ...CLEAN_FLAGS, uptodate: false, lru: false };
   f.owner = { type: 'none' };
-  for (const slot of w.swap) if (slot.cache === f.id) slot.cache = null;
+  const slot = swapSlotCaching(w, f.id);
+  if (slot) slot.cache = null;
 }
 
 /**

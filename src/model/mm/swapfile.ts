@@ -1,10 +1,17 @@
 import type { Folio, SwapSlot } from '../include/mm_types.js';
 import type { Ctx } from '../sim/ctx.js';
+import { ownElement } from '../sim/cow.js';
 import { bug, folioOf, type World } from '../sim/world.js';
 import { folioPut } from './folio.js';
 
 export function swapSlot(w: World, id: number): SwapSlot {
-  return w.swap[id] ?? bug('swapSlot', `no swap slot ${id}`);
+  return ownElement(w, w.swap, id) ?? bug('swapSlot', `no swap slot ${id}`);
+}
+
+/** The swap slot whose swap cache holds folio `id`, if any. */
+export function swapSlotCaching(w: World, id: number): SwapSlot | undefined {
+  const i = w.swap.findIndex((s) => s.cache === id);
+  return i < 0 ? undefined : swapSlot(w, i);
 }
 
 /**
@@ -52,7 +59,7 @@ export function freeSwapAndCache(ctx: Ctx, w: World, slot: SwapSlot): void {
  */
 export function folioFreeSwap(ctx: Ctx, w: World, f: Folio): void {
   if (!f.flags.swapcache) return;
-  const slot = w.swap.find((s) => s.cache === f.id);
+  const slot = swapSlotCaching(w, f.id);
   if (slot && slot.count === 0) deleteFromSwapCache(ctx, w, slot);
 }
 

@@ -3,7 +3,7 @@ import type { Ctx } from '../sim/ctx.js';
 import { folioOf, type World } from '../sim/world.js';
 import { folioPut, folioTestAnon, isZeroFolio } from './folio.js';
 import { folioRemoveRmap, folioTryShareAnonRmap } from './rmap.js';
-import { addToSwap, deleteFromSwapCache } from './swapfile.js';
+import { addToSwap, deleteFromSwapCache, swapSlotCaching } from './swapfile.js';
 
 /**
  * MADV_PAGEOUT -> reclaim_pages() -> shrink_folio_list() for an anonymous folio mapped only here: add
@@ -22,7 +22,7 @@ export function pageoutVma(ctx: Ctx, w: World, vma: Vma): boolean {
   // try_to_unmap_one(): only an exclusive page has exclusivity to give up, and may be pinned.
   const exclusive = f.flags.anonExclusive;
   if (exclusive && folioTryShareAnonRmap(ctx, f) < 0) return false;
-  const slot = w.swap.find((s) => s.cache === f.id) ?? addToSwap(w, f);
+  const slot = swapSlotCaching(w, f.id) ?? addToSwap(w, f);
   slot.data = f.data;
   slot.count += 1;
   vma.pte = { kind: 'swap', slot: slot.id, exclusive };

@@ -1,6 +1,7 @@
 import { EAGAIN, EFAULT } from '../include/errno.js';
 import type { Pipe } from '../include/pipe_fs_i.js';
 import { iterFileSpliceWrite, pipeRead, vmspliceToPipe } from '../pipe/splice.js';
+import { ownElement } from '../sim/cow.js';
 import { actorOf, bug, fileOf, type World } from '../sim/world.js';
 import { resolveBuf, segv } from './buf.js';
 import { retString } from './dio.js';
@@ -30,7 +31,13 @@ export interface SpliceOp {
 }
 
 function pipeByName(w: World, name: string): Pipe {
-  return w.pipes.find((p) => p.name === name) ?? bug('pipeByName', `no pipe ${name}`);
+  return (
+    ownElement(
+      w,
+      w.pipes,
+      w.pipes.findIndex((p) => p.name === name),
+    ) ?? bug('pipeByName', `no pipe ${name}`)
+  );
 }
 
 export const vmspliceOp: OpDef<VmspliceOp> = {

@@ -1,6 +1,6 @@
 import { dupMm } from '../kernel/fork.js';
 import { exitMmap } from '../mm/mmap.js';
-import { mmOf } from '../sim/world.js';
+import { actorOf, mmOf } from '../sim/world.js';
 import { finished, type OpDef } from './types.js';
 
 /** fork(): `fork C` creates process C (declared in the program) as a copy of this one. */
@@ -39,8 +39,7 @@ export const exitOp: OpDef<ExitOp> = {
     exitMmap(env.ctx, env.w, env.mm);
     const proc = env.program.actors[env.actor]?.process;
     env.program.actors.forEach((a, i) => {
-      const st = env.w.actors[i];
-      if (a.process === proc && st) st.done = true;
+      if (a.process === proc) actorOf(env.w, i).done = true;
     });
     return finished('exit_mmap', touched, 0);
   },

@@ -1,12 +1,12 @@
 import { opDef, type Op } from '../ops/index.js';
 import type { OpEnv, StepOutcome } from '../ops/types.js';
 import type { Policies } from '../profile/policies/index.js';
-import { clonePlain } from './clone.js';
+import { draftWorld, sealWorld } from './cow.js';
 import { newCtx } from './ctx.js';
 import type { ModelEvent } from './events.js';
 import { agentChoiceCount, agentStep } from './agents.js';
 import type { AgentKind, Program } from './program.js';
-import { bug, type World } from './world.js';
+import { actorOf, bug, type World } from './world.js';
 
 /** One choice the scheduler can make: which actor steps next (and, for agents, which of its choices). */
 export interface Transition {
@@ -101,7 +101,7 @@ export function quiescent(program: Program, w: World, policies: Policies | null 
 }
 
 function advance(w: World, program: Program, actor: number, outcome: StepOutcome): void {
-  const st = w.actors[actor] ?? bug('advance', `no actor ${actor}`);
+  const st = actorOf(w, actor);
   if (!outcome.done) {
     st.phase += 1;
     return;
@@ -126,7 +126,7 @@ function stepOp(
   op: Op,
   choice: number,
 ): Stepped {
-  const draft = clonePlain(w);
+  const draft = draftWorld(w);
   const mm = actorMm(program, draft, actor) ?? bug('stepOp', `actor ${actor} has no process`);
   const env = envFor(program, policies, draft, actor, mm, choice);
   return { world: draft, outcome: opDef(op).step(env, op), env };
@@ -134,7 +134,7 @@ function stepOp(
 
 /** Run one choice of a kernel agent on a copy of the World. */
 function applyAgent(policies: Policies, w: World, t: Transition, kind: AgentKind): StepResult {
-  const draft = clonePlain(w);
+  const draft = draftWorld(w);
   const ctx = newCtx(policies);
   const r = agentStep(kind, ctx, draft, t.choice);
   const label: StepLabel = {
@@ -146,10 +146,10 @@ function applyAgent(policies: Policies, w: World, t: Transition, kind: AgentKind
     folios: r.folios,
     ret: null,
   };
-  return { world: draft, label, events: ctx.events };
+  return { world: sealWorld(draft), label, events: ctx.events };
 }
 
-/** Run one transition. The World that comes in is not changed: the step works on a copy. */
+/** Run one transition. The World that comes in is sealed, not changed: the step works on a draft (cow.ts). */
 export function applyTransition(program: Program, policies: Policies, w: World, t: Transition): StepResult {
   const agent = agentOf(program, t.actor);
   if (agent !== null) return applyAgent(policies, w, t, agent);
@@ -166,7 +166,7 @@ export function applyTransition(program: Program, policies: Policies, w: World, 
     folios: outcome.folios,
     ret: outcome.ret,
   };
-  return { world, label, events: env.ctx.events };
+  return { world: sealWorld(world), label, events: env.ctx.events };
 }
 
 /** Run a setup operation to completion as `actor`, outside its own operation list. */

@@ -3,6 +3,7 @@ import type { File } from '../include/fs.js';
 import type { UringBuf } from '../include/io_uring_types.js';
 import type { Folio, Mm, SwapSlot } from '../include/mm_types.js';
 import type { Pipe } from '../include/pipe_fs_i.js';
+import { ownElement } from './cow.js';
 
 /** A value an actor keeps between its steps and operations (registers, grabbed pages, in-flight state). */
 export type Local = string | number | boolean | null | readonly number[];
@@ -66,25 +67,25 @@ export function bug(where: string, what: string): never {
 }
 
 export function folioOf(w: World, id: number): Folio {
-  return w.folios[id] ?? bug('folioOf', `no folio ${id}`);
+  return ownElement(w, w.folios, id) ?? bug('folioOf', `no folio ${id}`);
 }
 
 export function mmOf(w: World, id: number): Mm {
-  return w.mms[id] ?? bug('mmOf', `no mm ${id}`);
+  return ownElement(w, w.mms, id) ?? bug('mmOf', `no mm ${id}`);
 }
 
 export function fileOf(w: World, id: number): File {
-  return w.files[id] ?? bug('fileOf', `no file ${id}`);
+  return ownElement(w, w.files, id) ?? bug('fileOf', `no file ${id}`);
 }
 
 export function bioOf(w: World, id: number): Bio {
-  return w.bios[id] ?? bug('bioOf', `no bio ${id}`);
+  return ownElement(w, w.bios, id) ?? bug('bioOf', `no bio ${id}`);
 }
 
 export function dioOf(w: World, id: number): Dio {
-  return w.dios[id] ?? bug('dioOf', `no dio ${id}`);
+  return ownElement(w, w.dios, id) ?? bug('dioOf', `no dio ${id}`);
 }
 
 export function actorOf(w: World, id: number): ActorState {
-  return w.actors[id] ?? bug('actorOf', `no actor ${id}`);
+  return ownElement(w, w.actors, id) ?? bug('actorOf', `no actor ${id}`);
 }

@@ -1,0 +1,66 @@
+import { clonePlain } from './clone.js';
+import type { World } from './world.js';
+
+/**
+ * Copy-on-write Worlds, so a step copies what it touches and not the whole machine.
+ *
+ * A sealed World is deeply frozen; the checker stores it and its successors share its elements (the
+ * folios, mms, files, swap slots, actors, bios, dios, pipes and io_uring buffers). A step works on a
+ * draft: a new World object with its own top-level arrays whose elements are still the parent's until
+ * an accessor (folioOf, mmOf, ...) swaps in a private deep copy. Sealing freezes what the step copied
+ * or made. Frozen means shared: a model function that writes through an element it did not get from an
+ * accessor throws (ES modules are strict) instead of corrupting a World the checker already holds.
+ */
+
+function deepFreeze(v: unknown): void {
+  // A frozen object is frozen all the way down: only sealWorld freezes, and it freezes bottom-up.
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return;
+  const rec = v as Record<string, unknown>;
+  for (const k in rec) deepFreeze(rec[k]);
+  Object.freeze(v);
+}
+
+/** A World's arrays of elements, each shared until a step asks for one. */
+function elementArrays(w: World): readonly object[][] {
+  return [w.folios, w.mms, w.files, w.swap, w.actors, w.bios, w.dios, w.pipes, w.uring];
+}
+
+/** Freeze a World for sharing (idempotent; cheap when only a step's copies are new). */
+export function sealWorld(w: World): World {
+  if (Object.isFrozen(w)) return w;
+  // The arrays themselves stay unfrozen: V8 copies a frozen array on a slow path (draftWorld's slice).
+  for (const arr of elementArrays(w)) for (const el of arr) deepFreeze(el);
+  return Object.freeze(w);
+}
+
+/** A draft successor of `parent` (sealed first): own top-level arrays, shared elements. */
+export function draftWorld(parent: World): World {
+  const p = sealWorld(parent);
+  return {
+    folios: p.folios.slice(),
+    mms: p.mms.slice(),
+    files: p.files.slice(),
+    swap: p.swap.slice(),
+    zeroPage: p.zeroPage,
+    hugeZeroPage: p.hugeZeroPage,
+    processes: p.processes.slice(),
+    actors: p.actors.slice(),
+    bios: p.bios.slice(),
+    dios: p.dios.slice(),
+    bioDirtyList: p.bioDirtyList.slice(),
+    pipes: p.pipes.slice(),
+    uring: p.uring.slice(),
+  };
+}
+
+/**
+ * Element `i` of one of World `w`'s arrays, writable when the World is a draft: a shared (frozen)
+ * element is replaced by a private deep copy first. In a sealed World it is the element itself.
+ */
+export function ownElement<T extends object>(w: World, arr: T[], i: number): T | undefined {
+  const el = arr[i];
+  if (el === undefined || !Object.isFrozen(el) || Object.isFrozen(w)) return el;
+  const copy = clonePlain(el);
+  arr[i] = copy;
+  return copy;
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { draftWorld, sealWorld } from '../../../src/model/sim/cow.js';
+import { instantiate } from '../../../src/model/sim/instantiate.js';
+import { applyTransition, enabledTransitions } from '../../../src/model/sim/step.js';
+import { folioOf, mmOf, type World } from '../../../src/model/sim/world.js';
+import { cve } from '../../check/programs.js';
+import { profile } from '../harness.js';
+
+const policies = profile('v6.1').policies;
+
+function world(): World {
+  return instantiate(cve(), policies);
+}
+
+describe('copy-on-write Worlds', () => {
+  it('seals a World deeply: a write through a shared element throws', () => {
+    const w = sealWorld(world());
+    const f = w.folios[2]!;
+    expect(() => {
+      f.refcount += 1;
+    }).toThrow(TypeError);
+    expect(() => {
+      f.flags.dirty = true;
+    }).toThrow(TypeError);
+    expect(() => {
+      w.mms[0]!.vmas[0]!.write = false;
+    }).toThrow(TypeError);
+  });
+
+  it('hands a draft a private copy through the accessors and leaves the parent as it was', () => {
+    const parent = sealWorld(world());
+    const before = JSON.stringify(parent);
+    const d = draftWorld(parent);
+    const f = folioOf(d, 2);
+    expect(f).not.toBe(parent.folios[2]);
+    f.refcount += 7;
+    f.flags.dirty = true;
+    mmOf(d, 0).vmas[0]!.write = false;
+    expect(folioOf(d, 2)).toBe(f); // one copy per draft
+    expect(d.folios[1]).toBe(parent.folios[1]); // untouched elements stay shared
+    expect(JSON.stringify(parent)).toBe(before);
+  });
+
+  it('reads a sealed World without copying', () => {
+    const w = sealWorld(world());
+    expect(folioOf(w, 2)).toBe(w.folios[2]);
+  });
+
+  it('keeps an element a draft made itself writable, then freezes it at sealing', () => {
+    const d = draftWorld(world());
+    d.swap.push({ id: 0, data: 'A', count: 1, cache: null });
+    const slot = d.swap[0]!;
+    slot.count += 1;
+    sealWorld(d);
+    expect(Object.isFrozen(slot)).toBe(true);
+    expect(d.swap[0]!.count).toBe(2);
+  });
+
+  it('steps never change the World they start from', () => {
+    let w = sealWorld(world());
+    for (let i = 0; i < 40; i++) {
+      const en = enabledTransitions(cve(), policies, w);
+      if (en.length === 0) break;
+      const snapshot = JSON.stringify(w);
+      const next = applyTransition(cve(), policies, w, en[i % en.length]!).world;
+      expect(JSON.stringify(w)).toBe(snapshot);
+      expect(Object.isFrozen(next)).toBe(true);
+      w = next;
+    }
+  });
+});
