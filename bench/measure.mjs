@@ -1,6 +1,6 @@
 // One pinlab measurement in its own process (so its peak RSS is its own): run.mjs starts it with a
 // JSON job on argv and reads one JSON line from stdout.
-//   {"kind":"explore","pin":"<scenario text>","kernel":"v6.5","maxStates":N}
+//   {"kind":"explore","pin":"<scenario text>","kernel":"v6.5","maxStates":N,"maxMemory":BYTES}
 //     every instance of the scenario, checked without traces and without reduction (SPIN's
 //     -DNOREDUCE), summed: states, transitions, ms, verdicts.
 //   {"kind":"check","file":"scenarios/dio-read-fork.pin","kernel":"v6.4","instance":0}
@@ -39,6 +39,7 @@ const invariants = INVARIANTS.map((i) => fromModelInvariant(i, profile.policies)
 if (job.kind === 'explore') {
   let states = 0;
   let transitions = 0;
+  let tableBytes = 0;
   let bound = null;
   const out = {};
   const t0 = performance.now();
@@ -48,14 +49,18 @@ if (job.kind === 'explore') {
       por: false,
       traces: false,
       ...(job.maxStates ? { maxStates: job.maxStates } : {}),
+      ...(job.maxMemory ? { maxMemory: job.maxMemory } : {}),
     });
     states += res.states;
+    tableBytes += res.tableBytes;
     transitions += res.transitions;
     bound ??= res.bound;
     Object.assign(out, verdicts(res));
   }
   const ms = performance.now() - t0;
-  console.log(JSON.stringify({ states, transitions, ms, bound, verdicts: out, peakRss: peakRssBytes() }));
+  console.log(
+    JSON.stringify({ states, transitions, tableBytes, ms, bound, verdicts: out, peakRss: peakRssBytes() }),
+  );
 } else {
   const s = scenarios(readFileSync(job.file, 'utf8'), job.file)[job.instance];
   const t0 = performance.now();

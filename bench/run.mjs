@@ -1,4 +1,5 @@
-// pinlab's benchmark against SPIN (`npm run bench`; `node bench/run.mjs --small` for a run of seconds).
+// pinlab's benchmark against SPIN (`npm run bench`; `node bench/run.mjs --small` for a run of seconds;
+// `--large` for the storage run alone: pinlab past 100 M states, about an hour and a half on one core).
 // Runs SPIN (pan built with gcc -O2) and pinlab on the same system (gup_fork.pml / gup-fork.pin) and
 // the same configurations, one after the other (never two at once: the machine is shared), then
 // times `dio-read-fork` on v6.4 and `pinlab check` over the built-in library, and writes
@@ -17,7 +18,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
 
 function usage(msg) {
-  console.error(`bench: ${msg}\nusage: node bench/run.mjs [--small] [--out DIR]`);
+  console.error(`bench: ${msg}\nusage: node bench/run.mjs [--small | --large] [--out DIR]`);
   process.exit(2);
 }
 
@@ -25,6 +26,7 @@ function parseArgs(argv) {
   const o = { small: process.env.PINLAB_BENCH_SMALL === '1', out: here };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--small') o.small = true;
+    else if (argv[i] === '--large') o.large = true;
     else if (argv[i] === '--out') o.out = argv[++i] ?? usage('--out needs a directory');
     else usage(`unknown argument '${argv[i]}'`);
   }
@@ -43,6 +45,18 @@ function configs(small) {
     { name: `GET NSPEC=${nspec}`, usePin: 0, nspec, kernel: 'v5.4' },
   ];
 }
+
+/**
+ * The storage run: NSPEC=6 has about 120 M states (each S thread multiplies them by about 8); stopped
+ * just past 100 M stored states, with room for the tables (at most 16 bytes a state).
+ */
+const LARGE = {
+  name: 'PIN NSPEC=6',
+  nspec: 6,
+  kernel: 'v6.5',
+  maxStates: 100_000_001,
+  maxMemory: 2 ** 32,
+};
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, ...opts });
@@ -119,12 +133,15 @@ function runSpin(cfg, work) {
   };
 }
 
-/** gup-fork.pin with only the first `nspec` speculative-reference threads (S0, S1, ...). */
+/** gup-fork.pin with `nspec` speculative-reference threads: its first ones, or copies of S0 beyond S2. */
 function pinText(nspec) {
   const text = readFileSync(join(here, 'gup-fork.pin'), 'utf8');
-  return text.replace(/^thread S(\d+) in P\n(?: {2}.*\n)*\n?/gm, (block, n) =>
-    Number(n) < nspec ? block : '',
+  const block = /^thread S0 in P\n(?: {2}.*\n)*\n?/m.exec(text)?.[0] ?? '';
+  const kept = text.replace(/^thread S(\d+) in P\n(?: {2}.*\n)*\n?/gm, (b, n) =>
+    Number(n) < nspec ? b : '',
   );
+  const extra = Array.from({ length: Math.max(0, nspec - 3) }, (_, i) => block.replace('S0', `S${i + 3}`));
+  return kept.replace(/^# The second read returned/m, (m) => extra.join('') + m);
 }
 
 function node(job) {
@@ -134,7 +151,12 @@ function node(job) {
 }
 
 function runPinlab(cfg) {
-  const m = node({ kind: 'explore', pin: pinText(cfg.nspec), kernel: cfg.kernel });
+  const m = node({
+    kind: 'explore',
+    pin: pinText(cfg.nspec),
+    kernel: cfg.kernel,
+    ...(cfg.maxStates ? { maxStates: cfg.maxStates, maxMemory: cfg.maxMemory } : {}),
+  });
   const lost = m.verdicts['lost-dio-data'] === 'sometimes' || m.verdicts['lost-dio-data'] === 'always';
   return {
     tool: 'pinlab',
@@ -144,8 +166,7 @@ function runPinlab(cfg) {
     transitions: m.transitions,
     seconds: m.ms / 1000,
     peakRss: m.peakRss,
-    // MODEL: a fingerprint table of 8-byte slots at load factor at most 1/2, doubled as it fills.
-    tableBytes: 8 * 2 ** Math.ceil(Math.log2(Math.max(4096, 2 * m.states))),
+    tableBytes: m.tableBytes,
     lostDioData: lost,
     verdict: lost ? 'violated' : 'holds',
     verdicts: m.verdicts,
@@ -201,7 +222,7 @@ function markdown(res) {
   lines.push('');
   for (const r of res.runs.filter((x) => x.tool === 'pinlab'))
     lines.push(
-      `- pinlab ${r.config}: the visited set's fingerprint table holds ${fmt(r.states)} states in ` +
+      `- pinlab ${r.config}: the search's fingerprint tables hold ${fmt(r.states)} states in ` +
         `${fmt(r.tableBytes / 2 ** 20, 1)} MiB, ${fmt(r.tableBytes / r.states, 1)} bytes per stored state.`,
     );
   lines.push(
@@ -215,9 +236,40 @@ function markdown(res) {
   return lines.join('\n');
 }
 
+function largeMarkdown(res) {
+  const r = res.run;
+  return [
+    '# pinlab storage run',
+    '',
+    `Node ${res.node}, ${res.cpus} CPUs, run ${res.date}. \`node bench/run.mjs --large\`: gup-fork.pin with`,
+    `${LARGE.nspec} speculative-reference threads on ${r.kernel}, without traces or reduction, stopped at`,
+    `${fmt(LARGE.maxStates)} stored states (bound: ${r.bound ?? 'none, the search completed'}).`,
+    '',
+    '| states | transitions | s | states/s | fingerprint tables MiB | bytes per stored state | peak RSS MB |',
+    '| --: | --: | --: | --: | --: | --: | --: |',
+    `| ${fmt(r.states)} | ${fmt(r.transitions)} | ${fmt(r.seconds, 0)} | ${fmt(rate(r.states, r.seconds))} | ` +
+      `${fmt(r.tableBytes / 2 ** 20, 0)} | ${fmt(r.tableBytes / r.states, 2)} | ${fmt(r.peakRss / 2 ** 20)} |`,
+    '',
+  ].join('\n');
+}
+
+function mainLarge(opts) {
+  console.error(`bench: pinlab ${LARGE.name} on ${LARGE.kernel}, to ${fmt(LARGE.maxStates)} states ...`);
+  const res = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    run: runPinlab(LARGE),
+  };
+  writeFileSync(join(opts.out, 'results-large.json'), JSON.stringify(res, null, 2) + '\n');
+  writeFileSync(join(opts.out, 'results-large.md'), largeMarkdown(res));
+  console.log(largeMarkdown(res));
+}
+
 function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (!existsSync(join(root, 'dist/check/index.js'))) usage('dist/ is missing: run `npm run build` first');
+  if (opts.large) return mainLarge(opts);
   const why = ensureSpin();
   if (why !== null) {
     console.error(`bench: spin unavailable: ${why}`);

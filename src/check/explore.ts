@@ -80,6 +80,8 @@ export interface ExploreStats {
   readonly invariants: readonly InvariantCounts[];
   /** Whether the reduction was on (off when asked, or when a `state`-scope invariant is present). */
   readonly por: boolean;
+  /** Bytes held by the search's fingerprint tables at the end (visited, final, deadlocked, per invariant). */
+  readonly tableBytes: number;
 }
 
 interface Edge {
@@ -281,5 +283,6 @@ export function explore(
       firstDetail: firstDetail[i] ?? null,
     })),
     por,
+    tableBytes: [visited, finals, deadlocked, ...clean, ...dirty].reduce((n, t) => n + t.bytes, 0),
   };
 }

@@ -1,8 +1,11 @@
 /**
  * A set of 64-bit state fingerprints in one typed array: open addressing with linear probing, two
- * Uint32 words per slot, load factor at most 1/2, grown by doubling and rehashing. 8 bytes per slot,
- * so at most 16 bytes per stored state. V8's Set and Map stop at 2^24 entries; this table goes to
- * 2^29 slots (4 GiB), or to the caller's byte limit, and says "full" instead of throwing.
+ * Uint32 words per slot (8 bytes), load factor at most 3/4, grown by half again and rehashed. Right
+ * after growing the load is 1/2, so a stored state never costs more than 16 bytes (10.7 when full);
+ * doubling would have cost up to 21. The home slot is the hash scaled to the capacity (a
+ * multiply-shift), so the capacity need not be a power of two. V8's Set and Map stop at 2^24 entries;
+ * this table goes to 2^29 slots (4 GiB), or to the caller's byte limit, and says "full" instead of
+ * throwing.
  *
  * The all-zero fingerprint marks an empty slot, so (0, 0) is stored as (0, 1): those two keys are one.
  */
@@ -17,18 +20,21 @@ function lowWord(hi: number, lo: number): number {
   return hi === 0 && lo === 0 ? 1 : lo >>> 0;
 }
 
+/** The home slot of (h, l) among `cap` slots: the mixed key's 32 bits scaled to [0, cap). */
+function homeSlot(h: number, l: number, cap: number): number {
+  return Math.floor(((l ^ Math.imul(h, 0x9e3779b1)) >>> 0) * (cap / 4294967296));
+}
+
 export class FingerprintTable {
   private slots: Uint32Array;
-  private mask: number;
+  private cap: number;
   private count = 0;
   private readonly maxBytes: number;
 
-  /** `initialSlots` is rounded up to a power of two (at least 16). */
+  /** `initialSlots`: at least 16, at most what `maxBytes` allows. */
   constructor(initialSlots = 1024, maxBytes = Number.POSITIVE_INFINITY) {
-    let cap = 16;
-    while (cap < initialSlots && cap < MAX_SLOTS) cap *= 2;
-    this.slots = new Uint32Array(cap * 2);
-    this.mask = cap - 1;
+    this.cap = Math.max(16, Math.min(initialSlots, MAX_SLOTS, Math.floor(maxBytes / 8)));
+    this.slots = new Uint32Array(this.cap * 2);
     this.maxBytes = maxBytes;
   }
 
@@ -38,7 +44,7 @@ export class FingerprintTable {
 
   /** Number of slots (each holds one fingerprint). */
   get capacity(): number {
-    return this.mask + 1;
+    return this.cap;
   }
 
   get bytes(): number {
@@ -51,7 +57,7 @@ export class FingerprintTable {
   }
 
   add(hi: number, lo: number): AddResult {
-    if ((this.count + 1) * 2 > this.capacity && !this.grow()) {
+    if ((this.count + 1) * 4 > this.cap * 3 && !this.grow()) {
       if (this.has(hi, lo)) return 0;
       return -1;
     }
@@ -69,33 +75,36 @@ export class FingerprintTable {
   /** The slot holding (h, l), or the empty slot where linear probing for it ends. */
   private slotOf(h: number, l: number): number {
     const s = this.slots;
-    let i = (l ^ Math.imul(h, 0x9e3779b1)) & this.mask;
+    const cap = this.cap;
+    let i = homeSlot(h, l, cap);
     for (;;) {
       const a = s[2 * i] as number;
       const b = s[2 * i + 1] as number;
       if ((a === 0 && b === 0) || (a === h && b === l)) return i;
-      i = (i + 1) & this.mask;
+      i = i + 1 === cap ? 0 : i + 1;
     }
   }
 
-  /** Double the slots and rehash; false when that would pass the byte limit or the slot limit. */
+  /**
+   * Grow by half again (less when that would pass the byte or slot limit) and rehash; false when no
+   * slot can be added.
+   */
   private grow(): boolean {
-    const cap = this.capacity * 2;
-    if (cap > MAX_SLOTS || cap * 8 > this.maxBytes) return false;
+    const cap = Math.min(Math.floor(this.cap * 1.5), MAX_SLOTS, Math.floor(this.maxBytes / 8));
+    if (cap <= this.cap) return false;
     const old = this.slots;
     const s = new Uint32Array(cap * 2);
-    const mask = cap - 1;
     for (let j = 0; j < old.length; j += 2) {
       const h = old[j] as number;
       const l = old[j + 1] as number;
       if (h === 0 && l === 0) continue;
-      let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
-      while ((s[2 * i] as number) !== 0 || (s[2 * i + 1] as number) !== 0) i = (i + 1) & mask;
+      let i = homeSlot(h, l, cap);
+      while ((s[2 * i] as number) !== 0 || (s[2 * i + 1] as number) !== 0) i = i + 1 === cap ? 0 : i + 1;
       s[2 * i] = h;
       s[2 * i + 1] = l;
     }
     this.slots = s;
-    this.mask = mask;
+    this.cap = cap;
     return true;
   }
 }

@@ -78,6 +78,8 @@ export interface CheckResult {
   readonly states: number;
   readonly transitions: number;
   readonly maxDepth: number;
+  /** Bytes of the search's fingerprint tables (what storing `states` cost). */
+  readonly tableBytes: number;
   /** Distinct final (quiescent) states. */
   readonly finalStates: number;
   /** The bound that stopped or truncated the search (verdicts then say `inconclusive` where open). */
@@ -199,6 +201,7 @@ export function check(
     states: stats.states,
     transitions: stats.transitions,
     maxDepth: stats.maxDepth,
+    tableBytes: stats.tableBytes,
     finalStates: stats.finals,
     bound: stats.bound,
     traceBound,

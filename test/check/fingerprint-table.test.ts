@@ -21,20 +21,38 @@ describe('FingerprintTable', () => {
             expect(t.size).toBe(ref.size);
           }
           for (const [hi, lo] of [...adds, ...probes]) expect(t.has(hi, lo)).toBe(ref.has(key(hi, lo)));
-          expect(t.capacity).toBeGreaterThanOrEqual(2 * t.size);
+          expect(4 * t.size).toBeLessThanOrEqual(3 * t.capacity);
         },
       ),
     );
   });
 
-  it('grows by doubling and keeps every key (colliding low words too)', () => {
+  it('grows by half again and keeps every key (colliding low words too)', () => {
     const t = new FingerprintTable(16);
     for (let i = 0; i < 5000; i++) expect(t.add(i, 7)).toBe(1);
     expect(t.size).toBe(5000);
-    expect(t.capacity).toBe(16384);
-    expect(t.bytes).toBe(16384 * 8);
+    expect(t.capacity).toBe(6927); // 16, 24, 36, ... each 3/2 of the last, rounded down
+    expect(t.bytes).toBe(6927 * 8);
     for (let i = 0; i < 5000; i++) expect(t.has(i, 7)).toBe(true);
     expect(t.has(5000, 7)).toBe(false);
+  });
+
+  it('never holds a stored state in more than 16 bytes once its first 16 slots are half full', () => {
+    const t = new FingerprintTable(16);
+    let worst = 0;
+    for (let i = 1; i <= 200_000; i++) {
+      t.add(Math.imul(i, 0x9e3779b1), i);
+      if (i >= 8) worst = Math.max(worst, t.bytes / t.size);
+    }
+    expect(worst).toBeLessThanOrEqual(16);
+    expect(worst).toBeGreaterThan(15.9);
+  });
+
+  it('grows only as far as its byte limit allows', () => {
+    const t = new FingerprintTable(16, 20 * 8);
+    for (let i = 1; i <= 15; i++) expect(t.add(i, i)).toBe(1);
+    expect(t.capacity).toBe(20);
+    expect(t.add(16, 16)).toBe(-1);
   });
 
   it('stores (0, 0) as (0, 1)', () => {
@@ -54,7 +72,7 @@ describe('FingerprintTable', () => {
       else added += r;
     }
     expect(full).toBe(true);
-    expect(added).toBe(8);
+    expect(added).toBe(12);
     expect(t.bytes).toBe(128);
     expect(t.add(1, 1)).toBe(0); // present keys are still found
   });
