@@ -7,7 +7,7 @@ import type { Condition } from './condition.js';
 import { evalProp } from './evaluate.js';
 import { FingerprintTable } from './fingerprint-table.js';
 import { quiescentViolations, stepViolations, type Invariant } from './invariants.js';
-import { worldKey } from './state-key.js';
+import { keyOfSum, worldSum, worldSumAfter, type WorldSum } from './state-key.js';
 
 /**
  * The shortest-trace pass: a breadth-first search over the full reachable graph (no reduction: a
@@ -120,10 +120,11 @@ export function shortestPaths(
   };
 
   const root = nodes.push(-1, null);
-  const rk = worldKey(initial);
+  const rootSum = worldSum(initial);
+  const rk = keyOfSum(rootSum);
   visited.add(rk.hi, rk.lo);
-  let frontier: { node: number; world: World; enabled: Transition[] }[] = [
-    { node: root, world: initial, enabled: atState(initial, root) },
+  let frontier: { node: number; world: World; sum: WorldSum; enabled: Transition[] }[] = [
+    { node: root, world: initial, sum: rootSum, enabled: atState(initial, root) },
   ];
   let transitions = 0;
   for (let depth = 0; open > 0 && frontier.length > 0 && bound === null; depth++) {
@@ -132,7 +133,7 @@ export function shortestPaths(
       break;
     }
     const next: typeof frontier = [];
-    for (const { node, world, enabled } of frontier) {
+    for (const { node, world, sum, enabled } of frontier) {
       for (const t of enabled) {
         const r = applyTransition(program, policies, world, t);
         transitions += 1;
@@ -149,7 +150,8 @@ export function shortestPaths(
         });
         if (open === 0 || bound !== null) break;
         if (dead) continue;
-        const k = worldKey(r.world);
+        const childSum = worldSumAfter(world, sum, r.world);
+        const k = keyOfSum(childSum);
         if (visited.has(k.hi, k.lo)) continue;
         if (visited.size >= bounds.maxStates) {
           bound = 'states';
@@ -160,7 +162,7 @@ export function shortestPaths(
           break;
         }
         const child = nodes.push(node, t);
-        next.push({ node: child, world: r.world, enabled: atState(r.world, child) });
+        next.push({ node: child, world: r.world, sum: childSum, enabled: atState(r.world, child) });
         if (open === 0) break;
       }
       if (open === 0 || bound !== null) break;
