@@ -7,6 +7,7 @@ import { textReport, textTrace } from '../report/text.js';
 import type { ParsedScenario } from '../scenario/index.js';
 import { runSuite, type Row, type SuiteOptions } from '../suite/run.js';
 import { isArgsError, parseArgs, positiveInt } from './args.js';
+import { runInWorkers, workersAvailable, type SuiteWork } from './parallel.js';
 import { resolveKernels } from './kernels.js';
 import { displayName, libraryFiles, loadScenarios } from './library.js';
 import type { Io } from './run.js';
@@ -21,6 +22,7 @@ const SPEC = {
   'max-states': 'value',
   timeout: 'value',
   'no-por': 'flag',
+  jobs: 'value',
 } as const;
 
 interface Job {
@@ -30,6 +32,9 @@ interface Job {
   readonly format: Format;
   /** explain's `--out FILE`. */
   readonly out: string | undefined;
+  /** The same job for worker threads, and how many (1: in this thread). */
+  readonly work: SuiteWork;
+  readonly jobs: number;
 }
 
 /** Parse check/diff/explain arguments into a job, or print the user's mistake and return exit status 2. */
@@ -51,25 +56,40 @@ function prepare(
   if (typeof kernels === 'string') return fail(kernels);
   const maxStates = positiveInt('max-states', p.values.get('max-states')?.at(-1));
   const timeout = positiveInt('timeout', p.values.get('timeout')?.at(-1));
+  const jobs = positiveInt('jobs', p.values.get('jobs')?.at(-1)) ?? 1;
   if (typeof maxStates === 'string') return fail(maxStates);
   if (typeof timeout === 'string') return fail(timeout);
+  if (typeof jobs === 'string') return fail(jobs);
   const files = p.positionals.length > 0 ? p.positionals : libraryFiles();
   const loaded = loadScenarios(files, displayName);
   if (!loaded.ok) {
     io.err(`${loaded.messages.join('\n')}\n`);
     return 2;
   }
-  const options: SuiteOptions = {
-    now: () => performance.now(),
+  const bounds = {
     ...(maxStates !== undefined ? { maxStates } : {}),
     ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
     ...(p.flags.has('no-por') ? { por: false } : {}),
   };
-  return { scenarios: loaded.scenarios, kernels, options, format, out: p.values.get('out')?.at(-1) };
+  const work: SuiteWork = {
+    files,
+    kernels: p.values.get('kernel') ?? [],
+    sets: p.values.get('set') ?? [],
+    ...bounds,
+  };
+  const options: SuiteOptions = { now: () => performance.now(), ...bounds };
+  const out = p.values.get('out')?.at(-1);
+  return { scenarios: loaded.scenarios, kernels, options, format, out, work, jobs };
 }
 
 /** Run the suite scenario by scenario, with progress on a terminal's stderr once a run takes over 2 s. */
 function runWithProgress(job: Job, io: Io & { readonly tty?: boolean }): Row[] {
+  if (job.jobs > 1 && job.scenarios.length > 1 && workersAvailable()) {
+    const rows = runInWorkers(job.work, job.scenarios.length, job.jobs);
+    if (typeof rows !== 'string') return rows;
+    io.err(`${rows}\n`);
+    return runSuite(job.scenarios, job.kernels, job.options);
+  }
   const start = performance.now();
   const rows: Row[] = [];
   job.scenarios.forEach((s, i) => {

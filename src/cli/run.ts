@@ -21,7 +21,7 @@ export const USAGE = `pinlab: a kernel-version-aware model of GUP references and
 
 usage:
   pinlab check [FILES...] [--kernel LIST|all] [--set policy=value]... [--format text|json|ktap|junit]
-               [--max-states N] [--timeout S] [--no-por]
+               [--max-states N] [--timeout S] [--no-por] [--jobs N]
                               verdicts per scenario, condition and kernel (no FILES: the built-in library)
   pinlab diff --kernel A --kernel B [FILES...]    only the verdicts that differ
   pinlab explain FILE --kernel K [--out TRACE.json]  the shortest trace of the first bad outcome

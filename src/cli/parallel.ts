@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { Row } from '../suite/run.js';
+
+/**
+ * `pinlab check --jobs N`: the suite's scenarios shared out to N worker threads, each checking whole
+ * scenarios (on every kernel) as it claims them from a shared counter. The command stays synchronous:
+ * the main thread sleeps on a shared word (Atomics.wait) and takes the results off each worker's port
+ * with receiveMessageOnPort. Rows come back in scenario order whatever finished first, so the report is
+ * the one `--jobs 1` prints (timings aside).
+ */
+
+/** What a worker needs to rebuild the job the main thread parsed: the same files and kernel arguments. */
+export interface SuiteWork {
+  readonly files: readonly string[];
+  readonly kernels: readonly string[];
+  readonly sets: readonly string[];
+  readonly maxStates?: number;
+  readonly timeoutMs?: number;
+  readonly por?: boolean;
+}
+
+export interface WorkerData {
+  readonly work: SuiteWork;
+  /** [0]: the next scenario to claim; [1]: results posted so far. */
+  readonly shared: SharedArrayBuffer;
+  readonly port: MessagePort;
+}
+
+/** One scenario's rows, or the error that stopped its worker. */
+export type WorkerMessage = { readonly index: number; readonly rows: Row[] } | { readonly error: string };
+
+const WORKER = new URL('./suite-worker.js', import.meta.url);
+
+/** Whether the compiled worker is there (it is not when the CLI runs from its TypeScript sources). */
+export function workersAvailable(): boolean {
+  return existsSync(fileURLToPath(WORKER));
+}
+
+/** The rows of scenarios 0..count-1 of `work`, checked by `jobs` workers, in scenario order. */
+export function runInWorkers(work: SuiteWork, count: number, jobs: number): Row[] | string {
+  const shared = new SharedArrayBuffer(8);
+  const words = new Int32Array(shared);
+  const ports: MessagePort[] = [];
+  const workers: Worker[] = [];
+  for (let i = 0; i < Math.min(jobs, count); i++) {
+    const { port1, port2 } = new MessageChannel();
+    const data: WorkerData = { work, shared, port: port2 };
+    workers.push(new Worker(WORKER, { workerData: data, transferList: [port2] }));
+    ports.push(port1);
+  }
+  const byScenario: Row[][] = [];
+  let received = 0;
+  let error: string | null = null;
+  while (received < count && error === null) {
+    const posted = Atomics.load(words, 1);
+    for (const port of ports)
+      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+        const msg = m.message as WorkerMessage;
+        if ('error' in msg) error = msg.error;
+        else {
+          byScenario[msg.index] = msg.rows;
+          received += 1;
+        }
+      }
+    if (received < count && error === null) Atomics.wait(words, 1, posted, 1000);
+  }
+  for (const w of workers) void w.terminate();
+  for (const p of ports) p.close();
+  return error ?? byScenario.flat();
+}

@@ -1,0 +1,35 @@
+import { workerData } from 'node:worker_threads';
+import { runSuite } from '../suite/run.js';
+import { resolveKernels } from './kernels.js';
+import { displayName, loadScenarios } from './library.js';
+import type { WorkerData, WorkerMessage } from './parallel.js';
+
+// A worker of `pinlab check --jobs N` (parallel.ts): load the same scenarios and kernels as the main
+// thread, then check scenario after scenario as the shared counter hands them out.
+const { work, shared, port } = workerData as WorkerData;
+const words = new Int32Array(shared);
+
+function post(msg: WorkerMessage): void {
+  port.postMessage(msg);
+  Atomics.add(words, 1, 1);
+  Atomics.notify(words, 1);
+}
+
+try {
+  const loaded = loadScenarios(work.files, displayName);
+  const kernels = resolveKernels(work.kernels, work.sets);
+  if (!loaded.ok) throw new Error(loaded.messages.join('\n'));
+  if (typeof kernels === 'string') throw new Error(kernels);
+  const options = {
+    now: () => performance.now(),
+    ...(work.maxStates !== undefined ? { maxStates: work.maxStates } : {}),
+    ...(work.timeoutMs !== undefined ? { timeoutMs: work.timeoutMs } : {}),
+    ...(work.por !== undefined ? { por: work.por } : {}),
+  };
+  for (let i = Atomics.add(words, 0, 1); i < loaded.scenarios.length; i = Atomics.add(words, 0, 1)) {
+    const s = loaded.scenarios[i];
+    if (s) post({ index: i, rows: runSuite([s], kernels, options) });
+  }
+} catch (e) {
+  post({ error: `pinlab check: worker: ${e instanceof Error ? e.message : String(e)}` });
+}
