@@ -26,7 +26,7 @@ describe('pinlab check --jobs', () => {
     expect(one.status).toBe(0);
     expect(three.status).toBe(0);
     expect(withoutTimes(three.stdout)).toBe(withoutTimes(one.stdout));
-    expect(JSON.parse(three.stdout).results.length).toBeGreaterThan(20);
+    expect((JSON.parse(three.stdout) as { results: unknown[] }).results.length).toBeGreaterThan(20);
   });
 
   it('keeps the exit status of a failed expectation', () => {
