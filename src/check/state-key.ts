@@ -171,27 +171,9 @@ export interface WorldSum {
 let sumA = 0;
 let sumB = 0;
 
-/**
- * The lanes of frozen elements, by identity: the term a successor takes out is its parent's element,
- * hashed when that element was new. Frozen objects never change, so the memo is exact.
- */
-const frozenLanes = new WeakMap<object, readonly [number, number]>();
-
-function elementLanes(el: unknown): void {
-  if (typeof el !== 'object' || el === null || !Object.isFrozen(el)) return hashValue(el);
-  const known = frozenLanes.get(el);
-  if (known !== undefined) {
-    regA = known[0];
-    regB = known[1];
-    return;
-  }
-  hashValue(el);
-  frozenLanes.set(el, [regA, regB]);
-}
-
 /** Add (sign 1) or take out (sign -1) the term of slot `i` of array member `k`. */
 function slotTerm(kh: readonly [number, number], i: number, el: unknown, sign: number): void {
-  elementLanes(el);
+  hashValue(el);
   sumA = (sumA + sign * fmix(step(step(kh[0], i), regA))) | 0;
   sumB = (sumB + sign * fmix(step(step(kh[1], i ^ 0x7f4a7c15), regB))) | 0;
 }
