@@ -12,11 +12,13 @@ import type { World } from './world.js';
  * accessor throws (ES modules are strict) instead of corrupting a World the checker already holds.
  */
 
-function deepFreeze(v: unknown): void {
-  // A frozen object is frozen all the way down: only sealWorld freezes, and it freezes bottom-up.
-  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return;
+/** Freeze an object and every unfrozen object under it (a frozen one is frozen all the way down). */
+function deepFreeze(v: object): void {
   const rec = v as Record<string, unknown>;
-  for (const k in rec) deepFreeze(rec[k]);
+  for (const k in rec) {
+    const x = rec[k];
+    if (typeof x === 'object' && x !== null && !Object.isFrozen(x)) deepFreeze(x);
+  }
   Object.freeze(v);
 }
 
@@ -29,7 +31,7 @@ function elementArrays(w: World): readonly object[][] {
 export function sealWorld(w: World): World {
   if (Object.isFrozen(w)) return w;
   // The arrays themselves stay unfrozen: V8 copies a frozen array on a slow path (draftWorld's slice).
-  for (const arr of elementArrays(w)) for (const el of arr) deepFreeze(el);
+  for (const arr of elementArrays(w)) for (const el of arr) if (!Object.isFrozen(el)) deepFreeze(el);
   return Object.freeze(w);
 }
 
