@@ -43,9 +43,24 @@ usage:
 exit status: 0 ok, 1 an expectation failed, 2 a usage or scenario error
 `;
 
+/** The USAGE lines of one command, or null for a command it does not list. */
+export function commandUsage(cmd: string): string | null {
+  const lines = USAGE.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`  pinlab ${cmd} `) || l === `  pinlab ${cmd}`);
+  if (start < 0) return null;
+  let end = start + 1;
+  while (end < lines.length && /^ {3,}\S/.test(lines[end] ?? '')) end += 1;
+  return `usage:\n${lines.slice(start, end).join('\n')}\n`;
+}
+
 /** Parse the command line and run one command; returns the exit status. */
 export function run(argv: readonly string[], io: Io): number {
   const [cmd, ...rest] = argv;
+  const usage = cmd === undefined ? null : commandUsage(cmd);
+  if (usage !== null && (rest.includes('--help') || rest.includes('-h'))) {
+    io.out(usage);
+    return 0;
+  }
   switch (cmd) {
     case '--version':
     case '-V':

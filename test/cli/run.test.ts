@@ -34,6 +34,23 @@ exists (P:buf == "A") as a-wins
 expect a-wins: sometimes on all
 `;
 
+describe('pinlab COMMAND --help', () => {
+  it.each(['check', 'diff', 'explain', 'replay', 'view', 'cow', 'gup-longterm', 'export-c', 'real', 'list'])(
+    'prints the usage of %s and exits 0',
+    (cmd) => {
+      const r = cli(cmd, '--help');
+      expect(r.code).toBe(0);
+      expect(r.out.startsWith(`usage:\n  pinlab ${cmd}`)).toBe(true);
+      expect(r.out).not.toContain(cmd === 'check' ? 'pinlab view' : 'pinlab check [');
+      expect(cli(cmd, '-h').out).toBe(r.out);
+    },
+  );
+
+  it('still calls an unknown command an error', () => {
+    expect(cli('frobnicate', '--help').code).toBe(2);
+  });
+});
+
 describe('pinlab check', () => {
   it('exits 0 and prints a table when every verdict matches', () => {
     const r = cli('check', scenarioFile(RACE), '--kernel', 'v5.4,v6.12');
