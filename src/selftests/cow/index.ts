@@ -1,7 +1,7 @@
 import { instantiate } from '../../model/sim/instantiate.js';
 import type { KernelProfile } from '../../model/profile/profiles.js';
 import { mmOf } from '../../model/sim/world.js';
-import { parseScenarios } from '../../scenario/index.js';
+import type { ParsedScenario } from '../../scenario/index.js';
 import {
   ksftFinished,
   ksftPrintHeader,
@@ -10,7 +10,7 @@ import {
   ksftTestResult,
   type Ksft,
 } from '../kselftest.js';
-import { checkCase } from '../scenario.js';
+import { checkCase, parseCase } from '../scenario.js';
 import type { Selftest, SelftestMachine } from '../selftest.js';
 import {
   ANON_TEST_CASES,
@@ -56,12 +56,8 @@ export function caseScenario(c: CaseText): string {
 }
 
 /** pagemap_is_swapped(): did MADV_PAGEOUT in the setup leave a swap entry? */
-function setupSwappedOut(text: string, profile: KernelProfile): boolean {
-  const parsed = parseScenarios(text, 'cow.pin');
-  if (!parsed.ok) return false;
-  const program = parsed.scenarios[0]?.scenario.program;
-  if (!program) return false;
-  const w = instantiate(program, profile.policies);
+function setupSwappedOut(parsed: ParsedScenario, profile: KernelProfile): boolean {
+  const w = instantiate(parsed.scenario.program, profile.policies);
   const mm = w.processes[0];
   if (mm === null || mm === undefined) return false;
   return mmOf(w, mm).vmas.find((v) => v.name === 'mem')?.pte.kind === 'swap';
@@ -81,7 +77,7 @@ function gupTestSkip(result: TestResult, profile: KernelProfile, m: SelftestMach
 /** Run one case and print its result as cow.c would. */
 function runCase(
   k: Ksft,
-  text: string,
+  parsed: ParsedScenario,
   result: TestResult,
   hugetlb: boolean,
   profile: KernelProfile,
@@ -92,7 +88,7 @@ function runCase(
     ksftTestResult(k, 'skip', skip);
     return;
   }
-  const v = checkCase(text, 'cow.pin', profile);
+  const v = checkCase(parsed, profile);
   if (v.kind === 'unavailable') {
     ksftTestResult(k, 'skip', result.unavailable);
     return;
@@ -139,12 +135,12 @@ function runAnon(
     ksftTestResult(k, 'skip', skip);
     return;
   }
-  const text = anonText(desc, kind, body);
-  if (kind.swapout && !setupSwappedOut(text, p)) {
+  const parsed = parseCase(anonText(desc, kind, body), 'cow.pin');
+  if (kind.swapout && !setupSwappedOut(parsed, p)) {
     ksftTestResult(k, 'skip', 'MADV_PAGEOUT did not work, is swap enabled?');
     return;
   }
-  runCase(k, text, result, kind.hugetlb, p, m);
+  runCase(k, parsed, result, kind.hugetlb, p, m);
 }
 
 function nonAnonText(desc: string, kind: NonAnonKind, body: TestBody): string {
@@ -209,7 +205,10 @@ export function runCow(profile: KernelProfile, m: SelftestMachine): Ksft {
       ksftPrintMsg(k, `[RUN] ${t.desc} ... with ${kind.label}`);
       const skip = kind.skip(m);
       if (skip !== null) ksftTestResult(k, 'skip', skip);
-      else runCase(k, nonAnonText(t.desc, kind, t.body(kind.original)), t.result, false, profile, m);
+      else {
+        const parsed = parseCase(nonAnonText(t.desc, kind, t.body(kind.original)), 'cow.pin');
+        runCase(k, parsed, t.result, false, profile, m);
+      }
     }
   ksftFinished(k);
   return k;

@@ -10,7 +10,7 @@ import {
   ksftTestResult,
   type Ksft,
 } from '../kselftest.js';
-import { checkCase } from '../scenario.js';
+import { checkCase, parseCase } from '../scenario.js';
 import type { Selftest, SelftestMachine } from '../selftest.js';
 import { caseScenario, isRw, TEST_CASES, type BadCondition, type TestCase } from './cases.js';
 import {
@@ -75,7 +75,7 @@ function outcome(p: Program, t: TestCase, kind: MemoryKind, bad: BadCondition): 
     },
     bad,
   );
-  const v = checkCase(text, 'gup_longterm.pin', p.profile);
+  const v = checkCase(parseCase(text, 'gup_longterm.pin'), p.profile);
   if (v.kind === 'unavailable') return { kind: 'unavailable' };
   switch (v.row.verdict) {
     case 'unavailable':
