@@ -18,7 +18,17 @@ import { keyOfSum, worldSum, worldSumAfter, type WorldSum } from './state-key.js
  *
  * The graph is the checker's: an `error` violation ends its path (the violating step can be a goal,
  * its successor is not expanded). Visited Worlds are stored by World key (flag masks change no path).
+ *
+ * Unlike the depth-first search, a level keeps its Worlds alive, so the memory bound counts them too,
+ * at FRONTIER_WORLD_BYTES each: the pass stops (its traces missing, the verdicts untouched) before a
+ * wide level exhausts the heap.
  */
+
+/**
+ * What a World in a BFS level keeps alive beyond what it shares with others: the World object and its
+ * thirteen arrays, the elements its step copied, its enabled transitions. An estimate, on the high side.
+ */
+export const FRONTIER_WORLD_BYTES = 2048;
 
 export type Goal =
   /** A final (quiescent) World where condition `condition`'s property is `satisfy`. */
@@ -157,7 +167,8 @@ export function shortestPaths(
           bound = 'states';
           break;
         }
-        if (visited.add(k.hi, k.lo) === -1 || visited.bytes + nodes.bytes > bounds.maxMemory) {
+        const levels = (frontier.length + next.length + 1) * FRONTIER_WORLD_BYTES;
+        if (visited.add(k.hi, k.lo) === -1 || visited.bytes + nodes.bytes + levels > bounds.maxMemory) {
           bound = 'memory';
           break;
         }

@@ -1,14 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { check, type Invariant } from '../../src/check/index.js';
 import type { Condition } from '../../src/check/condition.js';
 import { evalProp } from '../../src/check/evaluate.js';
 import { BUILTIN_INVARIANTS, stepViolations } from '../../src/check/invariants.js';
+import { FRONTIER_WORLD_BYTES } from '../../src/check/shortest.js';
 import type { KernelProfile } from '../../src/model/profile/profiles.js';
 import { instantiate } from '../../src/model/sim/instantiate.js';
 import type { Program } from '../../src/model/sim/program.js';
 import { applyTransition, enabledTransitions, quiescent } from '../../src/model/sim/step.js';
 import type { World } from '../../src/model/sim/world.js';
 import { profile } from '../model/harness.js';
+import { parseOk } from '../scenario/helpers.js';
 import { cve, cveLeak, exists, exitRace, forall, putOfPin, regIs } from './programs.js';
 
 interface Brute {
@@ -103,5 +106,24 @@ describe('shortest traces', () => {
     expect(b.satisfy).toEqual([5, 2]);
     const r = check(exitRace(), conds, p);
     expect(r.conditions[1]?.trace?.steps.map((s) => s.op)).toEqual(['write', 'exit']);
+  });
+});
+
+describe('shortest traces: memory bound', () => {
+  it('counts the Worlds of a BFS level, and stops the pass before they exhaust the heap', () => {
+    const text = readFileSync(new URL('../../bench/gup-fork.pin', import.meta.url), 'utf8').replace(
+      /^thread S[12] in P\n(?: {2}.*\n)*\n?/gm,
+      '',
+    );
+    const s = parseOk(text, 'gup-fork.pin')[0]!.scenario;
+    const p = profile('v5.4');
+    const full = check(s.program, s.conditions, p, { por: false });
+    expect(full.traceBound).toBeNull();
+    expect(full.conditions[0]?.trace).not.toBeNull();
+    // Room for the search's tables, not for a level of a few hundred Worlds.
+    const tight = check(s.program, s.conditions, p, { por: false, maxMemory: 64 * FRONTIER_WORLD_BYTES });
+    expect(tight.bound).toBeNull();
+    expect(tight.conditions[0]?.verdict).toBe(full.conditions[0]?.verdict);
+    expect(tight.traceBound).toBe('memory');
   });
 });
