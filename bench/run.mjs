@@ -1,5 +1,6 @@
 // pinlab's benchmark against SPIN (`npm run bench`; `node bench/run.mjs --small` for a run of seconds;
-// `--large` for the storage run alone: pinlab past 100 M states, about an hour and a half on one core).
+// `--large` for the storage runs alone: the fingerprint table filled past 100 M states (half a minute),
+// then the checker past 100 M states, about two hours on one core).
 // Runs SPIN (pan built with gcc -O2) and pinlab on the same system (gup_fork.pml / gup-fork.pin) and
 // the same configurations, one after the other (never two at once: the machine is shared), then
 // times `dio-read-fork` on v6.4 and `pinlab check` over the built-in library, and writes
@@ -237,13 +238,24 @@ function markdown(res) {
 }
 
 function largeMarkdown(res) {
-  const r = res.run;
-  return [
-    '# pinlab storage run',
+  const t = res.table;
+  const lines = [
+    '# pinlab storage runs',
     '',
-    `Node ${res.node}, ${res.cpus} CPUs, run ${res.date}. \`node bench/run.mjs --large\`: gup-fork.pin with`,
-    `${LARGE.nspec} speculative-reference threads on ${r.kernel}, without traces or reduction, stopped at`,
-    `${fmt(LARGE.maxStates)} stored states (bound: ${r.bound ?? 'none, the search completed'}).`,
+    `Node ${res.node}, ${res.cpus} CPUs, run ${res.date}, \`node bench/run.mjs --large\`.`,
+    '',
+    `The fingerprint table alone (bench/table.mjs), filled with ${fmt(t.states)} distinct 64-bit keys:`,
+    `${fmt(t.bytes / 2 ** 20)} MiB, ${fmt(t.bytes / t.states, 2)} bytes per stored state, ${fmt(t.ms / 1000, 1)} s,`,
+    `${t.lost === 0 ? 'none' : fmt(t.lost)} of the keys sampled (every 997th) lost, peak RSS ${fmt(t.peakRss / 2 ** 20)} MB`,
+    '(the old and the new array side by side while it grows).',
+    '',
+  ];
+  const r = res.run;
+  if (!r) return [...lines, 'The checker run had not finished when this file was written.', ''].join('\n');
+  return [
+    ...lines,
+    `The checker: gup-fork.pin with ${LARGE.nspec} speculative-reference threads on ${r.kernel}, without`,
+    `traces or reduction, stopped at ${fmt(LARGE.maxStates)} stored states (bound: ${r.bound ?? 'none'}).`,
     '',
     '| states | transitions | s | states/s | fingerprint tables MiB | bytes per stored state | peak RSS MB |',
     '| --: | --: | --: | --: | --: | --: | --: |',
@@ -254,15 +266,19 @@ function largeMarkdown(res) {
 }
 
 function mainLarge(opts) {
-  console.error(`bench: pinlab ${LARGE.name} on ${LARGE.kernel}, to ${fmt(LARGE.maxStates)} states ...`);
-  const res = {
-    date: new Date().toISOString(),
-    node: process.version,
-    cpus: cpus().length,
-    run: runPinlab(LARGE),
+  const res = { date: new Date().toISOString(), node: process.version, cpus: cpus().length };
+  const write = () => {
+    writeFileSync(join(opts.out, 'results-large.json'), JSON.stringify(res, null, 2) + '\n');
+    writeFileSync(join(opts.out, 'results-large.md'), largeMarkdown(res));
   };
-  writeFileSync(join(opts.out, 'results-large.json'), JSON.stringify(res, null, 2) + '\n');
-  writeFileSync(join(opts.out, 'results-large.md'), largeMarkdown(res));
+  console.error(`bench: the fingerprint table alone, to ${fmt(LARGE.maxStates)} states ...`);
+  const t = run(process.execPath, [join(here, 'table.mjs'), String(LARGE.maxStates)], { cwd: root });
+  if (t.status !== 0) throw new Error(`bench/table.mjs failed:\n${t.stderr}`);
+  res.table = JSON.parse(t.stdout.trim().split('\n').pop());
+  write();
+  console.error(`bench: pinlab ${LARGE.name} on ${LARGE.kernel}, to ${fmt(LARGE.maxStates)} states ...`);
+  res.run = runPinlab(LARGE);
+  write();
   console.log(largeMarkdown(res));
 }
 

@@ -50,3 +50,15 @@ describe('bench --small', () => {
     }
   }, 300_000);
 });
+
+describe('bench/table.mjs', () => {
+  it('fills the fingerprint table with distinct keys, loses none, at most 16 bytes a state', () => {
+    const r = spawnSync(process.execPath, ['bench/table.mjs', '50000'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const t = JSON.parse(r.stdout) as { states: number; refused: number; bytes: number; lost: number };
+    expect(t.states).toBe(50000);
+    expect(t.refused).toBe(0);
+    expect(t.lost).toBe(0);
+    expect(t.bytes / t.states).toBeLessThanOrEqual(16);
+  });
+});
