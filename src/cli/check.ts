@@ -84,8 +84,9 @@ function prepare(
 
 /** Run the suite scenario by scenario, with progress on a terminal's stderr once a run takes over 2 s. */
 function runWithProgress(job: Job, io: Io & { readonly tty?: boolean }): Row[] {
-  if (job.jobs > 1 && job.scenarios.length > 1 && workersAvailable()) {
-    const rows = runInWorkers(job.work, job.scenarios.length, job.jobs);
+  const pairs = job.scenarios.length * job.kernels.length;
+  if (job.jobs > 1 && pairs > 1 && workersAvailable()) {
+    const rows = runInWorkers(job.work, pairs, job.jobs);
     if (typeof rows !== 'string') return rows;
     io.err(`${rows}\n`);
     return runSuite(job.scenarios, job.kernels, job.options);

@@ -4,11 +4,12 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import type { Row } from '../suite/run.js';
 
 /**
- * `pinlab check --jobs N`: the suite's scenarios shared out to N worker threads, each checking whole
- * scenarios (on every kernel) as it claims them from a shared counter. The command stays synchronous:
+ * `pinlab check --jobs N`: the suite shared out to N worker threads, each checking (scenario, kernel)
+ * pairs as it claims them from a shared counter (one scenario can take most of the time, so whole
+ * scenarios would balance badly). The command stays synchronous:
  * the main thread sleeps on a shared word (Atomics.wait) and takes the results off each worker's port
- * with receiveMessageOnPort. Rows come back in scenario order whatever finished first, so the report is
- * the one `--jobs 1` prints (timings aside).
+ * with receiveMessageOnPort. Rows come back in the suite's order (scenario, then kernel) whatever
+ * finished first, so the report is the one `--jobs 1` prints (timings aside).
  */
 
 /** What a worker needs to rebuild the job the main thread parsed: the same files and kernel arguments. */
@@ -23,12 +24,12 @@ export interface SuiteWork {
 
 export interface WorkerData {
   readonly work: SuiteWork;
-  /** [0]: the next scenario to claim; [1]: results posted so far. */
+  /** [0]: the next (scenario, kernel) pair to claim, numbered scenario-major; [1]: results posted so far. */
   readonly shared: SharedArrayBuffer;
   readonly port: MessagePort;
 }
 
-/** One scenario's rows, or the error that stopped its worker. */
+/** One (scenario, kernel) pair's rows, or the error that stopped its worker. */
 export type WorkerMessage = { readonly index: number; readonly rows: Row[] } | { readonly error: string };
 
 const WORKER = new URL('./suite-worker.js', import.meta.url);
@@ -38,7 +39,7 @@ export function workersAvailable(): boolean {
   return existsSync(fileURLToPath(WORKER));
 }
 
-/** The rows of scenarios 0..count-1 of `work`, checked by `jobs` workers, in scenario order. */
+/** The rows of the `count` (scenario, kernel) pairs of `work`, checked by `jobs` workers, in order. */
 export function runInWorkers(work: SuiteWork, count: number, jobs: number): Row[] | string {
   const shared = new SharedArrayBuffer(8);
   const words = new Int32Array(shared);
@@ -50,7 +51,7 @@ export function runInWorkers(work: SuiteWork, count: number, jobs: number): Row[
     workers.push(new Worker(WORKER, { workerData: data, transferList: [port2] }));
     ports.push(port1);
   }
-  const byScenario: Row[][] = [];
+  const byPair: Row[][] = [];
   let received = 0;
   let error: string | null = null;
   while (received < count && error === null) {
@@ -60,7 +61,7 @@ export function runInWorkers(work: SuiteWork, count: number, jobs: number): Row[
         const msg = m.message as WorkerMessage;
         if ('error' in msg) error = msg.error;
         else {
-          byScenario[msg.index] = msg.rows;
+          byPair[msg.index] = msg.rows;
           received += 1;
         }
       }
@@ -68,5 +69,5 @@ export function runInWorkers(work: SuiteWork, count: number, jobs: number): Row[
   }
   for (const w of workers) void w.terminate();
   for (const p of ports) p.close();
-  return error ?? byScenario.flat();
+  return error ?? byPair.flat();
 }

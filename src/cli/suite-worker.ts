@@ -5,7 +5,7 @@ import { displayName, loadScenarios } from './library.js';
 import type { WorkerData, WorkerMessage } from './parallel.js';
 
 // A worker of `pinlab check --jobs N` (parallel.ts): load the same scenarios and kernels as the main
-// thread, then check scenario after scenario as the shared counter hands them out.
+// thread, then check (scenario, kernel) pair after pair as the shared counter hands them out.
 const { work, shared, port } = workerData as WorkerData;
 const words = new Int32Array(shared);
 
@@ -26,9 +26,11 @@ try {
     ...(work.timeoutMs !== undefined ? { timeoutMs: work.timeoutMs } : {}),
     ...(work.por !== undefined ? { por: work.por } : {}),
   };
-  for (let i = Atomics.add(words, 0, 1); i < loaded.scenarios.length; i = Atomics.add(words, 0, 1)) {
-    const s = loaded.scenarios[i];
-    if (s) post({ index: i, rows: runSuite([s], kernels, options) });
+  const pairs = loaded.scenarios.length * kernels.length;
+  for (let i = Atomics.add(words, 0, 1); i < pairs; i = Atomics.add(words, 0, 1)) {
+    const s = loaded.scenarios[Math.floor(i / kernels.length)];
+    const k = kernels[i % kernels.length];
+    if (s && k) post({ index: i, rows: runSuite([s], [k], options) });
   }
 } catch (e) {
   post({ error: `pinlab check: worker: ${e instanceof Error ? e.message : String(e)}` });
