@@ -11,6 +11,8 @@ import type { World } from '../model/sim/world.js';
  * `undefined` elements hash as `null`. Arrays hash in order, with their length. The walk is generic on
  * purpose: a field added to the World later is part of the key without anyone touching this file.
  *
+ * A World's key is built differently from hashPlain's, to be incremental: see WorldSum below.
+ *
  * Each lane mixes with murmur3's step and finaliser; leaves (numbers, strings, booleans, null) carry
  * distinct seeds so `1`, `"1"` and `true` differ. Two distinct states share a key with probability
  * about n²/2⁶⁵ for n stored states (as SPIN's hash-compact mode); a collision would merge two states.
