@@ -75,7 +75,7 @@ function prepare(
     files,
     kernels: p.values.get('kernel') ?? [],
     sets: p.values.get('set') ?? [],
-    ...bounds,
+    bounds,
   };
   const options: SuiteOptions = { now: () => performance.now(), ...bounds };
   const out = p.values.get('out')?.at(-1);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { Row } from '../suite/run.js';
+import type { Row, SuiteOptions } from '../suite/run.js';
 
 /**
  * `pinlab check --jobs N`: the suite shared out to N worker threads, each checking (scenario, kernel)
@@ -17,9 +17,8 @@ export interface SuiteWork {
   readonly files: readonly string[];
   readonly kernels: readonly string[];
   readonly sets: readonly string[];
-  readonly maxStates?: number;
-  readonly timeoutMs?: number;
-  readonly por?: boolean;
+  /** The suite's options but the clock (a function does not cross to a worker; each takes its own). */
+  readonly bounds: Omit<SuiteOptions, 'now'>;
 }
 
 export interface WorkerData {

@@ -20,12 +20,7 @@ try {
   const kernels = resolveKernels(work.kernels, work.sets);
   if (!loaded.ok) throw new Error(loaded.messages.join('\n'));
   if (typeof kernels === 'string') throw new Error(kernels);
-  const options = {
-    now: () => performance.now(),
-    ...(work.maxStates !== undefined ? { maxStates: work.maxStates } : {}),
-    ...(work.timeoutMs !== undefined ? { timeoutMs: work.timeoutMs } : {}),
-    ...(work.por !== undefined ? { por: work.por } : {}),
-  };
+  const options = { now: () => performance.now(), ...work.bounds };
   const pairs = loaded.scenarios.length * kernels.length;
   for (let i = Atomics.add(words, 0, 1); i < pairs; i = Atomics.add(words, 0, 1)) {
     const s = loaded.scenarios[Math.floor(i / kernels.length)];

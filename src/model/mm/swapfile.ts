@@ -8,7 +8,10 @@ export function swapSlot(w: World, id: number): SwapSlot {
   return ownElement(w, w.swap, id) ?? bug('swapSlot', `no swap slot ${id}`);
 }
 
-/** The swap slot whose swap cache holds folio `id`, if any. */
+/**
+ * The swap slot whose swap cache holds folio `id`, if any: the kernel reads it off the folio
+ * (folio->swap); the model keeps the link on the slot only, so it searches the slots.
+ */
 export function swapSlotCaching(w: World, id: number): SwapSlot | undefined {
   const i = w.swap.findIndex((s) => s.cache === id);
   return i < 0 ? undefined : swapSlot(w, i);
