@@ -11,7 +11,7 @@ import type { World } from '../model/sim/world.js';
  * `undefined` elements hash as `null`. Arrays hash in order, with their length. The walk is generic on
  * purpose: a field added to the World later is part of the key without anyone touching this file.
  *
- * A World's key is built differently from hashPlain's, to be incremental: see WorldSum below.
+ * A World's key is built differently from hashPlain's, leaf by leaf, to be incremental: see WorldSum.
  *
  * Each lane mixes with murmur3's step and finaliser; leaves (numbers, strings, booleans, null) carry
  * distinct seeds so `1`, `"1"` and `true` differ. Two distinct states share a key with probability
@@ -160,10 +160,14 @@ export function hashPlain(value: unknown): StateKey {
 }
 
 /**
- * A World's key before finalisation: per-lane sums of one term per array slot (member, index, element
- * value), per array length and per other member. Sums are what make it incremental: a successor that
- * shares most elements with its parent (model/sim/cow.ts) gets its sum from the parent's by taking out
- * the terms of the slots that differ and adding theirs back, so a step costs what it touched.
+ * A World's key before finalisation: per-lane sums of one term per leaf of its plain data, the term
+ * hashing the leaf's path (member names and array indices from the World down) with its value, plus
+ * one term per object and per array length on the way. A sum of per-path terms is canonical as
+ * hashPlain is (member order does not count, `undefined` members are absent, array holes read as
+ * null), and it is incremental: a successor's sum is its parent's with the terms of the leaves that
+ * differ taken out and theirs added. worldSumAfter finds those leaves by walking parent and child
+ * side by side, skipping what they share (the elements a step did not copy, model/sim/cow.ts) and the
+ * members a copied element kept, so a step costs the fields it changed, not the elements it touched.
  */
 export interface WorldSum {
   readonly a: number;
@@ -173,75 +177,129 @@ export interface WorldSum {
 let sumA = 0;
 let sumB = 0;
 
-/** Add (sign 1) or take out (sign -1) the term of slot `i` of array member `k`. */
-function slotTerm(kh: readonly [number, number], i: number, el: unknown, sign: number): void {
-  hashValue(el);
-  sumA = (sumA + sign * fmix(step(step(kh[0], i), regA))) | 0;
-  sumB = (sumB + sign * fmix(step(step(kh[1], i ^ 0x7f4a7c15), regB))) | 0;
-}
-
-function lengthTerm(kh: readonly [number, number], n: number, sign: number): void {
-  sumA = (sumA + sign * fmix(step(kh[0] ^ 0x5bd1e995, n))) | 0;
-  sumB = (sumB + sign * fmix(step(kh[1] ^ 0x1b873593, n))) | 0;
-}
-
-function memberTerm(k: string, v: unknown, sign: number): void {
+/** A leaf's term: its path's seeds folded with its value's lanes. */
+function leafTerm(pa: number, pb: number, v: unknown, sign: number): void {
   hashValue(v);
-  memberLanes(k);
-  sumA = (sumA + sign * regA) | 0;
-  sumB = (sumB + sign * regB) | 0;
+  sumA = (sumA + sign * fmix(step(pa, regA))) | 0;
+  sumB = (sumB + sign * fmix(step(pb, regB))) | 0;
 }
 
-function arrayTerms(kh: readonly [number, number], v: readonly unknown[], sign: number): void {
-  for (let i = 0; i < v.length; i++) slotTerm(kh, i, v[i], sign);
-  lengthTerm(kh, v.length, sign);
+/** An object's own term (so `{}` and an absent member differ), or an array's length term. */
+function nodeTerm(pa: number, pb: number, n: number, sign: number): void {
+  sumA = (sumA + sign * fmix(step(pa ^ 0x5bd1e995, n))) | 0;
+  sumB = (sumB + sign * fmix(step(pb ^ 0x1b873593, n ^ 0x7f4a7c15))) | 0;
 }
+
+// The seeds of the path last extended: return registers, as regA/regB.
+let pathA = 0;
+let pathB = 0;
+
+function memberPath(pa: number, pb: number, k: string): void {
+  const kh = memberSeeds(k);
+  pathA = step(pa, kh[0]);
+  pathB = step(pb, kh[1]);
+}
+
+function indexPath(pa: number, pb: number, i: number): void {
+  pathA = step(pa, Math.imul(i + 1, 0x9e3779b1));
+  pathB = step(pb, Math.imul(i + 1, 0x85ebca77) ^ 0x165667b1);
+}
+
+/** Objects get length -1 in their node term; arrays their length. */
+const OBJECT_NODE = -1;
+
+/** Add (sign 1) or take out (sign -1) every term of value `v` at the path seeded (pa, pb). */
+function valueTerms(pa: number, pb: number, v: unknown, sign: number): void {
+  if (v === undefined) return;
+  if (typeof v !== 'object' || v === null) {
+    leafTerm(pa, pb, v, sign);
+    return;
+  }
+  if (Array.isArray(v)) {
+    nodeTerm(pa, pb, v.length, sign);
+    for (let i = 0; i < v.length; i++) {
+      indexPath(pa, pb, i);
+      valueTerms(pathA, pathB, (v[i] as unknown) ?? null, sign);
+    }
+    return;
+  }
+  nodeTerm(pa, pb, OBJECT_NODE, sign);
+  const rec = v as Record<string, unknown>;
+  for (const k in rec) {
+    memberPath(pa, pb, k);
+    valueTerms(pathA, pathB, rec[k], sign);
+  }
+}
+
+/** Member `k` of `o`, or undefined when `o` has no own `k` (a name like `constructor` is inherited). */
+function ownMember(o: Record<string, unknown>, k: string): unknown {
+  const v = o[k];
+  return typeof v === 'function' ? undefined : v;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Move the sums from value `p` to value `c` at the path seeded (pa, pb), walking only what differs. */
+function diffTerms(pa: number, pb: number, p: unknown, c: unknown): void {
+  if (p === c) return;
+  if (Array.isArray(p) && Array.isArray(c)) {
+    const n = Math.max(p.length, c.length);
+    for (let i = 0; i < n; i++) {
+      const pe: unknown = i < p.length ? ((p[i] as unknown) ?? null) : undefined;
+      const ce: unknown = i < c.length ? ((c[i] as unknown) ?? null) : undefined;
+      if (pe === ce) continue;
+      indexPath(pa, pb, i);
+      diffTerms(pathA, pathB, pe, ce);
+    }
+    if (p.length !== c.length) {
+      nodeTerm(pa, pb, p.length, -1);
+      nodeTerm(pa, pb, c.length, 1);
+    }
+    return;
+  }
+  if (isRecord(p) && isRecord(c)) {
+    // Members of `c` that `p` has too: as many as `p` has means `p` lost none.
+    let kept = 0;
+    for (const k in c) {
+      const pv = ownMember(p, k);
+      if (pv !== undefined) kept += 1;
+      const cv = c[k];
+      if (pv === cv) continue;
+      memberPath(pa, pb, k);
+      diffTerms(pathA, pathB, pv, cv);
+    }
+    let had = 0;
+    for (const k in p) if (p[k] !== undefined) had += 1;
+    if (had === kept) return;
+    for (const k in p) {
+      if (Object.hasOwn(c, k)) continue;
+      memberPath(pa, pb, k);
+      valueTerms(pathA, pathB, p[k], -1);
+    }
+    return;
+  }
+  valueTerms(pa, pb, p, -1);
+  valueTerms(pa, pb, c, 1);
+}
+
+const ROOT_A = 0x3c6ef372;
+const ROOT_B = 0xa54ff53a | 0;
 
 /** The sum of every term of World `w` (the initial state; successors use worldSumAfter). */
 export function worldSum(w: World): WorldSum {
   sumA = 0;
   sumB = 0;
-  const rec = w as unknown as Record<string, unknown>;
-  for (const k in rec) {
-    const v = rec[k];
-    if (Array.isArray(v)) arrayTerms(memberSeeds(k), v as readonly unknown[], 1);
-    else memberTerm(k, v, 1);
-  }
+  valueTerms(ROOT_A, ROOT_B, w, 1);
   return { a: sumA, b: sumB };
 }
 
-/**
- * worldSum(child), from its parent's sum: only slots whose element is not the parent's own (same
- * reference, or the same primitive) are hashed. Exact because shared elements are frozen.
- */
+/** worldSum(child), from its parent's sum. Exact because shared elements are frozen. */
 export function worldSumAfter(parent: World, sum: WorldSum, child: World): WorldSum {
   sumA = sum.a;
   sumB = sum.b;
-  const p = parent as unknown as Record<string, unknown>;
-  const c = child as unknown as Record<string, unknown>;
-  for (const k in c) {
-    const pv = p[k];
-    const cv = c[k];
-    if (pv === cv) continue;
-    if (!Array.isArray(cv) || !Array.isArray(pv)) {
-      memberTerm(k, pv, -1);
-      memberTerm(k, cv, 1);
-      continue;
-    }
-    const kh = memberSeeds(k);
-    const n = Math.max(pv.length, cv.length);
-    for (let i = 0; i < n; i++) {
-      const pe: unknown = pv[i];
-      const ce: unknown = cv[i];
-      if (pe === ce) continue;
-      if (i < pv.length) slotTerm(kh, i, pe, -1);
-      if (i < cv.length) slotTerm(kh, i, ce, 1);
-    }
-    if (pv.length !== cv.length) {
-      lengthTerm(kh, pv.length, -1);
-      lengthTerm(kh, cv.length, 1);
-    }
-  }
+  diffTerms(ROOT_A, ROOT_B, parent, child);
   return { a: sumA, b: sumB };
 }
 

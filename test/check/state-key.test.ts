@@ -6,6 +6,7 @@ import { clonePlain } from '../../src/model/sim/clone.js';
 import { draftWorld, sealWorld } from '../../src/model/sim/cow.js';
 import { instantiate } from '../../src/model/sim/instantiate.js';
 import { applyTransition, enabledTransitions } from '../../src/model/sim/step.js';
+import { actorOf } from '../../src/model/sim/world.js';
 import { parseOk } from '../scenario/helpers.js';
 import { profile } from '../model/harness.js';
 import { cve } from './programs.js';
@@ -145,6 +146,27 @@ describe('incremental World sums', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('handle members a step adds, removes or names like Object.prototype members', () => {
+    const w = sealWorld(instantiate(cve(), profile('v6.1').policies));
+    const d = draftWorld(w);
+    const a = actorOf(d, 0);
+    a.regs = { constructor: '1', toString: '2', r: '3' };
+    a.locals = { x: 1, y: [1, 2] };
+    const e = draftWorld(d);
+    const b = actorOf(e, 0);
+    b.regs = { r: '3' };
+    b.locals = { y: [1], z: null };
+    (b.locals as Record<string, unknown>).x = undefined; // reads as absent
+    for (const [p, c] of [
+      [w, d],
+      [d, e],
+      [e, w],
+      [w, e],
+    ] as const)
+      expect(keyOfSum(worldSumAfter(p, worldSum(p), c))).toEqual(worldKey(c));
+    expect(worldKey(e)).not.toEqual(worldKey(d));
   });
 
   it('handle removed and added slots', () => {

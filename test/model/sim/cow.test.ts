@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftWorld, sealWorld } from '../../../src/model/sim/cow.js';
+import { debugCow, draftWorld, sealWorld } from '../../../src/model/sim/cow.js';
 import { instantiate } from '../../../src/model/sim/instantiate.js';
 import { applyTransition, enabledTransitions } from '../../../src/model/sim/step.js';
 import { folioOf, mmOf, type World } from '../../../src/model/sim/world.js';
@@ -13,7 +13,7 @@ function world(): World {
 }
 
 describe('copy-on-write Worlds', () => {
-  it('seals a World deeply: a write through a shared element throws', () => {
+  it('seals a World deeply under debugCow: a write through a shared element throws', () => {
     const w = sealWorld(world());
     const f = w.folios[2]!;
     expect(() => {
@@ -25,6 +25,22 @@ describe('copy-on-write Worlds', () => {
     expect(() => {
       w.mms[0]!.vmas[0]!.write = false;
     }).toThrow(TypeError);
+  });
+
+  it('seals only the top level of each element without debugCow (enough to tell shared from private)', () => {
+    debugCow(false);
+    try {
+      const w = sealWorld(world());
+      const f = w.folios[2]!;
+      expect(() => {
+        f.refcount += 1;
+      }).toThrow(TypeError);
+      expect(Object.isFrozen(f.flags)).toBe(false);
+      const d = draftWorld(w);
+      expect(folioOf(d, 2)).not.toBe(f);
+    } finally {
+      debugCow(true);
+    }
   });
 
   it('hands a draft a private copy through the accessors and leaves the parent as it was', () => {
