@@ -5,7 +5,7 @@ import { bug, folioOf, type World } from '../sim/world.js';
 import { folioPut } from './folio.js';
 
 export function swapSlot(w: World, id: number): SwapSlot {
-  return ownElement(w, w.swap, id) ?? bug('swapSlot', `no swap slot ${id}`);
+  return ownElement(w, 'swap', id) ?? bug('swapSlot', `no swap slot ${id}`);
 }
 
 /**

@@ -34,7 +34,7 @@ function pipeByName(w: World, name: string): Pipe {
   return (
     ownElement(
       w,
-      w.pipes,
+      'pipes',
       w.pipes.findIndex((p) => p.name === name),
     ) ?? bug('pipeByName', `no pipe ${name}`)
   );

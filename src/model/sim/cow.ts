@@ -7,17 +7,28 @@ import type { World } from './world.js';
  * A sealed World is frozen; the checker stores it and its successors share its elements (the folios,
  * mms, files, swap slots, actors, bios, dios, pipes and io_uring buffers). A step works on a draft: a
  * new World object with its own top-level arrays whose elements are still the parent's until an
- * accessor (folioOf, mmOf, ...) swaps in a private deep copy. Sealing freezes what the step copied or
- * made. Frozen means shared: a model function that writes through an element it did not get from an
- * accessor throws (ES modules are strict) instead of corrupting a World the checker already holds.
+ * accessor (folioOf, mmOf, ...) swaps in a private deep copy. An element is shared while it is the
+ * one at the same index of the World the draft came from; the draft's copies and the elements it
+ * made are its own.
  *
- * Sealing freezes each element's top level only, which is all the accessors need to tell shared from
- * private. A write into a shared element's nested data (a PTE of an mm not taken through mmOf) is
- * caught only with debugCow(true), which freezes whole elements: the test suite runs so, as a debug
- * kernel runs with CONFIG_DEBUG_VM; the checker does not, as freezing deeply cost a sixth of its time.
+ * Elements are not frozen: a frozen object is copied on V8's slow path, and freezing cost a sixth of
+ * the checker's time. So a model function writing through an element it did not get from an
+ * accessor would change a World the checker already holds. debugCow(true) catches that: sealing then
+ * freezes every new element all the way down, and such a write throws (ES modules are strict). The
+ * test suite runs so, as a debug kernel runs with CONFIG_DEBUG_VM.
  */
 
-/** Whether sealing freezes elements all the way down (a debug switch; see above). */
+/** The World a draft was made from, until the draft is sealed. Not enumerable by for-in or JSON. */
+const PARENT: unique symbol = Symbol('draft parent');
+
+interface Draft extends World {
+  [PARENT]?: World | undefined;
+}
+
+/** The members of a World that are arrays of elements. */
+type ElementKey = 'folios' | 'mms' | 'files' | 'swap' | 'actors' | 'bios' | 'dios' | 'pipes' | 'uring';
+
+/** Whether sealing freezes new elements all the way down (a debug switch; see above). */
 let deepSeal = false;
 
 /** Turn deep freezing of sealed elements on or off (tests turn it on). */
@@ -40,18 +51,8 @@ function elementArrays(w: World): readonly object[][] {
   return [w.folios, w.mms, w.files, w.swap, w.actors, w.bios, w.dios, w.pipes, w.uring];
 }
 
-function freeze(el: object): void {
-  if (deepSeal) deepFreeze(el);
-  else Object.freeze(el);
-}
-
-/**
- * Freeze a World for sharing (idempotent). Given the sealed World it was drafted from, only the
- * elements that are not the parent's are looked at: the step's copies and the elements it made.
- */
-export function sealWorld(w: World, parent?: World): World {
-  if (Object.isFrozen(w)) return w;
-  // The arrays themselves stay unfrozen: V8 copies a frozen array on a slow path (draftWorld's slice).
+/** Deep-freeze the elements of `w` that are not its parent's (debugCow only). */
+function freezeNew(w: World, parent: World | undefined): void {
   const arrs = elementArrays(w);
   const from = parent === undefined ? null : elementArrays(parent);
   for (let a = 0; a < arrs.length; a++) {
@@ -59,16 +60,26 @@ export function sealWorld(w: World, parent?: World): World {
     const old = from === null ? [] : (from[a] as object[]);
     for (let i = 0; i < arr.length; i++) {
       const el = arr[i] as object;
-      if (el !== old[i] && !Object.isFrozen(el)) freeze(el);
+      if (el !== old[i] && !Object.isFrozen(el)) deepFreeze(el);
     }
   }
+}
+
+/** Seal a World for sharing (idempotent): its elements are shared from now on. */
+export function sealWorld(w: World): World {
+  if (Object.isFrozen(w)) return w;
+  const d = w as Draft;
+  if (deepSeal) freezeNew(w, d[PARENT]);
+  // Drop the link, or every stored World would keep its ancestors alive.
+  if (d[PARENT] !== undefined) delete d[PARENT];
+  // The arrays themselves stay unfrozen: V8 copies a frozen array on a slow path (draftWorld's slice).
   return Object.freeze(w);
 }
 
 /** A draft successor of `parent` (sealed first): own top-level arrays, shared elements. */
 export function draftWorld(parent: World): World {
   const p = sealWorld(parent);
-  return {
+  const d: Draft = {
     folios: p.folios.slice(),
     mms: p.mms.slice(),
     files: p.files.slice(),
@@ -82,16 +93,22 @@ export function draftWorld(parent: World): World {
     bioDirtyList: p.bioDirtyList.slice(),
     pipes: p.pipes.slice(),
     uring: p.uring.slice(),
+    // Last, so that deleting it at sealing takes the object back to the World's shape (V8).
+    [PARENT]: p,
   };
+  return d;
 }
 
 /**
- * Element `i` of one of World `w`'s arrays, writable when the World is a draft: a shared (frozen)
- * element is replaced by a private deep copy first. In a sealed World it is the element itself.
+ * Element `i` of World `w`'s array `key`, writable when the World is a draft: an element still shared
+ * with the parent is replaced by a private deep copy first. Otherwise (a sealed World, or one being
+ * built) it is the element itself.
  */
-export function ownElement<T extends object>(w: World, arr: T[], i: number): T | undefined {
+export function ownElement<K extends ElementKey>(w: World, key: K, i: number): World[K][number] | undefined {
+  const arr: World[K][number][] = w[key];
   const el = arr[i];
-  if (el === undefined || !Object.isFrozen(el) || Object.isFrozen(w)) return el;
+  const parent = (w as Draft)[PARENT];
+  if (el === undefined || parent === undefined || el !== parent[key][i]) return el;
   const copy = clonePlain(el);
   arr[i] = copy;
   return copy;

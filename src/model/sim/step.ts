@@ -146,7 +146,7 @@ function applyAgent(policies: Policies, w: World, t: Transition, kind: AgentKind
     folios: r.folios,
     ret: null,
   };
-  return { world: sealWorld(draft, w), label, events: ctx.events };
+  return { world: sealWorld(draft), label, events: ctx.events };
 }
 
 /** Run one transition. The World that comes in is sealed, not changed: the step works on a draft (cow.ts). */
@@ -166,7 +166,7 @@ export function applyTransition(program: Program, policies: Policies, w: World, 
     folios: outcome.folios,
     ret: outcome.ret,
   };
-  return { world: sealWorld(world, w), label, events: env.ctx.events };
+  return { world: sealWorld(world), label, events: env.ctx.events };
 }
 
 /** Run a setup operation to completion as `actor`, outside its own operation list. */

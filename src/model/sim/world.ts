@@ -67,25 +67,25 @@ export function bug(where: string, what: string): never {
 }
 
 export function folioOf(w: World, id: number): Folio {
-  return ownElement(w, w.folios, id) ?? bug('folioOf', `no folio ${id}`);
+  return ownElement(w, 'folios', id) ?? bug('folioOf', `no folio ${id}`);
 }
 
 export function mmOf(w: World, id: number): Mm {
-  return ownElement(w, w.mms, id) ?? bug('mmOf', `no mm ${id}`);
+  return ownElement(w, 'mms', id) ?? bug('mmOf', `no mm ${id}`);
 }
 
 export function fileOf(w: World, id: number): File {
-  return ownElement(w, w.files, id) ?? bug('fileOf', `no file ${id}`);
+  return ownElement(w, 'files', id) ?? bug('fileOf', `no file ${id}`);
 }
 
 export function bioOf(w: World, id: number): Bio {
-  return ownElement(w, w.bios, id) ?? bug('bioOf', `no bio ${id}`);
+  return ownElement(w, 'bios', id) ?? bug('bioOf', `no bio ${id}`);
 }
 
 export function dioOf(w: World, id: number): Dio {
-  return ownElement(w, w.dios, id) ?? bug('dioOf', `no dio ${id}`);
+  return ownElement(w, 'dios', id) ?? bug('dioOf', `no dio ${id}`);
 }
 
 export function actorOf(w: World, id: number): ActorState {
-  return ownElement(w, w.actors, id) ?? bug('actorOf', `no actor ${id}`);
+  return ownElement(w, 'actors', id) ?? bug('actorOf', `no actor ${id}`);
 }
