@@ -94,7 +94,8 @@ interface Frame {
   readonly world: World;
   readonly sum: WorldSum;
   readonly mask: number;
-  readonly key: string;
+  /** The state's key as a string, kept only with the reduction (for its stack proviso). */
+  readonly key: string | null;
   readonly depth: number;
   readonly todo: readonly Transition[];
   readonly edges: (Edge | undefined)[];
@@ -225,7 +226,7 @@ export function explore(
       return null;
     }
     const { todo, edges } = choose(world, sum, mask, enabled);
-    return { world, sum, mask, key: keyString(k), depth, todo, edges, next: 0 };
+    return { world, sum, mask, key: por ? keyString(k) : null, depth, todo, edges, next: 0 };
   };
 
   const stack: Frame[] = [];
@@ -233,13 +234,13 @@ export function explore(
   const root = stopped === null ? visit(sealWorld(initial), worldSum(initial), 0, 0) : null;
   if (root) {
     stack.push(root);
-    onStack.add(root.key);
+    if (root.key !== null) onStack.add(root.key);
   }
   while (stack.length > 0 && stopped === null) {
     const f = stack[stack.length - 1] as Frame;
     if (f.next >= f.todo.length) {
       stack.pop();
-      onStack.delete(f.key);
+      if (f.key !== null) onStack.delete(f.key);
       continue;
     }
     const i = f.next++;
@@ -264,7 +265,7 @@ export function explore(
     const child = visit(e.r.world, e.sum ?? worldSumAfter(f.world, f.sum, e.r.world), mask, f.depth + 1);
     if (child) {
       stack.push(child);
-      onStack.add(child.key);
+      if (child.key !== null) onStack.add(child.key);
     }
   }
 
