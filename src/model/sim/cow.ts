@@ -25,8 +25,12 @@ interface Draft extends World {
   [PARENT]?: World | undefined;
 }
 
-/** The members of a World that are arrays of elements. */
-type ElementKey = 'folios' | 'mms' | 'files' | 'swap' | 'actors' | 'bios' | 'dios' | 'pipes' | 'uring';
+/**
+ * The World's arrays whose elements a step may write. They only grow, so an element's index is its
+ * identity for ownElement. Not `uring`: io_buffer_unmap() splices a buffer out, shifting the others,
+ * and a registered buffer is never changed, only added or removed.
+ */
+type ElementKey = 'folios' | 'mms' | 'files' | 'swap' | 'actors' | 'bios' | 'dios' | 'pipes';
 
 /** Whether sealing freezes new elements all the way down (a debug switch; see above). */
 let deepSeal = false;
