@@ -76,13 +76,13 @@ export interface ModelInvariant {
     readonly program: Program;
     readonly world: World;
     readonly events: readonly ModelEvent[];
-    readonly quiescent: boolean;
+    readonly quiescent: () => boolean;
   }): readonly { readonly folios: readonly number[]; readonly what: string }[];
 }
 
 /**
  * A model invariant module as a checker invariant: `check` runs after every step on the World after
- * it (`quiescent` computed with the profile's policies); its first violation is the detail. The
+ * it (`quiescent` judged with the profile's policies, when asked); its first violation is the detail. The
  * model's modules judge per folio, per actor or per event, so they keep the `step` scope.
  */
 export function fromModelInvariant(inv: ModelInvariant, policies: Policies): Invariant {
@@ -91,7 +91,13 @@ export function fromModelInvariant(inv: ModelInvariant, policies: Policies): Inv
     severity: inv.severity,
     scope: 'step',
     onStep(events, _before, after, _label, program) {
-      const v = inv.check({ program, world: after, events, quiescent: quiescent(program, after, policies) });
+      // A function: most invariants never ask, and quiescence costs a pass over the actors.
+      const v = inv.check({
+        program,
+        world: after,
+        events,
+        quiescent: () => quiescent(program, after, policies),
+      });
       const first = v[0];
       return first ? { what: first.what, folios: [...first.folios] } : null;
     },

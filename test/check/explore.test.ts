@@ -121,7 +121,9 @@ describe('check: invariants', () => {
       name: 'child-sees-B',
       severity: 'error',
       check: ({ world, quiescent }) =>
-        world.actors[1]?.regs['seen'] === 'B' ? [{ folios: [], what: `seen=B quiescent=${quiescent}` }] : [],
+        world.actors[1]?.regs['seen'] === 'B'
+          ? [{ folios: [], what: `seen=B quiescent=${quiescent()}` }]
+          : [],
     };
     for (const [k, verdict] of [
       ['v5.4', 'sometimes'],

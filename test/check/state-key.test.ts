@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashPlain, keyOfSum, worldKey, worldSum, worldSumAfter } from '../../src/check/state-key.js';
-import { clonePlain } from '../../src/model/sim/clone.js';
 import { draftWorld, sealWorld } from '../../src/model/sim/cow.js';
 import { instantiate } from '../../src/model/sim/instantiate.js';
 import { applyTransition, enabledTransitions } from '../../src/model/sim/step.js';
@@ -84,8 +83,8 @@ describe('state key', () => {
 
   it('gives the same World the same key whatever order registers were written in', () => {
     const w = instantiate(cve(), profile('v6.1').policies);
-    const a = clonePlain(w);
-    const b = clonePlain(w);
+    const a = structuredClone(w);
+    const b = structuredClone(w);
     (a.actors[1] as { regs: Record<string, string> }).regs = { r: '1', seen: 'B' };
     (b.actors[1] as { regs: Record<string, string> }).regs = { seen: 'B', r: '1' };
     expect(worldKey(a)).toEqual(worldKey(b));
@@ -106,7 +105,7 @@ describe('state key', () => {
       (x) => x.processes.push(null),
     ];
     for (const m of mutations) {
-      const x = clonePlain(w);
+      const x = structuredClone(w);
       m(x);
       expect(worldKey(x)).not.toEqual(base);
     }

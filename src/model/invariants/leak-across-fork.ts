@@ -41,14 +41,20 @@ function forbiddenTokensOf(program: Program, reader: number): Set<string> {
   return out;
 }
 
-/** A program's forbidden tokens per reader process: a function of the program text, so kept per program. */
-const forbiddenMemo = new WeakMap<Program, Map<number, Set<string>>>();
+/** Per actor of a program, the tokens its registers must never hold (empty sets left out). */
+const forbiddenMemo = new WeakMap<Program, readonly (readonly [number, Set<string>])[]>();
 
-function forbiddenTokens(program: Program, reader: number): Set<string> {
-  let perReader = forbiddenMemo.get(program);
-  if (perReader === undefined) forbiddenMemo.set(program, (perReader = new Map<number, Set<string>>()));
-  let out = perReader.get(reader);
-  if (out === undefined) perReader.set(reader, (out = forbiddenTokensOf(program, reader)));
+function forbiddenByActor(program: Program): readonly (readonly [number, Set<string>])[] {
+  let out = forbiddenMemo.get(program);
+  if (out === undefined) {
+    const perReader = new Map<number, Set<string>>();
+    const all = program.actors.map((a, i) => {
+      let set = perReader.get(a.process);
+      if (set === undefined) perReader.set(a.process, (set = forbiddenTokensOf(program, a.process)));
+      return [i, set] as const;
+    });
+    forbiddenMemo.set(program, (out = all.filter(([, set]) => set.size > 0)));
+  }
   return out;
 }
 
@@ -64,13 +70,14 @@ export const leakAcrossFork: Invariant = {
   doc: 'a process observes a write made by another process after fork',
   check({ program, world }) {
     const out: Violation[] = [];
-    program.actors.forEach((a, i) => {
+    for (const [i, forbidden] of forbiddenByActor(program)) {
       const regs = world.actors[i]?.regs ?? {};
-      const forbidden = forbiddenTokens(program, a.process);
-      for (const [reg, value] of Object.entries(regs))
+      for (const reg in regs) {
+        const value = regs[reg] as string;
         if (forbidden.has(value))
           out.push({ invariant: 'leak-across-fork', folios: [], what: `${reg}=${value}` });
-    });
+      }
+    }
     return out;
   },
 };

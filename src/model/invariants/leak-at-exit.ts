@@ -8,7 +8,7 @@ export const leakAtExit: Invariant = {
   severity: 'flag',
   doc: 'at quiescence a folio keeps refs or pins nobody owns',
   check({ world, quiescent }) {
-    if (!quiescent) return [];
+    if (!quiescent()) return [];
     const owned = ownedCounts(world);
     const out: Violation[] = [];
     for (const f of world.folios) {

@@ -15,7 +15,7 @@ export const lostWrite: Invariant = {
         ? [{ invariant: 'lost-write', folios: [e.folio], what: `dropped ${e.data}` }]
         : [],
     );
-    if (!quiescent) return out;
+    if (!quiescent()) return out;
     for (const file of world.files) {
       if (fileIsMemoryBacked(file)) continue;
       file.cache.forEach((id, index) => {

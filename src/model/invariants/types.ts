@@ -7,8 +7,8 @@ export interface InvariantInput {
   readonly program: Program;
   readonly world: World;
   readonly events: readonly ModelEvent[];
-  /** No actor or agent can step any more (the end of a run). */
-  readonly quiescent: boolean;
+  /** Whether no actor or agent can step any more (the end of a run); judged only when asked. */
+  readonly quiescent: () => boolean;
 }
 
 /** One thing an invariant found wrong: the folios involved and a short machine-readable reason. */

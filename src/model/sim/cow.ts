@@ -1,4 +1,3 @@
-import { clonePlain } from './clone.js';
 import type { World } from './world.js';
 
 /**
@@ -7,7 +6,7 @@ import type { World } from './world.js';
  * A sealed World is frozen; the checker stores it and its successors share its elements (the folios,
  * mms, files, swap slots, actors, bios, dios, pipes and io_uring buffers). A step works on a draft: a
  * new World object with its own top-level arrays whose elements are still the parent's until an
- * accessor (folioOf, mmOf, ...) swaps in a private deep copy. An element is shared while it is the
+ * accessor (folioOf, mmOf, ...) swaps in a private copy (COPY). An element is shared while it is the
  * one at the same index of the World the draft came from; the draft's copies and the elements it
  * made are its own.
  *
@@ -31,6 +30,54 @@ interface Draft extends World {
  * and a registered buffer is never changed, only added or removed.
  */
 type ElementKey = 'folios' | 'mms' | 'files' | 'swap' | 'actors' | 'bios' | 'dios' | 'pipes';
+
+/**
+ * A step's private copy of an element: the element and every object in it a step may change in place,
+ * by its type (the mutable members: flags, arrays, records). Members whose type is readonly all the
+ * way down (a Pte, a VMA's backing, a folio's owner, a Bvec, a Grab) are replaced, never written, so
+ * the copy shares them, and the state key's diff skips them as unchanged. A copier that missed a
+ * mutable member would let a step write into its parent; debugCow's freezing makes that throw.
+ */
+const COPY: { readonly [K in ElementKey]: (el: World[K][number]) => World[K][number] } = {
+  folios(f) {
+    const c = { ...f };
+    c.flags = { ...f.flags };
+    return c;
+  },
+  mms(m) {
+    const c = { ...m };
+    c.vmas = m.vmas.map((v) => ({ ...v }));
+    return c;
+  },
+  files(f) {
+    const c = { ...f };
+    c.cache = f.cache.slice();
+    c.disk = f.disk.slice();
+    return c;
+  },
+  swap: (s) => ({ ...s }),
+  actors(a) {
+    const c = { ...a };
+    c.regs = { ...a.regs };
+    c.held = { ...a.held };
+    c.locals = { ...a.locals };
+    return c;
+  },
+  bios(b) {
+    const c = { ...b };
+    c.bvecs = b.bvecs.slice();
+    c.flags = { ...b.flags };
+    c.tags = b.tags.slice();
+    c.data = b.data.slice();
+    return c;
+  },
+  dios: (d) => ({ ...d, bios: d.bios.slice() }),
+  pipes(p) {
+    const c = { ...p };
+    c.bufs = p.bufs.slice();
+    return c;
+  },
+};
 
 /** Whether sealing freezes new elements all the way down (a debug switch; see above). */
 let deepSeal = false;
@@ -105,7 +152,7 @@ export function draftWorld(parent: World): World {
 
 /**
  * Element `i` of World `w`'s array `key`, writable when the World is a draft: an element still shared
- * with the parent is replaced by a private deep copy first. Otherwise (a sealed World, or one being
+ * with the parent is replaced by a private copy first. Otherwise (a sealed World, or one being
  * built) it is the element itself.
  */
 export function ownElement<K extends ElementKey>(w: World, key: K, i: number): World[K][number] | undefined {
@@ -113,7 +160,7 @@ export function ownElement<K extends ElementKey>(w: World, key: K, i: number): W
   const el = arr[i];
   const parent = (w as Draft)[PARENT];
   if (el === undefined || parent === undefined || el !== parent[key][i]) return el;
-  const copy = clonePlain(el);
+  const copy = (COPY[key] as (el: World[K][number]) => World[K][number])(el);
   arr[i] = copy;
   return copy;
 }

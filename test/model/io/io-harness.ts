@@ -78,7 +78,7 @@ export function explore(p: KernelProfile, program: Program, limit = 200_000): Ex
       const next = [...trace, r.label];
       events.push(...r.events);
       const q = quiescent(program, r.world, p.policies);
-      for (const v of checkInvariants({ program, world: r.world, events: r.events, quiescent: q }))
+      for (const v of checkInvariants({ program, world: r.world, events: r.events, quiescent: () => q }))
         if (!violations.has(v.invariant)) violations.set(v.invariant, { v, trace: next });
       stack.push({ w: r.world, trace: next });
     }
@@ -117,7 +117,7 @@ export function runOrder(
         program,
         world: w,
         events: r.events,
-        quiescent: quiescent(program, w, p.policies),
+        quiescent: () => quiescent(program, w, p.policies),
       }),
     );
   }

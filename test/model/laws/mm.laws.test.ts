@@ -14,7 +14,6 @@ import { gupPutFolio } from '../../../src/model/mm/gup.js';
 import { opDef, type Op } from '../../../src/model/ops/index.js';
 import type { Policies } from '../../../src/model/profile/policies/index.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
-import { clonePlain } from '../../../src/model/sim/clone.js';
 import { newCtx } from '../../../src/model/sim/ctx.js';
 import type { ModelEvent } from '../../../src/model/sim/events.js';
 import { instantiate } from '../../../src/model/sim/instantiate.js';
@@ -292,7 +291,7 @@ function run(c: Case): { world: World; policies: Policies; program: Program } {
 
 /** Quiescence: drop every grab still held (the owner's job), as the kernel call that took it. */
 function releaseAll(w: World, policies: Policies): World {
-  const out = clonePlain(w);
+  const out = structuredClone(w);
   const ctx = newCtx(policies);
   for (const actor of out.actors)
     for (const grab of Object.values(actor.held))
