@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashPlain, keyOfSum, worldKey, worldSum, worldSumAfter } from '../../src/check/state-key.js';
-import { draftWorld, sealWorld } from '../../src/model/sim/cow.js';
+import { draftWorld, ownArray, sealWorld } from '../../src/model/sim/cow.js';
 import { instantiate } from '../../src/model/sim/instantiate.js';
 import { applyTransition, enabledTransitions } from '../../src/model/sim/step.js';
 import { actorOf } from '../../src/model/sim/world.js';
@@ -102,7 +102,7 @@ describe('state key', () => {
       (x) => (x.actors[0]!.phase += 1),
       (x) => (x.actors[1]!.regs['seen'] = 'B'),
       (x) => (x.mms[0]!.hasPinned = true),
-      (x) => x.processes.push(null),
+      (x) => ownArray(x, 'processes').push(null),
     ];
     for (const m of mutations) {
       const x = structuredClone(w);
@@ -171,11 +171,11 @@ describe('incremental World sums', () => {
   it('handle removed and added slots', () => {
     const w = sealWorld(instantiate(cve(), profile('v6.1').policies));
     const d = draftWorld(w);
-    d.uring.push({ index: 0, mm: 0, folios: [2], grab: 'pin' });
-    d.bioDirtyList.push(3);
+    ownArray(d, 'uring').push({ index: 0, mm: 0, folios: [2], grab: 'pin' });
+    ownArray(d, 'bioDirtyList').push(3);
     const e = draftWorld(d);
-    e.uring.splice(0, 1);
-    e.processes.pop();
+    ownArray(e, 'uring').splice(0, 1);
+    ownArray(e, 'processes').pop();
     for (const [a, b] of [
       [w, d],
       [d, e],

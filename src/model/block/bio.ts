@@ -13,6 +13,7 @@ import { folioMarkDirty, folioTestLarge, touchFreed } from '../mm/folio.js';
 import { putPage, unpinUserPage } from '../mm/gup.js';
 import type { Ctx } from '../sim/ctx.js';
 import { bioOf, fileOf, folioOf, type World } from '../sim/world.js';
+import { ownArray } from '../sim/cow.js';
 
 /**
  * bio_alloc(): a new bio for `op` on the device blocks of page `index` of file `file`, with no pages
@@ -42,7 +43,7 @@ export function bioAlloc(
     data: [],
   };
   bio.state = 'building';
-  w.bios.push(bio);
+  ownArray(w, 'bios').push(bio);
   return bio;
 }
 
@@ -212,7 +213,7 @@ export function bioCheckPagesDirty(ctx: Ctx, w: World, bio: Bio): void {
   });
   if (clean) {
     bio.state = 'dirty-list';
-    w.bioDirtyList.push(bio.id); // schedule_work(&bio_dirty_work)
+    ownArray(w, 'bioDirtyList').push(bio.id); // schedule_work(&bio_dirty_work)
     return;
   }
   bioReleasePages(ctx, w, bio, false);

@@ -6,6 +6,7 @@ import { userBackedIter } from '../lib/iov_iter.js';
 import type { Ctx } from '../sim/ctx.js';
 import { bioOf, fileOf, folioOf, type World } from '../sim/world.js';
 import { writebackFolioNow } from './writeback.js';
+import { ownArray } from '../sim/cow.js';
 
 /** What a direct-I/O caller asks for: `op` of page `index` of `file` through `iter`. */
 export interface DioRequest {
@@ -54,7 +55,7 @@ export function dioAlloc(w: World, req: DioRequest, shouldDirty: boolean): Dio {
     mm: req.mm,
     buf: req.buf,
   };
-  w.dios.push(dio);
+  ownArray(w, 'dios').push(dio);
   return dio;
 }
 

@@ -5,6 +5,7 @@ import { getUserPages, pinUserPages, putPage, unpinUserPage } from '../mm/gup.js
 import { vmaAt, type VmaRef } from '../mm/pgtable.js';
 import type { Ctx } from '../sim/ctx.js';
 import { fileOf, folioOf, type World } from '../sim/world.js';
+import { ownArray } from '../sim/cow.js';
 
 /**
  * io_sqe_buffer_register() -> io_pin_pages(): pin the buffer FOLL_WRITE | FOLL_LONGTERM (references
@@ -26,7 +27,7 @@ export function ioSqeBufferRegister(ctx: Ctx, w: World, at: VmaRef, index: numbe
   const pin = ctx.policies['gup.pin'] === 'counted';
   const r = pin ? pinUserPages(ctx, w, at, FOLL_WRITE | FOLL_LONGTERM) : getUserPages(ctx, w, at, FOLL_WRITE);
   if (r.ret < 0) return r.ret;
-  w.uring.push({ index, mm: at.mm, folios: r.folios, grab: pin ? 'pin' : 'ref' });
+  ownArray(w, 'uring').push({ index, mm: at.mm, folios: r.folios, grab: pin ? 'pin' : 'ref' });
   return 0;
 }
 
@@ -39,7 +40,7 @@ export function ioBufferUnmap(ctx: Ctx, w: World, index: number): number[] {
   const i = w.uring.findIndex((u) => u.index === index);
   const buf = w.uring[i];
   if (buf === undefined) return [];
-  w.uring.splice(i, 1);
+  ownArray(w, 'uring').splice(i, 1);
   for (const id of buf.folios) {
     const f = folioOf(w, id);
     if (buf.grab === 'pin') unpinUserPage(ctx, w, f);

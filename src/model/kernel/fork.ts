@@ -4,6 +4,7 @@ import { copyNonpresentPte, copyPresentPte } from '../mm/memory/copy-pte.js';
 import { shmemZeroSetup } from '../mm/shmem.js';
 import type { Ctx } from '../sim/ctx.js';
 import { mmOf, type World } from '../sim/world.js';
+import { ownArray } from '../sim/cow.js';
 
 /**
  * vma_needs_copy(): fork copies page tables only where a fault could not rebuild them: VMAs with
@@ -25,7 +26,7 @@ export function dupMm(ctx: Ctx, w: World, parentId: number): number {
   const parent = mmOf(w, parentId);
   parent.writeProtectSeq += 1; // raw_write_seqcount_begin()
   const child: Mm = { id: w.mms.length, alive: true, hasPinned: false, writeProtectSeq: 0, vmas: [] };
-  w.mms.push(child);
+  ownArray(w, 'mms').push(child);
   for (const src of parent.vmas) {
     if (src.dontfork) continue;
     shmemZeroSetup(w, src); // so the child's copy of a shared anonymous VMA shares its pages

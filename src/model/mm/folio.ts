@@ -3,6 +3,7 @@ import type { Ctx } from '../sim/ctx.js';
 import type { Access } from '../sim/events.js';
 import type { World } from '../sim/world.js';
 import { swapSlotCaching } from './swapfile.js';
+import { ownArray } from '../sim/cow.js';
 
 const CLEAN_FLAGS = {
   dirty: false,
@@ -32,7 +33,7 @@ export function folioAlloc(w: World, kind: FolioKind, order: number, owner: Foli
     data,
     freed: false,
   };
-  w.folios.push(folio);
+  ownArray(w, 'folios').push(folio);
   return folio;
 }
 

@@ -1,6 +1,7 @@
 import type { File } from '../include/fs.js';
 import type { Vma } from '../include/mm_types.js';
 import type { World } from '../sim/world.js';
+import { ownArray } from '../sim/cow.js';
 
 /**
  * shmem_zero_setup() (hugetlb_file_setup() for MAP_HUGETLB): a MAP_SHARED|MAP_ANONYMOUS mapping is
@@ -23,6 +24,6 @@ export function shmemZeroSetup(w: World, vma: Vma): void {
     integrity: false,
     stableWrites: false,
   };
-  w.files.push(file);
+  ownArray(w, 'files').push(file);
   vma.backing = { type: 'file', file: file.id, pgoff: 0 };
 }

@@ -1,6 +1,6 @@
 import type { Folio, SwapSlot } from '../include/mm_types.js';
 import type { Ctx } from '../sim/ctx.js';
-import { ownElement } from '../sim/cow.js';
+import { ownArray, ownElement } from '../sim/cow.js';
 import { bug, folioOf, type World } from '../sim/world.js';
 import { folioPut } from './folio.js';
 
@@ -25,7 +25,7 @@ export function swapSlotCaching(w: World, id: number): SwapSlot | undefined {
  */
 export function addToSwap(w: World, f: Folio): SwapSlot {
   const slot: SwapSlot = { id: w.swap.length, data: f.data, count: 0, cache: f.id };
-  w.swap.push(slot);
+  ownArray(w, 'swap').push(slot);
   f.flags.swapcache = true;
   f.refcount += 1;
   return slot;

@@ -2,6 +2,7 @@ import { dupMm } from '../kernel/fork.js';
 import { exitMmap } from '../mm/mmap.js';
 import { actorOf, mmOf } from '../sim/world.js';
 import { finished, type OpDef } from './types.js';
+import { ownArray } from '../sim/cow.js';
 
 /** fork(): `fork C` creates process C (declared in the program) as a copy of this one. */
 export interface ForkOp {
@@ -25,7 +26,7 @@ export const forkOp: OpDef<ForkOp> = {
   enabled: () => true,
   step(env, op) {
     const child = dupMm(env.ctx, env.w, env.mm);
-    env.w.processes[op.child] = child;
+    ownArray(env.w, 'processes')[op.child] = child;
     const touched = mmOf(env.w, env.mm).vmas.flatMap((v) => (v.pte.kind === 'present' ? [v.pte.folio] : []));
     return finished('dup_mmap', touched, 0);
   },

@@ -5,7 +5,7 @@ import type { World } from './world.js';
  *
  * A sealed World is frozen; the checker stores it and its successors share its elements (the folios,
  * mms, files, swap slots, actors, bios, dios, pipes and io_uring buffers). A step works on a draft: a
- * new World object with its own top-level arrays whose elements are still the parent's until an
+ * new World object sharing the parent's arrays, whose elements stay the parent's until an
  * accessor (folioOf, mmOf, ...) swaps in a private copy (COPY). An element is shared while it is the
  * one at the same index of the World the draft came from; the draft's copies and the elements it
  * made are its own.
@@ -97,18 +97,31 @@ function deepFreeze(v: object): void {
   Object.freeze(v);
 }
 
+/** The World's members that are arrays. */
+type ArrayKey = {
+  [K in keyof World]: World[K] extends readonly unknown[] ? K : never;
+}[keyof World];
+
+/** A World array's type, writable. */
+type Writable<A> = A extends readonly (infer T)[] ? T[] : never;
+
 /** A World's arrays of elements, each shared until a step asks for one. */
-function elementArrays(w: World): readonly object[][] {
+function elementArrays(w: World): readonly (readonly object[])[] {
   return [w.folios, w.mms, w.files, w.swap, w.actors, w.bios, w.dios, w.pipes, w.uring];
 }
 
-/** Deep-freeze the elements of `w` that are not its parent's (debugCow only). */
+/** Freeze what `w` does not share with its parent: its own arrays, its new elements all the way down. */
 function freezeNew(w: World, parent: World | undefined): void {
+  for (const k of Object.keys(w) as (keyof World)[]) {
+    const v = w[k];
+    if (Array.isArray(v) && (parent === undefined || v !== parent[k])) Object.freeze(v);
+  }
   const arrs = elementArrays(w);
   const from = parent === undefined ? null : elementArrays(parent);
   for (let a = 0; a < arrs.length; a++) {
-    const arr = arrs[a] as object[];
-    const old = from === null ? [] : (from[a] as object[]);
+    const arr = arrs[a] as readonly object[];
+    const old = from === null ? [] : (from[a] as readonly object[]);
+    if (arr === old) continue;
     for (let i = 0; i < arr.length; i++) {
       const el = arr[i] as object;
       if (el !== old[i] && !Object.isFrozen(el)) deepFreeze(el);
@@ -116,34 +129,33 @@ function freezeNew(w: World, parent: World | undefined): void {
   }
 }
 
-/** Seal a World for sharing (idempotent): its elements are shared from now on. */
+/** Seal a World for sharing (idempotent): its arrays and elements are shared from now on. */
 export function sealWorld(w: World): World {
   if (Object.isFrozen(w)) return w;
   const d = w as Draft;
   if (deepSeal) freezeNew(w, d[PARENT]);
   // Drop the link, or every stored World would keep its ancestors alive.
   if (d[PARENT] !== undefined) delete d[PARENT];
-  // The arrays themselves stay unfrozen: V8 copies a frozen array on a slow path (draftWorld's slice).
   return Object.freeze(w);
 }
 
-/** A draft successor of `parent` (sealed first): own top-level arrays, shared elements. */
+/** A draft successor of `parent` (sealed first): a new World object sharing every array. */
 export function draftWorld(parent: World): World {
   const p = sealWorld(parent);
   const d: Draft = {
-    folios: p.folios.slice(),
-    mms: p.mms.slice(),
-    files: p.files.slice(),
-    swap: p.swap.slice(),
+    folios: p.folios,
+    mms: p.mms,
+    files: p.files,
+    swap: p.swap,
     zeroPage: p.zeroPage,
     hugeZeroPage: p.hugeZeroPage,
-    processes: p.processes.slice(),
-    actors: p.actors.slice(),
-    bios: p.bios.slice(),
-    dios: p.dios.slice(),
-    bioDirtyList: p.bioDirtyList.slice(),
-    pipes: p.pipes.slice(),
-    uring: p.uring.slice(),
+    processes: p.processes,
+    actors: p.actors,
+    bios: p.bios,
+    dios: p.dios,
+    bioDirtyList: p.bioDirtyList,
+    pipes: p.pipes,
+    uring: p.uring,
     // Last, so that deleting it at sealing takes the object back to the World's shape (V8).
     [PARENT]: p,
   };
@@ -151,16 +163,33 @@ export function draftWorld(parent: World): World {
 }
 
 /**
- * Element `i` of World `w`'s array `key`, writable when the World is a draft: an element still shared
- * with the parent is replaced by a private copy first. Otherwise (a sealed World, or one being
- * built) it is the element itself.
+ * World `w`'s array `key`, writable: a draft's array still shared with its parent is replaced by a
+ * copy first; a World being built (no parent) owns its arrays. A sealed World's are never writable.
  */
-export function ownElement<K extends ElementKey>(w: World, key: K, i: number): World[K][number] | undefined {
-  const arr: World[K][number][] = w[key];
-  const el = arr[i];
+export function ownArray<K extends ArrayKey>(w: World, key: K): Writable<World[K]> {
+  if (Object.isFrozen(w)) throw new Error(`ownArray: ${key} of a sealed World`);
+  const arr = w[key];
+  const parent = (w as Draft)[PARENT];
+  if (parent === undefined || arr !== parent[key]) return arr as Writable<World[K]>;
+  const copy = arr.slice() as Writable<World[K]>;
+  (w as Record<K, unknown>)[key] = copy;
+  return copy;
+}
+
+/**
+ * Element `i` of World `w`'s array `key`, writable when the World is a draft: an element still shared
+ * with the parent is replaced by a private copy first (in the draft's own array). Otherwise (a sealed
+ * World, or one being built) it is the element itself.
+ */
+export function ownElement<K extends ElementKey>(
+  w: World,
+  key: K,
+  i: number,
+): Writable<World[K]>[number] | undefined {
+  const el = w[key][i];
   const parent = (w as Draft)[PARENT];
   if (el === undefined || parent === undefined || el !== parent[key][i]) return el;
   const copy = (COPY[key] as (el: World[K][number]) => World[K][number])(el);
-  arr[i] = copy;
+  ownArray(w, key)[i] = copy;
   return copy;
 }

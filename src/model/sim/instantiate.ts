@@ -5,6 +5,7 @@ import type { Policies } from '../profile/policies/index.js';
 import type { MappingSpec, Program } from './program.js';
 import { applySetupOp } from './step.js';
 import { newActorState, type World } from './world.js';
+import { ownArray } from './cow.js';
 
 function vmaFromSpec(spec: MappingSpec): Vma {
   const order = spec.page.kind === 'base' ? 0 : spec.page.order;
@@ -47,7 +48,7 @@ export function instantiate(program: Program, policies: Policies): World {
   folioAlloc(w, 'zero', 0, { type: 'none' }, ZERO_DATA);
   folioAlloc(w, 'huge-zero', HPAGE_PMD_ORDER, { type: 'none' }, ZERO_DATA);
   program.files.forEach((f, id) =>
-    w.files.push({
+    ownArray(w, 'files').push({
       id,
       name: f.name,
       fs: f.fs,
@@ -59,7 +60,7 @@ export function instantiate(program: Program, policies: Policies): World {
   );
   for (const proc of program.processes) {
     if (proc.forked) {
-      w.processes.push(null);
+      ownArray(w, 'processes').push(null);
       continue;
     }
     const mm: Mm = {
@@ -69,8 +70,8 @@ export function instantiate(program: Program, policies: Policies): World {
       writeProtectSeq: 0,
       vmas: proc.mappings.map(vmaFromSpec),
     };
-    w.mms.push(mm);
-    w.processes.push(mm.id);
+    ownArray(w, 'mms').push(mm);
+    ownArray(w, 'processes').push(mm.id);
   }
   let world = w;
   for (const [actor, op] of program.setup) world = applySetupOp(program, policies, world, actor, op);

@@ -35,26 +35,26 @@ export interface ActorState {
 
 /** The whole machine state. Plain data: no classes, no functions, no shared references. */
 export interface World {
-  folios: Folio[];
-  mms: Mm[];
-  files: File[];
-  swap: SwapSlot[];
+  folios: readonly Folio[];
+  mms: readonly Mm[];
+  files: readonly File[];
+  swap: readonly SwapSlot[];
   /** Folio ids of the shared zero page and the huge zero page (never freed). */
   zeroPage: number;
   hugeZeroPage: number;
   /** The scenario's processes: slot -> mm id, or null before the fork that creates it. */
-  processes: (number | null)[];
-  actors: ActorState[];
+  processes: readonly (number | null)[];
+  actors: readonly ActorState[];
   /** Every bio ever allocated, by id (bio_put leaves it in state 'put'). The device queue is the in-flight ones. */
-  bios: Bio[];
+  bios: readonly Bio[];
   /** Direct-I/O requests (struct blkdev_dio / iomap_dio / dio), by id. */
-  dios: Dio[];
+  dios: readonly Dio[];
   /** bio_dirty_list: bios waiting for the deferred bio_dirty_fn work item, oldest first. */
-  bioDirtyList: number[];
+  bioDirtyList: readonly number[];
   /** The program's pipes, by index. */
-  pipes: Pipe[];
+  pipes: readonly Pipe[];
   /** io_uring registered buffers (one ring per program). */
-  uring: UringBuf[];
+  uring: readonly UringBuf[];
 }
 
 export function newActorState(): ActorState {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { debugCow, draftWorld, sealWorld } from '../../../src/model/sim/cow.js';
+import { debugCow, draftWorld, ownArray, sealWorld } from '../../../src/model/sim/cow.js';
 import { instantiate } from '../../../src/model/sim/instantiate.js';
 import { applyTransition, enabledTransitions } from '../../../src/model/sim/step.js';
 import { folioOf, mmOf, type World } from '../../../src/model/sim/world.js';
@@ -61,6 +61,20 @@ describe('copy-on-write Worlds', () => {
     expect(JSON.stringify(parent)).toBe(before);
   });
 
+  it('shares arrays with the parent until ownArray copies one; a direct push into a shared one throws', () => {
+    const parent = sealWorld(world());
+    const d = draftWorld(parent);
+    expect(d.swap).toBe(parent.swap);
+    expect(() => (d.swap as unknown[]).push(1)).toThrow(TypeError);
+    ownArray(d, 'swap').push({ id: 0, data: 'A', count: 1, cache: null });
+    expect(d.swap).not.toBe(parent.swap);
+    expect(parent.swap).toHaveLength(0);
+    expect(d.folios).toBe(parent.folios);
+    folioOf(d, 2).refcount += 1;
+    expect(d.folios).not.toBe(parent.folios); // the copied element went into the draft's own array
+    expect(() => ownArray(parent, 'swap')).toThrow(/sealed World/);
+  });
+
   it('reads a sealed World without copying', () => {
     const w = sealWorld(world());
     expect(folioOf(w, 2)).toBe(w.folios[2]);
@@ -68,7 +82,7 @@ describe('copy-on-write Worlds', () => {
 
   it('keeps an element a draft made itself writable, then freezes it at sealing', () => {
     const d = draftWorld(world());
-    d.swap.push({ id: 0, data: 'A', count: 1, cache: null });
+    ownArray(d, 'swap').push({ id: 0, data: 'A', count: 1, cache: null });
     const slot = d.swap[0]!;
     slot.count += 1;
     sealWorld(d);
