@@ -127,3 +127,35 @@ export function isCowMapping(vma: Vma): boolean {
 export function vmaIsAnonymous(vma: Vma): boolean {
   return vma.backing.type === 'anon';
 }
+
+/** A folio's flags as a new object (folio_alloc()'s and a copy's: one V8 shape). */
+export function folioFlags(f: FolioFlags): FolioFlags {
+  return {
+    dirty: f.dirty,
+    writeback: f.writeback,
+    locked: f.locked,
+    uptodate: f.uptodate,
+    anonExclusive: f.anonExclusive,
+    swapcache: f.swapcache,
+    lru: f.lru,
+    buffers: f.buffers,
+  };
+}
+
+/** A VMA as a new object (fork's vm_area_dup() and a copy's: one V8 shape); its pte and backing are shared. */
+export function copyVma(v: Vma): Vma {
+  return {
+    name: v.name,
+    backing: v.backing,
+    shared: v.shared,
+    hugetlb: v.hugetlb,
+    order: v.order,
+    read: v.read,
+    write: v.write,
+    mayWrite: v.mayWrite,
+    dontfork: v.dontfork,
+    wipeonfork: v.wipeonfork,
+    anonVma: v.anonVma,
+    pte: v.pte,
+  };
+}

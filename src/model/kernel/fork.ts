@@ -1,5 +1,4 @@
-import type { Mm, Vma } from '../include/mm_types.js';
-import { PTE_NONE } from '../include/mm_types.js';
+import { copyVma, PTE_NONE, type Mm, type Vma } from '../include/mm_types.js';
 import { copyNonpresentPte, copyPresentPte } from '../mm/memory/copy-pte.js';
 import { shmemZeroSetup } from '../mm/shmem.js';
 import type { Ctx } from '../sim/ctx.js';
@@ -30,7 +29,9 @@ export function dupMm(ctx: Ctx, w: World, parentId: number): number {
   for (const src of parent.vmas) {
     if (src.dontfork) continue;
     shmemZeroSetup(w, src); // so the child's copy of a shared anonymous VMA shares its pages
-    const dst: Vma = { ...src, anonVma: src.anonVma && !src.wipeonfork, pte: PTE_NONE };
+    const dst = copyVma(src); // vm_area_dup()
+    dst.anonVma = src.anonVma && !src.wipeonfork;
+    dst.pte = PTE_NONE;
     child.vmas.push(dst);
     if (src.wipeonfork || !vmaNeedsCopy(src)) continue;
     if (src.pte.kind === 'present') copyPresentPte(ctx, w, dst, src, parent);

@@ -1,4 +1,10 @@
-import { GUP_PIN_COUNTING_BIAS, type Folio, type FolioKind, type FolioOwner } from '../include/mm_types.js';
+import {
+  folioFlags,
+  GUP_PIN_COUNTING_BIAS,
+  type Folio,
+  type FolioKind,
+  type FolioOwner,
+} from '../include/mm_types.js';
 import type { Ctx } from '../sim/ctx.js';
 import type { Access } from '../sim/events.js';
 import type { World } from '../sim/world.js';
@@ -28,7 +34,7 @@ export function folioAlloc(w: World, kind: FolioKind, order: number, owner: Foli
     refcount: 1,
     mapcount: 0,
     pincount: 0,
-    flags: { ...CLEAN_FLAGS, lru: kind !== 'vmalloc' },
+    flags: folioFlags({ ...CLEAN_FLAGS, lru: kind !== 'vmalloc' }),
     owner,
     data,
     freed: false,
@@ -107,7 +113,7 @@ export function folioPut(ctx: Ctx, w: World, f: Folio): void {
 /** __folio_put(): back to the allocator. MODEL: the id is never reused, so a later touch is visible. */
 function freeFolio(w: World, f: Folio): void {
   f.freed = true;
-  f.flags = { ...CLEAN_FLAGS, uptodate: false, lru: false };
+  f.flags = folioFlags({ ...CLEAN_FLAGS, uptodate: false, lru: false });
   f.owner = { type: 'none' };
   const slot = swapSlotCaching(w, f.id);
   if (slot) slot.cache = null;

@@ -1,3 +1,4 @@
+import { copyVma, folioFlags } from '../include/mm_types.js';
 import type { World } from './world.js';
 
 /**
@@ -37,46 +38,83 @@ type ElementKey = 'folios' | 'mms' | 'files' | 'swap' | 'actors' | 'bios' | 'dio
  * way down (a Pte, a VMA's backing, a folio's owner, a Bvec, a Grab) are replaced, never written, so
  * the copy shares them, and the state key's diff skips them as unchanged. A copier that missed a
  * mutable member would let a step write into its parent; debugCow's freezing makes that throw.
+ * Each copy is an object literal with the members in their declaration order, as the model's
+ * constructors write them, so every folio (every VMA, ...) has one V8 shape: a spread copy gets a shape
+ * of its own, and the model's property reads went polymorphic.
  */
 const COPY: { readonly [K in ElementKey]: (el: World[K][number]) => World[K][number] } = {
-  folios(f) {
-    const c = { ...f };
-    c.flags = { ...f.flags };
-    return c;
-  },
-  mms(m) {
-    const c = { ...m };
-    c.vmas = m.vmas.map((v) => ({ ...v }));
-    return c;
-  },
-  files(f) {
-    const c = { ...f };
-    c.cache = f.cache.slice();
-    c.disk = f.disk.slice();
-    return c;
-  },
-  swap: (s) => ({ ...s }),
-  actors(a) {
-    const c = { ...a };
-    c.regs = { ...a.regs };
-    c.held = { ...a.held };
-    c.locals = { ...a.locals };
-    return c;
-  },
-  bios(b) {
-    const c = { ...b };
-    c.bvecs = b.bvecs.slice();
-    c.flags = { ...b.flags };
-    c.tags = b.tags.slice();
-    c.data = b.data.slice();
-    return c;
-  },
-  dios: (d) => ({ ...d, bios: d.bios.slice() }),
-  pipes(p) {
-    const c = { ...p };
-    c.bufs = p.bufs.slice();
-    return c;
-  },
+  folios: (f) => ({
+    id: f.id,
+    kind: f.kind,
+    order: f.order,
+    refcount: f.refcount,
+    mapcount: f.mapcount,
+    pincount: f.pincount,
+    flags: folioFlags(f.flags),
+    owner: f.owner,
+    data: f.data,
+    freed: f.freed,
+  }),
+  mms: (m) => ({
+    id: m.id,
+    alive: m.alive,
+    hasPinned: m.hasPinned,
+    writeProtectSeq: m.writeProtectSeq,
+    vmas: m.vmas.map(copyVma),
+  }),
+  files: (f) => ({
+    id: f.id,
+    name: f.name,
+    fs: f.fs,
+    cache: f.cache.slice(),
+    disk: f.disk.slice(),
+    integrity: f.integrity,
+    stableWrites: f.stableWrites,
+  }),
+  swap: (s) => ({ id: s.id, data: s.data, count: s.count, cache: s.cache }),
+  actors: (a) => ({
+    pc: a.pc,
+    phase: a.phase,
+    done: a.done,
+    regs: { ...a.regs },
+    held: { ...a.held },
+    locals: { ...a.locals },
+  }),
+  bios: (b) => ({
+    id: b.id,
+    op: b.op,
+    bvecs: b.bvecs.slice(),
+    file: b.file,
+    index: b.index,
+    flags: {
+      noPageRef: b.flags.noPageRef,
+      pagePinned: b.flags.pagePinned,
+      pageReffed: b.flags.pageReffed,
+      cloned: b.flags.cloned,
+    },
+    state: b.state,
+    error: b.error,
+    endIo: b.endIo,
+    dio: b.dio,
+    tags: b.tags.slice(),
+    data: b.data.slice(),
+  }),
+  dios: (d) => ({
+    id: d.id,
+    path: d.path,
+    op: d.op,
+    async: d.async,
+    shouldDirty: d.shouldDirty,
+    bios: d.bios.slice(),
+    pending: d.pending,
+    done: d.done,
+    ret: d.ret,
+    actor: d.actor,
+    name: d.name,
+    mm: d.mm,
+    buf: d.buf,
+  }),
+  pipes: (p) => ({ id: p.id, name: p.name, bufs: p.bufs.slice() }),
 };
 
 /** Whether sealing freezes new elements all the way down (a debug switch; see above). */

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { debugCow, draftWorld, ownArray, sealWorld } from '../../../src/model/sim/cow.js';
 import { instantiate } from '../../../src/model/sim/instantiate.js';
@@ -5,6 +6,7 @@ import { applyTransition, enabledTransitions } from '../../../src/model/sim/step
 import { folioOf, mmOf, type World } from '../../../src/model/sim/world.js';
 import { cve } from '../../check/programs.js';
 import { profile } from '../harness.js';
+import { parseOk } from '../../scenario/helpers.js';
 
 const policies = profile('v6.1').policies;
 
@@ -101,5 +103,54 @@ describe('copy-on-write Worlds', () => {
       expect(Object.isFrozen(next)).toBe(true);
       w = next;
     }
+  });
+
+  it('gives every element of a kind its members in one order (one V8 shape), copies and new ones alike', () => {
+    const dir = new URL('../../../scenarios/', import.meta.url);
+    const programs = readdirSync(dir)
+      .filter((f) => f.endsWith('.pin'))
+      .flatMap((f) => parseOk(readFileSync(new URL(f, dir), 'utf8'), f).map((p) => p.scenario.program));
+    const orders = new Map<string, Set<string>>();
+    const note = (kind: string, o: object): void => {
+      const set = orders.get(kind) ?? new Set<string>();
+      set.add(Object.keys(o).join(','));
+      orders.set(kind, set);
+    };
+    const noteWorld = (w: World): void => {
+      for (const f of w.folios) {
+        note('folio', f);
+        note('folio flags', f.flags);
+      }
+      for (const m of w.mms) {
+        note('mm', m);
+        for (const v of m.vmas) note('vma', v);
+      }
+      for (const b of w.bios) {
+        note('bio', b);
+        note('bio flags', b.flags);
+      }
+      for (const [kind, arr] of [
+        ['file', w.files],
+        ['swap slot', w.swap],
+        ['actor', w.actors],
+        ['dio', w.dios],
+        ['pipe', w.pipes],
+      ] as const)
+        for (const x of arr) note(kind, x);
+    };
+    for (const program of programs) {
+      // A few runs per program, each taking the i-th enabled transition where it can.
+      for (let pick = 0; pick < 3; pick++) {
+        let w = instantiate(program, policies);
+        for (let n = 0; n < 60; n++) {
+          noteWorld(w);
+          const en = enabledTransitions(program, policies, w);
+          if (en.length === 0) break;
+          w = applyTransition(program, policies, w, en[(pick + n) % en.length]!).world;
+        }
+      }
+    }
+    for (const [kind, set] of orders) expect([kind, [...set]]).toEqual([kind, [...set].slice(0, 1)]);
+    expect([...orders.keys()]).toEqual(expect.arrayContaining(['folio', 'vma', 'bio', 'dio', 'actor']));
   });
 });
