@@ -4,25 +4,26 @@ import type { World } from './world.js';
 /**
  * Copy-on-write Worlds, so a step copies what it touches and not the whole machine.
  *
- * A sealed World is frozen; the checker stores it and its successors share its elements (the folios,
- * mms, files, swap slots, actors, bios, dios, pipes and io_uring buffers). A step works on a draft: a
- * new World object sharing the parent's arrays, whose elements stay the parent's until an
- * accessor (folioOf, mmOf, ...) swaps in a private copy (COPY). An element is shared while it is the
- * one at the same index of the World the draft came from; the draft's copies and the elements it
- * made are its own.
+ * A sealed World is shared: the checker stores it and its successors share its arrays and their
+ * elements (the folios, mms, files, swap slots, actors, bios, dios, pipes and io_uring buffers). A step
+ * works on a draft: a new World object sharing the parent's arrays, whose elements stay the parent's
+ * until an accessor (folioOf, mmOf, ...) swaps in a private copy (COPY); a draft gets an array of its
+ * own only through ownArray. An element is shared while it is the one at the same index of the World
+ * the draft came from; the draft's copies and the elements it made are its own.
  *
- * Elements are not frozen: a frozen object is copied on V8's slow path, and freezing cost a sixth of
- * the checker's time. So a model function writing through an element it did not get from an
+ * Nothing is frozen: a frozen object is copied on V8's slow path, and freezing cost a sixth of the
+ * checker's time. So a model function writing through an element or an array it did not get from an
  * accessor would change a World the checker already holds. debugCow(true) catches that: sealing then
- * freezes every new element all the way down, and such a write throws (ES modules are strict). The
- * test suite runs so, as a debug kernel runs with CONFIG_DEBUG_VM.
+ * freezes the World, its own arrays and every new element all the way down, and such a write throws
+ * (ES modules are strict). The test suite runs so, as a debug kernel runs with CONFIG_DEBUG_VM.
  */
 
 /** The World a draft was made from, until the draft is sealed. Not enumerable by for-in or JSON. */
 const PARENT: unique symbol = Symbol('draft parent');
 
+/** A World being built (parent null) or a draft (its parent); a sealed World has no PARENT. */
 interface Draft extends World {
-  [PARENT]?: World | undefined;
+  [PARENT]?: World | null | undefined;
 }
 
 /**
@@ -167,20 +168,24 @@ function freezeNew(w: World, parent: World | undefined): void {
   }
 }
 
-/** Seal a World for sharing (idempotent): its arrays and elements are shared from now on. */
+/**
+ * Seal a World for sharing (idempotent): its arrays and elements are shared from now on. Under
+ * debugCow the World, its own arrays and its new elements are frozen.
+ */
 export function sealWorld(w: World): World {
-  if (Object.isFrozen(w)) return w;
   const d = w as Draft;
-  if (deepSeal) freezeNew(w, d[PARENT]);
+  const parent = d[PARENT];
+  if (parent === undefined) return w;
+  if (deepSeal) freezeNew(w, parent ?? undefined);
   // Drop the link, or every stored World would keep its ancestors alive.
-  if (d[PARENT] !== undefined) delete d[PARENT];
-  return Object.freeze(w);
+  delete d[PARENT];
+  if (deepSeal) Object.freeze(w);
+  return w;
 }
 
-/** A draft successor of `parent` (sealed first): a new World object sharing every array. */
-export function draftWorld(parent: World): World {
-  const p = sealWorld(parent);
-  const d: Draft = {
+/** A World object with `p`'s members and `parent` as its draft parent (null while being built). */
+function withParent(p: World, parent: World | null): Draft {
+  return {
     folios: p.folios,
     mms: p.mms,
     files: p.files,
@@ -195,20 +200,30 @@ export function draftWorld(parent: World): World {
     pipes: p.pipes,
     uring: p.uring,
     // Last, so that deleting it at sealing takes the object back to the World's shape (V8).
-    [PARENT]: p,
+    [PARENT]: parent,
   };
-  return d;
+}
+
+/** A World being built from `init` (instantiate): it owns its arrays until it is sealed. */
+export function newWorld(init: World): World {
+  return withParent(init, null);
+}
+
+/** A draft successor of `parent` (sealed first): a new World object sharing every array. */
+export function draftWorld(parent: World): World {
+  const p = sealWorld(parent);
+  return withParent(p, p);
 }
 
 /**
  * World `w`'s array `key`, writable: a draft's array still shared with its parent is replaced by a
- * copy first; a World being built (no parent) owns its arrays. A sealed World's are never writable.
+ * copy first; a World being built owns its arrays. A sealed World's must not be written (debugCow
+ * freezes them).
  */
 export function ownArray<K extends ArrayKey>(w: World, key: K): Writable<World[K]> {
-  if (Object.isFrozen(w)) throw new Error(`ownArray: ${key} of a sealed World`);
   const arr = w[key];
   const parent = (w as Draft)[PARENT];
-  if (parent === undefined || arr !== parent[key]) return arr as Writable<World[K]>;
+  if (parent == null || arr !== parent[key]) return arr as Writable<World[K]>;
   const copy = arr.slice() as Writable<World[K]>;
   (w as Record<K, unknown>)[key] = copy;
   return copy;
@@ -226,7 +241,7 @@ export function ownElement<K extends ElementKey>(
 ): Writable<World[K]>[number] | undefined {
   const el = w[key][i];
   const parent = (w as Draft)[PARENT];
-  if (el === undefined || parent === undefined || el !== parent[key][i]) return el;
+  if (el === undefined || parent == null || el !== parent[key][i]) return el;
   const copy = (COPY[key] as (el: World[K][number]) => World[K][number])(el);
   ownArray(w, key)[i] = copy;
   return copy;

@@ -5,7 +5,7 @@ import type { Policies } from '../profile/policies/index.js';
 import type { MappingSpec, Program } from './program.js';
 import { applySetupOp } from './step.js';
 import { newActorState, type World } from './world.js';
-import { ownArray } from './cow.js';
+import { newWorld, ownArray } from './cow.js';
 
 function vmaFromSpec(spec: MappingSpec): Vma {
   const order = spec.page.kind === 'base' ? 0 : spec.page.order;
@@ -30,7 +30,7 @@ function vmaFromSpec(spec: MappingSpec): Vma {
  * start with their (unpopulated) mappings, then the program's setup operations run in order.
  */
 export function instantiate(program: Program, policies: Policies): World {
-  const w: World = {
+  const w = newWorld({
     folios: [],
     mms: [],
     files: [],
@@ -44,7 +44,7 @@ export function instantiate(program: Program, policies: Policies): World {
     bioDirtyList: [],
     pipes: (program.pipes ?? []).map((name, id) => ({ id, name, bufs: [] })),
     uring: [],
-  };
+  });
   folioAlloc(w, 'zero', 0, { type: 'none' }, ZERO_DATA);
   folioAlloc(w, 'huge-zero', HPAGE_PMD_ORDER, { type: 'none' }, ZERO_DATA);
   program.files.forEach((f, id) =>
