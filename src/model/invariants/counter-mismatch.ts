@@ -6,11 +6,10 @@ export const counterMismatch: Invariant = {
   severity: 'error',
   doc: 'an unpin of a ref, a put of a pin, a ref on a KVEC (vmalloc) page, a negative counter',
   check({ world, events }) {
-    const out: Violation[] = events.flatMap((e) =>
-      e.type === 'counter-mismatch'
-        ? [{ invariant: 'counter-mismatch', folios: [e.folio], what: e.what }]
-        : [],
-    );
+    const out: Violation[] = [];
+    for (const e of events)
+      if (e.type === 'counter-mismatch')
+        out.push({ invariant: 'counter-mismatch', folios: [e.folio], what: e.what });
     for (const f of world.folios)
       if (!f.freed && (f.refcount < 0 || f.pincount < 0))
         out.push({ invariant: 'counter-mismatch', folios: [f.id], what: 'negative counter' });

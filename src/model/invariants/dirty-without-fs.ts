@@ -1,4 +1,4 @@
-import type { Invariant } from './types.js';
+import type { Invariant, Violation } from './types.js';
 
 /**
  * A page-cache folio was dirtied by a GUP user (DMA + set_page_dirty) after writeback cleaned it, with no
@@ -10,18 +10,17 @@ export const dirtyWithoutFs: Invariant = {
   severity: 'flag',
   doc: 'a page-cache folio is dirtied after writeback cleaned it, with no page_mkwrite',
   check({ events }) {
-    return events.flatMap((e) => {
+    const out: Violation[] = [];
+    for (const e of events) {
       if (e.type === 'dirty-without-fs')
-        return [
-          {
-            invariant: 'dirty-without-fs',
-            folios: [e.folio],
-            what: e.buffers ? e.fn : `${e.fn}, no buffers`,
-          },
-        ];
-      if (e.type === 'fs-bug')
-        return [{ invariant: 'dirty-without-fs', folios: [e.folio], what: `${e.fn} BUG` }];
-      return [];
-    });
+        out.push({
+          invariant: 'dirty-without-fs',
+          folios: [e.folio],
+          what: e.buffers ? e.fn : `${e.fn}, no buffers`,
+        });
+      else if (e.type === 'fs-bug')
+        out.push({ invariant: 'dirty-without-fs', folios: [e.folio], what: `${e.fn} BUG` });
+    }
+    return out;
   },
 };

@@ -10,11 +10,10 @@ export const lostWrite: Invariant = {
   severity: 'flag',
   doc: "data DMA'd into a page-cache page never reaches the disk",
   check({ world, events, quiescent }) {
-    const out: Violation[] = events.flatMap((e) =>
-      e.type === 'lost-write'
-        ? [{ invariant: 'lost-write', folios: [e.folio], what: `dropped ${e.data}` }]
-        : [],
-    );
+    const out: Violation[] = [];
+    for (const e of events)
+      if (e.type === 'lost-write')
+        out.push({ invariant: 'lost-write', folios: [e.folio], what: `dropped ${e.data}` });
     if (!quiescent()) return out;
     for (const file of world.files) {
       if (fileIsMemoryBacked(file)) continue;

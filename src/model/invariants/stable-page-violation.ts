@@ -1,4 +1,4 @@
-import type { Invariant } from './types.js';
+import type { Invariant, Violation } from './types.js';
 
 /**
  * A page changed between its integrity tag / checksum being computed at submission and the device
@@ -9,10 +9,14 @@ export const stablePageViolation: Invariant = {
   severity: 'flag',
   doc: 'a page changes between its checksum / integrity tag and the device reading it',
   check({ events }) {
-    return events.flatMap((e) =>
-      e.type === 'integrity-error'
-        ? [{ invariant: 'stable-page-violation', folios: [e.folio], what: `bio ${e.bio} guard tag mismatch` }]
-        : [],
-    );
+    const out: Violation[] = [];
+    for (const e of events)
+      if (e.type === 'integrity-error')
+        out.push({
+          invariant: 'stable-page-violation',
+          folios: [e.folio],
+          what: `bio ${e.bio} guard tag mismatch`,
+        });
+    return out;
   },
 };

@@ -1,4 +1,4 @@
-import type { Invariant } from './types.js';
+import type { Invariant, Violation } from './types.js';
 
 /** DMA or a CPU access touched a folio after its refcount reached 0 (the model never reuses ids). */
 export const useAfterFree: Invariant = {
@@ -6,8 +6,10 @@ export const useAfterFree: Invariant = {
   severity: 'error',
   doc: 'DMA or a CPU access touches a folio whose refcount reached 0',
   check({ events }) {
-    return events.flatMap((e) =>
-      e.type === 'use-after-free' ? [{ invariant: 'use-after-free', folios: [e.folio], what: e.access }] : [],
-    );
+    const out: Violation[] = [];
+    for (const e of events)
+      if (e.type === 'use-after-free')
+        out.push({ invariant: 'use-after-free', folios: [e.folio], what: e.access });
+    return out;
   },
 };
