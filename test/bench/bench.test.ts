@@ -20,6 +20,7 @@ interface BenchResults {
   readonly runs: readonly BenchRun[];
   readonly comparisons: readonly { readonly config: string; readonly agree: boolean }[];
   readonly library: { readonly exitStatus: number };
+  readonly dioReadFork: { readonly ms: number; readonly freshMs: readonly number[]; readonly steps: number };
 }
 
 describe('bench --small', () => {
@@ -44,6 +45,9 @@ describe('bench --small', () => {
       expect([lost('spin', 'PIN NSPEC=1'), lost('pinlab', 'PIN NSPEC=1')]).toEqual([false, false]);
       expect([lost('spin', 'GET NSPEC=1'), lost('pinlab', 'GET NSPEC=1')]).toEqual([true, true]);
       expect(res.runs.every((x) => x.states > 0)).toBe(true);
+      expect(res.dioReadFork.freshMs).toHaveLength(5); // several fresh processes, their median reported
+      expect(res.dioReadFork.freshMs).toContain(res.dioReadFork.ms);
+      expect(res.dioReadFork.steps).toBeGreaterThan(0);
       expect([0, 1]).toContain(res.library.exitStatus); // 2 would be a usage or scenario error
     } finally {
       rmSync(out, { recursive: true, force: true });
