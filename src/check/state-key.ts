@@ -295,7 +295,7 @@ export function worldSum(w: World): WorldSum {
   return { a: sumA, b: sumB };
 }
 
-/** worldSum(child), from its parent's sum. Exact because shared elements are frozen. */
+/** worldSum(child), from its parent's sum. Exact because what the two share is never written (cow.ts). */
 export function worldSumAfter(parent: World, sum: WorldSum, child: World): WorldSum {
   sumA = sum.a;
   sumB = sum.b;
