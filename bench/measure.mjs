@@ -1,8 +1,9 @@
 // One pinlab measurement in its own process (so its peak RSS is its own): run.mjs starts it with a
 // JSON job on argv and reads one JSON line from stdout.
-//   {"kind":"explore","pin":"<scenario text>","kernel":"v6.5","maxStates":N,"maxMemory":BYTES}
+//   {"kind":"explore","pin":"<scenario text>","kernel":"v6.5","maxStates":N,"maxMemory":BYTES,"progress":true}
 //     every instance of the scenario, checked without traces and without reduction (SPIN's
-//     -DNOREDUCE), summed: states, transitions, ms, verdicts.
+//     -DNOREDUCE), summed: states, transitions, ms, verdicts; with progress, a JSON line on stderr
+//     every million states or so.
 //   {"kind":"check","file":"scenarios/dio-read-fork.pin","kernel":"v6.4","instance":0}
 //     a full check (traces on) of one instance: ms (first run, then warm), and the shortest
 //     counterexample's length.
@@ -50,6 +51,8 @@ if (job.kind === 'explore') {
       traces: false,
       ...(job.maxStates ? { maxStates: job.maxStates } : {}),
       ...(job.maxMemory ? { maxMemory: job.maxMemory } : {}),
+      // A long run says how far it has gone on stderr (stdout carries the one result line).
+      ...(job.progress ? { onProgress: (p) => console.error(JSON.stringify({ progress: p })) } : {}),
     });
     states += res.states;
     tableBytes += res.tableBytes;

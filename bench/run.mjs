@@ -146,8 +146,10 @@ function pinText(nspec) {
 }
 
 function node(job) {
-  const r = run(process.execPath, [join(here, 'measure.mjs'), JSON.stringify(job)], { cwd: root });
-  if (r.status !== 0) throw new Error(`pinlab measurement failed:\n${r.stderr}`);
+  // A job with progress passes its progress lines through to our stderr as they come.
+  const stdio = job.progress ? ['ignore', 'pipe', 'inherit'] : 'pipe';
+  const r = run(process.execPath, [join(here, 'measure.mjs'), JSON.stringify(job)], { cwd: root, stdio });
+  if (r.status !== 0) throw new Error(`pinlab measurement failed:\n${r.stderr ?? ''}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
@@ -156,7 +158,7 @@ function runPinlab(cfg) {
     kind: 'explore',
     pin: pinText(cfg.nspec),
     kernel: cfg.kernel,
-    ...(cfg.maxStates ? { maxStates: cfg.maxStates, maxMemory: cfg.maxMemory } : {}),
+    ...(cfg.maxStates ? { maxStates: cfg.maxStates, maxMemory: cfg.maxMemory, progress: true } : {}),
   });
   const lost = m.verdicts['lost-dio-data'] === 'sometimes' || m.verdicts['lost-dio-data'] === 'always';
   return {

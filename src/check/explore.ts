@@ -40,11 +40,27 @@ import {
  * `atQuiescence` judges each final World.
  */
 
+/** How far a search has gone, for a caller's progress line (SPIN prints the like every million states). */
+export interface Progress {
+  readonly states: number;
+  readonly transitions: number;
+  /** The deepest state visited so far. */
+  readonly maxDepth: number;
+  /** Bytes held by the visited-state table. */
+  readonly tableBytes: number;
+}
+
+/** Stored states between two progress reports, unless told otherwise. */
+export const PROGRESS_EVERY = 1 << 20;
+
 export interface ExploreOptions {
   readonly por: boolean;
   readonly invariants: readonly Invariant[];
   readonly bounds: ResolvedBounds;
   readonly now?: () => number;
+  /** Called each time `progressEvery` more states are stored (a callback: the search does no I/O). */
+  readonly onProgress?: (p: Progress) => void;
+  readonly progressEvery?: number;
 }
 
 export interface ConditionCounts {
@@ -130,6 +146,8 @@ export function explore(
   const por = opts.por && invariants.every((inv) => (inv.scope ?? 'step') === 'step');
   const bits = flagBits(invariants);
   const deadline = new Deadline(opts.now, bounds.timeoutMs);
+  const { onProgress } = opts;
+  const progressEvery = Math.max(1, Math.floor(opts.progressEvery ?? PROGRESS_EVERY));
 
   const visited = new FingerprintTable(initialSlots(bounds.maxMemory), bounds.maxMemory);
   const finals = new FingerprintTable(64, bounds.maxMemory);
@@ -216,6 +234,8 @@ export function explore(
       return null;
     }
     if (depth > maxDepth) maxDepth = depth;
+    if (onProgress !== undefined && visited.size % progressEvery === 0)
+      onProgress({ states: visited.size, transitions, maxDepth, tableBytes: visited.bytes });
     const enabled = enabledTransitions(program, policies, world);
     if (enabled.length === 0) {
       terminal(world, wk, mask);

@@ -6,7 +6,7 @@ import type { Transition } from '../model/sim/step.js';
 import type { World } from '../model/sim/world.js';
 import { resolveBounds, type BoundName, type Bounds } from './bounds.js';
 import type { Condition, Verdict } from './condition.js';
-import { explore, type ExploreStats } from './explore.js';
+import { explore, type ExploreStats, type Progress } from './explore.js';
 import { BUILTIN_INVARIANTS, type Invariant, type ViolationDetail } from './invariants.js';
 import { encodeToken } from './replay.js';
 import { shortestPaths, type Goal } from './shortest.js';
@@ -15,7 +15,8 @@ import { conditionVerdict, deadlockVerdict, invariantVerdict, quantifierHolds } 
 
 export type { Bounds, BoundName } from './bounds.js';
 export type { Condition, Expr, Prop, Verdict } from './condition.js';
-export type { ExploreStats } from './explore.js';
+export type { ExploreStats, Progress } from './explore.js';
+export { PROGRESS_EVERY } from './explore.js';
 export { BUILTIN_INVARIANTS, counterMismatch, fromModelInvariant, useAfterFree } from './invariants.js';
 export type { Invariant, ModelInvariant, Violation, ViolationDetail } from './invariants.js';
 export { decodeToken, encodeToken, replay } from './replay.js';
@@ -33,6 +34,9 @@ export interface CheckOptions extends Bounds {
   readonly now?: () => number;
   /** Compute the shortest traces (default true). */
   readonly traces?: boolean;
+  /** Called every `progressEvery` (default PROGRESS_EVERY) stored states of the search. */
+  readonly onProgress?: (p: Progress) => void;
+  readonly progressEvery?: number;
 }
 
 export interface ConditionResult {
@@ -141,6 +145,8 @@ export function check(
     invariants,
     bounds,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.progressEvery !== undefined ? { progressEvery: options.progressEvery } : {}),
   });
   const complete = stats.bound === null;
 

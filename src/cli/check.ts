@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import type { Progress } from '../check/index.js';
 import type { KernelProfile } from '../model/profile/profiles.js';
 import { jsonReport } from '../report/json.js';
 import { junitReport } from '../report/junit.js';
@@ -82,6 +83,13 @@ function prepare(
   return { scenarios: loaded.scenarios, kernels, options, format, out, work, jobs };
 }
 
+/** A search's progress as one line's text. */
+export function progressText(p: Progress): string {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const mib = (p.tableBytes / 2 ** 20).toFixed(0);
+  return `${n(p.states)} states, ${n(p.transitions)} transitions, depth ${p.maxDepth}, table ${mib} MiB`;
+}
+
 /** Run the suite scenario by scenario, with progress on a terminal's stderr once a run takes over 2 s. */
 function runWithProgress(job: Job, io: Io & { readonly tty?: boolean }): Row[] {
   const pairs = job.scenarios.length * job.kernels.length;
@@ -94,9 +102,12 @@ function runWithProgress(job: Job, io: Io & { readonly tty?: boolean }): Row[] {
   const start = performance.now();
   const rows: Row[] = [];
   job.scenarios.forEach((s, i) => {
-    rows.push(...runSuite([s], job.kernels, job.options));
-    if (io.tty && performance.now() - start > 2000)
-      io.err(`\r[${i + 1}/${job.scenarios.length}] ${s.scenario.id}\x1b[K`);
+    const at = `[${i + 1}/${job.scenarios.length}]`;
+    // A long search says how far it has gone, every PROGRESS_EVERY states (as SPIN's pan does).
+    const onProgress = (id: string, kernel: string, p: Progress): void =>
+      io.err(`\r${at} ${id} on ${kernel}: ${progressText(p)}\x1b[K`);
+    rows.push(...runSuite([s], job.kernels, io.tty ? { ...job.options, onProgress } : job.options));
+    if (io.tty && performance.now() - start > 2000) io.err(`\r${at} ${s.scenario.id}\x1b[K`);
   });
   if (io.tty && performance.now() - start > 2000) io.err('\n');
   return rows;

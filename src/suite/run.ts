@@ -1,4 +1,11 @@
-import { check, fromModelInvariant, unavailableOps, type CheckResult, type Trace } from '../check/index.js';
+import {
+  check,
+  fromModelInvariant,
+  unavailableOps,
+  type CheckResult,
+  type Progress,
+  type Trace,
+} from '../check/index.js';
 import type { Verdict } from '../check/condition.js';
 import { INVARIANTS } from '../model/invariants/index.js';
 import type { KernelProfile } from '../model/profile/profiles.js';
@@ -32,6 +39,8 @@ export interface SuiteOptions {
   readonly por?: boolean;
   /** The clock (only the CLI has one); results stay deterministic apart from `ms`. */
   readonly now?: () => number;
+  /** Progress of the search under way: which scenario instance, on which kernel, how far. */
+  readonly onProgress?: (id: string, kernel: string, p: Progress) => void;
 }
 
 function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: number): Row[] {
@@ -127,6 +136,9 @@ export function runSuite(
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
         ...(options.por !== undefined ? { por: options.por } : {}),
         ...(options.now ? { now: options.now } : {}),
+        ...(options.onProgress
+          ? { onProgress: (p: Progress) => options.onProgress?.(s.scenario.id, profile.name, p) }
+          : {}),
       });
       const ms = options.now ? Math.round(options.now() - start) : 0;
       rows.push(...rowsOf(s, profile, r, ms));

@@ -5,6 +5,8 @@ import {
   type CheckResult,
   type Invariant,
   type ModelInvariant,
+  type Progress,
+  PROGRESS_EVERY,
 } from '../../src/check/index.js';
 import { op, profile, program, anon } from '../model/harness.js';
 import {
@@ -197,5 +199,34 @@ describe('check: determinism', () => {
       expect(b).toEqual(a);
       expect(JSON.stringify(b)).toBe(JSON.stringify(a));
     }
+  });
+});
+
+describe('check: progress', () => {
+  it('reports every progressEvery stored states, and the result does not depend on it', () => {
+    const seen: Progress[] = [];
+    const quiet = check(writers(), [xWins], profile('v6.1'), { por: false });
+    const loud = check(writers(), [xWins], profile('v6.1'), {
+      por: false,
+      progressEvery: 2,
+      onProgress: (p) => seen.push(p),
+    });
+    expect(loud).toEqual(quiet);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.map((p) => p.states)).toEqual(
+      Array.from({ length: Math.floor(quiet.states / 2) }, (_, i) => 2 * (i + 1)),
+    );
+    for (const [a, b] of seen.slice(1).map((p, i) => [seen[i]!, p] as const)) {
+      expect(b.transitions).toBeGreaterThanOrEqual(a.transitions);
+      expect(b.maxDepth).toBeGreaterThanOrEqual(a.maxDepth);
+    }
+    expect(seen.every((p) => p.tableBytes > 0 && p.maxDepth <= quiet.maxDepth)).toBe(true);
+  });
+
+  it('reports nothing by default below PROGRESS_EVERY states', () => {
+    let calls = 0;
+    const r = check(writers(), [xWins], profile('v6.1'), { onProgress: () => (calls += 1) });
+    expect(r.states).toBeLessThan(PROGRESS_EVERY);
+    expect(calls).toBe(0);
   });
 });
