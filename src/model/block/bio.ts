@@ -1,4 +1,11 @@
-import type { Bio, BioEndIo, Bvec, BvecGrab } from '../include/blk_types.js';
+import {
+  bioFlags,
+  type Bio,
+  type BioEndIo,
+  type BioFlags,
+  type Bvec,
+  type BvecGrab,
+} from '../include/blk_types.js';
 import { type KernelResult } from '../include/errno.js';
 import { fileIsMemoryBacked } from '../include/fs.js';
 import type { Folio } from '../include/mm_types.js';
@@ -14,6 +21,9 @@ import { putPage, unpinUserPage } from '../mm/gup.js';
 import type { Ctx } from '../sim/ctx.js';
 import { bioOf, fileOf, folioOf, type World } from '../sim/world.js';
 import { ownArray } from '../sim/cow.js';
+
+/** A new bio's flags: none set. */
+const NO_BIO_FLAGS: BioFlags = { noPageRef: false, pagePinned: false, pageReffed: false, cloned: false };
 
 /**
  * bio_alloc(): a new bio for `op` on the device blocks of page `index` of file `file`, with no pages
@@ -34,7 +44,7 @@ export function bioAlloc(
     bvecs: [],
     file,
     index,
-    flags: { noPageRef: false, pagePinned: false, pageReffed: false, cloned: false },
+    flags: bioFlags(NO_BIO_FLAGS),
     state: 'in-flight',
     error: false,
     endIo,

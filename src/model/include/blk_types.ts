@@ -21,6 +21,11 @@ export interface BioFlags {
 }
 
 /** Who handles a bio's completion (bi_end_io), which says how its pages are released. */
+/** A bio's flags as a new object (bio_alloc()'s and a copy's: one V8 shape). */
+export function bioFlags(f: BioFlags): BioFlags {
+  return { noPageRef: f.noPageRef, pagePinned: f.pagePinned, pageReffed: f.pageReffed, cloned: f.cloned };
+}
+
 export type BioEndIo =
   | 'blkdev-simple' // __blkdev_direct_IO_simple: on-stack bio, the submitter waits and releases
   | 'blkdev' // blkdev_bio_end_io (multi-bio, sync or async)

@@ -1,3 +1,4 @@
+import { bioFlags } from '../include/blk_types.js';
 import { copyVma, folioFlags } from '../include/mm_types.js';
 import type { World } from './world.js';
 
@@ -87,12 +88,7 @@ const COPY: { readonly [K in ElementKey]: (el: World[K][number]) => World[K][num
     bvecs: b.bvecs.slice(),
     file: b.file,
     index: b.index,
-    flags: {
-      noPageRef: b.flags.noPageRef,
-      pagePinned: b.flags.pagePinned,
-      pageReffed: b.flags.pageReffed,
-      cloned: b.flags.cloned,
-    },
+    flags: bioFlags(b.flags),
     state: b.state,
     error: b.error,
     endIo: b.endIo,
