@@ -12,7 +12,7 @@ import type { World } from '../model/sim/world.js';
 import { Deadline, type BoundName, type ResolvedBounds } from './bounds.js';
 import type { Condition } from './condition.js';
 import { evalProp } from './evaluate.js';
-import { FingerprintTable, type AddResult } from './fingerprint-table.js';
+import { FingerprintTable, type AddResult, type StateSet } from './fingerprint-table.js';
 import { quiescentViolations, stepViolations, type Invariant, type ViolationDetail } from './invariants.js';
 import { independentOfOthers } from './por.js';
 import {
@@ -38,6 +38,11 @@ import {
  * After every step each invariant's `onStep` judges it; an `error` violation ends that path (its
  * successor is not visited), a `flag` violation sets the invariant's bit in the successor's mask.
  * `atQuiescence` judges each final World.
+ *
+ * The same search runs in each thread of a parallel check (threads.ts): the tables are then shared,
+ * every thread starts from pieces of work (WorkUnit) and gives its oldest untaken transitions away
+ * when another thread has none. A state is stored by one thread and expanded by that thread only, so
+ * a complete search counts the same states, transitions and final states however it was shared.
  */
 
 /** How far a search has gone, for a caller's progress line (SPIN prints the like every million states). */
@@ -113,7 +118,8 @@ interface Frame {
   /** The state's key as a string, kept only with the reduction (for its stack proviso). */
   readonly key: string | null;
   readonly depth: number;
-  readonly todo: readonly Transition[];
+  /** Shortened when the transitions past `next` are given to another thread. */
+  todo: readonly Transition[];
   readonly edges: (Edge | undefined)[];
   next: number;
 }
@@ -128,6 +134,27 @@ export function flagBits(invariants: readonly Invariant[]): number[] {
   });
 }
 
+/** The sets a search stores fingerprints in (or what makes them): its own, or shared by threads. */
+export interface SearchTables<T = StateSet> {
+  readonly visited: T;
+  /** Final and deadlocked Worlds, by World key. */
+  readonly finals: T;
+  readonly deadlocked: T;
+  /** Per invariant: terminal Worlds reached cleanly / final Worlds reached through a violation. */
+  readonly clean: readonly T[];
+  readonly dirty: readonly T[];
+}
+
+export function mapTables<T, U>(t: SearchTables<T>, f: (x: T) => U): SearchTables<U> {
+  return {
+    visited: f(t.visited),
+    finals: f(t.finals),
+    deadlocked: f(t.deadlocked),
+    clean: t.clean.map(f),
+    dirty: t.dirty.map(f),
+  };
+}
+
 /** A first table size within the memory bound (8 bytes a slot), at most 4096 slots. */
 function initialSlots(maxMemory: number): number {
   let slots = 16;
@@ -135,40 +162,152 @@ function initialSlots(maxMemory: number): number {
   return slots;
 }
 
-export function explore(
+/** The tables of a search, each made by `make(initialSlots)` (all within `maxMemory`). */
+export function searchTables<T>(
+  invariants: number,
+  maxMemory: number,
+  make: (initialSlots: number) => T,
+): SearchTables<T> {
+  const few = (): T[] => Array.from({ length: invariants }, () => make(64));
+  return {
+    visited: make(initialSlots(maxMemory)),
+    finals: make(64),
+    deadlocked: make(64),
+    clean: few(),
+    dirty: few(),
+  };
+}
+
+/**
+ * A piece of search: the state reached from the initial one by `path` (stored already, its sum and
+ * violation mask given) and the transitions still to take from it; `todo` null for the initial state
+ * itself, not stored yet.
+ */
+export interface WorkUnit {
+  readonly path: readonly Transition[];
+  readonly sum: WorldSum;
+  readonly mask: number;
+  readonly todo: readonly Transition[] | null;
+}
+
+/** How a search shares work and stopping with the other threads of a parallel check (threads.ts). */
+export interface WorkShare {
+  /** Every few transitions: this thread's figures so far; the bound another thread stopped on, or null. */
+  poll(transitions: number, maxDepth: number): BoundName | null;
+  /** Whether another thread waits for work. */
+  wanted(): boolean;
+  /** Take `unit` for another thread; false when there is no room for it. */
+  give(unit: WorkUnit): boolean;
+  stop(bound: BoundName): void;
+}
+
+/** Transitions between two looks at the other threads (their stop, their hunger). */
+const SHARE_EVERY = 64;
+
+export interface Search {
+  /** Search from a piece of work to its end (or to a bound). */
+  run(unit: WorkUnit): void;
+  /** The figures so far: this search's counts, the tables' sizes. */
+  stats(): ExploreStats;
+}
+
+/** The piece of work that starts a search: the initial state. */
+export function rootUnit(initial: World): WorkUnit {
+  return { path: [], sum: worldSum(initial), mask: 0, todo: null };
+}
+
+/** A search of a whole check: explore below, or threads.ts's. */
+export type Explorer = (
   program: Program,
   policies: Policies,
   initial: World,
   conditions: readonly Condition[],
   opts: ExploreOptions,
-): ExploreStats {
+) => ExploreStats;
+
+export const explore: Explorer = (program, policies, initial, conditions, opts) => {
+  const tables = searchTables(
+    opts.invariants.length,
+    opts.bounds.maxMemory,
+    (n) => new FingerprintTable(n, opts.bounds.maxMemory),
+  );
+  const search = newSearch(program, policies, initial, conditions, opts, tables);
+  search.run(rootUnit(initial));
+  return search.stats();
+};
+
+/**
+ * The figures of one search from its threads' (each thread's own counts, the shared tables' sizes at
+ * its end: the largest is the last). A bound one thread stopped on stops the others too, so it wins
+ * over a truncation by depth.
+ */
+export function mergeStats(parts: readonly ExploreStats[]): ExploreStats {
+  const most = (f: (s: ExploreStats) => number): number => Math.max(0, ...parts.map(f));
+  const sum = (f: (s: ExploreStats) => number): number => parts.reduce((n, s) => n + f(s), 0);
+  const first = parts[0];
+  if (first === undefined) throw new RangeError('mergeStats: no part');
+  return {
+    states: most((s) => s.states),
+    transitions: sum((s) => s.transitions),
+    maxDepth: most((s) => s.maxDepth),
+    bound:
+      parts.find((s) => s.bound !== null && s.bound !== 'depth')?.bound ??
+      parts.find((s) => s.bound)?.bound ??
+      null,
+    finals: most((s) => s.finals),
+    deadlocks: most((s) => s.deadlocks),
+    conditions: first.conditions.map((_, i) => ({
+      satisfy: sum((s) => s.conditions[i]?.satisfy ?? 0),
+      violate: sum((s) => s.conditions[i]?.violate ?? 0),
+    })),
+    invariants: first.invariants.map((_, i) => ({
+      violated: parts.some((s) => s.invariants[i]?.violated),
+      cleanTerminals: most((s) => s.invariants[i]?.cleanTerminals ?? 0),
+      violatingFinals: most((s) => s.invariants[i]?.violatingFinals ?? 0),
+      firstDetail: parts.map((s) => s.invariants[i]?.firstDetail ?? null).find((d) => d !== null) ?? null,
+    })),
+    por: parts.some((s) => s.por),
+    tableBytes: most((s) => s.tableBytes),
+  };
+}
+
+/** A search over `tables`, alone or (with `share`) as one thread of a parallel check. */
+export function newSearch(
+  program: Program,
+  policies: Policies,
+  initial: World,
+  conditions: readonly Condition[],
+  opts: ExploreOptions,
+  tables: SearchTables,
+  share?: WorkShare,
+): Search {
   const { invariants, bounds } = opts;
-  const por = opts.por && invariants.every((inv) => (inv.scope ?? 'step') === 'step');
+  const por = opts.por && share === undefined && invariants.every((inv) => (inv.scope ?? 'step') === 'step');
   const bits = flagBits(invariants);
   const deadline = new Deadline(opts.now, bounds.timeoutMs);
   const { onProgress } = opts;
   const progressEvery = Math.max(1, Math.floor(opts.progressEvery ?? PROGRESS_EVERY));
-
-  const visited = new FingerprintTable(initialSlots(bounds.maxMemory), bounds.maxMemory);
-  const finals = new FingerprintTable(64, bounds.maxMemory);
-  const deadlocked = new FingerprintTable(64, bounds.maxMemory);
-  const clean = invariants.map(() => new FingerprintTable(64, bounds.maxMemory));
-  const dirty = invariants.map(() => new FingerprintTable(64, bounds.maxMemory));
+  const { visited, finals, deadlocked, clean, dirty } = tables;
   const satisfy = conditions.map(() => 0);
   const violate = conditions.map(() => 0);
   const violated = invariants.map(() => false);
   const firstDetail: (ViolationDetail | null)[] = invariants.map(() => null);
   const onStack = new Set<string>();
+  const start = sealWorld(initial);
 
   let transitions = 0;
   let maxDepth = 0;
   let stopped: BoundName | null = null;
   let truncated: BoundName | null = null;
 
-  const note = (r: AddResult): void => {
-    if (r === -1) stopped = 'memory';
+  const stop = (b: BoundName): void => {
+    stopped = b;
+    share?.stop(b);
   };
 
+  const note = (r: AddResult): void => {
+    if (r === -1) stop('memory');
+  };
   const exec = (w: World, t: Transition): Edge => {
     const r = applyTransition(program, policies, w, t);
     return { r, viol: stepViolations(invariants, r.events, w, r.world, r.label, program) };
@@ -193,8 +332,8 @@ export function explore(
         firstDetail[i] ??= d;
       }
       const bad = (mask & (bits[i] ?? 0)) !== 0 || d !== null;
-      if (!bad) note((clean[i] as FingerprintTable).add(wk.hi, wk.lo));
-      else if (isFinal) note((dirty[i] as FingerprintTable).add(wk.hi, wk.lo));
+      if (!bad) note((clean[i] as StateSet).add(wk.hi, wk.lo));
+      else if (isFinal) note((dirty[i] as StateSet).add(wk.hi, wk.lo));
     });
   };
 
@@ -225,13 +364,13 @@ export function explore(
     const k = searchKey(wk, mask);
     if (visited.has(k.hi, k.lo)) return null;
     if (visited.size >= bounds.maxStates) {
-      stopped = 'states';
+      stop('states');
       return null;
     }
     const added = visited.add(k.hi, k.lo);
-    if (added === -1) {
-      stopped = 'memory';
-      return null;
+    if (added !== 1) {
+      if (added === -1) stop('memory');
+      return null; // another thread stored it first (alone, `has` said so already)
     }
     if (depth > maxDepth) maxDepth = depth;
     if (onProgress !== undefined && visited.size % progressEvery === 0)
@@ -250,46 +389,88 @@ export function explore(
   };
 
   const stack: Frame[] = [];
-  if (deadline.expired()) stopped = 'time';
-  const root = stopped === null ? visit(sealWorld(initial), worldSum(initial), 0, 0) : null;
-  if (root) {
-    stack.push(root);
-    if (root.key !== null) onStack.add(root.key);
-  }
-  while (stack.length > 0 && stopped === null) {
-    const f = stack[stack.length - 1] as Frame;
-    if (f.next >= f.todo.length) {
-      stack.pop();
-      if (f.key !== null) onStack.delete(f.key);
-      continue;
-    }
-    const i = f.next++;
-    const t = f.todo[i] as Transition;
-    const e = f.edges[i] ?? exec(f.world, t);
-    f.edges[i] = undefined; // let the successor World go once explored
-    transitions += 1;
-    if ((transitions & 255) === 0 && deadline.expired()) {
-      stopped = 'time';
-      break;
-    }
-    let mask = f.mask;
-    let dead = false;
-    e.viol.forEach((d, j) => {
-      if (d === null) return;
-      violated[j] = true;
-      firstDetail[j] ??= d;
-      if (invariants[j]?.severity === 'error') dead = true;
-      else mask |= bits[j] ?? 0;
-    });
-    if (dead) continue;
-    const child = visit(e.r.world, e.sum ?? worldSumAfter(f.world, f.sum, e.r.world), mask, f.depth + 1);
-    if (child) {
-      stack.push(child);
-      if (child.key !== null) onStack.add(child.key);
-    }
-  }
+  let base: readonly Transition[] = [];
 
-  return {
+  const push = (f: Frame): void => {
+    stack.push(f);
+    if (f.key !== null) onStack.add(f.key);
+  };
+
+  /** Give another thread the untaken transitions of the frame nearest the bottom (the most work). */
+  const giveAway = (s: WorkShare): void => {
+    const path = [...base];
+    for (const f of stack) {
+      if (f.next < f.todo.length) {
+        if (s.give({ path, sum: f.sum, mask: f.mask, todo: f.todo.slice(f.next) }))
+          f.todo = f.todo.slice(0, f.next);
+        return;
+      }
+      path.push(f.todo[f.next - 1] as Transition);
+    }
+  };
+
+  /** The state a piece of work starts from: replayed along its path (its states are stored already). */
+  const unitFrame = (u: WorkUnit): Frame | null => {
+    base = u.path;
+    if (u.todo === null) return visit(start, u.sum, u.mask, 0);
+    let w = start;
+    for (const t of u.path) w = applyTransition(program, policies, w, t).world;
+    const depth = u.path.length;
+    return {
+      world: w,
+      sum: u.sum,
+      mask: u.mask,
+      key: null,
+      depth,
+      todo: u.todo,
+      edges: u.todo.map(() => undefined),
+      next: 0,
+    };
+  };
+
+  const run = (unit: WorkUnit): void => {
+    if (stopped === null && deadline.expired()) stop('time');
+    const first = stopped === null ? unitFrame(unit) : null;
+    if (first) push(first);
+    while (stack.length > 0 && stopped === null) {
+      const f = stack[stack.length - 1] as Frame;
+      if (f.next >= f.todo.length) {
+        stack.pop();
+        if (f.key !== null) onStack.delete(f.key);
+        continue;
+      }
+      const i = f.next++;
+      const t = f.todo[i] as Transition;
+      const e = f.edges[i] ?? exec(f.world, t);
+      f.edges[i] = undefined; // let the successor World go once explored
+      transitions += 1;
+      if ((transitions & 255) === 0 && deadline.expired()) {
+        stop('time');
+        break;
+      }
+      if (share !== undefined && transitions % SHARE_EVERY === 0) {
+        stopped ??= share.poll(transitions, maxDepth);
+        if (stopped === null && share.wanted()) giveAway(share);
+      }
+      let mask = f.mask;
+      let dead = false;
+      e.viol.forEach((d, j) => {
+        if (d === null) return;
+        violated[j] = true;
+        firstDetail[j] ??= d;
+        if (invariants[j]?.severity === 'error') dead = true;
+        else mask |= bits[j] ?? 0;
+      });
+      if (dead) continue;
+      const child = visit(e.r.world, e.sum ?? worldSumAfter(f.world, f.sum, e.r.world), mask, f.depth + 1);
+      if (child) push(child);
+    }
+    stack.length = 0;
+    onStack.clear();
+    share?.poll(transitions, maxDepth);
+  };
+
+  const stats = (): ExploreStats => ({
     states: visited.size,
     transitions,
     maxDepth,
@@ -305,5 +486,7 @@ export function explore(
     })),
     por,
     tableBytes: [visited, finals, deadlocked, ...clean, ...dirty].reduce((n, t) => n + t.bytes, 0),
-  };
+  });
+
+  return { run, stats };
 }

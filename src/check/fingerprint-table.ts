@@ -13,10 +13,19 @@
 /** 1: newly added; 0: already present; -1: not added, the table would grow past its byte limit. */
 export type AddResult = 1 | 0 | -1;
 
-const MAX_SLOTS = 2 ** 29;
+/** A set of state fingerprints as a search sees it: this file's table, or one shared by threads. */
+export interface StateSet {
+  has(hi: number, lo: number): boolean;
+  add(hi: number, lo: number): AddResult;
+  readonly size: number;
+  /** Bytes of its slots. */
+  readonly bytes: number;
+}
+
+export const MAX_SLOTS = 2 ** 29;
 
 /** The low word as stored: (0, 0) marks an empty slot, so it is kept as (0, 1). */
-function lowWord(hi: number, lo: number): number {
+export function lowWord(hi: number, lo: number): number {
   return hi === 0 && lo === 0 ? 1 : lo >>> 0;
 }
 
@@ -25,7 +34,51 @@ function homeSlot(h: number, l: number, cap: number): number {
   return Math.floor(((l ^ Math.imul(h, 0x9e3779b1)) >>> 0) * (cap / 4294967296));
 }
 
-export class FingerprintTable {
+/** The slot of `s` (`cap` slots) holding (h, l), or the empty slot where linear probing for it ends. */
+export function slotOf(s: Uint32Array, cap: number, h: number, l: number): number {
+  let i = homeSlot(h, l, cap);
+  for (;;) {
+    const a = s[2 * i] as number;
+    const b = s[2 * i + 1] as number;
+    if ((a === 0 && b === 0) || (a === h && b === l)) return i;
+    i = i + 1 === cap ? 0 : i + 1;
+  }
+}
+
+/** Whether slot `i` of `s` is taken. */
+export function taken(s: Uint32Array, i: number): boolean {
+  return (s[2 * i] as number) !== 0 || (s[2 * i + 1] as number) !== 0;
+}
+
+/** Whether one more key would pass the load factor of 3/4. */
+export function overloaded(count: number, cap: number): boolean {
+  return (count + 1) * 4 > cap * 3;
+}
+
+/** The capacity after growing `cap` by half again within the limits, or `cap` when none is left. */
+export function grownCapacity(cap: number, maxBytes: number): number {
+  return Math.max(cap, Math.min(Math.floor(cap * 1.5), MAX_SLOTS, Math.floor(maxBytes / 8)));
+}
+
+/** The first capacity: at least 16 slots, at most what `maxBytes` allows. */
+export function firstCapacity(initialSlots: number, maxBytes: number): number {
+  return Math.max(16, Math.min(initialSlots, MAX_SLOTS, Math.floor(maxBytes / 8)));
+}
+
+/** Put every key of `old` into the empty `s` of `cap` slots. */
+export function rehash(old: Uint32Array, s: Uint32Array, cap: number): void {
+  for (let j = 0; j < old.length; j += 2) {
+    const h = old[j] as number;
+    const l = old[j + 1] as number;
+    if (h === 0 && l === 0) continue;
+    let i = homeSlot(h, l, cap);
+    while (taken(s, i)) i = i + 1 === cap ? 0 : i + 1;
+    s[2 * i] = h;
+    s[2 * i + 1] = l;
+  }
+}
+
+export class FingerprintTable implements StateSet {
   private slots: Uint32Array;
   private cap: number;
   private count = 0;
@@ -33,7 +86,7 @@ export class FingerprintTable {
 
   /** `initialSlots`: at least 16, at most what `maxBytes` allows. */
   constructor(initialSlots = 1024, maxBytes = Number.POSITIVE_INFINITY) {
-    this.cap = Math.max(16, Math.min(initialSlots, MAX_SLOTS, Math.floor(maxBytes / 8)));
+    this.cap = firstCapacity(initialSlots, maxBytes);
     this.slots = new Uint32Array(this.cap * 2);
     this.maxBytes = maxBytes;
   }
@@ -52,57 +105,28 @@ export class FingerprintTable {
   }
 
   has(hi: number, lo: number): boolean {
-    const i = this.slotOf(hi >>> 0, lowWord(hi, lo));
-    return (this.slots[2 * i] as number) !== 0 || (this.slots[2 * i + 1] as number) !== 0;
+    return taken(this.slots, slotOf(this.slots, this.cap, hi >>> 0, lowWord(hi, lo)));
   }
 
   add(hi: number, lo: number): AddResult {
-    if ((this.count + 1) * 4 > this.cap * 3 && !this.grow()) {
-      if (this.has(hi, lo)) return 0;
-      return -1;
-    }
+    if (overloaded(this.count, this.cap) && !this.grow()) return this.has(hi, lo) ? 0 : -1;
     const h = hi >>> 0;
     const l = lowWord(hi, lo);
-    const i = this.slotOf(h, l);
     const s = this.slots;
-    if ((s[2 * i] as number) !== 0 || (s[2 * i + 1] as number) !== 0) return 0;
+    const i = slotOf(s, this.cap, h, l);
+    if (taken(s, i)) return 0;
     s[2 * i] = h;
     s[2 * i + 1] = l;
     this.count += 1;
     return 1;
   }
 
-  /** The slot holding (h, l), or the empty slot where linear probing for it ends. */
-  private slotOf(h: number, l: number): number {
-    const s = this.slots;
-    const cap = this.cap;
-    let i = homeSlot(h, l, cap);
-    for (;;) {
-      const a = s[2 * i] as number;
-      const b = s[2 * i + 1] as number;
-      if ((a === 0 && b === 0) || (a === h && b === l)) return i;
-      i = i + 1 === cap ? 0 : i + 1;
-    }
-  }
-
-  /**
-   * Grow by half again (less when that would pass the byte or slot limit) and rehash; false when no
-   * slot can be added.
-   */
+  /** Grow by half again (less near the limits) and rehash; false when no slot can be added. */
   private grow(): boolean {
-    const cap = Math.min(Math.floor(this.cap * 1.5), MAX_SLOTS, Math.floor(this.maxBytes / 8));
-    if (cap <= this.cap) return false;
-    const old = this.slots;
+    const cap = grownCapacity(this.cap, this.maxBytes);
+    if (cap === this.cap) return false;
     const s = new Uint32Array(cap * 2);
-    for (let j = 0; j < old.length; j += 2) {
-      const h = old[j] as number;
-      const l = old[j + 1] as number;
-      if (h === 0 && l === 0) continue;
-      let i = homeSlot(h, l, cap);
-      while ((s[2 * i] as number) !== 0 || (s[2 * i + 1] as number) !== 0) i = i + 1 === cap ? 0 : i + 1;
-      s[2 * i] = h;
-      s[2 * i + 1] = l;
-    }
+    rehash(this.slots, s, cap);
     this.slots = s;
     this.cap = cap;
     return true;

@@ -6,7 +6,7 @@ import type { Transition } from '../model/sim/step.js';
 import type { World } from '../model/sim/world.js';
 import { resolveBounds, type BoundName, type Bounds } from './bounds.js';
 import type { Condition, Verdict } from './condition.js';
-import { explore, type ExploreStats, type Progress } from './explore.js';
+import { explore, type Explorer, type ExploreStats, type Progress } from './explore.js';
 import { BUILTIN_INVARIANTS, type Invariant, type ViolationDetail } from './invariants.js';
 import { encodeToken } from './replay.js';
 import { shortestPaths, type Goal } from './shortest.js';
@@ -15,7 +15,7 @@ import { conditionVerdict, deadlockVerdict, invariantVerdict, quantifierHolds } 
 
 export type { Bounds, BoundName } from './bounds.js';
 export type { Condition, Expr, Prop, Verdict } from './condition.js';
-export type { ExploreStats, Progress } from './explore.js';
+export type { Explorer, ExploreStats, Progress } from './explore.js';
 export { PROGRESS_EVERY } from './explore.js';
 export { BUILTIN_INVARIANTS, counterMismatch, fromModelInvariant, useAfterFree } from './invariants.js';
 export type { Invariant, ModelInvariant, Violation, ViolationDetail } from './invariants.js';
@@ -37,6 +37,8 @@ export interface CheckOptions extends Bounds {
   /** Called every `progressEvery` (default PROGRESS_EVERY) stored states of the search. */
   readonly onProgress?: (p: Progress) => void;
   readonly progressEvery?: number;
+  /** The search (default: explore, in this thread; check/threads.ts gives one in several threads). */
+  readonly explorer?: Explorer;
 }
 
 export interface ConditionResult {
@@ -140,7 +142,8 @@ export function check(
   const bounds = resolveBounds(options, options.now !== undefined);
   const policies = profile.policies;
   const initial: World = instantiate(program, policies);
-  const stats: ExploreStats = explore(program, policies, initial, conditions, {
+  const search = options.explorer ?? explore;
+  const stats: ExploreStats = search(program, policies, initial, conditions, {
     por: options.por ?? true,
     invariants,
     bounds,

@@ -1,0 +1,37 @@
+import { performance } from 'node:perf_hooks';
+import { workerData } from 'node:worker_threads';
+import { instantiate } from '../model/sim/instantiate.js';
+import { mapTables, newSearch } from './explore.js';
+import { SharedFingerprintTable } from './shared-table.js';
+import { invariantSet, type ThreadData, type ThreadMessage } from './threads.js';
+import { poolView } from './work-pool.js';
+
+// A thread of a parallel search (threads.ts): rebuild the check from plain data, view the shared
+// tables and pool, then search unit after unit until the pool says the search is over.
+const d = workerData as ThreadData;
+const posted = new Int32Array(d.posted);
+
+function post(msg: ThreadMessage): void {
+  d.port.postMessage(msg);
+  Atomics.add(posted, 0, 1);
+  Atomics.notify(posted, 0);
+}
+
+try {
+  const tables = mapTables(d.tables, (b) => new SharedFingerprintTable(b));
+  const pool = poolView(d.pool, d.thread);
+  const opts = {
+    por: false,
+    invariants: invariantSet(d.invariants, d.policies),
+    bounds: d.bounds,
+    ...(Number.isFinite(d.bounds.timeoutMs) ? { now: () => performance.now() } : {}),
+  };
+  const initial = instantiate(d.program, d.policies);
+  const search = newSearch(d.program, d.policies, initial, d.conditions, opts, tables, pool);
+  for (let u = pool.take(); u !== null; u = pool.take()) search.run(u);
+  post({ stats: search.stats() });
+} catch (e) {
+  post({
+    error: `pinlab check: thread ${d.thread}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+  });
+}

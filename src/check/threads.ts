@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { INVARIANTS } from '../model/invariants/index.js';
+import type { Policies } from '../model/profile/policies/index.js';
+import type { Program } from '../model/sim/program.js';
+import type { ResolvedBounds } from './bounds.js';
+import type { Condition } from './condition.js';
+import {
+  mergeStats,
+  rootUnit,
+  searchTables,
+  type Explorer,
+  type ExploreStats,
+  type SearchTables,
+} from './explore.js';
+import { BUILTIN_INVARIANTS, fromModelInvariant, type Invariant } from './invariants.js';
+import { SharedFingerprintTable, sharedTableBuffers, type SharedTableBuffers } from './shared-table.js';
+import { poolBuffers, poolView, type PoolBuffers } from './work-pool.js';
+
+/**
+ * One search in several threads (`pinlab check --threads N`): N workers run explore's search over
+ * shared fingerprint tables (shared-table.ts), handing work to each other through a pool in shared
+ * memory (work-pool.ts). The calling thread only starts them, writes the progress line and merges
+ * their figures; it stays synchronous, sleeping on a shared word (Atomics.wait).
+ *
+ * A complete search counts the same states, transitions, final states and verdicts as one thread;
+ * what depends on the order the threads met things is the deepest state, the first violation met
+ * (the reported one comes from the shortest trace) and, under a bound, which states were stored.
+ * The threads search without partial-order reduction (its stack proviso is one thread's).
+ */
+
+/** The invariants a worker can rebuild by name (functions do not cross to a worker). */
+export type InvariantSet = 'model' | 'builtin';
+
+/** The model's invariants (model/invariants) on `policies`, or the checker's built-in pair. */
+export function invariantSet(set: InvariantSet, policies: Policies): readonly Invariant[] {
+  return set === 'model' ? INVARIANTS.map((i) => fromModelInvariant(i, policies)) : BUILTIN_INVARIANTS;
+}
+
+export interface ThreadData {
+  readonly program: Program;
+  readonly policies: Policies;
+  readonly conditions: readonly Condition[];
+  readonly invariants: InvariantSet;
+  readonly bounds: ResolvedBounds;
+  readonly tables: SearchTables<SharedTableBuffers>;
+  readonly pool: PoolBuffers;
+  readonly thread: number;
+  /** [0]: threads that posted their result. */
+  readonly posted: SharedArrayBuffer;
+  readonly port: MessagePort;
+}
+
+export type ThreadMessage = { readonly stats: ExploreStats } | { readonly error: string };
+
+const WORKER = new URL('./thread-worker.js', import.meta.url);
+
+/** Whether the compiled worker is there (it is not when pinlab runs from its TypeScript sources). */
+export function threadsAvailable(): boolean {
+  return existsSync(fileURLToPath(WORKER));
+}
+
+/** How often the calling thread looks at the workers' progress while it waits. */
+const LOOK_MS = 200;
+
+/** An explorer for check(): the search in `threads` worker threads, judging invariant set `set`. */
+export function threadedExplorer(threads: number, set: InvariantSet): Explorer {
+  return (program, policies, initial, conditions, opts) => {
+    const names = (list: readonly Invariant[]): string => list.map((i) => i.name).join();
+    if (names(opts.invariants) !== names(invariantSet(set, policies)))
+      throw new Error(`pinlab check: threads judge the ${set} invariants only`);
+    const { maxMemory } = opts.bounds;
+    const tables = searchTables(opts.invariants.length, maxMemory, (n) => sharedTableBuffers(n, maxMemory));
+    const pool = poolBuffers(threads);
+    const view = poolView(pool, 0);
+    view.give(rootUnit(initial));
+    const posted = new SharedArrayBuffer(4);
+    const words = new Int32Array(posted);
+    const ports: MessagePort[] = [];
+    const workers: Worker[] = [];
+    for (let thread = 0; thread < threads; thread++) {
+      const { port1, port2 } = new MessageChannel();
+      const data: ThreadData = {
+        program,
+        policies,
+        conditions,
+        invariants: set,
+        bounds: opts.bounds,
+        tables,
+        pool,
+        thread,
+        posted,
+        port: port2,
+      };
+      workers.push(new Worker(WORKER, { workerData: data, transferList: [port2] }));
+      ports.push(port1);
+    }
+    const parts: ExploreStats[] = [];
+    let error: string | null = null;
+    const every = Math.max(1, Math.floor(opts.progressEvery ?? 1 << 20));
+    let reported = 0;
+    const visited = new SharedFingerprintTable(tables.visited);
+    while (parts.length < threads && error === null) {
+      const seen = Atomics.load(words, 0);
+      for (const port of ports)
+        for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+          const msg = m.message as ThreadMessage;
+          if ('error' in msg) error = msg.error;
+          else parts.push(msg.stats);
+        }
+      const states = visited.size;
+      if (opts.onProgress && Math.floor(states / every) > reported) {
+        reported = Math.floor(states / every);
+        opts.onProgress({ states, ...view.figures(), tableBytes: visited.bytes });
+      }
+      if (parts.length < threads && error === null) Atomics.wait(words, 0, seen, LOOK_MS);
+    }
+    for (const w of workers) void w.terminate();
+    for (const p of ports) p.close();
+    if (error !== null) throw new Error(error);
+    return mergeStats(parts);
+  };
+}
