@@ -1,9 +1,9 @@
 // One pinlab measurement in its own process (so its peak RSS is its own): run.mjs starts it with a
 // JSON job on argv and reads one JSON line from stdout.
-//   {"kind":"explore","pin":"<scenario text>","kernel":"v6.5","maxStates":N,"maxMemory":BYTES,"progress":true}
+//   {"kind":"explore","pin":"<scenario text>","kernel":"v6.5","maxStates":N,"maxMemory":BYTES,"progress":true,"threads":T}
 //     every instance of the scenario, checked without traces and without reduction (SPIN's
 //     -DNOREDUCE), summed: states, transitions, ms, verdicts; with progress, a JSON line on stderr
-//     every million states or so.
+//     every million states or so; with threads > 1, each search in that many threads.
 //   {"kind":"check","file":"scenarios/dio-read-fork.pin","kernel":"v6.4","instance":0}
 //     a full check (traces on) of one instance: ms (first run, then warm), and the shortest
 //     counterexample's length.
@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { readFileSync } from 'node:fs';
 import { check, fromModelInvariant } from '../dist/check/index.js';
+import { threadedExplorer } from '../dist/check/threads.js';
 import { INVARIANTS } from '../dist/model/invariants/index.js';
 import { kernelProfile } from '../dist/model/profile/profiles.js';
 import { parseScenarios } from '../dist/scenario/index.js';
@@ -51,6 +52,7 @@ if (job.kind === 'explore') {
       traces: false,
       ...(job.maxStates ? { maxStates: job.maxStates } : {}),
       ...(job.maxMemory ? { maxMemory: job.maxMemory } : {}),
+      ...(job.threads > 1 ? { explorer: threadedExplorer(job.threads, 'model') } : {}),
       // A long run says how far it has gone on stderr (stdout carries the one result line).
       ...(job.progress ? { onProgress: (p) => console.error(JSON.stringify({ progress: p })) } : {}),
     });

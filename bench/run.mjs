@@ -10,7 +10,7 @@ import console from 'node:console';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,17 +153,19 @@ function node(job) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-function runPinlab(cfg) {
+function runPinlab(cfg, threads = 1) {
   const m = node({
     kind: 'explore',
     pin: pinText(cfg.nspec),
     kernel: cfg.kernel,
+    threads,
     ...(cfg.maxStates ? { maxStates: cfg.maxStates, maxMemory: cfg.maxMemory, progress: true } : {}),
   });
   const lost = m.verdicts['lost-dio-data'] === 'sometimes' || m.verdicts['lost-dio-data'] === 'always';
   return {
     tool: 'pinlab',
     config: cfg.name,
+    threads,
     kernel: cfg.kernel,
     states: m.states,
     transitions: m.transitions,
@@ -175,6 +177,11 @@ function runPinlab(cfg) {
     verdicts: m.verdicts,
     bound: m.bound,
   };
+}
+
+/** pinlab in one thread, and in as many as the machine has cores (SPIN's best was one core). */
+function pinlabThreads() {
+  return cpus().length > 1 ? [1, cpus().length] : [1];
 }
 
 function rate(n, s) {
@@ -213,6 +220,11 @@ function libraryWall() {
 const fmt = (x, d = 0) =>
   x === null || x === undefined ? '–' : Number(x).toLocaleString('en-US', { maximumFractionDigits: d });
 
+/** A run's tool as the table names it: SPIN, pinlab, or pinlab in N threads. */
+function toolName(r) {
+  return r.tool === 'pinlab' && r.threads > 1 ? `pinlab, ${r.threads} threads` : r.tool;
+}
+
 function markdown(res) {
   const lines = [
     `# pinlab vs SPIN ${res.spin.version}`,
@@ -220,26 +232,27 @@ function markdown(res) {
     `${res.small ? 'Small configuration (`--small`). ' : ''}Node ${res.node}, ${res.cpus} CPUs, run ${res.date}.`,
     'SPIN: `spin -DNSPEC=n -DUSE_PIN=p -a`, `gcc -O2 -DNOREDUCE`, `pan -m100000` (stops at the first',
     'assertion violation, so the FOLL_GET rows count different amounts of work). pinlab: `check`',
-    'without traces or reduction, one process per run; the two state spaces are of different models.',
+    'without traces or reduction, one process per run, in one thread and in one per core (`--threads`:',
+    'shared fingerprint tables, no reduction); the two state spaces are of different models.',
     '',
     '| configuration | tool | kernel | verdict | states | transitions | s | states/s | transitions/s | peak RSS MB |',
     '| --- | --- | --- | --- | --: | --: | --: | --: | --: | --: |',
   ];
   for (const r of res.runs)
     lines.push(
-      `| ${r.config} | ${r.tool} | ${r.kernel ?? '–'} | ${r.verdict} | ${fmt(r.states)} | ${fmt(r.transitions)} | ${fmt(r.seconds, 2)} | ${fmt(rate(r.states, r.seconds))} | ${fmt(rate(r.transitions, r.seconds))} | ${fmt(r.peakRss / 2 ** 20)} |`,
+      `| ${r.config} | ${toolName(r)} | ${r.kernel ?? '–'} | ${r.verdict} | ${fmt(r.states)} | ${fmt(r.transitions)} | ${fmt(r.seconds, 2)} | ${fmt(rate(r.states, r.seconds))} | ${fmt(rate(r.transitions, r.seconds))} | ${fmt(r.peakRss / 2 ** 20)} |`,
     );
   lines.push(
     '',
-    '| configuration | agree | pinlab/SPIN states/s | pinlab/SPIN transitions/s | pinlab/SPIN peak RSS |',
+    '| configuration | pinlab threads | agree | pinlab/SPIN states/s | pinlab/SPIN transitions/s | pinlab/SPIN peak RSS |',
   );
-  lines.push('| --- | --- | --: | --: | --: |');
+  lines.push('| --- | --: | --- | --: | --: | --: |');
   for (const c of res.comparisons)
     lines.push(
-      `| ${c.config} | ${c.agree ? 'yes' : 'NO'} | ${fmt(c.statesPerSecond, 4)} | ${fmt(c.transitionsPerSecond, 4)} | ${fmt(c.peakRss, 3)} |`,
+      `| ${c.config} | ${c.threads} | ${c.agree ? 'yes' : 'NO'} | ${fmt(c.statesPerSecond, 4)} | ${fmt(c.transitionsPerSecond, 4)} | ${fmt(c.peakRss, 3)} |`,
     );
   lines.push('');
-  for (const r of res.runs.filter((x) => x.tool === 'pinlab'))
+  for (const r of res.runs.filter((x) => x.tool === 'pinlab' && x.threads === 1))
     lines.push(
       `- pinlab ${r.config}: the search's fingerprint tables hold ${fmt(r.states)} states in ` +
         `${fmt(r.tableBytes / 2 ** 20, 1)} MiB, ${fmt(r.tableBytes / r.states, 1)} bytes per stored state.`,
@@ -304,6 +317,7 @@ function mainLarge(opts) {
 function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (!existsSync(join(root, 'dist/check/index.js'))) usage('dist/ is missing: run `npm run build` first');
+  mkdirSync(opts.out, { recursive: true });
   if (opts.large) return mainLarge(opts);
   const why = ensureSpin();
   if (why !== null) {
@@ -318,21 +332,25 @@ function main() {
     try {
       console.error(`bench: SPIN ${cfg.name} ...`);
       const s = runSpin(cfg, work);
-      console.error(`bench: pinlab ${cfg.name} on ${cfg.kernel} ...`);
-      const p = runPinlab(cfg);
-      runs.push(s, p);
-      // SPIN stops at the first assertion violation: its rate over that prefix compares with nothing.
-      const comparable = !s.lostDioData;
-      comparisons.push({
-        config: cfg.name,
-        agree: s.lostDioData === p.lostDioData,
-        comparable,
-        statesPerSecond: comparable ? ratio(rate(p.states, p.seconds), rate(s.states, s.seconds)) : null,
-        transitionsPerSecond: comparable
-          ? ratio(rate(p.transitions, p.seconds), rate(s.transitions, s.seconds))
-          : null,
-        peakRss: s.peakRss ? p.peakRss / s.peakRss : null,
-      });
+      runs.push(s);
+      for (const threads of pinlabThreads()) {
+        console.error(`bench: pinlab ${cfg.name} on ${cfg.kernel}, ${threads} thread(s) ...`);
+        const p = runPinlab(cfg, threads);
+        runs.push(p);
+        // SPIN stops at the first assertion violation: its rate over that prefix compares with nothing.
+        const comparable = !s.lostDioData;
+        comparisons.push({
+          config: cfg.name,
+          threads,
+          agree: s.lostDioData === p.lostDioData,
+          comparable,
+          statesPerSecond: comparable ? ratio(rate(p.states, p.seconds), rate(s.states, s.seconds)) : null,
+          transitionsPerSecond: comparable
+            ? ratio(rate(p.transitions, p.seconds), rate(s.transitions, s.seconds))
+            : null,
+          peakRss: s.peakRss ? p.peakRss / s.peakRss : null,
+        });
+      }
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

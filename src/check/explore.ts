@@ -192,7 +192,9 @@ export interface WorkUnit {
 
 /** How a search shares work and stopping with the other threads of a parallel check (threads.ts). */
 export interface WorkShare {
-  /** Every few transitions: this thread's figures so far; the bound another thread stopped on, or null. */
+  /** Transitions between two calls of `poll` (and looks at `wanted`). */
+  readonly every: number;
+  /** Every `every` transitions: this thread's figures so far; the bound another thread stopped on, or null. */
   poll(transitions: number, maxDepth: number): BoundName | null;
   /** Whether another thread waits for work. */
   wanted(): boolean;
@@ -200,9 +202,6 @@ export interface WorkShare {
   give(unit: WorkUnit): boolean;
   stop(bound: BoundName): void;
 }
-
-/** Transitions between two looks at the other threads (their stop, their hunger). */
-const SHARE_EVERY = 64;
 
 export interface Search {
   /** Search from a piece of work to its end (or to a bound). */
@@ -448,7 +447,7 @@ export function newSearch(
         stop('time');
         break;
       }
-      if (share !== undefined && transitions % SHARE_EVERY === 0) {
+      if (share !== undefined && transitions % share.every === 0) {
         stopped ??= share.poll(transitions, maxDepth);
         if (stopped === null && share.wanted()) giveAway(share);
       }

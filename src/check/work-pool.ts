@@ -33,6 +33,9 @@ const UNIT_WORDS = 1 << 16;
 
 const BOUNDS: readonly BoundName[] = ['states', 'depth', 'time', 'memory'];
 
+/** Transitions between two looks of a busy thread at the pool (a few microseconds each). */
+const POLL_EVERY = 64;
+
 /** Longest sleep of an idle thread between looks (it is woken as soon as work comes). */
 const IDLE_WAIT_MS = 50;
 
@@ -132,13 +135,14 @@ export function poolView(b: PoolBuffers, thread: number): PoolView {
       unlock();
       Atomics.wait(c, VERSION, version, IDLE_WAIT_MS);
       lock();
-      c[IDLE] = (c[IDLE]) - 1;
+      c[IDLE] = c[IDLE] - 1;
     }
     unlock();
     return null;
   };
 
   return {
+    every: POLL_EVERY,
     take,
     give,
     wanted: () => Atomics.load(c, IDLE) > 0 && Atomics.load(c, COUNT) === 0,

@@ -8,6 +8,7 @@ import { textReport, textTrace } from '../report/text.js';
 import type { ParsedScenario } from '../scenario/index.js';
 import { runSuite, type Row, type SuiteOptions } from '../suite/run.js';
 import { isArgsError, parseArgs, positiveInt } from './args.js';
+import { threadedExplorer, threadsAvailable } from '../check/threads.js';
 import { runInWorkers, workersAvailable, type SuiteWork } from './parallel.js';
 import { resolveKernels } from './kernels.js';
 import { displayName, libraryFiles, loadScenarios } from './library.js';
@@ -24,6 +25,7 @@ const SPEC = {
   timeout: 'value',
   'no-por': 'flag',
   jobs: 'value',
+  threads: 'value',
 } as const;
 
 interface Job {
@@ -58,9 +60,13 @@ function prepare(
   const maxStates = positiveInt('max-states', p.values.get('max-states')?.at(-1));
   const timeout = positiveInt('timeout', p.values.get('timeout')?.at(-1));
   const jobs = positiveInt('jobs', p.values.get('jobs')?.at(-1)) ?? 1;
+  const threads = positiveInt('threads', p.values.get('threads')?.at(-1)) ?? 1;
   if (typeof maxStates === 'string') return fail(maxStates);
   if (typeof timeout === 'string') return fail(timeout);
   if (typeof jobs === 'string') return fail(jobs);
+  if (typeof threads === 'string') return fail(threads);
+  if (jobs > 1 && threads > 1) return fail('--jobs and --threads share out the same cores: give one of them');
+  if (threads > 1 && !threadsAvailable()) return fail('--threads needs the built pinlab (npm run build)');
   const files = p.positionals.length > 0 ? p.positionals : libraryFiles();
   const loaded = loadScenarios(files, displayName);
   if (!loaded.ok) {
@@ -78,7 +84,11 @@ function prepare(
     sets: p.values.get('set') ?? [],
     bounds,
   };
-  const options: SuiteOptions = { now: () => performance.now(), ...bounds };
+  const options: SuiteOptions = {
+    now: () => performance.now(),
+    ...bounds,
+    ...(threads > 1 ? { explorer: threadedExplorer(threads, 'model') } : {}),
+  };
   const out = p.values.get('out')?.at(-1);
   return { scenarios: loaded.scenarios, kernels, options, format, out, work, jobs };
 }

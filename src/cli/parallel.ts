@@ -17,8 +17,8 @@ export interface SuiteWork {
   readonly files: readonly string[];
   readonly kernels: readonly string[];
   readonly sets: readonly string[];
-  /** The suite's options but the clock (a function does not cross to a worker; each takes its own). */
-  readonly bounds: Omit<SuiteOptions, 'now'>;
+  /** The suite's options but its functions (which do not cross to a worker; each takes its own clock). */
+  readonly bounds: Omit<SuiteOptions, 'now' | 'onProgress' | 'explorer'>;
 }
 
 export interface WorkerData {

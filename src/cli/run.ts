@@ -21,8 +21,10 @@ export const USAGE = `pinlab: a kernel-version-aware model of GUP references and
 
 usage:
   pinlab check [FILES...] [--kernel LIST|all] [--set policy=value]... [--format text|json|ktap|junit]
-               [--max-states N] [--timeout S] [--no-por] [--jobs N]
-                              verdicts per scenario, condition and kernel (no FILES: the built-in library)
+               [--max-states N] [--timeout S] [--no-por] [--jobs N | --threads N]
+                              verdicts per scenario, condition and kernel (no FILES: the built-in library);
+                              --jobs: (scenario, kernel) pairs on N threads; --threads: each search
+                              on N threads (without partial-order reduction)
   pinlab diff --kernel A --kernel B [FILES...]    only the verdicts that differ
   pinlab explain FILE --kernel K [--out TRACE.json]  the shortest trace of the first bad outcome
   pinlab replay TOKEN [FILES...]                  re-run one interleaving step by step

@@ -3,6 +3,7 @@ import {
   fromModelInvariant,
   unavailableOps,
   type CheckResult,
+  type Explorer,
   type Progress,
   type Trace,
 } from '../check/index.js';
@@ -41,6 +42,8 @@ export interface SuiteOptions {
   readonly now?: () => number;
   /** Progress of the search under way: which scenario instance, on which kernel, how far. */
   readonly onProgress?: (id: string, kernel: string, p: Progress) => void;
+  /** The search each check runs (default: explore, in this thread). */
+  readonly explorer?: Explorer;
 }
 
 function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: number): Row[] {
@@ -136,6 +139,7 @@ export function runSuite(
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
         ...(options.por !== undefined ? { por: options.por } : {}),
         ...(options.now ? { now: options.now } : {}),
+        ...(options.explorer ? { explorer: options.explorer } : {}),
         ...(options.onProgress
           ? { onProgress: (p: Progress) => options.onProgress?.(s.scenario.id, profile.name, p) }
           : {}),

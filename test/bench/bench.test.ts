@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -12,7 +12,9 @@ import { describe, expect, it } from 'vitest';
 interface BenchRun {
   readonly tool: string;
   readonly config: string;
+  readonly threads?: number;
   readonly states: number;
+  readonly transitions: number;
   readonly lostDioData: boolean;
 }
 
@@ -37,7 +39,12 @@ describe('bench --small', () => {
       expect(r.status, r.stderr).toBe(0);
       expect(existsSync(join(out, 'results.md'))).toBe(true);
       const res = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as BenchResults;
-      expect(res.comparisons.map((c) => c.config)).toEqual(['PIN NSPEC=1', 'GET NSPEC=1']);
+      // pinlab in one thread, then in one per core (this machine's count).
+      const perConfig = cpus().length > 1 ? 2 : 1;
+      expect(res.comparisons.map((c) => c.config)).toEqual([
+        ...Array<string>(perConfig).fill('PIN NSPEC=1'),
+        ...Array<string>(perConfig).fill('GET NSPEC=1'),
+      ]);
       expect(res.comparisons.every((c) => c.agree)).toBe(true);
       const lost = (tool: string, config: string): boolean | undefined =>
         res.runs.find((x) => x.tool === tool && x.config === config)?.lostDioData;
@@ -45,6 +52,12 @@ describe('bench --small', () => {
       expect([lost('spin', 'PIN NSPEC=1'), lost('pinlab', 'PIN NSPEC=1')]).toEqual([false, false]);
       expect([lost('spin', 'GET NSPEC=1'), lost('pinlab', 'GET NSPEC=1')]).toEqual([true, true]);
       expect(res.runs.every((x) => x.states > 0)).toBe(true);
+      // The threads' complete search counts what one thread's does.
+      const counts = (threads: number): number[][] =>
+        res.runs
+          .filter((x) => x.tool === 'pinlab' && (x.threads === 1) === (threads === 1))
+          .map((x) => [x.states, x.transitions]);
+      if (perConfig > 1) expect(counts(2)).toEqual(counts(1));
       expect(res.dioReadFork.freshMs).toHaveLength(5); // several fresh processes, their median reported
       expect(res.dioReadFork.freshMs).toContain(res.dioReadFork.ms);
       expect(res.dioReadFork.steps).toBeGreaterThan(0);

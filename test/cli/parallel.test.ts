@@ -40,3 +40,31 @@ describe('pinlab check --jobs', () => {
     expect(r.stderr).toContain("--jobs takes a positive whole number, not '0'");
   });
 });
+
+describe('pinlab check --threads', () => {
+  const files = ['scenarios/dio-read-fork.pin', 'scenarios/should-dirty-redirty.pin'];
+
+  it('reports what one thread without reduction reports: states, transitions, verdicts, traces', () => {
+    expect(existsSync('dist/check/thread-worker.js')).toBe(true);
+    const args = ['check', ...files, '--kernel', 'v5.4,v6.4,v6.5', '--format', 'json'];
+    const one = pinlab(...args, '--no-por');
+    const two = pinlab(...args, '--threads', '2');
+    expect(one.status).toBe(0);
+    expect(two.status).toBe(0);
+    expect(withoutTimes(two.stdout)).toBe(withoutTimes(one.stdout));
+  }, 60_000);
+
+  it('keeps the exit status of a failed expectation', () => {
+    const r = pinlab('check', ...files, '--kernel', 'v6.6', '--set', 'dio.extract=get', '--threads', '2');
+    expect(r.status).toBe(1);
+  }, 60_000);
+
+  it('rejects a thread count that is not a positive number, and --jobs with --threads', () => {
+    const zero = pinlab('check', '--threads', '0');
+    expect(zero.status).toBe(2);
+    expect(zero.stderr).toContain("--threads takes a positive whole number, not '0'");
+    const both = pinlab('check', '--jobs', '2', '--threads', '2');
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('--jobs and --threads share out the same cores');
+  });
+});

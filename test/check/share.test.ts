@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { libraryFiles, loadScenarios, displayName } from '../../src/cli/library.js';
+import { resolveBounds } from '../../src/check/bounds.js';
+import {
+  explore,
+  mergeStats,
+  newSearch,
+  rootUnit,
+  searchTables,
+  type ExploreStats,
+  type WorkShare,
+  type WorkUnit,
+} from '../../src/check/explore.js';
+import { FingerprintTable } from '../../src/check/fingerprint-table.js';
+import { invariantSet } from '../../src/check/threads.js';
+import { instantiate } from '../../src/model/sim/instantiate.js';
+import { profile } from '../model/harness.js';
+
+/**
+ * The search as threads.ts shares it, in one thread: a search that gives its untaken transitions
+ * away at every chance, and further searches over the same tables that take those units in turn,
+ * count what one search counts. This is the parallel check's correctness argument (each state is
+ * stored once and expanded by whoever stored it), without the threads' timing.
+ */
+
+const loaded = loadScenarios(libraryFiles(), displayName);
+if (!loaded.ok) throw new Error(loaded.messages.join('\n'));
+
+/** What a complete search must count the same however it was shared. */
+function counts(s: ExploreStats): unknown {
+  return {
+    states: s.states,
+    transitions: s.transitions,
+    finals: s.finals,
+    deadlocks: s.deadlocks,
+    bound: s.bound,
+    conditions: s.conditions,
+    invariants: s.invariants.map((i) => [i.violated, i.cleanTerminals, i.violatingFinals]),
+  };
+}
+
+/** Search with `searches` searches taking turns over one pool of units; every give is accepted. */
+function shared(id: string, kernel: string, searches: number): { stats: ExploreStats; units: number } {
+  const s = loaded.ok ? loaded.scenarios.find((x) => x.scenario.id === id) : undefined;
+  if (!s) throw new Error(id);
+  const p = profile(kernel);
+  const { program, conditions } = s.scenario;
+  const opts = {
+    por: false,
+    invariants: invariantSet('model', p.policies),
+    bounds: resolveBounds({}, false),
+  };
+  const initial = instantiate(program, p.policies);
+  const pool: WorkUnit[] = [rootUnit(initial)];
+  let given = 0;
+  const share: WorkShare = {
+    every: 1,
+    poll: () => null,
+    wanted: () => true,
+    give: (u) => {
+      given += 1;
+      pool.push(u);
+      return true;
+    },
+    stop: () => undefined,
+  };
+  const tables = searchTables(opts.invariants.length, opts.bounds.maxMemory, (n) => new FingerprintTable(n));
+  const all = Array.from({ length: searches }, () =>
+    newSearch(program, p.policies, initial, conditions, opts, tables, share),
+  );
+  for (let turn = 0; pool.length > 0; turn++) all[turn % searches]?.run(pool.pop() as WorkUnit);
+  return { stats: mergeStats(all.map((x) => x.stats())), units: given };
+}
+
+function alone(id: string, kernel: string): ExploreStats {
+  const s = loaded.ok ? loaded.scenarios.find((x) => x.scenario.id === id) : undefined;
+  if (!s) throw new Error(id);
+  const p = profile(kernel);
+  const { program, conditions } = s.scenario;
+  const invariants = invariantSet('model', p.policies);
+  return explore(program, p.policies, instantiate(program, p.policies), conditions, {
+    por: false,
+    invariants,
+    bounds: resolveBounds({}, false),
+  });
+}
+
+describe('a search shared out in work units', () => {
+  const cases: [string, string][] = [
+    ['dio-read-fork[path=blkdev]', 'v6.4'],
+    ['dio-read-fork[path=blkdev]', 'v6.5'],
+    ['ro-pin-unshare', 'v5.10'],
+    ['vmsplice-child-unmap[page=thp]', 'v5.8'],
+    ['should-dirty-redirty[path=legacy]', 'v6.1'],
+    ['mm-race-fork-write[grab=get]', 'v5.4'],
+    ['bvec-async-lifetime', 'v6.1'],
+  ];
+  for (const [id, kernel] of cases)
+    it(`${id} on ${kernel}: counts what one search counts`, () => {
+      const one = alone(id, kernel);
+      for (const searches of [1, 2, 3]) {
+        const { stats, units } = shared(id, kernel, searches);
+        expect(units).toBeGreaterThan(0); // work was really given away
+        expect(counts(stats)).toEqual(counts(one));
+        expect(stats.por).toBe(false);
+      }
+    });
+});
+
+describe('mergeStats', () => {
+  const part = (over: Partial<ExploreStats>): ExploreStats => ({
+    states: 10,
+    transitions: 5,
+    maxDepth: 3,
+    bound: null,
+    finals: 2,
+    deadlocks: 0,
+    conditions: [{ satisfy: 1, violate: 0 }],
+    invariants: [{ violated: false, cleanTerminals: 1, violatingFinals: 0, firstDetail: null }],
+    por: false,
+    tableBytes: 64,
+    ...over,
+  });
+
+  it('sums each thread’s own counts and takes the shared tables’ last sizes', () => {
+    const m = mergeStats([
+      part({}),
+      part({
+        states: 12,
+        transitions: 7,
+        maxDepth: 9,
+        finals: 3,
+        conditions: [{ satisfy: 2, violate: 1 }],
+        invariants: [{ violated: true, cleanTerminals: 4, violatingFinals: 1, firstDetail: { what: 'x' } }],
+      }),
+    ]);
+    expect(m).toMatchObject({ states: 12, transitions: 12, maxDepth: 9, finals: 3, tableBytes: 64 });
+    expect(m.conditions).toEqual([{ satisfy: 3, violate: 1 }]);
+    expect(m.invariants).toEqual([
+      { violated: true, cleanTerminals: 4, violatingFinals: 1, firstDetail: { what: 'x' } },
+    ]);
+  });
+
+  it('a bound a thread stopped on wins over a truncation by depth', () => {
+    expect(mergeStats([part({ bound: 'depth' }), part({ bound: 'states' })]).bound).toBe('states');
+    expect(mergeStats([part({ bound: 'depth' }), part({})]).bound).toBe('depth');
+    expect(mergeStats([part({}), part({})]).bound).toBeNull();
+  });
+});
