@@ -8,6 +8,7 @@ import type { ResolvedBounds } from './bounds.js';
 import type { Condition } from './condition.js';
 import {
   mergeStats,
+  PROGRESS_EVERY,
   rootUnit,
   searchTables,
   type Explorer,
@@ -98,7 +99,7 @@ export function threadedExplorer(threads: number, set: InvariantSet): Explorer {
     }
     const parts: ExploreStats[] = [];
     let error: string | null = null;
-    const every = Math.max(1, Math.floor(opts.progressEvery ?? 1 << 20));
+    const every = Math.max(1, Math.floor(opts.progressEvery ?? PROGRESS_EVERY));
     let reported = 0;
     const visited = new SharedFingerprintTable(tables.visited);
     while (parts.length < threads && error === null) {
