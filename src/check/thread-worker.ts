@@ -5,6 +5,7 @@ import { mapTables, newSearch } from './explore.js';
 import { SharedFingerprintTable } from './shared-table.js';
 import { invariantSet, type ThreadData, type ThreadMessage } from './threads.js';
 import { poolView } from './work-pool.js';
+import { postAndWake } from './worker-messages.js';
 
 // A thread of a parallel search (threads.ts): rebuild the check from plain data, view the shared
 // tables and pool, then search unit after unit until the pool says the search is over.
@@ -12,9 +13,7 @@ const d = workerData as ThreadData;
 const posted = new Int32Array(d.posted);
 
 function post(msg: ThreadMessage): void {
-  d.port.postMessage(msg);
-  Atomics.add(posted, 0, 1);
-  Atomics.notify(posted, 0);
+  postAndWake(d.port, posted, msg);
 }
 
 try {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { INVARIANTS } from '../model/invariants/index.js';
 import type { Policies } from '../model/profile/policies/index.js';
 import type { Program } from '../model/sim/program.js';
@@ -18,6 +18,7 @@ import {
 import { BUILTIN_INVARIANTS, fromModelInvariant, type Invariant } from './invariants.js';
 import { SharedFingerprintTable, sharedTableBuffers, type SharedTableBuffers } from './shared-table.js';
 import { poolBuffers, poolView, type PoolBuffers } from './work-pool.js';
+import { receiveUntil } from './worker-messages.js';
 
 /**
  * One search in several threads (`pinlab check --threads N`): N workers run explore's search over
@@ -77,7 +78,6 @@ export function threadedExplorer(threads: number, set: InvariantSet): Explorer {
     const view = poolView(pool, 0);
     view.give(rootUnit(initial));
     const posted = new SharedArrayBuffer(4);
-    const words = new Int32Array(posted);
     const ports: MessagePort[] = [];
     const workers: Worker[] = [];
     for (let thread = 0; thread < threads; thread++) {
@@ -102,21 +102,24 @@ export function threadedExplorer(threads: number, set: InvariantSet): Explorer {
     const every = Math.max(1, Math.floor(opts.progressEvery ?? PROGRESS_EVERY));
     let reported = 0;
     const visited = new SharedFingerprintTable(tables.visited);
-    while (parts.length < threads && error === null) {
-      const seen = Atomics.load(words, 0);
-      for (const port of ports)
-        for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
-          const msg = m.message as ThreadMessage;
-          if ('error' in msg) error = msg.error;
-          else parts.push(msg.stats);
-        }
+    const progress = (): void => {
       const states = visited.size;
-      if (opts.onProgress && Math.floor(states / every) > reported) {
-        reported = Math.floor(states / every);
-        opts.onProgress({ states, ...view.figures(), tableBytes: visited.bytes });
-      }
-      if (parts.length < threads && error === null) Atomics.wait(words, 0, seen, LOOK_MS);
-    }
+      if (!opts.onProgress || Math.floor(states / every) <= reported) return;
+      reported = Math.floor(states / every);
+      opts.onProgress({ states, ...view.figures(), tableBytes: visited.bytes });
+    };
+    receiveUntil(
+      ports,
+      new Int32Array(posted),
+      () => parts.length === threads || error !== null,
+      (m) => {
+        const msg = m as ThreadMessage;
+        if ('error' in msg) error = msg.error;
+        else parts.push(msg.stats);
+      },
+      LOOK_MS,
+      progress,
+    );
     for (const w of workers) void w.terminate();
     for (const p of ports) p.close();
     if (error !== null) throw new Error(error);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { receiveUntil } from '../check/worker-messages.js';
 import type { Row, SuiteOptions } from '../suite/run.js';
 
 /**
@@ -41,7 +42,6 @@ export function workersAvailable(): boolean {
 /** The rows of the `count` (scenario, kernel) pairs of `work`, checked by `jobs` workers, in order. */
 export function runInWorkers(work: SuiteWork, count: number, jobs: number): Row[] | string {
   const shared = new SharedArrayBuffer(8);
-  const words = new Int32Array(shared);
   const ports: MessagePort[] = [];
   const workers: Worker[] = [];
   for (let i = 0; i < Math.min(jobs, count); i++) {
@@ -53,19 +53,20 @@ export function runInWorkers(work: SuiteWork, count: number, jobs: number): Row[
   const byPair: Row[][] = [];
   let received = 0;
   let error: string | null = null;
-  while (received < count && error === null) {
-    const posted = Atomics.load(words, 1);
-    for (const port of ports)
-      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
-        const msg = m.message as WorkerMessage;
-        if ('error' in msg) error = msg.error;
-        else {
-          byPair[msg.index] = msg.rows;
-          received += 1;
-        }
+  receiveUntil(
+    ports,
+    new Int32Array(shared, 4, 1),
+    () => received === count || error !== null,
+    (m) => {
+      const msg = m as WorkerMessage;
+      if ('error' in msg) error = msg.error;
+      else {
+        byPair[msg.index] = msg.rows;
+        received += 1;
       }
-    if (received < count && error === null) Atomics.wait(words, 1, posted, 1000);
-  }
+    },
+    1000,
+  );
   for (const w of workers) void w.terminate();
   for (const p of ports) p.close();
   return error ?? byPair.flat();

@@ -1,4 +1,5 @@
 import { workerData } from 'node:worker_threads';
+import { postAndWake } from '../check/worker-messages.js';
 import { runSuite } from '../suite/run.js';
 import { resolveKernels } from './kernels.js';
 import { displayName, loadScenarios } from './library.js';
@@ -8,11 +9,10 @@ import type { WorkerData, WorkerMessage } from './parallel.js';
 // thread, then check (scenario, kernel) pair after pair as the shared counter hands them out.
 const { work, shared, port } = workerData as WorkerData;
 const words = new Int32Array(shared);
+const posted = new Int32Array(shared, 4, 1);
 
 function post(msg: WorkerMessage): void {
-  port.postMessage(msg);
-  Atomics.add(words, 1, 1);
-  Atomics.notify(words, 1);
+  postAndWake(port, posted, msg);
 }
 
 try {
