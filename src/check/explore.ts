@@ -361,15 +361,15 @@ export function newSearch(
   const visit = (world: World, sum: WorldSum, mask: number, depth: number): Frame | null => {
     const wk = keyOfSum(sum);
     const k = searchKey(wk, mask);
-    if (visited.has(k.hi, k.lo)) return null;
+    // One probe for a state below the bound: `add` says whether it was stored already.
     if (visited.size >= bounds.maxStates) {
-      stop('states');
+      if (!visited.has(k.hi, k.lo)) stop('states');
       return null;
     }
     const added = visited.add(k.hi, k.lo);
     if (added !== 1) {
       if (added === -1) stop('memory');
-      return null; // another thread stored it first (alone, `has` said so already)
+      return null;
     }
     if (depth > maxDepth) maxDepth = depth;
     if (onProgress !== undefined && visited.size % progressEvery === 0)
