@@ -39,8 +39,8 @@ function counts(s: ExploreStats): unknown {
   };
 }
 
-/** Search with `searches` searches taking turns over one pool of units; every give is accepted. */
-function shared(id: string, kernel: string, searches: number): { stats: ExploreStats; units: number } {
+/** A library instance on a kernel, with the options of an unreduced search of the model's invariants. */
+function instance(id: string, kernel: string) {
   const s = loaded.ok ? loaded.scenarios.find((x) => x.scenario.id === id) : undefined;
   if (!s) throw new Error(id);
   const p = profile(kernel);
@@ -50,7 +50,12 @@ function shared(id: string, kernel: string, searches: number): { stats: ExploreS
     invariants: invariantSet('model', p.policies),
     bounds: resolveBounds({}, false),
   };
-  const initial = instantiate(program, p.policies);
+  return { p, program, conditions, opts, initial: instantiate(program, p.policies) };
+}
+
+/** Search with `searches` searches taking turns over one pool of units; every give is accepted. */
+function shared(id: string, kernel: string, searches: number): { stats: ExploreStats; units: number } {
+  const { p, program, conditions, opts, initial } = instance(id, kernel);
   const pool: WorkUnit[] = [rootUnit(initial)];
   let given = 0;
   const share: WorkShare = {
@@ -73,16 +78,8 @@ function shared(id: string, kernel: string, searches: number): { stats: ExploreS
 }
 
 function alone(id: string, kernel: string): ExploreStats {
-  const s = loaded.ok ? loaded.scenarios.find((x) => x.scenario.id === id) : undefined;
-  if (!s) throw new Error(id);
-  const p = profile(kernel);
-  const { program, conditions } = s.scenario;
-  const invariants = invariantSet('model', p.policies);
-  return explore(program, p.policies, instantiate(program, p.policies), conditions, {
-    por: false,
-    invariants,
-    bounds: resolveBounds({}, false),
-  });
+  const { p, program, conditions, opts, initial } = instance(id, kernel);
+  return explore(program, p.policies, initial, conditions, opts);
 }
 
 describe('a search shared out in work units', () => {
