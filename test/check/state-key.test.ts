@@ -5,7 +5,7 @@ import { hashPlain, keyOfSum, worldKey, worldSum, worldSumAfter } from '../../sr
 import { draftWorld, ownArray, sealWorld } from '../../src/model/sim/cow.js';
 import { instantiate } from '../../src/model/sim/instantiate.js';
 import { applyTransition, enabledTransitions } from '../../src/model/sim/step.js';
-import { actorOf } from '../../src/model/sim/world.js';
+import { actorOf, setReg } from '../../src/model/sim/world.js';
 import { parseOk } from '../scenario/helpers.js';
 import { profile } from '../model/harness.js';
 import { cve } from './programs.js';
@@ -100,7 +100,7 @@ describe('state key', () => {
       (x) => (x.folios[2]!.flags.dirty = !x.folios[2]!.flags.dirty),
       (x) => (x.folios[2]!.data = 'Z'),
       (x) => (x.actors[0]!.phase += 1),
-      (x) => (x.actors[1]!.regs['seen'] = 'B'),
+      (x) => setReg(x.actors[1]!, 'seen', 'B'),
       (x) => (x.mms[0]!.hasPinned = true),
       (x) => ownArray(x, 'processes').push(null),
     ];

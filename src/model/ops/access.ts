@@ -1,7 +1,7 @@
 import { handleMmFault } from '../mm/memory/fault.js';
 import { touchFreed } from '../mm/folio.js';
 import { vmaAt } from '../mm/pgtable.js';
-import { actorOf, folioOf } from '../sim/world.js';
+import { actorOf, folioOf, setReg } from '../sim/world.js';
 import { mappedFolios, resolveBuf, segv } from './buf.js';
 import { storeBlocks } from './file.js';
 import { finished, type OpDef } from './types.js';
@@ -48,16 +48,16 @@ export const readOp: OpDef<ReadOp> = {
   enabled: () => true,
   step(env, op) {
     const at = resolveBuf(env, op.buf);
-    const regs = actorOf(env.w, env.actor).regs;
+    const st = actorOf(env.w, env.actor);
     if (at === null || handleMmFault(env.ctx, env.w, at, 'read') < 0) {
-      regs[op.reg] = 'SIGSEGV';
+      setReg(st, op.reg, 'SIGSEGV');
       return segv('handle_mm_fault');
     }
     const [id] = mappedFolios(env, at);
     if (id === undefined) return segv('handle_mm_fault');
     const f = folioOf(env.w, id);
     touchFreed(env.ctx, f, 'cpu-read');
-    regs[op.reg] = f.data;
+    setReg(st, op.reg, f.data);
     return finished(env.ctx.calls[0] ?? 'load', [id]);
   },
 };

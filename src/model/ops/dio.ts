@@ -4,7 +4,7 @@ import type { IterSeg, IterType } from '../include/uio.js';
 import { dioReadReturned, type DioRequest } from '../fs/dio.js';
 import { finishSyncDio, submitDio } from '../fs/read_write.js';
 import { iovIterInit, iterUnavailable } from '../lib/iov_iter.js';
-import { actorOf, bioOf, dioOf, type World } from '../sim/world.js';
+import { actorOf, bioOf, dioOf, setLocal, setReg, type World } from '../sim/world.js';
 import { resolveBuf } from './buf.js';
 import { fileIdByName, storeBlocks } from './file.js';
 import { finished, type OpDef, type OpEnv, type StepOutcome } from './types.js';
@@ -75,7 +75,7 @@ export const dioOp: OpDef<DioOp> = {
       const fn = SUBMIT_FN[op.path];
       const segs = iterSegs(env, op.iter, op.buf);
       if (segs === null) {
-        st.regs[op.as] = retString(-EFAULT);
+        setReg(st, op.as, retString(-EFAULT));
         return finished(fn, [], -EFAULT);
       }
       const user = op.iter === 'ubuf' || op.iter === 'iovec';
@@ -95,20 +95,20 @@ export const dioOp: OpDef<DioOp> = {
       const r = submitDio(env.ctx, env.w, req);
       const folios = r.dio === null ? [] : dioFolios(env.w, r.dio);
       if (r.ret < 0 || r.dio === null) {
-        st.regs[op.as] = retString(r.ret);
+        setReg(st, op.as, retString(r.ret));
         return finished(fn, folios, r.ret);
       }
       if (op.async) {
-        st.regs[op.as] = retString(-EIOCBQUEUED);
+        setReg(st, op.as, retString(-EIOCBQUEUED));
         return finished(fn, folios, -EIOCBQUEUED);
       }
-      st.locals.dio = r.dio;
+      setLocal(st, 'dio', r.dio);
       return { fn, folios, done: false, ret: null };
     }
     const id = st.locals.dio;
     if (typeof id !== 'number') return finished('dio', [], null);
     const ret = finishSyncDio(env.ctx, env.w, id);
-    st.regs[op.as] = retString(ret);
+    setReg(st, op.as, retString(ret));
     return finished('dio_complete', dioFolios(env.w, id), ret);
   },
 };
@@ -139,7 +139,7 @@ export const awaitOp: OpDef<AwaitOp> = {
     const dio = dioOf(env.w, id);
     dioReadReturned(env.ctx, env.w, dio);
     const ret = dio.ret ?? 0;
-    st.regs[op.as] = retString(ret);
+    setReg(st, op.as, retString(ret));
     return finished('io_getevents', dioFolios(env.w, id), ret);
   },
 };

@@ -6,7 +6,7 @@ import { truncateBlocks, truncatePagecache } from '../fs/truncate.js';
 import { shrinkFileFolio } from '../fs/vmscan.js';
 import { folioWaitStableBlocks, writebackFolio } from '../fs/writeback.js';
 import { ZERO_DATA } from '../mm/filemap.js';
-import { actorOf, bug, fileOf, folioOf, type World } from '../sim/world.js';
+import { actorOf, bug, fileOf, folioOf, hold, setReg, type World } from '../sim/world.js';
 import { resolveBuf, segv } from './buf.js';
 import { finished, type OpDef, type OpEnv } from './types.js';
 
@@ -73,7 +73,7 @@ export const preadOp: OpDef<PreadOp> = {
   enabled: () => true,
   step(env, op) {
     const f = filemapRead(env.ctx, env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.index);
-    actorOf(env.w, env.actor).regs[op.reg] = f.data;
+    setReg(actorOf(env.w, env.actor), op.reg, f.data);
     return finished('filemap_read', [f.id], 1);
   },
 };
@@ -157,7 +157,7 @@ export const kallocOp: OpDef<KallocOp> = {
   enabled: () => true,
   step(env, op) {
     const f = folioAlloc(env.w, op.kind === 'vmalloc' ? 'vmalloc' : 'small', 0, { type: 'none' }, ZERO_DATA);
-    actorOf(env.w, env.actor).held[op.as] = { folios: [f.id], mode: 'none' };
+    hold(actorOf(env.w, env.actor), op.as, { folios: [f.id], mode: 'none' });
     return finished(op.kind === 'vmalloc' ? 'vmalloc' : 'alloc_page', [f.id], 0);
   },
 };

@@ -1,5 +1,5 @@
 import { folioPut, folioRefAdd, isZeroFolio } from '../mm/folio.js';
-import { actorOf, bug, folioOf, type World } from '../sim/world.js';
+import { actorOf, bug, folioOf, setLocal, type World } from '../sim/world.js';
 import { finished, type OpDef, type OpEnv, type StepOutcome } from './types.js';
 
 /**
@@ -30,7 +30,7 @@ function liveFolios(w: World): number[] {
 function folioTryGet(env: OpEnv): StepOutcome {
   const self = actorOf(env.w, env.actor);
   const id = liveFolios(env.w)[env.choice];
-  self.locals['spec'] = id ?? null;
+  setLocal(self, 'spec', id ?? null);
   if (id === undefined) return finished('folio_try_get', [], 0);
   folioRefAdd(env.ctx, folioOf(env.w, id), 1);
   return { fn: 'folio_try_get', folios: [id], done: false, ret: 1 };

@@ -1,7 +1,7 @@
 import { FOLL_GET } from '../include/foll.js';
 import { touchFreed } from '../mm/folio.js';
 import { getUserPages, gupPutFolio, pinUserPages, unpinUserPagesDirtyLock } from '../mm/gup.js';
-import { actorOf, folioOf } from '../sim/world.js';
+import { actorOf, folioOf, hold, setReg, unhold } from '../sim/world.js';
 import { resolveBuf, segv } from './buf.js';
 import { finished, type OpDef } from './types.js';
 
@@ -48,8 +48,8 @@ export const gupOp: OpDef<GupOp> = {
     const grab = op.mode === 'pin' ? pinUserPages : getUserPages;
     const r = grab(env.ctx, env.w, at, op.flags);
     const self = actorOf(env.w, env.actor);
-    self.regs[op.as] = String(r.ret);
-    if (r.ret > 0) self.held[op.as] = { folios: r.folios, mode: op.mode };
+    setReg(self, op.as, String(r.ret));
+    if (r.ret > 0) hold(self, op.as, { folios: r.folios, mode: op.mode });
     return finished(gupName(op), r.folios, r.ret);
   },
 };
@@ -61,7 +61,7 @@ export const releaseOp: OpDef<ReleaseOp> = {
     const self = actorOf(env.w, env.actor);
     const grab = self.held[op.handle];
     if (grab === undefined) return finished('put_page', [], null);
-    delete self.held[op.handle];
+    unhold(self, op.handle);
     const unpin = op.how !== 'put';
     const wrong = unpin ? grab.mode === 'get' : grab.mode === 'pin';
     for (const id of grab.folios)
@@ -87,12 +87,12 @@ export const peekOp: OpDef<PeekOp> = {
     const grab = self.held[op.handle];
     const id = grab?.folios[0];
     if (id === undefined) {
-      self.regs[op.reg] = 'none';
+      setReg(self, op.reg, 'none');
       return finished('kmap_local_folio', [], null);
     }
     const f = folioOf(env.w, id);
     touchFreed(env.ctx, f, 'dma-read');
-    self.regs[op.reg] = f.data;
+    setReg(self, op.reg, f.data);
     return finished('kmap_local_folio', [id], null);
   },
 };

@@ -2,7 +2,7 @@ import { EAGAIN, EFAULT } from '../include/errno.js';
 import type { Pipe } from '../include/pipe_fs_i.js';
 import { iterFileSpliceWrite, pipeRead, vmspliceToPipe } from '../pipe/splice.js';
 import { ownElement } from '../sim/cow.js';
-import { actorOf, bug, fileOf, type World } from '../sim/world.js';
+import { actorOf, bug, fileOf, setReg, type World } from '../sim/world.js';
 import { resolveBuf, segv } from './buf.js';
 import { retString } from './dio.js';
 import { fileIdByName } from './file.js';
@@ -59,7 +59,7 @@ export const pipeReadOp: OpDef<PipeReadOp> = {
     const pipe = pipeByName(env.w, op.pipe);
     const folio = pipe.bufs[0]?.folio;
     const data = pipeRead(env.ctx, env.w, pipe);
-    actorOf(env.w, env.actor).regs[op.reg] = data ?? retString(-EAGAIN);
+    setReg(actorOf(env.w, env.actor), op.reg, data ?? retString(-EAGAIN));
     return finished('pipe_read', folio === undefined ? [] : [folio], data === null ? -EAGAIN : 1);
   },
 };

@@ -2,7 +2,7 @@ import type { DioPath } from '../include/blk_types.js';
 import { EFAULT } from '../include/errno.js';
 import { ioBufferUnmap, ioSqeBufferRegister } from '../io_uring/rsrc.js';
 import { ioRwFixed } from '../io_uring/rw.js';
-import { actorOf, dioOf } from '../sim/world.js';
+import { actorOf, dioOf, setLocal, setReg } from '../sim/world.js';
 import { resolveBuf } from './buf.js';
 import { retString } from './dio.js';
 import { fileIdByName } from './file.js';
@@ -41,7 +41,7 @@ export const uringRegisterOp: OpDef<UringRegisterOp> = {
   step(env, op) {
     const at = resolveBuf(env, op.buf);
     const r = at === null ? -EFAULT : ioSqeBufferRegister(env.ctx, env.w, at, op.index);
-    actorOf(env.w, env.actor).regs[op.reg] = retString(r);
+    setReg(actorOf(env.w, env.actor), op.reg, retString(r));
     const folios = env.w.uring.find((u) => u.index === op.index)?.folios ?? [];
     return finished('io_sqe_buffer_register', r < 0 ? [] : folios, r);
   },
@@ -62,15 +62,15 @@ export const uringRwOp: OpDef<UringRwOp> = {
       const r = ioRwFixed(env.ctx, env.w, op.rw, op.index, op.path, file, op.fileIndex, env.actor, op.as);
       const folios = env.w.uring.find((u) => u.index === op.index)?.folios ?? [];
       if (r.dio === null) {
-        st.regs[op.as] = retString(r.ret);
+        setReg(st, op.as, retString(r.ret));
         return finished(fn, [], r.ret);
       }
-      st.locals.dio = r.dio;
+      setLocal(st, 'dio', r.dio);
       return { fn, folios, done: false, ret: null };
     }
     const dio = dioOf(env.w, typeof st.locals.dio === 'number' ? st.locals.dio : -1);
     const ret = dio.ret ?? 0;
-    st.regs[op.as] = retString(ret);
+    setReg(st, op.as, retString(ret));
     return finished('io_req_complete_post', [], ret);
   },
 };

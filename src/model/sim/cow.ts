@@ -78,9 +78,9 @@ const COPY: { readonly [K in ElementKey]: (el: World[K][number]) => World[K][num
     pc: a.pc,
     phase: a.phase,
     done: a.done,
-    regs: { ...a.regs },
-    held: { ...a.held },
-    locals: { ...a.locals },
+    regs: a.regs,
+    held: a.held,
+    locals: a.locals,
   }),
   bios: (b) => ({
     id: b.id,

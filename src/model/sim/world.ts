@@ -19,18 +19,43 @@ export interface Grab {
 
 /**
  * An actor's progress: which operation (`pc`), which atomic step of it (`phase`), and its locals.
- * Plain data, so a World can be hashed, copied and replayed.
+ * Plain data, so a World can be hashed, copied and replayed. Its three records are replaced, never
+ * written (setReg, setLocal, hold, unhold): a step's copy of the actor shares them with the parent's
+ * until it changes one, so copying an actor at every step costs no record, and the state key's diff
+ * skips the records the step left alone.
  */
 export interface ActorState {
   pc: number;
   phase: number;
   done: boolean;
   /** Values read by the actor (herd's registers), for the scenario's conditions. */
-  regs: Record<string, string>;
+  regs: Readonly<Record<string, string>>;
   /** Grabs that outlive an operation, by name. */
-  held: Record<string, Grab>;
+  held: Readonly<Record<string, Grab>>;
   /** The current operation's locals; reset when it ends. */
-  locals: Record<string, Local>;
+  locals: Readonly<Record<string, Local>>;
+}
+
+/** Set register `name` of a step's copy of an actor. */
+export function setReg(st: ActorState, name: string, value: string): void {
+  st.regs = { ...st.regs, [name]: value };
+}
+
+/** Set local `name` of a step's copy of an actor. */
+export function setLocal(st: ActorState, name: string, value: Local): void {
+  st.locals = { ...st.locals, [name]: value };
+}
+
+/** Keep `grab` under `name` past the operation. */
+export function hold(st: ActorState, name: string, grab: Grab): void {
+  st.held = { ...st.held, [name]: grab };
+}
+
+/** Forget the grab held under `name`. */
+export function unhold(st: ActorState, name: string): void {
+  const rest: Record<string, Grab> = {};
+  for (const k in st.held) if (k !== name) rest[k] = st.held[k] as Grab;
+  st.held = rest;
 }
 
 /** The whole machine state. Plain data: no classes, no functions, no shared references. */
