@@ -10,10 +10,9 @@ import { postAndWake } from './worker-messages.js';
 // A thread of a parallel search (threads.ts): rebuild the check from plain data, view the shared
 // tables and pool, then search unit after unit until the pool says the search is over.
 const d = workerData as ThreadData;
-const posted = new Int32Array(d.posted);
 
 function post(msg: ThreadMessage): void {
-  postAndWake(d.port, posted, msg);
+  postAndWake(d.port, d.posted, msg);
 }
 
 try {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { INVARIANTS } from '../model/invariants/index.js';
 import type { Policies } from '../model/profile/policies/index.js';
 import type { Program } from '../model/sim/program.js';
@@ -19,6 +19,7 @@ import { BUILTIN_INVARIANTS, fromModelInvariant, type Invariant } from './invari
 import { SharedFingerprintTable, sharedTableBuffers, type SharedTableBuffers } from './shared-table.js';
 import { poolBuffers, poolView, type PoolBuffers } from './work-pool.js';
 import { receiveUntil } from './worker-messages.js';
+import { startWorkers } from './workers.js';
 
 /**
  * One search in several threads (`pinlab check --threads N`): N workers run explore's search over
@@ -49,8 +50,8 @@ export interface ThreadData {
   readonly tables: SearchTables<SharedTableBuffers>;
   readonly pool: PoolBuffers;
   readonly thread: number;
-  /** [0]: threads that posted their result. */
-  readonly posted: SharedArrayBuffer;
+  /** Bumped by each post (receiveUntil). */
+  readonly posted: Int32Array;
   readonly port: MessagePort;
 }
 
@@ -77,12 +78,12 @@ export function threadedExplorer(threads: number, set: InvariantSet): Explorer {
     const pool = poolBuffers(threads);
     const view = poolView(pool, 0);
     view.give(rootUnit(initial));
-    const posted = new SharedArrayBuffer(4);
-    const ports: MessagePort[] = [];
-    const workers: Worker[] = [];
-    for (let thread = 0; thread < threads; thread++) {
-      const { port1, port2 } = new MessageChannel();
-      const data: ThreadData = {
+    const posted = new Int32Array(new SharedArrayBuffer(4));
+    const workers = startWorkers(
+      WORKER,
+      'thread',
+      threads,
+      (thread, port): ThreadData => ({
         program,
         policies,
         conditions,
@@ -92,11 +93,10 @@ export function threadedExplorer(threads: number, set: InvariantSet): Explorer {
         pool,
         thread,
         posted,
-        port: port2,
-      };
-      workers.push(new Worker(WORKER, { workerData: data, transferList: [port2] }));
-      ports.push(port1);
-    }
+        port,
+      }),
+      posted,
+    );
     const parts: ExploreStats[] = [];
     let error: string | null = null;
     const every = Math.max(1, Math.floor(opts.progressEvery ?? PROGRESS_EVERY));
@@ -109,8 +109,8 @@ export function threadedExplorer(threads: number, set: InvariantSet): Explorer {
       opts.onProgress({ states, ...view.figures(), tableBytes: visited.bytes });
     };
     receiveUntil(
-      ports,
-      new Int32Array(posted),
+      workers.ports,
+      posted,
       () => parts.length === threads || error !== null,
       (m) => {
         const msg = m as ThreadMessage;
@@ -120,8 +120,7 @@ export function threadedExplorer(threads: number, set: InvariantSet): Explorer {
       LOOK_MS,
       progress,
     );
-    for (const w of workers) void w.terminate();
-    for (const p of ports) p.close();
+    workers.end();
     if (error !== null) throw new Error(error);
     return mergeStats(parts);
   };

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { receiveUntil } from '../check/worker-messages.js';
+import { startWorkers } from '../check/workers.js';
 import type { Row, SuiteOptions } from '../suite/run.js';
 
 /**
@@ -42,20 +43,20 @@ export function workersAvailable(): boolean {
 /** The rows of the `count` (scenario, kernel) pairs of `work`, checked by `jobs` workers, in order. */
 export function runInWorkers(work: SuiteWork, count: number, jobs: number): Row[] | string {
   const shared = new SharedArrayBuffer(8);
-  const ports: MessagePort[] = [];
-  const workers: Worker[] = [];
-  for (let i = 0; i < Math.min(jobs, count); i++) {
-    const { port1, port2 } = new MessageChannel();
-    const data: WorkerData = { work, shared, port: port2 };
-    workers.push(new Worker(WORKER, { workerData: data, transferList: [port2] }));
-    ports.push(port1);
-  }
+  const posted = new Int32Array(shared, 4, 1);
+  const workers = startWorkers(
+    WORKER,
+    'worker',
+    Math.min(jobs, count),
+    (_, port) => ({ work, shared, port }),
+    posted,
+  );
   const byPair: Row[][] = [];
   let received = 0;
   let error: string | null = null;
   receiveUntil(
-    ports,
-    new Int32Array(shared, 4, 1),
+    workers.ports,
+    posted,
     () => received === count || error !== null,
     (m) => {
       const msg = m as WorkerMessage;
@@ -67,7 +68,6 @@ export function runInWorkers(work: SuiteWork, count: number, jobs: number): Row[
     },
     1000,
   );
-  for (const w of workers) void w.terminate();
-  for (const p of ports) p.close();
+  workers.end();
   return error ?? byPair.flat();
 }
