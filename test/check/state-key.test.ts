@@ -9,6 +9,7 @@ import { actorOf, setReg } from '../../src/model/sim/world.js';
 import { parseOk } from '../scenario/helpers.js';
 import { profile } from '../model/harness.js';
 import { cve } from './programs.js';
+import { setFolioFlag } from '../../src/model/include/mm_types.js';
 
 function shuffleKeys(v: unknown, seed: number): unknown {
   if (typeof v !== 'object' || v === null) return v;
@@ -97,7 +98,7 @@ describe('state key', () => {
       (x) => (x.folios[2]!.refcount += 1),
       (x) => (x.folios[2]!.mapcount += 1),
       (x) => (x.folios[2]!.pincount += 1),
-      (x) => (x.folios[2]!.flags.dirty = !x.folios[2]!.flags.dirty),
+      (x) => setFolioFlag(x.folios[2]!, 'dirty', !x.folios[2]!.flags.dirty),
       (x) => (x.folios[2]!.data = 'Z'),
       (x) => (x.actors[0]!.phase += 1),
       (x) => setReg(x.actors[1]!, 'seen', 'B'),

@@ -21,6 +21,7 @@ import { putPage, unpinUserPage } from '../mm/gup.js';
 import type { Ctx } from '../sim/ctx.js';
 import { bioOf, fileOf, folioOf, type World } from '../sim/world.js';
 import { ownArray } from '../sim/cow.js';
+import { setBioFlag } from '../include/blk_types.js';
 
 /** A new bio's flags: none set. */
 const NO_BIO_FLAGS: BioFlags = { noPageRef: false, pagePinned: false, pageReffed: false, cloned: false };
@@ -74,8 +75,8 @@ export function bioIovBvecSet(ctx: Ctx, bio: Bio, iter: IovIter): void {
     const seg = iter.segs[k];
     if (seg?.kind === 'page') bioAddFolio(bio, seg.folio, 'none');
   }
-  if (ctx.policies['bio.pageFlags'] === 'no-page-ref') bio.flags.noPageRef = true;
-  bio.flags.cloned = true;
+  if (ctx.policies['bio.pageFlags'] === 'no-page-ref') setBioFlag(bio, 'noPageRef');
+  setBioFlag(bio, 'cloned');
   iovIterAdvance(iter, iter.segs.length);
 }
 
@@ -91,7 +92,7 @@ export function bioGrabIterPages(ctx: Ctx, w: World, bio: Bio, iter: IovIter): K
   const regime = ctx.policies['bio.pageFlags'];
   const extract = ctx.policies['dio.extract'] === 'pin';
   if (extract && iovIterExtractWillPin(iter) && (regime === 'pinned' || regime === 'reffed-pinned'))
-    bio.flags.pagePinned = true;
+    setBioFlag(bio, 'pagePinned');
   let n = 0;
   while (iter.pos < iter.segs.length) {
     const r = extract ? iovIterExtractPages(ctx, w, iter) : iovIterGetPages2(ctx, w, iter);
@@ -101,8 +102,9 @@ export function bioGrabIterPages(ctx: Ctx, w: World, bio: Bio, iter: IovIter): K
     }
     for (const id of r.folios) bioAddFolio(bio, id, r.grab);
     n += r.folios.length;
-    if (r.grab === 'ref' && (regime === 'pinned' || regime === 'reffed-pinned')) bio.flags.pageReffed = true;
-    if (r.grab === 'none' && regime === 'no-page-ref') bio.flags.noPageRef = true;
+    if (r.grab === 'ref' && (regime === 'pinned' || regime === 'reffed-pinned'))
+      setBioFlag(bio, 'pageReffed');
+    if (r.grab === 'none' && regime === 'no-page-ref') setBioFlag(bio, 'noPageRef');
   }
   return n;
 }
@@ -255,8 +257,8 @@ export function bioDirtyFn(ctx: Ctx, w: World): number[] {
 export function bioAllocClone(w: World, src: Bio, endIo: BioEndIo): Bio {
   const clone = bioAlloc(w, src.op, src.file, src.index, endIo, src.dio);
   clone.bvecs = src.bvecs.map((b) => ({ folio: b.folio, grab: 'none' }));
-  clone.flags.cloned = true;
-  clone.flags.noPageRef = true;
+  setBioFlag(clone, 'cloned');
+  setBioFlag(clone, 'noPageRef');
   return clone;
 }
 

@@ -1,6 +1,6 @@
 import type { File } from '../include/fs.js';
 import { fileIsMemoryBacked } from '../include/fs.js';
-import type { Folio } from '../include/mm_types.js';
+import { setFolioFlag, type Folio } from '../include/mm_types.js';
 import { filemapGetFolio } from '../mm/filemap.js';
 import { folioMarkDirty, touchFreed } from '../mm/folio.js';
 import type { Ctx } from '../sim/ctx.js';
@@ -34,7 +34,7 @@ export function genericPerformWrite(ctx: Ctx, w: World, file: File, index: numbe
   ctx.calls.push('generic_perform_write');
   const f = filemapGetFolio(w, file, index, 0);
   if (touchFreed(ctx, f, 'cpu-write')) return f;
-  if (!fileIsMemoryBacked(file)) f.flags.buffers = true;
+  if (!fileIsMemoryBacked(file)) setFolioFlag(f, 'buffers', true);
   f.data = data;
   folioMarkDirty(f);
   return f;

@@ -3,6 +3,7 @@ import { folioPut } from '../mm/folio.js';
 import { zapPte } from '../mm/memory/zap.js';
 import type { Ctx } from '../sim/ctx.js';
 import { folioOf, mmOf, type World } from '../sim/world.js';
+import { setFolioFlag } from '../include/mm_types.js';
 
 /** Whether truncation to `pages` must wait now (truncate_inode_pages waits for writeback). */
 export function truncateBlocks(w: World, file: File, pages: number): boolean {
@@ -33,8 +34,8 @@ export function truncatePagecache(ctx: Ctx, w: World, file: File, pages: number)
     if (id === null || id === undefined) continue;
     const f = folioOf(w, id);
     touched.push(id);
-    f.flags.buffers = false; // folio_invalidate()
-    f.flags.dirty = false; // folio_cancel_dirty()
+    setFolioFlag(f, 'buffers', false); // folio_invalidate()
+    setFolioFlag(f, 'dirty', false); // folio_cancel_dirty()
     f.owner = { type: 'none' }; // filemap_remove_folio(): folio->mapping = NULL
     file.cache[i] = null;
     folioPut(ctx, w, f);

@@ -4,6 +4,7 @@ import { zapPte } from '../mm/memory/zap.js';
 import type { Ctx } from '../sim/ctx.js';
 import { folioOf, mmOf, type World } from '../sim/world.js';
 import { writebackFolioNow } from './writeback.js';
+import { setFolioFlag } from '../include/mm_types.js';
 
 /** What reclaim did with the folio. */
 export type ReclaimResult = 'not-cached' | 'writeback' | 'kept-dirty' | 'kept-referenced' | 'freed';
@@ -36,7 +37,7 @@ export function shrinkFileFolio(ctx: Ctx, w: World, file: File, index: number): 
   }
   if (f.flags.buffers) {
     ctx.calls.push('filemap_release_folio');
-    f.flags.buffers = false;
+    setFolioFlag(f, 'buffers', false);
   }
   if (f.refcount !== 1) return 'kept-referenced';
   ctx.calls.push('__remove_mapping');

@@ -1,6 +1,6 @@
 import type { Bio } from '../include/blk_types.js';
 import { fileIsMemoryBacked } from '../include/fs.js';
-import type { Folio } from '../include/mm_types.js';
+import { setFolioFlag, type Folio } from '../include/mm_types.js';
 import { bioAlloc, bioAddFolio, bioPut, submitBio } from '../block/bio.js';
 import { folioMaybeDmaPinned, folioMarkDirty, touchFreed } from '../mm/folio.js';
 import { presentPte } from '../mm/pgtable.js';
@@ -36,7 +36,7 @@ export function folioClearDirtyForIo(ctx: Ctx, w: World, f: Folio): boolean {
   ctx.calls.push('folio_clear_dirty_for_io');
   if (folioMkclean(w, f)) folioMarkDirty(f);
   const was = f.flags.dirty;
-  f.flags.dirty = false;
+  setFolioFlag(f, 'dirty', false);
   return was;
 }
 
@@ -80,7 +80,7 @@ export function writebackFolio(ctx: Ctx, w: World, f: Folio): Bio | null {
   if (!folioClearDirtyForIo(ctx, w, f)) return null;
   if (!fsAcceptsFolio(ctx, w, f)) return null;
   ctx.calls.push('folio_start_writeback');
-  f.flags.writeback = true;
+  setFolioFlag(f, 'writeback', true);
   const bio = bioAlloc(w, 'write', owner.file, owner.index, 'writeback', null);
   bioAddFolio(bio, f.id, 'none');
   submitBio(ctx, w, bio);
@@ -96,7 +96,7 @@ export function writebackEndIo(ctx: Ctx, w: World, bio: Bio): void {
   ctx.calls.push('folio_end_writeback');
   for (const bv of bio.bvecs) {
     const f = folioOf(w, bv.folio);
-    if (!touchFreed(ctx, f, 'put')) f.flags.writeback = false;
+    if (!touchFreed(ctx, f, 'put')) setFolioFlag(f, 'writeback', false);
   }
   bioPut(bio);
 }

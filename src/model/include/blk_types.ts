@@ -13,18 +13,28 @@ export interface Bvec {
 }
 
 /** The bio flags that say how its pages are released (which exist depends on bio.pageFlags). */
+/** A bio's bi_flags. Replaced, never written (setBioFlag), as a folio's flags are. */
 export interface BioFlags {
-  noPageRef: boolean; // BIO_NO_PAGE_REF (v5.1-v6.4)
-  pagePinned: boolean; // BIO_PAGE_PINNED (v6.5; the v8 proposal)
-  pageReffed: boolean; // BIO_PAGE_REFFED (v6.5 development cycle; the v8 proposal)
-  cloned: boolean; // BIO_CLONED: borrows another bio's or the iterator's bvec array
+  readonly noPageRef: boolean; // BIO_NO_PAGE_REF (v5.1-v6.4)
+  readonly pagePinned: boolean; // BIO_PAGE_PINNED (v6.5; the v8 proposal)
+  readonly pageReffed: boolean; // BIO_PAGE_REFFED (v6.5 development cycle; the v8 proposal)
+  readonly cloned: boolean; // BIO_CLONED: borrows another bio's or the iterator's bvec array
 }
 
-/** Who handles a bio's completion (bi_end_io), which says how its pages are released. */
-/** A bio's flags as a new object (bio_alloc()'s and a copy's: one V8 shape). */
+/** A bio's flags as a new object (bio_alloc()'s and setBioFlag's: one V8 shape). */
 export function bioFlags(f: BioFlags): BioFlags {
   return { noPageRef: f.noPageRef, pagePinned: f.pagePinned, pageReffed: f.pageReffed, cloned: f.cloned };
 }
+
+/** bio_set_flag(): set one flag of a step's copy of a bio. @kernel include/linux/bio.h:bio_set_flag */
+export function setBioFlag(b: Bio, flag: keyof BioFlags): void {
+  if (b.flags[flag]) return;
+  const next: { -readonly [K in keyof BioFlags]: boolean } = bioFlags(b.flags);
+  next[flag] = true;
+  b.flags = next;
+}
+
+/** Who handles a bio's completion (bi_end_io), which says how its pages are released. */
 
 export type BioEndIo =
   | 'blkdev-simple' // __blkdev_direct_IO_simple: on-stack bio, the submitter waits and releases

@@ -22,15 +22,20 @@ export type FolioOwner =
   | { readonly type: 'file'; readonly file: number; readonly index: number }
   | { readonly type: 'none' };
 
+/**
+ * A folio's page flags. Replaced, never written (setFolioFlag): a step's copy of a folio shares its
+ * parent's flags until a flag changes, so the many steps that only move a counter copy no flags and
+ * the state key's diff skips them.
+ */
 export interface FolioFlags {
-  dirty: boolean; // PG_dirty
-  writeback: boolean; // PG_writeback
-  locked: boolean; // PG_locked
-  uptodate: boolean; // PG_uptodate
-  anonExclusive: boolean; // PG_anon_exclusive (MODEL: one bit per folio, not per subpage)
-  swapcache: boolean; // PG_swapcache
-  lru: boolean; // PG_lru
-  buffers: boolean; // PG_private: the filesystem's buffer_heads / iomap state are attached
+  readonly dirty: boolean; // PG_dirty
+  readonly writeback: boolean; // PG_writeback
+  readonly locked: boolean; // PG_locked
+  readonly uptodate: boolean; // PG_uptodate
+  readonly anonExclusive: boolean; // PG_anon_exclusive (MODEL: one bit per folio, not per subpage)
+  readonly swapcache: boolean; // PG_swapcache
+  readonly lru: boolean; // PG_lru
+  readonly buffers: boolean; // PG_private: the filesystem's buffer_heads / iomap state are attached
 }
 
 /**
@@ -128,7 +133,7 @@ export function vmaIsAnonymous(vma: Vma): boolean {
   return vma.backing.type === 'anon';
 }
 
-/** A folio's flags as a new object (folio_alloc()'s and a copy's: one V8 shape). */
+/** A folio's flags as a new object (folio_alloc()'s and setFolioFlag's: one V8 shape). */
 export function folioFlags(f: FolioFlags): FolioFlags {
   return {
     dirty: f.dirty,
@@ -140,6 +145,14 @@ export function folioFlags(f: FolioFlags): FolioFlags {
     lru: f.lru,
     buffers: f.buffers,
   };
+}
+
+/** folio_set_*() / folio_clear_*(): set one page flag of a step's copy of a folio. */
+export function setFolioFlag(f: Folio, flag: keyof FolioFlags, on: boolean): void {
+  if (f.flags[flag] === on) return;
+  const next: { -readonly [K in keyof FolioFlags]: boolean } = folioFlags(f.flags);
+  next[flag] = on;
+  f.flags = next;
 }
 
 /** A VMA as a new object (fork's vm_area_dup() and a copy's: one V8 shape); its pte and backing are shared. */

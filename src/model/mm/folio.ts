@@ -10,6 +10,7 @@ import type { Access } from '../sim/events.js';
 import type { World } from '../sim/world.js';
 import { swapSlotCaching } from './swapfile.js';
 import { ownArray } from '../sim/cow.js';
+import { setFolioFlag } from '../include/mm_types.js';
 
 const CLEAN_FLAGS = {
   dirty: false,
@@ -124,5 +125,5 @@ function freeFolio(w: World, f: Folio): void {
  * @kernel mm/page-writeback.c:folio_mark_dirty
  */
 export function folioMarkDirty(f: Folio): void {
-  f.flags.dirty = true;
+  setFolioFlag(f, 'dirty', true);
 }

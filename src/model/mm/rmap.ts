@@ -1,5 +1,5 @@
 import { EBUSY, type KernelResult } from '../include/errno.js';
-import type { Folio, Mm, Vma } from '../include/mm_types.js';
+import { setFolioFlag, type Folio, type Mm, type Vma } from '../include/mm_types.js';
 import { isCowMapping } from '../include/mm_types.js';
 import type { Ctx } from '../sim/ctx.js';
 import { folioMaybeDmaPinned } from './folio.js';
@@ -12,7 +12,7 @@ import { folioMaybeDmaPinned } from './folio.js';
 export function folioAddNewAnonRmap(ctx: Ctx, f: Folio): void {
   f.owner = { type: 'anon' };
   f.mapcount += 1;
-  f.flags.anonExclusive = ctx.policies['cow.reuse'] === 'anon-exclusive';
+  setFolioFlag(f, 'anonExclusive', ctx.policies['cow.reuse'] === 'anon-exclusive');
 }
 
 /** folio_add_file_rmap_pte(s)/_pmd(), and page_dup_rmap() for non-anonymous folios. @kernel mm/rmap.c:folio_add_file_rmap_ptes */
@@ -52,7 +52,7 @@ export function folioTryDupAnonRmap(
   const exclusiveKnown = ctx.policies['cow.reuse'] === 'anon-exclusive';
   const mayBeExclusive = !exclusiveKnown || f.flags.anonExclusive;
   if (copyPinned && mayBeExclusive && folioNeedsCowForDma(srcVma, srcMm, f)) return -EBUSY;
-  f.flags.anonExclusive = false;
+  setFolioFlag(f, 'anonExclusive', false);
   f.mapcount += 1;
   return 0;
 }
@@ -66,6 +66,6 @@ export function folioTryDupAnonRmap(
 export function folioTryShareAnonRmap(ctx: Ctx, f: Folio): KernelResult {
   if (ctx.policies['cow.reuse'] !== 'anon-exclusive') return 0;
   if (folioMaybeDmaPinned(f)) return -EBUSY;
-  f.flags.anonExclusive = false;
+  setFolioFlag(f, 'anonExclusive', false);
   return 0;
 }

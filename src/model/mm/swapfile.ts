@@ -1,4 +1,4 @@
-import type { Folio, SwapSlot } from '../include/mm_types.js';
+import { setFolioFlag, type Folio, type SwapSlot } from '../include/mm_types.js';
 import type { Ctx } from '../sim/ctx.js';
 import { ownArray, ownElement } from '../sim/cow.js';
 import { bug, folioOf, type World } from '../sim/world.js';
@@ -26,7 +26,7 @@ export function swapSlotCaching(w: World, id: number): SwapSlot | undefined {
 export function addToSwap(w: World, f: Folio): SwapSlot {
   const slot: SwapSlot = { id: w.swap.length, data: f.data, count: 0, cache: f.id };
   ownArray(w, 'swap').push(slot);
-  f.flags.swapcache = true;
+  setFolioFlag(f, 'swapcache', true);
   f.refcount += 1;
   return slot;
 }
@@ -36,7 +36,7 @@ export function deleteFromSwapCache(ctx: Ctx, w: World, slot: SwapSlot): void {
   if (slot.cache === null) return;
   const f = folioOf(w, slot.cache);
   slot.cache = null;
-  f.flags.swapcache = false;
+  setFolioFlag(f, 'swapcache', false);
   folioPut(ctx, w, f);
 }
 

@@ -1,5 +1,4 @@
-import { bioFlags } from '../include/blk_types.js';
-import { copyVma, folioFlags } from '../include/mm_types.js';
+import { copyVma } from '../include/mm_types.js';
 import type { World } from './world.js';
 
 /**
@@ -52,7 +51,7 @@ const COPY: { readonly [K in ElementKey]: (el: World[K][number]) => World[K][num
     refcount: f.refcount,
     mapcount: f.mapcount,
     pincount: f.pincount,
-    flags: folioFlags(f.flags),
+    flags: f.flags,
     owner: f.owner,
     data: f.data,
     freed: f.freed,
@@ -88,7 +87,7 @@ const COPY: { readonly [K in ElementKey]: (el: World[K][number]) => World[K][num
     bvecs: b.bvecs.slice(),
     file: b.file,
     index: b.index,
-    flags: bioFlags(b.flags),
+    flags: b.flags,
     state: b.state,
     error: b.error,
     endIo: b.endIo,

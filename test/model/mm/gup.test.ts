@@ -9,7 +9,7 @@ import {
   FOLL_TOUCH,
   FOLL_WRITE,
 } from '../../../src/model/include/foll.js';
-import { GUP_PIN_COUNTING_BIAS, HPAGE_PMD_ORDER } from '../../../src/model/include/mm_types.js';
+import { GUP_PIN_COUNTING_BIAS, HPAGE_PMD_ORDER, setFolioFlag } from '../../../src/model/include/mm_types.js';
 import { dupMm } from '../../../src/model/kernel/fork.js';
 import { folioAlloc } from '../../../src/model/mm/folio.js';
 import {
@@ -229,7 +229,7 @@ describe('gupMustUnshare', () => {
     const b = bench(release, [anonMap('buf')]);
     handleMmFault(b.ctx, b.w, b.at('buf'), 'write');
     const f = b.folio('buf');
-    f.flags.anonExclusive = false;
+    setFolioFlag(f, 'anonExclusive', false);
     return { b, f };
   }
   it.each(RELEASES)('asks an R/O pin of a non-exclusive anon page to unshare from v5.19 only (%s)', (r) => {

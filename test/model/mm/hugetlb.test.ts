@@ -7,6 +7,7 @@ import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
 import { doMunmap } from '../../../src/model/mm/mmap.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
 import { HUGETLB, anonMap, bench } from '../builders.js';
+import { setFolioFlag } from '../../../src/model/include/mm_types.js';
 
 describe('hugetlbWp', () => {
   it.each(RELEASES)(
@@ -46,7 +47,7 @@ describe('hugetlbWp', () => {
     const b = bench('v6.6', [anonMap('buf', HUGETLB)]);
     handleMmFault(b.ctx, b.w, b.at('buf'), 'read');
     const f = b.folio('buf');
-    f.flags.anonExclusive = false;
+    setFolioFlag(f, 'anonExclusive', false);
     hugetlbWp(b.ctx, b.w, b.vma('buf'), 'unshare');
     expect(b.vma('buf').pte).toMatchObject({ folio: f.id, writable: false });
     expect(f.flags.anonExclusive).toBe(true);

@@ -1,4 +1,4 @@
-import type { Folio } from '../../include/mm_types.js';
+import { setFolioFlag, type Folio } from '../../include/mm_types.js';
 import { fileIsMemoryBacked } from '../../include/fs.js';
 import { fileOf, type World } from '../../sim/world.js';
 import { folioMarkDirty } from '../folio.js';
@@ -10,6 +10,7 @@ import { folioMarkDirty } from '../folio.js';
  * @kernel mm/memory.c:do_page_mkwrite
  */
 export function doPageMkwrite(w: World, f: Folio): void {
-  if (f.owner.type === 'file' && !fileIsMemoryBacked(fileOf(w, f.owner.file))) f.flags.buffers = true;
+  if (f.owner.type === 'file' && !fileIsMemoryBacked(fileOf(w, f.owner.file)))
+    setFolioFlag(f, 'buffers', true);
   folioMarkDirty(f);
 }

@@ -1,4 +1,4 @@
-import type { Folio, Vma } from '../../include/mm_types.js';
+import { setFolioFlag, type Folio, type Vma } from '../../include/mm_types.js';
 import type { Ctx } from '../../sim/ctx.js';
 import { folioOf, type World } from '../../sim/world.js';
 import { folioAlloc } from '../folio.js';
@@ -26,7 +26,7 @@ export function doSwapPage(ctx: Ctx, w: World, vma: Vma, write: boolean): void {
   } else {
     // swapin_readahead(): the allocation's reference becomes the mapping's; the swap cache takes one more.
     f = folioAlloc(w, 'small', 0, { type: 'anon' }, slot.data);
-    f.flags.swapcache = true;
+    setFolioFlag(f, 'swapcache', true);
     f.refcount += 1;
     slot.cache = f.id;
   }
@@ -34,7 +34,7 @@ export function doSwapPage(ctx: Ctx, w: World, vma: Vma, write: boolean): void {
   slot.count -= 1; // swap_free()
   folioFreeSwap(ctx, w, f);
   const exclusive = swapInExclusive(ctx, w, f, pte.exclusive, write);
-  f.flags.anonExclusive = exclusive && ctx.policies['cow.reuse'] === 'anon-exclusive';
+  setFolioFlag(f, 'anonExclusive', exclusive && ctx.policies['cow.reuse'] === 'anon-exclusive');
   const dirty = write && exclusive;
   vma.pte = presentPte(f.id, dirty && vma.write, dirty, false);
 }

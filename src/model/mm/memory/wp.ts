@@ -1,4 +1,4 @@
-import type { Vma } from '../../include/mm_types.js';
+import { setFolioFlag, type Vma } from '../../include/mm_types.js';
 import type { Ctx } from '../../sim/ctx.js';
 import { folioOf, type World } from '../../sim/world.js';
 import type { Folio } from '../../include/mm_types.js';
@@ -76,7 +76,7 @@ function reuseByRefcount(ctx: Ctx, w: World, f: Folio, freeSwap: boolean): boole
 export function wpPageReuse(ctx: Ctx, vma: Vma, f: Folio, kind: WpKind): void {
   const pte = vma.pte;
   if (pte.kind !== 'present') return;
-  if (ctx.policies['cow.reuse'] === 'anon-exclusive') f.flags.anonExclusive = true;
+  if (ctx.policies['cow.reuse'] === 'anon-exclusive') setFolioFlag(f, 'anonExclusive', true);
   if (kind === 'write') vma.pte = presentPte(pte.folio, vma.write, true, pte.huge);
 }
 

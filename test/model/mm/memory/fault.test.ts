@@ -9,6 +9,7 @@ import { RELEASES } from '../../../../src/model/profile/profiles.js';
 import { releaseAtLeast } from '../../../../src/model/profile/release.js';
 import { folioOf } from '../../../../src/model/sim/world.js';
 import { HUGETLB, THP, anonMap, bench, fileMap, fileSpec } from '../../builders.js';
+import { setFolioFlag } from '../../../../src/model/include/mm_types.js';
 
 const AE = (r: string): boolean => releaseAtLeast(r as `v${number}.${number}`, 'v5.19');
 
@@ -139,7 +140,7 @@ describe('handleMmFault', () => {
     handleMmFault(b.ctx, b.w, b.at('buf'), 'write');
     const f = b.folio('buf');
     tryGrabFolio(b.ctx, f, 1, FOLL_GET);
-    f.flags.anonExclusive = false; // a FOLL_GET reference does not keep the page exclusive
+    setFolioFlag(f, 'anonExclusive', false); // a FOLL_GET reference does not keep the page exclusive
     pageoutVma(b.ctx, b.w, b.vma('buf'));
     handleMmFault(b.ctx, b.w, b.at('buf'), 'write');
     expect(b.folio('buf').id).not.toBe(f.id);

@@ -7,13 +7,14 @@ import { presentPte } from '../../../../src/model/mm/pgtable.js';
 import { RELEASES } from '../../../../src/model/profile/profiles.js';
 import type { PageSpec } from '../../../../src/model/sim/program.js';
 import { THP, anonMap, bench, fileMap, fileSpec } from '../../builders.js';
+import { setFolioFlag } from '../../../../src/model/include/mm_types.js';
 
 /** A private anon page, written, then write-protected (as fork or mprotect would), with no exclusive mark. */
 function roAnon(release: string, set: Record<string, string> = {}, page: PageSpec = { kind: 'base' }) {
   const b = bench(release, [anonMap('buf', page)], [], set);
   handleMmFault(b.ctx, b.w, b.at('buf'), 'write');
   const f = b.folio('buf');
-  f.flags.anonExclusive = false;
+  setFolioFlag(f, 'anonExclusive', false);
   const pte = b.vma('buf').pte;
   if (pte.kind === 'present') b.vma('buf').pte = presentPte(f.id, false, pte.dirty, pte.huge);
   return { b, f };
@@ -53,7 +54,7 @@ describe('doWpPage', () => {
   );
   it('reuses a PageAnonExclusive page at once, pinned or not, under cow.reuse=anon-exclusive', () => {
     const { b, f } = roAnon('v6.6');
-    f.flags.anonExclusive = true;
+    setFolioFlag(f, 'anonExclusive', true);
     tryGrabFolio(b.ctx, f, 1, FOLL_PIN);
     doWpPage(b.ctx, b.w, b.vma('buf'), 'write');
     expect(b.folio('buf').id).toBe(f.id);
