@@ -7,6 +7,7 @@ import type { Program } from '../model/sim/program.js';
 import type { ResolvedBounds } from './bounds.js';
 import type { Condition } from './condition.js';
 import {
+  explore,
   mergeStats,
   PROGRESS_EVERY,
   rootUnit,
@@ -67,12 +68,41 @@ export function threadsAvailable(): boolean {
 /** How often the calling thread looks at the workers' progress while it waits. */
 const LOOK_MS = 200;
 
-/** An explorer for check(): the search in `threads` worker threads, judging invariant set `set`. */
+/**
+ * The states a search stores in the calling thread before threads start on it. Starting the workers
+ * costs about what one thread spends on this many states (some 150 ms), so a smaller search, as most
+ * of the library's are, is over before threads could have helped; a larger one starts again in them.
+ */
+export const ALONE_STATES = 10_000;
+
+/**
+ * An explorer for check(): the search in `threads` worker threads, judging invariant set `set`, without
+ * reduction; a search of at most ALONE_STATES states runs in the calling thread.
+ */
 export function threadedExplorer(threads: number, set: InvariantSet): Explorer {
-  return (program, policies, initial, conditions, opts) => {
+  return (program, policies, initial, conditions, given) => {
     const names = (list: readonly Invariant[]): string => list.map((i) => i.name).join();
-    if (names(opts.invariants) !== names(invariantSet(set, policies)))
+    if (names(given.invariants) !== names(invariantSet(set, policies)))
       throw new Error(`pinlab check: threads judge the ${set} invariants only`);
+    const opts = { ...given, por: false };
+    const { bounds, now } = opts;
+    if (bounds.maxStates <= ALONE_STATES) return explore(program, policies, initial, conditions, opts);
+    const t0 = now?.() ?? 0;
+    const alone = { ...opts, bounds: { ...bounds, maxStates: ALONE_STATES } };
+    const first = explore(program, policies, initial, conditions, alone);
+    if (first.bound !== 'states') return first;
+    const timeoutMs = bounds.timeoutMs - ((now?.() ?? 0) - t0);
+    return threaded(threads, set)(program, policies, initial, conditions, {
+      ...opts,
+      bounds: { ...bounds, timeoutMs },
+    });
+  };
+}
+
+/** The search in `threads` worker threads. */
+const threaded =
+  (threads: number, set: InvariantSet): Explorer =>
+  (program, policies, initial, conditions, opts) => {
     const { maxMemory } = opts.bounds;
     const tables = searchTables(opts.invariants.length, maxMemory, (n) => sharedTableBuffers(n, maxMemory));
     const pool = poolBuffers(threads);
@@ -124,4 +154,3 @@ export function threadedExplorer(threads: number, set: InvariantSet): Explorer {
     if (error !== null) throw new Error(error);
     return mergeStats(parts);
   };
-}

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 
 /**
@@ -40,6 +42,10 @@ export function startWorkers<D extends PortData>(
   data: (i: number, port: MessagePort) => D,
   posted: Int32Array,
 ): Workers {
+  // A supervisor that cannot load could not say so: the calling thread would wait for ever.
+  for (const u of [SUPERVISOR, url])
+    if (!existsSync(fileURLToPath(u)))
+      throw new Error(`pinlab check: no compiled worker ${u.href} (npm run build)`);
   const ports: MessagePort[] = [];
   const workers: D[] = [];
   for (let i = 0; i < count; i++) {

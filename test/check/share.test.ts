@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { libraryFiles, loadScenarios, displayName } from '../../src/cli/library.js';
 import { resolveBounds } from '../../src/check/bounds.js';
@@ -12,9 +13,10 @@ import {
   type WorkUnit,
 } from '../../src/check/explore.js';
 import { FingerprintTable } from '../../src/check/fingerprint-table.js';
-import { invariantSet } from '../../src/check/threads.js';
+import { ALONE_STATES, invariantSet, threadedExplorer } from '../../src/check/threads.js';
 import { instantiate } from '../../src/model/sim/instantiate.js';
 import { profile } from '../model/harness.js';
+import { parseOk } from '../scenario/helpers.js';
 
 /**
  * The search as threads.ts shares it, in one thread: a search that gives its untaken transitions
@@ -102,6 +104,37 @@ describe('a search shared out in work units', () => {
         expect(stats.por).toBe(false);
       }
     });
+});
+
+describe('threadedExplorer', () => {
+  it('searches a small check in the calling thread, unreduced, starting no worker', () => {
+    // From the TypeScript sources there is no compiled worker: starting one would throw.
+    const { p, program, conditions, opts, initial } = instance('dio-read-fork[path=blkdev]', 'v6.4');
+    const one = explore(program, p.policies, initial, conditions, opts);
+    expect(one.states).toBeLessThan(ALONE_STATES);
+    const asked = { ...opts, por: true };
+    const two = threadedExplorer(2, 'model')(program, p.policies, initial, conditions, asked);
+    expect(two).toEqual(one);
+  });
+
+  it('moves a larger search to the threads (from the sources: no compiled worker to start)', () => {
+    // The benchmark's system with two speculative-reference threads: some 28 000 states on v6.5.
+    const bench = readFileSync('bench/gup-fork.pin', 'utf8').replace(/thread S2 in P\n(  try-get\n)+\n/, '');
+    const [s] = parseOk(bench, 'gup-fork-2.pin');
+    if (!s) throw new Error('gup-fork-2.pin');
+    const p = profile('v6.5');
+    const { program, conditions } = s.scenario;
+    const initial = instantiate(program, p.policies);
+    const opts = {
+      por: false,
+      invariants: invariantSet('model', p.policies),
+      bounds: resolveBounds({}, false),
+    };
+    const threads = threadedExplorer(2, 'model');
+    expect(() => threads(program, p.policies, initial, conditions, opts)).toThrow(/no compiled worker/);
+    const bounded = { ...opts, bounds: resolveBounds({ maxStates: ALONE_STATES }, false) };
+    expect(threads(program, p.policies, initial, conditions, bounded).bound).toBe('states');
+  });
 });
 
 describe('mergeStats', () => {

@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ALONE_STATES } from '../../src/check/threads.js';
 
 /** The built CLI (the worker threads run compiled code). */
 function pinlab(...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -53,6 +56,28 @@ describe('pinlab check --threads', () => {
     expect(two.status).toBe(0);
     expect(withoutTimes(two.stdout)).toBe(withoutTimes(one.stdout));
   }, 60_000);
+
+  it('reports the same of a search large enough to run in the threads', () => {
+    // The benchmark's system with two speculative-reference threads: above ALONE_STATES on both kernels.
+    const bench = readFileSync('bench/gup-fork.pin', 'utf8');
+    const dir = mkdtempSync(join(tmpdir(), 'pinlab-threads-'));
+    const file = join(dir, 'gup-fork-2.pin');
+    writeFileSync(file, bench.replace(/thread S2 in P\n(  try-get\n)+\n/, ''));
+    try {
+      const args = ['check', file, '--kernel', 'v5.4,v6.5', '--format', 'json'];
+      const one = pinlab(...args, '--no-por');
+      const two = pinlab(...args, '--threads', '2');
+      expect(one.status).toBe(0);
+      expect(two.status).toBe(0);
+      const states = (JSON.parse(one.stdout) as { results: { states: number }[] }).results.map(
+        (r) => r.states,
+      );
+      expect(Math.min(...states)).toBeGreaterThan(ALONE_STATES);
+      expect(withoutTimes(two.stdout)).toBe(withoutTimes(one.stdout));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('keeps the exit status of a failed expectation', () => {
     const r = pinlab('check', ...files, '--kernel', 'v6.6', '--set', 'dio.extract=get', '--threads', '2');
