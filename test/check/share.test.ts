@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { libraryFiles, loadScenarios, displayName } from '../../src/cli/library.js';
 import { resolveBounds } from '../../src/check/bounds.js';
@@ -17,6 +16,7 @@ import { ALONE_STATES, invariantSet, threadedExplorer } from '../../src/check/th
 import { instantiate } from '../../src/model/sim/instantiate.js';
 import { profile } from '../model/harness.js';
 import { parseOk } from '../scenario/helpers.js';
+import { gupForkTwoSpec } from './programs.js';
 
 /**
  * The search as threads.ts shares it, in one thread: a search that gives its untaken transitions
@@ -118,9 +118,7 @@ describe('threadedExplorer', () => {
   });
 
   it('moves a larger search to the threads (from the sources: no compiled worker to start)', () => {
-    // The benchmark's system with two speculative-reference threads: some 28 000 states on v6.5.
-    const bench = readFileSync('bench/gup-fork.pin', 'utf8').replace(/thread S2 in P\n(  try-get\n)+\n/, '');
-    const [s] = parseOk(bench, 'gup-fork-2.pin');
+    const [s] = parseOk(gupForkTwoSpec(), 'gup-fork-2.pin');
     if (!s) throw new Error('gup-fork-2.pin');
     const p = profile('v6.5');
     const { program, conditions } = s.scenario;

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALONE_STATES } from '../../src/check/threads.js';
+import { gupForkTwoSpec } from '../check/programs.js';
 
 /** The built CLI (the worker threads run compiled code). */
 function pinlab(...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -58,11 +59,9 @@ describe('pinlab check --threads', () => {
   }, 60_000);
 
   it('reports the same of a search large enough to run in the threads', () => {
-    // The benchmark's system with two speculative-reference threads: above ALONE_STATES on both kernels.
-    const bench = readFileSync('bench/gup-fork.pin', 'utf8');
     const dir = mkdtempSync(join(tmpdir(), 'pinlab-threads-'));
     const file = join(dir, 'gup-fork-2.pin');
-    writeFileSync(file, bench.replace(/thread S2 in P\n(  try-get\n)+\n/, ''));
+    writeFileSync(file, gupForkTwoSpec());
     try {
       const args = ['check', file, '--kernel', 'v5.4,v6.5', '--format', 'json'];
       const one = pinlab(...args, '--no-por');
