@@ -1,5 +1,6 @@
 import {
   bioFlags,
+  setBioFlag,
   type Bio,
   type BioEndIo,
   type BioFlags,
@@ -21,7 +22,6 @@ import { putPage, unpinUserPage } from '../mm/gup.js';
 import type { Ctx } from '../sim/ctx.js';
 import { bioOf, fileOf, folioOf, type World } from '../sim/world.js';
 import { ownArray } from '../sim/cow.js';
-import { setBioFlag } from '../include/blk_types.js';
 
 /** A new bio's flags: none set. */
 const NO_BIO_FLAGS: BioFlags = { noPageRef: false, pagePinned: false, pageReffed: false, cloned: false };

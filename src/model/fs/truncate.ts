@@ -1,9 +1,9 @@
 import type { File } from '../include/fs.js';
+import { setFolioFlag } from '../include/mm_types.js';
 import { folioPut } from '../mm/folio.js';
 import { zapPte } from '../mm/memory/zap.js';
 import type { Ctx } from '../sim/ctx.js';
 import { folioOf, mmOf, type World } from '../sim/world.js';
-import { setFolioFlag } from '../include/mm_types.js';
 
 /** Whether truncation to `pages` must wait now (truncate_inode_pages waits for writeback). */
 export function truncateBlocks(w: World, file: File, pages: number): boolean {

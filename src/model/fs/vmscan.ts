@@ -1,10 +1,10 @@
 import type { File } from '../include/fs.js';
+import { setFolioFlag } from '../include/mm_types.js';
 import { folioPut } from '../mm/folio.js';
 import { zapPte } from '../mm/memory/zap.js';
 import type { Ctx } from '../sim/ctx.js';
 import { folioOf, mmOf, type World } from '../sim/world.js';
 import { writebackFolioNow } from './writeback.js';
-import { setFolioFlag } from '../include/mm_types.js';
 
 /** What reclaim did with the folio. */
 export type ReclaimResult = 'not-cached' | 'writeback' | 'kept-dirty' | 'kept-referenced' | 'freed';

@@ -35,7 +35,6 @@ export function setBioFlag(b: Bio, flag: keyof BioFlags): void {
 }
 
 /** Who handles a bio's completion (bi_end_io), which says how its pages are released. */
-
 export type BioEndIo =
   | 'blkdev-simple' // __blkdev_direct_IO_simple: on-stack bio, the submitter waits and releases
   | 'blkdev' // blkdev_bio_end_io (multi-bio, sync or async)

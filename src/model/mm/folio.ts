@@ -1,6 +1,7 @@
 import {
   folioFlags,
   GUP_PIN_COUNTING_BIAS,
+  setFolioFlag,
   type Folio,
   type FolioKind,
   type FolioOwner,
@@ -10,7 +11,6 @@ import type { Access } from '../sim/events.js';
 import type { World } from '../sim/world.js';
 import { swapSlotCaching } from './swapfile.js';
 import { ownArray } from '../sim/cow.js';
-import { setFolioFlag } from '../include/mm_types.js';
 
 const CLEAN_FLAGS = {
   dirty: false,

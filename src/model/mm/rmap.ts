@@ -1,6 +1,5 @@
 import { EBUSY, type KernelResult } from '../include/errno.js';
-import { setFolioFlag, type Folio, type Mm, type Vma } from '../include/mm_types.js';
-import { isCowMapping } from '../include/mm_types.js';
+import { isCowMapping, setFolioFlag, type Folio, type Mm, type Vma } from '../include/mm_types.js';
 import type { Ctx } from '../sim/ctx.js';
 import { folioMaybeDmaPinned } from './folio.js';
 

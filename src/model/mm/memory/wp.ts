@@ -1,7 +1,6 @@
-import { setFolioFlag, type Vma } from '../../include/mm_types.js';
+import { setFolioFlag, type Folio, type Vma } from '../../include/mm_types.js';
 import type { Ctx } from '../../sim/ctx.js';
 import { folioOf, type World } from '../../sim/world.js';
-import type { Folio } from '../../include/mm_types.js';
 import { doPageMkwrite } from './page-mkwrite.js';
 import { folioAlloc, folioPut, folioTestAnon, folioTestLarge, isZeroFolio } from '../folio.js';
 import { folioAddNewAnonRmap, folioRemoveRmap } from '../rmap.js';
