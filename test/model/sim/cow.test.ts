@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { debugCow, draftWorld, ownArray, ownElement, sealWorld } from '../../../src/model/sim/cow.js';
 import { instantiate } from '../../../src/model/sim/instantiate.js';
 import { applyTransition, enabledTransitions } from '../../../src/model/sim/step.js';
-import { folioOf, mmOf, type World } from '../../../src/model/sim/world.js';
+import {
+  actorOf,
+  folioOf,
+  hold,
+  mmOf,
+  setLocal,
+  setReg,
+  unhold,
+  type World,
+} from '../../../src/model/sim/world.js';
 import { cve } from '../../check/programs.js';
 import { profile } from '../harness.js';
 import { parseOk } from '../../scenario/helpers.js';
@@ -62,6 +71,30 @@ describe('copy-on-write Worlds', () => {
     expect(folioOf(d, 2)).toBe(f); // one copy per draft
     expect(d.folios[1]).toBe(parent.folios[1]); // untouched elements stay shared
     expect(JSON.stringify(parent)).toBe(before);
+  });
+
+  it("shares a copied element's replace-on-write records until a setter replaces one", () => {
+    const parent = sealWorld(world());
+    const d = draftWorld(parent);
+    const f = folioOf(d, 2);
+    const a = actorOf(d, 0);
+    expect(f.flags).toBe(parent.folios[2]!.flags);
+    const pa = parent.actors[0]!;
+    expect([a.regs === pa.regs, a.held === pa.held, a.locals === pa.locals]).toEqual([true, true, true]);
+    setFolioFlag(f, 'dirty', f.flags.dirty); // no change: still shared
+    expect(f.flags).toBe(parent.folios[2]!.flags);
+    setFolioFlag(f, 'dirty', !f.flags.dirty);
+    setReg(a, 'r', 'X');
+    setLocal(a, 'spec', 3);
+    hold(a, 'h', { folios: [2], mode: 'pin' });
+    expect(f.flags).not.toBe(parent.folios[2]!.flags);
+    expect(f.flags.dirty).toBe(!parent.folios[2]!.flags.dirty);
+    expect(a.regs).toEqual({ ...parent.actors[0]!.regs, r: 'X' });
+    expect(a.locals['spec']).toBe(3);
+    unhold(a, 'h');
+    expect(a.held).toEqual(parent.actors[0]!.held);
+    expect(parent.actors[0]!.regs['r']).toBeUndefined();
+    expect(parent.actors[0]!.locals['spec']).toBeUndefined();
   });
 
   it('shares arrays with the parent until ownArray copies one; a direct push into a shared one throws', () => {
