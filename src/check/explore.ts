@@ -66,6 +66,11 @@ export interface ExploreOptions {
   /** Called each time `progressEvery` more states are stored (a callback: the search does no I/O). */
   readonly onProgress?: (p: Progress) => void;
   readonly progressEvery?: number;
+  /**
+   * Stop once this many states are stored, leaving the untaken work as units (Search.handedOff) for
+   * others to go on with (threads.ts): the figures so far are then those of an unfinished search.
+   */
+  readonly handOffAt?: number;
 }
 
 export interface ConditionCounts {
@@ -204,8 +209,10 @@ export interface WorkShare {
 }
 
 export interface Search {
-  /** Search from a piece of work to its end (or to a bound). */
+  /** Search from a piece of work to its end (or to a bound, or to the hand-off). */
   run(unit: WorkUnit): void;
+  /** The work the last run left when it stopped at `handOffAt` states (none when it did not). */
+  handedOff(): readonly WorkUnit[];
   /** The figures so far: this search's counts, the tables' sizes. */
   stats(): ExploreStats;
 }
@@ -395,18 +402,30 @@ export function newSearch(
     if (f.key !== null) onStack.add(f.key);
   };
 
-  /** Give another thread the untaken transitions of the frame nearest the bottom (the most work). */
-  const giveAway = (s: WorkShare): void => {
+  /**
+   * Offer the untaken transitions of the stack's frames, from the bottom (the most work), as units to
+   * `take` while it accepts them (returns true); a frame whose unit is taken keeps what it has done.
+   * Each frame below the top was entered by its last taken transition, so the path extends by it.
+   */
+  const offer = (take: (u: WorkUnit) => boolean): void => {
     const path = [...base];
     for (const f of stack) {
       if (f.next < f.todo.length) {
-        if (s.give({ path, sum: f.sum, mask: f.mask, todo: f.todo.slice(f.next) }))
-          f.todo = f.todo.slice(0, f.next);
-        return;
+        if (!take({ path: [...path], sum: f.sum, mask: f.mask, todo: f.todo.slice(f.next) })) return;
+        f.todo = f.todo.slice(0, f.next);
       }
       path.push(f.todo[f.next - 1] as Transition);
     }
   };
+
+  /** Give another thread the untaken transitions of the frame nearest the bottom. */
+  const giveAway = (s: WorkShare): void => {
+    let given = false;
+    offer((u) => !given && (given = s.give(u)));
+  };
+
+  let left: WorkUnit[] = [];
+  const { handOffAt } = opts;
 
   /** The state a piece of work starts from: replayed along its path (its states are stored already). */
   const unitFrame = (u: WorkUnit): Frame | null => {
@@ -431,7 +450,12 @@ export function newSearch(
     if (stopped === null && deadline.expired()) stop('time');
     const first = stopped === null ? unitFrame(unit) : null;
     if (first) push(first);
+    left = [];
     while (stack.length > 0 && stopped === null) {
+      if (handOffAt !== undefined && visited.size >= handOffAt) {
+        offer((u) => left.push(u) > 0);
+        break;
+      }
       const f = stack[stack.length - 1] as Frame;
       if (f.next >= f.todo.length) {
         stack.pop();
@@ -487,5 +511,5 @@ export function newSearch(
     tableBytes: [visited, finals, deadlocked, ...clean, ...dirty].reduce((n, t) => n + t.bytes, 0),
   });
 
-  return { run, stats };
+  return { run, stats, handedOff: () => left };
 }

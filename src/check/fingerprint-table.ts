@@ -121,6 +121,11 @@ export class FingerprintTable implements StateSet {
     return 1;
   }
 
+  /** Put every key into the empty `s` of `cap` slots (at least as many as it holds). */
+  rehashInto(s: Uint32Array, cap: number): void {
+    rehash(this.slots, s, cap);
+  }
+
   /** Grow by half again (less near the limits) and rehash; false when no slot can be added. */
   private grow(): boolean {
     const cap = grownCapacity(this.cap, this.maxBytes);

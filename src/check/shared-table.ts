@@ -8,6 +8,7 @@ import {
   slotOf,
   taken,
   type AddResult,
+  type FingerprintTable,
   type StateSet,
 } from './fingerprint-table.js';
 
@@ -42,6 +43,15 @@ export function sharedTableBuffers(initialSlots: number, maxBytes: number): Shar
     slots: new SharedArrayBuffer(cap * 8, { maxByteLength: Math.max(limit, cap * 8) }),
     maxBytes,
   };
+}
+
+/** The buffers of a shared table holding what `table` holds (a search handed to threads goes on with it). */
+export function sharedTableFrom(table: FingerprintTable, maxBytes: number): SharedTableBuffers {
+  const b = sharedTableBuffers(table.capacity, maxBytes);
+  const words = new Int32Array(b.words);
+  table.rehashInto(new Uint32Array(b.slots), words[CAP] as number);
+  words[COUNT] = table.size;
+  return b;
 }
 
 export class SharedFingerprintTable implements StateSet {

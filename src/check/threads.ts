@@ -8,17 +8,22 @@ import type { ResolvedBounds } from './bounds.js';
 import type { Condition } from './condition.js';
 import {
   explore,
+  mapTables,
   mergeStats,
+  newSearch,
   PROGRESS_EVERY,
   rootUnit,
   searchTables,
+  type ExploreOptions,
   type Explorer,
   type ExploreStats,
   type SearchTables,
+  type WorkUnit,
 } from './explore.js';
+import { FingerprintTable } from './fingerprint-table.js';
 import { BUILTIN_INVARIANTS, fromModelInvariant, type Invariant } from './invariants.js';
-import { SharedFingerprintTable, sharedTableBuffers, type SharedTableBuffers } from './shared-table.js';
-import { poolBuffers, poolView, type PoolBuffers } from './work-pool.js';
+import { SharedFingerprintTable, sharedTableFrom, type SharedTableBuffers } from './shared-table.js';
+import { poolBuffers, poolView, unitWords, type PoolBuffers } from './work-pool.js';
 import { receiveUntil } from './worker-messages.js';
 import { startWorkers } from './workers.js';
 
@@ -69,15 +74,16 @@ export function threadsAvailable(): boolean {
 const LOOK_MS = 200;
 
 /**
- * The states a search stores in the calling thread before threads start on it. Starting the workers
+ * The states a search stores in the calling thread before threads take it over. Starting the workers
  * costs about what one thread spends on this many states (some 150 ms), so a smaller search, as most
- * of the library's are, is over before threads could have helped; a larger one starts again in them.
+ * of the library's are, is over before threads could have helped; a larger one is handed to them.
  */
 export const ALONE_STATES = 10_000;
 
 /**
  * An explorer for check(): the search in `threads` worker threads, judging invariant set `set`, without
- * reduction; a search of at most ALONE_STATES states runs in the calling thread.
+ * reduction. It starts in the calling thread; past ALONE_STATES stored states, the threads go on from
+ * where it stopped: with its tables, and its stack's untaken transitions as the pool's first units.
  */
 export function threadedExplorer(threads: number, set: InvariantSet): Explorer {
   return (program, policies, initial, conditions, given) => {
@@ -88,69 +94,100 @@ export function threadedExplorer(threads: number, set: InvariantSet): Explorer {
     const { bounds, now } = opts;
     if (bounds.maxStates <= ALONE_STATES) return explore(program, policies, initial, conditions, opts);
     const t0 = now?.() ?? 0;
-    const alone = { ...opts, bounds: { ...bounds, maxStates: ALONE_STATES } };
-    const first = explore(program, policies, initial, conditions, alone);
-    if (first.bound !== 'states') return first;
+    const { maxMemory } = bounds;
+    const tables = searchTables(opts.invariants.length, maxMemory, (n) => new FingerprintTable(n, maxMemory));
+    const alone = { ...opts, handOffAt: ALONE_STATES };
+    const first = newSearch(program, policies, initial, conditions, alone, tables);
+    first.run(rootUnit(initial));
+    const units = first.handedOff();
+    if (units.length === 0) return first.stats();
     const timeoutMs = bounds.timeoutMs - ((now?.() ?? 0) - t0);
-    return threaded(threads, set)(program, policies, initial, conditions, {
+    const handOff = {
+      tables: mapTables(tables, (t) => sharedTableFrom(t, maxMemory)),
+      units,
+      done: first.stats(),
+    };
+    return inThreads(threads, set, handOff, program, policies, conditions, {
       ...opts,
       bounds: { ...bounds, timeoutMs },
     });
   };
 }
 
-/** The search in `threads` worker threads. */
-const threaded =
-  (threads: number, set: InvariantSet): Explorer =>
-  (program, policies, initial, conditions, opts) => {
-    const { maxMemory } = opts.bounds;
-    const tables = searchTables(opts.invariants.length, maxMemory, (n) => sharedTableBuffers(n, maxMemory));
-    const pool = poolBuffers(threads);
-    const view = poolView(pool, 0);
-    view.give(rootUnit(initial));
-    const posted = new Int32Array(new SharedArrayBuffer(4));
-    const workers = startWorkers(
-      WORKER,
-      'thread',
-      threads,
-      (thread, port): ThreadData => ({
-        program,
-        policies,
-        conditions,
-        invariants: set,
-        bounds: opts.bounds,
-        tables,
-        pool,
-        thread,
-        posted,
-        port,
-      }),
+/** What the threads go on with: the search's tables and untaken work, and its figures so far. */
+interface HandOff {
+  readonly tables: SearchTables<SharedTableBuffers>;
+  readonly units: readonly WorkUnit[];
+  readonly done: ExploreStats;
+}
+
+/** The rest of the search in `threads` worker threads. */
+function inThreads(
+  threads: number,
+  set: InvariantSet,
+  { tables, units, done }: HandOff,
+  program: Program,
+  policies: Policies,
+  conditions: readonly Condition[],
+  opts: ExploreOptions,
+): ExploreStats {
+  const pool = poolBuffers(
+    threads,
+    units.reduce((n, u) => n + unitWords(u), 0),
+  );
+  const view = poolView(pool, 0);
+  // Deepest first: the pool is a stack, so the first units taken are the ones with the most work.
+  for (let i = units.length - 1; i >= 0; i--)
+    if (!view.give(units[i] as WorkUnit)) throw new RangeError('pinlab check: no room for the hand-off');
+  const posted = new Int32Array(new SharedArrayBuffer(4));
+  const workers = startWorkers(
+    WORKER,
+    'thread',
+    threads,
+    (thread, port): ThreadData => ({
+      program,
+      policies,
+      conditions,
+      invariants: set,
+      bounds: opts.bounds,
+      tables,
+      pool,
+      thread,
       posted,
-    );
-    const parts: ExploreStats[] = [];
-    let error: string | null = null;
-    const every = Math.max(1, Math.floor(opts.progressEvery ?? PROGRESS_EVERY));
-    let reported = 0;
-    const visited = new SharedFingerprintTable(tables.visited);
-    const progress = (): void => {
-      const states = visited.size;
-      if (!opts.onProgress || Math.floor(states / every) <= reported) return;
-      reported = Math.floor(states / every);
-      opts.onProgress({ states, ...view.figures(), tableBytes: visited.bytes });
-    };
-    receiveUntil(
-      workers.ports,
-      posted,
-      () => parts.length === threads || error !== null,
-      (m) => {
-        const msg = m as ThreadMessage;
-        if ('error' in msg) error = msg.error;
-        else parts.push(msg.stats);
-      },
-      LOOK_MS,
-      progress,
-    );
-    workers.end();
-    if (error !== null) throw new Error(error);
-    return mergeStats(parts);
+      port,
+    }),
+    posted,
+  );
+  const parts: ExploreStats[] = [];
+  let error: string | null = null;
+  const every = Math.max(1, Math.floor(opts.progressEvery ?? PROGRESS_EVERY));
+  let reported = 0;
+  const visited = new SharedFingerprintTable(tables.visited);
+  const progress = (): void => {
+    const states = visited.size;
+    if (!opts.onProgress || Math.floor(states / every) <= reported) return;
+    reported = Math.floor(states / every);
+    const { transitions, maxDepth } = view.figures();
+    opts.onProgress({
+      states,
+      transitions: done.transitions + transitions,
+      maxDepth: Math.max(done.maxDepth, maxDepth),
+      tableBytes: visited.bytes,
+    });
   };
+  receiveUntil(
+    workers.ports,
+    posted,
+    () => parts.length === threads || error !== null,
+    (m) => {
+      const msg = m as ThreadMessage;
+      if ('error' in msg) error = msg.error;
+      else parts.push(msg.stats);
+    },
+    LOOK_MS,
+    progress,
+  );
+  workers.end();
+  if (error !== null) throw new Error(error);
+  return mergeStats([done, ...parts]);
+}

@@ -28,7 +28,7 @@ const STOP = 4;
 const COUNT = 5;
 const TOP = 6;
 
-/** Room for units: a unit takes 6 words plus 2 per transition of its path and of its todo. */
+/** Room for units: a unit takes 6 words plus 2 per transition of its path and of its todo (unitWords). */
 const UNIT_WORDS = 1 << 16;
 
 const BOUNDS: readonly BoundName[] = ['states', 'depth', 'time', 'memory'];
@@ -39,13 +39,19 @@ const POLL_EVERY = 64;
 /** Longest sleep of an idle thread between looks (it is woken as soon as work comes). */
 const IDLE_WAIT_MS = 50;
 
-export function poolBuffers(threads: number): PoolBuffers {
+/** The buffers of a pool for `threads`, with room for `more` words of units besides the usual. */
+export function poolBuffers(threads: number, more = 0): PoolBuffers {
   return {
     control: new SharedArrayBuffer(4 * (TOP + 1)),
     figures: new SharedArrayBuffer(16 * threads),
-    units: new SharedArrayBuffer(4 * UNIT_WORDS),
+    units: new SharedArrayBuffer(4 * (UNIT_WORDS + more)),
     threads,
   };
+}
+
+/** The words unit `u` takes in the pool. */
+export function unitWords(u: WorkUnit): number {
+  return 6 + 2 * (u.path.length + (u.todo?.length ?? 0));
 }
 
 function encode(u: WorkUnit): number[] {

@@ -106,6 +106,54 @@ describe('a search shared out in work units', () => {
     });
 });
 
+/** A search stopped at `at` states, then gone on with by another over its tables, from its untaken work. */
+function handedOn(id: string, kernel: string, at: number): { stats: ExploreStats; units: number } {
+  const { p, program, conditions, opts, initial } = instance(id, kernel);
+  const tables = searchTables(opts.invariants.length, opts.bounds.maxMemory, (n) => new FingerprintTable(n));
+  const first = newSearch(program, p.policies, initial, conditions, { ...opts, handOffAt: at }, tables);
+  first.run(rootUnit(initial));
+  const units = first.handedOff();
+  expect(first.stats().states).toBe(at);
+  const next = newSearch(program, p.policies, initial, conditions, opts, tables);
+  for (const u of [...units].reverse()) next.run(u);
+  return { stats: mergeStats([first.stats(), next.stats()]), units: units.length };
+}
+
+describe('a search handed on at a number of states (threadedExplorer past ALONE_STATES)', () => {
+  const cases: [string, string][] = [
+    ['dio-read-fork[path=blkdev]', 'v6.4'],
+    ['dio-read-fork[path=blkdev]', 'v6.5'],
+    ['ro-pin-unshare', 'v5.10'],
+    ['vmsplice-child-unmap[page=thp]', 'v5.8'],
+    ['should-dirty-redirty[path=legacy]', 'v6.1'],
+  ];
+  for (const [id, kernel] of cases)
+    it(`${id} on ${kernel}, handed on at a third and at two thirds: counts what one search counts`, () => {
+      const one = alone(id, kernel);
+      for (const at of [Math.floor(one.states / 3), Math.floor((2 * one.states) / 3)]) {
+        const { stats, units } = handedOn(id, kernel, at);
+        expect(units).toBeGreaterThan(1); // the stack's frames, each with its untaken transitions
+        expect(counts(stats)).toEqual(counts(one));
+        expect(stats.maxDepth).toBe(one.maxDepth);
+      }
+    });
+
+  it('a search over before the hand-off hands nothing on', () => {
+    const { p, program, conditions, opts, initial } = instance('dio-read-fork[path=blkdev]', 'v6.4');
+    const one = alone('dio-read-fork[path=blkdev]', 'v6.4');
+    const tables = searchTables(
+      opts.invariants.length,
+      opts.bounds.maxMemory,
+      (n) => new FingerprintTable(n),
+    );
+    const opts2 = { ...opts, handOffAt: one.states + 1 };
+    const s = newSearch(program, p.policies, initial, conditions, opts2, tables);
+    s.run(rootUnit(initial));
+    expect(s.handedOff()).toEqual([]);
+    expect(counts(s.stats())).toEqual(counts(one));
+  });
+});
+
 describe('threadedExplorer', () => {
   it('searches a small check in the calling thread, unreduced, starting no worker', () => {
     // From the TypeScript sources there is no compiled worker: starting one would throw.

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FingerprintTable } from '../../src/check/fingerprint-table.js';
-import { SharedFingerprintTable, sharedTableBuffers } from '../../src/check/shared-table.js';
+import { SharedFingerprintTable, sharedTableBuffers, sharedTableFrom } from '../../src/check/shared-table.js';
 
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 
@@ -35,6 +35,25 @@ describe('SharedFingerprintTable', () => {
     expect([a.size, c.size]).toEqual([3000, 3000]);
     expect(a.bytes).toBe(c.bytes);
     expect(b.slots.byteLength).toBe(a.bytes); // the one buffer grew, no copy was handed round
+  });
+
+  it('made from a FingerprintTable, holds what it holds and goes on as it would', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(u32, u32), { maxLength: 300 }),
+        fc.array(fc.tuple(u32, u32), { maxLength: 100 }),
+        fc.constantFrom(Number.POSITIVE_INFINITY, 1000),
+        (before, after, maxBytes) => {
+          const local = new FingerprintTable(16, maxBytes);
+          for (const [hi, lo] of before) local.add(hi, lo);
+          const shared = new SharedFingerprintTable(sharedTableFrom(local, maxBytes));
+          expect([shared.size, shared.bytes]).toEqual([local.size, local.bytes]);
+          for (const [hi, lo] of after) expect(shared.add(hi, lo)).toBe(local.add(hi, lo));
+          for (const [hi, lo] of [...before, ...after]) expect(shared.has(hi, lo)).toBe(true);
+          expect(shared.size).toBe(local.size);
+        },
+      ),
+    );
   });
 
   it('stores (0, 0) as (0, 1), as FingerprintTable does', () => {

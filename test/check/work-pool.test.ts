@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { WorkUnit } from '../../src/check/explore.js';
-import { poolBuffers, poolView } from '../../src/check/work-pool.js';
+import { poolBuffers, poolView, unitWords } from '../../src/check/work-pool.js';
 
 const transition = fc.record({ actor: fc.nat({ max: 40 }), choice: fc.nat({ max: 9 }) });
 const unit: fc.Arbitrary<WorkUnit> = fc.record({
@@ -39,6 +39,23 @@ describe('the work pool', () => {
     expect(pool.give(small)).toBe(true);
     expect(pool.give(long)).toBe(false);
     expect(pool.take()).toEqual(small);
+  });
+
+  it('with room for more words, takes units of that many words besides the usual', () => {
+    const long: WorkUnit = {
+      path: Array.from({ length: 40_000 }, () => ({ actor: 1, choice: 0 })),
+      sum: { a: 1, b: 2 },
+      mask: 0,
+      todo: [{ actor: 0, choice: 0 }],
+    };
+    const filler: WorkUnit = { path: [], sum: { a: 3, b: 4 }, mask: 1, todo: null };
+    const pool = poolView(poolBuffers(1, unitWords(long)), 0);
+    // The usual room, filled to its last word by units of unitWords(filler) words each.
+    for (let n = 0; n + unitWords(filler) <= 1 << 16; n += unitWords(filler))
+      expect(pool.give(filler)).toBe(true);
+    expect(pool.give(long)).toBe(true);
+    expect(pool.give(filler)).toBe(false);
+    expect(pool.take()).toEqual(long);
   });
 
   it('a stop ends every thread’s taking and is seen by every poll', () => {
