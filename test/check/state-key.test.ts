@@ -2,10 +2,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashPlain, keyOfSum, worldKey, worldSum, worldSumAfter } from '../../src/check/state-key.js';
-import { draftWorld, ownArray, sealWorld } from '../../src/model/sim/cow.js';
+import {
+  draftWorld,
+  ownActor,
+  ownArray,
+  ownFolio,
+  ownMm,
+  sealWorld,
+  type Draft,
+} from '../../src/model/sim/cow.js';
 import { instantiate } from '../../src/model/sim/instantiate.js';
 import { applyTransition, enabledTransitions } from '../../src/model/sim/step.js';
-import { actorOf, setReg } from '../../src/model/sim/world.js';
+import { setReg } from '../../src/model/sim/world.js';
 import { parseOk } from '../scenario/helpers.js';
 import { profile } from '../model/harness.js';
 import { cve } from './programs.js';
@@ -94,19 +102,19 @@ describe('state key', () => {
   it('is sensitive to every counter, flag, datum and actor field', () => {
     const w = instantiate(cve(), profile('v6.1').policies);
     const base = worldKey(w);
-    const mutations: ((x: typeof w) => void)[] = [
-      (x) => (x.folios[2]!.refcount += 1),
-      (x) => (x.folios[2]!.mapcount += 1),
-      (x) => (x.folios[2]!.pincount += 1),
-      (x) => setFolioFlag(x.folios[2]!, 'dirty', !x.folios[2]!.flags.dirty),
-      (x) => (x.folios[2]!.data = 'Z'),
-      (x) => (x.actors[0]!.phase += 1),
-      (x) => setReg(x.actors[1]!, 'seen', 'B'),
-      (x) => (x.mms[0]!.hasPinned = true),
+    const mutations: ((x: Draft) => void)[] = [
+      (x) => (ownFolio(x, 2).refcount += 1),
+      (x) => (ownFolio(x, 2).mapcount += 1),
+      (x) => (ownFolio(x, 2).pincount += 1),
+      (x) => setFolioFlag(ownFolio(x, 2), 'dirty', !x.folios[2]!.flags.dirty),
+      (x) => (ownFolio(x, 2).data = 'Z'),
+      (x) => (ownActor(x, 0).phase += 1),
+      (x) => setReg(ownActor(x, 1), 'seen', 'B'),
+      (x) => (ownMm(x, 0).hasPinned = true),
       (x) => ownArray(x, 'processes').push(null),
     ];
     for (const m of mutations) {
-      const x = structuredClone(w);
+      const x = draftWorld(structuredClone(w));
       m(x);
       expect(worldKey(x)).not.toEqual(base);
     }
@@ -151,11 +159,11 @@ describe('incremental World sums', () => {
   it('handle members a step adds, removes or names like Object.prototype members', () => {
     const w = sealWorld(instantiate(cve(), profile('v6.1').policies));
     const d = draftWorld(w);
-    const a = actorOf(d, 0);
+    const a = ownActor(d, 0);
     a.regs = { constructor: '1', toString: '2', r: '3' };
     a.locals = { x: 1, y: [1, 2] };
     const e = draftWorld(d);
-    const b = actorOf(e, 0);
+    const b = ownActor(e, 0);
     b.regs = { r: '3' };
     b.locals = { y: [1], z: null };
     (b.locals as Record<string, unknown>).x = undefined; // reads as absent

@@ -1,26 +1,27 @@
 import type { FsType } from '../../src/model/include/fs.js';
-import type { Folio, Vma } from '../../src/model/include/mm_types.js';
-import { findVma, type VmaRef } from '../../src/model/mm/pgtable.js';
+import type { OwnFolio, OwnVma } from '../../src/model/include/mm_types.js';
+import { findVma, ownVmaAt, type VmaRef } from '../../src/model/mm/pgtable.js';
 import type { Policies } from '../../src/model/profile/policies/index.js';
 import { newCtx, type Ctx } from '../../src/model/sim/ctx.js';
 import { instantiate } from '../../src/model/sim/instantiate.js';
 import type { FileSpec, MappingSpec, PageSpec } from '../../src/model/sim/program.js';
-import { bug, folioOf, mmOf, type World } from '../../src/model/sim/world.js';
+import { draftWorld, ownFolio, type Draft } from '../../src/model/sim/cow.js';
+import { bug, mmOf } from '../../src/model/sim/world.js';
 import { profile } from './harness.js';
 
 /**
  * A small World to call model functions on directly: one process (mm 0) with the given mappings,
- * no actors. `ctx` collects the events of everything the test runs.
+ * no actors, as a draft that every call changes. `ctx` collects the events of everything the test runs.
  */
 export interface Bench {
-  readonly w: World;
+  readonly w: Draft;
   readonly ctx: Ctx;
   readonly policies: Policies;
   /** The VMA of a buffer in an mm (default: the first process). */
   at(buf: string, mm?: number): VmaRef;
-  vma(buf: string, mm?: number): Vma;
+  vma(buf: string, mm?: number): OwnVma;
   /** The folio a buffer maps now; throws when it maps none. */
-  folio(buf: string, mm?: number): Folio;
+  folio(buf: string, mm?: number): OwnFolio;
 }
 
 export function bench(
@@ -30,19 +31,21 @@ export function bench(
   set: Record<string, string> = {},
 ): Bench {
   const policies = profile(release, set).policies;
-  const w = instantiate(
-    { files, processes: [{ name: 'P', mappings, forked: false }], setup: [], actors: [] },
-    policies,
+  const w = draftWorld(
+    instantiate(
+      { files, processes: [{ name: 'P', mappings, forked: false }], setup: [], actors: [] },
+      policies,
+    ),
   );
   const at = (buf: string, mm = 0): VmaRef => {
     const vma = findVma(mmOf(w, mm), buf) ?? bug('bench', `mm ${mm} has no ${buf}`);
     return { mm, vma };
   };
-  const vma = (buf: string, mm = 0): Vma => mmOf(w, mm).vmas[at(buf, mm).vma] ?? bug('bench', buf);
-  const folio = (buf: string, mm = 0): Folio => {
+  const vma = (buf: string, mm = 0): OwnVma => ownVmaAt(w, at(buf, mm));
+  const folio = (buf: string, mm = 0): OwnFolio => {
     const pte = vma(buf, mm).pte;
     if (pte.kind !== 'present') return bug('bench', `${buf} maps no folio`);
-    return folioOf(w, pte.folio);
+    return ownFolio(w, pte.folio);
   };
   return { w, ctx: newCtx(policies), policies, at, vma, folio };
 }

@@ -6,10 +6,11 @@ import {
   type BioFlags,
   type Bvec,
   type BvecGrab,
+  type OwnBio,
 } from '../include/blk_types.js';
 import { type KernelResult } from '../include/errno.js';
 import { fileIsMemoryBacked } from '../include/fs.js';
-import type { Folio } from '../include/mm_types.js';
+import type { OwnFolio } from '../include/mm_types.js';
 import type { IovIter } from '../include/uio.js';
 import {
   iovIterAdvance,
@@ -20,8 +21,8 @@ import {
 import { folioMarkDirty, folioTestLarge, touchFreed } from '../mm/folio.js';
 import { putPage, unpinUserPage } from '../mm/gup.js';
 import type { Ctx } from '../sim/ctx.js';
-import { bioOf, fileOf, folioOf, type World } from '../sim/world.js';
-import { ownArray } from '../sim/cow.js';
+import { fresh } from '../include/own.js';
+import { ownArray, ownBio, ownFile, ownFolio, type Draft } from '../sim/cow.js';
 
 /** A new bio's flags: none set. */
 const NO_BIO_FLAGS: BioFlags = { noPageRef: false, pagePinned: false, pageReffed: false, cloned: false };
@@ -32,14 +33,14 @@ const NO_BIO_FLAGS: BioFlags = { noPageRef: false, pagePinned: false, pageReffed
  * @kernel block/bio.c:bio_alloc_bioset
  */
 export function bioAlloc(
-  w: World,
+  w: Draft,
   op: 'read' | 'write',
   file: number,
   index: number,
   endIo: BioEndIo,
   dio: number | null,
-): Bio {
-  const bio: Bio = {
+): OwnBio {
+  const bio = fresh<Bio, OwnBio>({
     id: w.bios.length,
     op,
     bvecs: [],
@@ -52,14 +53,14 @@ export function bioAlloc(
     dio,
     tags: [],
     data: [],
-  };
+  });
   bio.state = 'building';
   ownArray(w, 'bios').push(bio);
   return bio;
 }
 
 /** bio_add_folio(): append a page; `grab` records (ghost) how the caller holds it. @kernel block/bio.c:bio_add_folio */
-export function bioAddFolio(bio: Bio, folio: number, grab: BvecGrab): void {
+export function bioAddFolio(bio: OwnBio, folio: number, grab: BvecGrab): void {
   bio.bvecs.push({ folio, grab });
 }
 
@@ -69,7 +70,7 @@ export function bioAddFolio(bio: Bio, folio: number, grab: BvecGrab): void {
  * The bvec owner must keep the pages alive until the I/O completes (Al Viro, seed 004).
  * @kernel block/bio.c:bio_iov_bvec_set
  */
-export function bioIovBvecSet(ctx: Ctx, bio: Bio, iter: IovIter): void {
+export function bioIovBvecSet(ctx: Ctx, bio: OwnBio, iter: IovIter): void {
   ctx.calls.push('bio_iov_bvec_set');
   for (let k = iter.pos; k < iter.segs.length; k++) {
     const seg = iter.segs[k];
@@ -88,7 +89,7 @@ export function bioIovBvecSet(ctx: Ctx, bio: Bio, iter: IovIter): void {
  * development-cycle flag) so that the references are put.
  * @kernel block/bio.c:__bio_iov_iter_get_pages
  */
-export function bioGrabIterPages(ctx: Ctx, w: World, bio: Bio, iter: IovIter): KernelResult {
+export function bioGrabIterPages(ctx: Ctx, w: Draft, bio: OwnBio, iter: IovIter): KernelResult {
   const regime = ctx.policies['bio.pageFlags'];
   const extract = ctx.policies['dio.extract'] === 'pin';
   if (extract && iovIterExtractWillPin(iter) && (regime === 'pinned' || regime === 'reffed-pinned'))
@@ -114,7 +115,7 @@ export function bioGrabIterPages(ctx: Ctx, w: World, bio: Bio, iter: IovIter): K
  * that their pages were referenced like any other. Everything else goes through bioGrabIterPages.
  * @kernel block/bio.c:bio_iov_iter_get_pages
  */
-export function bioIovIterGetPages(ctx: Ctx, w: World, bio: Bio, iter: IovIter): KernelResult {
+export function bioIovIterGetPages(ctx: Ctx, w: Draft, bio: OwnBio, iter: IovIter): KernelResult {
   ctx.calls.push('bio_iov_iter_get_pages');
   if (iter.type === 'bvec' && ctx.policies['bio.pageFlags'] !== 'none') {
     const n = iter.segs.length - iter.pos;
@@ -125,7 +126,7 @@ export function bioIovIterGetPages(ctx: Ctx, w: World, bio: Bio, iter: IovIter):
 }
 
 /** Whether bio_release_pages() releases anything for this bio under the profile's flag regime. */
-function bioOwnsPages(ctx: Ctx, bio: Bio): boolean {
+function bioOwnsPages(ctx: Ctx, bio: OwnBio): boolean {
   switch (ctx.policies['bio.pageFlags']) {
     case 'none':
       return true;
@@ -143,8 +144,8 @@ function bioOwnsPages(ctx: Ctx, bio: Bio): boolean {
  * (the bvec's ghost field).
  * @kernel block/blk.h:bio_release_page
  */
-function bioReleasePage(ctx: Ctx, w: World, bio: Bio, bv: Bvec): void {
-  const f = folioOf(w, bv.folio);
+function bioReleasePage(ctx: Ctx, w: Draft, bio: OwnBio, bv: Bvec): void {
+  const f = ownFolio(w, bv.folio);
   const unpin = bio.flags.pagePinned;
   if (bv.grab === 'none')
     ctx.events.push({ type: 'counter-mismatch', folio: f.id, what: 'release-of-unheld' });
@@ -157,7 +158,7 @@ function bioReleasePage(ctx: Ctx, w: World, bio: Bio, bv: Bvec): void {
 }
 
 /** Whether the bio dirtying helpers skip this folio (compound pages before v6.8). */
-function skipCompound(ctx: Ctx, f: Folio): boolean {
+function skipCompound(ctx: Ctx, f: OwnFolio): boolean {
   return folioTestLarge(f) && ctx.policies['bio.dirtyCompound'] === 'skip';
 }
 
@@ -167,11 +168,11 @@ function skipCompound(ctx: Ctx, f: Folio): boolean {
  * last page_mkwrite) is reported as dirtied without the filesystem's knowledge.
  * @kernel mm/page-writeback.c:set_page_dirty_lock
  */
-export function ioFolioMarkDirty(ctx: Ctx, w: World, f: Folio, fn: string): void {
+export function ioFolioMarkDirty(ctx: Ctx, w: Draft, f: OwnFolio, fn: string): void {
   ctx.calls.push('folio_mark_dirty');
   if (touchFreed(ctx, f, 'cpu-write')) return;
   if (f.owner.type === 'file' && !f.flags.dirty) {
-    const file = fileOf(w, f.owner.file);
+    const file = ownFile(w, f.owner.file);
     if (!fileIsMemoryBacked(file) && file.fs !== 'bdev')
       ctx.events.push({ type: 'dirty-without-fs', folio: f.id, buffers: f.flags.buffers, fn });
   }
@@ -183,18 +184,18 @@ export function ioFolioMarkDirty(ctx: Ctx, w: World, f: Folio, fn: string): void
  * listed-only bio), dirtying each first when asked. Compound pages were not dirtied before v6.8.
  * @kernel block/bio.c:bio_release_pages
  */
-export function bioReleasePages(ctx: Ctx, w: World, bio: Bio, markDirty: boolean): void {
+export function bioReleasePages(ctx: Ctx, w: Draft, bio: OwnBio, markDirty: boolean): void {
   ctx.calls.push('bio_release_pages');
   if (!bioOwnsPages(ctx, bio)) return;
   for (const bv of bio.bvecs) {
-    const f = folioOf(w, bv.folio);
+    const f = ownFolio(w, bv.folio);
     if (markDirty && !skipCompound(ctx, f)) ioFolioMarkDirty(ctx, w, f, 'bio_release_pages');
     bioReleasePage(ctx, w, bio, bv);
   }
 }
 
 /** bio_put(): the bio is gone. @kernel block/bio.c:bio_put */
-export function bioPut(bio: Bio): void {
+export function bioPut(bio: OwnBio): void {
   bio.state = 'put';
 }
 
@@ -203,10 +204,10 @@ export function bioPut(bio: Bio): void {
  * context and cannot dirty). Compound pages were skipped before v6.8.
  * @kernel block/bio.c:bio_set_pages_dirty
  */
-export function bioSetPagesDirty(ctx: Ctx, w: World, bio: Bio): void {
+export function bioSetPagesDirty(ctx: Ctx, w: Draft, bio: OwnBio): void {
   ctx.calls.push('bio_set_pages_dirty');
   for (const bv of bio.bvecs) {
-    const f = folioOf(w, bv.folio);
+    const f = ownFolio(w, bv.folio);
     if (!skipCompound(ctx, f) && !f.flags.dirty) ioFolioMarkDirty(ctx, w, f, 'bio_set_pages_dirty');
   }
 }
@@ -217,10 +218,10 @@ export function bioSetPagesDirty(ctx: Ctx, w: World, bio: Bio): void {
  * context) to re-dirty and release.
  * @kernel block/bio.c:bio_check_pages_dirty
  */
-export function bioCheckPagesDirty(ctx: Ctx, w: World, bio: Bio): void {
+export function bioCheckPagesDirty(ctx: Ctx, w: Draft, bio: OwnBio): void {
   ctx.calls.push('bio_check_pages_dirty');
   const clean = bio.bvecs.some((bv) => {
-    const f = folioOf(w, bv.folio);
+    const f = ownFolio(w, bv.folio);
     return !f.flags.dirty && !skipCompound(ctx, f);
   });
   if (clean) {
@@ -236,12 +237,12 @@ export function bioCheckPagesDirty(ctx: Ctx, w: World, bio: Bio): void {
  * bio_dirty_fn(): the deferred work item: re-dirty and release every bio on bio_dirty_list.
  * @kernel block/bio.c:bio_dirty_fn
  */
-export function bioDirtyFn(ctx: Ctx, w: World): number[] {
+export function bioDirtyFn(ctx: Ctx, w: Draft): number[] {
   const list = w.bioDirtyList;
   w.bioDirtyList = [];
   const touched: number[] = [];
   for (const id of list) {
-    const bio = bioOf(w, id);
+    const bio = ownBio(w, id);
     touched.push(...bio.bvecs.map((b) => b.folio));
     bioReleasePages(ctx, w, bio, true);
     bioPut(bio);
@@ -250,27 +251,16 @@ export function bioDirtyFn(ctx: Ctx, w: World): number[] {
 }
 
 /**
- * bio_alloc_clone() / bio_split(): a bio sharing another's bvecs; BIO_CLONED, never BIO_PAGE_PINNED,
- * so it never releases pages (only the original does).
- * @kernel block/bio.c:bio_alloc_clone
- */
-export function bioAllocClone(w: World, src: Bio, endIo: BioEndIo): Bio {
-  const clone = bioAlloc(w, src.op, src.file, src.index, endIo, src.dio);
-  clone.bvecs = src.bvecs.map((b) => ({ folio: b.folio, grab: 'none' }));
-  setBioFlag(clone, 'cloned');
-  setBioFlag(clone, 'noPageRef');
-  return clone;
-}
-
-/**
  * submit_bio(): queue the bio on the device. With integrity (bio_integrity_prep) a write's guard tags
  * are computed from the pages now. MODEL: a tag is the page's contents token.
  * @kernel block/blk-core.c:submit_bio
  */
-export function submitBio(ctx: Ctx, w: World, bio: Bio): void {
+export function submitBio(ctx: Ctx, w: Draft, bio: OwnBio): void {
   ctx.calls.push('submit_bio');
-  const file = fileOf(w, bio.file);
-  bio.tags = bio.bvecs.map((bv) => (bio.op === 'write' && file.integrity ? folioOf(w, bv.folio).data : null));
+  const file = ownFile(w, bio.file);
+  bio.tags = bio.bvecs.map((bv) =>
+    bio.op === 'write' && file.integrity ? ownFolio(w, bv.folio).data : null,
+  );
   bio.data = bio.bvecs.map(() => null);
   bio.state = 'in-flight';
 }

@@ -1,8 +1,9 @@
-import type { Bio } from '../include/blk_types.js';
+import type { OwnBio } from '../include/blk_types.js';
 import { ZERO_DATA } from '../mm/filemap.js';
 import { touchFreed } from '../mm/folio.js';
 import type { Ctx } from '../sim/ctx.js';
-import { fileOf, folioOf, type World } from '../sim/world.js';
+import { ownFile, ownFolio, type Draft } from '../sim/cow.js';
+import type { World } from '../sim/world.js';
 
 /** One thing the device can do next: transfer an in-flight bio, or raise its completion. */
 export interface DeviceChoice {
@@ -31,10 +32,10 @@ export function deviceChoices(w: World): DeviceChoice[] {
  * their old contents. A freed page is reported as a use-after-free.
  * @kernel drivers/nvme/host/pci.c:nvme_queue_rq (the DMA), block/t10-pi.c (guard verification)
  */
-export function deviceTransfer(ctx: Ctx, w: World, bio: Bio): void {
-  const file = fileOf(w, bio.file);
+export function deviceTransfer(ctx: Ctx, w: Draft, bio: OwnBio): void {
+  const file = ownFile(w, bio.file);
   bio.bvecs.forEach((bv, i) => {
-    const f = folioOf(w, bv.folio);
+    const f = ownFolio(w, bv.folio);
     const block = bio.index + i;
     if (bio.op === 'read') {
       const data = file.disk[block] ?? ZERO_DATA;

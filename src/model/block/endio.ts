@@ -1,16 +1,16 @@
-import type { Bio } from '../include/blk_types.js';
+import type { OwnBio } from '../include/blk_types.js';
 import { dioBioEndIo } from '../fs/direct-io.js';
 import { iomapDioBioEndIo } from '../fs/iomap-dio.js';
 import { writebackEndIo } from '../fs/writeback.js';
 import type { Ctx } from '../sim/ctx.js';
-import type { World } from '../sim/world.js';
 import { blkdevBioEndIo } from './fops.js';
+import type { Draft } from '../sim/cow.js';
 
 /**
  * bio_endio(): the completion interrupt runs the bio's ->bi_end_io.
  * @kernel block/bio.c:bio_endio
  */
-export function bioEndio(ctx: Ctx, w: World, bio: Bio): string {
+export function bioEndio(ctx: Ctx, w: Draft, bio: OwnBio): string {
   switch (bio.endIo) {
     case 'blkdev-simple':
       blkdevBioEndIo(ctx, w, bio);

@@ -1,4 +1,4 @@
-import type { Bio } from '../include/blk_types.js';
+import type { OwnBio } from '../include/blk_types.js';
 
 import {
   dioAbortBio,
@@ -12,8 +12,8 @@ import {
   type DioSubmitted,
 } from '../fs/dio.js';
 import type { Ctx } from '../sim/ctx.js';
-import { dioOf, type World } from '../sim/world.js';
 import { bioAlloc, bioIovBvecSet, bioIovIterGetPages, bioPut, bioReleasePages, submitBio } from './bio.js';
+import { ownDio, type Draft } from '../sim/cow.js';
 
 /**
  * blkdev_direct_IO(): O_DIRECT on a block device. A request that fits one bio goes to
@@ -22,14 +22,14 @@ import { bioAlloc, bioIovBvecSet, bioIovIterGetPages, bioPut, bioReleasePages, s
  * multi-bio code.
  * @kernel block/fops.c:blkdev_direct_IO
  */
-export function blkdevDirectIO(ctx: Ctx, w: World, req: DioRequest): DioSubmitted {
+export function blkdevDirectIO(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
   dioFlushCache(ctx, w, req.file, req.index);
   if (req.path === 'blkdev-multi') return blkdevDirectIOMulti(ctx, w, req);
   return req.async ? blkdevDirectIOAsync(ctx, w, req) : blkdevDirectIOSimple(ctx, w, req);
 }
 
 /** Add the iterator's pages; on failure release what was added and drop the bio. */
-function addPagesOrFail(ctx: Ctx, w: World, bio: Bio, req: DioRequest): number {
+function addPagesOrFail(ctx: Ctx, w: Draft, bio: OwnBio, req: DioRequest): number {
   const r = bioIovIterGetPages(ctx, w, bio, req.iter);
   if (r < 0) dioAbortBio(ctx, w, bio, r);
   return r;
@@ -40,7 +40,7 @@ function addPagesOrFail(ctx: Ctx, w: World, bio: Bio, req: DioRequest): number {
  * the submitter releases the pages itself after the wait, dirtying them then (no pre-dirtying).
  * @kernel block/fops.c:__blkdev_direct_IO_simple
  */
-function blkdevDirectIOSimple(ctx: Ctx, w: World, req: DioRequest): DioSubmitted {
+function blkdevDirectIOSimple(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
   ctx.calls.push('__blkdev_direct_IO_simple');
   const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
   const bio = bioAlloc(w, req.op, req.file, req.index, 'blkdev-simple', dio.id);
@@ -53,8 +53,8 @@ function blkdevDirectIOSimple(ctx: Ctx, w: World, req: DioRequest): DioSubmitted
 }
 
 /** The simple path after submit_bio_wait() returned: bio_release_pages(bio, should_dirty). */
-export function blkdevDirectIOSimpleFinish(ctx: Ctx, w: World, dioId: number, bio: Bio): void {
-  bioReleasePages(ctx, w, bio, dioOf(w, dioId).shouldDirty);
+export function blkdevDirectIOSimpleFinish(ctx: Ctx, w: Draft, dioId: number, bio: OwnBio): void {
+  bioReleasePages(ctx, w, bio, ownDio(w, dioId).shouldDirty);
   bioPut(bio);
 }
 
@@ -63,7 +63,7 @@ export function blkdevDirectIOSimpleFinish(ctx: Ctx, w: World, dioId: number, bi
  * caller keeps the pages alive until ->ki_complete); a user-backed read is pre-dirtied.
  * @kernel block/fops.c:__blkdev_direct_IO_async
  */
-function blkdevDirectIOAsync(ctx: Ctx, w: World, req: DioRequest): DioSubmitted {
+function blkdevDirectIOAsync(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
   ctx.calls.push('__blkdev_direct_IO_async');
   const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
   const bio = bioAlloc(w, req.op, req.file, req.index, 'blkdev-async', dio.id);
@@ -81,7 +81,7 @@ function blkdevDirectIOAsync(ctx: Ctx, w: World, req: DioRequest): DioSubmitted 
  * for a user-backed read, and is submitted; blkdev_bio_end_io completes and releases.
  * @kernel block/fops.c:__blkdev_direct_IO
  */
-function blkdevDirectIOMulti(ctx: Ctx, w: World, req: DioRequest): DioSubmitted {
+function blkdevDirectIOMulti(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
   ctx.calls.push('__blkdev_direct_IO');
   const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
   const bio = bioAlloc(w, req.op, req.file, req.index, 'blkdev', dio.id);
@@ -96,8 +96,8 @@ function blkdevDirectIOMulti(ctx: Ctx, w: World, req: DioRequest): DioSubmitted 
  * released. For the simple path the completion only wakes the submitter.
  * @kernel block/fops.c:blkdev_bio_end_io
  */
-export function blkdevBioEndIo(ctx: Ctx, w: World, bio: Bio): void {
-  const dio = dioOf(w, bio.dio ?? -1);
+export function blkdevBioEndIo(ctx: Ctx, w: Draft, bio: OwnBio): void {
+  const dio = ownDio(w, bio.dio ?? -1);
   dioBioDone(w, dio);
   if (bio.endIo === 'blkdev-simple') {
     bio.state = 'completed';

@@ -4,15 +4,16 @@ import { setFolioFlag, type Folio } from '../include/mm_types.js';
 import { filemapGetFolio } from '../mm/filemap.js';
 import { folioMarkDirty, touchFreed } from '../mm/folio.js';
 import type { Ctx } from '../sim/ctx.js';
-import type { World } from '../sim/world.js';
 import { folioWaitStableBlocks } from './writeback.js';
+import type { Draft } from '../sim/cow.js';
+import type { World } from '../sim/world.js';
 
 /**
  * filemap_read(): copy a page-cache page to the reader, reading it from disk into the cache first.
  * MODEL: one page; the copy is atomic.
  * @kernel mm/filemap.c:filemap_read
  */
-export function filemapRead(ctx: Ctx, w: World, file: File, index: number): Folio {
+export function filemapRead(ctx: Ctx, w: Draft, file: File, index: number): Folio {
   ctx.calls.push('filemap_read');
   const f = filemapGetFolio(w, file, index, 0);
   touchFreed(ctx, f, 'cpu-read');
@@ -30,7 +31,7 @@ export function bufferedWriteBlocks(w: World, file: File, index: number): boolea
  * filesystem's buffers and allocate blocks), copy the data in, ->write_end (folio_mark_dirty).
  * @kernel mm/filemap.c:generic_perform_write
  */
-export function genericPerformWrite(ctx: Ctx, w: World, file: File, index: number, data: string): Folio {
+export function genericPerformWrite(ctx: Ctx, w: Draft, file: File, index: number, data: string): Folio {
   ctx.calls.push('generic_perform_write');
   const f = filemapGetFolio(w, file, index, 0);
   if (touchFreed(ctx, f, 'cpu-write')) return f;

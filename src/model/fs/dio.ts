@@ -1,12 +1,12 @@
-import type { Bio, Dio, DioPath } from '../include/blk_types.js';
+import type { Dio, DioPath, OwnBio, OwnDio } from '../include/blk_types.js';
+import { fresh } from '../include/own.js';
 import { EIO, EIOCBQUEUED } from '../include/errno.js';
 import { bioCheckPagesDirty, bioPut, bioReleasePages, bioSetPagesDirty, submitBio } from '../block/bio.js';
 import type { IovIter } from '../include/uio.js';
 import { userBackedIter } from '../lib/iov_iter.js';
 import type { Ctx } from '../sim/ctx.js';
-import { bioOf, fileOf, folioOf, type World } from '../sim/world.js';
 import { writebackFolioNow } from './writeback.js';
-import { ownArray } from '../sim/cow.js';
+import { ownArray, ownBio, ownFile, ownFolio, type Draft } from '../sim/cow.js';
 
 /** What a direct-I/O caller asks for: `op` of page `index` of `file` through `iter`. */
 export interface DioRequest {
@@ -39,8 +39,8 @@ export function dioShouldDirty(ctx: Ctx, iter: IovIter): boolean {
 }
 
 /** Allocate the direct-I/O control block. */
-export function dioAlloc(w: World, req: DioRequest, shouldDirty: boolean): Dio {
-  const dio: Dio = {
+export function dioAlloc(w: Draft, req: DioRequest, shouldDirty: boolean): OwnDio {
+  const dio = fresh<Dio, OwnDio>({
     id: w.dios.length,
     path: req.path,
     op: req.op,
@@ -54,7 +54,7 @@ export function dioAlloc(w: World, req: DioRequest, shouldDirty: boolean): Dio {
     name: req.name,
     mm: req.mm,
     buf: req.buf,
-  };
+  });
   ownArray(w, 'dios').push(dio);
   return dio;
 }
@@ -65,18 +65,18 @@ export function dioAlloc(w: World, req: DioRequest, shouldDirty: boolean): Dio {
  * MODEL: the writeback is synchronous and part of the submission step.
  * @kernel mm/filemap.c:kiocb_write_and_wait
  */
-export function dioFlushCache(ctx: Ctx, w: World, fileId: number, index: number): void {
-  const id = fileOf(w, fileId).cache[index];
+export function dioFlushCache(ctx: Ctx, w: Draft, fileId: number, index: number): void {
+  const id = ownFile(w, fileId).cache[index];
   if (id === undefined || id === null) return;
-  const f = folioOf(w, id);
+  const f = ownFolio(w, id);
   if (f.flags.dirty && !f.flags.writeback) writebackFolioNow(ctx, w, f);
 }
 
 /** The request's result once its bios completed: the pages transferred, or -EIO. */
-export function dioResult(w: World, dio: Dio): number {
+export function dioResult(w: Draft, dio: OwnDio): number {
   let n = 0;
   for (const id of dio.bios) {
-    const bio = bioOf(w, id);
+    const bio = ownBio(w, id);
     if (bio.error) return -EIO;
     n += bio.bvecs.length;
   }
@@ -84,7 +84,7 @@ export function dioResult(w: World, dio: Dio): number {
 }
 
 /** One bio of the request completed (dio->ref drop); the last one completes the request. */
-export function dioBioDone(w: World, dio: Dio): boolean {
+export function dioBioDone(w: Draft, dio: OwnDio): boolean {
   dio.pending -= 1;
   if (dio.pending > 0) return false;
   dio.done = true;
@@ -96,9 +96,9 @@ export function dioBioDone(w: World, dio: Dio): boolean {
  * The read returns to the caller (sync return or the reaped completion): the caller expects the data
  * the device DMA'd in its own buffer now. Reported as a fact for lost-dio-data.
  */
-export function dioReadReturned(ctx: Ctx, w: World, dio: Dio): void {
+export function dioReadReturned(ctx: Ctx, w: Draft, dio: OwnDio): void {
   if (dio.op !== 'read' || dio.mm === null || dio.buf === null || (dio.ret ?? 0) <= 0) return;
-  const bio = dio.bios[0] === undefined ? undefined : bioOf(w, dio.bios[0]);
+  const bio = dio.bios[0] === undefined ? undefined : ownBio(w, dio.bios[0]);
   const expected = bio?.data[0];
   const folio = bio?.bvecs[0]?.folio;
   if (expected === null || expected === undefined || folio === undefined) return;
@@ -112,10 +112,10 @@ export function dioReadReturned(ctx: Ctx, w: World, dio: Dio): void {
  */
 export function dioSubmitBio(
   ctx: Ctx,
-  w: World,
+  w: Draft,
   req: DioRequest,
-  dio: Dio,
-  bio: Bio,
+  dio: OwnDio,
+  bio: OwnBio,
   predirty: boolean,
 ): DioSubmitted {
   if (predirty) bioSetPagesDirty(ctx, w, bio);
@@ -126,7 +126,7 @@ export function dioSubmitBio(
 }
 
 /** Grabbing the bio's pages failed: release what it holds and drop it. */
-export function dioAbortBio(ctx: Ctx, w: World, bio: Bio, err: number): DioSubmitted {
+export function dioAbortBio(ctx: Ctx, w: Draft, bio: OwnBio, err: number): DioSubmitted {
   bioReleasePages(ctx, w, bio, false);
   bioPut(bio);
   return { ret: err, dio: null };
@@ -137,7 +137,13 @@ export function dioAbortBio(ctx: Ctx, w: World, bio: Bio, err: number): DioSubmi
  * there), or bio_release_pages(bio, markDirty) + bio_put().
  * @kernel block/bio.c:bio_check_pages_dirty
  */
-export function dioCompleteBio(ctx: Ctx, w: World, bio: Bio, checkDirty: boolean, markDirty: boolean): void {
+export function dioCompleteBio(
+  ctx: Ctx,
+  w: Draft,
+  bio: OwnBio,
+  checkDirty: boolean,
+  markDirty: boolean,
+): void {
   if (checkDirty) {
     bioCheckPagesDirty(ctx, w, bio);
     return;

@@ -1,8 +1,7 @@
-import type { Bio } from '../include/blk_types.js';
+import type { OwnBio } from '../include/blk_types.js';
 
 import { bioAlloc, bioGrabIterPages } from '../block/bio.js';
 import type { Ctx } from '../sim/ctx.js';
-import { bioOf, dioOf, type World } from '../sim/world.js';
 import {
   dioAbortBio,
   dioAlloc,
@@ -14,6 +13,7 @@ import {
   type DioRequest,
   type DioSubmitted,
 } from './dio.js';
+import { ownBio, ownDio, type Draft } from '../sim/cow.js';
 
 /**
  * __blockdev_direct_IO() (ext2, fat, exfat, hfs(+), jfs, nilfs2, ntfs3, udf, ocfs2, affs): should_dirty
@@ -24,7 +24,7 @@ import {
  * cancel out, leaving one pin per bio.
  * @kernel fs/direct-io.c:__blockdev_direct_IO
  */
-export function blockdevDirectIO(ctx: Ctx, w: World, req: DioRequest): DioSubmitted {
+export function blockdevDirectIO(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
   ctx.calls.push('__blockdev_direct_IO');
   dioFlushCache(ctx, w, req.file, req.index);
   const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
@@ -41,8 +41,8 @@ export function blockdevDirectIO(ctx: Ctx, w: World, req: DioRequest): DioSubmit
  * after the I/O).
  * @kernel fs/direct-io.c:dio_bio_complete
  */
-function dioBioComplete(ctx: Ctx, w: World, bio: Bio): void {
-  const dio = dioOf(w, bio.dio ?? -1);
+function dioBioComplete(ctx: Ctx, w: Draft, bio: OwnBio): void {
+  const dio = ownDio(w, bio.dio ?? -1);
   const shouldDirty = dio.op === 'read' && dio.shouldDirty;
   dioCompleteBio(ctx, w, bio, dio.async && shouldDirty, shouldDirty);
 }
@@ -52,8 +52,8 @@ function dioBioComplete(ctx: Ctx, w: World, bio: Bio): void {
  * (async: dio_bio_complete, then the last bio completes the iocb).
  * @kernel fs/direct-io.c:dio_bio_end_aio
  */
-export function dioBioEndIo(ctx: Ctx, w: World, bio: Bio): void {
-  const dio = dioOf(w, bio.dio ?? -1);
+export function dioBioEndIo(ctx: Ctx, w: Draft, bio: OwnBio): void {
+  const dio = ownDio(w, bio.dio ?? -1);
   if (!dio.async) {
     bio.state = 'completed';
     dioBioDone(w, dio);
@@ -64,9 +64,9 @@ export function dioBioEndIo(ctx: Ctx, w: World, bio: Bio): void {
 }
 
 /** dio_await_completion(): the sync submitter reaps its completed bios in process context. @kernel fs/direct-io.c:dio_await_completion */
-export function dioAwaitCompletion(ctx: Ctx, w: World, dioId: number): void {
-  for (const id of dioOf(w, dioId).bios) {
-    const bio = bioOf(w, id);
+export function dioAwaitCompletion(ctx: Ctx, w: Draft, dioId: number): void {
+  for (const id of ownDio(w, dioId).bios) {
+    const bio = ownBio(w, id);
     if (bio.state === 'completed') dioBioComplete(ctx, w, bio);
   }
 }

@@ -1,8 +1,7 @@
-import type { Bio } from '../include/blk_types.js';
+import type { OwnBio } from '../include/blk_types.js';
 
 import { bioAlloc, bioIovIterGetPages } from '../block/bio.js';
 import type { Ctx } from '../sim/ctx.js';
-import { dioOf, type World } from '../sim/world.js';
 import {
   dioAbortBio,
   dioAlloc,
@@ -14,6 +13,7 @@ import {
   type DioRequest,
   type DioSubmitted,
 } from './dio.js';
+import { ownDio, type Draft } from '../sim/cow.js';
 
 /**
  * iomap_dio_rw() -> __iomap_dio_rw() -> iomap_dio_bio_iter(): IOMAP_DIO_DIRTY for a read into a
@@ -22,7 +22,7 @@ import {
  * MODEL: one bio; no sub-block zeroing (the ZERO_PAGE bios).
  * @kernel fs/iomap/direct-io.c:__iomap_dio_rw
  */
-export function iomapDioRw(ctx: Ctx, w: World, req: DioRequest): DioSubmitted {
+export function iomapDioRw(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
   ctx.calls.push('iomap_dio_rw');
   dioFlushCache(ctx, w, req.file, req.index);
   const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
@@ -37,8 +37,8 @@ export function iomapDioRw(ctx: Ctx, w: World, req: DioRequest): DioSubmitted {
  * iocb), then bio_check_pages_dirty() when IOMAP_DIO_DIRTY, else bio_release_pages(bio, false).
  * @kernel fs/iomap/direct-io.c:iomap_dio_bio_end_io
  */
-export function iomapDioBioEndIo(ctx: Ctx, w: World, bio: Bio): void {
-  const dio = dioOf(w, bio.dio ?? -1);
+export function iomapDioBioEndIo(ctx: Ctx, w: Draft, bio: OwnBio): void {
+  const dio = ownDio(w, bio.dio ?? -1);
   dioBioDone(w, dio);
   dioCompleteBio(ctx, w, bio, dio.shouldDirty, false);
 }

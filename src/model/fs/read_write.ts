@@ -1,15 +1,15 @@
 import { blkdevDirectIO, blkdevDirectIOSimpleFinish } from '../block/fops.js';
 import type { Ctx } from '../sim/ctx.js';
-import { bioOf, dioOf, type World } from '../sim/world.js';
 import { blockdevDirectIO, dioAwaitCompletion } from './direct-io.js';
 import { dioReadReturned, type DioRequest, type DioSubmitted } from './dio.js';
 import { iomapDioRw } from './iomap-dio.js';
+import { ownBio, ownDio, type Draft } from '../sim/cow.js';
 
 /**
  * ->read_iter / ->write_iter with IOCB_DIRECT: dispatch a request to its direct-I/O implementation.
  * @kernel fs/read_write.c:vfs_iocb_iter_read
  */
-export function submitDio(ctx: Ctx, w: World, req: DioRequest): DioSubmitted {
+export function submitDio(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
   switch (req.path) {
     case 'blkdev':
     case 'blkdev-multi':
@@ -22,10 +22,10 @@ export function submitDio(ctx: Ctx, w: World, req: DioRequest): DioSubmitted {
 }
 
 /** The sync submitter, woken: the path's own process-context completion, then the return value. */
-export function finishSyncDio(ctx: Ctx, w: World, dioId: number): number {
-  const dio = dioOf(w, dioId);
+export function finishSyncDio(ctx: Ctx, w: Draft, dioId: number): number {
+  const dio = ownDio(w, dioId);
   if (dio.path === 'blkdev' && !dio.async) {
-    const bio = bioOf(w, dio.bios[0] ?? -1);
+    const bio = ownBio(w, dio.bios[0] ?? -1);
     blkdevDirectIOSimpleFinish(ctx, w, dioId, bio);
   } else if (dio.path === 'legacy') {
     dioAwaitCompletion(ctx, w, dioId);

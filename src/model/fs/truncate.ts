@@ -1,9 +1,10 @@
-import type { File } from '../include/fs.js';
+import type { File, OwnFile } from '../include/fs.js';
 import { setFolioFlag } from '../include/mm_types.js';
 import { folioPut } from '../mm/folio.js';
 import { zapPte } from '../mm/memory/zap.js';
 import type { Ctx } from '../sim/ctx.js';
-import { folioOf, mmOf, type World } from '../sim/world.js';
+import { ownFolio, ownMm, type Draft } from '../sim/cow.js';
+import { folioOf, type World } from '../sim/world.js';
 
 /** Whether truncation to `pages` must wait now (truncate_inode_pages waits for writeback). */
 export function truncateBlocks(w: World, file: File, pages: number): boolean {
@@ -17,22 +18,22 @@ export function truncateBlocks(w: World, file: File, pages: number): boolean {
  * freed. A folio somebody still holds (a GUP reference or pin) survives outside the page cache.
  * @kernel mm/truncate.c:truncate_pagecache
  */
-export function truncatePagecache(ctx: Ctx, w: World, file: File, pages: number): number[] {
+export function truncatePagecache(ctx: Ctx, w: Draft, file: OwnFile, pages: number): number[] {
   ctx.calls.push('truncate_pagecache');
   const touched: number[] = [];
   for (const { id, alive } of w.mms) {
     if (!alive) continue;
-    const mm = mmOf(w, id);
+    const mm = ownMm(w, id);
     for (const vma of mm.vmas) {
       const pte = vma.pte;
       if (vma.backing.type !== 'file' || vma.backing.file !== file.id || vma.backing.pgoff < pages) continue;
-      if (pte.kind === 'present' && folioOf(w, pte.folio).owner.type === 'file') zapPte(ctx, w, vma);
+      if (pte.kind === 'present' && ownFolio(w, pte.folio).owner.type === 'file') zapPte(ctx, w, vma);
     }
   }
   for (let i = pages; i < file.cache.length; i++) {
     const id = file.cache[i];
     if (id === null || id === undefined) continue;
-    const f = folioOf(w, id);
+    const f = ownFolio(w, id);
     touched.push(id);
     setFolioFlag(f, 'buffers', false); // folio_invalidate()
     setFolioFlag(f, 'dirty', false); // folio_cancel_dirty()

@@ -1,10 +1,10 @@
-import type { File } from '../include/fs.js';
+import type { OwnFile } from '../include/fs.js';
 import { setFolioFlag } from '../include/mm_types.js';
 import { folioPut } from '../mm/folio.js';
 import { zapPte } from '../mm/memory/zap.js';
 import type { Ctx } from '../sim/ctx.js';
-import { folioOf, mmOf, type World } from '../sim/world.js';
 import { writebackFolioNow } from './writeback.js';
+import { ownFolio, ownMm, type Draft } from '../sim/cow.js';
 
 /** What reclaim did with the folio. */
 export type ReclaimResult = 'not-cached' | 'writeback' | 'kept-dirty' | 'kept-referenced' | 'freed';
@@ -18,15 +18,15 @@ export type ReclaimResult = 'not-cached' | 'writeback' | 'kept-dirty' | 'kept-re
  * MODEL: the LRU and the isolation reference are not modelled; pageout completes within the step.
  * @kernel mm/vmscan.c:shrink_folio_list
  */
-export function shrinkFileFolio(ctx: Ctx, w: World, file: File, index: number): ReclaimResult {
+export function shrinkFileFolio(ctx: Ctx, w: Draft, file: OwnFile, index: number): ReclaimResult {
   ctx.calls.push('shrink_folio_list');
   const id = file.cache[index];
   if (id === null || id === undefined) return 'not-cached';
-  const f = folioOf(w, id);
+  const f = ownFolio(w, id);
   if (f.flags.writeback || f.flags.locked) return 'writeback';
   for (const { id: mm, alive } of w.mms) {
     if (!alive) continue;
-    for (const vma of mmOf(w, mm).vmas)
+    for (const vma of ownMm(w, mm).vmas)
       if (vma.pte.kind === 'present' && vma.pte.folio === id) zapPte(ctx, w, vma);
   }
   if (f.flags.dirty) {

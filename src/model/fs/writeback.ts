@@ -1,27 +1,29 @@
-import type { Bio } from '../include/blk_types.js';
+import type { Bio, OwnBio } from '../include/blk_types.js';
 import { fileIsMemoryBacked } from '../include/fs.js';
-import { setFolioFlag, type Folio } from '../include/mm_types.js';
+import { setFolioFlag, type OwnFolio } from '../include/mm_types.js';
 import { bioAlloc, bioAddFolio, bioPut, submitBio } from '../block/bio.js';
 import { folioMaybeDmaPinned, folioMarkDirty, touchFreed } from '../mm/folio.js';
-import { presentPte } from '../mm/pgtable.js';
+import { ownVmaAt, presentPte } from '../mm/pgtable.js';
 import type { Policies } from '../profile/policies/index.js';
 import type { Ctx } from '../sim/ctx.js';
-import { fileOf, folioOf, mmOf, type World } from '../sim/world.js';
+import { ownFile, ownFolio, type Draft } from '../sim/cow.js';
+import { fileOf, folioOf, type World } from '../sim/world.js';
 
 /**
  * folio_mkclean(): walk the rmap and write-protect and clean every shared mapping of the folio, so the
  * next store faults (->page_mkwrite). Returns whether any entry was dirty.
  * @kernel mm/rmap.c:folio_mkclean
  */
-export function folioMkclean(w: World, f: Folio): boolean {
+export function folioMkclean(w: Draft, f: OwnFolio): boolean {
   let dirty = false;
   for (const { id, alive } of w.mms) {
     if (!alive) continue;
-    for (const vma of mmOf(w, id).vmas) {
-      const pte = vma.pte;
-      if (!vma.shared || pte.kind !== 'present' || pte.folio !== f.id) continue;
+    const vmas = w.mms[id]?.vmas ?? [];
+    for (let v = 0; v < vmas.length; v++) {
+      const pte = vmas[v]?.pte;
+      if (!vmas[v]?.shared || pte?.kind !== 'present' || pte.folio !== f.id) continue;
       if (pte.dirty) dirty = true;
-      vma.pte = presentPte(pte.folio, false, false, pte.huge);
+      ownVmaAt(w, { mm: id, vma: v }).pte = presentPte(pte.folio, false, false, pte.huge);
     }
   }
   return dirty;
@@ -32,7 +34,7 @@ export function folioMkclean(w: World, f: Folio): boolean {
  * then test-and-clear PG_dirty. Returns whether the folio was dirty.
  * @kernel mm/page-writeback.c:folio_clear_dirty_for_io
  */
-export function folioClearDirtyForIo(ctx: Ctx, w: World, f: Folio): boolean {
+export function folioClearDirtyForIo(ctx: Ctx, w: Draft, f: OwnFolio): boolean {
   ctx.calls.push('folio_clear_dirty_for_io');
   if (folioMkclean(w, f)) folioMarkDirty(f);
   const was = f.flags.dirty;
@@ -46,9 +48,9 @@ export function folioClearDirtyForIo(ctx: Ctx, w: World, f: Folio): boolean {
  * Returns whether the folio may be written.
  * @kernel fs/ext4/inode.c:mpage_prepare_extent_to_map
  */
-function fsAcceptsFolio(ctx: Ctx, w: World, f: Folio): boolean {
+function fsAcceptsFolio(ctx: Ctx, w: Draft, f: OwnFolio): boolean {
   if (f.owner.type !== 'file' || f.flags.buffers) return true;
-  const file = fileOf(w, f.owner.file);
+  const file = ownFile(w, f.owner.file);
   if (file.fs !== 'ext4') return true;
   if (ctx.policies['ext4.noBuffers'] === 'bug') {
     ctx.events.push({ type: 'fs-bug', folio: f.id, fn: 'ext4_writepages' });
@@ -62,7 +64,7 @@ function fsAcceptsFolio(ctx: Ctx, w: World, f: Folio): boolean {
 }
 
 /** The what-if wb.pinned=skip: writeback leaves a maybe-DMA-pinned folio dirty. */
-function skipPinned(ctx: Ctx, f: Folio): boolean {
+function skipPinned(ctx: Ctx, f: OwnFolio): boolean {
   return ctx.policies['wb.pinned'] === 'skip' && folioMaybeDmaPinned(f);
 }
 
@@ -74,7 +76,7 @@ function skipPinned(ctx: Ctx, f: Folio): boolean {
  * stay attached. Returns the write bio, or null when there was nothing to write.
  * @kernel mm/page-writeback.c:write_cache_pages
  */
-export function writebackFolio(ctx: Ctx, w: World, f: Folio): Bio | null {
+export function writebackFolio(ctx: Ctx, w: Draft, f: OwnFolio): Bio | null {
   if (f.owner.type !== 'file' || f.flags.writeback || skipPinned(ctx, f)) return null;
   const owner = f.owner;
   if (!folioClearDirtyForIo(ctx, w, f)) return null;
@@ -92,10 +94,10 @@ export function writebackFolio(ctx: Ctx, w: World, f: Folio): Bio | null {
  * leaves the folio clean with its data not on disk (mapping_set_error).
  * @kernel mm/filemap.c:folio_end_writeback
  */
-export function writebackEndIo(ctx: Ctx, w: World, bio: Bio): void {
+export function writebackEndIo(ctx: Ctx, w: Draft, bio: OwnBio): void {
   ctx.calls.push('folio_end_writeback');
   for (const bv of bio.bvecs) {
-    const f = folioOf(w, bv.folio);
+    const f = ownFolio(w, bv.folio);
     if (!touchFreed(ctx, f, 'put')) setFolioFlag(f, 'writeback', false);
   }
   bioPut(bio);
@@ -106,12 +108,12 @@ export function writebackEndIo(ctx: Ctx, w: World, bio: Bio): void {
  * put its data on disk now. MODEL: the I/O completes within the step.
  * @kernel mm/filemap.c:filemap_write_and_wait_range
  */
-export function writebackFolioNow(ctx: Ctx, w: World, f: Folio): void {
+export function writebackFolioNow(ctx: Ctx, w: Draft, f: OwnFolio): void {
   if (f.owner.type !== 'file' || skipPinned(ctx, f)) return;
   const owner = f.owner;
   if (!folioClearDirtyForIo(ctx, w, f)) return;
   if (!fsAcceptsFolio(ctx, w, f)) return;
-  const file = fileOf(w, owner.file);
+  const file = ownFile(w, owner.file);
   while (file.disk.length <= owner.index) file.disk.push('0');
   file.disk[owner.index] = f.data;
 }

@@ -1,3 +1,5 @@
+import type { Own } from './own.js';
+
 /**
  * struct bio and the direct-I/O control blocks that own bios, as plain data.
  * @kernel include/linux/blk_types.h
@@ -27,7 +29,7 @@ export function bioFlags(f: BioFlags): BioFlags {
 }
 
 /** bio_set_flag(): set one flag of a step's copy of a bio. @kernel include/linux/bio.h:bio_set_flag */
-export function setBioFlag(b: Bio, flag: keyof BioFlags): void {
+export function setBioFlag(b: OwnBio, flag: keyof BioFlags): void {
   if (b.flags[flag]) return;
   const next: { -readonly [K in keyof BioFlags]: boolean } = bioFlags(b.flags);
   next[flag] = true;
@@ -55,22 +57,25 @@ export type BioState =
 export interface Bio {
   readonly id: number;
   readonly op: 'read' | 'write';
-  bvecs: Bvec[];
+  readonly bvecs: readonly Bvec[];
   /** The device blocks: page `index` of file `file` (the file's on-disk pages), one per bvec from there. */
   readonly file: number;
   readonly index: number;
-  flags: BioFlags;
-  state: BioState;
+  readonly flags: BioFlags;
+  readonly state: BioState;
   /** bi_status != BLK_STS_OK (the device failed it: an integrity guard error). */
-  error: boolean;
+  readonly error: boolean;
   readonly endIo: BioEndIo;
   /** The direct-I/O control block (bi_private), or null for writeback bios. */
   readonly dio: number | null;
   /** Integrity guard tags (DIF/DIX) computed at submission for writes when the device has integrity. */
-  tags: (string | null)[];
+  readonly tags: readonly (string | null)[];
   /** What the device DMA'd into each page (reads) or read from each page (writes), once transferred. */
-  data: (string | null)[];
+  readonly data: readonly (string | null)[];
 }
+
+/** A step's own copy of a bio (ownBio). */
+export type OwnBio = Own<Bio, 'bvecs' | 'flags' | 'state' | 'error' | 'tags' | 'data'>;
 
 /** The three direct-I/O implementations and their sub-paths. */
 export type DioPath = 'blkdev' | 'blkdev-multi' | 'iomap' | 'legacy';
@@ -87,12 +92,12 @@ export interface Dio {
   /** should_dirty / DIO_SHOULD_DIRTY / IOMAP_DIO_DIRTY: a read into a user-backed iterator. */
   readonly shouldDirty: boolean;
   /** fs/direct-io.c dio->is_pinned (will_pin), for its own release. */
-  readonly bios: number[];
+  readonly bios: readonly number[];
   /** dio->ref: bios not yet completed. */
-  pending: number;
+  readonly pending: number;
   /** ki_complete ran (async), or the waiter was woken (sync). */
-  done: boolean;
-  ret: number | null;
+  readonly done: boolean;
+  readonly ret: number | null;
   /** The actor that submitted it (and waits for it, or reaps its completion), and the handle name. */
   readonly actor: number;
   readonly name: string;
@@ -100,3 +105,6 @@ export interface Dio {
   readonly mm: number | null;
   readonly buf: string | null;
 }
+
+/** A step's own copy of a dio (ownDio). */
+export type OwnDio = Own<Dio, 'bios' | 'pending' | 'done' | 'ret'>;

@@ -1,3 +1,5 @@
+import type { Own } from './own.js';
+
 /**
  * A file and its page cache, as plain data. @kernel include/linux/fs.h (struct inode, address_space)
  */
@@ -10,14 +12,17 @@ export interface File {
   readonly name: string;
   readonly fs: FsType;
   /** Page cache: page index -> folio id, or null when not cached (address_space i_pages). */
-  cache: (number | null)[];
+  readonly cache: readonly (number | null)[];
   /** On-disk contents per page (for shmem/hugetlbfs: the backing store never written). */
-  disk: string[];
+  readonly disk: readonly string[];
   /** The device computes and checks integrity guard tags (DIF/DIX) or the fs checksums data (btrfs). */
   readonly integrity: boolean;
   /** mapping_stable_writes(): writers wait for writeback before changing a page (set with integrity). */
   readonly stableWrites: boolean;
 }
+
+/** A step's own copy of a file (ownFile). */
+export type OwnFile = Own<File, 'cache' | 'disk'>;
 
 /** shmem and hugetlbfs keep their pages in memory and need no writeback or dirty tracking. */
 export function fileIsMemoryBacked(file: File): boolean {

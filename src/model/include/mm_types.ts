@@ -1,3 +1,5 @@
+import { fresh, type Own } from './own.js';
+
 /**
  * The mm state pinlab models, as plain data: folios, page-table entries, VMAs and mms.
  * @kernel include/linux/mm_types.h
@@ -47,15 +49,21 @@ export interface Folio {
   readonly id: number;
   readonly kind: FolioKind;
   readonly order: number;
-  refcount: number; // _refcount
-  mapcount: number; // folio_mapcount()
-  pincount: number; // _pincount, large folios only
-  flags: FolioFlags;
-  owner: FolioOwner;
-  data: string;
+  readonly refcount: number; // _refcount
+  readonly mapcount: number; // folio_mapcount()
+  readonly pincount: number; // _pincount, large folios only
+  readonly flags: FolioFlags;
+  readonly owner: FolioOwner;
+  readonly data: string;
   /** The folio reached refcount 0 and went back to the allocator; its id is never reused. */
-  freed: boolean;
+  readonly freed: boolean;
 }
+
+/** A step's own copy of a folio (ownFolio). */
+export type OwnFolio = Own<
+  Folio,
+  'refcount' | 'mapcount' | 'pincount' | 'flags' | 'owner' | 'data' | 'freed'
+>;
 
 /** A page-table entry (PTE, or PMD/PUD for a huge mapping). */
 export type Pte =
@@ -87,41 +95,50 @@ export type VmaBacking =
  */
 export interface Vma {
   readonly name: string;
-  /** Not readonly: shmem_zero_setup() gives a shared anonymous VMA its shmem (or hugetlbfs) file. */
-  backing: VmaBacking;
+  /** Changes: shmem_zero_setup() gives a shared anonymous VMA its shmem (or hugetlbfs) file. */
+  readonly backing: VmaBacking;
   readonly shared: boolean; // VM_SHARED
   readonly hugetlb: boolean; // is_vm_hugetlb_page()
   /** Order of the folio a fault allocates: 0, a THP order (anon with THP enabled), or the hugetlb order. */
   readonly order: number;
-  read: boolean; // VM_READ
-  write: boolean; // VM_WRITE
+  readonly read: boolean; // VM_READ
+  readonly write: boolean; // VM_WRITE
   readonly mayWrite: boolean; // VM_MAYWRITE
-  dontfork: boolean; // VM_DONTCOPY (MADV_DONTFORK)
-  wipeonfork: boolean; // VM_WIPEONFORK (MADV_WIPEONFORK)
+  readonly dontfork: boolean; // VM_DONTCOPY (MADV_DONTFORK)
+  readonly wipeonfork: boolean; // VM_WIPEONFORK (MADV_WIPEONFORK)
   /** anon_vma was prepared (an anonymous page was faulted in): fork copies this VMA's page tables. */
-  anonVma: boolean;
-  pte: Pte;
+  readonly anonVma: boolean;
+  readonly pte: Pte;
 }
+
+/** A VMA of a step's own copy of an mm. */
+export type OwnVma = Own<Vma, 'backing' | 'read' | 'write' | 'dontfork' | 'wipeonfork' | 'anonVma' | 'pte'>;
 
 /** struct mm_struct. */
 export interface Mm {
   readonly id: number;
-  alive: boolean;
+  readonly alive: boolean;
   /** MMF_HAS_PINNED (mm->has_pinned before v5.14): set by the first FOLL_PIN, never cleared. */
-  hasPinned: boolean;
+  readonly hasPinned: boolean;
   /** mm->write_protect_seq, bumped (by two) around each fork. */
-  writeProtectSeq: number;
-  vmas: Vma[];
+  readonly writeProtectSeq: number;
+  readonly vmas: readonly Vma[];
 }
+
+/** A step's own copy of an mm (ownMm): its VMAs are its own too. */
+export type OwnMm = Own<Omit<Mm, 'vmas'>, 'alive' | 'hasPinned' | 'writeProtectSeq'> & { vmas: OwnVma[] };
 
 /** A swap slot: the data written out, and how many swap PTEs reference it (swap_map count). */
 export interface SwapSlot {
   readonly id: number;
-  data: string;
-  count: number;
+  readonly data: string;
+  readonly count: number;
   /** The folio still in the swap cache for this slot, or null. */
-  cache: number | null;
+  readonly cache: number | null;
 }
+
+/** A step's own copy of a swap slot (ownSwapSlot). */
+export type OwnSwapSlot = Own<SwapSlot, 'data' | 'count' | 'cache'>;
 
 /** is_cow_mapping(): private and may-write. @kernel include/linux/mm.h:is_cow_mapping */
 export function isCowMapping(vma: Vma): boolean {
@@ -148,7 +165,7 @@ export function folioFlags(f: FolioFlags): FolioFlags {
 }
 
 /** folio_set_*() / folio_clear_*(): set one page flag of a step's copy of a folio. */
-export function setFolioFlag(f: Folio, flag: keyof FolioFlags, on: boolean): void {
+export function setFolioFlag(f: OwnFolio, flag: keyof FolioFlags, on: boolean): void {
   if (f.flags[flag] === on) return;
   const next: { -readonly [K in keyof FolioFlags]: boolean } = folioFlags(f.flags);
   next[flag] = on;
@@ -156,8 +173,8 @@ export function setFolioFlag(f: Folio, flag: keyof FolioFlags, on: boolean): voi
 }
 
 /** A VMA as a new object (fork's vm_area_dup() and a copy's: one V8 shape); its pte and backing are shared. */
-export function copyVma(v: Vma): Vma {
-  return {
+export function copyVma(v: Vma): OwnVma {
+  return fresh<Vma, OwnVma>({
     name: v.name,
     backing: v.backing,
     shared: v.shared,
@@ -170,5 +187,5 @@ export function copyVma(v: Vma): Vma {
     wipeonfork: v.wipeonfork,
     anonVma: v.anonVma,
     pte: v.pte,
-  };
+  });
 }

@@ -1,6 +1,7 @@
 /** struct pipe_inode_info and struct pipe_buffer, as plain data. @kernel include/linux/pipe_fs_i.h */
 
 import type { BvecGrab } from './blk_types.js';
+import type { Own } from './own.js';
 
 /** One pipe buffer: a page and how the pipe holds it (vmsplice: a reference; the pin what-if: a pin). */
 export interface PipeBuf {
@@ -11,5 +12,8 @@ export interface PipeBuf {
 export interface Pipe {
   readonly id: number;
   readonly name: string;
-  bufs: PipeBuf[];
+  readonly bufs: readonly PipeBuf[];
 }
+
+/** A step's own copy of a pipe (ownPipe). */
+export type OwnPipe = Own<Pipe, 'bufs'>;

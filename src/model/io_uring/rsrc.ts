@@ -4,8 +4,7 @@ import { fileIsMemoryBacked } from '../include/fs.js';
 import { getUserPages, pinUserPages, putPage, unpinUserPage } from '../mm/gup.js';
 import { vmaAt, type VmaRef } from '../mm/pgtable.js';
 import type { Ctx } from '../sim/ctx.js';
-import { fileOf, folioOf, type World } from '../sim/world.js';
-import { ownArray } from '../sim/cow.js';
+import { ownArray, ownFile, ownFolio, type Draft } from '../sim/cow.js';
 
 /**
  * io_sqe_buffer_register() -> io_pin_pages(): pin the buffer FOLL_WRITE | FOLL_LONGTERM (references
@@ -14,13 +13,13 @@ import { ownArray } from '../sim/cow.js';
  * hugetlbfs; since v6.5 GUP refuses writable longterm pins of mappings that need dirty tracking (-EFAULT).
  * @kernel io_uring/rsrc.c:io_sqe_buffer_register
  */
-export function ioSqeBufferRegister(ctx: Ctx, w: World, at: VmaRef, index: number): KernelResult {
+export function ioSqeBufferRegister(ctx: Ctx, w: Draft, at: VmaRef, index: number): KernelResult {
   ctx.calls.push('io_sqe_buffer_register');
   if (w.uring.some((u) => u.index === index)) return -EBUSY;
   const vma = vmaAt(w, at);
   const rule = ctx.policies['uring.fixedBuffers'];
   if ((rule === 'refuse-non-hugetlbfs' || rule === 'refuse-non-shmem') && vma.backing.type === 'file') {
-    const file = fileOf(w, vma.backing.file);
+    const file = ownFile(w, vma.backing.file);
     if (rule === 'refuse-non-hugetlbfs' ? file.fs !== 'hugetlbfs' : !fileIsMemoryBacked(file))
       return -EOPNOTSUPP;
   }
@@ -35,14 +34,14 @@ export function ioSqeBufferRegister(ctx: Ctx, w: World, at: VmaRef, index: numbe
  * io_buffer_unmap(): unpin every page of the registered buffer, without dirtying it.
  * @kernel io_uring/rsrc.c:io_buffer_unmap
  */
-export function ioBufferUnmap(ctx: Ctx, w: World, index: number): number[] {
+export function ioBufferUnmap(ctx: Ctx, w: Draft, index: number): number[] {
   ctx.calls.push('io_buffer_unmap');
   const i = w.uring.findIndex((u) => u.index === index);
   const buf = w.uring[i];
   if (buf === undefined) return [];
   ownArray(w, 'uring').splice(i, 1);
   for (const id of buf.folios) {
-    const f = folioOf(w, id);
+    const f = ownFolio(w, id);
     if (buf.grab === 'pin') unpinUserPage(ctx, w, f);
     else putPage(ctx, w, f);
   }

@@ -4,7 +4,7 @@ import type { DioSubmitted } from '../fs/dio.js';
 import { submitDio } from '../fs/read_write.js';
 import { iovIterInit } from '../lib/iov_iter.js';
 import type { Ctx } from '../sim/ctx.js';
-import type { World } from '../sim/world.js';
+import type { Draft } from '../sim/cow.js';
 
 /**
  * io_read() / io_write() for IORING_OP_READ_FIXED / WRITE_FIXED: io_import_fixed() turns the registered
@@ -14,7 +14,7 @@ import type { World } from '../sim/world.js';
  */
 export function ioRwFixed(
   ctx: Ctx,
-  w: World,
+  w: Draft,
   rw: 'read' | 'write',
   bufIndex: number,
   path: DioPath,

@@ -1,16 +1,16 @@
-import { copyVma, PTE_NONE, type Mm, type Vma } from '../include/mm_types.js';
+import { fresh } from '../include/own.js';
+import { copyVma, PTE_NONE, type Mm, type OwnMm, type OwnVma } from '../include/mm_types.js';
 import { copyNonpresentPte, copyPresentPte } from '../mm/memory/copy-pte.js';
 import { shmemZeroSetup } from '../mm/shmem.js';
 import type { Ctx } from '../sim/ctx.js';
-import { mmOf, type World } from '../sim/world.js';
-import { ownArray } from '../sim/cow.js';
+import { ownArray, ownMm, type Draft } from '../sim/cow.js';
 
 /**
  * vma_needs_copy(): fork copies page tables only where a fault could not rebuild them: VMAs with
  * anonymous pages (an anon_vma). Shared and untouched file mappings are refaulted by the child.
  * @kernel mm/memory.c:vma_needs_copy
  */
-function vmaNeedsCopy(vma: Vma): boolean {
+function vmaNeedsCopy(vma: OwnVma): boolean {
   return vma.anonVma;
 }
 
@@ -21,10 +21,16 @@ function vmaNeedsCopy(vma: Vma): boolean {
  * MODEL: fork is one atomic step (it holds mmap_lock for write throughout).
  * @kernel kernel/fork.c:dup_mmap
  */
-export function dupMm(ctx: Ctx, w: World, parentId: number): number {
-  const parent = mmOf(w, parentId);
+export function dupMm(ctx: Ctx, w: Draft, parentId: number): number {
+  const parent = ownMm(w, parentId);
   parent.writeProtectSeq += 1; // raw_write_seqcount_begin()
-  const child: Mm = { id: w.mms.length, alive: true, hasPinned: false, writeProtectSeq: 0, vmas: [] };
+  const child = fresh<Mm, OwnMm>({
+    id: w.mms.length,
+    alive: true,
+    hasPinned: false,
+    writeProtectSeq: 0,
+    vmas: [],
+  });
   ownArray(w, 'mms').push(child);
   for (const src of parent.vmas) {
     if (src.dontfork) continue;

@@ -6,7 +6,7 @@ import { folioRefAdd } from '../mm/folio.js';
 import { getUserPages, pinUserPages } from '../mm/gup.js';
 import type { Policies } from '../profile/policies/index.js';
 import type { Ctx } from '../sim/ctx.js';
-import { folioOf, type World } from '../sim/world.js';
+import { ownFolio, type Draft } from '../sim/cow.js';
 
 /** What a page-getting call returns: pages (or -errno), the folios, and how each was grabbed. */
 export interface IterPages {
@@ -55,8 +55,8 @@ export function iovIterRevert(i: IovIter, n: number): void {
 }
 
 /** get_page() on a kernel page found through a BVEC/XARRAY/FOLIOQ segment; a vmalloc page must not get one. */
-function getKernelPage(ctx: Ctx, w: World, id: number): void {
-  const f = folioOf(w, id);
+function getKernelPage(ctx: Ctx, w: Draft, id: number): void {
+  const f = ownFolio(w, id);
   if (f.kind === 'vmalloc')
     ctx.events.push({ type: 'counter-mismatch', folio: id, what: 'ref-on-kernel-page' });
   folioRefAdd(ctx, f, 1);
@@ -69,7 +69,7 @@ function getKernelPage(ctx: Ctx, w: World, id: number): void {
  * MODEL: one segment per call.
  * @kernel lib/iov_iter.c:iov_iter_get_pages2
  */
-export function iovIterGetPages2(ctx: Ctx, w: World, i: IovIter): IterPages {
+export function iovIterGetPages2(ctx: Ctx, w: Draft, i: IovIter): IterPages {
   ctx.calls.push('iov_iter_get_pages2');
   const seg = i.segs[i.pos];
   if (seg === undefined) return { ret: 0, folios: [], grab: 'ref' };
@@ -101,7 +101,7 @@ export function iovIterExtractWillPin(i: IovIter): boolean {
  * listed (no reference, no pin); DISCARD is -EFAULT. Advances the iterator.
  * @kernel lib/iov_iter.c:iov_iter_extract_pages
  */
-export function iovIterExtractPages(ctx: Ctx, w: World, i: IovIter): IterPages {
+export function iovIterExtractPages(ctx: Ctx, w: Draft, i: IovIter): IterPages {
   ctx.calls.push('iov_iter_extract_pages');
   const seg = i.segs[i.pos];
   const grab: BvecGrab = iovIterExtractWillPin(i) ? 'pin' : 'none';

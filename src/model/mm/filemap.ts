@@ -1,7 +1,6 @@
 import type { File } from '../include/fs.js';
-import type { Folio } from '../include/mm_types.js';
-import type { World } from '../sim/world.js';
-import { folioOf } from '../sim/world.js';
+import type { OwnFolio } from '../include/mm_types.js';
+import { ownFile, ownFolio, type Draft } from '../sim/cow.js';
 import { folioAlloc } from './folio.js';
 
 /** The contents of a page never written: what a read of a hole or of fresh anonymous memory sees. */
@@ -13,9 +12,9 @@ export const ZERO_DATA = '0';
  * MODEL: reading from disk is part of the same atomic step.
  * @kernel mm/filemap.c:__filemap_get_folio
  */
-export function filemapGetFolio(w: World, file: File, index: number, order: number): Folio {
+export function filemapGetFolio(w: Draft, file: File, index: number, order: number): OwnFolio {
   const cached = file.cache[index];
-  if (cached !== undefined && cached !== null) return folioOf(w, cached);
+  if (cached !== undefined && cached !== null) return ownFolio(w, cached);
   const kind = file.fs === 'hugetlbfs' ? 'hugetlb' : 'small';
   const f = folioAlloc(
     w,
@@ -24,7 +23,9 @@ export function filemapGetFolio(w: World, file: File, index: number, order: numb
     { type: 'file', file: file.id, index },
     file.disk[index] ?? ZERO_DATA,
   );
-  while (file.cache.length <= index) file.cache.push(null);
-  file.cache[index] = f.id;
+  const cache = ownFile(w, file.id).cache;
+  while (cache.length <= index) cache.push(null);
+  cache[index] = f.id;
+
   return f;
 }

@@ -5,12 +5,13 @@ import {
   type Folio,
   type FolioKind,
   type FolioOwner,
+  type OwnFolio,
 } from '../include/mm_types.js';
+import { fresh } from '../include/own.js';
 import type { Ctx } from '../sim/ctx.js';
 import type { Access } from '../sim/events.js';
-import type { World } from '../sim/world.js';
+import { ownArray, ownSwapSlot, type Draft } from '../sim/cow.js';
 import { swapSlotCaching } from './swapfile.js';
-import { ownArray } from '../sim/cow.js';
 
 const CLEAN_FLAGS = {
   dirty: false,
@@ -27,8 +28,14 @@ const CLEAN_FLAGS = {
  * Allocate a folio holding one reference (the caller's), as folio_alloc()/vma_alloc_folio() do.
  * @kernel mm/page_alloc.c:folio_alloc
  */
-export function folioAlloc(w: World, kind: FolioKind, order: number, owner: FolioOwner, data: string): Folio {
-  const folio: Folio = {
+export function folioAlloc(
+  w: Draft,
+  kind: FolioKind,
+  order: number,
+  owner: FolioOwner,
+  data: string,
+): OwnFolio {
+  const folio = fresh<Folio, OwnFolio>({
     id: w.folios.length,
     kind,
     order,
@@ -39,7 +46,7 @@ export function folioAlloc(w: World, kind: FolioKind, order: number, owner: Foli
     owner,
     data,
     freed: false,
-  };
+  });
   ownArray(w, 'folios').push(folio);
   return folio;
 }
@@ -90,7 +97,7 @@ export function touchFreed(ctx: Ctx, f: Folio, access: Access): boolean {
 }
 
 /** folio_ref_add(): take n references. @kernel include/linux/page_ref.h:folio_ref_add */
-export function folioRefAdd(ctx: Ctx, f: Folio, n: number): void {
+export function folioRefAdd(ctx: Ctx, f: OwnFolio, n: number): void {
   touchFreed(ctx, f, 'grab');
   f.refcount += n;
 }
@@ -99,7 +106,7 @@ export function folioRefAdd(ctx: Ctx, f: Folio, n: number): void {
  * folio_put_refs(): drop n references; the last one frees the folio. Zero pages are never freed.
  * @kernel include/linux/mm.h:folio_put_refs
  */
-export function folioPutRefs(ctx: Ctx, w: World, f: Folio, n: number): void {
+export function folioPutRefs(ctx: Ctx, w: Draft, f: OwnFolio, n: number): void {
   if (touchFreed(ctx, f, 'put')) return;
   f.refcount -= n;
   if (f.refcount < 0) ctx.events.push({ type: 'counter-mismatch', folio: f.id, what: 'negative-refcount' });
@@ -107,23 +114,23 @@ export function folioPutRefs(ctx: Ctx, w: World, f: Folio, n: number): void {
 }
 
 /** folio_put() @kernel include/linux/mm.h:folio_put */
-export function folioPut(ctx: Ctx, w: World, f: Folio): void {
+export function folioPut(ctx: Ctx, w: Draft, f: OwnFolio): void {
   folioPutRefs(ctx, w, f, 1);
 }
 
 /** __folio_put(): back to the allocator. MODEL: the id is never reused, so a later touch is visible. */
-function freeFolio(w: World, f: Folio): void {
+function freeFolio(w: Draft, f: OwnFolio): void {
   f.freed = true;
   f.flags = folioFlags({ ...CLEAN_FLAGS, uptodate: false, lru: false });
   f.owner = { type: 'none' };
   const slot = swapSlotCaching(w, f.id);
-  if (slot) slot.cache = null;
+  if (slot) ownSwapSlot(w, slot.id).cache = null;
 }
 
 /**
  * folio_mark_dirty(): set PG_dirty (for page cache folios, through ->dirty_folio).
  * @kernel mm/page-writeback.c:folio_mark_dirty
  */
-export function folioMarkDirty(f: Folio): void {
+export function folioMarkDirty(f: OwnFolio): void {
   setFolioFlag(f, 'dirty', true);
 }

@@ -13,12 +13,12 @@ import { fileIsMemoryBacked } from '../include/fs.js';
 import {
   GUP_PIN_COUNTING_BIAS,
   isCowMapping,
-  type Folio,
+  type OwnFolio,
+  type OwnVma,
   type PresentPte,
-  type Vma,
 } from '../include/mm_types.js';
 import type { Ctx } from '../sim/ctx.js';
-import { bug, fileOf, folioOf, mmOf, type World } from '../sim/world.js';
+import { bug } from '../sim/world.js';
 import {
   folioMarkDirty,
   folioPutRefs,
@@ -29,7 +29,8 @@ import {
   touchFreed,
 } from './folio.js';
 import { handleMmFault, type FaultKind } from './memory/fault.js';
-import { vmaAt, type VmaRef } from './pgtable.js';
+import { ownVmaAt, type VmaRef } from './pgtable.js';
+import { ownFile, ownFolio, ownMm, type Draft } from '../sim/cow.js';
 
 /** What a GUP call returns: the number of pages (or a negative errno) and the folios grabbed. */
 export interface GupResult {
@@ -44,7 +45,7 @@ export interface GupResult {
  * kernel's is_zero_folio() tests only the small one).
  * @kernel mm/gup.c:try_grab_folio
  */
-export function tryGrabFolio(ctx: Ctx, f: Folio, refs: number, flags: number): KernelResult {
+export function tryGrabFolio(ctx: Ctx, f: OwnFolio, refs: number, flags: number): KernelResult {
   if (touchFreed(ctx, f, 'grab') || f.refcount <= 0) return -ENOMEM;
   if (flags & FOLL_GET) {
     f.refcount += refs;
@@ -64,7 +65,7 @@ export function tryGrabFolio(ctx: Ctx, f: Folio, refs: number, flags: number): K
  * gup_put_folio(): undo one grab, the same way it was taken.
  * @kernel mm/gup.c:gup_put_folio
  */
-export function gupPutFolio(ctx: Ctx, w: World, f: Folio, refs: number, flags: number): void {
+export function gupPutFolio(ctx: Ctx, w: Draft, f: OwnFolio, refs: number, flags: number): void {
   if (flags & FOLL_PIN) {
     if (isZeroPage(f) && ctx.policies['gup.pinZeroPage'] === 'not-counted') return;
     if (folioTestLarge(f)) {
@@ -95,8 +96,8 @@ export function isValidGupArgs(flags: number, internal: number): boolean {
  * vma_needs_dirty_tracking(): a shared mapping of a file whose filesystem writes back dirty pages.
  * @kernel mm/mmap.c:vma_needs_dirty_tracking
  */
-export function vmaNeedsDirtyTracking(w: World, vma: Vma): boolean {
-  return vma.shared && vma.backing.type === 'file' && !fileIsMemoryBacked(fileOf(w, vma.backing.file));
+export function vmaNeedsDirtyTracking(w: Draft, vma: OwnVma): boolean {
+  return vma.shared && vma.backing.type === 'file' && !fileIsMemoryBacked(ownFile(w, vma.backing.file));
 }
 
 /**
@@ -105,7 +106,7 @@ export function vmaNeedsDirtyTracking(w: World, vma: Vma): boolean {
  * (writable_file_mapping_allowed()).
  * @kernel mm/gup.c:check_vma_flags
  */
-export function checkVmaFlags(ctx: Ctx, w: World, vma: Vma, flags: number): KernelResult {
+export function checkVmaFlags(ctx: Ctx, w: Draft, vma: OwnVma, flags: number): KernelResult {
   if (flags & FOLL_WRITE) {
     if (!vma.write && (!(flags & FOLL_FORCE) || !isCowMapping(vma))) return -EFAULT;
     if (
@@ -126,7 +127,7 @@ export function checkVmaFlags(ctx: Ctx, w: World, vma: Vma, flags: number): Kern
  * any page of a COW mapping for FOLL_LONGTERM (page cache, zero page).
  * @kernel mm/internal.h:gup_must_unshare
  */
-export function gupMustUnshare(ctx: Ctx, vma: Vma, flags: number, f: Folio): boolean {
+export function gupMustUnshare(ctx: Ctx, vma: OwnVma, flags: number, f: OwnFolio): boolean {
   const rule = ctx.policies['gup.unshare'];
   if (rule === 'none' || (flags & (FOLL_PIN | FOLL_WRITE)) !== FOLL_PIN) return false;
   if (!folioTestAnon(f))
@@ -144,8 +145,8 @@ export function gupMustUnshare(ctx: Ctx, vma: Vma, flags: number, f: Folio): boo
  */
 function canFollowWritePte(
   ctx: Ctx,
-  vma: Vma,
-  f: Folio,
+  vma: OwnVma,
+  f: OwnFolio,
   pte: PresentPte,
   flags: number,
   cowed: boolean,
@@ -158,11 +159,11 @@ function canFollowWritePte(
 }
 
 /** The fault follow_page_mask() asks for, or null when the entry can be grabbed as it is. */
-function faultNeeded(ctx: Ctx, w: World, vma: Vma, flags: number, cowed: boolean): FaultKind | null {
+function faultNeeded(ctx: Ctx, w: Draft, vma: OwnVma, flags: number, cowed: boolean): FaultKind | null {
   const pte = vma.pte;
   const write = (flags & FOLL_WRITE) !== 0;
   if (pte.kind !== 'present') return write ? 'write' : 'read';
-  const f = folioOf(w, pte.folio);
+  const f = ownFolio(w, pte.folio);
   if (write && !canFollowWritePte(ctx, vma, f, pte, flags, cowed)) return 'write';
   // follow_page_pte() returns -EMLINK; a writable entry maps an exclusive page already.
   if (!pte.writable && gupMustUnshare(ctx, vma, flags, f)) return 'unshare';
@@ -176,7 +177,7 @@ function faultNeeded(ctx: Ctx, w: World, vma: Vma, flags: number, cowed: boolean
  * (through FOLL_COW), which the model's fault path does not reproduce.
  * @kernel mm/gup.c:should_force_cow_break
  */
-function shouldForceCowBreak(ctx: Ctx, vma: Vma, flags: number): boolean {
+function shouldForceCowBreak(ctx: Ctx, vma: OwnVma, flags: number): boolean {
   if (ctx.policies['gup.forceCowBreak'] !== 'on') return false;
   return isCowMapping(vma) && vma.write && (flags & (FOLL_GET | FOLL_PIN)) !== 0;
 }
@@ -189,11 +190,11 @@ function shouldForceCowBreak(ctx: Ctx, vma: Vma, flags: number): boolean {
  * falls back to (fork is atomic here, so the write_protect_seq race cannot arise).
  * @kernel mm/gup.c:__get_user_pages
  */
-export function __getUserPages(ctx: Ctx, w: World, at: VmaRef, gupFlags: number): GupResult {
-  const vma = vmaAt(w, at);
+export function __getUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number): GupResult {
+  const vma = ownVmaAt(w, at);
   const err = checkVmaFlags(ctx, w, vma, gupFlags);
   if (err < 0) return { ret: err, folios: [] };
-  if (gupFlags & FOLL_PIN) mmOf(w, at.mm).hasPinned = true; // mm_set_has_pinned_flag()
+  if (gupFlags & FOLL_PIN) ownMm(w, at.mm).hasPinned = true; // mm_set_has_pinned_flag()
   let flags = gupFlags;
   if (shouldForceCowBreak(ctx, vma, flags)) flags |= FOLL_WRITE;
   let cowed = false; // FOLL_COW (before v6.0): a write fault was taken by this call
@@ -208,7 +209,7 @@ export function __getUserPages(ctx: Ctx, w: World, at: VmaRef, gupFlags: number)
     }
     const pte = vma.pte;
     if (pte.kind !== 'present') return bug('__getUserPages', 'no entry after fault');
-    const f = folioOf(w, pte.folio);
+    const f = ownFolio(w, pte.folio);
     const r = tryGrabFolio(ctx, f, 1, flags);
     if (r < 0) return { ret: r, folios: [] };
     if (flags & FOLL_TOUCH && flags & FOLL_WRITE && !pte.dirty && !f.flags.dirty && !isZeroFolio(f))
@@ -222,7 +223,7 @@ export function __getUserPages(ctx: Ctx, w: World, at: VmaRef, gupFlags: number)
  * get_user_pages(): FOLL_GET references. get_user_pages_fast() gives the same result here.
  * @kernel mm/gup.c:get_user_pages
  */
-export function getUserPages(ctx: Ctx, w: World, at: VmaRef, gupFlags: number): GupResult {
+export function getUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number): GupResult {
   if (!isValidGupArgs(gupFlags, FOLL_GET)) return { ret: -EINVAL, folios: [] };
   return __getUserPages(ctx, w, at, gupFlags | FOLL_GET | FOLL_TOUCH);
 }
@@ -232,7 +233,7 @@ export function getUserPages(ctx: Ctx, w: World, at: VmaRef, gupFlags: number): 
  * result here.
  * @kernel mm/gup.c:pin_user_pages
  */
-export function pinUserPages(ctx: Ctx, w: World, at: VmaRef, gupFlags: number): GupResult {
+export function pinUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number): GupResult {
   if (ctx.policies['gup.pin'] === 'absent')
     return bug('pinUserPages', 'pin_user_pages() does not exist in this profile');
   if (!isValidGupArgs(gupFlags, FOLL_PIN)) return { ret: -EINVAL, folios: [] };
@@ -240,7 +241,7 @@ export function pinUserPages(ctx: Ctx, w: World, at: VmaRef, gupFlags: number): 
 }
 
 /** unpin_user_page() @kernel mm/gup.c:unpin_user_page */
-export function unpinUserPage(ctx: Ctx, w: World, f: Folio): void {
+export function unpinUserPage(ctx: Ctx, w: Draft, f: OwnFolio): void {
   gupPutFolio(ctx, w, f, 1, FOLL_PIN);
 }
 
@@ -252,18 +253,18 @@ export function unpinUserPage(ctx: Ctx, w: World, f: Folio): void {
  */
 export function unpinUserPagesDirtyLock(
   ctx: Ctx,
-  w: World,
+  w: Draft,
   folios: readonly number[],
   makeDirty: boolean,
 ): void {
   for (const id of folios) {
-    const f = folioOf(w, id);
+    const f = ownFolio(w, id);
     if (makeDirty && !f.flags.dirty && !touchFreed(ctx, f, 'cpu-write')) folioMarkDirty(f);
     unpinUserPage(ctx, w, f);
   }
 }
 
 /** put_page() on a FOLL_GET reference. @kernel include/linux/mm.h:put_page */
-export function putPage(ctx: Ctx, w: World, f: Folio): void {
+export function putPage(ctx: Ctx, w: Draft, f: OwnFolio): void {
   gupPutFolio(ctx, w, f, 1, FOLL_GET);
 }

@@ -1,7 +1,6 @@
-import type { Vma } from '../include/mm_types.js';
-import type { World } from '../sim/world.js';
-import { folioOf } from '../sim/world.js';
+import type { OwnVma } from '../include/mm_types.js';
 import { presentPte } from './pgtable.js';
+import { ownFolio, type Draft } from '../sim/cow.js';
 
 /**
  * __split_huge_pmd(): a PMD-mapped anonymous THP becomes PTE-mapped, as a partial mprotect(),
@@ -10,10 +9,10 @@ import { presentPte } from './pgtable.js';
  * are left alone. MODEL: the entry keeps mapping the folio as one unit (see Vma), now by PTEs.
  * @kernel mm/huge_memory.c:__split_huge_pmd
  */
-export function splitHugePmd(w: World, vma: Vma): boolean {
+export function splitHugePmd(w: Draft, vma: OwnVma): boolean {
   const pte = vma.pte;
   if (pte.kind !== 'present' || !pte.huge || vma.hugetlb) return false;
-  if (folioOf(w, pte.folio).kind !== 'thp') return false;
+  if (ownFolio(w, pte.folio).kind !== 'thp') return false;
   vma.pte = presentPte(pte.folio, pte.writable, pte.dirty, false);
   return true;
 }

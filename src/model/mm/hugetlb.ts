@@ -1,12 +1,12 @@
-import type { Vma } from '../include/mm_types.js';
+import type { OwnVma } from '../include/mm_types.js';
 import type { Ctx } from '../sim/ctx.js';
-import { fileOf, folioOf, type World } from '../sim/world.js';
 import { ZERO_DATA, filemapGetFolio } from './filemap.js';
 import { folioAlloc, folioTestAnon } from './folio.js';
 import type { WpKind } from './memory/wp.js';
 import { wpPageCopy, wpPageReuse } from './memory/wp.js';
 import { presentPte } from './pgtable.js';
 import { folioAddFileRmap, folioAddNewAnonRmap } from './rmap.js';
+import { ownFile, ownFolio, type Draft } from '../sim/cow.js';
 
 /**
  * hugetlb_no_page(): the first touch of a hugetlb entry. Private anonymous memory gets a fresh,
@@ -14,14 +14,14 @@ import { folioAddFileRmap, folioAddNewAnonRmap } from './rmap.js';
  * hugetlbfs page cache. Private mappings are mapped read-only and a write fault goes on to hugetlb_wp().
  * @kernel mm/hugetlb.c:hugetlb_no_page
  */
-export function hugetlbNoPage(ctx: Ctx, w: World, vma: Vma, kind: WpKind | 'read'): void {
+export function hugetlbNoPage(ctx: Ctx, w: Draft, vma: OwnVma, kind: WpKind | 'read'): void {
   if (vma.backing.type === 'anon') {
     const f = folioAlloc(w, 'hugetlb', vma.order, { type: 'anon' }, ZERO_DATA);
     folioAddNewAnonRmap(ctx, f);
     vma.anonVma = true;
     vma.pte = presentPte(f.id, vma.shared && vma.write, false, true);
   } else {
-    const f = filemapGetFolio(w, fileOf(w, vma.backing.file), vma.backing.pgoff, vma.order);
+    const f = filemapGetFolio(w, ownFile(w, vma.backing.file), vma.backing.pgoff, vma.order);
     f.refcount += 1;
     folioAddFileRmap(f);
     vma.pte = presentPte(f.id, vma.shared && vma.write, false, true);
@@ -35,10 +35,10 @@ export function hugetlbNoPage(ctx: Ctx, w: World, vma: Vma, kind: WpKind | 'read
  * that mm/cow's hugetlb vmsplice tests still report.
  * @kernel mm/hugetlb.c:hugetlb_wp
  */
-export function hugetlbWp(ctx: Ctx, w: World, vma: Vma, kind: WpKind): void {
+export function hugetlbWp(ctx: Ctx, w: Draft, vma: OwnVma, kind: WpKind): void {
   const pte = vma.pte;
   if (pte.kind !== 'present') return;
-  const f = folioOf(w, pte.folio);
+  const f = ownFolio(w, pte.folio);
   if (vma.shared) {
     if (kind === 'write') vma.pte = presentPte(pte.folio, true, true, true);
     return;

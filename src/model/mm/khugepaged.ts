@@ -1,10 +1,10 @@
 import { EAGAIN, EINVAL, type KernelResult } from '../include/errno.js';
-import { HPAGE_PMD_ORDER, type Vma } from '../include/mm_types.js';
+import { HPAGE_PMD_ORDER, type OwnVma } from '../include/mm_types.js';
 import type { Ctx } from '../sim/ctx.js';
-import { folioOf, type World } from '../sim/world.js';
 import { folioAlloc, folioPut, folioTestAnon, isZeroFolio } from './folio.js';
 import { folioAddNewAnonRmap, folioRemoveRmap } from './rmap.js';
 import { presentPte } from './pgtable.js';
+import { ownFolio, type Draft } from '../sim/cow.js';
 
 /**
  * is_refcount_suitable(): khugepaged copies a page only when every reference to it is a mapping, so
@@ -24,13 +24,13 @@ function isRefcountSuitable(refcount: number, mapcount: number, swapcache: boole
  * collapsed (-EINVAL stands for SCAN_PTE_NON_PRESENT).
  * @kernel mm/khugepaged.c:madvise_collapse
  */
-export function madviseCollapse(ctx: Ctx, w: World, vma: Vma): KernelResult {
+export function madviseCollapse(ctx: Ctx, w: Draft, vma: OwnVma): KernelResult {
   if (vma.hugetlb || vma.shared || vma.backing.type !== 'anon' || vma.order !== HPAGE_PMD_ORDER)
     return -EINVAL; // hugepage_vma_check(): the VMA must be THP-eligible
   const pte = vma.pte;
   if (pte.kind !== 'present') return -EINVAL;
   if (pte.huge) return 0; // SCAN_PMD_MAPPED
-  const old = folioOf(w, pte.folio);
+  const old = ownFolio(w, pte.folio);
   if (isZeroFolio(old) || !folioTestAnon(old)) return -EINVAL;
   if (!isRefcountSuitable(old.refcount, old.mapcount, old.flags.swapcache)) return -EAGAIN;
   ctx.calls.push('collapse_huge_page');

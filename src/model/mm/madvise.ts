@@ -1,10 +1,10 @@
 import { EINVAL, type KernelResult } from '../include/errno.js';
 import type { Ctx } from '../sim/ctx.js';
-import type { World } from '../sim/world.js';
 import { zapPte } from './memory/zap.js';
-import { vmaAt, type VmaRef } from './pgtable.js';
+import { ownVmaAt, type VmaRef } from './pgtable.js';
 import { madviseCollapse } from './khugepaged.js';
 import { pageoutVma } from './vmscan.js';
+import type { Draft } from '../sim/cow.js';
 
 export type Advice =
   'dontneed' | 'dontfork' | 'dofork' | 'wipeonfork' | 'keeponfork' | 'pageout' | 'collapse';
@@ -16,8 +16,8 @@ export type Advice =
  * MADV_COLLAPSE (v6.1) collapses PTE-mapped anonymous memory into a THP.
  * @kernel mm/madvise.c:madvise_vma_behavior
  */
-export function madviseVmaBehavior(ctx: Ctx, w: World, at: VmaRef, advice: Advice): KernelResult {
-  const vma = vmaAt(w, at);
+export function madviseVmaBehavior(ctx: Ctx, w: Draft, at: VmaRef, advice: Advice): KernelResult {
+  const vma = ownVmaAt(w, at);
   switch (advice) {
     case 'dontneed':
       zapPte(ctx, w, vma);

@@ -1,9 +1,9 @@
 import { EACCES, type KernelResult } from '../include/errno.js';
 import { fileIsMemoryBacked } from '../include/fs.js';
 import type { Ctx } from '../sim/ctx.js';
-import { fileOf, folioOf, type World } from '../sim/world.js';
 import { folioTestAnon } from './folio.js';
-import { presentPte, vmaAt, type VmaRef } from './pgtable.js';
+import { ownVmaAt, presentPte, type VmaRef } from './pgtable.js';
+import { ownFile, ownFolio, type Draft } from '../sim/cow.js';
 
 /**
  * mprotect_fixup() -> change_protection(): removing PROT_WRITE write-protects the entry; adding it
@@ -12,8 +12,8 @@ import { presentPte, vmaAt, type VmaRef } from './pgtable.js';
  * mm/cow, v6.0), or a shared mapping that needs no write notification or whose entry is already dirty.
  * @kernel mm/mprotect.c:change_pte_range
  */
-export function mprotectFixup(ctx: Ctx, w: World, at: VmaRef, read: boolean, write: boolean): KernelResult {
-  const vma = vmaAt(w, at);
+export function mprotectFixup(ctx: Ctx, w: Draft, at: VmaRef, read: boolean, write: boolean): KernelResult {
+  const vma = ownVmaAt(w, at);
   if (write && !vma.mayWrite) return -EACCES;
   vma.read = read;
   vma.write = write;
@@ -23,10 +23,10 @@ export function mprotectFixup(ctx: Ctx, w: World, at: VmaRef, read: boolean, wri
     vma.pte = presentPte(pte.folio, false, pte.dirty, pte.huge);
     return 0;
   }
-  const f = folioOf(w, pte.folio);
+  const f = ownFolio(w, pte.folio);
   let upgrade: boolean;
   if (vma.shared) {
-    upgrade = vma.backing.type === 'file' && (fileIsMemoryBacked(fileOf(w, vma.backing.file)) || pte.dirty);
+    upgrade = vma.backing.type === 'file' && (fileIsMemoryBacked(ownFile(w, vma.backing.file)) || pte.dirty);
   } else {
     upgrade =
       ctx.policies['mprotect.writeUpgrade'] === 'exclusive-anon' && folioTestAnon(f) && f.flags.anonExclusive;

@@ -1,4 +1,5 @@
-import type { Mm, Pte, Vma } from '../include/mm_types.js';
+import type { Mm, OwnVma, Pte, Vma } from '../include/mm_types.js';
+import { ownMm, type Draft } from '../sim/cow.js';
 import { bug, mmOf, type World } from '../sim/world.js';
 
 /** Where a fault or GUP works: one mm and one of its VMAs (a scenario buffer). */
@@ -12,6 +13,12 @@ export function vmaAt(w: World, at: VmaRef): Vma {
   return mm.vmas[at.vma] ?? bug('vmaAt', `mm ${at.mm} has no vma ${at.vma}`);
 }
 
+/** The VMA `at` of a step's own copy of its mm, to change (its PTE, its flags). */
+export function ownVmaAt(d: Draft, at: VmaRef): OwnVma {
+  const mm = ownMm(d, at.mm);
+  return mm.vmas[at.vma] ?? bug('ownVmaAt', `mm ${at.mm} has no vma ${at.vma}`);
+}
+
 /** find_vma() by the buffer's name; null when the process has no such mapping (or unmapped it). */
 export function findVma(mm: Mm, name: string): number | null {
   const i = mm.vmas.findIndex((v) => v.name === name);
@@ -19,7 +26,7 @@ export function findVma(mm: Mm, name: string): number | null {
 }
 
 /** set_pte_at() */
-export function setPte(vma: Vma, pte: Pte): void {
+export function setPte(vma: OwnVma, pte: Pte): void {
   vma.pte = pte;
 }
 

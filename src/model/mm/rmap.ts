@@ -1,5 +1,12 @@
 import { EBUSY, type KernelResult } from '../include/errno.js';
-import { isCowMapping, setFolioFlag, type Folio, type Mm, type Vma } from '../include/mm_types.js';
+import {
+  isCowMapping,
+  setFolioFlag,
+  type Folio,
+  type Mm,
+  type OwnFolio,
+  type Vma,
+} from '../include/mm_types.js';
 import type { Ctx } from '../sim/ctx.js';
 import { folioMaybeDmaPinned } from './folio.js';
 
@@ -8,19 +15,19 @@ import { folioMaybeDmaPinned } from './folio.js';
  * exclusive to this mm (RMAP_EXCLUSIVE).
  * @kernel mm/rmap.c:folio_add_new_anon_rmap
  */
-export function folioAddNewAnonRmap(ctx: Ctx, f: Folio): void {
+export function folioAddNewAnonRmap(ctx: Ctx, f: OwnFolio): void {
   f.owner = { type: 'anon' };
   f.mapcount += 1;
   setFolioFlag(f, 'anonExclusive', ctx.policies['cow.reuse'] === 'anon-exclusive');
 }
 
 /** folio_add_file_rmap_pte(s)/_pmd(), and page_dup_rmap() for non-anonymous folios. @kernel mm/rmap.c:folio_add_file_rmap_ptes */
-export function folioAddFileRmap(f: Folio): void {
+export function folioAddFileRmap(f: OwnFolio): void {
   f.mapcount += 1;
 }
 
 /** folio_remove_rmap_pte(s)/_pmd() @kernel mm/rmap.c:folio_remove_rmap_ptes */
-export function folioRemoveRmap(f: Folio): void {
+export function folioRemoveRmap(f: OwnFolio): void {
   f.mapcount -= 1;
 }
 
@@ -43,7 +50,7 @@ export function folioNeedsCowForDma(vma: Vma, mm: Mm, f: Folio): boolean {
  */
 export function folioTryDupAnonRmap(
   ctx: Ctx,
-  f: Folio,
+  f: OwnFolio,
   srcVma: Vma,
   srcMm: Mm,
   copyPinned: boolean,
@@ -62,7 +69,7 @@ export function folioTryDupAnonRmap(
  * exclusive. Before v5.19 there is no exclusivity to give up and nothing is refused here.
  * @kernel include/linux/rmap.h:__folio_try_share_anon_rmap
  */
-export function folioTryShareAnonRmap(ctx: Ctx, f: Folio): KernelResult {
+export function folioTryShareAnonRmap(ctx: Ctx, f: OwnFolio): KernelResult {
   if (ctx.policies['cow.reuse'] !== 'anon-exclusive') return 0;
   if (folioMaybeDmaPinned(f)) return -EBUSY;
   setFolioFlag(f, 'anonExclusive', false);

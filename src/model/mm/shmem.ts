@@ -1,7 +1,6 @@
 import type { File } from '../include/fs.js';
-import type { Vma } from '../include/mm_types.js';
-import type { World } from '../sim/world.js';
-import { ownArray } from '../sim/cow.js';
+import type { OwnVma } from '../include/mm_types.js';
+import { ownArray, type Draft } from '../sim/cow.js';
 
 /**
  * shmem_zero_setup() (hugetlb_file_setup() for MAP_HUGETLB): a MAP_SHARED|MAP_ANONYMOUS mapping is
@@ -13,7 +12,7 @@ import { ownArray } from '../sim/cow.js';
  * file has no name a program can refer to.
  * @kernel mm/shmem.c:shmem_zero_setup
  */
-export function shmemZeroSetup(w: World, vma: Vma): void {
+export function shmemZeroSetup(w: Draft, vma: OwnVma): void {
   if (!vma.shared || vma.backing.type !== 'anon') return;
   const file: File = {
     id: w.files.length,

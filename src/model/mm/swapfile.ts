@@ -1,20 +1,22 @@
-import { setFolioFlag, type Folio, type SwapSlot } from '../include/mm_types.js';
+import {
+  setFolioFlag,
+  type Folio,
+  type OwnFolio,
+  type OwnSwapSlot,
+  type SwapSlot,
+} from '../include/mm_types.js';
+import { fresh } from '../include/own.js';
 import type { Ctx } from '../sim/ctx.js';
-import { ownArray, ownElement } from '../sim/cow.js';
-import { bug, folioOf, type World } from '../sim/world.js';
+import { ownArray, ownFolio, ownSwapSlot, type Draft } from '../sim/cow.js';
+import type { World } from '../sim/world.js';
 import { folioPut } from './folio.js';
-
-export function swapSlot(w: World, id: number): SwapSlot {
-  return ownElement(w, 'swap', id) ?? bug('swapSlot', `no swap slot ${id}`);
-}
 
 /**
  * The swap slot whose swap cache holds folio `id`, if any: the kernel reads it off the folio
  * (folio->swap); the model keeps the link on the slot only, so it searches the slots.
  */
 export function swapSlotCaching(w: World, id: number): SwapSlot | undefined {
-  const i = w.swap.findIndex((s) => s.cache === id);
-  return i < 0 ? undefined : swapSlot(w, i);
+  return w.swap.find((s) => s.cache === id);
 }
 
 /**
@@ -23,8 +25,8 @@ export function swapSlotCaching(w: World, id: number): SwapSlot | undefined {
  * MODEL: swap-out I/O is not a separate step; the slot holds the data as soon as it is allocated.
  * @kernel mm/swap_state.c:add_to_swap
  */
-export function addToSwap(w: World, f: Folio): SwapSlot {
-  const slot: SwapSlot = { id: w.swap.length, data: f.data, count: 0, cache: f.id };
+export function addToSwap(w: Draft, f: OwnFolio): OwnSwapSlot {
+  const slot = fresh<SwapSlot, OwnSwapSlot>({ id: w.swap.length, data: f.data, count: 0, cache: f.id });
   ownArray(w, 'swap').push(slot);
   setFolioFlag(f, 'swapcache', true);
   f.refcount += 1;
@@ -32,16 +34,16 @@ export function addToSwap(w: World, f: Folio): SwapSlot {
 }
 
 /** delete_from_swap_cache(): the swap cache drops the folio and its reference. @kernel mm/swap_state.c:delete_from_swap_cache */
-export function deleteFromSwapCache(ctx: Ctx, w: World, slot: SwapSlot): void {
+export function deleteFromSwapCache(ctx: Ctx, w: Draft, slot: OwnSwapSlot): void {
   if (slot.cache === null) return;
-  const f = folioOf(w, slot.cache);
+  const f = ownFolio(w, slot.cache);
   slot.cache = null;
   setFolioFlag(f, 'swapcache', false);
   folioPut(ctx, w, f);
 }
 
 /** swap_duplicate(): one more swap PTE references the slot (fork). @kernel mm/swapfile.c:swap_duplicate */
-export function swapDuplicate(slot: SwapSlot): void {
+export function swapDuplicate(slot: OwnSwapSlot): void {
   slot.count += 1;
 }
 
@@ -50,7 +52,7 @@ export function swapDuplicate(slot: SwapSlot): void {
  * copy is dropped too.
  * @kernel mm/swapfile.c:free_swap_and_cache
  */
-export function freeSwapAndCache(ctx: Ctx, w: World, slot: SwapSlot): void {
+export function freeSwapAndCache(ctx: Ctx, w: Draft, slot: OwnSwapSlot): void {
   slot.count -= 1;
   if (slot.count === 0) deleteFromSwapCache(ctx, w, slot);
 }
@@ -60,10 +62,10 @@ export function freeSwapAndCache(ctx: Ctx, w: World, slot: SwapSlot): void {
  * swap cache (a write fault that reuses the folio does this).
  * @kernel mm/swapfile.c:folio_free_swap
  */
-export function folioFreeSwap(ctx: Ctx, w: World, f: Folio): void {
+export function folioFreeSwap(ctx: Ctx, w: Draft, f: Folio): void {
   if (!f.flags.swapcache) return;
   const slot = swapSlotCaching(w, f.id);
-  if (slot && slot.count === 0) deleteFromSwapCache(ctx, w, slot);
+  if (slot && slot.count === 0) deleteFromSwapCache(ctx, w, ownSwapSlot(w, slot.id));
 }
 
 /** The number of swap PTEs still referencing the slot of a folio in the swap cache (page_swapcount). */

@@ -1,9 +1,9 @@
-import type { Vma } from '../include/mm_types.js';
+import type { OwnVma } from '../include/mm_types.js';
 import type { Ctx } from '../sim/ctx.js';
-import { folioOf, type World } from '../sim/world.js';
 import { folioPut, folioTestAnon, isZeroFolio } from './folio.js';
 import { folioRemoveRmap, folioTryShareAnonRmap } from './rmap.js';
 import { addToSwap, deleteFromSwapCache, swapSlotCaching } from './swapfile.js';
+import { ownFolio, ownSwapSlot, type Draft } from '../sim/cow.js';
 
 /**
  * MADV_PAGEOUT -> reclaim_pages() -> shrink_folio_list() for an anonymous folio mapped only here: add
@@ -14,15 +14,17 @@ import { addToSwap, deleteFromSwapCache, swapSlotCaching } from './swapfile.js';
  * MODEL: swap-out I/O completes at once.
  * @kernel mm/vmscan.c:shrink_folio_list
  */
-export function pageoutVma(ctx: Ctx, w: World, vma: Vma): boolean {
+export function pageoutVma(ctx: Ctx, w: Draft, vma: OwnVma): boolean {
   const pte = vma.pte;
   if (pte.kind !== 'present' || vma.hugetlb) return false;
-  const f = folioOf(w, pte.folio);
+  const f = ownFolio(w, pte.folio);
   if (isZeroFolio(f) || !folioTestAnon(f) || f.mapcount !== 1) return false;
   // try_to_unmap_one(): only an exclusive page has exclusivity to give up, and may be pinned.
   const exclusive = f.flags.anonExclusive;
   if (exclusive && folioTryShareAnonRmap(ctx, f) < 0) return false;
-  const slot = swapSlotCaching(w, f.id) ?? addToSwap(w, f);
+  const cached = swapSlotCaching(w, f.id);
+  const slot = cached ? ownSwapSlot(w, cached.id) : addToSwap(w, f);
+
   slot.data = f.data;
   slot.count += 1;
   vma.pte = { kind: 'swap', slot: slot.id, exclusive };

@@ -1,10 +1,11 @@
 import { handleMmFault } from '../mm/memory/fault.js';
 import { touchFreed } from '../mm/folio.js';
 import { vmaAt } from '../mm/pgtable.js';
-import { actorOf, folioOf, setReg } from '../sim/world.js';
+import { folioOf, setReg } from '../sim/world.js';
 import { mappedFolios, resolveBuf, segv } from './buf.js';
 import { storeBlocks } from './file.js';
 import { finished, type OpDef } from './types.js';
+import { ownActor, ownFolio } from '../sim/cow.js';
 
 /** A user-space store into a buffer: `write buf "X"`. */
 export interface WriteOp {
@@ -36,7 +37,7 @@ export const writeOp: OpDef<WriteOp> = {
     if (r < 0) return segv('handle_mm_fault');
     const pte = vmaAt(env.w, at).pte;
     if (pte.kind !== 'present') return segv('handle_mm_fault');
-    const f = folioOf(env.w, pte.folio);
+    const f = ownFolio(env.w, pte.folio);
     if (!touchFreed(env.ctx, f, 'cpu-write')) f.data = op.data;
     return finished(env.ctx.calls[0] ?? 'store', [f.id]);
   },
@@ -48,7 +49,7 @@ export const readOp: OpDef<ReadOp> = {
   enabled: () => true,
   step(env, op) {
     const at = resolveBuf(env, op.buf);
-    const st = actorOf(env.w, env.actor);
+    const st = ownActor(env.w, env.actor);
     if (at === null || handleMmFault(env.ctx, env.w, at, 'read') < 0) {
       setReg(st, op.reg, 'SIGSEGV');
       return segv('handle_mm_fault');

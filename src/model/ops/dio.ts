@@ -8,6 +8,7 @@ import { actorOf, bioOf, dioOf, setLocal, setReg, type World } from '../sim/worl
 import { resolveBuf } from './buf.js';
 import { fileIdByName, storeBlocks } from './file.js';
 import { finished, type OpDef, type OpEnv, type StepOutcome } from './types.js';
+import { ownActor, ownDio } from '../sim/cow.js';
 
 /**
  * An O_DIRECT read or write of one page: `dio read iomap f[0] into buf as r` (sync), or async (aio /
@@ -70,7 +71,7 @@ export const dioOp: OpDef<DioOp> = {
     return typeof id === 'number' && dioOf(env.w, id).done;
   },
   step(env, op): StepOutcome {
-    const st = actorOf(env.w, env.actor);
+    const st = ownActor(env.w, env.actor);
     if (st.phase === 0) {
       const fn = SUBMIT_FN[op.path];
       const segs = iterSegs(env, op.iter, op.buf);
@@ -133,10 +134,10 @@ export const awaitOp: OpDef<AwaitOp> = {
     return id === null || dioOf(env.w, id).done;
   },
   step(env, op) {
-    const st = actorOf(env.w, env.actor);
+    const st = ownActor(env.w, env.actor);
     const id = findDio(env.w, env.actor, op.as);
     if (id === null) return finished('io_getevents', [], null);
-    const dio = dioOf(env.w, id);
+    const dio = ownDio(env.w, id);
     dioReadReturned(env.ctx, env.w, dio);
     const ret = dio.ret ?? 0;
     setReg(st, op.as, retString(ret));

@@ -9,6 +9,7 @@ import { ZERO_DATA } from '../mm/filemap.js';
 import { actorOf, bug, fileOf, folioOf, hold, setReg, type World } from '../sim/world.js';
 import { resolveBuf, segv } from './buf.js';
 import { finished, type OpDef, type OpEnv } from './types.js';
+import { ownActor, ownFile, ownFolio } from '../sim/cow.js';
 
 /** A buffered read of a file page into a register: `pread f[0] -> r`. */
 export interface PreadOp {
@@ -73,7 +74,7 @@ export const preadOp: OpDef<PreadOp> = {
   enabled: () => true,
   step(env, op) {
     const f = filemapRead(env.ctx, env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.index);
-    setReg(actorOf(env.w, env.actor), op.reg, f.data);
+    setReg(ownActor(env.w, env.actor), op.reg, f.data);
     return finished('filemap_read', [f.id], 1);
   },
 };
@@ -118,7 +119,7 @@ export const fsyncOp: OpDef<FsyncOp> = {
       const touched: number[] = [];
       for (const id of fileOf(env.w, fileId).cache) {
         if (id === null) continue;
-        const f = folioOf(env.w, id);
+        const f = ownFolio(env.w, id);
         if (!f.freed && f.flags.dirty && writebackFolio(env.ctx, env.w, f)) touched.push(id);
       }
       return { fn: 'filemap_fdatawrite', folios: touched, done: false, ret: null };
@@ -131,7 +132,7 @@ export const reclaimOp: OpDef<ReclaimOp> = {
   unavailable: () => null,
   enabled: () => true,
   step(env, op) {
-    const file = fileOf(env.w, fileIdByName(env.w, op.file));
+    const file = ownFile(env.w, fileIdByName(env.w, op.file));
     const id = file.cache[op.index] ?? null;
     const r = shrinkFileFolio(env.ctx, env.w, file, op.index);
     return finished('shrink_folio_list', id === null ? [] : [id], r === 'freed' ? 1 : 0);
@@ -142,7 +143,7 @@ export const truncateOp: OpDef<TruncateOp> = {
   unavailable: () => null,
   enabled: (env, op) => !truncateBlocks(env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.pages),
   step(env, op) {
-    const touched = truncatePagecache(env.ctx, env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.pages);
+    const touched = truncatePagecache(env.ctx, env.w, ownFile(env.w, fileIdByName(env.w, op.file)), op.pages);
     return finished('truncate_pagecache', touched, 0);
   },
 };
@@ -157,7 +158,7 @@ export const kallocOp: OpDef<KallocOp> = {
   enabled: () => true,
   step(env, op) {
     const f = folioAlloc(env.w, op.kind === 'vmalloc' ? 'vmalloc' : 'small', 0, { type: 'none' }, ZERO_DATA);
-    hold(actorOf(env.w, env.actor), op.as, { folios: [f.id], mode: 'none' });
+    hold(ownActor(env.w, env.actor), op.as, { folios: [f.id], mode: 'none' });
     return finished(op.kind === 'vmalloc' ? 'vmalloc' : 'alloc_page', [f.id], 0);
   },
 };

@@ -1,6 +1,7 @@
 import { folioPut, folioRefAdd, isZeroFolio } from '../mm/folio.js';
-import { actorOf, bug, folioOf, setLocal, type World } from '../sim/world.js';
-import { finished, type OpDef, type OpEnv, type StepOutcome } from './types.js';
+import { actorOf, bug, setLocal, type World } from '../sim/world.js';
+import { finished, type OpDef, type StepEnv, type StepOutcome } from './types.js';
+import { ownActor, ownFolio } from '../sim/cow.js';
 
 /**
  * A speculative reference: `try-get`. Someone who does not own the folio takes a reference on it
@@ -27,12 +28,12 @@ function liveFolios(w: World): number[] {
  * @kernel include/linux/page_ref.h:folio_try_get
  * @kernel include/linux/mm.h:get_page_unless_zero
  */
-function folioTryGet(env: OpEnv): StepOutcome {
-  const self = actorOf(env.w, env.actor);
+function folioTryGet(env: StepEnv): StepOutcome {
+  const self = ownActor(env.w, env.actor);
   const id = liveFolios(env.w)[env.choice];
   setLocal(self, 'spec', id ?? null);
   if (id === undefined) return finished('folio_try_get', [], 0);
-  folioRefAdd(env.ctx, folioOf(env.w, id), 1);
+  folioRefAdd(env.ctx, ownFolio(env.w, id), 1);
   return { fn: 'folio_try_get', folios: [id], done: false, ret: 1 };
 }
 
@@ -48,7 +49,7 @@ export const tryGetOp: OpDef<TryGetOp> = {
     if (st.phase === 0) return folioTryGet(env);
     const id = st.locals['spec'];
     if (typeof id !== 'number') bug('try-get', 'no speculative reference to drop');
-    folioPut(env.ctx, env.w, folioOf(env.w, id));
+    folioPut(env.ctx, env.w, ownFolio(env.w, id));
     return finished('folio_put', [id], 0);
   },
 };

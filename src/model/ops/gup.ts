@@ -1,9 +1,10 @@
 import { FOLL_GET } from '../include/foll.js';
 import { touchFreed } from '../mm/folio.js';
 import { getUserPages, gupPutFolio, pinUserPages, unpinUserPagesDirtyLock } from '../mm/gup.js';
-import { actorOf, folioOf, hold, setReg, unhold } from '../sim/world.js';
+import { folioOf, hold, setReg, unhold } from '../sim/world.js';
 import { resolveBuf, segv } from './buf.js';
 import { finished, type OpDef } from './types.js';
+import { ownActor, ownFolio } from '../sim/cow.js';
 
 /**
  * A kernel user grabbing a buffer's page: `gup pin buf write longterm as h` (a driver, RDMA, ...).
@@ -47,7 +48,7 @@ export const gupOp: OpDef<GupOp> = {
     if (at === null) return segv(gupName(op));
     const grab = op.mode === 'pin' ? pinUserPages : getUserPages;
     const r = grab(env.ctx, env.w, at, op.flags);
-    const self = actorOf(env.w, env.actor);
+    const self = ownActor(env.w, env.actor);
     setReg(self, op.as, String(r.ret));
     if (r.ret > 0) hold(self, op.as, { folios: r.folios, mode: op.mode });
     return finished(gupName(op), r.folios, r.ret);
@@ -58,7 +59,7 @@ export const releaseOp: OpDef<ReleaseOp> = {
   unavailable: () => null,
   enabled: () => true,
   step(env, op) {
-    const self = actorOf(env.w, env.actor);
+    const self = ownActor(env.w, env.actor);
     const grab = self.held[op.handle];
     if (grab === undefined) return finished('put_page', [], null);
     unhold(self, op.handle);
@@ -72,7 +73,7 @@ export const releaseOp: OpDef<ReleaseOp> = {
           what: unpin ? 'unpin-of-ref' : 'put-of-pin',
         });
     if (unpin) unpinUserPagesDirtyLock(env.ctx, env.w, grab.folios, op.how === 'unpin-dirty');
-    else for (const id of grab.folios) gupPutFolio(env.ctx, env.w, folioOf(env.w, id), 1, FOLL_GET);
+    else for (const id of grab.folios) gupPutFolio(env.ctx, env.w, ownFolio(env.w, id), 1, FOLL_GET);
     const fn =
       op.how === 'put' ? 'put_page' : op.how === 'unpin' ? 'unpin_user_pages' : 'unpin_user_pages_dirty_lock';
     return finished(fn, grab.folios, 0);
@@ -83,7 +84,7 @@ export const peekOp: OpDef<PeekOp> = {
   unavailable: () => null,
   enabled: () => true,
   step(env, op) {
-    const self = actorOf(env.w, env.actor);
+    const self = ownActor(env.w, env.actor);
     const grab = self.held[op.handle];
     const id = grab?.folios[0];
     if (id === undefined) {

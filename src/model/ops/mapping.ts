@@ -2,7 +2,7 @@ import { madviseVmaBehavior, type Advice } from '../mm/madvise.js';
 import { doMunmap } from '../mm/mmap.js';
 import { splitHugePmd } from '../mm/huge_memory.js';
 import { mprotectFixup } from '../mm/mprotect.js';
-import { vmaAt } from '../mm/pgtable.js';
+import { ownVmaAt } from '../mm/pgtable.js';
 import { mappedFolios, resolveBuf, segv } from './buf.js';
 import { finished, type OpDef } from './types.js';
 
@@ -80,7 +80,7 @@ export const splitPmdOp: OpDef<SplitPmdOp> = {
   step(env, op) {
     const at = resolveBuf(env, op.buf);
     if (at === null) return segv('__split_huge_pmd');
-    splitHugePmd(env.w, vmaAt(env.w, at));
+    splitHugePmd(env.w, ownVmaAt(env.w, at));
     return finished('__split_huge_pmd', mappedFolios(env, at), 0);
   },
 };

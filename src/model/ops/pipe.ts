@@ -1,8 +1,8 @@
 import { EAGAIN, EFAULT } from '../include/errno.js';
-import type { Pipe } from '../include/pipe_fs_i.js';
+import type { OwnPipe } from '../include/pipe_fs_i.js';
 import { iterFileSpliceWrite, pipeRead, vmspliceToPipe } from '../pipe/splice.js';
-import { ownElement } from '../sim/cow.js';
-import { actorOf, bug, fileOf, setReg, type World } from '../sim/world.js';
+import { ownActor, ownPipe, type Draft } from '../sim/cow.js';
+import { bug, fileOf, setReg } from '../sim/world.js';
 import { resolveBuf, segv } from './buf.js';
 import { retString } from './dio.js';
 import { fileIdByName } from './file.js';
@@ -30,14 +30,11 @@ export interface SpliceOp {
   readonly index: number;
 }
 
-function pipeByName(w: World, name: string): Pipe {
-  return (
-    ownElement(
-      w,
-      'pipes',
-      w.pipes.findIndex((p) => p.name === name),
-    ) ?? bug('pipeByName', `no pipe ${name}`)
-  );
+/** The program's pipe `name`, to change. */
+function ownPipeByName(w: Draft, name: string): OwnPipe {
+  const i = w.pipes.findIndex((p) => p.name === name);
+  if (i < 0) bug('ownPipeByName', `no pipe ${name}`);
+  return ownPipe(w, i);
 }
 
 export const vmspliceOp: OpDef<VmspliceOp> = {
@@ -46,7 +43,7 @@ export const vmspliceOp: OpDef<VmspliceOp> = {
   step(env, op) {
     const at = resolveBuf(env, op.buf);
     if (at === null) return segv('vmsplice');
-    const pipe = pipeByName(env.w, op.pipe);
+    const pipe = ownPipeByName(env.w, op.pipe);
     const r = vmspliceToPipe(env.ctx, env.w, pipe, at);
     return finished('vmsplice', r > 0 ? pipe.bufs.slice(-r).map((b) => b.folio) : [], r < 0 ? r : r);
   },
@@ -56,10 +53,10 @@ export const pipeReadOp: OpDef<PipeReadOp> = {
   unavailable: () => null,
   enabled: () => true,
   step(env, op) {
-    const pipe = pipeByName(env.w, op.pipe);
+    const pipe = ownPipeByName(env.w, op.pipe);
     const folio = pipe.bufs[0]?.folio;
     const data = pipeRead(env.ctx, env.w, pipe);
-    setReg(actorOf(env.w, env.actor), op.reg, data ?? retString(-EAGAIN));
+    setReg(ownActor(env.w, env.actor), op.reg, data ?? retString(-EAGAIN));
     return finished('pipe_read', folio === undefined ? [] : [folio], data === null ? -EAGAIN : 1);
   },
 };
@@ -68,7 +65,7 @@ export const spliceOp: OpDef<SpliceOp> = {
   unavailable: () => null,
   enabled: () => true,
   step(env, op) {
-    const pipe = pipeByName(env.w, op.pipe);
+    const pipe = ownPipeByName(env.w, op.pipe);
     const folio = pipe.bufs[0]?.folio;
     const file = fileOf(env.w, fileIdByName(env.w, op.file));
     const r = folio === undefined ? -EFAULT : iterFileSpliceWrite(env.ctx, env.w, pipe, file, op.index);

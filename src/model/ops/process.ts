@@ -1,8 +1,8 @@
 import { dupMm } from '../kernel/fork.js';
 import { exitMmap } from '../mm/mmap.js';
-import { actorOf, mmOf } from '../sim/world.js';
 import { finished, type OpDef } from './types.js';
-import { ownArray } from '../sim/cow.js';
+import { ownActor, ownArray } from '../sim/cow.js';
+import { mmOf } from '../sim/world.js';
 
 /** fork(): `fork C` creates process C (declared in the program) as a copy of this one. */
 export interface ForkOp {
@@ -40,7 +40,7 @@ export const exitOp: OpDef<ExitOp> = {
     exitMmap(env.ctx, env.w, env.mm);
     const proc = env.program.actors[env.actor]?.process;
     env.program.actors.forEach((a, i) => {
-      if (a.process === proc) actorOf(env.w, i).done = true;
+      if (a.process === proc) ownActor(env.w, i).done = true;
     });
     return finished('exit_mmap', touched, 0);
   },

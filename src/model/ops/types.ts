@@ -1,9 +1,10 @@
 import type { Policies } from '../profile/policies/index.js';
+import type { Draft } from '../sim/cow.js';
 import type { Ctx } from '../sim/ctx.js';
 import type { Program } from '../sim/program.js';
 import type { World } from '../sim/world.js';
 
-/** What an operation's step sees: the draft World, who runs it, and in which mm. */
+/** What an operation sees: the World, who runs it, and in which mm. */
 export interface OpEnv {
   readonly ctx: Ctx;
   readonly w: World;
@@ -13,6 +14,11 @@ export interface OpEnv {
   readonly mm: number;
   /** Which of the step's `choices` the scheduler took (0 for an operation without choices). */
   readonly choice: number;
+}
+
+/** What an operation's step sees: a draft of the World to change. */
+export interface StepEnv extends OpEnv {
+  readonly w: Draft;
 }
 
 /** What one atomic step did, for the trace: the kernel function it models and the folios it touched. */
@@ -27,7 +33,7 @@ export interface StepOutcome {
 
 /**
  * One kind of operation a scenario's actor can run: a short sequence of atomic steps, the actor's
- * `phase` saying which is next. Steps mutate the draft World they are given.
+ * `phase` saying which is next. `enabled` and `choices` read the World; `step` changes a draft of it.
  */
 export interface OpDef<O> {
   /** Why the profile cannot run this operation at all, or null. */
@@ -36,7 +42,7 @@ export interface OpDef<O> {
   enabled(env: OpEnv, op: O): boolean;
   /** How many ways the next step can go, each a transition of its own (absent: one). */
   choices?(env: OpEnv, op: O): number;
-  step(env: OpEnv, op: O): StepOutcome;
+  step(env: StepEnv, op: O): StepOutcome;
 }
 
 export function finished(fn: string, folios: readonly number[], ret: number | null = null): StepOutcome {

@@ -7,6 +7,7 @@ import { resolveBuf } from './buf.js';
 import { retString } from './dio.js';
 import { fileIdByName } from './file.js';
 import { finished, type OpDef } from './types.js';
+import { ownActor } from '../sim/cow.js';
 
 /** IORING_REGISTER_BUFFERS of one buffer at `index`: `uring register buf 0 -> r`. */
 export interface UringRegisterOp {
@@ -41,7 +42,7 @@ export const uringRegisterOp: OpDef<UringRegisterOp> = {
   step(env, op) {
     const at = resolveBuf(env, op.buf);
     const r = at === null ? -EFAULT : ioSqeBufferRegister(env.ctx, env.w, at, op.index);
-    setReg(actorOf(env.w, env.actor), op.reg, retString(r));
+    setReg(ownActor(env.w, env.actor), op.reg, retString(r));
     const folios = env.w.uring.find((u) => u.index === op.index)?.folios ?? [];
     return finished('io_sqe_buffer_register', r < 0 ? [] : folios, r);
   },
@@ -55,7 +56,7 @@ export const uringRwOp: OpDef<UringRwOp> = {
     return st.phase === 0 || (typeof id === 'number' && dioOf(env.w, id).done);
   },
   step(env, op) {
-    const st = actorOf(env.w, env.actor);
+    const st = ownActor(env.w, env.actor);
     const fn = op.rw === 'read' ? 'io_read' : 'io_write';
     if (st.phase === 0) {
       const file = fileIdByName(env.w, op.file);

@@ -1,13 +1,13 @@
 import { EAGAIN, EFAULT, type KernelResult } from '../include/errno.js';
 import type { File } from '../include/fs.js';
-import type { Pipe } from '../include/pipe_fs_i.js';
+import type { OwnPipe } from '../include/pipe_fs_i.js';
 import { genericPerformWrite } from '../fs/buffered.js';
 import { iovIterGetPages2, iovIterInit } from '../lib/iov_iter.js';
 import { touchFreed } from '../mm/folio.js';
 import { pinUserPages, putPage, unpinUserPage } from '../mm/gup.js';
 import type { VmaRef } from '../mm/pgtable.js';
 import type { Ctx } from '../sim/ctx.js';
-import { folioOf, type World } from '../sim/world.js';
+import { ownFolio, type Draft } from '../sim/cow.js';
 
 /**
  * vmsplice() to a pipe -> iter_to_pipe(): iov_iter_get_pages2() on an ITER_SOURCE user iterator (a
@@ -15,7 +15,7 @@ import { folioOf, type World } from '../sim/world.js';
  * vmsplice.grab=pin takes a R/O FOLL_PIN instead (which unshares first).
  * @kernel fs/splice.c:iter_to_pipe
  */
-export function vmspliceToPipe(ctx: Ctx, w: World, pipe: Pipe, at: VmaRef): KernelResult {
+export function vmspliceToPipe(ctx: Ctx, w: Draft, pipe: OwnPipe, at: VmaRef): KernelResult {
   ctx.calls.push('iter_to_pipe');
   if (ctx.policies['vmsplice.grab'] === 'pin') {
     const r = pinUserPages(ctx, w, at, 0);
@@ -31,10 +31,10 @@ export function vmspliceToPipe(ctx: Ctx, w: World, pipe: Pipe, at: VmaRef): Kern
 }
 
 /** pipe_buf_release(): drop the pipe's hold on the page. @kernel include/linux/pipe_fs_i.h:pipe_buf_release */
-function pipeBufRelease(ctx: Ctx, w: World, pipe: Pipe): void {
+function pipeBufRelease(ctx: Ctx, w: Draft, pipe: OwnPipe): void {
   const b = pipe.bufs.shift();
   if (b === undefined) return;
-  const f = folioOf(w, b.folio);
+  const f = ownFolio(w, b.folio);
   if (b.grab === 'pin') unpinUserPage(ctx, w, f);
   else putPage(ctx, w, f);
 }
@@ -44,11 +44,11 @@ function pipeBufRelease(ctx: Ctx, w: World, pipe: Pipe): void {
  * Returns the data read, or null when the pipe is empty (-EAGAIN for O_NONBLOCK).
  * @kernel fs/pipe.c:pipe_read
  */
-export function pipeRead(ctx: Ctx, w: World, pipe: Pipe): string | null {
+export function pipeRead(ctx: Ctx, w: Draft, pipe: OwnPipe): string | null {
   ctx.calls.push('pipe_read');
   const b = pipe.bufs[0];
   if (b === undefined) return null;
-  const f = folioOf(w, b.folio);
+  const f = ownFolio(w, b.folio);
   touchFreed(ctx, f, 'cpu-read');
   const data = f.data;
   pipeBufRelease(ctx, w, pipe);
@@ -60,11 +60,17 @@ export function pipeRead(ctx: Ctx, w: World, pipe: Pipe): string | null {
  * source for ->write_iter (a buffered write here), then are released.
  * @kernel fs/splice.c:iter_file_splice_write
  */
-export function iterFileSpliceWrite(ctx: Ctx, w: World, pipe: Pipe, file: File, index: number): KernelResult {
+export function iterFileSpliceWrite(
+  ctx: Ctx,
+  w: Draft,
+  pipe: OwnPipe,
+  file: File,
+  index: number,
+): KernelResult {
   ctx.calls.push('iter_file_splice_write');
   const b = pipe.bufs[0];
   if (b === undefined) return -EAGAIN;
-  const f = folioOf(w, b.folio);
+  const f = ownFolio(w, b.folio);
   touchFreed(ctx, f, 'cpu-read');
   genericPerformWrite(ctx, w, file, index, f.data);
   pipeBufRelease(ctx, w, pipe);

@@ -5,7 +5,8 @@ import { flusherChoices, writebackFolio } from '../fs/writeback.js';
 import type { Policies } from '../profile/policies/index.js';
 import type { Ctx } from './ctx.js';
 import type { AgentKind } from './program.js';
-import { bioOf, bug, folioOf, type World } from './world.js';
+import { bug, type World } from './world.js';
+import { ownBio, ownFolio, type Draft } from './cow.js';
 
 /** What one agent step did, for the trace. */
 export interface AgentOutcome {
@@ -31,11 +32,11 @@ export function agentChoiceCount(kind: AgentKind, w: World, policies: Policies |
 }
 
 /** Run choice `choice` of agent `kind` on the draft World. */
-export function agentStep(kind: AgentKind, ctx: Ctx, w: World, choice: number): AgentOutcome {
+export function agentStep(kind: AgentKind, ctx: Ctx, w: Draft, choice: number): AgentOutcome {
   switch (kind) {
     case 'device': {
       const c = deviceChoices(w)[choice] ?? bug('agentStep', `device has no choice ${choice}`);
-      const bio = bioOf(w, c.bio);
+      const bio = ownBio(w, c.bio);
       const folios = bio.bvecs.map((b) => b.folio);
       if (c.kind === 'dma') {
         deviceTransfer(ctx, w, bio);
@@ -46,7 +47,7 @@ export function agentStep(kind: AgentKind, ctx: Ctx, w: World, choice: number): 
     case 'flusher': {
       const id =
         flusherChoices(w, ctx.policies)[choice] ?? bug('agentStep', `flusher has no choice ${choice}`);
-      writebackFolio(ctx, w, folioOf(w, id));
+      writebackFolio(ctx, w, ownFolio(w, id));
       return { fn: 'write_cache_pages', folios: [id] };
     }
     case 'bio-dirty-work':

@@ -1,4 +1,12 @@
-import { HPAGE_PMD_ORDER, PTE_NONE, type Mm, type Vma } from '../include/mm_types.js';
+import { fresh } from '../include/own.js';
+import {
+  HPAGE_PMD_ORDER,
+  PTE_NONE,
+  type Mm,
+  type OwnMm,
+  type OwnVma,
+  type Vma,
+} from '../include/mm_types.js';
 import { folioAlloc } from '../mm/folio.js';
 import { ZERO_DATA } from '../mm/filemap.js';
 import type { Policies } from '../profile/policies/index.js';
@@ -7,9 +15,9 @@ import { applySetupOp } from './step.js';
 import { newActorState, type World } from './world.js';
 import { newWorld, ownArray } from './cow.js';
 
-function vmaFromSpec(spec: MappingSpec): Vma {
+function vmaFromSpec(spec: MappingSpec): OwnVma {
   const order = spec.page.kind === 'base' ? 0 : spec.page.order;
-  return {
+  return fresh<Vma, OwnVma>({
     name: spec.name,
     backing: spec.backing.type === 'anon' ? { type: 'anon' } : spec.backing,
     shared: spec.shared,
@@ -22,7 +30,7 @@ function vmaFromSpec(spec: MappingSpec): Vma {
     wipeonfork: false,
     anonVma: false,
     pte: PTE_NONE,
-  };
+  });
 }
 
 /**
@@ -63,17 +71,17 @@ export function instantiate(program: Program, policies: Policies): World {
       ownArray(w, 'processes').push(null);
       continue;
     }
-    const mm: Mm = {
+    const mm = fresh<Mm, OwnMm>({
       id: w.mms.length,
       alive: true,
       hasPinned: false,
       writeProtectSeq: 0,
       vmas: proc.mappings.map(vmaFromSpec),
-    };
+    });
     ownArray(w, 'mms').push(mm);
     ownArray(w, 'processes').push(mm.id);
   }
-  let world = w;
+  let world: World = w;
   for (const [actor, op] of program.setup) world = applySetupOp(program, policies, world, actor, op);
   return world;
 }

@@ -1,12 +1,12 @@
 import { opDef, type Op } from '../ops/index.js';
-import type { OpEnv, StepOutcome } from '../ops/types.js';
+import type { OpEnv, StepEnv, StepOutcome } from '../ops/types.js';
 import type { Policies } from '../profile/policies/index.js';
-import { draftWorld, sealWorld } from './cow.js';
+import { draftWorld, ownActor, sealWorld, type Draft } from './cow.js';
 import { newCtx } from './ctx.js';
 import type { ModelEvent } from './events.js';
 import { agentChoiceCount, agentStep } from './agents.js';
 import type { AgentKind, Program } from './program.js';
-import { actorOf, bug, type World } from './world.js';
+import { bug, type World } from './world.js';
 
 /** One choice the scheduler can make: which actor steps next (and, for agents, which of its choices). */
 export interface Transition {
@@ -46,14 +46,14 @@ function currentOp(program: Program, w: World, actor: number): Op | null {
   return program.actors[actor]?.ops[st.pc] ?? null;
 }
 
-function envFor(
+function envFor<W extends World>(
   program: Program,
   policies: Policies,
-  w: World,
+  w: W,
   actor: number,
   mm: number,
   choice = 0,
-): OpEnv {
+): OpEnv & { readonly w: W } {
   return { ctx: newCtx(policies), w, program, actor, mm, choice };
 }
 
@@ -100,8 +100,8 @@ export function quiescent(program: Program, w: World, policies: Policies | null 
   return actorsDone && (program.agents ?? []).every((kind) => agentChoiceCount(kind, w, policies) === 0);
 }
 
-function advance(w: World, program: Program, actor: number, outcome: StepOutcome): void {
-  const st = actorOf(w, actor);
+function advance(w: Draft, program: Program, actor: number, outcome: StepOutcome): void {
+  const st = ownActor(w, actor);
   if (!outcome.done) {
     st.phase += 1;
     return;
@@ -113,9 +113,9 @@ function advance(w: World, program: Program, actor: number, outcome: StepOutcome
 }
 
 interface Stepped {
-  readonly world: World;
+  readonly world: Draft;
   readonly outcome: StepOutcome;
-  readonly env: OpEnv;
+  readonly env: StepEnv;
 }
 
 function stepOp(

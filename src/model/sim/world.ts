@@ -2,8 +2,8 @@ import type { Bio, Dio } from '../include/blk_types.js';
 import type { File } from '../include/fs.js';
 import type { UringBuf } from '../include/io_uring_types.js';
 import type { Folio, Mm, SwapSlot } from '../include/mm_types.js';
+import type { Own } from '../include/own.js';
 import type { Pipe } from '../include/pipe_fs_i.js';
-import { ownElement } from './cow.js';
 
 /** A value an actor keeps between its steps and operations (registers, grabbed pages, in-flight state). */
 export type Local = string | number | boolean | null | readonly number[];
@@ -25,61 +25,67 @@ export interface Grab {
  * skips the records the step left alone.
  */
 export interface ActorState {
-  pc: number;
-  phase: number;
-  done: boolean;
+  readonly pc: number;
+  readonly phase: number;
+  readonly done: boolean;
   /** Values read by the actor (herd's registers), for the scenario's conditions. */
-  regs: Readonly<Record<string, string>>;
+  readonly regs: Readonly<Record<string, string>>;
   /** Grabs that outlive an operation, by name. */
-  held: Readonly<Record<string, Grab>>;
+  readonly held: Readonly<Record<string, Grab>>;
   /** The current operation's locals; reset when it ends. */
-  locals: Readonly<Record<string, Local>>;
+  readonly locals: Readonly<Record<string, Local>>;
 }
 
+/** A step's own copy of an actor (ownActor). */
+export type OwnActor = Own<ActorState, 'pc' | 'phase' | 'done' | 'regs' | 'held' | 'locals'>;
+
 /** Set register `name` of a step's copy of an actor. */
-export function setReg(st: ActorState, name: string, value: string): void {
+export function setReg(st: OwnActor, name: string, value: string): void {
   st.regs = { ...st.regs, [name]: value };
 }
 
 /** Set local `name` of a step's copy of an actor. */
-export function setLocal(st: ActorState, name: string, value: Local): void {
+export function setLocal(st: OwnActor, name: string, value: Local): void {
   st.locals = { ...st.locals, [name]: value };
 }
 
 /** Keep `grab` under `name` past the operation. */
-export function hold(st: ActorState, name: string, grab: Grab): void {
+export function hold(st: OwnActor, name: string, grab: Grab): void {
   st.held = { ...st.held, [name]: grab };
 }
 
 /** Forget the grab held under `name`. */
-export function unhold(st: ActorState, name: string): void {
+export function unhold(st: OwnActor, name: string): void {
   const rest: Record<string, Grab> = {};
   for (const k in st.held) if (k !== name) rest[k] = st.held[k] as Grab;
   st.held = rest;
 }
 
-/** The whole machine state. Plain data: no classes, no functions, no shared references. */
+/**
+ * The whole machine state. Plain data: no classes, no functions. Readonly all the way down: a step
+ * changes a draft of it (cow.ts), writing only into elements it owns (ownFolio, ...).
+ */
 export interface World {
-  folios: readonly Folio[];
-  mms: readonly Mm[];
-  files: readonly File[];
-  swap: readonly SwapSlot[];
+  readonly folios: readonly Folio[];
+  readonly mms: readonly Mm[];
+  readonly files: readonly File[];
+  readonly swap: readonly SwapSlot[];
   /** Folio ids of the shared zero page and the huge zero page (never freed). */
-  zeroPage: number;
-  hugeZeroPage: number;
+  readonly zeroPage: number;
+  readonly hugeZeroPage: number;
   /** The scenario's processes: slot -> mm id, or null before the fork that creates it. */
-  processes: readonly (number | null)[];
-  actors: readonly ActorState[];
+  readonly processes: readonly (number | null)[];
+  readonly actors: readonly ActorState[];
   /** Every bio ever allocated, by id (bio_put leaves it in state 'put'). The device queue is the in-flight ones. */
-  bios: readonly Bio[];
+  readonly bios: readonly Bio[];
   /** Direct-I/O requests (struct blkdev_dio / iomap_dio / dio), by id. */
-  dios: readonly Dio[];
+  readonly dios: readonly Dio[];
   /** bio_dirty_list: bios waiting for the deferred bio_dirty_fn work item, oldest first. */
-  bioDirtyList: readonly number[];
+  readonly bioDirtyList: readonly number[];
   /** The program's pipes, by index. */
-  pipes: readonly Pipe[];
+  readonly pipes: readonly Pipe[];
   /** io_uring registered buffers (one ring per program). */
-  uring: readonly UringBuf[];
+  readonly uring: readonly UringBuf[];
 }
 
 export function newActorState(): ActorState {
@@ -91,26 +97,39 @@ export function bug(where: string, what: string): never {
   throw new Error(`${where}: ${what}`);
 }
 
+/** Element `id` of a World array, to read: it may still be shared with other Worlds (never copies). */
+function elementOf<E>(arr: readonly E[], where: string, id: number): E {
+  return arr[id] ?? bug(where, `no element ${id}`);
+}
+
 export function folioOf(w: World, id: number): Folio {
-  return ownElement(w, 'folios', id) ?? bug('folioOf', `no folio ${id}`);
+  return elementOf(w.folios, 'folioOf', id);
 }
 
 export function mmOf(w: World, id: number): Mm {
-  return ownElement(w, 'mms', id) ?? bug('mmOf', `no mm ${id}`);
+  return elementOf(w.mms, 'mmOf', id);
 }
 
 export function fileOf(w: World, id: number): File {
-  return ownElement(w, 'files', id) ?? bug('fileOf', `no file ${id}`);
+  return elementOf(w.files, 'fileOf', id);
 }
 
 export function bioOf(w: World, id: number): Bio {
-  return ownElement(w, 'bios', id) ?? bug('bioOf', `no bio ${id}`);
+  return elementOf(w.bios, 'bioOf', id);
 }
 
 export function dioOf(w: World, id: number): Dio {
-  return ownElement(w, 'dios', id) ?? bug('dioOf', `no dio ${id}`);
+  return elementOf(w.dios, 'dioOf', id);
 }
 
 export function actorOf(w: World, id: number): ActorState {
-  return ownElement(w, 'actors', id) ?? bug('actorOf', `no actor ${id}`);
+  return elementOf(w.actors, 'actorOf', id);
+}
+
+export function swapSlotOf(w: World, id: number): SwapSlot {
+  return elementOf(w.swap, 'swapSlotOf', id);
+}
+
+export function pipeOf(w: World, id: number): Pipe {
+  return elementOf(w.pipes, 'pipeOf', id);
 }

@@ -9,6 +9,7 @@ import {
 } from '../../../src/model/lib/iov_iter.js';
 import { folioAlloc } from '../../../src/model/mm/folio.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
+import { draftWorld } from '../../../src/model/sim/cow.js';
 import { newCtx } from '../../../src/model/sim/ctx.js';
 import { instantiate } from '../../../src/model/sim/instantiate.js';
 import { profile } from '../harness.js';
@@ -16,7 +17,7 @@ import { explore, ioProgram } from './io-harness.js';
 
 function kernelPage(release: string) {
   const p = profile(release);
-  const w = instantiate(ioProgram({ mappings: [], actors: [] }), p.policies);
+  const w = draftWorld(instantiate(ioProgram({ mappings: [], actors: [] }), p.policies));
   const f = folioAlloc(w, 'vmalloc', 0, { type: 'none' }, '0');
   return { p, w, f, ctx: newCtx(p.policies) };
 }

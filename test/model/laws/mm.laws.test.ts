@@ -20,6 +20,7 @@ import { instantiate } from '../../../src/model/sim/instantiate.js';
 import { expectedMapcount, expectedRefcount } from '../../../src/model/sim/owners.js';
 import type { MappingSpec, Program } from '../../../src/model/sim/program.js';
 import { applyTransition, enabledTransitions, type StepLabel } from '../../../src/model/sim/step.js';
+import { draftWorld, ownActor, ownFolio } from '../../../src/model/sim/cow.js';
 import { folioOf, type World } from '../../../src/model/sim/world.js';
 import { HUGETLB, THP, anonMap, fileMap, fileSpec } from '../builders.js';
 import { profile } from '../harness.js';
@@ -291,13 +292,13 @@ function run(c: Case): { world: World; policies: Policies; program: Program } {
 
 /** Quiescence: drop every grab still held (the owner's job), as the kernel call that took it. */
 function releaseAll(w: World, policies: Policies): World {
-  const out = structuredClone(w);
+  const out = draftWorld(structuredClone(w));
   const ctx = newCtx(policies);
   for (const actor of out.actors)
     for (const grab of Object.values(actor.held))
       for (const id of grab.folios)
-        gupPutFolio(ctx, out, folioOf(out, id), 1, grab.mode === 'pin' ? FOLL_PIN : FOLL_GET);
-  for (const actor of out.actors) actor.held = {};
+        gupPutFolio(ctx, out, ownFolio(out, id), 1, grab.mode === 'pin' ? FOLL_PIN : FOLL_GET);
+  out.actors.forEach((_, i) => (ownActor(out, i).held = {}));
   checkStep(out, ctx.events);
   return out;
 }

@@ -9,7 +9,8 @@ import {
   isZeroPage,
 } from '../../../src/model/mm/folio.js';
 import { tryGrabFolio } from '../../../src/model/mm/gup.js';
-import { folioOf } from '../../../src/model/sim/world.js';
+
+import { ownFolio } from '../../../src/model/sim/cow.js';
 import { bench } from '../builders.js';
 
 const ANON = { type: 'anon' } as const;
@@ -47,7 +48,7 @@ describe('folioMaybeDmaPinned', () => {
 describe('folioPutRefs', () => {
   it('never frees the zero pages', () => {
     const b = bench('v6.6', []);
-    const zero = folioOf(b.w, b.w.zeroPage);
+    const zero = ownFolio(b.w, b.w.zeroPage);
     folioPutRefs(b.ctx, b.w, zero, 1);
     expect(zero.freed).toBe(false);
   });
@@ -63,8 +64,8 @@ describe('folioPutRefs', () => {
 describe('isZeroPage', () => {
   it('names only the small zero page, while isZeroFolio names both zero pages', () => {
     const b = bench('v6.6', []);
-    const zero = folioOf(b.w, b.w.zeroPage);
-    const huge = folioOf(b.w, b.w.hugeZeroPage);
+    const zero = ownFolio(b.w, b.w.zeroPage);
+    const huge = ownFolio(b.w, b.w.hugeZeroPage);
     expect([isZeroPage(zero), isZeroPage(huge)]).toEqual([true, false]);
     expect([isZeroFolio(zero), isZeroFolio(huge)]).toEqual([true, true]);
   });

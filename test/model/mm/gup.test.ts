@@ -25,7 +25,8 @@ import {
 import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
 import { releaseAtLeast } from '../../../src/model/profile/release.js';
-import { folioOf } from '../../../src/model/sim/world.js';
+
+import { ownFolio } from '../../../src/model/sim/cow.js';
 import { HUGETLB, THP, anonMap, bench, fileMap, fileSpec } from '../builders.js';
 
 const ANON = { type: 'anon' } as const;
@@ -58,13 +59,13 @@ describe('tryGrabFolio', () => {
   });
   it.each(PIN_RELEASES)('counts a pin on the shared zero page only before v6.5 (%s)', (r) => {
     const b = bench(r, []);
-    const zero = folioOf(b.w, b.w.zeroPage);
+    const zero = ownFolio(b.w, b.w.zeroPage);
     expect(tryGrabFolio(b.ctx, zero, 1, FOLL_PIN)).toBe(0);
     expect(zero.refcount).toBe(releaseAtLeast(r, 'v6.5') ? 1 : 1 + GUP_PIN_COUNTING_BIAS);
   });
   it.each(PIN_RELEASES)('pins the huge zero page like any large folio (%s)', (r) => {
     const b = bench(r, []);
-    const hz = folioOf(b.w, b.w.hugeZeroPage);
+    const hz = ownFolio(b.w, b.w.hugeZeroPage);
     tryGrabFolio(b.ctx, hz, 1, FOLL_PIN);
     expect(hz.refcount).toBe(2);
     expect(hz.pincount).toBe(1);
@@ -72,7 +73,7 @@ describe('tryGrabFolio', () => {
   it('takes a plain reference on the zero page for FOLL_GET in every release', () => {
     for (const r of RELEASES) {
       const b = bench(r, []);
-      const zero = folioOf(b.w, b.w.zeroPage);
+      const zero = ownFolio(b.w, b.w.zeroPage);
       tryGrabFolio(b.ctx, zero, 1, FOLL_GET);
       expect(zero.refcount).toBe(2);
     }
@@ -110,7 +111,7 @@ describe('gupPutFolio', () => {
   });
   it.each(PIN_RELEASES)('undoes a zero-page pin exactly as it was taken (%s)', (r) => {
     const b = bench(r, []);
-    const zero = folioOf(b.w, b.w.zeroPage);
+    const zero = ownFolio(b.w, b.w.zeroPage);
     tryGrabFolio(b.ctx, zero, 1, FOLL_PIN);
     gupPutFolio(b.ctx, b.w, zero, 1, FOLL_PIN);
     expect(zero.refcount).toBe(1);
@@ -307,7 +308,7 @@ describe('pinUserPages', () => {
     const b = bench('v6.6', [anonMap('buf', THP)]);
     const r = pinUserPages(b.ctx, b.w, b.at('buf'), 0);
     expect(r.folios).toEqual([b.w.hugeZeroPage]);
-    expect(folioOf(b.w, b.w.hugeZeroPage).pincount).toBe(1);
+    expect(ownFolio(b.w, b.w.hugeZeroPage).pincount).toBe(1);
   });
   it('dirties the folio of a write pin through a clean writable entry (FOLL_TOUCH)', () => {
     const b = bench('v6.6', [fileMap('buf', 0, true)], [fileSpec('f', 'shmem')]);

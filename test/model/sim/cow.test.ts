@@ -1,18 +1,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { debugCow, draftWorld, ownArray, ownElement, sealWorld } from '../../../src/model/sim/cow.js';
+import {
+  debugCow,
+  draftWorld,
+  ownActor,
+  ownArray,
+  ownElement,
+  ownFolio,
+  ownMm,
+  ownSwapSlot,
+  sealWorld,
+} from '../../../src/model/sim/cow.js';
+import { folioRefAdd } from '../../../src/model/mm/folio.js';
+import { newCtx } from '../../../src/model/sim/ctx.js';
 import { instantiate } from '../../../src/model/sim/instantiate.js';
 import { applyTransition, enabledTransitions } from '../../../src/model/sim/step.js';
-import {
-  actorOf,
-  folioOf,
-  hold,
-  mmOf,
-  setLocal,
-  setReg,
-  unhold,
-  type World,
-} from '../../../src/model/sim/world.js';
+import { folioOf, hold, setLocal, setReg, unhold, type World } from '../../../src/model/sim/world.js';
 import { cve } from '../../check/programs.js';
 import { profile } from '../harness.js';
 import { parseOk } from '../../scenario/helpers.js';
@@ -29,14 +32,33 @@ describe('copy-on-write Worlds', () => {
     const w = sealWorld(world());
     const f = w.folios[2]!;
     expect(() => {
-      f.refcount += 1;
+      (f as { refcount: number }).refcount += 1; // past the type, as a model bug would
     }).toThrow(TypeError);
     expect(() => {
-      (f.flags as { dirty: boolean }).dirty = true; // past the type, as a model bug would
+      (f.flags as { dirty: boolean }).dirty = true;
     }).toThrow(TypeError);
     expect(() => {
-      w.mms[0]!.vmas[0]!.write = false;
+      (w.mms[0]!.vmas[0]! as { write: boolean }).write = false;
     }).toThrow(TypeError);
+  });
+
+  it('does not type-check a write into a World, nor a read accessor passed to a function that writes', () => {
+    const w = sealWorld(world());
+    const d = draftWorld(w);
+    expect(() => {
+      // @ts-expect-error: a World's folio is readonly; only ownFolio(draft) gives a writable one
+      folioOf(d, 2).refcount += 1;
+    }).toThrow(TypeError);
+    expect(() => {
+      // @ts-expect-error: folioRefAdd() writes, so it takes an OwnFolio, which a read accessor is not
+      folioRefAdd(newCtx(policies), folioOf(d, 2), 1);
+    }).toThrow(TypeError);
+    // @ts-expect-error: a sealed World is not a Draft: it has no write accessors
+    const shared = ownFolio(w, 2);
+    expect(() => {
+      shared.refcount += 1; // past the type, the debug seal still stops the write
+    }).toThrow(TypeError);
+    expect(d.folios[2]).toBe(w.folios[2]); // nothing was copied by the reads
   });
 
   it('without debugCow freezes no element, and still copies a shared element before a write', () => {
@@ -46,14 +68,16 @@ describe('copy-on-write Worlds', () => {
       const f = w.folios[2]!;
       expect(Object.isFrozen(f)).toBe(false);
       const d = draftWorld(w);
-      const g = folioOf(d, 2);
+      expect(folioOf(d, 2)).toBe(f); // reading copies nothing
+      const g = ownFolio(d, 2);
       expect(g).not.toBe(f);
       g.refcount += 1;
+      expect(ownFolio(d, 2)).toBe(g);
       expect(folioOf(d, 2)).toBe(g);
       expect(f.refcount).toBe(g.refcount - 1);
       const e = draftWorld(d);
       expect(Object.isFrozen(g)).toBe(false);
-      expect(folioOf(e, 2)).not.toBe(g); // shared again once its draft is sealed
+      expect(ownFolio(e, 2)).not.toBe(g); // shared again once its draft is sealed
     } finally {
       debugCow(true);
     }
@@ -63,12 +87,12 @@ describe('copy-on-write Worlds', () => {
     const parent = sealWorld(world());
     const before = JSON.stringify(parent);
     const d = draftWorld(parent);
-    const f = folioOf(d, 2);
+    const f = ownFolio(d, 2);
     expect(f).not.toBe(parent.folios[2]);
     f.refcount += 7;
     setFolioFlag(f, 'dirty', true);
-    mmOf(d, 0).vmas[0]!.write = false;
-    expect(folioOf(d, 2)).toBe(f); // one copy per draft
+    ownMm(d, 0).vmas[0]!.write = false;
+    expect(ownFolio(d, 2)).toBe(f); // one copy per draft
     expect(d.folios[1]).toBe(parent.folios[1]); // untouched elements stay shared
     expect(JSON.stringify(parent)).toBe(before);
   });
@@ -76,8 +100,8 @@ describe('copy-on-write Worlds', () => {
   it("shares a copied element's replace-on-write records until a setter replaces one", () => {
     const parent = sealWorld(world());
     const d = draftWorld(parent);
-    const f = folioOf(d, 2);
-    const a = actorOf(d, 0);
+    const f = ownFolio(d, 2);
+    const a = ownActor(d, 0);
     expect(f.flags).toBe(parent.folios[2]!.flags);
     const pa = parent.actors[0]!;
     expect([a.regs === pa.regs, a.held === pa.held, a.locals === pa.locals]).toEqual([true, true, true]);
@@ -106,11 +130,12 @@ describe('copy-on-write Worlds', () => {
     expect(d.swap).not.toBe(parent.swap);
     expect(parent.swap).toHaveLength(0);
     expect(d.folios).toBe(parent.folios);
-    folioOf(d, 2).refcount += 1;
+    ownFolio(d, 2).refcount += 1;
     expect(d.folios).not.toBe(parent.folios); // the copied element went into the draft's own array
-    expect(() => ownArray(parent, 'swap').push({ id: 0, data: 'A', count: 1, cache: null })).toThrow(
-      TypeError,
-    );
+    expect(() =>
+      // @ts-expect-error: a sealed World is not a Draft
+      ownArray(parent, 'swap').push({ id: 0, data: 'A', count: 1, cache: null }),
+    ).toThrow(TypeError);
   });
 
   it('reads a sealed World without copying', () => {
@@ -121,7 +146,7 @@ describe('copy-on-write Worlds', () => {
   it('keeps an element a draft made itself writable, then freezes it at sealing', () => {
     const d = draftWorld(world());
     ownArray(d, 'swap').push({ id: 0, data: 'A', count: 1, cache: null });
-    const slot = d.swap[0]!;
+    const slot = ownSwapSlot(d, 0);
     slot.count += 1;
     sealWorld(d);
     expect(Object.isFrozen(slot)).toBe(true);

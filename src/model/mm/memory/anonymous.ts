@@ -1,10 +1,10 @@
-import { HPAGE_PMD_ORDER, type Vma } from '../../include/mm_types.js';
+import { HPAGE_PMD_ORDER, type OwnVma } from '../../include/mm_types.js';
 import type { Ctx } from '../../sim/ctx.js';
-import type { World } from '../../sim/world.js';
 import { ZERO_DATA } from '../filemap.js';
 import { folioAlloc } from '../folio.js';
 import { presentPte } from '../pgtable.js';
 import { folioAddNewAnonRmap } from '../rmap.js';
+import type { Draft } from '../../sim/cow.js';
 
 /**
  * do_anonymous_page() / do_huge_pmd_anonymous_page(): first touch of private anonymous memory. A read
@@ -13,7 +13,7 @@ import { folioAddNewAnonRmap } from '../rmap.js';
  * MODEL: huge zero page use is always enabled (/sys/kernel/mm/transparent_hugepage/use_zero_page = 1).
  * @kernel mm/memory.c:do_anonymous_page
  */
-export function doAnonymousPage(ctx: Ctx, w: World, vma: Vma, write: boolean): void {
+export function doAnonymousPage(ctx: Ctx, w: Draft, vma: OwnVma, write: boolean): void {
   const pmd = vma.order >= HPAGE_PMD_ORDER;
   if (!write) {
     vma.pte = presentPte(pmd ? w.hugeZeroPage : w.zeroPage, false, false, pmd);

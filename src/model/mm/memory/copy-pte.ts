@@ -1,22 +1,22 @@
 import { EBUSY } from '../../include/errno.js';
-import type { Mm, Vma } from '../../include/mm_types.js';
+import type { Mm, OwnVma } from '../../include/mm_types.js';
 import { PTE_NONE } from '../../include/mm_types.js';
 import type { Ctx } from '../../sim/ctx.js';
-import { folioOf, type World } from '../../sim/world.js';
 import { folioAlloc, folioTestAnon, isZeroFolio } from '../folio.js';
 import { presentPte } from '../pgtable.js';
 import { folioAddFileRmap, folioAddNewAnonRmap, folioTryDupAnonRmap } from '../rmap.js';
-import { swapDuplicate, swapSlot } from '../swapfile.js';
+import { swapDuplicate } from '../swapfile.js';
+import { ownFolio, ownSwapSlot, type Draft } from '../../sim/cow.js';
 
 /**
  * copy_present_page(): fork's early COW. The child gets its own exclusive copy now, because the
  * parent's page may be pinned for DMA; the parent's entry is left as it was (still writable).
  * @kernel mm/memory.c:copy_present_page
  */
-function copyPresentPage(ctx: Ctx, w: World, dst: Vma, src: Vma): void {
+function copyPresentPage(ctx: Ctx, w: Draft, dst: OwnVma, src: OwnVma): void {
   const pte = src.pte;
   if (pte.kind !== 'present') return;
-  const old = folioOf(w, pte.folio);
+  const old = ownFolio(w, pte.folio);
   const copy = folioAlloc(
     w,
     src.hugetlb ? 'hugetlb' : 'small',
@@ -35,10 +35,10 @@ function copyPresentPage(ctx: Ctx, w: World, dst: Vma, src: Vma): void {
  * split first and copied page by page (MODEL: the copy is one small folio).
  * @kernel mm/memory.c:copy_present_pte
  */
-export function copyPresentPte(ctx: Ctx, w: World, dst: Vma, src: Vma, srcMm: Mm): void {
+export function copyPresentPte(ctx: Ctx, w: Draft, dst: OwnVma, src: OwnVma, srcMm: Mm): void {
   const pte = src.pte;
   if (pte.kind !== 'present') return;
-  const f = folioOf(w, pte.folio);
+  const f = ownFolio(w, pte.folio);
   const cow = !src.shared && src.mayWrite;
   if (folioTestAnon(f)) {
     const policy = src.hugetlb ? ctx.policies['fork.copyPinnedHugetlb'] : ctx.policies['fork.copyPinned'];
@@ -64,13 +64,13 @@ export function copyPresentPte(ctx: Ctx, w: World, dst: Vma, src: Vma, srcMm: Mm
  * exclusive in either process.
  * @kernel mm/memory.c:copy_nonpresent_pte
  */
-export function copyNonpresentPte(w: World, dst: Vma, src: Vma): void {
+export function copyNonpresentPte(w: Draft, dst: OwnVma, src: OwnVma): void {
   const pte = src.pte;
   if (pte.kind !== 'swap') {
     dst.pte = PTE_NONE;
     return;
   }
-  swapDuplicate(swapSlot(w, pte.slot));
+  swapDuplicate(ownSwapSlot(w, pte.slot));
   src.pte = { kind: 'swap', slot: pte.slot, exclusive: false };
   dst.pte = src.pte;
 }

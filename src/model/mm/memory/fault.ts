@@ -1,15 +1,15 @@
 import { EFAULT, type KernelResult } from '../../include/errno.js';
-import type { Vma } from '../../include/mm_types.js';
+import type { OwnVma } from '../../include/mm_types.js';
 import type { Ctx } from '../../sim/ctx.js';
-import { folioOf, type World } from '../../sim/world.js';
 import { folioTestAnon } from '../folio.js';
 import { hugetlbNoPage, hugetlbWp } from '../hugetlb.js';
-import { vmaAt, type VmaRef } from '../pgtable.js';
+import { ownVmaAt, type VmaRef } from '../pgtable.js';
 import { shmemZeroSetup } from '../shmem.js';
 import { doAnonymousPage } from './anonymous.js';
 import { doFault } from './file-fault.js';
 import { doSwapPage } from './swap-in.js';
 import { doWpPage, wpPageCopy } from './wp.js';
+import { ownFolio, type Draft } from '../../sim/cow.js';
 
 /** FAULT_FLAG_WRITE, FAULT_FLAG_UNSHARE (mutually exclusive), or a plain read fault. */
 export type FaultKind = 'read' | 'write' | 'unshare';
@@ -20,8 +20,8 @@ export type FaultKind = 'read' | 'write' | 'unshare';
  * mapping (ptrace, /proc/pid/mem) breaks COW without making the entry writable.
  * @kernel mm/memory.c:handle_mm_fault
  */
-export function handleMmFault(ctx: Ctx, w: World, at: VmaRef, kind: FaultKind, force = false): KernelResult {
-  const vma = vmaAt(w, at);
+export function handleMmFault(ctx: Ctx, w: Draft, at: VmaRef, kind: FaultKind, force = false): KernelResult {
+  const vma = ownVmaAt(w, at);
   if (kind === 'write' && !vma.write && !force) return -EFAULT;
   if (kind === 'read' && !vma.read && !force) return -EFAULT;
   shmemZeroSetup(w, vma);
@@ -37,7 +37,7 @@ export function handleMmFault(ctx: Ctx, w: World, at: VmaRef, kind: FaultKind, f
  * hugetlb_wp(); a writable entry needs nothing (a write only dirties it).
  * @kernel mm/hugetlb.c:hugetlb_fault
  */
-function hugetlbFault(ctx: Ctx, w: World, vma: Vma, kind: FaultKind): void {
+function hugetlbFault(ctx: Ctx, w: Draft, vma: OwnVma, kind: FaultKind): void {
   const pte = vma.pte;
   if (pte.kind !== 'present') {
     ctx.calls.push('hugetlb_no_page');
@@ -54,8 +54,8 @@ function hugetlbFault(ctx: Ctx, w: World, vma: Vma, kind: FaultKind): void {
  * present read-only entry (do_wp_page).
  * @kernel mm/memory.c:handle_pte_fault
  */
-function handlePteFault(ctx: Ctx, w: World, at: VmaRef, kind: FaultKind): KernelResult {
-  const vma = vmaAt(w, at);
+function handlePteFault(ctx: Ctx, w: Draft, at: VmaRef, kind: FaultKind): KernelResult {
+  const vma = ownVmaAt(w, at);
   const pte = vma.pte;
   if (pte.kind === 'none') {
     const anon = vma.backing.type === 'anon';
@@ -84,11 +84,11 @@ function handlePteFault(ctx: Ctx, w: World, at: VmaRef, kind: FaultKind): Kernel
  * (which gup_must_unshare() asks for since v6.2) is replaced by an anonymous copy.
  * @kernel mm/memory.c:do_wp_page
  */
-function doUnshare(ctx: Ctx, w: World, at: VmaRef): KernelResult {
-  const vma = vmaAt(w, at);
+function doUnshare(ctx: Ctx, w: Draft, at: VmaRef): KernelResult {
+  const vma = ownVmaAt(w, at);
   const pte = vma.pte;
   if (pte.kind !== 'present') return 0;
-  const f = folioOf(w, pte.folio);
+  const f = ownFolio(w, pte.folio);
   if (folioTestAnon(f) || vma.shared) doWpPage(ctx, w, vma, 'unshare');
   else wpPageCopy(ctx, w, vma, 'unshare');
   return 0;

@@ -1,12 +1,12 @@
-import type { Vma } from '../../include/mm_types.js';
+import type { OwnVma } from '../../include/mm_types.js';
 import { fileIsMemoryBacked } from '../../include/fs.js';
 import type { Ctx } from '../../sim/ctx.js';
-import { fileOf, type World } from '../../sim/world.js';
 import { filemapGetFolio } from '../filemap.js';
 import { presentPte } from '../pgtable.js';
 import { folioAddFileRmap } from '../rmap.js';
 import { doPageMkwrite } from './page-mkwrite.js';
 import { wpPageCopy } from './wp.js';
+import { ownFile, type Draft } from '../../sim/cow.js';
 
 /**
  * do_fault(): first touch of a file-backed entry. A read maps the page cache folio (do_read_fault);
@@ -16,9 +16,9 @@ import { wpPageCopy } from './wp.js';
  * write faults again.
  * @kernel mm/memory.c:do_fault
  */
-export function doFault(ctx: Ctx, w: World, vma: Vma, write: boolean): void {
+export function doFault(ctx: Ctx, w: Draft, vma: OwnVma, write: boolean): void {
   if (vma.backing.type !== 'file') return;
-  const file = fileOf(w, vma.backing.file);
+  const file = ownFile(w, vma.backing.file);
   const f = filemapGetFolio(w, file, vma.backing.pgoff, 0);
   f.refcount += 1;
   folioAddFileRmap(f);

@@ -1,7 +1,7 @@
-import { setFolioFlag, type Folio } from '../../include/mm_types.js';
+import { setFolioFlag, type OwnFolio } from '../../include/mm_types.js';
 import { fileIsMemoryBacked } from '../../include/fs.js';
-import { fileOf, type World } from '../../sim/world.js';
 import { folioMarkDirty } from '../folio.js';
+import { ownFile, type Draft } from '../../sim/cow.js';
 
 /**
  * do_page_mkwrite() then fault_dirty_shared_page(): the filesystem is told a shared mapping is about
@@ -9,8 +9,8 @@ import { folioMarkDirty } from '../folio.js';
  * shmem and hugetlbfs have no ->page_mkwrite. MODEL: ->page_mkwrite never fails.
  * @kernel mm/memory.c:do_page_mkwrite
  */
-export function doPageMkwrite(w: World, f: Folio): void {
-  if (f.owner.type === 'file' && !fileIsMemoryBacked(fileOf(w, f.owner.file)))
+export function doPageMkwrite(w: Draft, f: OwnFolio): void {
+  if (f.owner.type === 'file' && !fileIsMemoryBacked(ownFile(w, f.owner.file)))
     setFolioFlag(f, 'buffers', true);
   folioMarkDirty(f);
 }

@@ -1,9 +1,9 @@
-import { setFolioFlag, type Folio, type Vma } from '../../include/mm_types.js';
+import { setFolioFlag, type OwnFolio, type OwnVma } from '../../include/mm_types.js';
 import type { Ctx } from '../../sim/ctx.js';
-import { folioOf, type World } from '../../sim/world.js';
 import { folioAlloc } from '../folio.js';
 import { presentPte } from '../pgtable.js';
-import { folioFreeSwap, folioSwapcount, swapSlot } from '../swapfile.js';
+import { folioFreeSwap, folioSwapcount } from '../swapfile.js';
+import { ownFolio, ownSwapSlot, type Draft } from '../../sim/cow.js';
 
 /**
  * do_swap_page(): fault a swapped-out anonymous page back in. The folio comes from the swap cache, or
@@ -15,13 +15,13 @@ import { folioFreeSwap, folioSwapcount, swapSlot } from '../swapfile.js';
  * write fault in 6.1; 6.12 also does on a read fault, which changes no later outcome here.
  * @kernel mm/memory.c:do_swap_page
  */
-export function doSwapPage(ctx: Ctx, w: World, vma: Vma, write: boolean): void {
+export function doSwapPage(ctx: Ctx, w: Draft, vma: OwnVma, write: boolean): void {
   const pte = vma.pte;
   if (pte.kind !== 'swap') return;
-  const slot = swapSlot(w, pte.slot);
-  let f: Folio;
+  const slot = ownSwapSlot(w, pte.slot);
+  let f: OwnFolio;
   if (slot.cache !== null) {
-    f = folioOf(w, slot.cache);
+    f = ownFolio(w, slot.cache);
     f.refcount += 1;
   } else {
     // swapin_readahead(): the allocation's reference becomes the mapping's; the swap cache takes one more.
@@ -46,7 +46,7 @@ export function doSwapPage(ctx: Ctx, w: World, vma: Vma, write: boolean): void {
  * swap half of the COW security issue, fixed in v5.18).
  * @kernel mm/memory.c:do_swap_page, mm/swapfile.c:reuse_swap_page
  */
-function swapInExclusive(ctx: Ctx, w: World, f: Folio, pteExclusive: boolean, write: boolean): boolean {
+function swapInExclusive(ctx: Ctx, w: Draft, f: OwnFolio, pteExclusive: boolean, write: boolean): boolean {
   if (ctx.policies['cow.reuse'] === 'anon-exclusive') return pteExclusive || (write && f.refcount === 1);
   if (!write) return false;
   if (ctx.policies['cow.thpSwapReuse'] === 'mapcount') return f.mapcount + folioSwapcount(w, f) <= 1;

@@ -1,12 +1,12 @@
-import { setFolioFlag, type Folio, type Vma } from '../../include/mm_types.js';
+import { setFolioFlag, type Folio, type OwnFolio, type OwnVma } from '../../include/mm_types.js';
 import type { Ctx } from '../../sim/ctx.js';
-import { folioOf, type World } from '../../sim/world.js';
 import { doPageMkwrite } from './page-mkwrite.js';
 import { folioAlloc, folioPut, folioTestAnon, folioTestLarge, isZeroFolio } from '../folio.js';
 import { folioAddNewAnonRmap, folioRemoveRmap } from '../rmap.js';
 import { folioFreeSwap, folioSwapcount } from '../swapfile.js';
 import { ZERO_DATA } from '../filemap.js';
 import { presentPte } from '../pgtable.js';
+import { ownFolio, type Draft } from '../../sim/cow.js';
 
 /** A write fault makes the entry writable; an unshare fault (FAULT_FLAG_UNSHARE) only makes the page exclusive. */
 export type WpKind = 'write' | 'unshare';
@@ -19,7 +19,7 @@ export type WpKind = 'write' | 'unshare';
  * `huge`: the entry is a PMD mapping.
  * @kernel mm/memory.c:wp_can_reuse_anon_folio
  */
-export function wpCanReuseAnonFolio(ctx: Ctx, w: World, f: Folio, huge: boolean): boolean {
+export function wpCanReuseAnonFolio(ctx: Ctx, w: Draft, f: OwnFolio, huge: boolean): boolean {
   const p = ctx.policies;
   if (p['cow.reuse'] === 'anon-exclusive' && f.flags.anonExclusive) return true;
   if (folioTestLarge(f) && !huge && p['cow.largeFolioReuse'] !== 'like-small') {
@@ -38,7 +38,7 @@ export function wpCanReuseAnonFolio(ctx: Ctx, w: World, f: Folio, huge: boolean)
  * this mm, with no other reference" is mapcount == 1 and refcount == 1 besides the swap cache.
  * @kernel mm/memory.c:__wp_can_reuse_large_anon_folio
  */
-function wpCanReuseLargeAnonFolio(f: Folio): boolean {
+function wpCanReuseLargeAnonFolio(f: OwnFolio): boolean {
   const cacheRef = f.flags.swapcache ? 1 : 0;
   return f.mapcount === 1 && f.refcount - cacheRef === 1;
 }
@@ -48,7 +48,7 @@ function wpCanReuseLargeAnonFolio(f: Folio): boolean {
  * the folio out of the swap cache. GUP references are invisible to it: the CVE-2020-29374 leak.
  * @kernel mm/swapfile.c:reuse_swap_page
  */
-function reuseSwapPage(ctx: Ctx, w: World, f: Folio): boolean {
+function reuseSwapPage(ctx: Ctx, w: Draft, f: OwnFolio): boolean {
   if (f.mapcount + folioSwapcount(w, f) > 1) return false;
   folioFreeSwap(ctx, w, f);
   return true;
@@ -60,7 +60,7 @@ function reuseSwapPage(ctx: Ctx, w: World, f: Folio): boolean {
  * of it, when no swap entry still needs it.
  * @kernel mm/memory.c:wp_can_reuse_anon_folio
  */
-function reuseByRefcount(ctx: Ctx, w: World, f: Folio, freeSwap: boolean): boolean {
+function reuseByRefcount(ctx: Ctx, w: Draft, f: OwnFolio, freeSwap: boolean): boolean {
   if (!freeSwap) return f.refcount === 1;
   if (f.refcount > 1 + (f.flags.swapcache ? 1 : 0)) return false;
   folioFreeSwap(ctx, w, f);
@@ -72,7 +72,7 @@ function reuseByRefcount(ctx: Ctx, w: World, f: Folio, freeSwap: boolean): boole
  * an unshare fault leaves the entry read-only. Only VM_WRITE makes it writable (maybe_mkwrite()).
  * @kernel mm/memory.c:wp_page_reuse
  */
-export function wpPageReuse(ctx: Ctx, vma: Vma, f: Folio, kind: WpKind): void {
+export function wpPageReuse(ctx: Ctx, vma: OwnVma, f: OwnFolio, kind: WpKind): void {
   const pte = vma.pte;
   if (pte.kind !== 'present') return;
   if (ctx.policies['cow.reuse'] === 'anon-exclusive') setFolioFlag(f, 'anonExclusive', true);
@@ -85,10 +85,10 @@ export function wpPageReuse(ctx: Ctx, vma: Vma, f: Folio, kind: WpKind): void {
  * copied. MODEL: the copy is one small folio standing for the copied page(s).
  * @kernel mm/memory.c:wp_page_copy
  */
-export function wpPageCopy(ctx: Ctx, w: World, vma: Vma, kind: WpKind): Folio {
+export function wpPageCopy(ctx: Ctx, w: Draft, vma: OwnVma, kind: WpKind): Folio {
   const pte = vma.pte;
   if (pte.kind !== 'present') throw new Error('wpPageCopy: no present entry');
-  const old = folioOf(w, pte.folio);
+  const old = ownFolio(w, pte.folio);
   const hugetlb = vma.hugetlb;
   const copy = folioAlloc(
     w,
@@ -114,10 +114,10 @@ export function wpPageCopy(ctx: Ctx, w: World, vma: Vma, kind: WpKind): Folio {
  * proves them exclusive; everything else (zero page, page cache folio in a private mapping) is copied.
  * @kernel mm/memory.c:do_wp_page
  */
-export function doWpPage(ctx: Ctx, w: World, vma: Vma, kind: WpKind): void {
+export function doWpPage(ctx: Ctx, w: Draft, vma: OwnVma, kind: WpKind): void {
   const pte = vma.pte;
   if (pte.kind !== 'present') return;
-  const f = folioOf(w, pte.folio);
+  const f = ownFolio(w, pte.folio);
   if (vma.shared) {
     // wp_page_shared()
     if (kind === 'unshare') return;

@@ -1,10 +1,10 @@
-import type { Vma } from '../../include/mm_types.js';
+import type { OwnVma } from '../../include/mm_types.js';
 import { PTE_NONE } from '../../include/mm_types.js';
 import type { Ctx } from '../../sim/ctx.js';
-import { folioOf, type World } from '../../sim/world.js';
 import { folioMarkDirty, folioPut, folioTestAnon, isZeroFolio } from '../folio.js';
 import { folioRemoveRmap } from '../rmap.js';
-import { freeSwapAndCache, swapSlot } from '../swapfile.js';
+import { freeSwapAndCache } from '../swapfile.js';
+import { ownFolio, ownSwapSlot, type Draft } from '../../sim/cow.js';
 
 /**
  * zap_pte_range() for the VMA's one entry (munmap, MADV_DONTNEED, exit): a dirty PTE of a file
@@ -12,15 +12,15 @@ import { freeSwapAndCache, swapSlot } from '../swapfile.js';
  * slot.
  * @kernel mm/memory.c:zap_pte_range
  */
-export function zapPte(ctx: Ctx, w: World, vma: Vma): void {
+export function zapPte(ctx: Ctx, w: Draft, vma: OwnVma): void {
   const pte = vma.pte;
   vma.pte = PTE_NONE;
   if (pte.kind === 'swap') {
-    freeSwapAndCache(ctx, w, swapSlot(w, pte.slot));
+    freeSwapAndCache(ctx, w, ownSwapSlot(w, pte.slot));
     return;
   }
   if (pte.kind !== 'present') return;
-  const f = folioOf(w, pte.folio);
+  const f = ownFolio(w, pte.folio);
   if (isZeroFolio(f)) return; // vm_normal_page() is NULL: no rmap, no reference
   if (pte.dirty && !folioTestAnon(f)) folioMarkDirty(f);
   folioRemoveRmap(f);

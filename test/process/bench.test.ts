@@ -27,8 +27,6 @@ interface BenchResults {
 
 describe('bench --small', () => {
   it('runs SPIN and pinlab on the same configurations, which agree', (ctx) => {
-    const build = spawnSync('npm', ['run', 'build'], { encoding: 'utf8' });
-    expect(build.status, build.stderr).toBe(0);
     const out = mkdtempSync(join(tmpdir(), 'pinlab-bench-test-'));
     try {
       const r = spawnSync(process.execPath, ['bench/run.mjs', '--small', '--out', out], { encoding: 'utf8' });
