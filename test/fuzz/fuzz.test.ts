@@ -17,6 +17,9 @@ afterAll(() => {
   if (process.env.PINLAB_FUZZ_COUNT !== undefined) console.log(`fuzz figures: ${JSON.stringify(seen)}`);
 });
 
+/** A bound for a busy machine, not a timing test: a few hundred runs take seconds. */
+const TIMEOUT = 600_000;
+
 /** The longest message an error may have: it quotes excerpts, never a whole token. */
 const MAX_MESSAGE = 1000;
 
@@ -42,46 +45,55 @@ const profiles = profileNames().flatMap((n) => {
 });
 
 describe('fuzz: the parser and the printer', () => {
-  it('parse never throws, every error is located and short, and print then parse is the identity', () => {
-    fc.assert(
-      fc.property(mutantArb, (text) => {
-        const r = parsed(text);
-        if (!r.ok) return;
-        for (const { scenario } of r.scenarios) {
-          const printed = printScenario(scenario);
-          const again = parseScenarios(printed, 'mutant.pin');
-          if (!again.ok) expect.fail(`${again.errors.map(formatError).join('\n')}\n--- printed:\n${printed}`);
-          expect(again.scenarios.map((s) => s.scenario)).toEqual([scenario]);
-        }
-      }),
-      fuzzRuns('parser', 300),
-    );
-  });
+  it(
+    'parse never throws, every error is located and short, and print then parse is the identity',
+    () => {
+      fc.assert(
+        fc.property(mutantArb, (text) => {
+          const r = parsed(text);
+          if (!r.ok) return;
+          for (const { scenario } of r.scenarios) {
+            const printed = printScenario(scenario);
+            const again = parseScenarios(printed, 'mutant.pin');
+            if (!again.ok)
+              expect.fail(`${again.errors.map(formatError).join('\n')}\n--- printed:\n${printed}`);
+            expect(again.scenarios.map((s) => s.scenario)).toEqual([scenario]);
+          }
+        }),
+        fuzzRuns('parser', 300),
+      );
+    },
+    TIMEOUT,
+  );
 });
 
 describe('fuzz: the checker', () => {
-  it('ends in verdicts under a bound on any accepted mutant, and every printed token replays', () => {
-    fc.assert(
-      fc.property(mutantArb, fc.nat(), fc.nat(), (text, a, b) => {
-        const r = parsed(text);
-        if (!r.ok) return;
-        const kernels = [profiles[a % profiles.length]!, profiles[b % profiles.length]!];
-        for (const s of r.scenarios.slice(0, 2)) {
-          const rows = runSuite([s], kernels, { maxStates: 500 });
-          seen.checked += 1;
-          seen.rows += rows.length;
-          seen.inconclusive += rows.filter((x) => x.verdict === 'inconclusive').length;
-          for (const row of rows) {
-            expect(row.verdict).toMatch(/^(never|sometimes|always|inconclusive|unavailable)$/);
-            if (row.replay === null) continue;
-            const token = row.replay.slice(row.replay.lastIndexOf('@') + 1);
-            expect(row.replay.slice(0, row.replay.lastIndexOf('@'))).toBe(s.scenario.id);
-            expect(replay(s.scenario.program, token)).toMatchObject({ ok: true });
-            seen.replayed += 1;
+  it(
+    'ends in verdicts under a bound on any accepted mutant, and every printed token replays',
+    () => {
+      fc.assert(
+        fc.property(mutantArb, fc.nat(), fc.nat(), (text, a, b) => {
+          const r = parsed(text);
+          if (!r.ok) return;
+          const kernels = [profiles[a % profiles.length]!, profiles[b % profiles.length]!];
+          for (const s of r.scenarios.slice(0, 2)) {
+            const rows = runSuite([s], kernels, { maxStates: 500 });
+            seen.checked += 1;
+            seen.rows += rows.length;
+            seen.inconclusive += rows.filter((x) => x.verdict === 'inconclusive').length;
+            for (const row of rows) {
+              expect(row.verdict).toMatch(/^(never|sometimes|always|inconclusive|unavailable)$/);
+              if (row.replay === null) continue;
+              const token = row.replay.slice(row.replay.lastIndexOf('@') + 1);
+              expect(row.replay.slice(0, row.replay.lastIndexOf('@'))).toBe(s.scenario.id);
+              expect(replay(s.scenario.program, token)).toMatchObject({ ok: true });
+              seen.replayed += 1;
+            }
           }
-        }
-      }),
-      fuzzRuns('checker', 40),
-    );
-  });
+        }),
+        fuzzRuns('checker', 40),
+      );
+    },
+    TIMEOUT,
+  );
 });
