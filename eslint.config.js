@@ -87,7 +87,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js', 'bench/**/*.mjs', 'test/fixtures/**/*.mjs'],
+    files: ['eslint.config.js', 'bench/**/*.mjs', 'test/fixtures/**/*.mjs', 'test/fuzz/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

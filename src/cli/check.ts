@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { Progress } from '../check/index.js';
 import type { KernelProfile } from '../model/profile/profiles.js';
 import { jsonReport } from '../report/json.js';
@@ -12,6 +11,7 @@ import { threadedExplorer, threadsAvailable } from '../check/threads.js';
 import { runInWorkers, workersAvailable, type SuiteWork } from './parallel.js';
 import { resolveKernels } from './kernels.js';
 import { displayName, libraryFiles, loadScenarios } from './library.js';
+import { overwritesInput, writeOutput } from './output.js';
 import type { Io } from './run.js';
 
 const FORMATS = ['text', 'json', 'ktap', 'junit'] as const;
@@ -38,6 +38,8 @@ interface Job {
   /** The same job for worker threads, and how many (1: in this thread). */
   readonly work: SuiteWork;
   readonly jobs: number;
+  /** Scenario id to the file `pinlab replay` needs (the files given; none for the built-in library). */
+  readonly files: ReadonlyMap<string, string>;
 }
 
 /** Parse check/diff/explain arguments into a job, or print the user's mistake and return exit status 2. */
@@ -68,6 +70,9 @@ function prepare(
   if (jobs > 1 && threads > 1) return fail('--jobs and --threads share out the same cores: give one of them');
   if (threads > 1 && !threadsAvailable()) return fail('--threads needs the built pinlab (npm run build)');
   const files = p.positionals.length > 0 ? p.positionals : libraryFiles();
+  const out = p.values.get('out')?.at(-1);
+  const refused = out === undefined ? null : overwritesInput(out, files);
+  if (refused !== null) return fail(refused);
   const loaded = loadScenarios(files, displayName);
   if (!loaded.ok) {
     io.err(`${loaded.messages.join('\n')}\n`);
@@ -89,8 +94,10 @@ function prepare(
     ...bounds,
     ...(threads > 1 ? { explorer: threadedExplorer(threads, 'model') } : {}),
   };
-  const out = p.values.get('out')?.at(-1);
-  return { scenarios: loaded.scenarios, kernels, options, format, out, work, jobs };
+  const replayFiles = new Map(
+    p.positionals.length === 0 ? [] : loaded.scenarios.map((s) => [s.scenario.id, s.where.file] as const),
+  );
+  return { scenarios: loaded.scenarios, kernels, options, format, out, work, jobs, files: replayFiles };
 }
 
 /** A search's progress as one line's text. */
@@ -135,6 +142,7 @@ function report(rows: readonly Row[], job: Job): string {
       return textReport(
         rows,
         job.kernels.map((k) => k.name),
+        job.files,
       );
   }
 }
@@ -192,12 +200,11 @@ export function explainCommand(args: readonly string[], io: Io): number {
     return 0;
   }
   io.out(`${bad.scenario} on ${bad.kernel}: ${bad.condition} is ${bad.verdict}\n`);
-  io.out(textTrace({ ...bad.trace, token: bad.replay ?? bad.trace.token }));
+  io.out(textTrace({ ...bad.trace, token: bad.replay ?? bad.trace.token }, job.files.get(bad.scenario)));
   if (job.out === undefined) return 0;
-  try {
-    writeFileSync(job.out, jsonReport(rows.filter((r) => r.scenario === bad.scenario)));
-  } catch (e) {
-    io.err(`pinlab explain: cannot write ${job.out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+  const error = writeOutput(job.out, jsonReport(rows.filter((r) => r.scenario === bad.scenario)));
+  if (error !== null) {
+    io.err(`pinlab explain: ${error}\n`);
     return 2;
   }
   io.err(`pinlab explain: wrote ${job.out} (pinlab view ${job.out})\n`);

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { cProgram, refusals, schedules, type Refusal, type SourcedTrace } from '../export/index.js';
 import { RELEASES, kernelProfile, isProfileError, type KernelProfile } from '../model/profile/profiles.js';
 import type { ParsedScenario } from '../scenario/index.js';
@@ -6,6 +5,7 @@ import { runSuite } from '../suite/run.js';
 import { isArgsError, parseArgs, positiveInt } from './args.js';
 import { resolveKernels } from './kernels.js';
 import { displayName, loadScenarios } from './library.js';
+import { overwritesInput, writeOutput } from './output.js';
 import type { Io } from './run.js';
 
 export const DEFAULT_RUNS = 500;
@@ -73,6 +73,7 @@ export function exportCCommand(args: readonly string[], io: Io): number {
   if (typeof runs === 'string') return fail(runs);
   const kernels = p.values.has('kernel') ? resolveKernels(p.values.get('kernel') ?? [], []) : [];
   if (typeof kernels === 'string') return fail(kernels);
+  const out = p.values.get('output')?.at(-1);
   const loaded = loadScenarios(p.positionals, displayName);
   if (!loaded.ok) {
     io.err(`${loaded.messages.join('\n')}\n`);
@@ -81,7 +82,11 @@ export function exportCCommand(args: readonly string[], io: Io): number {
   const ok = loaded.scenarios.filter((s) => refusals(s.scenario).length === 0);
   for (const s of loaded.scenarios) io.err(refusalText(s.scenario.id, refusals(s.scenario)));
   if (ok.length === 0) return 2;
-  const out = p.values.get('output')?.at(-1);
+  if (out !== undefined)
+    for (const s of ok) {
+      const refused = overwritesInput(outputName(out, s, ok.length > 1), p.positionals);
+      if (refused !== null) return fail(refused);
+    }
   if (out === undefined && ok.length > 1)
     return fail(
       `the file gives ${ok.length} exportable scenarios (one per axis value): name an output with -o`,
@@ -93,11 +98,8 @@ export function exportCCommand(args: readonly string[], io: Io): number {
       continue;
     }
     const name = outputName(out, s, ok.length > 1);
-    try {
-      writeFileSync(name, text);
-    } catch (e) {
-      return fail(`cannot write ${name}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    }
+    const error = writeOutput(name, text);
+    if (error !== null) return fail(error);
     io.err(`${s.scenario.id}: wrote ${name}\n`);
   }
   return 0;

@@ -11,7 +11,8 @@ import type { Io } from './run.js';
  */
 export function replayCommand(args: readonly string[], io: Io): number {
   const [token, ...files] = args;
-  const at = token?.indexOf('@') ?? -1;
+  // The last '@': a scenario id may hold one (an axis value), the checker's token never does.
+  const at = token?.lastIndexOf('@') ?? -1;
   if (token === undefined || at <= 0) {
     io.err("pinlab replay: give the token 'check' printed (scenario-id@kernel:steps)\n");
     return 2;

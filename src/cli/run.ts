@@ -7,6 +7,7 @@ import { selftestCommand } from './selftest.js';
 import { COW } from '../selftests/cow/index.js';
 import { GUP_LONGTERM } from '../selftests/gup_longterm/index.js';
 import { viewCommand } from './view.js';
+import { ModelError } from '../suite/run.js';
 
 /** Where a command writes; injected so tests can capture output. */
 export interface Io {
@@ -42,7 +43,8 @@ usage:
   pinlab --version
   pinlab --help
 
-exit status: 0 ok, 1 an expectation failed, 2 a usage or scenario error
+exit status: 0 ok, 1 an expectation failed, 2 a usage or scenario error, 3 the model could not
+             run a scenario on a profile (the scenario, the profile and why)
 `;
 
 /** The USAGE lines of one command, or null for a command it does not list. */
@@ -55,8 +57,22 @@ export function commandUsage(cmd: string): string | null {
   return `usage:\n${lines.slice(start, end).join('\n')}\n`;
 }
 
-/** Parse the command line and run one command; returns the exit status. */
+/**
+ * Parse the command line and run one command; returns the exit status. What the model could not
+ * complete (a ModelError, located) or anything else that throws is one line on stderr and exit 3.
+ */
 export function run(argv: readonly string[], io: Io): number {
+  try {
+    return dispatch(argv, io);
+  } catch (e) {
+    const what = e instanceof ModelError ? 'model error' : 'internal error';
+    const message = e instanceof Error ? e.message : String(e);
+    io.err(`pinlab ${argv[0] ?? ''}: ${what}: ${message.split('\n')[0] ?? ''}\n`);
+    return 3;
+  }
+}
+
+function dispatch(argv: readonly string[], io: Io): number {
   const [cmd, ...rest] = argv;
   const usage = cmd === undefined ? null : commandUsage(cmd);
   if (usage !== null && (rest.includes('--help') || rest.includes('-h'))) {

@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { viewerCsp, viewerPage, type ViewerAssets } from '../report/html.js';
 import { parseTraceFile, type TraceFile } from '../report/trace-file.js';
 import { isArgsError, parseArgs } from './args.js';
+import { overwritesInput, writeOutput } from './output.js';
 import type { Io } from './run.js';
 
 /** The built viewer (vite build of viewer/), beside the compiled CLI in the package. */
@@ -102,6 +103,8 @@ export function viewCommand(args: readonly string[], io: Io): number {
     return fail('give one trace file (from check --format json or explain --out)');
   const out = p.values.get('out')?.at(-1);
   if (out !== undefined && !p.flags.has('html')) return fail('-o goes with --html');
+  const refused = out === undefined ? null : overwritesInput(out, [path]);
+  if (refused !== null) return fail(refused);
   const file = readTraceFile(path);
   if (typeof file === 'string') return fail(file);
   const assets = loadViewerAssets();
@@ -112,11 +115,8 @@ export function viewCommand(args: readonly string[], io: Io): number {
       io.out(page);
       return 0;
     }
-    try {
-      writeFileSync(out, page);
-    } catch (e) {
-      return fail(`cannot write ${out}: ${errorText(e)}`);
-    }
+    const error = writeOutput(out, page);
+    if (error !== null) return fail(error);
     io.err(`pinlab view: wrote ${out}\n`);
     return 0;
   }

@@ -57,8 +57,16 @@ function detailText(d: Readonly<Record<string, unknown>>): string {
     .join(' ');
 }
 
-/** A trace as numbered steps: actor, kernel function, the folios' counters before -> after, violations. */
-export function textTrace(t: Pick<Trace, 'token' | 'end' | 'steps'>): string {
+/** One shell word: `s` in single quotes (a quote inside closed, escaped and reopened). */
+function shellWord(s: string): string {
+  return `'${s.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * A trace as numbered steps: actor, kernel function, the folios' counters before -> after, violations.
+ * `file` is the scenario's file when `pinlab replay` needs it (a scenario outside the library).
+ */
+export function textTrace(t: Pick<Trace, 'token' | 'end' | 'steps'>, file?: string): string {
   const lines = t.steps.map((s) => {
     const calls = s.calls.length > 0 ? ` via ${s.calls.join(' > ')}` : '';
     const ret = s.ret === null ? '' : ` = ${s.ret}`;
@@ -67,11 +75,19 @@ export function textTrace(t: Pick<Trace, 'token' | 'end' | 'steps'>): string {
     const bad = s.violations.map((v) => `       !! ${v.invariant}: ${detailText(v.detail)}`);
     return [head, ...folios, ...bad].join('\n');
   });
-  return `${lines.join('\n')}\n     end: ${t.end}; replay: pinlab replay '${t.token}'\n`;
+  const args = [t.token, ...(file === undefined ? [] : [file])].map(shellWord).join(' ');
+  return `${lines.join('\n')}\n     end: ${t.end}; replay: pinlab replay ${args}\n`;
 }
 
-/** The whole report: the table, then each unexpected verdict's shortest trace. */
-export function textReport(rows: readonly Row[], kernels: readonly string[]): string {
+/**
+ * The whole report: the table, then each unexpected verdict's shortest trace. `files` maps a scenario
+ * id to the file `pinlab replay` needs for it (none for the built-in library's).
+ */
+export function textReport(
+  rows: readonly Row[],
+  kernels: readonly string[],
+  files: ReadonlyMap<string, string> = new Map(),
+): string {
   let out = textTable(rows, kernels);
   for (const r of rows.filter((x) => x.ok === false)) {
     out += `\n${r.scenario} on ${r.kernel}: ${r.condition} is ${r.verdict}, expected ${r.expected ?? 'never'}`;
@@ -80,7 +96,7 @@ export function textReport(rows: readonly Row[], kernels: readonly string[]): st
       : r.bound
         ? ` (bound reached: ${r.bound}, ${r.states} states)\n`
         : '\n';
-    if (r.trace) out += textTrace({ ...r.trace, token: r.replay ?? r.trace.token });
+    if (r.trace) out += textTrace({ ...r.trace, token: r.replay ?? r.trace.token }, files.get(r.scenario));
   }
   const bad = rows.filter((r) => r.ok === false).length;
   const ok = rows.filter((r) => r.ok === true).length;

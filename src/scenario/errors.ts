@@ -73,6 +73,8 @@ export function closest(word: string, known: readonly string[]): string | null {
   let best: string | null = null;
   let bestDist = limit + 1;
   for (const k of known) {
+    // The distance is at least the difference in length: a long word costs nothing to rule out.
+    if (Math.abs(word.length - k.length) > limit) continue;
     const d = editDistance(word.toLowerCase(), k.toLowerCase());
     if (d < bestDist) {
       best = k;
@@ -82,12 +84,20 @@ export function closest(word: string, known: readonly string[]): string | null {
   return best;
 }
 
+/** The longest text of the user's a message quotes whole. */
+const EXCERPT = 40;
+
+/** `text`, or its start and its length when it is too long to quote whole in a message. */
+export function excerpt(text: string): string {
+  return text.length <= EXCERPT ? text : `${text.slice(0, EXCERPT)}... (${text.length} characters)`;
+}
+
 /** "unknown X 'y'; did you mean 'z'? (expected one of: a, b, c)" */
 export function unknownMessage(what: string, word: string, known: readonly string[]): string {
   const guess = closest(word, known);
   const hint = guess === null ? '' : `; did you mean '${guess}'?`;
-  const list = known.length === 0 ? `no ${what} is declared` : `expected ${oneOf(known)}`;
-  return `unknown ${what} '${word}'${hint} (${list})`;
+  const list = known.length === 0 ? `no ${what} is declared` : `expected ${oneOf(known.map(excerpt))}`;
+  return `unknown ${what} '${excerpt(word)}'${hint} (${list})`;
 }
 
 /** "a", "a or b", "one of: a, b, c" */

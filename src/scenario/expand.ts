@@ -14,6 +14,9 @@ import { validate } from './validate.js';
  * reported once.
  */
 
+/** How many scenarios a file's axes may expand to: checked before any is built. */
+export const MAX_EXPANSIONS = 256;
+
 interface Axis {
   readonly name: string;
   readonly values: readonly Token[];
@@ -101,6 +104,16 @@ export function parseScenarios(text: string, file: string): ParseResult {
       values.set(v.name, v.at);
     }
   }
+  const count = axes.reduce((n, a) => n * a.values.length, 1);
+  const first = head.axes[0];
+  if (count > MAX_EXPANSIONS && first)
+    head.errors.push(
+      scenarioError(
+        file,
+        first.at,
+        `the axes give ${count} combinations of values: at most ${MAX_EXPANSIONS} (each is a scenario of its own)`,
+      ),
+    );
   if (head.errors.length > 0) return { ok: false, errors: sortErrors(head.errors) };
   const errors: ScenarioError[] = [];
   const scenarios: ParsedScenario[] = [];

@@ -4,6 +4,7 @@ import type { IterType } from '../model/include/uio.js';
 import type { Advice } from '../model/mm/madvise.js';
 import type { Op } from '../model/ops/index.js';
 import type { Pos } from './errors.js';
+import { MAX_PAGE_INDEX } from './pages.js';
 
 /**
  * The operation syntax, one entry per model operation (as herd's kernel.def): the words that start it,
@@ -55,8 +56,8 @@ export interface OpReader {
   pipe(): string;
   /** A string literal: data. */
   data(): string;
-  /** A non-negative integer. */
-  number(what: string): number;
+  /** A non-negative integer, at most `max`. */
+  number(what: string, max: number): number;
   /** One of a fixed set of words. */
   choice<W extends string>(what: string, words: readonly W[]): W;
 }
@@ -109,6 +110,10 @@ export const GUP_FLAGS: readonly (readonly [string, number])[] = [
   ['nofault', FOLL_NOFAULT],
 ];
 const GUP_WORDS = ['fast', ...GUP_FLAGS.map(([w]) => w), 'flags'];
+/** `flags=N`: the model's flags are 31-bit integers (JavaScript's bitwise operators are signed). */
+const MAX_FLAGS = 2 ** 31 - 1;
+/** io_uring's registered-buffer slots (IORING_MAX_REG_BUFFERS is 1 << 14). */
+const MAX_SLOT = 2 ** 14 - 1;
 
 const RELEASE_HOW = { unpin: 'unpin', put: 'put' } as const;
 
@@ -219,7 +224,7 @@ export const OP_SYNTAX: SyntaxTable = {
         if (w === 'fast') fast = true;
         else if (w === 'flags') {
           r.expect('=');
-          flags |= r.number('FOLL_* flag bits');
+          flags |= r.number('FOLL_* flag bits', MAX_FLAGS);
         } else flags |= GUP_FLAGS.find(([f]) => f === w)?.[1] ?? 0;
       }
       r.expect('as');
@@ -318,7 +323,7 @@ export const OP_SYNTAX: SyntaxTable = {
   truncate: {
     words: ['truncate'],
     forms: ['truncate FILE PAGES'],
-    read: (r) => ({ op: 'truncate', file: r.file(), pages: r.number('a size in pages') }),
+    read: (r) => ({ op: 'truncate', file: r.file(), pages: r.number('a size in pages', MAX_PAGE_INDEX + 1) }),
     print: (op) => `truncate ${op.file} ${op.pages}`,
   },
   kalloc: {
@@ -372,7 +377,7 @@ export const OP_SYNTAX: SyntaxTable = {
     forms: ['uring register BUF SLOT -> REG'],
     read(r) {
       const buf = r.buf();
-      const index = r.number('a registered-buffer slot');
+      const index = r.number('a registered-buffer slot', MAX_SLOT);
       r.expect('->');
       return { op: 'uring-register', buf, index, reg: r.regDef() };
     },
@@ -382,7 +387,7 @@ export const OP_SYNTAX: SyntaxTable = {
     words: ['uring read-fixed', 'uring write-fixed'],
     forms: [`uring read-fixed|write-fixed SLOT ${DIO_PATHS.join('|')} FILE[PAGE] as REG`],
     read(r, word) {
-      const index = r.number('a registered-buffer slot');
+      const index = r.number('a registered-buffer slot', MAX_SLOT);
       const path = r.choice('direct-I/O path', DIO_PATHS);
       const { file, index: fileIndex } = r.filePage();
       r.expect('as');
@@ -394,7 +399,7 @@ export const OP_SYNTAX: SyntaxTable = {
   'uring-unregister': {
     words: ['uring unregister'],
     forms: ['uring unregister SLOT'],
-    read: (r) => ({ op: 'uring-unregister', index: r.number('a registered-buffer slot') }),
+    read: (r) => ({ op: 'uring-unregister', index: r.number('a registered-buffer slot', MAX_SLOT) }),
     print: (op) => `uring unregister ${op.index}`,
   },
   peek: {

@@ -10,6 +10,12 @@ import type { AgentKind, PageSpec } from '../model/sim/program.js';
 /** The order of a PTE-mapped THP (`thp-pte`): 64 KiB, below the PMD order, so faults map it by PTEs. */
 export const THP_PTE_ORDER = 4;
 
+/**
+ * The largest page index a scenario may name (a file page, `pgoff`, `disk:F[N]`): the model keeps a
+ * file's page cache and disk as arrays up to the highest index used.
+ */
+export const MAX_PAGE_INDEX = 1023;
+
 export const PAGE_WORDS = ['base', 'thp', 'thp-pte', 'thp-SIZE', 'hugetlb-2M', 'hugetlb-1G'];
 
 function sizeWord(order: number): string {

@@ -15,11 +15,11 @@ import type {
   Text,
   ThreadDecl,
 } from './ast.js';
-import { oneOf, scenarioError, unknownMessage, type Pos, type ScenarioError } from './errors.js';
+import { excerpt, oneOf, scenarioError, unknownMessage, type Pos, type ScenarioError } from './errors.js';
 import { isRelease, knownKernels, releaseRange } from './kernels.js';
 import type { Line, Token } from './lexer.js';
 import { OP_WORDS, PROTS, protOf, type OpReader, type OpRef } from './ops.js';
-import { AGENT_KINDS, FILE_FLAGS, FS_TYPES, PAGE_WORDS, parsePage } from './pages.js';
+import { AGENT_KINDS, FILE_FLAGS, FS_TYPES, MAX_PAGE_INDEX, PAGE_WORDS, parsePage } from './pages.js';
 import { EXPECTED_VERDICTS, type AxisValue, type ExpectedVerdict } from './types.js';
 
 /**
@@ -50,19 +50,22 @@ export const STATEMENT_WORDS = [
 export const RESERVED = ['disk', 'when', 'as', 'all', ...STATEMENT_WORDS];
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+/** How deep `not` and parentheses may nest in a condition: the input must not choose the stack's depth. */
+export const MAX_NESTING = 64;
 const INT = /^-?\d+$/;
 
 function describe(t: Token | undefined): string {
   if (t === undefined) return 'the end of the line';
   switch (t.kind) {
     case 'string':
-      return `string ${JSON.stringify(t.text)}`;
+      return `string ${JSON.stringify(excerpt(t.text))}`;
     case 'var':
-      return `'$${t.text}'`;
+      return `'$${excerpt(t.text)}'`;
     case 'raw':
     case 'word':
     case 'punct':
-      return `'${t.text}'`;
+      return `'${excerpt(t.text)}'`;
   }
 }
 
@@ -140,6 +143,15 @@ class Cursor {
     }
     this.fail(`expected ${what}, found ${describe(t)}`);
     return null;
+  }
+  /** A non-negative integer, at most `max` (a bigger one would change or allocate without bound). */
+  int(what: string, max: number): number {
+    const t = this.word(what, undefined, /^\d+$/);
+    if (t === null) return 0;
+    const n = Number(t.text);
+    if (n <= max) return n;
+    this.fail(`${what} ${excerpt(t.text)} is too large: at most ${max}`, undefined, t);
+    return 0;
   }
   string(what: string): string | null {
     const t = this.peek();
@@ -451,7 +463,7 @@ class Parser {
         c.next();
         c.next();
         if (t.text === 'pgoff') {
-          pgoff = Number(c.word('a page offset', undefined, /^\d+$/)?.text ?? 0);
+          pgoff = c.int('a page offset', MAX_PAGE_INDEX);
           continue;
         }
         pageAt = c.at();
@@ -580,7 +592,7 @@ class Parser {
       filePage: () => {
         const file = this.fileName(c);
         c.punct('[', `after the file name (${file}[PAGE])`);
-        const index = Number(c.word('a page index', undefined, /^\d+$/)?.text ?? 0);
+        const index = c.int('a page index', MAX_PAGE_INDEX);
         c.punct(']', 'after the page index');
         return { file, index };
       },
@@ -593,7 +605,7 @@ class Parser {
         return name ?? '';
       },
       data: () => c.string('the data, as a string such as "B"') ?? '',
-      number: (what) => Number(c.word(what, undefined, /^\d+$/)?.text ?? 0),
+      number: (what, max) => c.int(what, max),
       choice: <W extends string>(what: string, words: readonly W[]): W =>
         c.choice(what, words) ?? (words[0] as W),
     };
@@ -603,40 +615,45 @@ class Parser {
 
   private condition(c: Cursor, quantifier: 'exists' | 'forall', first: Token): void {
     const refs: ExprRef[] = [];
-    const prop = this.or(c, refs);
+    const prop = this.or(c, refs, 0);
     let name: Named | null = null;
     if (c.acceptWord('as')) name = c.label('a condition name');
     c.end(`the condition (${quantifier} (PROP) [as NAME])`);
     if (prop && !c.failed) this.ast.conditions.push({ quantifier, prop, name, at: pos(first), refs });
   }
 
-  private or(c: Cursor, refs: ExprRef[]): Prop | null {
+  private or(c: Cursor, refs: ExprRef[], depth: number): Prop | null {
     const args: Prop[] = [];
     do {
-      const p = this.and(c, refs);
+      const p = this.and(c, refs, depth);
       if (!p) return null;
       args.push(p);
     } while (c.acceptWord('or') || c.acceptPunct('\\/'));
     return args.length === 1 ? (args[0] as Prop) : { kind: 'or', args };
   }
 
-  private and(c: Cursor, refs: ExprRef[]): Prop | null {
+  private and(c: Cursor, refs: ExprRef[], depth: number): Prop | null {
     const args: Prop[] = [];
     do {
-      const p = this.unary(c, refs);
+      const p = this.unary(c, refs, depth);
       if (!p) return null;
       args.push(p);
     } while (c.acceptWord('and') || c.acceptPunct('/\\'));
     return args.length === 1 ? (args[0] as Prop) : { kind: 'and', args };
   }
 
-  private unary(c: Cursor, refs: ExprRef[]): Prop | null {
+  private unary(c: Cursor, refs: ExprRef[], depth: number): Prop | null {
+    const nests = c.isWord('not') || c.isPunct('~') || c.isPunct('(');
+    if (nests && depth >= MAX_NESTING) {
+      c.fail(`the condition nests 'not' and parentheses deeper than ${MAX_NESTING} levels`);
+      return null;
+    }
     if (c.acceptWord('not') || c.acceptPunct('~')) {
-      const arg = this.unary(c, refs);
+      const arg = this.unary(c, refs, depth + 1);
       return arg && { kind: 'not', arg };
     }
     if (c.acceptPunct('(')) {
-      const p = this.or(c, refs);
+      const p = this.or(c, refs, depth + 1);
       if (p && !c.punct(')', 'to close the parenthesis')) return null;
       return p;
     }
@@ -672,7 +689,7 @@ class Parser {
       c.next();
       const file = this.fileRef(c);
       if (file === null || !c.punct('[', 'after the file name (disk:FILE[N])')) return null;
-      const page = Number(c.word('a page index', undefined, /^\d+$/)?.text ?? 0);
+      const page = c.int('a page index', MAX_PAGE_INDEX);
       if (!c.punct(']', 'after the page index')) return null;
       refs.push({ kind: 'disk', file, page, at });
       return { kind: 'disk', file, page };

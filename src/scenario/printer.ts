@@ -1,6 +1,7 @@
 import type { Condition, Expr, Prop } from '../check/condition.js';
 import type { MappingSpec, Program } from '../model/sim/program.js';
 import { kernelListText, kernelRank } from './kernels.js';
+import { TEXT_FIELDS } from './lexer.js';
 import { opSyntax, protWord, type OpPrinter } from './ops.js';
 import { pageWord } from './pages.js';
 import type { AxisValue, ExpectedVerdict, Scenario } from './types.js';
@@ -97,11 +98,19 @@ export function axisSuffix(axes: readonly AxisValue[]): string {
   return axes.length === 0 ? '' : `[${axes.map((a) => `${a.axis}=${a.value}`).join(',')}]`;
 }
 
+/** Whether a continuation line starting at `words[i]` would read as a header line of its own. */
+function startsField(words: readonly string[], i: number): boolean {
+  const w = words[i] ?? '';
+  return TEXT_FIELDS.some((f) => w.startsWith(`${f}:`) || (w === f && words[i + 1]?.startsWith(':')));
+}
+
 function wrap(key: string, text: string): string[] {
   const lines: string[] = [];
   let cur = `${key}:`;
-  for (const word of text.split(' ')) {
-    if (cur.length + 1 + word.length > WIDTH && cur.trim() !== `${key}:`) {
+  const words = text.split(' ');
+  for (const [i, word] of words.entries()) {
+    const full = cur.length + 1 + word.length > WIDTH && cur.trim() !== `${key}:`;
+    if (full && !startsField(words, i)) {
       lines.push(cur);
       cur = ' ';
     }

@@ -1,6 +1,6 @@
 import { INVARIANTS } from '../model/invariants/index.js';
 import type { Policies } from '../model/profile/policies/index.js';
-import { opDef } from '../model/ops/index.js';
+import { opDef, type Op } from '../model/ops/index.js';
 import { HPAGE_PMD_ORDER } from '../model/include/mm_types.js';
 import type { ScenarioAst } from './ast.js';
 import { scenarioError, unknownMessage, type Pos, type ScenarioError } from './errors.js';
@@ -17,6 +17,19 @@ import type { ParsedScenario } from './types.js';
 
 /** Names a process or thread may not take (they mean something else in a condition). */
 const RESERVED_SCOPES = ['disk'];
+
+/**
+ * Operations setup cannot run: setup runs each operation to its end in one step, before the threads
+ * start. The rest finish in one step (test/scenario/validate.test.ts runs each in setup on every profile).
+ */
+export const SETUP_REFUSED: Partial<Readonly<Record<Op['op'], string>>> = {
+  dio: 'it takes several steps (submission and completion); put it in a thread',
+  fsync: 'it takes several steps (writeback and its wait); put it in a thread',
+  'try-get': 'it takes several steps; put it in a thread',
+  'uring-rw': 'it takes several steps (submission and completion); put it in a thread',
+  exit: `the thread's process would be gone before its operations run; put it in a thread`,
+  wait: 'it waits for a forked child, and no child runs before the threads start; put it in a thread',
+};
 
 /** Invariants an `expect` line may name instead of a condition. */
 export const INVARIANT_NAMES: readonly string[] = INVARIANTS.map((i) => i.name);
@@ -166,6 +179,8 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
     const p = t ? ast.processes[t.process] : undefined;
     if (t && p?.forked)
       err(s.actorAt, `setup runs before any fork: thread ${t.name} is in forked process ${p.name}`);
+    const why = SETUP_REFUSED[s.stmt.op.op];
+    if (why !== undefined) err(s.stmt.at, `'${s.stmt.op.op}' cannot run in setup: ${why}`);
   }
 
   // ---- operations: buffers, handles, registers ----

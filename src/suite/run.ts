@@ -133,19 +133,43 @@ export function runSuite(
         continue;
       }
       const start = options.now?.() ?? 0;
-      const r = check(s.scenario.program, s.scenario.conditions, profile, {
-        invariants: INVARIANTS.map((i) => fromModelInvariant(i, profile.policies)),
-        ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
-        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-        ...(options.por !== undefined ? { por: options.por } : {}),
-        ...(options.now ? { now: options.now } : {}),
-        ...(options.explorer ? { explorer: options.explorer } : {}),
-        ...(options.onProgress
-          ? { onProgress: (p: Progress) => options.onProgress?.(s.scenario.id, profile.name, p) }
-          : {}),
-      });
+      const r = located(s, profile, () => checkOne(s, profile, options));
       const ms = options.now ? Math.round(options.now() - start) : 0;
       rows.push(...rowsOf(s, profile, r, ms));
     }
   return rows;
+}
+
+/**
+ * An operation the model could not complete (a what-if that makes a profile inconsistent, a model
+ * bug): where, on which profile, and the model's own message. The CLI prints it and exits 3.
+ */
+export class ModelError extends Error {
+  override readonly name = 'ModelError';
+}
+
+function located<T>(s: ParsedScenario, profile: KernelProfile, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    const at = `${s.where.file}:${s.where.scenario.line}:${s.where.scenario.col}`;
+    const why = e instanceof Error ? e.message : String(e);
+    throw new ModelError(`${at}: ${s.scenario.id} on ${profile.name}: the model cannot run it: ${why}`, {
+      cause: e,
+    });
+  }
+}
+
+function checkOne(s: ParsedScenario, profile: KernelProfile, options: SuiteOptions): CheckResult {
+  return check(s.scenario.program, s.scenario.conditions, profile, {
+    invariants: INVARIANTS.map((i) => fromModelInvariant(i, profile.policies)),
+    ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.por !== undefined ? { por: options.por } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.explorer ? { explorer: options.explorer } : {}),
+    ...(options.onProgress
+      ? { onProgress: (p: Progress) => options.onProgress?.(s.scenario.id, profile.name, p) }
+      : {}),
+  });
 }

@@ -16,6 +16,7 @@ import { AGENT_KINDS, FS_TYPES } from '../../src/scenario/pages.js';
 import { axisSuffix, conditionText, programNames } from '../../src/scenario/printer.js';
 import type { AxisValue, Expectation, Scenario } from '../../src/scenario/types.js';
 import { EXPECTED_VERDICTS } from '../../src/scenario/types.js';
+import { SETUP_REFUSED } from '../../src/scenario/validate.js';
 
 /**
  * Test-only: arbitrary valid Scenarios (what the parser can produce), for the print -> parse round trip.
@@ -262,8 +263,11 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
       const candidates = actorProcs.flatMap((p, i) => (processes[p]?.forked ? [] : [i]));
       if (candidates.length === 0) break;
       const actor = pick(candidates, a);
-      const op = makeOp(raw, states[actor]!, fresh);
-      if (op) setup.push([actor, op]);
+      const st = states[actor]!;
+      const before = [st.regs.length, st.handles.length, st.ios.length] as const;
+      const op = makeOp(raw, st, fresh);
+      if (op && SETUP_REFUSED[op.op] === undefined) setup.push([actor, op]);
+      else [st.regs.length, st.handles.length, st.ios.length] = before;
     }
     const actors: ActorSpec[] = actorProcs.map((p, i) => {
       const raws = r.actors[i]?.[1] ?? [];

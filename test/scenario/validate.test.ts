@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { kernelProfile, isProfileError } from '../../src/model/profile/profiles.js';
+import fc from 'fast-check';
+import { kernelProfile, isProfileError, profileNames } from '../../src/model/profile/profiles.js';
+import { opDef } from '../../src/model/ops/index.js';
+import { instantiate } from '../../src/model/sim/instantiate.js';
 import { formatError, unavailableOps } from '../../src/scenario/index.js';
+import { scenarioArb } from './arbitrary.js';
 import { parseErrors, parseOk, withOps } from './helpers.js';
 
 describe('validate', () => {
@@ -12,10 +16,33 @@ describe('validate', () => {
   });
 
   it('refuses setup operations for a thread of a forked process', () => {
-    const text = withOps('fork C', 'thread T1 in C\n  exit\nsetup\n  T1: exit', 'process C forked');
+    const text = withOps('fork C', 'thread T1 in C\n  exit\nsetup\n  T1: touch buf', 'process C forked');
     expect(parseErrors(text)).toEqual([
       'test.pin:15:3: setup runs before any fork: thread T1 is in forked process C',
     ]);
+  });
+
+  it.each([
+    ['fsync f', "'fsync' cannot run in setup: it takes several steps"],
+    ['dio read iomap f[0] into buf as r', "'dio' cannot run in setup: it takes several steps"],
+    ['exit', "'exit' cannot run in setup: the thread's process would be gone"],
+  ])('refuses %s in setup, which the checker could not run', (op, message) => {
+    const text = withOps('touch buf').replace('thread T0 in P', `setup\n  T0: ${op}\nthread T0 in P`);
+    expect(parseErrors(text)).toEqual([expect.stringContaining(`test.pin:10:7: ${message}`)]);
+  });
+
+  it('accepts only setup operations that finish in one step on every profile', () => {
+    const profiles = profileNames().map((n) => kernelProfile(n));
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        for (const p of profiles) {
+          if (isProfileError(p)) continue;
+          const runs = s.program.setup.every(([, op]) => opDef(op).unavailable(p.policies, op) === null);
+          if (runs) instantiate(s.program, p.policies);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('refuses mappings on a forked process and hugetlb pages on a non-hugetlbfs file', () => {
