@@ -1,3 +1,4 @@
+import { opDef, type Op } from '../model/ops/index.js';
 import type { Program } from '../model/sim/program.js';
 import type { StepResult, Transition } from '../model/sim/step.js';
 import type { World } from '../model/sim/world.js';
@@ -15,9 +16,9 @@ import type { World } from '../model/sim/world.js';
  * slots, connected when one reaches the other in s: actor–its process slot (and the slot of a child it
  * still has to fork), slot–mm, mm–folio/swap slot/file through each VMA's entry and backing,
  * file–cached folio, folio–owning file, swap slot–swap-cache folio, actor–folios it holds or keeps in
- * its locals. The zero pages connect nothing. An operation the rule knows (POR_SAFE_OPS: the mm
- * operations, which reach memory only through the actor's own mappings and grabs) touches only its
- * actor's component and fresh allocations. So t is taken alone when:
+ * its locals. The zero pages connect nothing. An operation whose definition says its footprint is
+ * `actor` (the mm operations, which reach memory only through the actor's own mappings and grabs)
+ * touches only its actor's component and fresh allocations. So t is taken alone when:
  *   - a has exactly one enabled transition, with choice 0, running a known operation;
  *   - every other actor that can still run has a process that exists, runs only known operations from
  *     its current one on, and lies in another component (so nothing it will ever do reaches a's);
@@ -31,19 +32,10 @@ import type { World } from '../model/sim/world.js';
  * program with kernel agents is not reduced at all (their footprints are not derived yet).
  */
 
-/** Operations whose steps reach state only through the actor's own mappings, grabs and process slots. */
-export const POR_SAFE_OPS: ReadonlySet<string> = new Set([
-  'write',
-  'read',
-  'fork',
-  'exit',
-  'munmap',
-  'mprotect',
-  'madvise',
-  'gup',
-  'release',
-  'peek',
-]);
+/** Whether an operation's steps reach state only through its actor's component (OpDef.footprint). */
+function actorBound(op: Op): boolean {
+  return opDef(op).footprint === 'actor';
+}
 
 class UnionFind {
   private readonly parent: Int32Array;
@@ -206,7 +198,7 @@ export function independentOfOthers(
   const spec = program.actors[a];
   const st = w.actors[a];
   const op = spec?.ops[st?.pc ?? -1];
-  if (!spec || !op || !POR_SAFE_OPS.has(op.op)) return false;
+  if (!spec || !op || !actorBound(op)) return false;
 
   const others: number[] = [];
   for (let b = 0; b < w.actors.length; b++) if (b !== a && canStillRun(program, w, b)) others.push(b);
@@ -239,7 +231,7 @@ export function independentOfOthers(
     if (mm === null || mm === undefined) return false;
     for (let pc = bst.pc; pc < bs.ops.length; pc++) {
       const o = bs.ops[pc];
-      if (!o || !POR_SAFE_OPS.has(o.op)) return false;
+      if (!o || !actorBound(o)) return false;
     }
     if (enabled.some((e) => e.actor === b && e.choice !== 0)) return false;
     if (uf.find(b) === mine) return false;

@@ -48,7 +48,7 @@ const anonPages: readonly PageSpec[] = [
 ];
 
 /** A raw operation: its kind and numbers that pick operands from what is declared. */
-const rawOp = fc.tuple(fc.nat({ max: 24 }), nat, nat, anyString, fc.boolean());
+const rawOp = fc.tuple(fc.nat({ max: 26 }), nat, nat, anyString, fc.boolean());
 type RawOp = [number, number, number, string, boolean];
 
 interface ActorState {
@@ -161,6 +161,10 @@ function makeOp([kind, a, b, data, flag]: RawOp, st: ActorState, fresh: () => st
         as: reg(),
       };
     }
+    case 24:
+      return buf === null ? null : { op: 'split-pmd', buf };
+    case 25:
+      return { op: 'try-get' };
     default:
       return { op: 'uring-unregister', index: b % 2 };
   }
@@ -279,6 +283,7 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
       const a = actorProcs.indexOf(pp);
       const ops = actors[a]!.ops as Op[];
       ops.splice(child % (ops.length + 1), 0, { op: 'fork', child });
+      if (child % 2 === 0) ops.push({ op: 'wait', child });
     });
     const program: Program = {
       files,

@@ -27,6 +27,7 @@ export interface ReadOp {
  * that matters; a fault retried after a race gives the same end state).
  */
 export const writeOp: OpDef<WriteOp> = {
+  footprint: 'actor',
   unavailable: () => null,
   // ->page_mkwrite waits for stable writes (folio_wait_stable) on a write-protected page under writeback.
   enabled: (env, op) => !storeBlocks(env, op.buf),
@@ -45,6 +46,7 @@ export const writeOp: OpDef<WriteOp> = {
 
 /** A CPU load: fault in if needed, then read the folio's contents into a register. */
 export const readOp: OpDef<ReadOp> = {
+  footprint: 'actor',
   unavailable: () => null,
   enabled: () => true,
   step(env, op) {

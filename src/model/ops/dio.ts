@@ -60,6 +60,7 @@ const SUBMIT_FN: Readonly<Record<DioPath, string>> = {
 };
 
 export const dioOp: OpDef<DioOp> = {
+  footprint: 'any',
   unavailable: (p, op) => iterUnavailable(p, op.iter),
   enabled(env, op) {
     const st = actorOf(env.w, env.actor);
@@ -128,6 +129,7 @@ function findDio(w: World, actor: number, name: string): number | null {
 }
 
 export const awaitOp: OpDef<AwaitOp> = {
+  footprint: 'any',
   unavailable: () => null,
   enabled(env, op) {
     const id = findDio(env.w, env.actor, op.as);

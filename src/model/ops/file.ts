@@ -70,6 +70,7 @@ export function fileIdByName(w: World, name: string): number {
 }
 
 export const preadOp: OpDef<PreadOp> = {
+  footprint: 'any',
   unavailable: () => null,
   enabled: () => true,
   step(env, op) {
@@ -80,6 +81,7 @@ export const preadOp: OpDef<PreadOp> = {
 };
 
 export const pwriteOp: OpDef<PwriteOp> = {
+  footprint: 'any',
   unavailable: () => null,
   enabled: (env, op) => !bufferedWriteBlocks(env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.index),
   step(env, op) {
@@ -107,6 +109,7 @@ function underWriteback(env: OpEnv, fileId: number): number[] {
  * @kernel mm/filemap.c:file_write_and_wait_range
  */
 export const fsyncOp: OpDef<FsyncOp> = {
+  footprint: 'any',
   unavailable: () => null,
   enabled(env, op) {
     if (actorOf(env.w, env.actor).phase === 0) return true;
@@ -129,6 +132,7 @@ export const fsyncOp: OpDef<FsyncOp> = {
 };
 
 export const reclaimOp: OpDef<ReclaimOp> = {
+  footprint: 'any',
   unavailable: () => null,
   enabled: () => true,
   step(env, op) {
@@ -140,6 +144,7 @@ export const reclaimOp: OpDef<ReclaimOp> = {
 };
 
 export const truncateOp: OpDef<TruncateOp> = {
+  footprint: 'any',
   unavailable: () => null,
   enabled: (env, op) => !truncateBlocks(env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.pages),
   step(env, op) {
@@ -154,6 +159,7 @@ export const truncateOp: OpDef<TruncateOp> = {
  * @kernel mm/vmalloc.c:vmalloc
  */
 export const kallocOp: OpDef<KallocOp> = {
+  footprint: 'any',
   unavailable: () => null,
   enabled: () => true,
   step(env, op) {
@@ -172,6 +178,7 @@ export function storeBlocks(env: OpEnv, buf: string): boolean {
 }
 
 export const touchOp: OpDef<TouchOp> = {
+  footprint: 'any',
   unavailable: () => null,
   enabled: (env, op) => !storeBlocks(env, op.buf),
   step(env, op) {

@@ -38,6 +38,7 @@ function folioTryGet(env: StepEnv): StepOutcome {
 }
 
 export const tryGetOp: OpDef<TryGetOp> = {
+  footprint: 'any',
   unavailable: () => null,
   enabled: () => true,
   choices(env) {

@@ -38,6 +38,7 @@ function gupName(op: GupOp): string {
 }
 
 export const gupOp: OpDef<GupOp> = {
+  footprint: 'actor',
   unavailable: (p, op) =>
     op.mode === 'pin' && p['gup.pin'] === 'absent'
       ? 'pin_user_pages() (FOLL_PIN) does not exist in this release'
@@ -56,6 +57,7 @@ export const gupOp: OpDef<GupOp> = {
 };
 
 export const releaseOp: OpDef<ReleaseOp> = {
+  footprint: 'actor',
   unavailable: () => null,
   enabled: () => true,
   step(env, op) {
@@ -81,6 +83,7 @@ export const releaseOp: OpDef<ReleaseOp> = {
 };
 
 export const peekOp: OpDef<PeekOp> = {
+  footprint: 'actor',
   unavailable: () => null,
   enabled: () => true,
   step(env, op) {

@@ -107,3 +107,6 @@ const OPS: OpTable = {
 export function opDef<O extends Op>(op: O): OpDef<O> {
   return OPS[op.op] as unknown as OpDef<O>;
 }
+
+/** Every operation's name. */
+export const OP_NAMES = Object.keys(OPS) as readonly Op['op'][];

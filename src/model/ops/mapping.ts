@@ -25,6 +25,7 @@ export interface MadviseOp {
 }
 
 export const munmapOp: OpDef<MunmapOp> = {
+  footprint: 'actor',
   unavailable: () => null,
   enabled: () => true,
   step(env, op) {
@@ -37,6 +38,7 @@ export const munmapOp: OpDef<MunmapOp> = {
 };
 
 export const mprotectOp: OpDef<MprotectOp> = {
+  footprint: 'actor',
   unavailable: () => null,
   enabled: () => true,
   step(env, op) {
@@ -53,6 +55,7 @@ const MADVISE_FN: Partial<Record<Advice, string>> = {
 };
 
 export const madviseOp: OpDef<MadviseOp> = {
+  footprint: 'actor',
   unavailable: (p, op) =>
     op.advice === 'collapse' && p['madvise.collapse'] === 'absent'
       ? 'MADV_COLLAPSE does not exist in this release (v6.1)'
@@ -75,6 +78,7 @@ export interface SplitPmdOp {
 }
 
 export const splitPmdOp: OpDef<SplitPmdOp> = {
+  footprint: 'any',
   unavailable: () => null,
   enabled: () => true,
   step(env, op) {

@@ -38,6 +38,7 @@ function ownPipeByName(w: Draft, name: string): OwnPipe {
 }
 
 export const vmspliceOp: OpDef<VmspliceOp> = {
+  footprint: 'any',
   unavailable: () => null,
   enabled: () => true,
   step(env, op) {
@@ -50,6 +51,7 @@ export const vmspliceOp: OpDef<VmspliceOp> = {
 };
 
 export const pipeReadOp: OpDef<PipeReadOp> = {
+  footprint: 'any',
   unavailable: () => null,
   enabled: () => true,
   step(env, op) {
@@ -62,6 +64,7 @@ export const pipeReadOp: OpDef<PipeReadOp> = {
 };
 
 export const spliceOp: OpDef<SpliceOp> = {
+  footprint: 'any',
   unavailable: () => null,
   enabled: () => true,
   step(env, op) {

@@ -22,6 +22,7 @@ export interface WaitOp {
 }
 
 export const forkOp: OpDef<ForkOp> = {
+  footprint: 'actor',
   unavailable: () => null,
   enabled: () => true,
   step(env, op) {
@@ -33,6 +34,7 @@ export const forkOp: OpDef<ForkOp> = {
 };
 
 export const exitOp: OpDef<ExitOp> = {
+  footprint: 'actor',
   unavailable: () => null,
   enabled: () => true,
   step(env) {
@@ -47,6 +49,7 @@ export const exitOp: OpDef<ExitOp> = {
 };
 
 export const waitOp: OpDef<WaitOp> = {
+  footprint: 'any',
   unavailable: () => null,
   enabled: (env, op) => {
     const mm = env.w.processes[op.child];

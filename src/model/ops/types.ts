@@ -35,7 +35,16 @@ export interface StepOutcome {
  * One kind of operation a scenario's actor can run: a short sequence of atomic steps, the actor's
  * `phase` saying which is next. `enabled` and `choices` read the World; `step` changes a draft of it.
  */
+/**
+ * What an operation's steps may reach, for the checker's partial-order reduction (check/por.ts):
+ * `actor`, only its actor's component (its own mappings, grabs and process slots, and what they
+ * reach, fresh allocations aside); `any`, anything (files, pipes, bios, other processes' memory).
+ */
+export type Footprint = 'actor' | 'any';
+
 export interface OpDef<O> {
+  /** What its steps may reach (a new operation must say: the reduction trusts it). */
+  readonly footprint: Footprint;
   /** Why the profile cannot run this operation at all, or null. */
   unavailable(policies: Policies, op: O): string | null;
   /** Whether the next step can run now (false while it waits, e.g. for an I/O to complete). */

@@ -37,6 +37,7 @@ export interface UringUnregisterOp {
 const NO_URING = 'io_uring does not exist before v5.1';
 
 export const uringRegisterOp: OpDef<UringRegisterOp> = {
+  footprint: 'any',
   unavailable: (p) => (p['uring.fixedBuffers'] === 'absent' ? NO_URING : null),
   enabled: () => true,
   step(env, op) {
@@ -49,6 +50,7 @@ export const uringRegisterOp: OpDef<UringRegisterOp> = {
 };
 
 export const uringRwOp: OpDef<UringRwOp> = {
+  footprint: 'any',
   unavailable: (p) => (p['uring.fixedBuffers'] === 'absent' ? NO_URING : null),
   enabled(env) {
     const st = actorOf(env.w, env.actor);
@@ -77,6 +79,7 @@ export const uringRwOp: OpDef<UringRwOp> = {
 };
 
 export const uringUnregisterOp: OpDef<UringUnregisterOp> = {
+  footprint: 'any',
   unavailable: (p) => (p['uring.fixedBuffers'] === 'absent' ? NO_URING : null),
   enabled: () => true,
   step(env, op) {
