@@ -108,7 +108,7 @@ function gupTestSkip(result: TestResult, profile: KernelProfile, m: SelftestMach
 }
 
 /** Run one case and print its result as cow.c would. */
-function runCase(
+export function runCase(
   k: Ksft,
   parsed: ParsedScenario,
   result: TestResult,
