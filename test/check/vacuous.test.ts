@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../../src/check/index.js';
 import { parseScenarios, type ParsedScenario } from '../../src/scenario/index.js';
+import { checkCase } from '../../src/selftests/scenario.js';
 import { runSuite } from '../../src/suite/run.js';
 import { profile } from '../model/harness.js';
 
@@ -40,6 +41,13 @@ describe('a search that completes nothing judges nothing', () => {
     expect(row?.ok).toBe(false);
     expect(row?.reason).toMatch(/^no interleaving completes/);
     expect(row?.trace?.end).toBe('deadlock');
+  });
+
+  it('a selftest case (pinlab cow, gup-longterm) gets the reason instead of a verdict', () => {
+    expect(checkCase(scenario(STUCK), profile('v6.12'))).toEqual({
+      kind: 'vacuous',
+      reason: 'no interleaving completes: every terminal state is a deadlock (1)',
+    });
   });
 
   it('with the device agent the same scenario completes and passes', () => {
