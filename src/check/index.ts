@@ -5,7 +5,7 @@ import type { Program } from '../model/sim/program.js';
 import type { Transition } from '../model/sim/step.js';
 import type { World } from '../model/sim/world.js';
 import { resolveBounds, type BoundName, type Bounds } from './bounds.js';
-import type { Condition, Verdict } from './condition.js';
+import type { Condition, Expr, Prop, Verdict } from './condition.js';
 import { explore, type Explorer, type ExploreStats, type Progress } from './explore.js';
 import { BUILTIN_INVARIANTS, type Invariant, type ViolationDetail } from './invariants.js';
 import { encodeToken } from './replay.js';
@@ -54,6 +54,11 @@ export interface ConditionResult {
   readonly trace: Trace | null;
   /** For `forall`: shortest run to a final state where it does not. */
   readonly counterexample: Trace | null;
+  /**
+   * Why the verdict judges nothing, or null: the search was complete, but no interleaving reached a
+   * final state that sets every register the condition reads (each deadlocked, or left them unset).
+   */
+  readonly vacuous: string | null;
 }
 
 export interface InvariantResult {
@@ -127,6 +132,41 @@ interface TraceRequest {
   readonly set: (t: Trace) => void;
 }
 
+/** An expression that reads as null in every World (evaluate.ts: no actor has index -1). */
+const ABSENT: Expr = { kind: 'reg', actor: -1, reg: '' };
+
+/** The registers a condition's property reads. */
+function regsOf(p: Prop): Extract<Expr, { kind: 'reg' }>[] {
+  switch (p.kind) {
+    case 'eq':
+    case 'ne':
+      return [p.left, p.right].filter((e): e is Extract<Expr, { kind: 'reg' }> => e.kind === 'reg');
+    case 'and':
+    case 'or':
+      return p.args.flatMap(regsOf);
+    case 'not':
+      return regsOf(p.arg);
+  }
+}
+
+/** `c` completed: a final state where every register it reads was set (true without registers). */
+function completion(c: Condition): Condition {
+  const set: Prop[] = regsOf(c.prop).map((r) => ({
+    kind: 'not',
+    arg: { kind: 'eq', left: r, right: ABSENT },
+  }));
+  return { name: `${c.name} completed`, quantifier: 'exists', prop: { kind: 'and', args: set } };
+}
+
+/** Why a complete search judged nothing for a condition (see ConditionResult.vacuous), or null. */
+function vacuity(c: Condition, completed: number, stats: ExploreStats, program: Program): string | null {
+  if (stats.bound !== null || completed > 0) return null;
+  if (stats.finals === 0)
+    return `no interleaving completes: every terminal state is a deadlock (${stats.deadlocks})`;
+  const names = [...new Set(regsOf(c.prop).map((r) => `${program.actors[r.actor]?.name ?? '?'}:${r.reg}`))];
+  return `no final state sets ${names.join(', ')}`;
+}
+
 /**
  * Check a program on one kernel profile: explore every interleaving (up to the bounds), give each
  * condition and invariant its verdict, and the shortest trace for each `sometimes` / `always`.
@@ -143,7 +183,9 @@ export function check(
   const policies = profile.policies;
   const initial: World = instantiate(program, policies);
   const search = options.explorer ?? explore;
-  const stats: ExploreStats = search(program, policies, initial, conditions, {
+  // Each condition's completion is counted alongside it, so a search that judged nothing says so.
+  const counted = [...conditions, ...conditions.map(completion)];
+  const stats: ExploreStats = search(program, policies, initial, counted, {
     por: options.por ?? true,
     invariants,
     bounds,
@@ -225,6 +267,7 @@ export function check(
         violate: s.violate,
         trace: condTrace[i] ?? null,
         counterexample: condCounter[i] ?? null,
+        vacuous: vacuity(c, stats.conditions[conditions.length + i]?.satisfy ?? 0, stats, program),
       };
     }),
     invariants: invariants.map((inv, i) => {

@@ -3,9 +3,14 @@ import type { Row } from '../suite/run.js';
 
 const MARK_BAD = ' ✗';
 
+/** A row whose complete search reached no final state that sets its registers (Row.reason says why). */
+function judgedNothing(r: Row): boolean {
+  return r.verdict !== 'unavailable' && r.reason !== null;
+}
+
 function cell(r: Row | undefined): string {
   if (!r) return '-';
-  const v = r.verdict === 'unavailable' ? 'n/a' : r.verdict;
+  const v = r.verdict === 'unavailable' ? 'n/a' : judgedNothing(r) ? 'nothing' : r.verdict;
   if (r.ok === false) return `${v}${MARK_BAD}(${r.expected ?? 'never'})`;
   return v;
 }
@@ -90,7 +95,8 @@ export function textReport(
 ): string {
   let out = textTable(rows, kernels);
   for (const r of rows.filter((x) => x.ok === false)) {
-    out += `\n${r.scenario} on ${r.kernel}: ${r.condition} is ${r.verdict}, expected ${r.expected ?? 'never'}`;
+    const is = judgedNothing(r) ? 'judges nothing' : `is ${r.verdict}`;
+    out += `\n${r.scenario} on ${r.kernel}: ${r.condition} ${is}, expected ${r.expected ?? 'never'}`;
     out += r.reason
       ? ` (${r.reason})\n`
       : r.bound

@@ -2,9 +2,14 @@ import type { KernelProfile } from '../model/profile/profiles.js';
 import { parseScenarios, type ParsedScenario } from '../scenario/index.js';
 import { runSuite, type Row } from '../suite/run.js';
 
-/** What the model says of one selftest case: the verdict of its bad outcome, or why it cannot run. */
+/**
+ * What the model says of one selftest case: the verdict of its bad outcome, why it cannot run, or why
+ * the search judged nothing (no interleaving completed the case: an error, never a pass).
+ */
 export type CaseVerdict =
-  { readonly kind: 'checked'; readonly row: Row } | { readonly kind: 'unavailable'; readonly reason: string };
+  | { readonly kind: 'checked'; readonly row: Row }
+  | { readonly kind: 'unavailable'; readonly reason: string }
+  | { readonly kind: 'vacuous'; readonly reason: string };
 
 /**
  * Parse one generated selftest scenario (the `.pin` text of one test case on one memory kind). The
@@ -26,5 +31,6 @@ export function checkCase(parsed: ParsedScenario, profile: KernelProfile): CaseV
   const row = rows.find((r) => r.kind === 'condition' && r.condition === 'bad');
   if (!row) throw new Error(`generated scenario ${parsed.scenario.id} has no condition 'bad'`);
   if (row.verdict === 'unavailable') return { kind: 'unavailable', reason: row.reason ?? 'unavailable' };
+  if (row.reason !== null) return { kind: 'vacuous', reason: row.reason };
   return { kind: 'checked', row };
 }

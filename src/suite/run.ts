@@ -28,6 +28,7 @@ export interface Row {
   readonly transitions: number;
   readonly ms: number;
   readonly bound: string | null;
+  /** Why the kernel cannot run the scenario (`unavailable`), or why the verdict judges nothing (ok false). */
   readonly reason: string | null;
   readonly trace: Trace | null;
   /** `pinlab replay` token: the scenario id, `@`, the checker's token. */
@@ -61,14 +62,16 @@ function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: n
     expected === null ? null : verdict === expected;
   const conds: Row[] = r.conditions.map((c) => {
     const expected = expectedVerdict(s.scenario, c.name, profile.name);
-    const trace = c.trace ?? c.counterexample;
+    // A condition nothing completed for is a failure whatever was expected, shown by a deadlock if any.
+    const trace = c.trace ?? c.counterexample ?? (c.vacuous === null ? null : r.deadlock.trace);
     return {
       ...base,
       condition: c.name,
       kind: 'condition',
       verdict: c.verdict,
       expected,
-      ok: judge(c.verdict, expected),
+      ok: c.vacuous === null ? judge(c.verdict, expected) : false,
+      reason: c.vacuous,
       trace,
       replay: trace ? `${id}@${trace.token}` : null,
     };

@@ -72,6 +72,34 @@ describe('pinlab check', () => {
     expect(r.out).toMatch(/replay: pinlab replay 'race@v6\.1:/);
   });
 
+  it('fails a condition no interleaving completes, with the deadlock that shows it', () => {
+    const stuck = `scenario stuck
+intent: A fixed-buffer write no device completes.
+source: a test of the CLI
+
+file f xfs = "Z"
+
+process P
+  map buf anon private
+
+thread T0 in P
+  uring register buf 0 -> reg
+  uring write-fixed 0 iomap f[0] as w
+  pread f[0] -> got
+
+exists (T0:got != "Z") as lost
+expect lost: never on all
+`;
+    const r = cli('check', scenarioFile(stuck), '--kernel', 'v6.12');
+    expect(r.code).toBe(1);
+    // A .pin file is named by its base name: race.pin.
+    expect(r.out).toMatch(/race\s+lost\s+nothing ✗\(never\)/);
+    expect(r.out).toContain(
+      'lost judges nothing, expected never (no interleaving completes: every terminal state is a deadlock (1))',
+    );
+    expect(r.out).toContain('end: deadlock');
+  });
+
   it('prints one JSON object with one result per scenario, kernel and condition', () => {
     const r = cli('check', scenarioFile(RACE), '--kernel', 'v6.1', '--format', 'json');
     const parsed = JSON.parse(r.out) as { pinlab: number; results: Record<string, unknown>[] };

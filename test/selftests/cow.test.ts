@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isProfileError, kernelProfile, type KernelProfile } from '../../src/model/profile/profiles.js';
-import { COW } from '../../src/selftests/cow/index.js';
-import type { Ksft, KsftTest } from '../../src/selftests/kselftest.js';
+import { ANON_TEST_CASES } from '../../src/selftests/cow/cases.js';
+import { anonText, COW, runCase } from '../../src/selftests/cow/index.js';
+import { anonKinds } from '../../src/selftests/cow/kinds.js';
+import { ksftPrintHeader, type Ksft, type KsftTest } from '../../src/selftests/kselftest.js';
+import { parseCase } from '../../src/selftests/scenario.js';
 import { DEFAULT_MACHINE, type SelftestMachine } from '../../src/selftests/selftest.js';
 
 /** docs/conformance/points.json: what the real kernel did, with sources. */
@@ -129,6 +132,60 @@ describe('pinlab cow reproduces the real kernel', () => {
     expect(roPin('v5.19')).toBe('pass');
     expect(find(cow('v5.10'), 'R/O GUP pin on R/O-mapped shared page', 'base page').msg).toBe(
       'gup_test not available',
+    );
+  });
+
+  it('real 5.10 (Debian 5.10.262): the io_uring cases fail where the pinned page was COW-shared, the swapped-out vmsplice cases pass', () => {
+    const k = cow('v5.10', { ...DEFAULT_MACHINE, thpSizesKb: [2048], hugetlbSizesKb: [2048] });
+    const outcomes = (test: string): string[] =>
+      k.tests.filter((t) => t.run.startsWith(`${test} ... with `)).map((t) => t.outcome);
+    // base, swapped base, THP, swapped THP, PTE-mapped, swapped PTE-mapped, single PTE, swapped single
+    // PTE, partially mremap()'ed, partially shared, hugetlb: real #73-#82 except #75, and #95.
+    expect(outcomes('R/O-mapping a page registered as iouring fixed buffer')).toEqual([
+      'fail',
+      'fail',
+      'pass',
+      'fail',
+      'fail',
+      'fail',
+      'fail',
+      'fail',
+      'fail',
+      'fail',
+      'pass',
+    ]);
+    expect(outcomes('fork() with an iouring fixed buffer')).toEqual([
+      ...Array<string>(10).fill('pass'),
+      'fail',
+    ]);
+    // real #62, #64, #66, #68: the swapped-out kinds pass once the parent's memcpy() swapped the page in.
+    const swapped = outcomes('vmsplice() + unmap in parent after fork()').filter((_, i) =>
+      [1, 3, 5, 7].includes(i),
+    );
+    expect(swapped).toEqual(['pass', 'pass', 'pass', 'pass']);
+  });
+
+  it('MADV_COLLAPSE of a range fork() write-protected fails before v6.18; the half-shared ranges collapse', () => {
+    const collapse = (kernel: string): string[] =>
+      cow(kernel, { ...DEFAULT_MACHINE, thpSizesKb: [2048] })
+        .tests.filter((t) => t.run.startsWith('Basic COW after fork() when collapsing'))
+        .map((t) => (t.outcome === 'skip' ? t.msg : t.outcome));
+    const refused = 'MADV_COLLAPSE failed: Invalid argument';
+    expect(collapse('v6.1')).toEqual(['pass', refused, 'pass', 'pass']);
+    expect(collapse('v6.12')).toEqual(['pass', refused, 'pass', 'pass']);
+    expect(collapse('v6.18')).toEqual(['pass', 'pass', 'pass', 'pass']);
+  });
+
+  it('prints a case no interleaving completes as an error with the reason, never as a pass', () => {
+    const t = ANON_TEST_CASES.find((x) => x.desc === 'fork() with an iouring fixed buffer');
+    const kind = anonKinds(DEFAULT_MACHINE)[0];
+    if (t === undefined || kind === undefined) throw new Error('no io_uring case');
+    // Without the device agent nothing completes the fixed-buffer write: every interleaving waits.
+    const text = anonText(t.desc, kind, t.body()).replace('agent device\n', '');
+    const k = ksftPrintHeader();
+    runCase(k, parseCase(text, 'cow.pin'), t.result, false, profile('v6.12'), DEFAULT_MACHINE);
+    expect(k.lines.at(-1)).toBe(
+      'not ok 1 # error Longterm R/W pin is reliable: no interleaving completes: every terminal state is a deadlock (1)',
     );
   });
 });

@@ -20,8 +20,9 @@ function isRefcountSuitable(refcount: number, mapcount: number, swapcache: boole
  * into a new PMD-sized THP mapped by a PMD in this mm only (exclusive: shared pages are allowed,
  * MADV_COLLAPSE ignores max_ptes_shared), and drop this mm's mapping of the old pages, which COW
  * sharers keep. Already PMD-mapped: nothing to do. A page with extra references cannot be collapsed
- * (-EAGAIN). MODEL: the area is the VMA's one entry; swapped-out or unpopulated entries are not
- * collapsed (-EINVAL stands for SCAN_PTE_NON_PRESENT).
+ * (-EAGAIN), nor, until v6.18, a range no PTE maps writable (SCAN_PAGE_RO: after fork() the parent's
+ * PTEs are write-protected). MODEL: the area is the VMA's one entry; swapped-out or unpopulated
+ * entries are not collapsed (-EINVAL stands for SCAN_PTE_NON_PRESENT).
  * @kernel mm/khugepaged.c:madvise_collapse
  */
 export function madviseCollapse(ctx: Ctx, w: Draft, vma: OwnVma): KernelResult {
@@ -33,6 +34,8 @@ export function madviseCollapse(ctx: Ctx, w: Draft, vma: OwnVma): KernelResult {
   const old = ownFolio(w, pte.folio);
   if (isZeroFolio(old) || !folioTestAnon(old)) return -EINVAL;
   if (!isRefcountSuitable(old.refcount, old.mapcount, old.flags.swapcache)) return -EAGAIN;
+  // hpage_collapse_scan_pmd(), after its per-PTE checks: no writable PTE is SCAN_PAGE_RO, -EINVAL.
+  if (!pte.writable && ctx.policies['madvise.collapseReadOnly'] === 'scan-page-ro') return -EINVAL;
   ctx.calls.push('collapse_huge_page');
   const thp = folioAlloc(w, 'thp', HPAGE_PMD_ORDER, { type: 'anon' }, old.data);
   folioAddNewAnonRmap(ctx, thp);

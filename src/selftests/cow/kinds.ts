@@ -109,9 +109,9 @@ export function anonKinds(m: SelftestMachine): AnonKind[] {
   return kinds;
 }
 
-/** The PTE-mapped PMD-sized THP the anon THP collapse tests start from. */
+/** run_anon_thp_test_cases(): the PMD-mapped THP the collapse tests start from. */
 export function collapseKind(m: SelftestMachine): AnonKind {
-  return thp('pte', m.pmdSizeKb, m.pmdSizeKb);
+  return thp('pmd', m.pmdSizeKb, m.pmdSizeKb);
 }
 
 /** A non-anonymous kind: `mem` a private mapping, `smem` a second, read-only view of the same memory. */
@@ -121,8 +121,6 @@ export interface NonAnonKind {
   readonly decls: readonly string[];
   readonly mem: string;
   readonly smem: string;
-  /** What `smem` holds before the test writes `mem`. */
-  readonly original: string;
   skip(machine: SelftestMachine): string | null;
 }
 
@@ -133,7 +131,6 @@ function fileKind(label: string, fs: string, page: string): NonAnonKind {
     decls: [`file f ${fs} = "F"`],
     mem: `file f private${attrs}`,
     smem: `file f shared${attrs} r`,
-    original: 'F',
     skip: () => null,
   };
 }
@@ -146,7 +143,6 @@ export function nonAnonKinds(m: SelftestMachine): NonAnonKind[] {
       decls: [],
       mem: 'anon private',
       smem: 'anon private r',
-      original: '0',
       skip: () => null,
     },
     fileKind('memfd', 'shmem', ''),
@@ -159,7 +155,6 @@ export function nonAnonKinds(m: SelftestMachine): NonAnonKind[] {
       decls: [],
       mem: 'anon private page=thp',
       smem: 'anon private page=thp r',
-      original: '0',
       skip: (mm) => (mm.hugeZeropage ? null : 'Huge zeropage not enabled'),
     });
   for (const kb of m.hugetlbSizesKb)

@@ -54,7 +54,9 @@ type Outcome =
   /** The test's passing branch was taken, without a trace that would say the exact errno. */
   | { readonly kind: 'expected' }
   | { readonly kind: 'unavailable' }
-  | { readonly kind: 'inconclusive'; readonly bound: string };
+  | { readonly kind: 'inconclusive'; readonly bound: string }
+  /** No interleaving completed the case (see CaseVerdict). */
+  | { readonly kind: 'vacuous'; readonly reason: string };
 
 /** The return value of the case's pin or registration step in the row's trace. */
 function traceRet(trace: Trace | null): number {
@@ -77,6 +79,7 @@ function outcome(p: Program, t: TestCase, kind: MemoryKind, bad: BadCondition): 
   );
   const v = checkCase(parseCase(text, 'gup_longterm.pin'), p.profile);
   if (v.kind === 'unavailable') return { kind: 'unavailable' };
+  if (v.kind === 'vacuous') return v;
   switch (v.row.verdict) {
     case 'unavailable':
       return { kind: 'unavailable' };
@@ -90,6 +93,11 @@ function outcome(p: Program, t: TestCase, kind: MemoryKind, bad: BadCondition): 
     case 'always':
       return { kind: 'ret', ret: traceRet(v.row.trace) };
   }
+}
+
+/** Why a case's check judged nothing, as its error line says it. */
+function notJudged(o: Extract<Outcome, { kind: 'inconclusive' | 'vacuous' }>): string {
+  return o.kind === 'vacuous' ? o.reason : `inconclusive, bound reached (${o.bound})`;
 }
 
 /**
@@ -117,8 +125,8 @@ function pinTest(p: Program, t: TestCase, kind: MemoryKind): void {
   }
   // The pin op's register holds the pages pinned (1: the one entry) or -errno.
   const o = outcome(p, t, kind, { op: '!=', values: [shouldWork ? '1' : String(-EFAULT)] });
-  if (o.kind === 'inconclusive') {
-    ksftTestResult(k, 'error', `PIN_LONGTERM_TEST_START: inconclusive, bound reached (${o.bound})`);
+  if (o.kind === 'inconclusive' || o.kind === 'vacuous') {
+    ksftTestResult(k, 'error', `PIN_LONGTERM_TEST_START: ${notJudged(o)}`);
     return;
   }
   if (o.kind === 'unavailable') {
@@ -156,8 +164,8 @@ function iouringTest(p: Program, t: TestCase, kind: MemoryKind): void {
       ? { op: '!=', values: refusalNames }
       : { op: '==', values: ['0'] };
   const o = outcome(p, t, kind, bad);
-  if (o.kind === 'inconclusive') {
-    ksftTestResult(k, 'error', `io_uring_register_buffers: inconclusive, bound reached (${o.bound})`);
+  if (o.kind === 'inconclusive' || o.kind === 'vacuous') {
+    ksftTestResult(k, 'error', `io_uring_register_buffers: ${notJudged(o)}`);
     return;
   }
   if (o.kind === 'unavailable') {

@@ -28,8 +28,8 @@ describe('splitHugePmd', () => {
 });
 
 describe('madviseCollapse', () => {
-  it('gives this mm a new exclusive PMD-mapped THP and leaves the old pages to a COW sharer', () => {
-    const b = pteMappedThp();
+  it('gives this mm a new exclusive PMD-mapped THP and leaves the old pages to a COW sharer (v6.18)', () => {
+    const b = pteMappedThp('v6.18');
     const old = b.folio('buf');
     const child = dupMm(b.ctx, b.w, 0);
     expect(madviseCollapse(b.ctx, b.w, b.vma('buf'))).toBe(0);
@@ -45,6 +45,15 @@ describe('madviseCollapse', () => {
     expect([old.mapcount, old.refcount, old.freed]).toEqual([1, 1, false]);
     const childPte = mmOf(b.w, child).vmas[0]?.pte;
     expect(childPte?.kind === 'present' && childPte.folio).toBe(old.id);
+  });
+  it('before v6.18 refuses a range fork() write-protected (SCAN_PAGE_RO), not a writable one', () => {
+    const b = pteMappedThp('v6.12');
+    const old = b.folio('buf');
+    dupMm(b.ctx, b.w, 0);
+    expect(madviseCollapse(b.ctx, b.w, b.vma('buf'))).toBe(-EINVAL);
+    expect(b.folio('buf').id).toBe(old.id);
+    const unshared = pteMappedThp('v6.12');
+    expect(madviseCollapse(unshared.ctx, unshared.w, unshared.vma('buf'))).toBe(0);
   });
   it('refuses a page with a reference that is not a mapping (a GUP reference)', () => {
     const b = pteMappedThp();

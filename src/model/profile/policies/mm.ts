@@ -277,6 +277,25 @@ export const MM_POLICIES = {
       },
     ],
   }),
+  'madvise.collapseReadOnly': policy({
+    doc: 'Whether a collapse refuses a range no PTE maps writable (SCAN_PAGE_RO: MADV_COLLAPSE fails with EINVAL).',
+    kernel: 'mm/khugepaged.c:hpage_collapse_scan_pmd',
+    values: ['scan-page-ro', 'allowed'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'scan-page-ro',
+        commit: 'khugepaged collapses only a range with at least one writable PTE',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.18',
+        value: 'allowed',
+        commit: 'mm: enable khugepaged anonymous collapse on non-writable regions',
+        confidence: 'M',
+      },
+    ],
+  }),
   'thp.anonOrders': policy({
     doc: 'Which anonymous THP sizes a fault may allocate: the PMD size only, or every enabled size (mTHP).',
     kernel: 'mm/memory.c:alloc_anon_folio',
