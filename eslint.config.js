@@ -11,6 +11,24 @@ const impure = [
   { name: 'performance', message: 'The model reads no clock.' },
 ];
 
+/**
+ * The model's layers, bottom up: the types and profiles; the substrate (World, drafts, events); the
+ * kernel subsystems; the operations; the step engine; the invariants. A layer imports only from those
+ * below it (and a subsystem from its siblings), so the model has no import cycle across layers.
+ */
+const SUBSYSTEMS = ['mm', 'fs', 'block', 'kernel', 'lib', 'io_uring', 'pipe'];
+const modelLayers = [
+  {
+    files: ['src/model/include/**/*.ts', 'src/model/profile/**/*.ts'],
+    above: ['core', ...SUBSYSTEMS, 'ops', 'engine', 'invariants'],
+  },
+  { files: ['src/model/core/**/*.ts'], above: [...SUBSYSTEMS, 'ops', 'engine', 'invariants'] },
+  { files: SUBSYSTEMS.map((d) => `src/model/${d}/**/*.ts`), above: ['ops', 'engine', 'invariants'] },
+  { files: ['src/model/ops/**/*.ts'], above: ['engine', 'invariants'] },
+  { files: ['src/model/engine/**/*.ts'], above: ['invariants'] },
+  { files: ['src/model/invariants/**/*.ts'], above: [] },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'viewer/dist/**'] },
   js.configs.recommended,
@@ -25,8 +43,8 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
-  {
-    files: ['src/model/**/*.ts'],
+  ...modelLayers.map(({ files, above }) => ({
+    files,
     rules: {
       'no-restricted-globals': ['error', ...impure],
       'no-restricted-properties': [
@@ -47,11 +65,19 @@ export default tseslint.config(
               group: ['node:*', '**/check/**', '**/cli/**', '**/report/**', '**/scenario/**'],
               message: 'The model is pure: no Node built-ins, no upper layers.',
             },
+            ...(above.length > 0
+              ? [
+                  {
+                    group: above.map((d) => `**/${d}/**`),
+                    message: "The model's layers import downwards only.",
+                  },
+                ]
+              : []),
           ],
         },
       ],
     },
-  },
+  })),
   {
     files: ['src/check/**/*.ts', 'src/scenario/**/*.ts', 'src/export/**/*.ts', 'src/selftests/**/*.ts'],
     rules: {

@@ -1,5 +1,5 @@
-import { peekBuffer } from '../model/sim/observe.js';
-import type { World } from '../model/sim/world.js';
+import { peekBuffer } from '../model/engine/observe.js';
+import type { World } from '../model/core/world.js';
 import type { Expr, Prop } from './condition.js';
 
 /**

@@ -1,14 +1,14 @@
 import type { Policies } from '../model/profile/policies/index.js';
-import type { Program } from '../model/sim/program.js';
+import type { Program } from '../model/engine/program.js';
 import {
   applyTransition,
   enabledTransitions,
   quiescent,
   type StepResult,
   type Transition,
-} from '../model/sim/step.js';
-import { sealWorld } from '../model/sim/cow.js';
-import type { World } from '../model/sim/world.js';
+} from '../model/engine/step.js';
+import { sealWorld } from '../model/core/cow.js';
+import type { World } from '../model/core/world.js';
 import { Deadline, type BoundName, type ResolvedBounds } from './bounds.js';
 import type { Condition } from './condition.js';
 import { evalProp } from './evaluate.js';

@@ -1,9 +1,9 @@
 import { opDef } from '../model/ops/index.js';
 import type { KernelProfile } from '../model/profile/profiles.js';
-import { instantiate } from '../model/sim/instantiate.js';
-import type { Program } from '../model/sim/program.js';
-import type { Transition } from '../model/sim/step.js';
-import type { World } from '../model/sim/world.js';
+import { instantiate } from '../model/engine/instantiate.js';
+import type { Program } from '../model/engine/program.js';
+import type { Transition } from '../model/engine/step.js';
+import type { World } from '../model/core/world.js';
 import { resolveBounds, type BoundName, type Bounds } from './bounds.js';
 import type { Condition, Expr, Prop, Verdict } from './condition.js';
 import { explore, type Explorer, type ExploreStats, type Progress } from './explore.js';

@@ -1,8 +1,8 @@
 import type { Policies } from '../model/profile/policies/index.js';
-import type { ModelEvent } from '../model/sim/events.js';
-import type { Program } from '../model/sim/program.js';
-import { quiescent, type StepLabel } from '../model/sim/step.js';
-import type { World } from '../model/sim/world.js';
+import type { ModelEvent } from '../model/core/events.js';
+import type { Program } from '../model/engine/program.js';
+import { quiescent, type StepLabel } from '../model/engine/step.js';
+import type { World } from '../model/core/world.js';
 
 /** What an invariant says about a violation: plain data for the reporters (no text formatting here). */
 export type ViolationDetail = Readonly<Record<string, string | number | boolean | null | readonly number[]>>;

@@ -1,7 +1,7 @@
 import { opDef, type Op } from '../model/ops/index.js';
-import type { Program } from '../model/sim/program.js';
-import type { StepResult, Transition } from '../model/sim/step.js';
-import type { World } from '../model/sim/world.js';
+import type { Program } from '../model/engine/program.js';
+import type { StepResult, Transition } from '../model/engine/step.js';
+import type { World } from '../model/core/world.js';
 
 /**
  * Partial-order reduction by persistent sets of one actor (Godefroid's selective search).

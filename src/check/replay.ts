@@ -5,10 +5,10 @@ import {
   type KernelProfile,
   type ProfileError,
 } from '../model/profile/profiles.js';
-import { instantiate } from '../model/sim/instantiate.js';
-import type { Program } from '../model/sim/program.js';
-import { enabledTransitions, quiescent, type Transition } from '../model/sim/step.js';
-import type { World } from '../model/sim/world.js';
+import { instantiate } from '../model/engine/instantiate.js';
+import type { Program } from '../model/engine/program.js';
+import { enabledTransitions, quiescent, type Transition } from '../model/engine/step.js';
+import type { World } from '../model/core/world.js';
 import { BUILTIN_INVARIANTS, type Invariant } from './invariants.js';
 import { runSteps, type TraceStep } from './trace.js';
 

@@ -1,7 +1,7 @@
 import type { Policies } from '../model/profile/policies/index.js';
-import type { Program } from '../model/sim/program.js';
-import { applyTransition, enabledTransitions, quiescent, type Transition } from '../model/sim/step.js';
-import type { World } from '../model/sim/world.js';
+import type { Program } from '../model/engine/program.js';
+import { applyTransition, enabledTransitions, quiescent, type Transition } from '../model/engine/step.js';
+import type { World } from '../model/core/world.js';
 import { Deadline, type BoundName, type ResolvedBounds } from './bounds.js';
 import type { Condition } from './condition.js';
 import { evalProp } from './evaluate.js';

@@ -1,4 +1,4 @@
-import type { World } from '../model/sim/world.js';
+import type { World } from '../model/core/world.js';
 
 /**
  * The canonical state key: a 64-bit hash of the World's plain data, computed by walking it (no
@@ -166,7 +166,7 @@ export function hashPlain(value: unknown): StateKey {
  * hashPlain is (member order does not count, `undefined` members are absent, array holes read as
  * null), and it is incremental: a successor's sum is its parent's with the terms of the leaves that
  * differ taken out and theirs added. worldSumAfter finds those leaves by walking parent and child
- * side by side, skipping what they share (the elements a step did not copy, model/sim/cow.ts) and the
+ * side by side, skipping what they share (the elements a step did not copy, model/core/cow.ts) and the
  * members a copied element kept, so a step costs the fields it changed, not the elements it touched.
  */
 export interface WorldSum {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { workerData } from 'node:worker_threads';
-import { instantiate } from '../model/sim/instantiate.js';
+import { instantiate } from '../model/engine/instantiate.js';
 import { mapTables, newSearch } from './explore.js';
 import { SharedFingerprintTable } from './shared-table.js';
 import { invariantSet, type ThreadData, type ThreadMessage } from './threads.js';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
 import { INVARIANTS } from '../model/invariants/index.js';
 import type { Policies } from '../model/profile/policies/index.js';
-import type { Program } from '../model/sim/program.js';
+import type { Program } from '../model/engine/program.js';
 import type { ResolvedBounds } from './bounds.js';
 import type { Condition } from './condition.js';
 import {

@@ -1,9 +1,9 @@
 import type { Folio, FolioFlags, FolioKind, Pte } from '../model/include/mm_types.js';
 import type { Policies } from '../model/profile/policies/index.js';
-import type { ModelEvent } from '../model/sim/events.js';
-import type { Program } from '../model/sim/program.js';
-import { applyTransition, enabledTransitions, quiescent, type Transition } from '../model/sim/step.js';
-import type { World } from '../model/sim/world.js';
+import type { ModelEvent } from '../model/core/events.js';
+import type { Program } from '../model/engine/program.js';
+import { applyTransition, enabledTransitions, quiescent, type Transition } from '../model/engine/step.js';
+import type { World } from '../model/core/world.js';
 import { stepViolations, type Invariant, type Violation } from './invariants.js';
 
 /** A folio's counters and state at one moment, as a trace shows them. */

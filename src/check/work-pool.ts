@@ -1,6 +1,6 @@
 import type { BoundName } from './bounds.js';
 import type { WorkShare, WorkUnit } from './explore.js';
-import type { Transition } from '../model/sim/step.js';
+import type { Transition } from '../model/engine/step.js';
 
 /**
  * The work the threads of one search share (threads.ts), in shared memory so no thread has to run an

@@ -1,6 +1,6 @@
 import type { Advice } from '../model/mm/madvise.js';
 import type { Op } from '../model/ops/index.js';
-import type { Program } from '../model/sim/program.js';
+import type { Program } from '../model/engine/program.js';
 import type { Layout } from './layout.js';
 
 /** What an op's C statement needs: the layout's slots and the actor that runs it. */

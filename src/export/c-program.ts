@@ -1,7 +1,7 @@
 import type { Expr, Prop } from '../check/condition.js';
 import { errnoName } from '../model/include/errno.js';
 import type { FsType } from '../model/include/fs.js';
-import type { Program } from '../model/sim/program.js';
+import type { Program } from '../model/engine/program.js';
 import type { Scenario } from '../scenario/index.js';
 import { C_FILES } from './c-files.js';
 import { C_HARNESS } from './c-harness.js';

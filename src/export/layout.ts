@@ -1,6 +1,6 @@
 import type { Expr, Prop } from '../check/condition.js';
 import type { Op } from '../model/ops/index.js';
-import type { Program } from '../model/sim/program.js';
+import type { Program } from '../model/engine/program.js';
 import type { Scenario } from '../scenario/index.js';
 
 /**

@@ -2,7 +2,7 @@ import { FOLL_LONGTERM, FOLL_WRITE } from '../model/include/foll.js';
 import type { DioPath } from '../model/include/blk_types.js';
 import type { FsType } from '../model/include/fs.js';
 import type { Op } from '../model/ops/index.js';
-import type { Program } from '../model/sim/program.js';
+import type { Program } from '../model/engine/program.js';
 import { quote, type Scenario } from '../scenario/index.js';
 import { opSyntax } from '../scenario/ops.js';
 import { propExprs } from './layout.js';

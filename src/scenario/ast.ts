@@ -1,7 +1,7 @@
 import type { Prop } from '../check/condition.js';
 import type { FsType } from '../model/include/fs.js';
 import type { Op } from '../model/ops/index.js';
-import type { AgentKind, MappingSpec } from '../model/sim/program.js';
+import type { AgentKind, MappingSpec } from '../model/engine/program.js';
 import type { Pos } from './errors.js';
 import type { OpRef } from './ops.js';
 import type { ExpectedVerdict } from './types.js';

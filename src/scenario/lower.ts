@@ -1,6 +1,6 @@
 import type { Condition } from '../check/condition.js';
 import type { Op } from '../model/ops/index.js';
-import type { Program } from '../model/sim/program.js';
+import type { Program } from '../model/engine/program.js';
 import type { ScenarioAst } from './ast.js';
 import { kernelRank } from './kernels.js';
 import { axisSuffix } from './printer.js';

@@ -1,6 +1,6 @@
 import type { FsType } from '../model/include/fs.js';
 import { HPAGE_PMD_ORDER, HPAGE_PUD_ORDER } from '../model/include/mm_types.js';
-import type { AgentKind, PageSpec } from '../model/sim/program.js';
+import type { AgentKind, PageSpec } from '../model/engine/program.js';
 
 /**
  * Page kinds as a mapping's `page=` spells them: `base`, `thp` (a PMD-mapped 2 MiB THP), `thp-pte`

@@ -1,7 +1,7 @@
 import type { Expr, Prop } from '../check/condition.js';
 import type { FsType } from '../model/include/fs.js';
 import type { Op } from '../model/ops/index.js';
-import type { AgentKind, PageSpec } from '../model/sim/program.js';
+import type { AgentKind, PageSpec } from '../model/engine/program.js';
 import type { Release } from '../model/profile/release.js';
 import type {
   AxisDecl,

@@ -1,5 +1,5 @@
 import type { Condition, Expr, Prop } from '../check/condition.js';
-import type { MappingSpec, Program } from '../model/sim/program.js';
+import type { MappingSpec, Program } from '../model/engine/program.js';
 import { kernelListText, kernelRank } from './kernels.js';
 import { TEXT_FIELDS } from './lexer.js';
 import { opSyntax, protWord, type OpPrinter } from './ops.js';

@@ -1,5 +1,5 @@
 import type { Condition } from '../check/condition.js';
-import type { Program } from '../model/sim/program.js';
+import type { Program } from '../model/engine/program.js';
 import type { Pos, ScenarioError } from './errors.js';
 
 /** The verdicts a scenario can expect (herd7's words; `inconclusive` is never expected). */

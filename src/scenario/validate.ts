@@ -257,7 +257,7 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
         }
       }
 
-  // ---- expectations: of a condition, or of an invariant (design.md §4) by its name ----
+  // ---- expectations: of a condition, or of an invariant by its name ----
   const names = conditionNames(ast);
   const seen = new Map<string, Pos>();
   for (const e of ast.expects) {

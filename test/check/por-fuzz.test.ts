@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { check, unavailableOps } from '../../src/check/index.js';
 import type { Condition } from '../../src/check/condition.js';
 import type { Op } from '../../src/model/ops/index.js';
-import type { Program } from '../../src/model/sim/program.js';
+import type { Program } from '../../src/model/engine/program.js';
 import { anon, op, profile } from '../model/harness.js';
 import { exists, memIs, regIs } from './programs.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { check, unavailableOps, type CheckResult } from '../../src/check/index.js';
 import type { Condition } from '../../src/check/condition.js';
-import type { Program } from '../../src/model/sim/program.js';
+import type { Program } from '../../src/model/engine/program.js';
 import { HUGETLB_2M, anon, op, profile, program } from '../model/harness.js';
 import {
   cve,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Condition, Prop } from '../../src/check/condition.js';
 import type { Op } from '../../src/model/ops/index.js';
-import type { Program } from '../../src/model/sim/program.js';
+import type { Program } from '../../src/model/engine/program.js';
 import { anon, op, program } from '../model/harness.js';
 
 /** Small programs for the checker's tests, with their conditions. */

@@ -13,7 +13,7 @@ import {
 } from '../../src/check/explore.js';
 import { FingerprintTable } from '../../src/check/fingerprint-table.js';
 import { ALONE_STATES, invariantSet, threadedExplorer } from '../../src/check/threads.js';
-import { instantiate } from '../../src/model/sim/instantiate.js';
+import { instantiate } from '../../src/model/engine/instantiate.js';
 import { profile } from '../model/harness.js';
 import { parseOk } from '../scenario/helpers.js';
 import { gupForkTwoSpec } from './programs.js';

@@ -10,10 +10,10 @@ import {
   ownMm,
   sealWorld,
   type Draft,
-} from '../../src/model/sim/cow.js';
-import { instantiate } from '../../src/model/sim/instantiate.js';
-import { applyTransition, enabledTransitions } from '../../src/model/sim/step.js';
-import { setReg } from '../../src/model/sim/world.js';
+} from '../../src/model/core/cow.js';
+import { instantiate } from '../../src/model/engine/instantiate.js';
+import { applyTransition, enabledTransitions } from '../../src/model/engine/step.js';
+import { setReg } from '../../src/model/core/world.js';
 import { parseOk } from '../scenario/helpers.js';
 import { profile } from '../model/harness.js';
 import { cve } from './programs.js';

@@ -2,11 +2,11 @@ import type { FsType } from '../../src/model/include/fs.js';
 import type { OwnFolio, OwnVma } from '../../src/model/include/mm_types.js';
 import { findVma, ownVmaAt, type VmaRef } from '../../src/model/mm/pgtable.js';
 import type { Policies } from '../../src/model/profile/policies/index.js';
-import { newCtx, type Ctx } from '../../src/model/sim/ctx.js';
-import { instantiate } from '../../src/model/sim/instantiate.js';
-import type { FileSpec, MappingSpec, PageSpec } from '../../src/model/sim/program.js';
-import { draftWorld, ownFolio, type Draft } from '../../src/model/sim/cow.js';
-import { bug, mmOf } from '../../src/model/sim/world.js';
+import { newCtx, type Ctx } from '../../src/model/core/ctx.js';
+import { instantiate } from '../../src/model/engine/instantiate.js';
+import type { FileSpec, MappingSpec, PageSpec } from '../../src/model/engine/program.js';
+import { draftWorld, ownFolio, type Draft } from '../../src/model/core/cow.js';
+import { bug, mmOf } from '../../src/model/core/world.js';
 import { profile } from './harness.js';
 
 /**

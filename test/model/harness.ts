@@ -1,10 +1,10 @@
 import { kernelProfile, isProfileError, type KernelProfile } from '../../src/model/profile/profiles.js';
 import type { Op } from '../../src/model/ops/index.js';
-import type { MappingSpec, PageSpec, Program } from '../../src/model/sim/program.js';
-import { applyTransition, enabledTransitions } from '../../src/model/sim/step.js';
-import { instantiate } from '../../src/model/sim/instantiate.js';
-import type { ModelEvent } from '../../src/model/sim/events.js';
-import type { World } from '../../src/model/sim/world.js';
+import type { MappingSpec, PageSpec, Program } from '../../src/model/engine/program.js';
+import { applyTransition, enabledTransitions } from '../../src/model/engine/step.js';
+import { instantiate } from '../../src/model/engine/instantiate.js';
+import type { ModelEvent } from '../../src/model/core/events.js';
+import type { World } from '../../src/model/core/world.js';
 import { FOLL_LONGTERM, FOLL_WRITE } from '../../src/model/include/foll.js';
 
 /** Test-only helpers to drive the model without the scenario language. */

@@ -10,7 +10,7 @@ import type {
   PageSpec,
   ProcessSpec,
   Program,
-} from '../../src/model/sim/program.js';
+} from '../../src/model/engine/program.js';
 import { ADVICE, DIO_PATHS, GUP_FLAGS, ITER_TYPES, PROTS, protOf } from '../../src/scenario/ops.js';
 import { AGENT_KINDS, FS_TYPES } from '../../src/scenario/pages.js';
 import { axisSuffix, conditionText, programNames } from '../../src/scenario/printer.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { kernelProfile, isProfileError, profileNames } from '../../src/model/profile/profiles.js';
 import { opDef } from '../../src/model/ops/index.js';
-import { instantiate } from '../../src/model/sim/instantiate.js';
+import { instantiate } from '../../src/model/engine/instantiate.js';
 import { formatError, unavailableOps } from '../../src/scenario/index.js';
 import { scenarioArb } from './arbitrary.js';
 import { parseErrors, parseOk, withOps } from './helpers.js';

@@ -20,9 +20,9 @@ import {
 } from '../lib/iov_iter.js';
 import { folioMarkDirty, folioTestLarge, touchFreed } from '../mm/folio.js';
 import { putPage, unpinUserPage } from '../mm/gup.js';
-import type { Ctx } from '../sim/ctx.js';
+import type { Ctx } from '../core/ctx.js';
 import { fresh } from '../include/own.js';
-import { ownArray, ownBio, ownFile, ownFolio, type Draft } from '../sim/cow.js';
+import { ownArray, ownBio, ownFile, ownFolio, type Draft } from '../core/cow.js';
 
 /** A new bio's flags: none set. */
 const NO_BIO_FLAGS: BioFlags = { noPageRef: false, pagePinned: false, pageReffed: false, cloned: false };
@@ -168,7 +168,7 @@ function skipCompound(ctx: Ctx, f: OwnFolio): boolean {
  * last page_mkwrite) is reported as dirtied without the filesystem's knowledge.
  * @kernel mm/page-writeback.c:set_page_dirty_lock
  */
-export function ioFolioMarkDirty(ctx: Ctx, w: Draft, f: OwnFolio, fn: string): void {
+function ioFolioMarkDirty(ctx: Ctx, w: Draft, f: OwnFolio, fn: string): void {
   ctx.calls.push('folio_mark_dirty');
   if (touchFreed(ctx, f, 'cpu-write')) return;
   if (f.owner.type === 'file' && !f.flags.dirty) {

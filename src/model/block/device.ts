@@ -1,12 +1,12 @@
 import type { OwnBio } from '../include/blk_types.js';
 import { ZERO_DATA } from '../mm/filemap.js';
 import { touchFreed } from '../mm/folio.js';
-import type { Ctx } from '../sim/ctx.js';
-import { ownFile, ownFolio, type Draft } from '../sim/cow.js';
-import type { World } from '../sim/world.js';
+import type { Ctx } from '../core/ctx.js';
+import { ownFile, ownFolio, type Draft } from '../core/cow.js';
+import type { World } from '../core/world.js';
 
 /** One thing the device can do next: transfer an in-flight bio, or raise its completion. */
-export interface DeviceChoice {
+interface DeviceChoice {
   readonly bio: number;
   readonly kind: 'dma' | 'complete';
 }

@@ -1,10 +1,10 @@
 import type { OwnBio } from '../include/blk_types.js';
 import { dioBioEndIo } from '../fs/direct-io.js';
 import { iomapDioBioEndIo } from '../fs/iomap-dio.js';
-import { writebackEndIo } from '../fs/writeback.js';
-import type { Ctx } from '../sim/ctx.js';
+import { writebackEndIo } from '../mm/page-writeback.js';
+import type { Ctx } from '../core/ctx.js';
 import { blkdevBioEndIo } from './fops.js';
-import type { Draft } from '../sim/cow.js';
+import type { Draft } from '../core/cow.js';
 
 /**
  * bio_endio(): the completion interrupt runs the bio's ->bi_end_io.

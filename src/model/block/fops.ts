@@ -11,9 +11,9 @@ import {
   type DioRequest,
   type DioSubmitted,
 } from '../fs/dio.js';
-import type { Ctx } from '../sim/ctx.js';
+import type { Ctx } from '../core/ctx.js';
 import { bioAlloc, bioIovBvecSet, bioIovIterGetPages, bioPut, bioReleasePages, submitBio } from './bio.js';
-import { ownDio, type Draft } from '../sim/cow.js';
+import { ownDio, type Draft } from '../core/cow.js';
 
 /**
  * blkdev_direct_IO(): O_DIRECT on a block device. A request that fits one bio goes to

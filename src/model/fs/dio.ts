@@ -4,9 +4,9 @@ import { EIO, EIOCBQUEUED } from '../include/errno.js';
 import { bioCheckPagesDirty, bioPut, bioReleasePages, bioSetPagesDirty, submitBio } from '../block/bio.js';
 import type { IovIter } from '../include/uio.js';
 import { userBackedIter } from '../lib/iov_iter.js';
-import type { Ctx } from '../sim/ctx.js';
-import { writebackFolioNow } from './writeback.js';
-import { ownArray, ownBio, ownFile, ownFolio, type Draft } from '../sim/cow.js';
+import type { Ctx } from '../core/ctx.js';
+import { writebackFolioNow } from '../mm/page-writeback.js';
+import { ownArray, ownBio, ownFile, ownFolio, type Draft } from '../core/cow.js';
 
 /** What a direct-I/O caller asks for: `op` of page `index` of `file` through `iter`. */
 export interface DioRequest {
@@ -73,7 +73,7 @@ export function dioFlushCache(ctx: Ctx, w: Draft, fileId: number, index: number)
 }
 
 /** The request's result once its bios completed: the pages transferred, or -EIO. */
-export function dioResult(w: Draft, dio: OwnDio): number {
+function dioResult(w: Draft, dio: OwnDio): number {
   let n = 0;
   for (const id of dio.bios) {
     const bio = ownBio(w, id);

@@ -1,7 +1,7 @@
 import type { OwnBio } from '../include/blk_types.js';
 
 import { bioAlloc, bioGrabIterPages } from '../block/bio.js';
-import type { Ctx } from '../sim/ctx.js';
+import type { Ctx } from '../core/ctx.js';
 import {
   dioAbortBio,
   dioAlloc,
@@ -13,7 +13,7 @@ import {
   type DioRequest,
   type DioSubmitted,
 } from './dio.js';
-import { ownBio, ownDio, type Draft } from '../sim/cow.js';
+import { ownBio, ownDio, type Draft } from '../core/cow.js';
 
 /**
  * __blockdev_direct_IO() (ext2, fat, exfat, hfs(+), jfs, nilfs2, ntfs3, udf, ocfs2, affs): should_dirty

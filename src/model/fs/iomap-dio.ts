@@ -1,7 +1,7 @@
 import type { OwnBio } from '../include/blk_types.js';
 
 import { bioAlloc, bioIovIterGetPages } from '../block/bio.js';
-import type { Ctx } from '../sim/ctx.js';
+import type { Ctx } from '../core/ctx.js';
 import {
   dioAbortBio,
   dioAlloc,
@@ -13,7 +13,7 @@ import {
   type DioRequest,
   type DioSubmitted,
 } from './dio.js';
-import { ownDio, type Draft } from '../sim/cow.js';
+import { ownDio, type Draft } from '../core/cow.js';
 
 /**
  * iomap_dio_rw() -> __iomap_dio_rw() -> iomap_dio_bio_iter(): IOMAP_DIO_DIRTY for a read into a

@@ -1,9 +1,9 @@
 import { blkdevDirectIO, blkdevDirectIOSimpleFinish } from '../block/fops.js';
-import type { Ctx } from '../sim/ctx.js';
+import type { Ctx } from '../core/ctx.js';
 import { blockdevDirectIO, dioAwaitCompletion } from './direct-io.js';
 import { dioReadReturned, type DioRequest, type DioSubmitted } from './dio.js';
 import { iomapDioRw } from './iomap-dio.js';
-import { ownBio, ownDio, type Draft } from '../sim/cow.js';
+import { ownBio, ownDio, type Draft } from '../core/cow.js';
 
 /**
  * ->read_iter / ->write_iter with IOCB_DIRECT: dispatch a request to its direct-I/O implementation.

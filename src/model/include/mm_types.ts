@@ -145,11 +145,6 @@ export function isCowMapping(vma: Vma): boolean {
   return !vma.shared && vma.mayWrite;
 }
 
-/** vma_is_anonymous() @kernel include/linux/mm.h:vma_is_anonymous */
-export function vmaIsAnonymous(vma: Vma): boolean {
-  return vma.backing.type === 'anon';
-}
-
 /** A folio's flags as a new object (folio_alloc()'s and setFolioFlag's: one V8 shape). */
 export function folioFlags(f: FolioFlags): FolioFlags {
   return {

@@ -10,7 +10,7 @@ import { useAfterFree } from './use-after-free.js';
 
 export type { Invariant, InvariantInput, Violation } from './types.js';
 
-/** Every invariant (design.md §4), checked after every step. */
+/** Every invariant, checked after every step. */
 export const INVARIANTS: readonly Invariant[] = [
   lostDioData,
   leakAcrossFork,

@@ -1,4 +1,4 @@
-import type { Program } from '../sim/program.js';
+import type { Program } from '../engine/program.js';
 import type { Invariant, Violation } from './types.js';
 
 /** Whether process `p` was created by a fork op of an actor of process `parent`. */

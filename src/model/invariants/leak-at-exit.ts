@@ -1,4 +1,4 @@
-import { isZeroFolio } from '../mm/folio.js';
+import { isAnyZeroFolio } from '../mm/folio.js';
 import { expectedCounters, ownedCounts } from './owners.js';
 import type { Invariant, Violation } from './types.js';
 
@@ -12,7 +12,7 @@ export const leakAtExit: Invariant = {
     const owned = ownedCounts(world);
     const out: Violation[] = [];
     for (const f of world.folios) {
-      if (f.freed || isZeroFolio(f)) continue;
+      if (f.freed || isAnyZeroFolio(f)) continue;
       const want = expectedCounters(f, owned.get(f.id) ?? { refs: 0, pins: 0 });
       if (f.refcount !== want.refcount || f.pincount !== want.pincount)
         out.push({

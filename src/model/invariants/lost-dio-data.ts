@@ -1,4 +1,4 @@
-import { peekBuffer } from '../sim/observe.js';
+import { peekBuffer } from '../engine/observe.js';
 import type { Invariant, Violation } from './types.js';
 
 /**

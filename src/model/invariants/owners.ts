@@ -1,6 +1,6 @@
 import { GUP_PIN_COUNTING_BIAS, type Folio } from '../include/mm_types.js';
-import { heldCounts, type Held } from '../sim/owners.js';
-import type { World } from '../sim/world.js';
+import { heldCounts, type Held } from './holders.js';
+import type { World } from '../core/world.js';
 
 /** The references and pins a folio's known owners account for. */
 export type Owned = Held;

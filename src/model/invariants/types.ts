@@ -1,6 +1,6 @@
-import type { ModelEvent } from '../sim/events.js';
-import type { Program } from '../sim/program.js';
-import type { World } from '../sim/world.js';
+import type { ModelEvent } from '../core/events.js';
+import type { Program } from '../engine/program.js';
+import type { World } from '../core/world.js';
 
 /** What an invariant judges after a step: the World after it, the step's events, and whether the run ended. */
 export interface InvariantInput {

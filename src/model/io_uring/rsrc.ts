@@ -3,8 +3,8 @@ import { FOLL_LONGTERM, FOLL_WRITE } from '../include/foll.js';
 import { fileIsMemoryBacked } from '../include/fs.js';
 import { getUserPages, pinUserPages, putPage, unpinUserPage } from '../mm/gup.js';
 import { vmaAt, type VmaRef } from '../mm/pgtable.js';
-import type { Ctx } from '../sim/ctx.js';
-import { ownArray, ownFile, ownFolio, type Draft } from '../sim/cow.js';
+import type { Ctx } from '../core/ctx.js';
+import { ownArray, ownFile, ownFolio, type Draft } from '../core/cow.js';
 
 /**
  * io_sqe_buffer_register() -> io_pin_pages(): pin the buffer FOLL_WRITE | FOLL_LONGTERM (references

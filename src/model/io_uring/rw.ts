@@ -3,8 +3,8 @@ import type { DioPath } from '../include/blk_types.js';
 import type { DioSubmitted } from '../fs/dio.js';
 import { submitDio } from '../fs/read_write.js';
 import { iovIterInit } from '../lib/iov_iter.js';
-import type { Ctx } from '../sim/ctx.js';
-import type { Draft } from '../sim/cow.js';
+import type { Ctx } from '../core/ctx.js';
+import type { Draft } from '../core/cow.js';
 
 /**
  * io_read() / io_write() for IORING_OP_READ_FIXED / WRITE_FIXED: io_import_fixed() turns the registered

@@ -2,8 +2,8 @@ import { fresh } from '../include/own.js';
 import { copyVma, PTE_NONE, type Mm, type OwnMm, type OwnVma } from '../include/mm_types.js';
 import { copyNonpresentPte, copyPresentPte } from '../mm/memory/copy-pte.js';
 import { shmemZeroSetup } from '../mm/shmem.js';
-import type { Ctx } from '../sim/ctx.js';
-import { ownArray, ownMm, type Draft } from '../sim/cow.js';
+import type { Ctx } from '../core/ctx.js';
+import { ownArray, ownMm, type Draft } from '../core/cow.js';
 
 /**
  * vma_needs_copy(): fork copies page tables only where a fault could not rebuild them: VMAs with

@@ -5,11 +5,11 @@ import type { IovIter, IterSeg, IterType } from '../include/uio.js';
 import { folioRefAdd } from '../mm/folio.js';
 import { getUserPages, pinUserPages } from '../mm/gup.js';
 import type { Policies } from '../profile/policies/index.js';
-import type { Ctx } from '../sim/ctx.js';
-import { ownFolio, type Draft } from '../sim/cow.js';
+import type { Ctx } from '../core/ctx.js';
+import { ownFolio, type Draft } from '../core/cow.js';
 
 /** What a page-getting call returns: pages (or -errno), the folios, and how each was grabbed. */
-export interface IterPages {
+interface IterPages {
   readonly ret: KernelResult;
   readonly folios: readonly number[];
   readonly grab: BvecGrab;
@@ -39,19 +39,9 @@ export function userBackedIter(i: IovIter): boolean {
   return i.type === 'ubuf' || i.type === 'iovec';
 }
 
-/** iov_iter_count() in segments. @kernel include/linux/uio.h:iov_iter_count */
-export function iovIterCount(i: IovIter): number {
-  return i.segs.length - i.pos;
-}
-
 /** iov_iter_advance() by n segments. @kernel lib/iov_iter.c:iov_iter_advance */
 export function iovIterAdvance(i: IovIter, n: number): void {
   i.pos = Math.min(i.segs.length, i.pos + n);
-}
-
-/** iov_iter_revert() by n segments. @kernel lib/iov_iter.c:iov_iter_revert */
-export function iovIterRevert(i: IovIter, n: number): void {
-  i.pos = Math.max(0, i.pos - n);
 }
 
 /** get_page() on a kernel page found through a BVEC/XARRAY/FOLIOQ segment; a vmalloc page must not get one. */

@@ -1,6 +1,6 @@
 import type { File } from '../include/fs.js';
 import type { OwnFolio } from '../include/mm_types.js';
-import { ownFile, ownFolio, type Draft } from '../sim/cow.js';
+import { ownFile, ownFolio, type Draft } from '../core/cow.js';
 import { folioAlloc } from './folio.js';
 
 /** The contents of a page never written: what a read of a hole or of fresh anonymous memory sees. */

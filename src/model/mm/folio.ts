@@ -6,12 +6,13 @@ import {
   type FolioKind,
   type FolioOwner,
   type OwnFolio,
+  type SwapSlot,
 } from '../include/mm_types.js';
 import { fresh } from '../include/own.js';
-import type { Ctx } from '../sim/ctx.js';
-import type { Access } from '../sim/events.js';
-import { ownArray, ownSwapSlot, type Draft } from '../sim/cow.js';
-import { swapSlotCaching } from './swapfile.js';
+import type { Ctx } from '../core/ctx.js';
+import type { Access } from '../core/events.js';
+import { ownArray, ownSwapSlot, type Draft } from '../core/cow.js';
+import type { World } from '../core/world.js';
 
 const CLEAN_FLAGS = {
   dirty: false,
@@ -62,11 +63,11 @@ export function folioTestAnon(f: Folio): boolean {
 }
 
 /**
- * The shared zero page or the huge zero page: mapped without a reference or rmap (vm_normal_page() is
- * NULL, zap_huge_pmd() special-cases the huge one) and never freed.
+ * is_zero_folio() || is_huge_zero_folio(): either zero page, mapped without a reference or rmap
+ * (vm_normal_page() is NULL, zap_huge_pmd() special-cases the huge one) and never freed.
  * @kernel include/linux/mm.h:is_zero_folio, include/linux/huge_mm.h:is_huge_zero_folio
  */
-export function isZeroFolio(f: Folio): boolean {
+export function isAnyZeroFolio(f: Folio): boolean {
   return f.kind === 'zero' || f.kind === 'huge-zero';
 }
 
@@ -75,7 +76,7 @@ export function isZeroFolio(f: Folio): boolean {
  * "don't pin the zero page" rule tests this; the huge zero page is grabbed like any large folio.
  * @kernel include/linux/mm.h:is_zero_folio
  */
-export function isZeroPage(f: Folio): boolean {
+export function isZeroFolio(f: Folio): boolean {
   return f.kind === 'zero';
 }
 
@@ -87,6 +88,14 @@ export function isZeroPage(f: Folio): boolean {
 export function folioMaybeDmaPinned(f: Folio): boolean {
   if (folioTestLarge(f)) return f.pincount > 0;
   return f.refcount >= GUP_PIN_COUNTING_BIAS;
+}
+
+/**
+ * The swap slot whose swap cache holds folio `id`, if any: the kernel reads it off the folio
+ * (folio->swap); the model keeps the link on the slot only, so it searches the slots.
+ */
+export function swapSlotCaching(w: World, id: number): SwapSlot | undefined {
+  return w.swap.find((s) => s.cache === id);
 }
 
 /** Report a touch of a folio that was already freed; true when it was. */
@@ -110,7 +119,7 @@ export function folioPutRefs(ctx: Ctx, w: Draft, f: OwnFolio, n: number): void {
   if (touchFreed(ctx, f, 'put')) return;
   f.refcount -= n;
   if (f.refcount < 0) ctx.events.push({ type: 'counter-mismatch', folio: f.id, what: 'negative-refcount' });
-  if (f.refcount <= 0 && !isZeroFolio(f)) freeFolio(w, f);
+  if (f.refcount <= 0 && !isAnyZeroFolio(f)) freeFolio(w, f);
 }
 
 /** folio_put() @kernel include/linux/mm.h:folio_put */

@@ -17,23 +17,23 @@ import {
   type OwnVma,
   type PresentPte,
 } from '../include/mm_types.js';
-import type { Ctx } from '../sim/ctx.js';
-import { bug } from '../sim/world.js';
+import type { Ctx } from '../core/ctx.js';
+import { bug } from '../core/world.js';
 import {
   folioMarkDirty,
   folioPutRefs,
   folioTestAnon,
   folioTestLarge,
+  isAnyZeroFolio,
   isZeroFolio,
-  isZeroPage,
   touchFreed,
 } from './folio.js';
 import { handleMmFault, type FaultKind } from './memory/fault.js';
 import { ownVmaAt, type VmaRef } from './pgtable.js';
-import { ownFile, ownFolio, ownMm, type Draft } from '../sim/cow.js';
+import { ownFile, ownFolio, ownMm, type Draft } from '../core/cow.js';
 
 /** What a GUP call returns: the number of pages (or a negative errno) and the folios grabbed. */
-export interface GupResult {
+interface GupResult {
   readonly ret: KernelResult;
   readonly folios: readonly number[];
 }
@@ -50,7 +50,7 @@ export function tryGrabFolio(ctx: Ctx, f: OwnFolio, refs: number, flags: number)
   if (flags & FOLL_GET) {
     f.refcount += refs;
   } else if (flags & FOLL_PIN) {
-    if (isZeroPage(f) && ctx.policies['gup.pinZeroPage'] === 'not-counted') return 0;
+    if (isZeroFolio(f) && ctx.policies['gup.pinZeroPage'] === 'not-counted') return 0;
     if (folioTestLarge(f)) {
       f.refcount += refs;
       f.pincount += refs;
@@ -67,7 +67,7 @@ export function tryGrabFolio(ctx: Ctx, f: OwnFolio, refs: number, flags: number)
  */
 export function gupPutFolio(ctx: Ctx, w: Draft, f: OwnFolio, refs: number, flags: number): void {
   if (flags & FOLL_PIN) {
-    if (isZeroPage(f) && ctx.policies['gup.pinZeroPage'] === 'not-counted') return;
+    if (isZeroFolio(f) && ctx.policies['gup.pinZeroPage'] === 'not-counted') return;
     if (folioTestLarge(f)) {
       f.pincount -= refs;
       if (f.pincount < 0)
@@ -96,7 +96,7 @@ export function isValidGupArgs(flags: number, internal: number): boolean {
  * vma_needs_dirty_tracking(): a shared mapping of a file whose filesystem writes back dirty pages.
  * @kernel mm/mmap.c:vma_needs_dirty_tracking
  */
-export function vmaNeedsDirtyTracking(w: Draft, vma: OwnVma): boolean {
+function vmaNeedsDirtyTracking(w: Draft, vma: OwnVma): boolean {
   return vma.shared && vma.backing.type === 'file' && !fileIsMemoryBacked(ownFile(w, vma.backing.file));
 }
 
@@ -212,7 +212,7 @@ export function __getUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number)
     const f = ownFolio(w, pte.folio);
     const r = tryGrabFolio(ctx, f, 1, flags);
     if (r < 0) return { ret: r, folios: [] };
-    if (flags & FOLL_TOUCH && flags & FOLL_WRITE && !pte.dirty && !f.flags.dirty && !isZeroFolio(f))
+    if (flags & FOLL_TOUCH && flags & FOLL_WRITE && !pte.dirty && !f.flags.dirty && !isAnyZeroFolio(f))
       folioMarkDirty(f);
     return { ret: 1, folios: [f.id] };
   }

@@ -1,6 +1,6 @@
 import type { OwnVma } from '../include/mm_types.js';
-import { presentPte } from './pgtable.js';
-import { ownFolio, type Draft } from '../sim/cow.js';
+import { mkPte } from './pgtable.js';
+import { ownFolio, type Draft } from '../core/cow.js';
 
 /**
  * __split_huge_pmd(): a PMD-mapped anonymous THP becomes PTE-mapped, as a partial mprotect(),
@@ -13,6 +13,6 @@ export function splitHugePmd(w: Draft, vma: OwnVma): boolean {
   const pte = vma.pte;
   if (pte.kind !== 'present' || !pte.huge || vma.hugetlb) return false;
   if (ownFolio(w, pte.folio).kind !== 'thp') return false;
-  vma.pte = presentPte(pte.folio, pte.writable, pte.dirty, false);
+  vma.pte = mkPte(pte.folio, { writable: pte.writable, dirty: pte.dirty, huge: false });
   return true;
 }

@@ -1,12 +1,12 @@
 import type { OwnVma } from '../include/mm_types.js';
-import type { Ctx } from '../sim/ctx.js';
+import type { Ctx } from '../core/ctx.js';
 import { ZERO_DATA, filemapGetFolio } from './filemap.js';
 import { folioAlloc, folioTestAnon } from './folio.js';
 import type { WpKind } from './memory/wp.js';
 import { wpPageCopy, wpPageReuse } from './memory/wp.js';
-import { presentPte } from './pgtable.js';
+import { mkPte } from './pgtable.js';
 import { folioAddFileRmap, folioAddNewAnonRmap } from './rmap.js';
-import { ownFile, ownFolio, type Draft } from '../sim/cow.js';
+import { ownFile, ownFolio, type Draft } from '../core/cow.js';
 
 /**
  * hugetlb_no_page(): the first touch of a hugetlb entry. Private anonymous memory gets a fresh,
@@ -19,12 +19,12 @@ export function hugetlbNoPage(ctx: Ctx, w: Draft, vma: OwnVma, kind: WpKind | 'r
     const f = folioAlloc(w, 'hugetlb', vma.order, { type: 'anon' }, ZERO_DATA);
     folioAddNewAnonRmap(ctx, f);
     vma.anonVma = true;
-    vma.pte = presentPte(f.id, vma.shared && vma.write, false, true);
+    vma.pte = mkPte(f.id, { writable: vma.shared && vma.write, dirty: false, huge: true });
   } else {
     const f = filemapGetFolio(w, ownFile(w, vma.backing.file), vma.backing.pgoff, vma.order);
     f.refcount += 1;
     folioAddFileRmap(f);
-    vma.pte = presentPte(f.id, vma.shared && vma.write, false, true);
+    vma.pte = mkPte(f.id, { writable: vma.shared && vma.write, dirty: false, huge: true });
   }
   if (kind === 'write' && !vma.shared) hugetlbWp(ctx, w, vma, 'write');
 }
@@ -40,7 +40,7 @@ export function hugetlbWp(ctx: Ctx, w: Draft, vma: OwnVma, kind: WpKind): void {
   if (pte.kind !== 'present') return;
   const f = ownFolio(w, pte.folio);
   if (vma.shared) {
-    if (kind === 'write') vma.pte = presentPte(pte.folio, true, true, true);
+    if (kind === 'write') vma.pte = mkPte(pte.folio, { writable: true, dirty: true, huge: true });
     return;
   }
   if (kind === 'unshare' && f.flags.anonExclusive) return;

@@ -1,10 +1,10 @@
 import { EAGAIN, EINVAL, type KernelResult } from '../include/errno.js';
 import { HPAGE_PMD_ORDER, type OwnVma } from '../include/mm_types.js';
-import type { Ctx } from '../sim/ctx.js';
-import { folioAlloc, folioPut, folioTestAnon, isZeroFolio } from './folio.js';
+import type { Ctx } from '../core/ctx.js';
+import { folioAlloc, folioPut, folioTestAnon, isAnyZeroFolio } from './folio.js';
 import { folioAddNewAnonRmap, folioRemoveRmap } from './rmap.js';
-import { presentPte } from './pgtable.js';
-import { ownFolio, type Draft } from '../sim/cow.js';
+import { mkPte } from './pgtable.js';
+import { ownFolio, type Draft } from '../core/cow.js';
 
 /**
  * is_refcount_suitable(): khugepaged copies a page only when every reference to it is a mapping, so
@@ -32,7 +32,7 @@ export function madviseCollapse(ctx: Ctx, w: Draft, vma: OwnVma): KernelResult {
   if (pte.kind !== 'present') return -EINVAL;
   if (pte.huge) return 0; // SCAN_PMD_MAPPED
   const old = ownFolio(w, pte.folio);
-  if (isZeroFolio(old) || !folioTestAnon(old)) return -EINVAL;
+  if (isAnyZeroFolio(old) || !folioTestAnon(old)) return -EINVAL;
   if (!isRefcountSuitable(old.refcount, old.mapcount, old.flags.swapcache)) return -EAGAIN;
   // hpage_collapse_scan_pmd(), after its per-PTE checks: no writable PTE is SCAN_PAGE_RO, -EINVAL.
   if (!pte.writable && ctx.policies['madvise.collapseReadOnly'] === 'scan-page-ro') return -EINVAL;
@@ -42,6 +42,6 @@ export function madviseCollapse(ctx: Ctx, w: Draft, vma: OwnVma): KernelResult {
   // __collapse_huge_page_copy_succeeded(): the old pages lose this mapping and our reference.
   folioRemoveRmap(old);
   folioPut(ctx, w, old);
-  vma.pte = presentPte(thp.id, vma.write, true, true);
+  vma.pte = mkPte(thp.id, { writable: vma.write, dirty: true, huge: true });
   return 0;
 }

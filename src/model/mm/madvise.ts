@@ -1,10 +1,10 @@
 import { EINVAL, type KernelResult } from '../include/errno.js';
-import type { Ctx } from '../sim/ctx.js';
+import type { Ctx } from '../core/ctx.js';
 import { zapPte } from './memory/zap.js';
 import { ownVmaAt, type VmaRef } from './pgtable.js';
 import { madviseCollapse } from './khugepaged.js';
 import { pageoutVma } from './vmscan.js';
-import type { Draft } from '../sim/cow.js';
+import type { Draft } from '../core/cow.js';
 
 export type Advice =
   'dontneed' | 'dontfork' | 'dofork' | 'wipeonfork' | 'keeponfork' | 'pageout' | 'collapse';

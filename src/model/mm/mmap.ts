@@ -1,7 +1,7 @@
-import type { Ctx } from '../sim/ctx.js';
+import type { Ctx } from '../core/ctx.js';
 import { zapPte } from './memory/zap.js';
 import { ownVmaAt, type VmaRef } from './pgtable.js';
-import { ownMm, type Draft } from '../sim/cow.js';
+import { ownMm, type Draft } from '../core/cow.js';
 
 /**
  * do_vmi_munmap(): unmap the VMA (zap its entry, then remove it).

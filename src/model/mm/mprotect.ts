@@ -1,9 +1,9 @@
 import { EACCES, type KernelResult } from '../include/errno.js';
 import { fileIsMemoryBacked } from '../include/fs.js';
-import type { Ctx } from '../sim/ctx.js';
+import type { Ctx } from '../core/ctx.js';
 import { folioTestAnon } from './folio.js';
-import { ownVmaAt, presentPte, type VmaRef } from './pgtable.js';
-import { ownFile, ownFolio, type Draft } from '../sim/cow.js';
+import { ownVmaAt, mkPte, type VmaRef } from './pgtable.js';
+import { ownFile, ownFolio, type Draft } from '../core/cow.js';
 
 /**
  * mprotect_fixup() -> change_protection(): removing PROT_WRITE write-protects the entry; adding it
@@ -20,7 +20,7 @@ export function mprotectFixup(ctx: Ctx, w: Draft, at: VmaRef, read: boolean, wri
   const pte = vma.pte;
   if (pte.kind !== 'present') return 0;
   if (!write) {
-    vma.pte = presentPte(pte.folio, false, pte.dirty, pte.huge);
+    vma.pte = mkPte(pte.folio, { writable: false, dirty: pte.dirty, huge: pte.huge });
     return 0;
   }
   const f = ownFolio(w, pte.folio);
@@ -31,6 +31,6 @@ export function mprotectFixup(ctx: Ctx, w: Draft, at: VmaRef, read: boolean, wri
     upgrade =
       ctx.policies['mprotect.writeUpgrade'] === 'exclusive-anon' && folioTestAnon(f) && f.flags.anonExclusive;
   }
-  if (upgrade) vma.pte = presentPte(pte.folio, true, pte.dirty, pte.huge);
+  if (upgrade) vma.pte = mkPte(pte.folio, { writable: true, dirty: pte.dirty, huge: pte.huge });
   return 0;
 }

@@ -1,6 +1,6 @@
 import type { Mm, OwnVma, Pte, Vma } from '../include/mm_types.js';
-import { ownMm, type Draft } from '../sim/cow.js';
-import { bug, mmOf, type World } from '../sim/world.js';
+import { ownMm, type Draft } from '../core/cow.js';
+import { bug, mmOf, type World } from '../core/world.js';
 
 /** Where a fault or GUP works: one mm and one of its VMAs (a scenario buffer). */
 export interface VmaRef {
@@ -25,11 +25,14 @@ export function findVma(mm: Mm, name: string): number | null {
   return i < 0 ? null : i;
 }
 
-/** set_pte_at() */
-export function setPte(vma: OwnVma, pte: Pte): void {
-  vma.pte = pte;
+/** A present entry's bits, named at every call (pte_mkwrite(), pte_mkdirty(), a PMD/PUD mapping). */
+export interface PteBits {
+  readonly writable: boolean;
+  readonly dirty: boolean;
+  readonly huge: boolean;
 }
 
-export function presentPte(folio: number, writable: boolean, dirty: boolean, huge: boolean): Pte {
-  return { kind: 'present', folio, writable, dirty, huge };
+/** mk_pte() / mk_huge_pmd(): a present entry mapping `folio`. @kernel include/linux/mm.h:mk_pte */
+export function mkPte(folio: number, bits: PteBits): Pte {
+  return { kind: 'present', folio, writable: bits.writable, dirty: bits.dirty, huge: bits.huge };
 }

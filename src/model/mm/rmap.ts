@@ -7,7 +7,7 @@ import {
   type OwnFolio,
   type Vma,
 } from '../include/mm_types.js';
-import type { Ctx } from '../sim/ctx.js';
+import type { Ctx } from '../core/ctx.js';
 import { folioMaybeDmaPinned } from './folio.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { File } from '../include/fs.js';
 import type { OwnVma } from '../include/mm_types.js';
-import { ownArray, type Draft } from '../sim/cow.js';
+import { ownArray, type Draft } from '../core/cow.js';
 
 /**
  * shmem_zero_setup() (hugetlb_file_setup() for MAP_HUGETLB): a MAP_SHARED|MAP_ANONYMOUS mapping is

@@ -6,18 +6,10 @@ import {
   type SwapSlot,
 } from '../include/mm_types.js';
 import { fresh } from '../include/own.js';
-import type { Ctx } from '../sim/ctx.js';
-import { ownArray, ownFolio, ownSwapSlot, type Draft } from '../sim/cow.js';
-import type { World } from '../sim/world.js';
-import { folioPut } from './folio.js';
-
-/**
- * The swap slot whose swap cache holds folio `id`, if any: the kernel reads it off the folio
- * (folio->swap); the model keeps the link on the slot only, so it searches the slots.
- */
-export function swapSlotCaching(w: World, id: number): SwapSlot | undefined {
-  return w.swap.find((s) => s.cache === id);
-}
+import type { Ctx } from '../core/ctx.js';
+import { ownArray, ownFolio, ownSwapSlot, type Draft } from '../core/cow.js';
+import type { World } from '../core/world.js';
+import { folioPut, swapSlotCaching } from './folio.js';
 
 /**
  * add_to_swap() + add_to_swap_cache(): give an anonymous folio a swap slot and put it in the swap

@@ -1,9 +1,9 @@
 import type { OwnVma } from '../include/mm_types.js';
-import type { Ctx } from '../sim/ctx.js';
-import { folioPut, folioTestAnon, isZeroFolio } from './folio.js';
+import type { Ctx } from '../core/ctx.js';
+import { folioPut, folioTestAnon, isAnyZeroFolio, swapSlotCaching } from './folio.js';
 import { folioRemoveRmap, folioTryShareAnonRmap } from './rmap.js';
-import { addToSwap, deleteFromSwapCache, swapSlotCaching } from './swapfile.js';
-import { ownFolio, ownSwapSlot, type Draft } from '../sim/cow.js';
+import { addToSwap, deleteFromSwapCache } from './swapfile.js';
+import { ownFolio, ownSwapSlot, type Draft } from '../core/cow.js';
 
 /**
  * MADV_PAGEOUT -> reclaim_pages() -> shrink_folio_list() for an anonymous folio mapped only here: add
@@ -18,7 +18,7 @@ export function pageoutVma(ctx: Ctx, w: Draft, vma: OwnVma): boolean {
   const pte = vma.pte;
   if (pte.kind !== 'present' || vma.hugetlb) return false;
   const f = ownFolio(w, pte.folio);
-  if (isZeroFolio(f) || !folioTestAnon(f) || f.mapcount !== 1) return false;
+  if (isAnyZeroFolio(f) || !folioTestAnon(f) || f.mapcount !== 1) return false;
   // try_to_unmap_one(): only an exclusive page has exclusivity to give up, and may be pinned.
   const exclusive = f.flags.anonExclusive;
   if (exclusive && folioTryShareAnonRmap(ctx, f) < 0) return false;

@@ -1,11 +1,11 @@
 import { handleMmFault } from '../mm/memory/fault.js';
 import { touchFreed } from '../mm/folio.js';
 import { vmaAt } from '../mm/pgtable.js';
-import { folioOf, setReg } from '../sim/world.js';
+import { folioOf, setReg } from '../core/world.js';
 import { mappedFolios, resolveBuf, segv } from './buf.js';
 import { storeBlocks } from './file.js';
 import { finished, type OpDef } from './types.js';
-import { ownActor, ownFolio } from '../sim/cow.js';
+import { ownActor, ownFolio } from '../core/cow.js';
 
 /** A user-space store into a buffer: `write buf "X"`. */
 export interface WriteOp {

@@ -1,7 +1,7 @@
 import { EFAULT } from '../include/errno.js';
 import { findVma, type VmaRef } from '../mm/pgtable.js';
 import { finished, type OpEnv, type StepOutcome } from './types.js';
-import { mmOf } from '../sim/world.js';
+import { mmOf } from '../core/world.js';
 
 /** The VMA the actor's process maps under a buffer name, or null once it was unmapped. */
 export function resolveBuf(env: OpEnv, name: string): VmaRef | null {

@@ -4,11 +4,11 @@ import type { IterSeg, IterType } from '../include/uio.js';
 import { dioReadReturned, type DioRequest } from '../fs/dio.js';
 import { finishSyncDio, submitDio } from '../fs/read_write.js';
 import { iovIterInit, iterUnavailable } from '../lib/iov_iter.js';
-import { actorOf, bioOf, dioOf, setLocal, setReg, type World } from '../sim/world.js';
+import { actorOf, bioOf, dioOf, setLocal, setReg, type World } from '../core/world.js';
 import { resolveBuf } from './buf.js';
 import { fileIdByName, storeBlocks } from './file.js';
 import { finished, type OpDef, type OpEnv, type StepOutcome } from './types.js';
-import { ownActor, ownDio } from '../sim/cow.js';
+import { ownActor, ownDio } from '../core/cow.js';
 
 /**
  * An O_DIRECT read or write of one page: `dio read iomap f[0] into buf as r` (sync), or async (aio /

@@ -1,15 +1,15 @@
 import { handleMmFault } from '../mm/memory/fault.js';
 import { folioAlloc, touchFreed } from '../mm/folio.js';
 import { vmaAt } from '../mm/pgtable.js';
-import { bufferedWriteBlocks, filemapRead, genericPerformWrite } from '../fs/buffered.js';
-import { truncateBlocks, truncatePagecache } from '../fs/truncate.js';
-import { shrinkFileFolio } from '../fs/vmscan.js';
-import { folioWaitStableBlocks, writebackFolio } from '../fs/writeback.js';
+import { bufferedWriteBlocks, filemapRead, genericPerformWrite } from '../mm/filemap-write.js';
+import { truncateBlocks, truncatePagecache } from '../mm/truncate.js';
+import { shrinkFileFolio } from '../mm/vmscan-file.js';
+import { folioWaitStableBlocks, writebackFolio } from '../mm/page-writeback.js';
 import { ZERO_DATA } from '../mm/filemap.js';
-import { actorOf, bug, fileOf, folioOf, hold, setReg, type World } from '../sim/world.js';
+import { actorOf, bug, fileOf, folioOf, hold, setReg, type World } from '../core/world.js';
 import { resolveBuf, segv } from './buf.js';
 import { finished, type OpDef, type OpEnv } from './types.js';
-import { ownActor, ownFile, ownFolio } from '../sim/cow.js';
+import { ownActor, ownFile, ownFolio } from '../core/cow.js';
 
 /** A buffered read of a file page into a register: `pread f[0] -> r`. */
 export interface PreadOp {

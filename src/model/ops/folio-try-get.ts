@@ -1,7 +1,7 @@
-import { folioPut, folioRefAdd, isZeroFolio } from '../mm/folio.js';
-import { actorOf, bug, setLocal, type World } from '../sim/world.js';
+import { folioPut, folioRefAdd, isAnyZeroFolio } from '../mm/folio.js';
+import { actorOf, bug, setLocal, type World } from '../core/world.js';
 import { finished, type OpDef, type StepEnv, type StepOutcome } from './types.js';
-import { ownActor, ownFolio } from '../sim/cow.js';
+import { ownActor, ownFolio } from '../core/cow.js';
 
 /**
  * A speculative reference: `try-get`. Someone who does not own the folio takes a reference on it
@@ -19,7 +19,7 @@ export interface TryGetOp {
 /** The folios a speculative lookup can find: live (refcount above 0), not a zero page. */
 function liveFolios(w: World): number[] {
   const out: number[] = [];
-  for (const f of w.folios) if (!f.freed && f.refcount > 0 && !isZeroFolio(f)) out.push(f.id);
+  for (const f of w.folios) if (!f.freed && f.refcount > 0 && !isAnyZeroFolio(f)) out.push(f.id);
   return out;
 }
 

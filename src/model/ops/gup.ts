@@ -1,10 +1,10 @@
 import { FOLL_GET } from '../include/foll.js';
 import { touchFreed } from '../mm/folio.js';
 import { getUserPages, gupPutFolio, pinUserPages, unpinUserPagesDirtyLock } from '../mm/gup.js';
-import { folioOf, hold, setReg, unhold } from '../sim/world.js';
+import { folioOf, hold, setReg, unhold } from '../core/world.js';
 import { resolveBuf, segv } from './buf.js';
 import { finished, type OpDef } from './types.js';
-import { ownActor, ownFolio } from '../sim/cow.js';
+import { ownActor, ownFolio } from '../core/cow.js';
 
 /**
  * A kernel user grabbing a buffer's page: `gup pin buf write longterm as h` (a driver, RDMA, ...).

@@ -1,8 +1,8 @@
 import { EAGAIN, EFAULT } from '../include/errno.js';
 import type { OwnPipe } from '../include/pipe_fs_i.js';
 import { iterFileSpliceWrite, pipeRead, vmspliceToPipe } from '../pipe/splice.js';
-import { ownActor, ownPipe, type Draft } from '../sim/cow.js';
-import { bug, fileOf, setReg } from '../sim/world.js';
+import { ownActor, ownPipe, type Draft } from '../core/cow.js';
+import { bug, fileOf, setReg } from '../core/world.js';
 import { resolveBuf, segv } from './buf.js';
 import { retString } from './dio.js';
 import { fileIdByName } from './file.js';

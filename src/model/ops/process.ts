@@ -1,8 +1,8 @@
 import { dupMm } from '../kernel/fork.js';
 import { exitMmap } from '../mm/mmap.js';
 import { finished, type OpDef } from './types.js';
-import { ownActor, ownArray } from '../sim/cow.js';
-import { mmOf } from '../sim/world.js';
+import { ownActor, ownArray } from '../core/cow.js';
+import { mmOf } from '../core/world.js';
 
 /** fork(): `fork C` creates process C (declared in the program) as a copy of this one. */
 export interface ForkOp {

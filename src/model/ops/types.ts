@@ -1,14 +1,18 @@
 import type { Policies } from '../profile/policies/index.js';
-import type { Draft } from '../sim/cow.js';
-import type { Ctx } from '../sim/ctx.js';
-import type { Program } from '../sim/program.js';
-import type { World } from '../sim/world.js';
+import type { Draft } from '../core/cow.js';
+import type { Ctx } from '../core/ctx.js';
+import type { World } from '../core/world.js';
+
+/** What an operation needs of the program: which process each actor runs in (engine/program.ts). */
+export interface ActorPlaces {
+  readonly actors: readonly { readonly process: number }[];
+}
 
 /** What an operation sees: the World, who runs it, and in which mm. */
 export interface OpEnv {
   readonly ctx: Ctx;
   readonly w: World;
-  readonly program: Program;
+  readonly program: ActorPlaces;
   readonly actor: number;
   /** The actor's mm id (its process exists whenever its actor can step). */
   readonly mm: number;

@@ -2,12 +2,12 @@ import type { DioPath } from '../include/blk_types.js';
 import { EFAULT } from '../include/errno.js';
 import { ioBufferUnmap, ioSqeBufferRegister } from '../io_uring/rsrc.js';
 import { ioRwFixed } from '../io_uring/rw.js';
-import { actorOf, dioOf, setLocal, setReg } from '../sim/world.js';
+import { actorOf, dioOf, setLocal, setReg } from '../core/world.js';
 import { resolveBuf } from './buf.js';
 import { retString } from './dio.js';
 import { fileIdByName } from './file.js';
 import { finished, type OpDef } from './types.js';
-import { ownActor } from '../sim/cow.js';
+import { ownActor } from '../core/cow.js';
 
 /** IORING_REGISTER_BUFFERS of one buffer at `index`: `uring register buf 0 -> r`. */
 export interface UringRegisterOp {

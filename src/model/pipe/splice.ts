@@ -1,13 +1,13 @@
 import { EAGAIN, EFAULT, type KernelResult } from '../include/errno.js';
 import type { File } from '../include/fs.js';
 import type { OwnPipe } from '../include/pipe_fs_i.js';
-import { genericPerformWrite } from '../fs/buffered.js';
+import { genericPerformWrite } from '../mm/filemap-write.js';
 import { iovIterGetPages2, iovIterInit } from '../lib/iov_iter.js';
 import { touchFreed } from '../mm/folio.js';
 import { pinUserPages, putPage, unpinUserPage } from '../mm/gup.js';
 import type { VmaRef } from '../mm/pgtable.js';
-import type { Ctx } from '../sim/ctx.js';
-import { ownFolio, type Draft } from '../sim/cow.js';
+import type { Ctx } from '../core/ctx.js';
+import { ownFolio, type Draft } from '../core/cow.js';
 
 /**
  * vmsplice() to a pipe -> iter_to_pipe(): iov_iter_get_pages2() on an ITER_SOURCE user iterator (a

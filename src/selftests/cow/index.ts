@@ -1,8 +1,8 @@
 import { EAGAIN, EBUSY, EINVAL, ENOMEM } from '../../model/include/errno.js';
-import { instantiate } from '../../model/sim/instantiate.js';
-import { applyTransition, enabledTransitions } from '../../model/sim/step.js';
+import { instantiate } from '../../model/engine/instantiate.js';
+import { applyTransition, enabledTransitions } from '../../model/engine/step.js';
 import type { KernelProfile } from '../../model/profile/profiles.js';
-import { mmOf } from '../../model/sim/world.js';
+import { mmOf } from '../../model/core/world.js';
 import type { ParsedScenario } from '../../scenario/index.js';
 import {
   ksftFinished,

@@ -3,7 +3,7 @@ import { FOLL_LONGTERM } from '../../../src/model/include/foll.js';
 import { opDef } from '../../../src/model/ops/index.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
 import { releaseAtLeast } from '../../../src/model/profile/release.js';
-import { peekBuffer } from '../../../src/model/sim/observe.js';
+import { peekBuffer } from '../../../src/model/engine/observe.js';
 import { anon, op, profile, program, reg, runSchedule } from '../harness.js';
 
 /** Releases without pin_user_pages(): FOLL_PIN scenarios cannot run there at all. */

@@ -1,17 +1,17 @@
 import { checkInvariants, type Violation } from '../../../src/model/invariants/index.js';
 import type { Op } from '../../../src/model/ops/index.js';
 import type { KernelProfile } from '../../../src/model/profile/profiles.js';
-import type { ModelEvent } from '../../../src/model/sim/events.js';
-import { instantiate } from '../../../src/model/sim/instantiate.js';
-import type { AgentKind, FileSpec, MappingSpec, Program } from '../../../src/model/sim/program.js';
+import type { ModelEvent } from '../../../src/model/core/events.js';
+import { instantiate } from '../../../src/model/engine/instantiate.js';
+import type { AgentKind, FileSpec, MappingSpec, Program } from '../../../src/model/engine/program.js';
 import {
   applyTransition,
   enabledTransitions,
   quiescent,
   type StepLabel,
   type Transition,
-} from '../../../src/model/sim/step.js';
-import type { World } from '../../../src/model/sim/world.js';
+} from '../../../src/model/engine/step.js';
+import type { World } from '../../../src/model/core/world.js';
 
 /** Test-only helpers for the I/O half: programs with files and agents, and an exhaustive explorer. */
 

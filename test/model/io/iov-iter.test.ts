@@ -9,9 +9,9 @@ import {
 } from '../../../src/model/lib/iov_iter.js';
 import { folioAlloc } from '../../../src/model/mm/folio.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
-import { draftWorld } from '../../../src/model/sim/cow.js';
-import { newCtx } from '../../../src/model/sim/ctx.js';
-import { instantiate } from '../../../src/model/sim/instantiate.js';
+import { draftWorld } from '../../../src/model/core/cow.js';
+import { newCtx } from '../../../src/model/core/ctx.js';
+import { instantiate } from '../../../src/model/engine/instantiate.js';
 import { profile } from '../harness.js';
 import { explore, ioProgram } from './io-harness.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Op } from '../../../src/model/ops/index.js';
 import { opDef } from '../../../src/model/ops/index.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
-import type { PageSpec } from '../../../src/model/sim/program.js';
+import type { PageSpec } from '../../../src/model/engine/program.js';
 import { HUGETLB_2M, anon, profile } from '../harness.js';
 import { explore, fileMap, ioProgram, runOrder } from './io-harness.js';
 

@@ -7,8 +7,8 @@ import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
 import { pageoutVma } from '../../../src/model/mm/vmscan.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
 import { releaseAtLeast } from '../../../src/model/profile/release.js';
-import type { PageSpec } from '../../../src/model/sim/program.js';
-import { folioOf } from '../../../src/model/sim/world.js';
+import type { PageSpec } from '../../../src/model/engine/program.js';
+import { folioOf } from '../../../src/model/core/world.js';
 import { HUGETLB, THP, anonMap, bench, fileMap, fileSpec } from '../builders.js';
 
 const PIN_RELEASES = RELEASES.filter((r) => releaseAtLeast(r, 'v5.8'));

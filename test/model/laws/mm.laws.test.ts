@@ -9,19 +9,19 @@ import {
 } from '../../../src/model/include/foll.js';
 import type { Advice } from '../../../src/model/mm/madvise.js';
 import { ZERO_DATA } from '../../../src/model/mm/filemap.js';
-import { folioMaybeDmaPinned, folioTestAnon, isZeroFolio } from '../../../src/model/mm/folio.js';
+import { folioMaybeDmaPinned, folioTestAnon, isAnyZeroFolio } from '../../../src/model/mm/folio.js';
 import { gupPutFolio } from '../../../src/model/mm/gup.js';
 import { opDef, type Op } from '../../../src/model/ops/index.js';
 import type { Policies } from '../../../src/model/profile/policies/index.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
-import { newCtx } from '../../../src/model/sim/ctx.js';
-import type { ModelEvent } from '../../../src/model/sim/events.js';
-import { instantiate } from '../../../src/model/sim/instantiate.js';
-import { expectedMapcount, expectedRefcount } from '../../../src/model/sim/owners.js';
-import type { MappingSpec, Program } from '../../../src/model/sim/program.js';
-import { applyTransition, enabledTransitions, type StepLabel } from '../../../src/model/sim/step.js';
-import { draftWorld, ownActor, ownFolio } from '../../../src/model/sim/cow.js';
-import { folioOf, type World } from '../../../src/model/sim/world.js';
+import { newCtx } from '../../../src/model/core/ctx.js';
+import type { ModelEvent } from '../../../src/model/core/events.js';
+import { instantiate } from '../../../src/model/engine/instantiate.js';
+import { expectedMapcount, expectedRefcount } from '../../../src/model/invariants/holders.js';
+import type { MappingSpec, Program } from '../../../src/model/engine/program.js';
+import { applyTransition, enabledTransitions, type StepLabel } from '../../../src/model/engine/step.js';
+import { draftWorld, ownActor, ownFolio } from '../../../src/model/core/cow.js';
+import { folioOf, type World } from '../../../src/model/core/world.js';
 import { HUGETLB, THP, anonMap, fileMap, fileSpec } from '../builders.js';
 import { profile } from '../harness.js';
 
@@ -226,7 +226,7 @@ function checkStep(w: World, events: readonly ModelEvent[]): void {
     expect(f.pincount, `folio ${f.id} pincount`).toBeGreaterThanOrEqual(0);
   }
   for (const f of liveFolios(w)) {
-    if (isZeroFolio(f)) continue;
+    if (isAnyZeroFolio(f)) continue;
     expect(f.refcount, `folio ${f.id} refcount >= mapcount`).toBeGreaterThanOrEqual(f.mapcount);
     expect(f.mapcount, `folio ${f.id} mapcount = entries mapping it`).toBe(expectedMapcount(w, f.id));
   }

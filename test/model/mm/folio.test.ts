@@ -5,12 +5,12 @@ import {
   folioAlloc,
   folioMaybeDmaPinned,
   folioPutRefs,
+  isAnyZeroFolio,
   isZeroFolio,
-  isZeroPage,
 } from '../../../src/model/mm/folio.js';
 import { tryGrabFolio } from '../../../src/model/mm/gup.js';
 
-import { ownFolio } from '../../../src/model/sim/cow.js';
+import { ownFolio } from '../../../src/model/core/cow.js';
 import { bench } from '../builders.js';
 
 const ANON = { type: 'anon' } as const;
@@ -61,12 +61,12 @@ describe('folioPutRefs', () => {
   });
 });
 
-describe('isZeroPage', () => {
-  it('names only the small zero page, while isZeroFolio names both zero pages', () => {
+describe('isZeroFolio', () => {
+  it('names only the small zero page, while isAnyZeroFolio names both zero pages', () => {
     const b = bench('v6.6', []);
     const zero = ownFolio(b.w, b.w.zeroPage);
     const huge = ownFolio(b.w, b.w.hugeZeroPage);
-    expect([isZeroPage(zero), isZeroPage(huge)]).toEqual([true, false]);
-    expect([isZeroFolio(zero), isZeroFolio(huge)]).toEqual([true, true]);
+    expect([isZeroFolio(zero), isZeroFolio(huge)]).toEqual([true, false]);
+    expect([isAnyZeroFolio(zero), isAnyZeroFolio(huge)]).toEqual([true, true]);
   });
 });

@@ -26,7 +26,7 @@ import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
 import { releaseAtLeast } from '../../../src/model/profile/release.js';
 
-import { ownFolio } from '../../../src/model/sim/cow.js';
+import { ownFolio } from '../../../src/model/core/cow.js';
 import { HUGETLB, THP, anonMap, bench, fileMap, fileSpec } from '../builders.js';
 
 const ANON = { type: 'anon' } as const;

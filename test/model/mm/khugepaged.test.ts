@@ -6,7 +6,7 @@ import { tryGrabFolio } from '../../../src/model/mm/gup.js';
 import { splitHugePmd } from '../../../src/model/mm/huge_memory.js';
 import { madviseCollapse } from '../../../src/model/mm/khugepaged.js';
 import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
-import { mmOf } from '../../../src/model/sim/world.js';
+import { mmOf } from '../../../src/model/core/world.js';
 import { THP, anonMap, bench } from '../builders.js';
 
 function pteMappedThp(release = 'v6.12') {

@@ -4,9 +4,9 @@ import { dupMm } from '../../../src/model/kernel/fork.js';
 import { tryGrabFolio } from '../../../src/model/mm/gup.js';
 import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
 import { doMunmap, exitMmap } from '../../../src/model/mm/mmap.js';
-import { presentPte } from '../../../src/model/mm/pgtable.js';
+import { mkPte } from '../../../src/model/mm/pgtable.js';
 import { pageoutVma } from '../../../src/model/mm/vmscan.js';
-import { folioOf } from '../../../src/model/sim/world.js';
+import { folioOf } from '../../../src/model/core/world.js';
 import { anonMap, bench, fileMap, fileSpec } from '../builders.js';
 
 describe('doMunmap', () => {
@@ -30,7 +30,7 @@ describe('doMunmap', () => {
     const b = bench('v6.6', [fileMap('buf', 0, true)], [fileSpec('f', 'shmem')]);
     handleMmFault(b.ctx, b.w, b.at('buf'), 'read');
     const f = b.folio('buf');
-    b.vma('buf').pte = presentPte(f.id, true, true, false); // the CPU stored through it
+    b.vma('buf').pte = mkPte(f.id, { writable: true, dirty: true, huge: false }); // the CPU stored through it
     doMunmap(b.ctx, b.w, b.at('buf'));
     expect([f.flags.dirty, f.refcount, f.freed]).toEqual([true, 1, false]);
   });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../../../src/model/ops/index.js';
-import type { Program } from '../../../src/model/sim/program.js';
-import { applyTransition, enabledTransitions, type Transition } from '../../../src/model/sim/step.js';
-import { instantiate } from '../../../src/model/sim/instantiate.js';
-import type { World } from '../../../src/model/sim/world.js';
+import type { Program } from '../../../src/model/engine/program.js';
+import { applyTransition, enabledTransitions, type Transition } from '../../../src/model/engine/step.js';
+import { instantiate } from '../../../src/model/engine/instantiate.js';
+import type { World } from '../../../src/model/core/world.js';
 import { parseOk } from '../../scenario/helpers.js';
 import { anon, op, profile, program } from '../harness.js';
 

@@ -1,10 +1,10 @@
 import { HPAGE_PMD_ORDER, type OwnVma } from '../../include/mm_types.js';
-import type { Ctx } from '../../sim/ctx.js';
+import type { Ctx } from '../../core/ctx.js';
 import { ZERO_DATA } from '../filemap.js';
 import { folioAlloc } from '../folio.js';
-import { presentPte } from '../pgtable.js';
+import { mkPte } from '../pgtable.js';
 import { folioAddNewAnonRmap } from '../rmap.js';
-import type { Draft } from '../../sim/cow.js';
+import type { Draft } from '../../core/cow.js';
 
 /**
  * do_anonymous_page() / do_huge_pmd_anonymous_page(): first touch of private anonymous memory. A read
@@ -16,7 +16,7 @@ import type { Draft } from '../../sim/cow.js';
 export function doAnonymousPage(ctx: Ctx, w: Draft, vma: OwnVma, write: boolean): void {
   const pmd = vma.order >= HPAGE_PMD_ORDER;
   if (!write) {
-    vma.pte = presentPte(pmd ? w.hugeZeroPage : w.zeroPage, false, false, pmd);
+    vma.pte = mkPte(pmd ? w.hugeZeroPage : w.zeroPage, { writable: false, dirty: false, huge: pmd });
     return;
   }
   const f = folioAlloc(w, vma.order > 0 ? 'thp' : 'small', vma.order, { type: 'anon' }, ZERO_DATA);
@@ -24,5 +24,5 @@ export function doAnonymousPage(ctx: Ctx, w: Draft, vma: OwnVma, write: boolean)
   vma.anonVma = true;
   // Only VM_WRITE makes the new entry writable (and dirty): a FOLL_FORCE write into a read-only
   // private mapping gets a read-only entry and a write fault on the next try.
-  vma.pte = presentPte(f.id, vma.write, vma.write, pmd);
+  vma.pte = mkPte(f.id, { writable: vma.write, dirty: vma.write, huge: pmd });
 }

@@ -1,12 +1,12 @@
 import { EBUSY } from '../../include/errno.js';
 import type { Mm, OwnVma } from '../../include/mm_types.js';
 import { PTE_NONE } from '../../include/mm_types.js';
-import type { Ctx } from '../../sim/ctx.js';
-import { folioAlloc, folioTestAnon, isZeroFolio } from '../folio.js';
-import { presentPte } from '../pgtable.js';
+import type { Ctx } from '../../core/ctx.js';
+import { folioAlloc, folioTestAnon, isAnyZeroFolio } from '../folio.js';
+import { mkPte } from '../pgtable.js';
 import { folioAddFileRmap, folioAddNewAnonRmap, folioTryDupAnonRmap } from '../rmap.js';
 import { swapDuplicate } from '../swapfile.js';
-import { ownFolio, ownSwapSlot, type Draft } from '../../sim/cow.js';
+import { ownFolio, ownSwapSlot, type Draft } from '../../core/cow.js';
 
 /**
  * copy_present_page(): fork's early COW. The child gets its own exclusive copy now, because the
@@ -25,7 +25,7 @@ function copyPresentPage(ctx: Ctx, w: Draft, dst: OwnVma, src: OwnVma): void {
     old.data,
   );
   folioAddNewAnonRmap(ctx, copy);
-  dst.pte = presentPte(copy.id, dst.write, true, src.hugetlb);
+  dst.pte = mkPte(copy.id, { writable: dst.write, dirty: true, huge: src.hugetlb });
 }
 
 /**
@@ -44,19 +44,20 @@ export function copyPresentPte(ctx: Ctx, w: Draft, dst: OwnVma, src: OwnVma, src
     const policy = src.hugetlb ? ctx.policies['fork.copyPinnedHugetlb'] : ctx.policies['fork.copyPinned'];
     if (folioTryDupAnonRmap(ctx, f, src, srcMm, policy === 'copy') === -EBUSY) {
       // copy_huge_pmd() splits the parent's PMD first: the pinned THP stays, PTE-mapped.
-      if (pte.huge && !src.hugetlb) src.pte = presentPte(pte.folio, pte.writable, pte.dirty, false);
+      if (pte.huge && !src.hugetlb)
+        src.pte = mkPte(pte.folio, { writable: pte.writable, dirty: pte.dirty, huge: false });
       copyPresentPage(ctx, w, dst, src);
       return;
     }
     f.refcount += 1;
-  } else if (!isZeroFolio(f)) {
+  } else if (!isAnyZeroFolio(f)) {
     f.refcount += 1;
     folioAddFileRmap(f);
   }
   const writable = pte.writable && !cow;
-  if (cow && pte.writable) src.pte = presentPte(pte.folio, false, pte.dirty, pte.huge); // ptep_set_wrprotect()
+  if (cow && pte.writable) src.pte = mkPte(pte.folio, { writable: false, dirty: pte.dirty, huge: pte.huge }); // ptep_set_wrprotect()
   // The child's entry is old; it is clean in a shared mapping (the parent keeps the dirty bit).
-  dst.pte = presentPte(pte.folio, writable, cow && pte.dirty, pte.huge);
+  dst.pte = mkPte(pte.folio, { writable: writable, dirty: cow && pte.dirty, huge: pte.huge });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { EFAULT, type KernelResult } from '../../include/errno.js';
 import type { OwnVma } from '../../include/mm_types.js';
-import type { Ctx } from '../../sim/ctx.js';
+import type { Ctx } from '../../core/ctx.js';
 import { folioTestAnon } from '../folio.js';
 import { hugetlbNoPage, hugetlbWp } from '../hugetlb.js';
 import { ownVmaAt, type VmaRef } from '../pgtable.js';
@@ -9,7 +9,7 @@ import { doAnonymousPage } from './anonymous.js';
 import { doFault } from './file-fault.js';
 import { doSwapPage } from './swap-in.js';
 import { doWpPage, wpPageCopy } from './wp.js';
-import { ownFolio, type Draft } from '../../sim/cow.js';
+import { ownFolio, type Draft } from '../../core/cow.js';
 
 /** FAULT_FLAG_WRITE, FAULT_FLAG_UNSHARE (mutually exclusive), or a plain read fault. */
 export type FaultKind = 'read' | 'write' | 'unshare';

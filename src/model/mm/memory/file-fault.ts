@@ -1,12 +1,12 @@
 import type { OwnVma } from '../../include/mm_types.js';
 import { fileIsMemoryBacked } from '../../include/fs.js';
-import type { Ctx } from '../../sim/ctx.js';
+import type { Ctx } from '../../core/ctx.js';
 import { filemapGetFolio } from '../filemap.js';
-import { presentPte } from '../pgtable.js';
+import { mkPte } from '../pgtable.js';
 import { folioAddFileRmap } from '../rmap.js';
 import { doPageMkwrite } from './page-mkwrite.js';
 import { wpPageCopy } from './wp.js';
-import { ownFile, type Draft } from '../../sim/cow.js';
+import { ownFile, type Draft } from '../../core/cow.js';
 
 /**
  * do_fault(): first touch of a file-backed entry. A read maps the page cache folio (do_read_fault);
@@ -24,14 +24,14 @@ export function doFault(ctx: Ctx, w: Draft, vma: OwnVma, write: boolean): void {
   folioAddFileRmap(f);
   if (!write) {
     const writenotify = !fileIsMemoryBacked(file);
-    vma.pte = presentPte(f.id, vma.shared && vma.write && !writenotify, false, false);
+    vma.pte = mkPte(f.id, { writable: vma.shared && vma.write && !writenotify, dirty: false, huge: false });
     return;
   }
-  vma.pte = presentPte(f.id, false, false, false);
+  vma.pte = mkPte(f.id, { writable: false, dirty: false, huge: false });
   if (!vma.shared) {
     wpPageCopy(ctx, w, vma, 'write'); // do_cow_fault()
     return;
   }
   doPageMkwrite(w, f); // do_shared_fault()
-  vma.pte = presentPte(f.id, true, true, false);
+  vma.pte = mkPte(f.id, { writable: true, dirty: true, huge: false });
 }

@@ -1,7 +1,7 @@
 import { setFolioFlag, type OwnFolio } from '../../include/mm_types.js';
 import { fileIsMemoryBacked } from '../../include/fs.js';
 import { folioMarkDirty } from '../folio.js';
-import { ownFile, type Draft } from '../../sim/cow.js';
+import { ownFile, type Draft } from '../../core/cow.js';
 
 /**
  * do_page_mkwrite() then fault_dirty_shared_page(): the filesystem is told a shared mapping is about

@@ -1,9 +1,9 @@
 import { setFolioFlag, type OwnFolio, type OwnVma } from '../../include/mm_types.js';
-import type { Ctx } from '../../sim/ctx.js';
+import type { Ctx } from '../../core/ctx.js';
 import { folioAlloc } from '../folio.js';
-import { presentPte } from '../pgtable.js';
+import { mkPte } from '../pgtable.js';
 import { folioFreeSwap, folioSwapcount } from '../swapfile.js';
-import { ownFolio, ownSwapSlot, type Draft } from '../../sim/cow.js';
+import { ownFolio, ownSwapSlot, type Draft } from '../../core/cow.js';
 
 /**
  * do_swap_page(): fault a swapped-out anonymous page back in. The folio comes from the swap cache, or
@@ -36,7 +36,7 @@ export function doSwapPage(ctx: Ctx, w: Draft, vma: OwnVma, write: boolean): voi
   const exclusive = swapInExclusive(ctx, w, f, pte.exclusive, write);
   setFolioFlag(f, 'anonExclusive', exclusive && ctx.policies['cow.reuse'] === 'anon-exclusive');
   const dirty = write && exclusive;
-  vma.pte = presentPte(f.id, dirty && vma.write, dirty, false);
+  vma.pte = mkPte(f.id, { writable: dirty && vma.write, dirty: dirty, huge: false });
 }
 
 /**

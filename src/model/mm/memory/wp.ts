@@ -1,12 +1,12 @@
 import { setFolioFlag, type Folio, type OwnFolio, type OwnVma } from '../../include/mm_types.js';
-import type { Ctx } from '../../sim/ctx.js';
+import type { Ctx } from '../../core/ctx.js';
 import { doPageMkwrite } from './page-mkwrite.js';
-import { folioAlloc, folioPut, folioTestAnon, folioTestLarge, isZeroFolio } from '../folio.js';
+import { folioAlloc, folioPut, folioTestAnon, folioTestLarge, isAnyZeroFolio } from '../folio.js';
 import { folioAddNewAnonRmap, folioRemoveRmap } from '../rmap.js';
 import { folioFreeSwap, folioSwapcount } from '../swapfile.js';
 import { ZERO_DATA } from '../filemap.js';
-import { presentPte } from '../pgtable.js';
-import { ownFolio, type Draft } from '../../sim/cow.js';
+import { mkPte } from '../pgtable.js';
+import { ownFolio, type Draft } from '../../core/cow.js';
 
 /** A write fault makes the entry writable; an unshare fault (FAULT_FLAG_UNSHARE) only makes the page exclusive. */
 export type WpKind = 'write' | 'unshare';
@@ -76,7 +76,7 @@ export function wpPageReuse(ctx: Ctx, vma: OwnVma, f: OwnFolio, kind: WpKind): v
   const pte = vma.pte;
   if (pte.kind !== 'present') return;
   if (ctx.policies['cow.reuse'] === 'anon-exclusive') setFolioFlag(f, 'anonExclusive', true);
-  if (kind === 'write') vma.pte = presentPte(pte.folio, vma.write, true, pte.huge);
+  if (kind === 'write') vma.pte = mkPte(pte.folio, { writable: vma.write, dirty: true, huge: pte.huge });
 }
 
 /**
@@ -95,13 +95,17 @@ export function wpPageCopy(ctx: Ctx, w: Draft, vma: OwnVma, kind: WpKind): Folio
     hugetlb ? 'hugetlb' : 'small',
     hugetlb ? old.order : 0,
     { type: 'anon' },
-    isZeroFolio(old) ? ZERO_DATA : old.data,
+    isAnyZeroFolio(old) ? ZERO_DATA : old.data,
   );
   folioAddNewAnonRmap(ctx, copy);
   vma.anonVma = true;
   // maybe_mkwrite(): a FOLL_FORCE write into a read-only private mapping copies but stays read-only.
-  vma.pte = presentPte(copy.id, kind === 'write' && vma.write, kind === 'write', hugetlb);
-  if (!isZeroFolio(old)) {
+  vma.pte = mkPte(copy.id, {
+    writable: kind === 'write' && vma.write,
+    dirty: kind === 'write',
+    huge: hugetlb,
+  });
+  if (!isAnyZeroFolio(old)) {
     folioRemoveRmap(old);
     folioPut(ctx, w, old);
   }
@@ -122,7 +126,7 @@ export function doWpPage(ctx: Ctx, w: Draft, vma: OwnVma, kind: WpKind): void {
     // wp_page_shared()
     if (kind === 'unshare') return;
     doPageMkwrite(w, f);
-    vma.pte = presentPte(pte.folio, true, true, pte.huge);
+    vma.pte = mkPte(pte.folio, { writable: true, dirty: true, huge: pte.huge });
     return;
   }
   if (folioTestAnon(f) && wpCanReuseAnonFolio(ctx, w, f, pte.huge)) {

@@ -1,10 +1,10 @@
 import type { OwnVma } from '../../include/mm_types.js';
 import { PTE_NONE } from '../../include/mm_types.js';
-import type { Ctx } from '../../sim/ctx.js';
-import { folioMarkDirty, folioPut, folioTestAnon, isZeroFolio } from '../folio.js';
+import type { Ctx } from '../../core/ctx.js';
+import { folioMarkDirty, folioPut, folioTestAnon, isAnyZeroFolio } from '../folio.js';
 import { folioRemoveRmap } from '../rmap.js';
 import { freeSwapAndCache } from '../swapfile.js';
-import { ownFolio, ownSwapSlot, type Draft } from '../../sim/cow.js';
+import { ownFolio, ownSwapSlot, type Draft } from '../../core/cow.js';
 
 /**
  * zap_pte_range() for the VMA's one entry (munmap, MADV_DONTNEED, exit): a dirty PTE of a file
@@ -21,7 +21,7 @@ export function zapPte(ctx: Ctx, w: Draft, vma: OwnVma): void {
   }
   if (pte.kind !== 'present') return;
   const f = ownFolio(w, pte.folio);
-  if (isZeroFolio(f)) return; // vm_normal_page() is NULL: no rmap, no reference
+  if (isAnyZeroFolio(f)) return; // vm_normal_page() is NULL: no rmap, no reference
   if (pte.dirty && !folioTestAnon(f)) folioMarkDirty(f);
   folioRemoveRmap(f);
   folioPut(ctx, w, f);

@@ -7,7 +7,7 @@ import { pageoutVma } from '../../../../src/model/mm/vmscan.js';
 import { dupMm } from '../../../../src/model/kernel/fork.js';
 import { RELEASES } from '../../../../src/model/profile/profiles.js';
 import { releaseAtLeast } from '../../../../src/model/profile/release.js';
-import { folioOf } from '../../../../src/model/sim/world.js';
+import { folioOf } from '../../../../src/model/core/world.js';
 import { HUGETLB, THP, anonMap, bench, fileMap, fileSpec } from '../../builders.js';
 import { setFolioFlag } from '../../../../src/model/include/mm_types.js';
 

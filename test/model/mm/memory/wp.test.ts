@@ -3,9 +3,9 @@ import { FOLL_GET, FOLL_PIN } from '../../../../src/model/include/foll.js';
 import { handleMmFault } from '../../../../src/model/mm/memory/fault.js';
 import { doWpPage, wpCanReuseAnonFolio } from '../../../../src/model/mm/memory/wp.js';
 import { tryGrabFolio } from '../../../../src/model/mm/gup.js';
-import { presentPte } from '../../../../src/model/mm/pgtable.js';
+import { mkPte } from '../../../../src/model/mm/pgtable.js';
 import { RELEASES } from '../../../../src/model/profile/profiles.js';
-import type { PageSpec } from '../../../../src/model/sim/program.js';
+import type { PageSpec } from '../../../../src/model/engine/program.js';
 import { THP, anonMap, bench, fileMap, fileSpec } from '../../builders.js';
 import { setFolioFlag } from '../../../../src/model/include/mm_types.js';
 
@@ -16,7 +16,8 @@ function roAnon(release: string, set: Record<string, string> = {}, page: PageSpe
   const f = b.folio('buf');
   setFolioFlag(f, 'anonExclusive', false);
   const pte = b.vma('buf').pte;
-  if (pte.kind === 'present') b.vma('buf').pte = presentPte(f.id, false, pte.dirty, pte.huge);
+  if (pte.kind === 'present')
+    b.vma('buf').pte = mkPte(f.id, { writable: false, dirty: pte.dirty, huge: pte.huge });
   return { b, f };
 }
 
@@ -103,7 +104,7 @@ describe('doWpPage', () => {
 describe('wpCanReuseAnonFolio', () => {
   it.each(RELEASES)('follows cow.largeFolioReuse for a PTE-mapped THP mapped once (%s)', (r) => {
     const { b, f } = roAnon(r, {}, THP);
-    b.vma('buf').pte = presentPte(f.id, false, true, false);
+    b.vma('buf').pte = mkPte(f.id, { writable: false, dirty: true, huge: false });
     const rule = b.policies['cow.largeFolioReuse'];
     expect(wpCanReuseAnonFolio(b.ctx, b.w, f, false)).toBe(rule !== 'never');
   });

@@ -1,10 +1,10 @@
 import type { File, OwnFile } from '../include/fs.js';
 import { setFolioFlag } from '../include/mm_types.js';
-import { folioPut } from '../mm/folio.js';
-import { zapPte } from '../mm/memory/zap.js';
-import type { Ctx } from '../sim/ctx.js';
-import { ownFolio, ownMm, type Draft } from '../sim/cow.js';
-import { folioOf, type World } from '../sim/world.js';
+import { folioPut } from './folio.js';
+import { zapPte } from './memory/zap.js';
+import type { Ctx } from '../core/ctx.js';
+import { ownFolio, ownMm, type Draft } from '../core/cow.js';
+import { folioOf, type World } from '../core/world.js';
 
 /** Whether truncation to `pages` must wait now (truncate_inode_pages waits for writeback). */
 export function truncateBlocks(w: World, file: File, pages: number): boolean {

@@ -1,12 +1,12 @@
 import { opDef, type Op } from '../ops/index.js';
 import type { OpEnv, StepEnv, StepOutcome } from '../ops/types.js';
 import type { Policies } from '../profile/policies/index.js';
-import { draftWorld, ownActor, sealWorld, type Draft } from './cow.js';
-import { newCtx } from './ctx.js';
-import type { ModelEvent } from './events.js';
+import { draftWorld, ownActor, sealWorld, type Draft } from '../core/cow.js';
+import { newCtx } from '../core/ctx.js';
+import type { ModelEvent } from '../core/events.js';
 import { agentChoiceCount, agentStep } from './agents.js';
 import type { AgentKind, Program } from './program.js';
-import { bug, type World } from './world.js';
+import { bug, type World } from '../core/world.js';
 
 /** One choice the scheduler can make: which actor steps next (and, for agents, which of its choices). */
 export interface Transition {
@@ -58,7 +58,7 @@ function envFor<W extends World>(
 }
 
 /** The kernel agent a transition's actor index names, or null for a program actor. */
-export function agentOf(program: Program, actor: number): AgentKind | null {
+function agentOf(program: Program, actor: number): AgentKind | null {
   if (actor < program.actors.length) return null;
   return program.agents?.[actor - program.actors.length] ?? bug('agentOf', `no actor ${actor}`);
 }

@@ -1,15 +1,15 @@
 import { bioDirtyFn } from '../block/bio.js';
 import { deviceChoices, deviceTransfer } from '../block/device.js';
 import { bioEndio } from '../block/endio.js';
-import { flusherChoices, writebackFolio } from '../fs/writeback.js';
+import { flusherChoices, writebackFolio } from '../mm/page-writeback.js';
 import type { Policies } from '../profile/policies/index.js';
-import type { Ctx } from './ctx.js';
+import type { Ctx } from '../core/ctx.js';
 import type { AgentKind } from './program.js';
-import { bug, type World } from './world.js';
-import { ownBio, ownFolio, type Draft } from './cow.js';
+import { bug, type World } from '../core/world.js';
+import { ownBio, ownFolio, type Draft } from '../core/cow.js';
 
 /** What one agent step did, for the trace. */
-export interface AgentOutcome {
+interface AgentOutcome {
   readonly fn: string;
   readonly folios: readonly number[];
 }

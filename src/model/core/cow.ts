@@ -54,7 +54,7 @@ export type Draft = { -readonly [K in keyof World]: World[K] } & { readonly [DRA
  * identity for ownElement. Not `uring`: io_buffer_unmap() splices a buffer out, shifting the others,
  * and a registered buffer is never changed, only added or removed.
  */
-type ElementKey = 'folios' | 'mms' | 'files' | 'swap' | 'actors' | 'bios' | 'dios' | 'pipes';
+type ElementKey = Exclude<ElementArrayKey, 'uring'>;
 
 /** The type of a step's own copy of each kind of element. */
 interface OwnOf {
@@ -74,7 +74,7 @@ interface OwnOf {
  * replaced, and the state key's diff skips them as unchanged). Each copy is an object literal with the
  * members in their declaration order, as the model's constructors write them, so every folio (every
  * VMA, ...) has one V8 shape: a spread copy gets a shape of its own, and the model's property reads
- * went polymorphic. test/model/sim/cow.test.ts holds each copier to its element's members and order.
+ * went polymorphic. test/model/core/cow.test.ts holds each copier to its element's members and order.
  */
 const COPY: { readonly [K in ElementKey]: (el: World[K][number]) => OwnOf[K] } = {
   folios: (f) =>
@@ -178,9 +178,27 @@ type ArrayKey = {
 /** A World array's type, writable. */
 type Writable<A> = A extends readonly (infer T)[] ? T[] : never;
 
-/** A World's arrays of elements, each shared until a step asks for one. */
+/** The World's members that are arrays of elements (objects), as opposed to arrays of ids. */
+type ElementArrayKey = {
+  [K in keyof World]: World[K] extends readonly object[] ? K : never;
+}[keyof World];
+
+/** Every array of elements, each shared until a step asks for one (the type requires each one here). */
+const ELEMENT_ARRAYS = Object.keys({
+  folios: 0,
+  mms: 0,
+  files: 0,
+  swap: 0,
+  actors: 0,
+  bios: 0,
+  dios: 0,
+  pipes: 0,
+  uring: 0,
+} satisfies Record<ElementArrayKey, 0>) as readonly ElementArrayKey[];
+
+/** A World's arrays of elements, in ELEMENT_ARRAYS order. */
 function elementArrays(w: World): readonly (readonly object[])[] {
-  return [w.folios, w.mms, w.files, w.swap, w.actors, w.bios, w.dios, w.pipes, w.uring];
+  return ELEMENT_ARRAYS.map((k) => w[k]);
 }
 
 /** Freeze what `w` does not share with its parent: its own arrays, its new elements all the way down. */

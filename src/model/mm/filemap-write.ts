@@ -1,12 +1,12 @@
 import type { File } from '../include/fs.js';
 import { fileIsMemoryBacked } from '../include/fs.js';
 import { setFolioFlag, type Folio } from '../include/mm_types.js';
-import { filemapGetFolio } from '../mm/filemap.js';
-import { folioMarkDirty, touchFreed } from '../mm/folio.js';
-import type { Ctx } from '../sim/ctx.js';
-import { folioWaitStableBlocks } from './writeback.js';
-import type { Draft } from '../sim/cow.js';
-import type { World } from '../sim/world.js';
+import { filemapGetFolio } from './filemap.js';
+import { folioMarkDirty, touchFreed } from './folio.js';
+import type { Ctx } from '../core/ctx.js';
+import { folioWaitStableBlocks } from './page-writeback.js';
+import type { Draft } from '../core/cow.js';
+import type { World } from '../core/world.js';
 
 /**
  * filemap_read(): copy a page-cache page to the reader, reading it from disk into the cache first.

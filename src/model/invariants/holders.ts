@@ -1,10 +1,10 @@
 import type { BvecGrab } from '../include/blk_types.js';
 import type { Folio } from '../include/mm_types.js';
-import { isZeroFolio } from '../mm/folio.js';
-import type { GrabMode, World } from './world.js';
+import { isAnyZeroFolio } from '../mm/folio.js';
+import type { GrabMode, World } from '../core/world.js';
 
 /** How a holder holds a folio: a reference, a pin, or (an actor's listed page) its own reference. */
-export type HoldMode = BvecGrab | GrabMode;
+type HoldMode = BvecGrab | GrabMode;
 
 /** A walk over the holders of one World member, reporting each folio held and how. */
 type HolderWalk = (w: World, held: (folio: number, how: HoldMode) => void) => void;
@@ -24,7 +24,7 @@ function live(w: World, id: number): Folio | undefined {
 export const HOLDERS: { readonly [K in keyof World]: HolderWalk | null } = {
   // The kernel's permanent reference on the zero pages (mappings do not add to it).
   folios: (w, held) => {
-    for (const f of w.folios) if (!f.freed && isZeroFolio(f)) held(f.id, 'ref');
+    for (const f of w.folios) if (!f.freed && isAnyZeroFolio(f)) held(f.id, 'ref');
   },
   // A present entry of a live mm maps its folio with a reference (MODEL: one per VMA, even for a
   // large folio); the zero pages are mapped without one (vm_normal_page() is NULL).
@@ -35,7 +35,7 @@ export const HOLDERS: { readonly [K in keyof World]: HolderWalk | null } = {
         const pte = vma.pte;
         if (pte.kind !== 'present') continue;
         const f = live(w, pte.folio);
-        if (f && !isZeroFolio(f)) held(f.id, 'ref');
+        if (f && !isAnyZeroFolio(f)) held(f.id, 'ref');
       }
     }
   },

@@ -2,19 +2,19 @@ import type { Bio, OwnBio } from '../include/blk_types.js';
 import { fileIsMemoryBacked } from '../include/fs.js';
 import { setFolioFlag, type OwnFolio } from '../include/mm_types.js';
 import { bioAlloc, bioAddFolio, bioPut, submitBio } from '../block/bio.js';
-import { folioMaybeDmaPinned, folioMarkDirty, touchFreed } from '../mm/folio.js';
-import { ownVmaAt, presentPte } from '../mm/pgtable.js';
+import { folioMaybeDmaPinned, folioMarkDirty, touchFreed } from './folio.js';
+import { ownVmaAt, mkPte } from './pgtable.js';
 import type { Policies } from '../profile/policies/index.js';
-import type { Ctx } from '../sim/ctx.js';
-import { ownFile, ownFolio, type Draft } from '../sim/cow.js';
-import { fileOf, folioOf, type World } from '../sim/world.js';
+import type { Ctx } from '../core/ctx.js';
+import { ownFile, ownFolio, type Draft } from '../core/cow.js';
+import { fileOf, folioOf, type World } from '../core/world.js';
 
 /**
  * folio_mkclean(): walk the rmap and write-protect and clean every shared mapping of the folio, so the
  * next store faults (->page_mkwrite). Returns whether any entry was dirty.
  * @kernel mm/rmap.c:folio_mkclean
  */
-export function folioMkclean(w: Draft, f: OwnFolio): boolean {
+function folioMkclean(w: Draft, f: OwnFolio): boolean {
   let dirty = false;
   for (const { id, alive } of w.mms) {
     if (!alive) continue;
@@ -23,7 +23,11 @@ export function folioMkclean(w: Draft, f: OwnFolio): boolean {
       const pte = vmas[v]?.pte;
       if (!vmas[v]?.shared || pte?.kind !== 'present' || pte.folio !== f.id) continue;
       if (pte.dirty) dirty = true;
-      ownVmaAt(w, { mm: id, vma: v }).pte = presentPte(pte.folio, false, false, pte.huge);
+      ownVmaAt(w, { mm: id, vma: v }).pte = mkPte(pte.folio, {
+        writable: false,
+        dirty: false,
+        huge: pte.huge,
+      });
     }
   }
   return dirty;
@@ -34,7 +38,7 @@ export function folioMkclean(w: Draft, f: OwnFolio): boolean {
  * then test-and-clear PG_dirty. Returns whether the folio was dirty.
  * @kernel mm/page-writeback.c:folio_clear_dirty_for_io
  */
-export function folioClearDirtyForIo(ctx: Ctx, w: Draft, f: OwnFolio): boolean {
+function folioClearDirtyForIo(ctx: Ctx, w: Draft, f: OwnFolio): boolean {
   ctx.calls.push('folio_clear_dirty_for_io');
   if (folioMkclean(w, f)) folioMarkDirty(f);
   const was = f.flags.dirty;

@@ -1,10 +1,10 @@
 import type { OwnFile } from '../include/fs.js';
 import { setFolioFlag } from '../include/mm_types.js';
-import { folioPut } from '../mm/folio.js';
-import { zapPte } from '../mm/memory/zap.js';
-import type { Ctx } from '../sim/ctx.js';
-import { writebackFolioNow } from './writeback.js';
-import { ownFolio, ownMm, type Draft } from '../sim/cow.js';
+import { folioPut } from './folio.js';
+import { zapPte } from './memory/zap.js';
+import type { Ctx } from '../core/ctx.js';
+import { writebackFolioNow } from './page-writeback.js';
+import { ownFolio, ownMm, type Draft } from '../core/cow.js';
 
 /** What reclaim did with the folio. */
 export type ReclaimResult = 'not-cached' | 'writeback' | 'kept-dirty' | 'kept-referenced' | 'freed';

@@ -1,6 +1,6 @@
 import { ZERO_DATA } from '../mm/filemap.js';
 import { findVma } from '../mm/pgtable.js';
-import type { World } from './world.js';
+import type { World } from '../core/world.js';
 
 /**
  * What a process would read from a buffer now, without faulting or changing anything: the mapped

@@ -12,8 +12,8 @@ import { ZERO_DATA } from '../mm/filemap.js';
 import type { Policies } from '../profile/policies/index.js';
 import type { MappingSpec, Program } from './program.js';
 import { applySetupOp } from './step.js';
-import { newActorState, type World } from './world.js';
-import { newWorld, ownArray } from './cow.js';
+import { newActorState, type World } from '../core/world.js';
+import { newWorld, ownArray } from '../core/cow.js';
 
 function vmaFromSpec(spec: MappingSpec): OwnVma {
   const order = spec.page.kind === 'base' ? 0 : spec.page.order;

@@ -10,12 +10,12 @@ import {
   ownMm,
   ownSwapSlot,
   sealWorld,
-} from '../../../src/model/sim/cow.js';
+} from '../../../src/model/core/cow.js';
 import { folioRefAdd } from '../../../src/model/mm/folio.js';
-import { newCtx } from '../../../src/model/sim/ctx.js';
-import { instantiate } from '../../../src/model/sim/instantiate.js';
-import { applyTransition, enabledTransitions } from '../../../src/model/sim/step.js';
-import { folioOf, hold, setLocal, setReg, unhold, type World } from '../../../src/model/sim/world.js';
+import { newCtx } from '../../../src/model/core/ctx.js';
+import { instantiate } from '../../../src/model/engine/instantiate.js';
+import { applyTransition, enabledTransitions } from '../../../src/model/engine/step.js';
+import { folioOf, hold, setLocal, setReg, unhold, type World } from '../../../src/model/core/world.js';
 import { cve } from '../../check/programs.js';
 import { profile } from '../harness.js';
 import { parseOk } from '../../scenario/helpers.js';

@@ -45,7 +45,7 @@ export type ModelEvent =
 
 export type Access = 'cpu-read' | 'cpu-write' | 'dma-read' | 'dma-write' | 'grab' | 'put' | 'map';
 
-export type CounterProblem =
+type CounterProblem =
   | 'negative-refcount'
   | 'negative-pincount'
   | 'unpin-of-ref'

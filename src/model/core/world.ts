@@ -125,11 +125,3 @@ export function dioOf(w: World, id: number): Dio {
 export function actorOf(w: World, id: number): ActorState {
   return elementOf(w.actors, 'actorOf', id);
 }
-
-export function swapSlotOf(w: World, id: number): SwapSlot {
-  return elementOf(w.swap, 'swapSlotOf', id);
-}
-
-export function pipeOf(w: World, id: number): Pipe {
-  return elementOf(w.pipes, 'pipeOf', id);
-}

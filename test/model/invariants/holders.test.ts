@@ -4,7 +4,7 @@ import { dupMm } from '../../../src/model/kernel/fork.js';
 import { tryGrabFolio } from '../../../src/model/mm/gup.js';
 import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
 import { pageoutVma } from '../../../src/model/mm/vmscan.js';
-import { expectedMapcount, expectedRefcount, heldCounts } from '../../../src/model/sim/owners.js';
+import { expectedMapcount, expectedRefcount, heldCounts } from '../../../src/model/invariants/holders.js';
 import { anonMap, bench, fileMap, fileSpec } from '../builders.js';
 
 describe('expectedRefcount', () => {
