@@ -1,4 +1,4 @@
-import type { OwnBio } from '../include/blk_types.js';
+import type { BioEndIo, OwnBio } from '../include/blk_types.js';
 import { dioBioEndIo } from '../fs/direct-io.js';
 import { iomapDioBioEndIo } from '../fs/iomap-dio.js';
 import { writebackEndIo } from '../mm/page-writeback.js';
@@ -6,29 +6,28 @@ import type { Ctx } from '../core/ctx.js';
 import { blkdevBioEndIo } from './fops.js';
 import type { Draft } from '../core/cow.js';
 
+/** A ->bi_end_io: the kernel function's name, for the trace, and what it does. */
+interface EndIo {
+  readonly fn: string;
+  readonly run: (ctx: Ctx, w: Draft, bio: OwnBio) => void;
+}
+
+/** Each bio's completion by who submitted it (bio.endIo); the three block/fops.c ones share a body. */
+const END_IO: { readonly [K in BioEndIo]: EndIo } = {
+  'blkdev-simple': { fn: 'submit_bio_wait_endio', run: blkdevBioEndIo },
+  blkdev: { fn: 'blkdev_bio_end_io', run: blkdevBioEndIo },
+  'blkdev-async': { fn: 'blkdev_bio_end_io_async', run: blkdevBioEndIo },
+  iomap: { fn: 'iomap_dio_bio_end_io', run: iomapDioBioEndIo },
+  legacy: { fn: 'dio_bio_end_io', run: dioBioEndIo },
+  writeback: { fn: 'end_bio_bh_io_sync', run: writebackEndIo },
+};
+
 /**
- * bio_endio(): the completion interrupt runs the bio's ->bi_end_io.
+ * bio_endio(): the completion interrupt runs the bio's ->bi_end_io; returns its name.
  * @kernel block/bio.c:bio_endio
  */
 export function bioEndio(ctx: Ctx, w: Draft, bio: OwnBio): string {
-  switch (bio.endIo) {
-    case 'blkdev-simple':
-      blkdevBioEndIo(ctx, w, bio);
-      return 'submit_bio_wait_endio';
-    case 'blkdev':
-      blkdevBioEndIo(ctx, w, bio);
-      return 'blkdev_bio_end_io';
-    case 'blkdev-async':
-      blkdevBioEndIo(ctx, w, bio);
-      return 'blkdev_bio_end_io_async';
-    case 'iomap':
-      iomapDioBioEndIo(ctx, w, bio);
-      return 'iomap_dio_bio_end_io';
-    case 'legacy':
-      dioBioEndIo(ctx, w, bio);
-      return 'dio_bio_end_io';
-    case 'writeback':
-      writebackEndIo(ctx, w, bio);
-      return 'end_bio_bh_io_sync';
-  }
+  const e = END_IO[bio.endIo];
+  e.run(ctx, w, bio);
+  return e.fn;
 }

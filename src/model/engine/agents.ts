@@ -15,27 +15,21 @@ interface AgentOutcome {
 }
 
 /**
- * How many choices an agent has now (0: it cannot step). Choice k is the k-th of: the device's
- * in-flight bios by id (transfer or complete), the flusher's dirty page-cache folios by file and index,
- * the single bio_dirty_fn run. `policies` may be null when only quiescence is asked (the flusher then
- * ignores the wb.pinned what-if).
+ * A kernel agent, as an operation is defined: how many choices it has now (0: it cannot step;
+ * `policies` is null when only quiescence is asked, and the flusher then ignores the wb.pinned
+ * what-if), and its step for one of them on a draft.
  */
-export function agentChoiceCount(kind: AgentKind, w: World, policies: Policies | null): number {
-  switch (kind) {
-    case 'device':
-      return deviceChoices(w).length;
-    case 'flusher':
-      return flusherChoices(w, policies).length;
-    case 'bio-dirty-work':
-      return w.bioDirtyList.length > 0 ? 1 : 0;
-  }
+interface AgentDef {
+  choices(w: World, policies: Policies | null): number;
+  step(ctx: Ctx, w: Draft, choice: number): AgentOutcome;
 }
 
-/** Run choice `choice` of agent `kind` on the draft World. */
-export function agentStep(kind: AgentKind, ctx: Ctx, w: Draft, choice: number): AgentOutcome {
-  switch (kind) {
-    case 'device': {
-      const c = deviceChoices(w)[choice] ?? bug('agentStep', `device has no choice ${choice}`);
+const AGENTS: { readonly [K in AgentKind]: AgentDef } = {
+  // Choice k: the k-th in-flight bio by id, transferred (DMA) or completed (bio_endio).
+  device: {
+    choices: (w) => deviceChoices(w).length,
+    step(ctx, w, choice) {
+      const c = deviceChoices(w)[choice] ?? bug('device', `no choice ${choice}`);
       const bio = ownBio(w, c.bio);
       const folios = bio.bvecs.map((b) => b.folio);
       if (c.kind === 'dma') {
@@ -43,14 +37,30 @@ export function agentStep(kind: AgentKind, ctx: Ctx, w: Draft, choice: number): 
         return { fn: bio.op === 'read' ? 'dma-to-memory' : 'dma-from-memory', folios };
       }
       return { fn: bioEndio(ctx, w, bio), folios };
-    }
-    case 'flusher': {
-      const id =
-        flusherChoices(w, ctx.policies)[choice] ?? bug('agentStep', `flusher has no choice ${choice}`);
+    },
+  },
+  // Choice k: the k-th dirty page-cache folio, by file and index.
+  flusher: {
+    choices: (w, policies) => flusherChoices(w, policies).length,
+    step(ctx, w, choice) {
+      const id = flusherChoices(w, ctx.policies)[choice] ?? bug('flusher', `no choice ${choice}`);
       writebackFolio(ctx, w, ownFolio(w, id));
       return { fn: 'write_cache_pages', folios: [id] };
-    }
-    case 'bio-dirty-work':
-      return { fn: 'bio_dirty_fn', folios: bioDirtyFn(ctx, w) };
-  }
+    },
+  },
+  // The single run of the deferred bio_dirty_fn work item.
+  'bio-dirty-work': {
+    choices: (w) => (w.bioDirtyList.length > 0 ? 1 : 0),
+    step: (ctx, w) => ({ fn: 'bio_dirty_fn', folios: bioDirtyFn(ctx, w) }),
+  },
+};
+
+/** How many choices agent `kind` has now (0: it cannot step). */
+export function agentChoiceCount(kind: AgentKind, w: World, policies: Policies | null): number {
+  return AGENTS[kind].choices(w, policies);
+}
+
+/** Run choice `choice` of agent `kind` on the draft World. */
+export function agentStep(kind: AgentKind, ctx: Ctx, w: Draft, choice: number): AgentOutcome {
+  return AGENTS[kind].step(ctx, w, choice);
 }
