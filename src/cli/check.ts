@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Progress } from '../check/index.js';
 import type { KernelProfile } from '../model/profile/profiles.js';
 import { jsonReport } from '../report/json.js';
@@ -11,6 +11,7 @@ import { isArgsError, parseArgs, positiveInt } from './args.js';
 import { threadedExplorer, threadsAvailable } from '../check/threads.js';
 import { runInWorkers, workersAvailable, type SuiteWork } from './parallel.js';
 import { resolveKernels } from './kernels.js';
+import { writeOutput } from './files.js';
 import { displayName, libraryFiles, loadScenarios } from './library.js';
 import type { Io } from './run.js';
 
@@ -40,6 +41,15 @@ interface Job {
   readonly jobs: number;
 }
 
+/** `--jobs N` or `--threads N` (default 1), at most one per core: more only share the same cores. */
+function workerCount(name: string, v: string | undefined, io: Io, cmd: string): number | string {
+  const n = positiveInt(name, v) ?? 1;
+  const cores = availableParallelism();
+  if (typeof n === 'string' || n <= cores) return n;
+  io.err(`pinlab ${cmd}: --${name} ${n} is more than this machine's ${cores} cores: using ${cores}\n`);
+  return cores;
+}
+
 /** Parse check/diff/explain arguments into a job, or print the user's mistake and return exit status 2. */
 function prepare(
   args: readonly string[],
@@ -59,8 +69,8 @@ function prepare(
   if (typeof kernels === 'string') return fail(kernels);
   const maxStates = positiveInt('max-states', p.values.get('max-states')?.at(-1));
   const timeout = positiveInt('timeout', p.values.get('timeout')?.at(-1));
-  const jobs = positiveInt('jobs', p.values.get('jobs')?.at(-1)) ?? 1;
-  const threads = positiveInt('threads', p.values.get('threads')?.at(-1)) ?? 1;
+  const jobs = workerCount('jobs', p.values.get('jobs')?.at(-1), io, cmd);
+  const threads = workerCount('threads', p.values.get('threads')?.at(-1), io, cmd);
   if (typeof maxStates === 'string') return fail(maxStates);
   if (typeof timeout === 'string') return fail(timeout);
   if (typeof jobs === 'string') return fail(jobs);
@@ -194,10 +204,13 @@ export function explainCommand(args: readonly string[], io: Io): number {
   io.out(`${bad.scenario} on ${bad.kernel}: ${bad.condition} is ${bad.verdict}\n`);
   io.out(textTrace({ ...bad.trace, token: bad.replay ?? bad.trace.token }));
   if (job.out === undefined) return 0;
-  try {
-    writeFileSync(job.out, jsonReport(rows.filter((r) => r.scenario === bad.scenario)));
-  } catch (e) {
-    io.err(`pinlab explain: cannot write ${job.out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+  const problem = writeOutput(
+    job.out,
+    jsonReport(rows.filter((r) => r.scenario === bad.scenario)),
+    job.work.files,
+  );
+  if (problem !== null) {
+    io.err(`pinlab explain: ${problem}\n`);
     return 2;
   }
   io.err(`pinlab explain: wrote ${job.out} (pinlab view ${job.out})\n`);

@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { viewerCsp, viewerPage, type ViewerAssets } from '../report/html.js';
 import { parseTraceFile, type TraceFile } from '../report/trace-file.js';
 import { isArgsError, parseArgs } from './args.js';
+import { MAX_TRACE_BYTES, readBounded, writeOutput } from './files.js';
 import type { Io } from './run.js';
 
 /** The built viewer (vite build of viewer/), beside the compiled CLI in the package. */
@@ -24,13 +25,9 @@ export function loadViewerAssets(): ViewerAssets | string {
 
 /** Read and check a trace file; the user's mistake as a message. */
 export function readTraceFile(path: string): TraceFile | string {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    return `cannot read ${path}: ${errorText(e)}`;
-  }
-  const parsed = parseTraceFile(text);
+  const read = readBounded(path, MAX_TRACE_BYTES);
+  if ('error' in read) return `${path}: ${read.error}`;
+  const parsed = parseTraceFile(read.text);
   if (!parsed.ok) return `${path}: ${parsed.error}`;
   if (!parsed.file.results.some((r) => r.trace !== null))
     return `${path} has no run to show: no result has a trace (every verdict is never)`;
@@ -44,7 +41,7 @@ export interface Served {
 
 /**
  * Serve one page on 127.0.0.1 at a free port. Only GET / answers; a request naming another host
- * (DNS rebinding) is refused.
+ * (DNS rebinding), or more than one, is refused.
  */
 export function serveViewer(page: string, csp: string): Promise<Served> {
   return new Promise((resolve, reject) => {
@@ -54,7 +51,10 @@ export function serveViewer(page: string, csp: string): Promise<Served> {
       const text = (status: number, body: string): void => {
         res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end(body);
       };
-      if (`http://${req.headers.host ?? ''}` !== origin) return text(421, 'wrong host\n');
+      // Node keeps the first of several Host headers; a proxy may take another: refuse them all.
+      const hosts = req.headersDistinct.host ?? [];
+      if (hosts.length !== 1) return text(400, 'one Host header, please\n');
+      if (`http://${hosts[0] ?? ''}` !== origin) return text(421, 'wrong host\n');
       if (req.method !== 'GET' && req.method !== 'HEAD') return text(405, 'method not allowed\n');
       if (req.url !== '/' && req.url !== '/index.html') return text(404, 'not found\n');
       res
@@ -112,11 +112,8 @@ export function viewCommand(args: readonly string[], io: Io): number {
       io.out(page);
       return 0;
     }
-    try {
-      writeFileSync(out, page);
-    } catch (e) {
-      return fail(`cannot write ${out}: ${errorText(e)}`);
-    }
+    const problem = writeOutput(out, page, [path]);
+    if (problem !== null) return fail(problem);
     io.err(`pinlab view: wrote ${out}\n`);
     return 0;
   }
