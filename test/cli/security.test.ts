@@ -88,6 +88,25 @@ describe('worker counts (the built CLI)', () => {
   });
 });
 
+describe('--threads under a small address space (the built CLI)', () => {
+  // The shared tables reserved 1 GiB of address space each (some 19 GiB), and node died at the hand-off
+  // under any `ulimit -v` of 16 GB or less; they now reserve what the states bound needs.
+  it('ends a search on its bound under ulimit -v 8000000', () => {
+    const r = spawnSync(
+      'sh',
+      [
+        '-c',
+        'ulimit -v 8000000 && exec "$0" dist/cli/main.js check bench/gup-fork.pin --kernel v6.5 --threads 2 --max-states 20000',
+        process.execPath,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('is inconclusive, expected never (bound reached: states, 20000 states)');
+    expect(r.status).toBe(1);
+  });
+});
+
 describe('export-c -o', () => {
   it('creates nothing under /dev', () => {
     const before = readdirSync('/dev');
