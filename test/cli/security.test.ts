@@ -85,7 +85,7 @@ describe('worker counts (the built CLI)', () => {
         `pinlab check: ${option} 999 is more than this machine's ${cores} cores: using ${cores}\n`,
       );
     }
-  });
+  }, 120_000);
 });
 
 describe('--threads under a small address space (the built CLI)', () => {
@@ -104,7 +104,7 @@ describe('--threads under a small address space (the built CLI)', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('is inconclusive, expected never (bound reached: states, 20000 states)');
     expect(r.status).toBe(1);
-  });
+  }, 120_000);
 });
 
 describe('export-c -o', () => {
