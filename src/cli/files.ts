@@ -1,4 +1,13 @@
-import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** The largest scenario file pinlab reads: the library's largest is a few KiB. */
@@ -40,6 +49,14 @@ const SYSTEM_DIRS = ['/dev', '/proc', '/sys'];
 
 const within = (path: string, dir: string): boolean => path === dir || path.startsWith(`${dir}/`);
 
+function dangling(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /** The same file as `a`: both exist and have one device and inode. */
 function sameFile(a: string, b: string): boolean {
   try {
@@ -66,7 +83,8 @@ export function outputProblem(out: string, inputs: readonly string[]): string | 
   try {
     if (!statSync(out).isFile()) return `will not write ${out}: it exists and is not a regular file`;
   } catch {
-    return null;
+    // Nothing there, unless a symbolic link that points nowhere yet (the write would create its target).
+    return dangling(out) ? `will not write ${out}: it is a symbolic link to nothing` : null;
   }
   if (inputs.some((i) => sameFile(i, out))) return `will not write ${out}: it is an input of this command`;
   return null;

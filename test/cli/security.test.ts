@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -114,6 +114,15 @@ describe('export-c -o', () => {
       'will not write /dev/full-page=base: it is under /dev, a kernel filesystem',
     );
     expect(readdirSync('/dev')).toEqual(before);
+  });
+
+  it('follows no symbolic link that points nowhere', () => {
+    const input = join(dir, 'link-input.pin');
+    writeFileSync(input, ONE);
+    const link = join(dir, 'link.c');
+    symlinkSync(join(dir, 'made-through-link.c'), link);
+    expect(refused(['export-c', input, '-o', link])).toContain('it is a symbolic link to nothing');
+    expect(existsSync(join(dir, 'made-through-link.c'))).toBe(false);
   });
 
   it('never overwrites the scenario it reads', () => {
