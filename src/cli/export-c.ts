@@ -49,7 +49,7 @@ export function refusalText(id: string, r: readonly Refusal[]): string {
 
 /**
  * Where one of several expansions goes: `prog.c` -> `prog-path=iomap.c`; `prog-2.c` (the expansion's
- * number) when an axis value has a character outside [A-Za-z0-9_.+-], such as a `/`.
+ * number) when an axis value has a character outside [A-Za-z0-9_.+=,-], such as a `/`.
  */
 function outputName(out: string, s: ParsedScenario, index: number, many: boolean): string {
   if (!many) return out;

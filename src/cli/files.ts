@@ -15,6 +15,9 @@ export const MAX_SCENARIO_BYTES = 4 * 2 ** 20;
 /** The largest trace file `pinlab view` reads (the whole library's results with traces are tens of MiB). */
 export const MAX_TRACE_BYTES = 256 * 2 ** 20;
 
+/** How much readBounded reads at a time (what it holds beyond the text is at most this). */
+const CHUNK = 2 ** 20;
+
 const errorCode = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? String(e);
 
 /**
@@ -30,13 +33,15 @@ export function readBounded(file: string, limit: number): { text: string } | { e
   }
   try {
     if (fstatSync(fd).isDirectory()) return { error: 'cannot read: EISDIR' };
-    const buf = Buffer.alloc(limit + 1);
+    const chunks: Buffer[] = [];
     let n = 0;
     for (let got = 1; got > 0; n += got) {
       if (n > limit) return { error: `larger than ${limit / 2 ** 20} MiB: not read` };
-      got = readSync(fd, buf, n, limit + 1 - n, null);
+      const chunk = Buffer.alloc(Math.min(CHUNK, limit + 1 - n));
+      got = readSync(fd, chunk, 0, chunk.length, null);
+      chunks.push(chunk.subarray(0, got));
     }
-    return { text: buf.toString('utf8', 0, n) };
+    return { text: Buffer.concat(chunks).toString('utf8') };
   } catch (e) {
     return { error: `cannot read: ${errorCode(e)}` };
   } finally {
@@ -49,6 +54,7 @@ const SYSTEM_DIRS = ['/dev', '/proc', '/sys'];
 
 const within = (path: string, dir: string): boolean => path === dir || path.startsWith(`${dir}/`);
 
+/** Whether `path` is a symbolic link (asked once stat failed: then it points nowhere). */
 function dangling(path: string): boolean {
   try {
     return lstatSync(path).isSymbolicLink();

@@ -2,7 +2,9 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_SCENARIO_BYTES, readBounded } from '../../src/cli/files.js';
 import { LIBRARY_DIR } from '../../src/cli/library.js';
 import { run } from '../../src/cli/run.js';
 
@@ -48,6 +50,28 @@ function refused(argv: readonly string[]): string {
   expect(r.err.trimEnd().split('\n'), r.err).toHaveLength(1);
   return r.err;
 }
+
+describe('readBounded', () => {
+  const file = join(dir, 'bounded');
+
+  it('reads a file of at most the limit whole, and refuses one a byte longer', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.nat(64), (s, slack) => {
+        writeFileSync(file, s);
+        const size = Buffer.byteLength(s);
+        expect(readBounded(file, size + slack)).toEqual({ text: Buffer.from(s).toString('utf8') });
+        if (size > 0) expect(readBounded(file, size - 1)).toHaveProperty('error');
+      }),
+      { numRuns: 30 },
+    );
+  }, 60_000);
+
+  it('reads across its chunks', () => {
+    const text = 'ab\n'.repeat(2 ** 20);
+    writeFileSync(file, text);
+    expect(readBounded(file, MAX_SCENARIO_BYTES)).toEqual({ text });
+  });
+});
 
 describe('untrusted input', () => {
   it('refuses a scenario file over 4 MiB before reading it whole: /dev/zero, a large file', () => {
