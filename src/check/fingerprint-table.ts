@@ -50,6 +50,21 @@ export function taken(s: Uint32Array, i: number): boolean {
   return (s[2 * i] as number) !== 0 || (s[2 * i + 1] as number) !== 0;
 }
 
+/** What `make` allocates, or null when the allocation fails (a RangeError: no memory for it). */
+export function allocated<T>(make: () => T): T | null {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
+}
+
+/** The bytes a table needs to hold `keys` keys within its load factor (8 bytes a slot). */
+export function bytesFor(keys: number): number {
+  return 8 * (Math.ceil(((keys + 1) * 4) / 3) + 16);
+}
+
 /** Whether one more key would pass the load factor of 3/4. */
 export function overloaded(count: number, cap: number): boolean {
   return (count + 1) * 4 > cap * 3;
@@ -126,11 +141,15 @@ export class FingerprintTable implements StateSet {
     rehash(this.slots, s, cap);
   }
 
-  /** Grow by half again (less near the limits) and rehash; false when no slot can be added. */
+  /**
+   * Grow by half again (less near the limits) and rehash; false when no slot can be added, or the
+   * memory for the new slots cannot be had (a `ulimit -v`): the search ends on its memory bound.
+   */
   private grow(): boolean {
     const cap = grownCapacity(this.cap, this.maxBytes);
     if (cap === this.cap) return false;
-    const s = new Uint32Array(cap * 2);
+    const s = allocated(() => new Uint32Array(cap * 2));
+    if (s === null) return false;
     rehash(this.slots, s, cap);
     this.slots = s;
     this.cap = cap;

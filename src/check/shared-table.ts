@@ -1,4 +1,5 @@
 import {
+  allocated,
   firstCapacity,
   grownCapacity,
   lowWord,
@@ -110,8 +111,8 @@ export class SharedFingerprintTable implements StateSet {
     const old = this.words[CAP] as number;
     const cap = grownCapacity(old, this.maxBytes);
     if (cap === old) return false;
-    const aside = this.slots.slice(0, old * 2);
-    this.buffer.grow(cap * 8);
+    const aside = allocated(() => this.slots.slice(0, old * 2));
+    if (aside === null || allocated(() => this.buffer.grow(cap * 8)) === null) return false;
     this.slots.fill(0, 0, old * 2);
     rehash(aside, this.slots, cap);
     this.words[CAP] = cap;

@@ -20,7 +20,7 @@ import {
   type SearchTables,
   type WorkUnit,
 } from './explore.js';
-import { FingerprintTable } from './fingerprint-table.js';
+import { allocated, bytesFor, FingerprintTable } from './fingerprint-table.js';
 import { BUILTIN_INVARIANTS, fromModelInvariant, type Invariant } from './invariants.js';
 import { SharedFingerprintTable, sharedTableFrom, type SharedTableBuffers } from './shared-table.js';
 import { poolBuffers, poolView, unitWords, type PoolBuffers } from './work-pool.js';
@@ -102,16 +102,33 @@ export function threadedExplorer(threads: number, set: InvariantSet): Explorer {
     const units = first.handedOff();
     if (units.length === 0) return first.stats();
     const timeoutMs = bounds.timeoutMs - ((now?.() ?? 0) - t0);
-    const handOff = {
-      tables: mapTables(tables, (t) => sharedTableFrom(t, maxMemory)),
-      units,
-      done: first.stats(),
-    };
+    const shared = sharedTables(tables, Math.min(maxMemory, bytesFor(bounds.maxStates)));
+    if (shared === null) return { ...first.stats(), bound: 'memory' };
+    const handOff = { tables: shared, units, done: first.stats() };
     return inThreads(threads, set, handOff, program, policies, conditions, {
       ...opts,
       bounds: { ...bounds, timeoutMs },
     });
   };
+}
+
+/**
+ * The hand-off's tables in shared memory, each reserving address space for `bytes` (what the states
+ * bound needs, or the memory bound), halved while they do not all fit (a `ulimit -v`): a table that
+ * fills its reservation ends the search on its memory bound. Null when not even what the tables hold
+ * fits.
+ */
+function sharedTables(
+  tables: SearchTables<FingerprintTable>,
+  bytes: number,
+): SearchTables<SharedTableBuffers> | null {
+  const all = [tables.visited, tables.finals, tables.deadlocked, ...tables.clean, ...tables.dirty];
+  const least = Math.max(...all.map((t) => t.bytes));
+  for (let b = bytes; b >= least; b = Math.floor(b / 2)) {
+    const shared = allocated(() => mapTables(tables, (t) => sharedTableFrom(t, b)));
+    if (shared !== null) return shared;
+  }
+  return null;
 }
 
 /** What the threads go on with: the search's tables and untaken work, and its figures so far. */

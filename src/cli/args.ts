@@ -21,7 +21,8 @@ export function parseArgs(
     }
     const eq = a.indexOf('=');
     const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
-    const kind = spec[name];
+    // Own properties only: `--toString` or `--constructor` is no option.
+    const kind = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (kind === undefined)
       return {
         error: `unknown option '--${name}' (known: ${Object.keys(spec)

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Progress } from '../check/index.js';
 import type { KernelProfile } from '../model/profile/profiles.js';
 import { jsonReport } from '../report/json.js';
@@ -10,8 +11,8 @@ import { isArgsError, parseArgs, positiveInt } from './args.js';
 import { threadedExplorer, threadsAvailable } from '../check/threads.js';
 import { runInWorkers, workersAvailable, type SuiteWork } from './parallel.js';
 import { resolveKernels } from './kernels.js';
+import { outputProblem, writeOutput } from './files.js';
 import { displayName, libraryFiles, loadScenarios } from './library.js';
-import { overwritesInput, writeOutput } from './output.js';
 import type { Io } from './run.js';
 
 const FORMATS = ['text', 'json', 'ktap', 'junit'] as const;
@@ -42,6 +43,15 @@ interface Job {
   readonly files: ReadonlyMap<string, string>;
 }
 
+/** `--jobs N` or `--threads N` (default 1), at most one per core: more only share the same cores. */
+function workerCount(name: string, v: string | undefined, io: Io, cmd: string): number | string {
+  const n = positiveInt(name, v) ?? 1;
+  const cores = availableParallelism();
+  if (typeof n === 'string' || n <= cores) return n;
+  io.err(`pinlab ${cmd}: --${name} ${n} is more than this machine's ${cores} cores: using ${cores}\n`);
+  return cores;
+}
+
 /** Parse check/diff/explain arguments into a job, or print the user's mistake and return exit status 2. */
 function prepare(
   args: readonly string[],
@@ -61,8 +71,8 @@ function prepare(
   if (typeof kernels === 'string') return fail(kernels);
   const maxStates = positiveInt('max-states', p.values.get('max-states')?.at(-1));
   const timeout = positiveInt('timeout', p.values.get('timeout')?.at(-1));
-  const jobs = positiveInt('jobs', p.values.get('jobs')?.at(-1)) ?? 1;
-  const threads = positiveInt('threads', p.values.get('threads')?.at(-1)) ?? 1;
+  const jobs = workerCount('jobs', p.values.get('jobs')?.at(-1), io, cmd);
+  const threads = workerCount('threads', p.values.get('threads')?.at(-1), io, cmd);
   if (typeof maxStates === 'string') return fail(maxStates);
   if (typeof timeout === 'string') return fail(timeout);
   if (typeof jobs === 'string') return fail(jobs);
@@ -71,7 +81,7 @@ function prepare(
   if (threads > 1 && !threadsAvailable()) return fail('--threads needs the built pinlab (npm run build)');
   const files = p.positionals.length > 0 ? p.positionals : libraryFiles();
   const out = p.values.get('out')?.at(-1);
-  const refused = out === undefined ? null : overwritesInput(out, files);
+  const refused = out === undefined ? null : outputProblem(out, files);
   if (refused !== null) return fail(refused);
   const loaded = loadScenarios(files, displayName);
   if (!loaded.ok) {
@@ -202,9 +212,13 @@ export function explainCommand(args: readonly string[], io: Io): number {
   io.out(`${bad.scenario} on ${bad.kernel}: ${bad.condition} is ${bad.verdict}\n`);
   io.out(textTrace({ ...bad.trace, token: bad.replay ?? bad.trace.token }, job.files.get(bad.scenario)));
   if (job.out === undefined) return 0;
-  const error = writeOutput(job.out, jsonReport(rows.filter((r) => r.scenario === bad.scenario)));
-  if (error !== null) {
-    io.err(`pinlab explain: ${error}\n`);
+  const problem = writeOutput(
+    job.out,
+    jsonReport(rows.filter((r) => r.scenario === bad.scenario)),
+    job.work.files,
+  );
+  if (problem !== null) {
+    io.err(`pinlab explain: ${problem}\n`);
     return 2;
   }
   io.err(`pinlab explain: wrote ${job.out} (pinlab view ${job.out})\n`);

@@ -3,9 +3,9 @@ import { RELEASES, kernelProfile, isProfileError, type KernelProfile } from '../
 import type { ParsedScenario } from '../scenario/index.js';
 import { runSuite } from '../suite/run.js';
 import { isArgsError, parseArgs, positiveInt } from './args.js';
+import { outputProblem, writeOutput } from './files.js';
 import { resolveKernels } from './kernels.js';
 import { displayName, loadScenarios } from './library.js';
-import { overwritesInput, writeOutput } from './output.js';
 import type { Io } from './run.js';
 
 export const DEFAULT_RUNS = 500;
@@ -47,10 +47,14 @@ export function refusalText(id: string, r: readonly Refusal[]): string {
   return r.map((x) => `${id}: cannot run on a real kernel: ${x.where}: ${x.reason}\n`).join('');
 }
 
-/** Where one of several expansions goes: `prog.c` -> `prog-path=iomap.c`. */
-function outputName(out: string, s: ParsedScenario, many: boolean): string {
+/**
+ * Where one of several expansions goes: `prog.c` -> `prog-path=iomap.c`; `prog-2.c` (the expansion's
+ * number) when an axis value has a character outside [A-Za-z0-9_.+=,-], such as a `/`.
+ */
+function outputName(out: string, s: ParsedScenario, index: number, many: boolean): string {
   if (!many) return out;
-  const tag = s.scenario.axes.map((a) => `${a.axis}=${a.value}`).join(',');
+  const named = s.scenario.axes.map((a) => `${a.axis}=${a.value}`).join(',');
+  const tag = /^[\w.+=,-]+$/.test(named) ? named : String(index + 1);
   const dot = out.lastIndexOf('.');
   return dot > out.lastIndexOf('/') ? `${out.slice(0, dot)}-${tag}${out.slice(dot)}` : `${out}-${tag}`;
 }
@@ -84,7 +88,7 @@ export function exportCCommand(args: readonly string[], io: Io): number {
   if (ok.length === 0) return 2;
   if (out !== undefined)
     for (const s of ok) {
-      const refused = overwritesInput(outputName(out, s, ok.length > 1), p.positionals);
+      const refused = outputProblem(outputName(out, s, ok.indexOf(s), ok.length > 1), p.positionals);
       if (refused !== null) return fail(refused);
     }
   if (out === undefined && ok.length > 1)
@@ -97,9 +101,9 @@ export function exportCCommand(args: readonly string[], io: Io): number {
       io.out(text);
       continue;
     }
-    const name = outputName(out, s, ok.length > 1);
-    const error = writeOutput(name, text);
-    if (error !== null) return fail(error);
+    const name = outputName(out, s, ok.indexOf(s), ok.length > 1);
+    const problem = writeOutput(name, text, p.positionals);
+    if (problem !== null) return fail(problem);
     io.err(`${s.scenario.id}: wrote ${name}\n`);
   }
   return 0;

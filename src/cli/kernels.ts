@@ -11,12 +11,14 @@ export function resolveKernels(lists: readonly string[], sets: readonly string[]
   const names = lists.length === 0 ? ['all'] : lists.flatMap((l) => l.split(',')).filter((n) => n !== '');
   if (names.length === 0) return `--kernel names no kernel (known: ${profileNames().join(' ')})`;
   const expanded = names.flatMap((n) => (n === 'all' ? [...RELEASES] : [n]));
-  const overrides: Record<string, string> = {};
+  const pairs: [string, string][] = [];
   for (const s of sets) {
     const eq = s.indexOf('=');
     if (eq <= 0) return `--set takes policy=value, not '${s}'`;
-    overrides[s.slice(0, eq)] = s.slice(eq + 1);
+    pairs.push([s.slice(0, eq), s.slice(eq + 1)]);
   }
+  // fromEntries defines own properties: `--set __proto__=x` stays a (refused) policy name.
+  const overrides = Object.fromEntries(pairs);
   const out: KernelProfile[] = [];
   for (const name of [...new Set(expanded)]) {
     const p = kernelProfile(name, overrides);

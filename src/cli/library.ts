@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MAX_SCENARIO_BYTES, readBounded } from './files.js';
 import { formatError, parseScenarios, type ParsedScenario } from '../scenario/index.js';
 
 /** The built-in scenario library shipped with the package. */
@@ -22,14 +23,12 @@ export function loadScenarios(files: readonly string[], display: (f: string) => 
   const scenarios: ParsedScenario[] = [];
   const messages: string[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      messages.push(`${display(file)}: cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    const read = readBounded(file, MAX_SCENARIO_BYTES);
+    if ('error' in read) {
+      messages.push(`${display(file)}: ${read.error}`);
       continue;
     }
-    const r = parseScenarios(text, display(file));
+    const r = parseScenarios(read.text, display(file));
     if (r.ok) scenarios.push(...r.scenarios);
     else messages.push(...r.errors.map(formatError));
   }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareVerdict, parseKtap, refusals, type Outcome } from '../export/index.js';
@@ -14,6 +14,7 @@ import { runSuite } from '../suite/run.js';
 import { isArgsError, parseArgs, positiveInt } from './args.js';
 import { exportScenario } from './export-c.js';
 import { displayName, libraryFiles, loadScenarios } from './library.js';
+import { memlockLimit, odirectWorks, rootReasons, runConfined, UNPRIVILEGED } from './privilege.js';
 import type { Io } from './run.js';
 
 const DEFAULT_REAL_RUNS = 200;
@@ -41,7 +42,13 @@ function scenarioRow(s: ParsedScenario, outcome: RealRow['outcome'], why: string
 }
 
 /** Compile and run one exported scenario; its rows. */
-function realRows(s: ParsedScenario, profile: KernelProfile, runs: number, work: string): RealRow[] {
+function realRows(
+  s: ParsedScenario,
+  profile: KernelProfile,
+  runs: number,
+  work: string,
+  asRoot: boolean,
+): RealRow[] {
   const refused = refusals(s.scenario);
   if (refused.length > 0) {
     const r = refused[0];
@@ -60,11 +67,7 @@ function realRows(s: ParsedScenario, profile: KernelProfile, runs: number, work:
     return [
       scenarioRow(s, 'error', `cc failed: ${(built.stderr || String(built.error)).split('\n')[0] ?? ''}`),
     ];
-  const ran = spawnSync(join(dir, 'prog'), [String(runs)], {
-    encoding: 'utf8',
-    timeout: 60_000 + runs * 200,
-    cwd: dir,
-  });
+  const ran = runConfined(join(dir, 'prog'), [String(runs)], dir, asRoot, 60_000 + runs * 200);
   const ktap = parseKtap(ran.stdout ?? '');
   if (ktap.bail !== null || ran.status !== 0)
     return [
@@ -137,11 +140,24 @@ export function realCommand(args: readonly string[], io: Io): number {
     io.out(`pinlab real: skipped: no C compiler ('cc') on this machine\n`);
     return 0;
   }
-  io.out(`running kernel ${uname}: the model's profile ${profile.name}; ${runs} runs per scenario\n\n`);
+  io.out(`running kernel ${uname}: the model's profile ${profile.name}; ${runs} runs per scenario\n`);
   const work = mkdtempSync(join(tmpdir(), 'pinlab-real-'));
+  const host = { odirect: odirectWorks(work), memlock: memlockLimit() };
+  const root = process.getuid?.() === 0;
+  if (root) chmodSync(work, 0o711); // the unprivileged user reaches its programs, lists nothing
+  io.out(
+    root
+      ? `each program runs as uid ${UNPRIVILEGED.uid} unless it needs root (said below), in a private directory, under limits\n`
+      : 'each program runs as this user (not root: loop devices, ext4 images and THP checks skip), in a private directory, under limits\n',
+  );
   const rows: RealRow[] = [];
   try {
-    for (const s of loaded.scenarios) rows.push(...realRows(s, profile, runs, work));
+    for (const s of loaded.scenarios) {
+      const why = refusals(s.scenario).length > 0 ? [] : rootReasons(s.scenario, host);
+      if (root && why.length > 0) io.out(`${s.scenario.id}: runs as root: ${why.join('; ')}\n`);
+      rows.push(...realRows(s, profile, runs, work, why.length > 0));
+    }
+    io.out('\n');
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { viewerCsp, viewerPage, type ViewerAssets } from '../report/html.js';
 import { parseTraceFile, type TraceFile } from '../report/trace-file.js';
 import { isArgsError, parseArgs } from './args.js';
-import { overwritesInput, writeOutput } from './output.js';
+import { MAX_TRACE_BYTES, outputProblem, readBounded, writeOutput } from './files.js';
 import type { Io } from './run.js';
 
 /** The built viewer (vite build of viewer/), beside the compiled CLI in the package. */
@@ -25,13 +25,9 @@ export function loadViewerAssets(): ViewerAssets | string {
 
 /** Read and check a trace file; the user's mistake as a message. */
 export function readTraceFile(path: string): TraceFile | string {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    return `cannot read ${path}: ${errorText(e)}`;
-  }
-  const parsed = parseTraceFile(text);
+  const read = readBounded(path, MAX_TRACE_BYTES);
+  if ('error' in read) return `${path}: ${read.error}`;
+  const parsed = parseTraceFile(read.text);
   if (!parsed.ok) return `${path}: ${parsed.error}`;
   if (!parsed.file.results.some((r) => r.trace !== null))
     return `${path} has no run to show: no result has a trace (every verdict is never)`;
@@ -45,7 +41,7 @@ export interface Served {
 
 /**
  * Serve one page on 127.0.0.1 at a free port. Only GET / answers; a request naming another host
- * (DNS rebinding) is refused.
+ * (DNS rebinding), or more than one, is refused.
  */
 export function serveViewer(page: string, csp: string): Promise<Served> {
   return new Promise((resolve, reject) => {
@@ -55,7 +51,10 @@ export function serveViewer(page: string, csp: string): Promise<Served> {
       const text = (status: number, body: string): void => {
         res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end(body);
       };
-      if (`http://${req.headers.host ?? ''}` !== origin) return text(421, 'wrong host\n');
+      // Node keeps the first of several Host headers; a proxy may take another: refuse them all.
+      const hosts = req.headersDistinct.host ?? [];
+      if (hosts.length !== 1) return text(400, 'one Host header, please\n');
+      if (`http://${hosts[0] ?? ''}` !== origin) return text(421, 'wrong host\n');
       if (req.method !== 'GET' && req.method !== 'HEAD') return text(405, 'method not allowed\n');
       if (req.url !== '/' && req.url !== '/index.html') return text(404, 'not found\n');
       res
@@ -103,7 +102,7 @@ export function viewCommand(args: readonly string[], io: Io): number {
     return fail('give one trace file (from check --format json or explain --out)');
   const out = p.values.get('out')?.at(-1);
   if (out !== undefined && !p.flags.has('html')) return fail('-o goes with --html');
-  const refused = out === undefined ? null : overwritesInput(out, [path]);
+  const refused = out === undefined ? null : outputProblem(out, [path]);
   if (refused !== null) return fail(refused);
   const file = readTraceFile(path);
   if (typeof file === 'string') return fail(file);
@@ -115,8 +114,8 @@ export function viewCommand(args: readonly string[], io: Io): number {
       io.out(page);
       return 0;
     }
-    const error = writeOutput(out, page);
-    if (error !== null) return fail(error);
+    const problem = writeOutput(out, page, [path]);
+    if (problem !== null) return fail(problem);
     io.err(`pinlab view: wrote ${out}\n`);
     return 0;
   }

@@ -6,7 +6,7 @@ import type { Scenario } from '../scenario/index.js';
 import { C_FILES } from './c-files.js';
 import { C_HARNESS } from './c-harness.js';
 import { C_IO } from './c-io.js';
-import { cString } from './c-literal.js';
+import { cComment, cString } from './c-literal.js';
 import { C_MEMORY } from './c-memory.js';
 import { opStatement } from './c-ops.js';
 import { C_PROBE } from './c-probe.js';
@@ -217,7 +217,7 @@ function actorFns(s: Scenario, l: Layout): string {
       (op, k) =>
         `\top_begin(${actor}, ${k});\n\t${opStatement(op, { program: s.program, layout: l, actor })}\n\top_end(${actor}, ${k});\n`,
     );
-    return `/* thread ${a.name} */\nstatic void actor_${actor}(void)\n{\n${body.join('')}}\n`;
+    return `${cComment(`thread ${a.name}`)}\nstatic void actor_${actor}(void)\n{\n${body.join('')}}\n`;
   });
   const cases = s.program.actors.map((_, a) => `\tcase ${a}:\n\t\tactor_${a}();\n\t\tbreak;\n`);
   return `${fns.join('\n')}\nstatic void run_actor(int a)\n{\n\tswitch (a) {\n${cases.join('')}\t}\n}\n`;
@@ -279,12 +279,10 @@ export function cProgram(s: Scenario, o: ProgramOptions): string {
   const l = layout(s);
   const data = dataTables(s, l, o);
   const header = [
-    `/*`,
-    ` * pinlab export-c: scenario ${s.id}, run on the real kernel.`,
-    ` * Build: cc -O2 -Wall -Werror -pthread -o prog prog.c; run: ./prog [RUNS] (root for loop devices).`,
-    ` * Schedule 0 runs the threads freely; each other one follows a model trace at op granularity:`,
-    ...o.schedules.map((sc, i) => ` *   schedule ${i + 1}: ${sc.from.replace(/\*\//g, '* /')}`),
-    ` */`,
+    cComment(`pinlab export-c: scenario ${s.id}, run on the real kernel.`),
+    '/* Build: cc -O2 -Wall -Werror -pthread -o prog prog.c; run: ./prog [RUNS] (root for loop devices). */',
+    '/* Schedule 0 runs the threads freely; each other one follows a model trace at op granularity: */',
+    ...o.schedules.map((sc, i) => cComment(`  schedule ${i + 1}: ${sc.from}`)),
   ].join('\n');
   return [
     header,

@@ -39,13 +39,16 @@ export const C_INCLUDES = String.raw`#define _GNU_SOURCE
 #endif
 `;
 
+/** The size of the program's value slots: a data token is a C string of at most VLEN - 1 bytes. */
+export const VLEN = 32;
+
 /**
  * The types the generated tables fill in (placed between the generated counts and the tables), and the
  * generated functions the fixed parts call.
  */
 export const C_TYPES = String.raw`
 #define PG 4096
-#define VLEN 32
+#define VLEN ${VLEN}
 #define NULLV "\001"
 #define RT static __attribute__((unused))
 #define RTV static __attribute__((unused))

@@ -5,7 +5,8 @@ import type { Op } from '../model/ops/index.js';
 import type { Program } from '../model/engine/program.js';
 import { quote, type Scenario } from '../scenario/index.js';
 import { opSyntax } from '../scenario/ops.js';
-import { propExprs } from './layout.js';
+import { VLEN } from './c-types.js';
+import { layout, propExprs } from './layout.js';
 
 /**
  * What a process cannot do on a real kernel, per operation: the scenario that needs it is not exported.
@@ -28,6 +29,8 @@ import { propExprs } from './layout.js';
  * | reclaim                                 | refused: no system call reclaims one page at a point     |
  * | try-get                                 | refused: the kernel's speculative references are its own |
  * | other get / pin flag sets               | refused: no system call holds such a reference           |
+ *
+ * Data tokens longer than the program's value slots, or with a NUL byte, are refused as well.
  */
 export interface Refusal {
   /** Where in the scenario: `thread T0: kalloc page as p`, `file f`, `condition x`. */
@@ -146,6 +149,14 @@ export function refusals(s: Scenario): Refusal[] {
           'reads a disk page without `agent flusher`: the real flusher writes back when it likes, and an O_DIRECT read writes dirty pages back first',
       });
   });
+  for (const token of layout(s).tokens) {
+    const bytes = new TextEncoder().encode(token);
+    if (bytes.length >= VLEN || bytes.includes(0))
+      out.push({
+        where: `data ${quote(token)}`,
+        reason: `the program keeps data as C strings: at most ${VLEN - 1} bytes (UTF-8), none of them NUL`,
+      });
+  }
   const check = (actor: number, op: Op, where: string): void => {
     const process = program.actors[actor]?.process ?? initial;
     const reason = opRefusal(program, op, process === initial);

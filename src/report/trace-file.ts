@@ -180,11 +180,31 @@ const complete: Check = (v, at) =>
     ? `${at}: a result with a trace needs its end, actors and initial state`
     : null;
 
+/** How deep a trace file's arrays and objects may nest: pinlab writes 11 levels. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether JSON text nests arrays and objects deeper than `limit` (strings skipped, one pass, no recursion). */
+export function nestsDeeper(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '[' || c === '{') {
+      if (++depth > limit) return true;
+    } else if (c === ']' || c === '}') depth--;
+  }
+  return false;
+}
+
 /**
- * Read a trace file from untrusted text: its shape is checked field by field (extra fields are
- * ignored), and the first problem is reported with where it is.
+ * Read a trace file from untrusted text: its nesting is bounded (deeper values would overflow the
+ * stack of whatever walks them, JSON.stringify included), its shape is checked field by field (extra
+ * fields are ignored), and the first problem is reported with where it is.
  */
 export function parseTraceFile(text: string): TraceFileParse {
+  if (nestsDeeper(text, MAX_JSON_DEPTH))
+    return { ok: false, error: `not a pinlab trace file: nested deeper than ${MAX_JSON_DEPTH} levels` };
   let v: unknown;
   try {
     v = JSON.parse(text);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FingerprintTable } from '../../src/check/fingerprint-table.js';
+import { allocated, bytesFor, FingerprintTable } from '../../src/check/fingerprint-table.js';
 
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 const key = (hi: number, lo: number): string => `${hi}:${lo === 0 && hi === 0 ? 1 : lo}`;
@@ -75,5 +75,30 @@ describe('FingerprintTable', () => {
     expect(added).toBe(12);
     expect(t.bytes).toBe(128);
     expect(t.add(1, 1)).toBe(0); // present keys are still found
+  });
+});
+
+describe('allocated and bytesFor', () => {
+  it('turns an allocation that fails into null, and lets other errors through', () => {
+    expect(allocated(() => new ArrayBuffer(2 ** 52))).toBeNull();
+    expect(allocated(() => new Uint32Array(4))?.length).toBe(4);
+    expect(() =>
+      allocated(() => {
+        throw new TypeError('not memory');
+      }),
+    ).toThrow(TypeError);
+  });
+
+  it('gives a table room for that many keys without growing past it', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 20_000 }), (keys) => {
+        const t = new FingerprintTable(16, bytesFor(keys));
+        let added = 0;
+        for (let k = 1; k <= keys; k++) added += t.add(k, k * 7);
+        expect(added).toBe(keys);
+        expect(t.bytes).toBeLessThanOrEqual(bytesFor(keys));
+      }),
+      { numRuns: 20 },
+    );
   });
 });

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
-import { writeOutput } from '../../src/cli/output.js';
+import { writeOutput } from '../../src/cli/files.js';
 
 function cli(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
@@ -58,7 +58,7 @@ describe('commands never write over their input', () => {
     const before = readFileSync(file);
     const r = cli(...argv);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^pinlab [a-z-]+: .* is one of this command's inputs: not writing over it .*\n$/);
+    expect(r.err).toMatch(/^pinlab [a-z-]+: will not write .*: it is an input of this command\n$/);
     expect(readFileSync(file)).toEqual(before);
   });
 });
@@ -68,10 +68,11 @@ describe('writeOutput', () => {
     const { dir } = inDir();
     const f = join(dir, 'out.txt');
     writeFileSync(f, 'old');
-    expect(writeOutput(f, 'new')).toBeNull();
+    expect(writeOutput(f, 'new', [])).toBeNull();
     expect(readFileSync(f, 'utf8')).toBe('new');
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     expect(readFileSync(join(dir, 'race.pin'), 'utf8')).toBe(RACE);
-    expect(writeOutput(join(dir, 'no-such-dir', 'x'), 'y')).toMatch(/^cannot write .*: ENOENT$/);
+    expect(writeOutput(join(dir, 'no-such-dir', 'x'), 'y', [])).toMatch(/^cannot write .*: ENOENT$/);
   });
 });
 

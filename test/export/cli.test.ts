@@ -20,7 +20,7 @@ describe('pinlab export-c', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('#define SCENARIO "mm-race-fork-write[grab=pin]"');
     expect(r.out).toContain('#define DEFAULT_RUNS 9');
-    expect(r.out).toContain(" *   schedule 1: the model's trace to lost on v5.8");
+    expect(r.out).toContain("/*   schedule 1: the model's trace to lost on v5.8 */");
     expect(r.err).toContain('mm-race-fork-write[grab=get]: cannot run on a real kernel');
   });
 

@@ -85,3 +85,15 @@ describe('refusals', () => {
     );
   });
 });
+
+describe('refusals of data', () => {
+  const data = (token: string): string[] => reasons(withThread(`write buf ${token}`));
+  const why = 'the program keeps data as C strings: at most 31 bytes (UTF-8), none of them NUL';
+
+  it('accepts data that fits a value slot, and refuses longer data or a NUL byte', () => {
+    expect(data(`"${'x'.repeat(31)}"`)).toEqual([]);
+    expect(data(`"${'x'.repeat(32)}"`)).toEqual([`data "${'x'.repeat(32)}": ${why}`]);
+    expect(data(`"${'é'.repeat(16)}"`)).toEqual([`data "${'é'.repeat(16)}": ${why}`]);
+    expect(data('"a\\u{0}b"')).toHaveLength(1);
+  });
+});

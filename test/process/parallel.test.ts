@@ -31,12 +31,12 @@ describe('pinlab check --jobs', () => {
     expect(three.status).toBe(0);
     expect(withoutTimes(three.stdout)).toBe(withoutTimes(one.stdout));
     expect((JSON.parse(three.stdout) as { results: unknown[] }).results.length).toBeGreaterThan(20);
-  });
+  }, 60_000);
 
   it('keeps the exit status of a failed expectation', () => {
     const r = pinlab('check', ...files, '--kernel', 'v6.6', '--set', 'dio.extract=get', '--jobs', '2');
     expect(r.status).toBe(1);
-  });
+  }, 60_000);
 
   it('rejects a job count that is not a positive number', () => {
     const r = pinlab('check', '--jobs', '0');

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serveViewer } from '../../src/cli/view.js';
@@ -44,6 +45,21 @@ function get(
   });
 }
 
+/** The status of a GET / sent by hand with these Host headers (node's client sends one at most). */
+function rawStatus(url: string, hosts: readonly string[]): Promise<number> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () =>
+      socket.end(`GET / HTTP/1.1\r\n${hosts.map((h) => `Host: ${h}\r\n`).join('')}Connection: close\r\n\r\n`),
+    );
+    let reply = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (c: string) => (reply += c));
+    socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d+)/.exec(reply)?.[1] ?? 0)));
+    socket.on('error', reject);
+  });
+}
+
 describe('pinlab view --html', () => {
   it('writes one page whose policy allows only its own inline script and style, by hash', () => {
     const html = htmlOf(dioReadForkTrace());
@@ -82,6 +98,10 @@ describe('pinlab view --html', () => {
     const dir = tmp();
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"pinlab": 1, "results": [{"scenario": 1}]}');
+    // 5,000 levels in a field the viewer ignores: JSON.stringify of the page overflowed the stack.
+    const deep = join(dir, 'deep.json');
+    writeFileSync(deep, `{"pinlab": 1, "junk": ${'['.repeat(5000)}${']'.repeat(5000)}, "results": []}`);
+    const trace = dioReadForkTrace();
     const never = join(dir, 'never.json');
     writeFileSync(
       never,
@@ -89,11 +109,15 @@ describe('pinlab view --html', () => {
     );
     const cases: [string[], RegExp][] = [
       [[], /give one trace file/],
-      [[join(dir, 'missing.json')], /cannot read .*missing\.json: ENOENT/],
+      [[join(dir, 'missing.json')], /missing\.json: cannot read: ENOENT/],
       [[bad], /bad\.json: results\[0\]\.scenario: expected a string/],
       [[never], /never\.json has no run to show/],
       [[dioReadForkTrace(), '-o', join(dir, 'x.html')], /-o goes with --html/],
       [['--port', '1'], /unknown option '--port'/],
+      [['/dev/zero'], /\/dev\/zero: larger than 256 MiB: not read/],
+      [[deep], /deep\.json: not a pinlab trace file: nested deeper than 64 levels/],
+      [['--html', dioReadForkTrace(), '-o', '/dev/full'], /will not write \/dev\/full: it is under \/dev/],
+      [['--html', trace, '-o', trace], /will not write .*\.json: it is an input of this command/],
     ];
     for (const [args, message] of cases) {
       const r = cli('view', ...args);
@@ -118,6 +142,22 @@ describe('pinlab view (served)', () => {
       expect((await get(`${s.url}trace.json`)).status).toBe(404);
       expect((await get(s.url, 'attacker.example')).status).toBe(421);
       expect((await get(s.url, undefined, 'POST')).status).toBe(405);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('refuses a request with two Host headers, whichever comes first', async () => {
+    const s = await serveViewer('<!doctype html><p>page</p>', "default-src 'none'");
+    const { host } = new URL(s.url);
+    try {
+      for (const hosts of [
+        [host, 'attacker.example'],
+        ['attacker.example', host],
+        [host, host],
+      ])
+        expect(await rawStatus(s.url, hosts)).toBe(400);
+      expect(await rawStatus(s.url, [host])).toBe(200);
     } finally {
       await s.close();
     }

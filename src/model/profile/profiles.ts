@@ -80,7 +80,8 @@ export function kernelProfile(
   const base = variant ? variant.base : (release as Release);
   const policies: Record<string, string> = { ...policiesAt(base), ...(variant?.set ?? {}) };
   for (const [key, value] of Object.entries(set)) {
-    if (!(key in POLICIES)) return { code: 'unknown-policy', name: key, known: POLICY_NAMES };
+    // Own properties only: `constructor` or `__proto__` is no policy.
+    if (!Object.hasOwn(POLICIES, key)) return { code: 'unknown-policy', name: key, known: POLICY_NAMES };
     const known = POLICIES[key as PolicyName].values as readonly string[];
     if (!known.includes(value)) return { code: 'bad-policy-value', name: key, value, known };
     policies[key] = value;

@@ -1,0 +1,105 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { memlockLimit, rootReasons, runConfined, UNPRIVILEGED } from '../../src/cli/privilege.js';
+import { scenarioOf } from '../export/fixtures.js';
+
+const work = mkdtempSync(join(tmpdir(), 'pinlab-privilege-'));
+chmodSync(work, 0o711); // as pinlab real's own folder: the unprivileged user passes through it
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A scenario with these declarations and one thread that touches `buf`. */
+function scenario(decls: string, mapping = 'map buf anon private'): Parameters<typeof rootReasons>[0] {
+  const [s] = scenarioOf(`scenario s
+intent: what a run needs.
+source: pinlab's tests
+
+${decls}
+process P
+  ${mapping}
+
+thread T0 in P
+  touch buf
+
+exists (P:buf == "A") as c
+`);
+  if (s === undefined) throw new Error('no scenario');
+  return s.scenario;
+}
+
+const FREE = { odirect: true, memlock: 8 * 2 ** 20 };
+
+describe('rootReasons', () => {
+  it('needs nothing for anonymous memory, files with O_DIRECT and small registered buffers', () => {
+    expect(rootReasons(scenario('file f ext4 = "A"\n'), FREE)).toEqual([]);
+    expect(rootReasons(scenario(''), { ...FREE, memlock: 0 })).toEqual([]);
+  });
+
+  it('says why: a loop device, an ext4 image, /proc/kpageflags, RLIMIT_MEMLOCK', () => {
+    expect(rootReasons(scenario('file d bdev = "A"\n'), FREE)).toEqual([
+      'a block-device file is a loop device, and attaching one needs root',
+    ]);
+    expect(rootReasons(scenario('file f xfs = "A"\n'), { ...FREE, odirect: false })).toEqual([
+      'the temporary directory has no O_DIRECT: the program loop-mounts an ext4 image',
+    ]);
+    expect(rootReasons(scenario('', 'map buf anon private page=thp'), FREE)).toEqual([
+      'telling a THP from small pages reads /proc/kpageflags, which only root may',
+    ]);
+    const pinned = scenarioOf(`scenario s
+intent: a registered 2 MiB buffer.
+source: pinlab's tests
+
+process P
+  map buf anon private page=hugetlb-2M
+
+thread T0 in P
+  pin buf write longterm as h
+  unpin h
+
+exists (P:buf == "A") as c
+`)[0]?.scenario;
+    if (pinned === undefined) throw new Error('no scenario');
+    expect(rootReasons(pinned, { ...FREE, memlock: 2 ** 20 })).toEqual([
+      'io_uring charges its registered buffers to RLIMIT_MEMLOCK, and they exceed it',
+    ]);
+    expect(rootReasons(pinned, { ...FREE, memlock: 2 * 2 ** 20 })).toEqual([]);
+  });
+});
+
+describe('memlockLimit', () => {
+  it("reads the soft limit of /proc/self/limits' table", () => {
+    const row = (soft: string): string =>
+      `Limit                     Soft Limit           Hard Limit           Units\nMax locked memory         ${soft}              8388608              bytes\n`;
+    expect(memlockLimit(row('65536'))).toBe(65536);
+    expect(memlockLimit(row('unlimited'))).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('runConfined', () => {
+  // A stand-in for an exported program: who runs it, where, with which limits and environment.
+  function runProbe(name: string, asRoot: boolean): string[] {
+    const dir = mkdtempSync(join(work, `${name}-`));
+    const prog = join(dir, 'prog');
+    writeFileSync(prog, '#!/bin/sh\nid -u; id -G; pwd; echo "$TMPDIR"; ulimit -c; ulimit -n; touch made\n', {
+      mode: 0o700,
+    });
+    const r = runConfined(prog, [], dir, asRoot, 60_000);
+    expect(r.stderr).toBe('');
+    return [...r.stdout.trimEnd().split('\n'), join(dir, 'run')];
+  }
+
+  it('runs a program that needs no root as the unprivileged user, in its own directory, under limits', () => {
+    const root = process.getuid?.() === 0;
+    const [uid, groups, cwd, tmp, core, files, home] = runProbe('drop', false);
+    expect(uid).toBe(String(root ? UNPRIVILEGED.uid : process.getuid?.()));
+    if (root) expect(groups).toBe(String(UNPRIVILEGED.gid));
+    expect([cwd, tmp]).toEqual([home, home]);
+    expect([core, files]).toEqual(['0', '1024']);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('keeps root for a program that needs it, still under limits', () => {
+    const [uid, , cwd, , core, , home] = runProbe('root', true);
+    expect([uid, cwd, core]).toEqual(['0', home, '0']);
+  });
+});

@@ -1,0 +1,179 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MAX_SCENARIO_BYTES, readBounded } from '../../src/cli/files.js';
+import { LIBRARY_DIR } from '../../src/cli/library.js';
+import { run } from '../../src/cli/run.js';
+
+function cli(...argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = run(argv, { version: 'test', out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'pinlab-security-'));
+const VMSPLICE = join(LIBRARY_DIR, 'vmsplice-child-unmap.pin');
+
+/** One exportable scenario without axes (README's CVE-2020-29374). */
+const ONE = `scenario gup-get-child-unmap
+intent: The child reads through a FOLL_GET reference after unmapping; the parent writes.
+source: README
+
+process P
+  map buf anon private
+process C forked
+
+setup
+  T0: write buf "A"
+
+thread T0 in P
+  fork C
+  write buf "B"
+
+thread T1 in C
+  get buf as h
+  munmap buf
+  peek h -> seen
+  put h
+
+exists (T1:seen == "B") as leak
+`;
+
+/** The one line a user mistake prints, with exit status 2. */
+function refused(argv: readonly string[]): string {
+  const r = cli(...argv);
+  expect(r.code, r.err).toBe(2);
+  expect(r.err.trimEnd().split('\n'), r.err).toHaveLength(1);
+  return r.err;
+}
+
+describe('readBounded', () => {
+  const file = join(dir, 'bounded');
+
+  it('reads a file of at most the limit whole, and refuses one a byte longer', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.nat(64), (s, slack) => {
+        writeFileSync(file, s);
+        const size = Buffer.byteLength(s);
+        expect(readBounded(file, size + slack)).toEqual({ text: Buffer.from(s).toString('utf8') });
+        if (size > 0) expect(readBounded(file, size - 1)).toHaveProperty('error');
+      }),
+      { numRuns: 30 },
+    );
+  }, 60_000);
+
+  it('reads across its chunks', () => {
+    const text = 'ab\n'.repeat(2 ** 20);
+    writeFileSync(file, text);
+    expect(readBounded(file, MAX_SCENARIO_BYTES)).toEqual({ text });
+  });
+});
+
+describe('untrusted input', () => {
+  it('refuses a scenario file over 4 MiB before reading it whole: /dev/zero, a large file', () => {
+    expect(refused(['check', '/dev/zero'])).toBe('/dev/zero: larger than 4 MiB: not read\n');
+    const big = join(dir, 'big.pin');
+    writeFileSync(big, `# ${'x'.repeat(4 * 2 ** 20)}\n`);
+    expect(refused(['export-c', big])).toContain('big.pin: larger than 4 MiB: not read');
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'takes --set %s=x for the unknown policy it is',
+    (name) => {
+      expect(refused(['check', VMSPLICE, '--kernel', 'v6.6', '--set', `${name}=x`])).toContain(
+        `pinlab check: unknown policy '${name}'`,
+      );
+    },
+  );
+
+  it.each(['--toString=1', '--constructor', '--__proto__=x'])('rejects the option %s', (option) => {
+    expect(refused(['check', VMSPLICE, option])).toMatch(/^pinlab check: unknown option '--\w+' \(known:/);
+  });
+});
+
+describe('worker counts (the built CLI)', () => {
+  it('caps --jobs and --threads at the cores, saying so on one line', () => {
+    const cores = availableParallelism();
+    for (const option of ['--jobs', '--threads']) {
+      const r = spawnSync(
+        process.execPath,
+        ['dist/cli/main.js', 'check', VMSPLICE, '--kernel', 'v6.6', option, '999'],
+        { encoding: 'utf8' },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toBe(
+        `pinlab check: ${option} 999 is more than this machine's ${cores} cores: using ${cores}\n`,
+      );
+    }
+  }, 120_000);
+});
+
+describe('--threads under a small address space (the built CLI)', () => {
+  // The shared tables reserved 1 GiB of address space each (some 19 GiB), and node died at the hand-off
+  // under any `ulimit -v` of 16 GB or less; they now reserve what the states bound needs.
+  const limited = (args: string): SpawnSyncReturns<string> =>
+    spawnSync(
+      'sh',
+      [
+        '-c',
+        `ulimit -v 8000000 && exec "$0" dist/cli/main.js check bench/gup-fork.pin ${args}`,
+        process.execPath,
+      ],
+      { encoding: 'utf8' },
+    );
+
+  it('ends a search on its bound under ulimit -v 8000000', () => {
+    const r = limited('--kernel v6.5 --threads 2 --max-states 20000');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('is inconclusive, expected never (bound reached: states, 20000 states)');
+    expect(r.status).toBe(1);
+  }, 120_000);
+
+  // Without a states bound each table would reserve the 1 GiB memory bound: they shrink until they fit.
+  it('completes a search without a states bound under ulimit -v 8000000', () => {
+    const r = limited('--kernel v6.5 --threads 2');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('2 passed, 0 failed');
+    expect(r.status).toBe(0);
+  }, 600_000);
+});
+
+describe('export-c -o', () => {
+  it('creates nothing under /dev', () => {
+    const before = readdirSync('/dev');
+    expect(refused(['export-c', VMSPLICE, '-o', '/dev/full'])).toContain(
+      'will not write /dev/full-page=base: it is under /dev, a kernel filesystem',
+    );
+    expect(readdirSync('/dev')).toEqual(before);
+  });
+
+  it('follows no symbolic link that points nowhere', () => {
+    const input = join(dir, 'link-input.pin');
+    writeFileSync(input, ONE);
+    const link = join(dir, 'link.c');
+    symlinkSync(join(dir, 'made-through-link.c'), link);
+    expect(refused(['export-c', input, '-o', link])).toContain('it is a symbolic link to nothing');
+    expect(existsSync(join(dir, 'made-through-link.c'))).toBe(false);
+  });
+
+  it('never overwrites the scenario it reads', () => {
+    const input = join(dir, 'one.pin');
+    writeFileSync(input, ONE);
+    expect(refused(['export-c', input, '-o', input])).toContain('it is an input of this command');
+    expect(readFileSync(input, 'utf8')).toBe(ONE);
+  });
+
+  it('names an expansion by its number when an axis value could leave the folder', () => {
+    const input = join(dir, 'slash.pin');
+    writeFileSync(input, ONE.replace('process P', 'axis x = "../../escape" | plain\n\nprocess P'));
+    const r = cli('export-c', input, '-o', join(dir, 'prog.c'));
+    expect(r.code, r.err).toBe(0);
+    expect(existsSync(join(dir, 'prog-1.c'))).toBe(true);
+    expect(existsSync(join(dir, 'prog-x=plain.c'))).toBe(true);
+    expect(existsSync(join(dir, '..', '..', 'escape.c'))).toBe(false);
+  });
+});
