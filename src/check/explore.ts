@@ -1,3 +1,4 @@
+import type { Found, Invariant, Violation } from '../model/invariants/index.js';
 import type { Policies } from '../model/profile/policies/index.js';
 import type { Program } from '../model/sim/program.js';
 import {
@@ -13,7 +14,7 @@ import { Deadline, type BoundName, type ResolvedBounds } from './bounds.js';
 import type { Condition } from './condition.js';
 import { evalProp } from './evaluate.js';
 import { FingerprintTable, type AddResult, type StateSet } from './fingerprint-table.js';
-import { quiescentViolations, stepViolations, type Invariant, type ViolationDetail } from './invariants.js';
+import { stepViolations } from './invariants.js';
 import { independentOfOthers } from './por.js';
 import {
   keyOfSum,
@@ -35,9 +36,8 @@ import {
  * quiescent and deadlocked otherwise; final and deadlocked Worlds are counted once each, by World
  * key, whatever the mask.
  *
- * After every step each invariant's `onStep` judges it; an `error` violation ends that path (its
- * successor is not visited), a `flag` violation sets the invariant's bit in the successor's mask.
- * `atQuiescence` judges each final World.
+ * After every step each invariant judges it; an `error` violation ends that path (its successor is
+ * not visited), a `flag` violation sets the invariant's bit in the successor's mask.
  *
  * The same search runs in each thread of a parallel check (threads.ts): the tables are then shared,
  * every thread starts from pieces of work (WorkUnit) and gives its oldest untaken transitions away
@@ -87,7 +87,7 @@ export interface InvariantCounts {
   /** Distinct final Worlds reached through a violation of it (flag severity), or violating at quiescence. */
   readonly violatingFinals: number;
   /** The first violation the depth-first order met (the reported one comes from the shortest trace). */
-  readonly firstDetail: ViolationDetail | null;
+  readonly firstViolation: Violation | null;
 }
 
 export interface ExploreStats {
@@ -112,7 +112,8 @@ export interface ExploreStats {
 
 interface Edge {
   readonly r: StepResult;
-  readonly viol: readonly (ViolationDetail | null)[];
+  /** The step's violations, null when none. */
+  readonly found: readonly Found[] | null;
   sum?: WorldSum;
 }
 
@@ -270,7 +271,8 @@ export function mergeStats(parts: readonly ExploreStats[]): ExploreStats {
       violated: parts.some((s) => s.invariants[i]?.violated),
       cleanTerminals: most((s) => s.invariants[i]?.cleanTerminals ?? 0),
       violatingFinals: most((s) => s.invariants[i]?.violatingFinals ?? 0),
-      firstDetail: parts.map((s) => s.invariants[i]?.firstDetail ?? null).find((d) => d !== null) ?? null,
+      firstViolation:
+        parts.map((s) => s.invariants[i]?.firstViolation ?? null).find((v) => v !== null) ?? null,
     })),
     por: parts.some((s) => s.por),
     tableBytes: most((s) => s.tableBytes),
@@ -288,7 +290,7 @@ export function newSearch(
   share?: WorkShare,
 ): Search {
   const { invariants, bounds } = opts;
-  const por = opts.por && share === undefined && invariants.every((inv) => (inv.scope ?? 'step') === 'step');
+  const por = opts.por && share === undefined && invariants.every((inv) => inv.scope === 'step');
   const bits = flagBits(invariants);
   const deadline = new Deadline(opts.now, bounds.timeoutMs);
   const { onProgress } = opts;
@@ -297,7 +299,7 @@ export function newSearch(
   const satisfy = conditions.map(() => 0);
   const violate = conditions.map(() => 0);
   const violated = invariants.map(() => false);
-  const firstDetail: (ViolationDetail | null)[] = invariants.map(() => null);
+  const firstViolation: (Violation | null)[] = invariants.map(() => null);
   const onStack = new Set<string>();
   const start = sealWorld(initial);
 
@@ -316,7 +318,7 @@ export function newSearch(
   };
   const exec = (w: World, t: Transition): Edge => {
     const r = applyTransition(program, policies, w, t);
-    return { r, viol: stepViolations(invariants, r.events, w, r.world, r.label, program) };
+    return { r, found: stepViolations(invariants, program, policies, r) };
   };
 
   const terminal = (world: World, wk: StateKey, mask: number): void => {
@@ -330,15 +332,8 @@ export function newSearch(
           else violate[i] = (violate[i] ?? 0) + 1;
         });
     } else note(deadlocked.add(wk.hi, wk.lo));
-    const qv = isFinal ? quiescentViolations(invariants, world, program) : invariants.map(() => null);
-    invariants.forEach((_, i) => {
-      const d = qv[i] ?? null;
-      if (d !== null) {
-        violated[i] = true;
-        firstDetail[i] ??= d;
-      }
-      const bad = (mask & (bits[i] ?? 0)) !== 0 || d !== null;
-      if (!bad) note((clean[i] as StateSet).add(wk.hi, wk.lo));
+    bits.forEach((bit, i) => {
+      if ((mask & bit) === 0) note((clean[i] as StateSet).add(wk.hi, wk.lo));
       else if (isFinal) note((dirty[i] as StateSet).add(wk.hi, wk.lo));
     });
   };
@@ -355,7 +350,7 @@ export function newSearch(
         const t = enabled[i] as Transition;
         const e = exec(world, t);
         edges[i] = e;
-        if (e.viol.some((v) => v !== null)) continue;
+        if (e.found !== null) continue;
         if (!independentOfOthers(program, world, enabled, t, e.r)) continue;
         e.sum = worldSumAfter(world, sum, e.r.world);
         if (onStack.has(keyString(searchKey(keyOfSum(e.sum), mask)))) continue;
@@ -477,13 +472,13 @@ export function newSearch(
       }
       let mask = f.mask;
       let dead = false;
-      e.viol.forEach((d, j) => {
-        if (d === null) return;
-        violated[j] = true;
-        firstDetail[j] ??= d;
-        if (invariants[j]?.severity === 'error') dead = true;
-        else mask |= bits[j] ?? 0;
-      });
+      if (e.found !== null)
+        for (const { at, violation } of e.found) {
+          violated[at] = true;
+          firstViolation[at] ??= violation;
+          if (invariants[at]?.severity === 'error') dead = true;
+          else mask |= bits[at] ?? 0;
+        }
       if (dead) continue;
       const child = visit(e.r.world, e.sum ?? worldSumAfter(f.world, f.sum, e.r.world), mask, f.depth + 1);
       if (child) push(child);
@@ -505,7 +500,7 @@ export function newSearch(
       violated: violated[i] ?? false,
       cleanTerminals: clean[i]?.size ?? 0,
       violatingFinals: dirty[i]?.size ?? 0,
-      firstDetail: firstDetail[i] ?? null,
+      firstViolation: firstViolation[i] ?? null,
     })),
     por,
     tableBytes: [visited, finals, deadlocked, ...clean, ...dirty].reduce((n, t) => n + t.bytes, 0),

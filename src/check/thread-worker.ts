@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { workerData } from 'node:worker_threads';
+import { INVARIANT_TABLE } from '../model/invariants/index.js';
 import { instantiate } from '../model/sim/instantiate.js';
 import { mapTables, newSearch } from './explore.js';
 import { SharedFingerprintTable } from './shared-table.js';
-import { invariantSet, type ThreadData, type ThreadMessage } from './threads.js';
+import type { ThreadData, ThreadMessage } from './threads.js';
 import { poolView } from './work-pool.js';
 import { postAndWake } from './worker-messages.js';
 
@@ -20,7 +21,7 @@ try {
   const pool = poolView(d.pool, d.thread);
   const opts = {
     por: false,
-    invariants: invariantSet(d.invariants, d.policies),
+    invariants: d.invariants.map((n) => INVARIANT_TABLE[n]),
     bounds: d.bounds,
     ...(Number.isFinite(d.bounds.timeoutMs) ? { now: () => performance.now() } : {}),
   };

@@ -87,7 +87,7 @@ function prepare(
   const options: SuiteOptions = {
     now: () => performance.now(),
     ...bounds,
-    ...(threads > 1 ? { explorer: threadedExplorer(threads, 'model') } : {}),
+    ...(threads > 1 ? { explorer: threadedExplorer(threads) } : {}),
   };
   const out = p.values.get('out')?.at(-1);
   return { scenarios: loaded.scenarios, kernels, options, format, out, work, jobs };

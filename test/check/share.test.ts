@@ -12,7 +12,8 @@ import {
   type WorkUnit,
 } from '../../src/check/explore.js';
 import { FingerprintTable } from '../../src/check/fingerprint-table.js';
-import { ALONE_STATES, invariantSet, threadedExplorer } from '../../src/check/threads.js';
+import { ALONE_STATES, threadedExplorer } from '../../src/check/threads.js';
+import { INVARIANTS } from '../../src/model/invariants/index.js';
 import { instantiate } from '../../src/model/sim/instantiate.js';
 import { profile } from '../model/harness.js';
 import { parseOk } from '../scenario/helpers.js';
@@ -49,7 +50,7 @@ function instance(id: string, kernel: string) {
   const { program, conditions } = s.scenario;
   const opts = {
     por: false,
-    invariants: invariantSet('model', p.policies),
+    invariants: INVARIANTS,
     bounds: resolveBounds({}, false),
   };
   return { p, program, conditions, opts, initial: instantiate(program, p.policies) };
@@ -161,7 +162,7 @@ describe('threadedExplorer', () => {
     const one = explore(program, p.policies, initial, conditions, opts);
     expect(one.states).toBeLessThan(ALONE_STATES);
     const asked = { ...opts, por: true };
-    const two = threadedExplorer(2, 'model')(program, p.policies, initial, conditions, asked);
+    const two = threadedExplorer(2)(program, p.policies, initial, conditions, asked);
     expect(two).toEqual(one);
   });
 
@@ -173,10 +174,10 @@ describe('threadedExplorer', () => {
     const initial = instantiate(program, p.policies);
     const opts = {
       por: false,
-      invariants: invariantSet('model', p.policies),
+      invariants: INVARIANTS,
       bounds: resolveBounds({}, false),
     };
-    const threads = threadedExplorer(2, 'model');
+    const threads = threadedExplorer(2);
     expect(() => threads(program, p.policies, initial, conditions, opts)).toThrow(/no compiled worker/);
     const bounded = { ...opts, bounds: resolveBounds({ maxStates: ALONE_STATES }, false) };
     expect(threads(program, p.policies, initial, conditions, bounded).bound).toBe('states');
@@ -192,13 +193,14 @@ describe('mergeStats', () => {
     finals: 2,
     deadlocks: 0,
     conditions: [{ satisfy: 1, violate: 0 }],
-    invariants: [{ violated: false, cleanTerminals: 1, violatingFinals: 0, firstDetail: null }],
+    invariants: [{ violated: false, cleanTerminals: 1, violatingFinals: 0, firstViolation: null }],
     por: false,
     tableBytes: 64,
     ...over,
   });
 
   it('sums each thread’s own counts and takes the shared tables’ last sizes', () => {
+    const x = { code: 'x', invariant: 'i', folios: [], what: 'x' };
     const m = mergeStats([
       part({}),
       part({
@@ -207,13 +209,13 @@ describe('mergeStats', () => {
         maxDepth: 9,
         finals: 3,
         conditions: [{ satisfy: 2, violate: 1 }],
-        invariants: [{ violated: true, cleanTerminals: 4, violatingFinals: 1, firstDetail: { what: 'x' } }],
+        invariants: [{ violated: true, cleanTerminals: 4, violatingFinals: 1, firstViolation: x }],
       }),
     ]);
     expect(m).toMatchObject({ states: 12, transitions: 12, maxDepth: 9, finals: 3, tableBytes: 64 });
     expect(m.conditions).toEqual([{ satisfy: 3, violate: 1 }]);
     expect(m.invariants).toEqual([
-      { violated: true, cleanTerminals: 4, violatingFinals: 1, firstDetail: { what: 'x' } },
+      { violated: true, cleanTerminals: 4, violatingFinals: 1, firstViolation: x },
     ]);
   });
 
