@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { readFileSync } from 'node:fs';
 import { check } from '../dist/check/index.js';
-import { threadedExplorer } from '../dist/check/threads.js';
+import { threadedExplorer } from '../dist/runtime/threads.js';
 import { kernelProfile } from '../dist/model/profile/profiles.js';
 import { parseScenarios } from '../dist/scenario/index.js';
 

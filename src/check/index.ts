@@ -37,7 +37,7 @@ export interface CheckOptions extends Bounds {
   /** Called every `progressEvery` (default PROGRESS_EVERY) stored states of the search. */
   readonly onProgress?: (p: Progress) => void;
   readonly progressEvery?: number;
-  /** The search (default: explore, in this thread; check/threads.ts gives one in several threads). */
+  /** The search (default: explore, in this thread; runtime/threads.ts gives one in several threads). */
   readonly explorer?: Explorer;
 }
 

@@ -8,7 +8,7 @@ import { textReport, textTrace } from '../report/text.js';
 import type { ParsedScenario } from '../scenario/index.js';
 import { runSuite, type Row, type SuiteOptions } from '../suite/run.js';
 import { isArgsError, parseArgs, positiveInt } from './args.js';
-import { threadedExplorer, threadsAvailable } from '../check/threads.js';
+import { threadedExplorer, threadsAvailable } from '../runtime/threads.js';
 import { runInWorkers, workersAvailable, type SuiteWork } from './parallel.js';
 import { resolveKernels } from './kernels.js';
 import { displayName, libraryFiles, loadScenarios } from './library.js';

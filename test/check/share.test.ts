@@ -12,7 +12,7 @@ import {
   type WorkUnit,
 } from '../../src/check/explore.js';
 import { FingerprintTable } from '../../src/check/fingerprint-table.js';
-import { ALONE_STATES, threadedExplorer } from '../../src/check/threads.js';
+import { ALONE_STATES, threadedExplorer } from '../../src/runtime/threads.js';
 import { INVARIANTS } from '../../src/model/invariants/index.js';
 import { instantiate } from '../../src/model/sim/instantiate.js';
 import { profile } from '../model/harness.js';

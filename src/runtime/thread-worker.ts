@@ -2,10 +2,10 @@ import { performance } from 'node:perf_hooks';
 import { workerData } from 'node:worker_threads';
 import { INVARIANT_TABLE } from '../model/invariants/index.js';
 import { instantiate } from '../model/sim/instantiate.js';
-import { mapTables, newSearch } from './explore.js';
-import { SharedFingerprintTable } from './shared-table.js';
+import { mapTables, newSearch } from '../check/explore.js';
+import { SharedFingerprintTable } from '../check/shared-table.js';
 import type { ThreadData, ThreadMessage } from './threads.js';
-import { poolView } from './work-pool.js';
+import { poolView } from '../check/work-pool.js';
 import { postAndWake } from './worker-messages.js';
 
 // A thread of a parallel search (threads.ts): rebuild the check from plain data, view the shared

@@ -4,8 +4,8 @@ import type { MessagePort } from 'node:worker_threads';
 import { invariantNames, type InvariantName } from '../model/invariants/index.js';
 import type { Policies } from '../model/profile/policies/index.js';
 import type { Program } from '../model/sim/program.js';
-import type { ResolvedBounds } from './bounds.js';
-import type { Condition } from './condition.js';
+import type { ResolvedBounds } from '../check/bounds.js';
+import type { Condition } from '../check/condition.js';
 import {
   explore,
   mapTables,
@@ -19,10 +19,10 @@ import {
   type ExploreStats,
   type SearchTables,
   type WorkUnit,
-} from './explore.js';
-import { FingerprintTable } from './fingerprint-table.js';
-import { SharedFingerprintTable, sharedTableFrom, type SharedTableBuffers } from './shared-table.js';
-import { poolBuffers, poolView, unitWords, type PoolBuffers } from './work-pool.js';
+} from '../check/explore.js';
+import { FingerprintTable } from '../check/fingerprint-table.js';
+import { SharedFingerprintTable, sharedTableFrom, type SharedTableBuffers } from '../check/shared-table.js';
+import { poolBuffers, poolView, unitWords, type PoolBuffers } from '../check/work-pool.js';
 import { receiveUntil } from './worker-messages.js';
 import { startWorkers } from './workers.js';
 
