@@ -39,10 +39,11 @@ import {
  * After every step each invariant judges it; an `error` violation ends that path (its successor is
  * not visited), a `flag` violation sets the invariant's bit in the successor's mask.
  *
- * The same search runs in each thread of a parallel check (threads.ts): the tables are then shared,
- * every thread starts from pieces of work (WorkUnit) and gives its oldest untaken transitions away
- * when another thread has none. A state is stored by one thread and expanded by that thread only, so
- * a complete search counts the same states, transitions and final states however it was shared.
+ * The same search runs in each thread of a parallel check (runtime/threads.ts): the tables are then
+ * shared, every thread starts from pieces of work (WorkUnit) and, through its WorkShare strategy,
+ * gives its oldest untaken transitions away when another thread has none. A state is stored by one
+ * thread and expanded by that thread only, so a complete search counts the same states, transitions
+ * and final states however it was shared.
  */
 
 /** How far a search has gone, for a caller's progress line (SPIN prints the like every million states). */
@@ -66,11 +67,6 @@ export interface ExploreOptions {
   /** Called each time `progressEvery` more states are stored (a callback: the search does no I/O). */
   readonly onProgress?: (p: Progress) => void;
   readonly progressEvery?: number;
-  /**
-   * Stop once this many states are stored, leaving the untaken work as units (Search.handedOff) for
-   * others to go on with (threads.ts): the figures so far are then those of an unfinished search.
-   */
-  readonly handOffAt?: number;
 }
 
 export interface ConditionCounts {
@@ -196,10 +192,15 @@ export interface WorkUnit {
   readonly todo: readonly Transition[] | null;
 }
 
-/** How a search shares work and stopping with the other threads of a parallel check (threads.ts). */
+/**
+ * How a search shares work and stopping with other threads (runtime/threads.ts): a strategy, ALONE in
+ * one thread, the pool's view in a worker (work-pool.ts), handOff in the calling thread before workers.
+ */
 export interface WorkShare {
-  /** Transitions between two calls of `poll` (and looks at `wanted`). */
+  /** Transitions between two calls of `poll` (and looks at `wanted`); Infinity: never. */
   readonly every: number;
+  /** Stored states at which the search stops and `give`s all its untaken work; Infinity: never. */
+  readonly handOffAt: number;
   /** Every `every` transitions: this thread's figures so far; the bound another thread stopped on, or null. */
   poll(transitions: number, maxDepth: number): BoundName | null;
   /** Whether another thread waits for work. */
@@ -209,11 +210,25 @@ export interface WorkShare {
   stop(bound: BoundName): void;
 }
 
+/** One thread's search: alone, it shares nothing and may use the reduction. */
+export const ALONE: WorkShare = {
+  every: Number.POSITIVE_INFINITY,
+  handOffAt: Number.POSITIVE_INFINITY,
+  poll: () => null,
+  wanted: () => false,
+  give: () => false,
+  stop: () => undefined,
+};
+
+/** A share that stops the search at `at` stored states, keeping its untaken work (`units`) for threads. */
+export function handOff(at: number): WorkShare & { readonly units: readonly WorkUnit[] } {
+  const units: WorkUnit[] = [];
+  return { ...ALONE, handOffAt: at, units, give: (u) => units.push(u) > 0 };
+}
+
 export interface Search {
   /** Search from a piece of work to its end (or to a bound, or to the hand-off). */
   run(unit: WorkUnit): void;
-  /** The work the last run left when it stopped at `handOffAt` states (none when it did not). */
-  handedOff(): readonly WorkUnit[];
   /** The figures so far: this search's counts, the tables' sizes. */
   stats(): ExploreStats;
 }
@@ -223,7 +238,7 @@ export function rootUnit(initial: World): WorkUnit {
   return { path: [], sum: worldSum(initial), mask: 0, todo: null };
 }
 
-/** A search of a whole check: explore below, or threads.ts's. */
+/** A search of a whole check: explore below, or runtime/threads.ts's. */
 export type Explorer = (
   program: Program,
   policies: Policies,
@@ -238,7 +253,7 @@ export const explore: Explorer = (program, policies, initial, conditions, opts) 
     opts.bounds.maxMemory,
     (n) => new FingerprintTable(n, opts.bounds.maxMemory),
   );
-  const search = newSearch(program, policies, initial, conditions, opts, tables);
+  const search = new DepthFirstSearch(program, policies, initial, conditions, opts, tables);
   search.run(rootUnit(initial));
   return search.stats();
 };
@@ -279,232 +294,294 @@ export function mergeStats(parts: readonly ExploreStats[]): ExploreStats {
   };
 }
 
-/** A search over `tables`, alone or (with `share`) as one thread of a parallel check. */
-export function newSearch(
-  program: Program,
-  policies: Policies,
-  initial: World,
-  conditions: readonly Condition[],
-  opts: ExploreOptions,
-  tables: SearchTables,
-  share?: WorkShare,
-): Search {
-  const { invariants, bounds } = opts;
-  const por = opts.por && share === undefined && invariants.every((inv) => inv.scope === 'step');
-  const bits = flagBits(invariants);
-  const deadline = new Deadline(opts.now, bounds.timeoutMs);
-  const { onProgress } = opts;
-  const progressEvery = Math.max(1, Math.floor(opts.progressEvery ?? PROGRESS_EVERY));
-  const { visited, finals, deadlocked, clean, dirty } = tables;
-  const satisfy = conditions.map(() => 0);
-  const violate = conditions.map(() => 0);
-  const violated = invariants.map(() => false);
-  const firstViolation: (Violation | null)[] = invariants.map(() => null);
-  const onStack = new Set<string>();
-  const start = sealWorld(initial);
+/** Returned by `judge` for a step whose violation is an error: its successor is not visited. */
+const DEAD = -1;
 
-  let transitions = 0;
-  let maxDepth = 0;
-  let stopped: BoundName | null = null;
-  let truncated: BoundName | null = null;
+/**
+ * A depth-first search over `tables`: alone (`share` ALONE), or as one thread of a parallel check, or
+ * as the calling thread's start of one (handOff). `run` is the whole loop; each step of it is a method.
+ */
+export class DepthFirstSearch implements Search {
+  private readonly invariants: readonly Invariant[];
+  private readonly bounds: ResolvedBounds;
+  /** The reduction: asked for, alone (its stack proviso is one thread's), all invariants `step`-scoped. */
+  private readonly por: boolean;
+  private readonly bits: readonly number[];
+  private readonly deadline: Deadline;
+  private readonly progressEvery: number;
+  private readonly satisfy: number[];
+  private readonly violate: number[];
+  private readonly violated: boolean[];
+  private readonly firstViolation: (Violation | null)[];
+  private readonly onStack = new Set<string>();
+  private readonly start: World;
+  private readonly stack: Frame[] = [];
+  /** The path from the initial state to the stack's bottom frame (the current unit's). */
+  private base: readonly Transition[] = [];
+  private transitions = 0;
+  private maxDepth = 0;
+  /** The transition count at which the work share is next polled. */
+  private nextPoll: number;
+  private stopped: BoundName | null = null;
+  private truncated: BoundName | null = null;
 
-  const stop = (b: BoundName): void => {
-    stopped = b;
-    share?.stop(b);
-  };
+  constructor(
+    private readonly program: Program,
+    private readonly policies: Policies,
+    initial: World,
+    private readonly conditions: readonly Condition[],
+    private readonly opts: ExploreOptions,
+    private readonly tables: SearchTables,
+    private readonly share: WorkShare = ALONE,
+  ) {
+    const { invariants } = opts;
+    this.invariants = invariants;
+    this.bounds = opts.bounds;
+    this.por = opts.por && share === ALONE && invariants.every((inv) => inv.scope === 'step');
+    this.bits = flagBits(invariants);
+    this.deadline = new Deadline(opts.now, opts.bounds.timeoutMs);
+    this.progressEvery = Math.max(1, Math.floor(opts.progressEvery ?? PROGRESS_EVERY));
+    this.satisfy = conditions.map(() => 0);
+    this.violate = conditions.map(() => 0);
+    this.violated = invariants.map(() => false);
+    this.firstViolation = invariants.map(() => null);
+    this.start = sealWorld(initial);
+    this.nextPoll = share.every;
+  }
 
-  const note = (r: AddResult): void => {
-    if (r === -1) stop('memory');
-  };
-  const exec = (w: World, t: Transition): Edge => {
-    const r = applyTransition(program, policies, w, t);
-    return { r, found: stepViolations(invariants, program, policies, r) };
-  };
-
-  const terminal = (world: World, wk: StateKey, mask: number): void => {
-    const isFinal = quiescent(program, world, policies);
-    if (isFinal) {
-      const added = finals.add(wk.hi, wk.lo);
-      note(added);
-      if (added === 1)
-        conditions.forEach((c, i) => {
-          if (evalProp(world, c.prop)) satisfy[i] = (satisfy[i] ?? 0) + 1;
-          else violate[i] = (violate[i] ?? 0) + 1;
-        });
-    } else note(deadlocked.add(wk.hi, wk.lo));
-    bits.forEach((bit, i) => {
-      if ((mask & bit) === 0) note((clean[i] as StateSet).add(wk.hi, wk.lo));
-      else if (isFinal) note((dirty[i] as StateSet).add(wk.hi, wk.lo));
-    });
-  };
-
-  const choose = (
-    world: World,
-    sum: WorldSum,
-    mask: number,
-    enabled: Transition[],
-  ): Pick<Frame, 'todo' | 'edges'> => {
-    const edges: (Edge | undefined)[] = enabled.map(() => undefined);
-    if (por && enabled.length > 1) {
-      for (let i = 0; i < enabled.length; i++) {
-        const t = enabled[i] as Transition;
-        const e = exec(world, t);
-        edges[i] = e;
-        if (e.found !== null) continue;
-        if (!independentOfOthers(program, world, enabled, t, e.r)) continue;
-        e.sum = worldSumAfter(world, sum, e.r.world);
-        if (onStack.has(keyString(searchKey(keyOfSum(e.sum), mask)))) continue;
-        return { todo: [t], edges: [e] };
+  run(unit: WorkUnit): void {
+    if (this.stopped === null && this.deadline.expired()) this.stop('time');
+    const first = this.stopped === null ? this.unitFrame(unit) : null;
+    if (first) this.push(first);
+    const { stack } = this;
+    while (stack.length > 0 && this.stopped === null) {
+      if (this.tables.visited.size >= this.share.handOffAt) {
+        this.offer((u) => this.share.give(u));
+        break;
       }
+      const f = stack[stack.length - 1] as Frame;
+      if (f.next >= f.todo.length) {
+        this.pop(f);
+        continue;
+      }
+      const e = this.follow(f);
+      if (!this.tick()) break;
+      const mask = this.judge(f.mask, e.found);
+      if (mask === DEAD) continue;
+      const child = this.visit(
+        e.r.world,
+        e.sum ?? worldSumAfter(f.world, f.sum, e.r.world),
+        mask,
+        f.depth + 1,
+      );
+      if (child) this.push(child);
     }
-    return { todo: enabled, edges };
-  };
+    stack.length = 0;
+    this.onStack.clear();
+    this.share.poll(this.transitions, this.maxDepth);
+  }
 
-  const visit = (world: World, sum: WorldSum, mask: number, depth: number): Frame | null => {
+  /** The figures so far: this search's counts, the tables' sizes. */
+  stats(): ExploreStats {
+    const { visited, finals, deadlocked, clean, dirty } = this.tables;
+    return {
+      states: visited.size,
+      transitions: this.transitions,
+      maxDepth: this.maxDepth,
+      bound: this.stopped ?? this.truncated,
+      finals: finals.size,
+      deadlocks: deadlocked.size,
+      conditions: this.conditions.map((_, i) => ({
+        satisfy: this.satisfy[i] ?? 0,
+        violate: this.violate[i] ?? 0,
+      })),
+      invariants: this.invariants.map((_, i) => ({
+        violated: this.violated[i] ?? false,
+        cleanTerminals: clean[i]?.size ?? 0,
+        violatingFinals: dirty[i]?.size ?? 0,
+        firstViolation: this.firstViolation[i] ?? null,
+      })),
+      por: this.por,
+      tableBytes: [visited, finals, deadlocked, ...clean, ...dirty].reduce((n, t) => n + t.bytes, 0),
+    };
+  }
+
+  /** Take the top frame's next transition: its edge (computed now unless the reduction did), counted. */
+  private follow(f: Frame): Edge {
+    const i = f.next++;
+    const e = f.edges[i] ?? this.exec(f.world, f.todo[i] as Transition);
+    f.edges[i] = undefined; // let the successor World go once explored
+    this.transitions += 1;
+    return e;
+  }
+
+  /** The time bound, and the work share's turn every `share.every` transitions; false: stop now. */
+  private tick(): boolean {
+    if ((this.transitions & 255) === 0 && this.deadline.expired()) {
+      this.stop('time');
+      return false;
+    }
+    if (this.transitions === this.nextPoll) {
+      this.nextPoll += this.share.every;
+      this.stopped ??= this.share.poll(this.transitions, this.maxDepth);
+      if (this.stopped === null && this.share.wanted()) this.giveAway();
+    }
+    return true;
+  }
+
+  /** The successor's mask after a step's violations (a flag sets its bit), or DEAD after an error. */
+  private judge(mask: number, found: readonly Found[] | null): number {
+    if (found === null) return mask;
+    let out = mask;
+    for (const { at, violation } of found) {
+      this.violated[at] = true;
+      this.firstViolation[at] ??= violation;
+      if (this.invariants[at]?.severity === 'error') out = DEAD;
+      else if (out !== DEAD) out |= this.bits[at] ?? 0;
+    }
+    return out;
+  }
+
+  private stop(b: BoundName): void {
+    this.stopped = b;
+    this.share.stop(b);
+  }
+
+  private note(r: AddResult): void {
+    if (r === -1) this.stop('memory');
+  }
+
+  private exec(w: World, t: Transition): Edge {
+    const r = applyTransition(this.program, this.policies, w, t);
+    return { r, found: stepViolations(this.invariants, this.program, this.policies, r) };
+  }
+
+  private push(f: Frame): void {
+    this.stack.push(f);
+    if (f.key !== null) this.onStack.add(f.key);
+  }
+
+  private pop(f: Frame): void {
+    this.stack.pop();
+    if (f.key !== null) this.onStack.delete(f.key);
+  }
+
+  /** Store a state; its frame, or null when it was stored already, is terminal, or stops the search. */
+  private visit(world: World, sum: WorldSum, mask: number, depth: number): Frame | null {
+    const { visited } = this.tables;
     const wk = keyOfSum(sum);
     const k = searchKey(wk, mask);
     // One probe for a state below the bound: `add` says whether it was stored already.
-    if (visited.size >= bounds.maxStates) {
-      if (!visited.has(k.hi, k.lo)) stop('states');
+    if (visited.size >= this.bounds.maxStates) {
+      if (!visited.has(k.hi, k.lo)) this.stop('states');
       return null;
     }
     const added = visited.add(k.hi, k.lo);
     if (added !== 1) {
-      if (added === -1) stop('memory');
+      if (added === -1) this.stop('memory');
       return null;
     }
-    if (depth > maxDepth) maxDepth = depth;
-    if (onProgress !== undefined && visited.size % progressEvery === 0)
-      onProgress({ states: visited.size, transitions, maxDepth, tableBytes: visited.bytes });
-    const enabled = enabledTransitions(program, policies, world);
+    if (depth > this.maxDepth) this.maxDepth = depth;
+    const { onProgress } = this.opts;
+    if (onProgress !== undefined && visited.size % this.progressEvery === 0)
+      onProgress({
+        states: visited.size,
+        transitions: this.transitions,
+        maxDepth: this.maxDepth,
+        tableBytes: visited.bytes,
+      });
+    const enabled = enabledTransitions(this.program, this.policies, world);
     if (enabled.length === 0) {
-      terminal(world, wk, mask);
+      this.terminal(world, wk, mask);
       return null;
     }
-    if (depth >= bounds.maxDepth) {
-      truncated = 'depth';
+    if (depth >= this.bounds.maxDepth) {
+      this.truncated = 'depth';
       return null;
     }
-    const { todo, edges } = choose(world, sum, mask, enabled);
-    return { world, sum, mask, key: por ? keyString(k) : null, depth, todo, edges, next: 0 };
-  };
+    const { todo, edges } = this.choose(world, sum, mask, enabled);
+    return { world, sum, mask, key: this.por ? keyString(k) : null, depth, todo, edges, next: 0 };
+  }
 
-  const stack: Frame[] = [];
-  let base: readonly Transition[] = [];
+  /** Count a terminal World: final (its conditions judged) or deadlocked, clean or not per invariant. */
+  private terminal(world: World, wk: StateKey, mask: number): void {
+    const { finals, deadlocked, clean, dirty } = this.tables;
+    const isFinal = quiescent(this.program, world, this.policies);
+    if (isFinal) {
+      const added = finals.add(wk.hi, wk.lo);
+      this.note(added);
+      if (added === 1)
+        this.conditions.forEach((c, i) => {
+          if (evalProp(world, c.prop)) this.satisfy[i] = (this.satisfy[i] ?? 0) + 1;
+          else this.violate[i] = (this.violate[i] ?? 0) + 1;
+        });
+    } else this.note(deadlocked.add(wk.hi, wk.lo));
+    this.bits.forEach((bit, i) => {
+      if ((mask & bit) === 0) this.note((clean[i] as StateSet).add(wk.hi, wk.lo));
+      else if (isFinal) this.note((dirty[i] as StateSet).add(wk.hi, wk.lo));
+    });
+  }
 
-  const push = (f: Frame): void => {
-    stack.push(f);
-    if (f.key !== null) onStack.add(f.key);
-  };
+  /** The transitions to take from a state: all, or with the reduction one independent of the others. */
+  private choose(
+    world: World,
+    sum: WorldSum,
+    mask: number,
+    enabled: Transition[],
+  ): Pick<Frame, 'todo' | 'edges'> {
+    const edges: (Edge | undefined)[] = enabled.map(() => undefined);
+    if (this.por && enabled.length > 1) {
+      for (let i = 0; i < enabled.length; i++) {
+        const t = enabled[i] as Transition;
+        const e = this.exec(world, t);
+        edges[i] = e;
+        if (e.found !== null) continue;
+        if (!independentOfOthers(this.program, world, enabled, t, e.r)) continue;
+        e.sum = worldSumAfter(world, sum, e.r.world);
+        if (this.onStack.has(keyString(searchKey(keyOfSum(e.sum), mask)))) continue;
+        return { todo: [t], edges: [e] };
+      }
+    }
+    return { todo: enabled, edges };
+  }
 
   /**
    * Offer the untaken transitions of the stack's frames, from the bottom (the most work), as units to
    * `take` while it accepts them (returns true); a frame whose unit is taken keeps what it has done.
    * Each frame below the top was entered by its last taken transition, so the path extends by it.
    */
-  const offer = (take: (u: WorkUnit) => boolean): void => {
-    const path = [...base];
-    for (const f of stack) {
+  private offer(take: (u: WorkUnit) => boolean): void {
+    const path = [...this.base];
+    for (const f of this.stack) {
       if (f.next < f.todo.length) {
         if (!take({ path: [...path], sum: f.sum, mask: f.mask, todo: f.todo.slice(f.next) })) return;
         f.todo = f.todo.slice(0, f.next);
       }
       path.push(f.todo[f.next - 1] as Transition);
     }
-  };
+  }
 
   /** Give another thread the untaken transitions of the frame nearest the bottom. */
-  const giveAway = (s: WorkShare): void => {
+  private giveAway(): void {
     let given = false;
-    offer((u) => !given && (given = s.give(u)));
-  };
-
-  let left: WorkUnit[] = [];
-  const { handOffAt } = opts;
+    this.offer((u) => !given && (given = this.share.give(u)));
+  }
 
   /** The state a piece of work starts from: replayed along its path (its states are stored already). */
-  const unitFrame = (u: WorkUnit): Frame | null => {
-    base = u.path;
-    if (u.todo === null) return visit(start, u.sum, u.mask, 0);
-    let w = start;
-    for (const t of u.path) w = applyTransition(program, policies, w, t).world;
-    const depth = u.path.length;
+  private unitFrame(u: WorkUnit): Frame | null {
+    this.base = u.path;
+    if (u.todo === null) return this.visit(this.start, u.sum, u.mask, 0);
+    let w = this.start;
+    for (const t of u.path) w = applyTransition(this.program, this.policies, w, t).world;
     return {
       world: w,
       sum: u.sum,
       mask: u.mask,
       key: null,
-      depth,
+      depth: u.path.length,
       todo: u.todo,
       edges: u.todo.map(() => undefined),
       next: 0,
     };
-  };
-
-  const run = (unit: WorkUnit): void => {
-    if (stopped === null && deadline.expired()) stop('time');
-    const first = stopped === null ? unitFrame(unit) : null;
-    if (first) push(first);
-    left = [];
-    while (stack.length > 0 && stopped === null) {
-      if (handOffAt !== undefined && visited.size >= handOffAt) {
-        offer((u) => left.push(u) > 0);
-        break;
-      }
-      const f = stack[stack.length - 1] as Frame;
-      if (f.next >= f.todo.length) {
-        stack.pop();
-        if (f.key !== null) onStack.delete(f.key);
-        continue;
-      }
-      const i = f.next++;
-      const t = f.todo[i] as Transition;
-      const e = f.edges[i] ?? exec(f.world, t);
-      f.edges[i] = undefined; // let the successor World go once explored
-      transitions += 1;
-      if ((transitions & 255) === 0 && deadline.expired()) {
-        stop('time');
-        break;
-      }
-      if (share !== undefined && transitions % share.every === 0) {
-        stopped ??= share.poll(transitions, maxDepth);
-        if (stopped === null && share.wanted()) giveAway(share);
-      }
-      let mask = f.mask;
-      let dead = false;
-      if (e.found !== null)
-        for (const { at, violation } of e.found) {
-          violated[at] = true;
-          firstViolation[at] ??= violation;
-          if (invariants[at]?.severity === 'error') dead = true;
-          else mask |= bits[at] ?? 0;
-        }
-      if (dead) continue;
-      const child = visit(e.r.world, e.sum ?? worldSumAfter(f.world, f.sum, e.r.world), mask, f.depth + 1);
-      if (child) push(child);
-    }
-    stack.length = 0;
-    onStack.clear();
-    share?.poll(transitions, maxDepth);
-  };
-
-  const stats = (): ExploreStats => ({
-    states: visited.size,
-    transitions,
-    maxDepth,
-    bound: stopped ?? truncated,
-    finals: finals.size,
-    deadlocks: deadlocked.size,
-    conditions: conditions.map((_, i) => ({ satisfy: satisfy[i] ?? 0, violate: violate[i] ?? 0 })),
-    invariants: invariants.map((_, i) => ({
-      violated: violated[i] ?? false,
-      cleanTerminals: clean[i]?.size ?? 0,
-      violatingFinals: dirty[i]?.size ?? 0,
-      firstViolation: firstViolation[i] ?? null,
-    })),
-    por,
-    tableBytes: [visited, finals, deadlocked, ...clean, ...dirty].reduce((n, t) => n + t.bytes, 0),
-  });
-
-  return { run, stats, handedOff: () => left };
+  }
 }

@@ -149,6 +149,7 @@ export function poolView(b: PoolBuffers, thread: number): PoolView {
 
   return {
     every: POLL_EVERY,
+    handOffAt: Number.POSITIVE_INFINITY,
     take,
     give,
     wanted: () => Atomics.load(c, IDLE) > 0 && Atomics.load(c, COUNT) === 0,

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { workerData } from 'node:worker_threads';
 import { INVARIANT_TABLE } from '../model/invariants/index.js';
 import { instantiate } from '../model/sim/instantiate.js';
-import { mapTables, newSearch } from '../check/explore.js';
+import { DepthFirstSearch, mapTables } from '../check/explore.js';
 import { SharedFingerprintTable } from '../check/shared-table.js';
 import type { ThreadData, ThreadMessage } from './threads.js';
 import { poolView } from '../check/work-pool.js';
@@ -26,7 +26,7 @@ try {
     ...(Number.isFinite(d.bounds.timeoutMs) ? { now: () => performance.now() } : {}),
   };
   const initial = instantiate(d.program, d.policies);
-  const search = newSearch(d.program, d.policies, initial, d.conditions, opts, tables, pool);
+  const search = new DepthFirstSearch(d.program, d.policies, initial, d.conditions, opts, tables, pool);
   for (let u = pool.take(); u !== null; u = pool.take()) search.run(u);
   post({ stats: search.stats() });
 } catch (e) {

@@ -10,7 +10,8 @@ import {
   explore,
   mapTables,
   mergeStats,
-  newSearch,
+  DepthFirstSearch,
+  handOff,
   PROGRESS_EVERY,
   rootUnit,
   searchTables,
@@ -87,18 +88,18 @@ export function threadedExplorer(threads: number): Explorer {
     const t0 = now?.() ?? 0;
     const { maxMemory } = bounds;
     const tables = searchTables(opts.invariants.length, maxMemory, (n) => new FingerprintTable(n, maxMemory));
-    const alone = { ...opts, handOffAt: ALONE_STATES };
-    const first = newSearch(program, policies, initial, conditions, alone, tables);
+    const handed = handOff(ALONE_STATES);
+    const first = new DepthFirstSearch(program, policies, initial, conditions, opts, tables, handed);
     first.run(rootUnit(initial));
-    const units = first.handedOff();
+    const { units } = handed;
     if (units.length === 0) return first.stats();
     const timeoutMs = bounds.timeoutMs - ((now?.() ?? 0) - t0);
-    const handOff = {
+    const rest = {
       tables: mapTables(tables, (t) => sharedTableFrom(t, maxMemory)),
       units,
       done: first.stats(),
     };
-    return inThreads(threads, names, handOff, program, policies, conditions, {
+    return inThreads(threads, names, rest, program, policies, conditions, {
       ...opts,
       bounds: { ...bounds, timeoutMs },
     });

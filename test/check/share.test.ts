@@ -4,7 +4,8 @@ import { resolveBounds } from '../../src/check/bounds.js';
 import {
   explore,
   mergeStats,
-  newSearch,
+  DepthFirstSearch,
+  handOff,
   rootUnit,
   searchTables,
   type ExploreStats,
@@ -63,6 +64,7 @@ function shared(id: string, kernel: string, searches: number): { stats: ExploreS
   let given = 0;
   const share: WorkShare = {
     every: 1,
+    handOffAt: Number.POSITIVE_INFINITY,
     poll: () => null,
     wanted: () => true,
     give: (u) => {
@@ -73,8 +75,9 @@ function shared(id: string, kernel: string, searches: number): { stats: ExploreS
     stop: () => undefined,
   };
   const tables = searchTables(opts.invariants.length, opts.bounds.maxMemory, (n) => new FingerprintTable(n));
-  const all = Array.from({ length: searches }, () =>
-    newSearch(program, p.policies, initial, conditions, opts, tables, share),
+  const all = Array.from(
+    { length: searches },
+    () => new DepthFirstSearch(program, p.policies, initial, conditions, opts, tables, share),
   );
   for (let turn = 0; pool.length > 0; turn++) all[turn % searches]?.run(pool.pop() as WorkUnit);
   return { stats: mergeStats(all.map((x) => x.stats())), units: given };
@@ -111,11 +114,12 @@ describe('a search shared out in work units', () => {
 function handedOn(id: string, kernel: string, at: number): { stats: ExploreStats; units: number } {
   const { p, program, conditions, opts, initial } = instance(id, kernel);
   const tables = searchTables(opts.invariants.length, opts.bounds.maxMemory, (n) => new FingerprintTable(n));
-  const first = newSearch(program, p.policies, initial, conditions, { ...opts, handOffAt: at }, tables);
+  const handed = handOff(at);
+  const first = new DepthFirstSearch(program, p.policies, initial, conditions, opts, tables, handed);
   first.run(rootUnit(initial));
-  const units = first.handedOff();
+  const { units } = handed;
   expect(first.stats().states).toBe(at);
-  const next = newSearch(program, p.policies, initial, conditions, opts, tables);
+  const next = new DepthFirstSearch(program, p.policies, initial, conditions, opts, tables);
   for (const u of [...units].reverse()) next.run(u);
   return { stats: mergeStats([first.stats(), next.stats()]), units: units.length };
 }
@@ -147,10 +151,10 @@ describe('a search handed on at a number of states (threadedExplorer past ALONE_
       opts.bounds.maxMemory,
       (n) => new FingerprintTable(n),
     );
-    const opts2 = { ...opts, handOffAt: one.states + 1 };
-    const s = newSearch(program, p.policies, initial, conditions, opts2, tables);
+    const handed = handOff(one.states + 1);
+    const s = new DepthFirstSearch(program, p.policies, initial, conditions, opts, tables, handed);
     s.run(rootUnit(initial));
-    expect(s.handedOff()).toEqual([]);
+    expect(handed.units).toEqual([]);
     expect(counts(s.stats())).toEqual(counts(one));
   });
 });
