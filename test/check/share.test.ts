@@ -14,7 +14,7 @@ import {
 } from '../../src/check/explore.js';
 import { FingerprintTable } from '../../src/check/fingerprint-table.js';
 import { ALONE_STATES, threadedExplorer } from '../../src/runtime/threads.js';
-import { INVARIANTS } from '../../src/model/invariants/index.js';
+import { INVARIANT_TABLE, INVARIANTS } from '../../src/model/invariants/index.js';
 import { instantiate } from '../../src/model/sim/instantiate.js';
 import { profile } from '../model/harness.js';
 import { parseOk } from '../scenario/helpers.js';
@@ -168,6 +168,15 @@ describe('threadedExplorer', () => {
     const asked = { ...opts, por: true };
     const two = threadedExplorer(2)(program, p.policies, initial, conditions, asked);
     expect(two).toEqual(one);
+  });
+
+  it('judges only the model table’s invariants, which the workers pick by name', () => {
+    const { p, program, conditions, opts, initial } = instance('dio-read-fork[path=blkdev]', 'v6.4');
+    const custom = { ...opts, invariants: [{ ...INVARIANT_TABLE['lost-write'] }] };
+    const threads = threadedExplorer(2);
+    expect(() => threads(program, p.policies, initial, conditions, custom)).toThrow(
+      /table's invariants only/,
+    );
   });
 
   it('moves a larger search to the threads (from the sources: no compiled worker to start)', () => {

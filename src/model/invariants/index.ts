@@ -27,12 +27,7 @@ export const INVARIANT_TABLE = {
 
 export type InvariantName = keyof typeof INVARIANT_TABLE;
 
-/** Every code a violation of the table's invariants can carry. */
-export type ViolationCode = {
-  [N in InvariantName]: (typeof INVARIANT_TABLE)[N] extends Invariant<infer C> ? C : never;
-}[InvariantName];
-
-export function isInvariantName(name: string): name is InvariantName {
+function isInvariantName(name: string): name is InvariantName {
   return Object.hasOwn(INVARIANT_TABLE, name);
 }
 
