@@ -17,7 +17,7 @@ import { conditionVerdict, deadlockVerdict, invariantVerdict, quantifierHolds } 
 export type { Bounds, BoundName } from './bounds.js';
 export type { Condition, Expr, Prop, Verdict } from './condition.js';
 export type { Explorer, ExploreStats, Progress } from './explore.js';
-export { PROGRESS_EVERY } from './explore.js';
+export { PROGRESS_EVERY } from './search.js';
 export type { Invariant, Violation } from '../model/invariants/index.js';
 export { decodeToken, encodeToken, replay } from './replay.js';
 export type { DecodedToken, ReplayError, ReplayResult } from './replay.js';

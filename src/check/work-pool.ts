@@ -1,5 +1,5 @@
 import type { BoundName } from './bounds.js';
-import type { WorkShare, WorkUnit } from './explore.js';
+import type { WorkShare, WorkUnit } from './share.js';
 import type { Transition } from '../model/sim/step.js';
 
 /**

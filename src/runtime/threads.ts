@@ -10,17 +10,14 @@ import {
   explore,
   mapTables,
   mergeStats,
-  DepthFirstSearch,
-  handOff,
-  PROGRESS_EVERY,
-  rootUnit,
   searchTables,
   type ExploreOptions,
   type Explorer,
   type ExploreStats,
   type SearchTables,
-  type WorkUnit,
 } from '../check/explore.js';
+import { DepthFirstSearch, PROGRESS_EVERY } from '../check/search.js';
+import { handOff, rootUnit, type WorkUnit } from '../check/share.js';
 import { FingerprintTable } from '../check/fingerprint-table.js';
 import { SharedFingerprintTable, sharedTableFrom, type SharedTableBuffers } from '../check/shared-table.js';
 import { poolBuffers, poolView, unitWords, type PoolBuffers } from '../check/work-pool.js';

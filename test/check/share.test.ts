@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { libraryFiles, loadScenarios, displayName } from '../../src/cli/library.js';
 import { resolveBounds } from '../../src/check/bounds.js';
-import {
-  explore,
-  mergeStats,
-  DepthFirstSearch,
-  handOff,
-  rootUnit,
-  searchTables,
-  type ExploreStats,
-  type WorkShare,
-  type WorkUnit,
-} from '../../src/check/explore.js';
+import { explore, mergeStats, searchTables, type ExploreStats } from '../../src/check/explore.js';
+import { DepthFirstSearch } from '../../src/check/search.js';
+import { handOff, rootUnit, type WorkShare, type WorkUnit } from '../../src/check/share.js';
 import { FingerprintTable } from '../../src/check/fingerprint-table.js';
 import { ALONE_STATES, threadedExplorer } from '../../src/runtime/threads.js';
 import { INVARIANT_TABLE, INVARIANTS } from '../../src/model/invariants/index.js';
