@@ -11,6 +11,13 @@ const impure = [
   { name: 'performance', message: 'The model reads no clock.' },
 ];
 
+// Bare module names as exact paths: a gitignore-style 'fs' pattern would also match the model's own
+// src/model/fs/ folder.
+const NODE_BUILTINS = ['fs', 'path', 'os', 'child_process', 'worker_threads', 'perf_hooks'].map((name) => ({
+  name,
+  message: 'The core is pure: no Node built-ins (Node code lives in src/runtime/).',
+}));
+
 /**
  * The model's layers, bottom up: the types and profiles; the substrate (World, drafts, events); the
  * kernel subsystems; the operations; the step engine; the invariants. A layer imports only from those
@@ -54,15 +61,17 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          // Bare module names as exact paths: a gitignore-style 'fs' pattern would also match the
-          // model's own src/model/fs/ folder.
-          paths: ['fs', 'path', 'os', 'child_process'].map((name) => ({
-            name,
-            message: 'The model is pure: no Node built-ins.',
-          })),
+          paths: NODE_BUILTINS,
           patterns: [
             {
-              group: ['node:*', '**/check/**', '**/cli/**', '**/report/**', '**/scenario/**'],
+              group: [
+                'node:*',
+                '**/check/**',
+                '**/cli/**',
+                '**/report/**',
+                '**/runtime/**',
+                '**/scenario/**',
+              ],
               message: 'The model is pure: no Node built-ins, no upper layers.',
             },
             ...(above.length > 0
@@ -88,7 +97,13 @@ export default tseslint.config(
       ],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/cli/**', '**/report/**'], message: 'Layers flow down only.' }] },
+        {
+          paths: NODE_BUILTINS,
+          patterns: [
+            { group: ['node:*'], message: 'The core is pure: Node code lives in src/runtime/.' },
+            { group: ['**/cli/**', '**/report/**', '**/runtime/**'], message: 'Layers flow down only.' },
+          ],
+        },
       ],
     },
   },

@@ -11,9 +11,8 @@ import console from 'node:console';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { readFileSync } from 'node:fs';
-import { check, fromModelInvariant } from '../dist/check/index.js';
-import { threadedExplorer } from '../dist/check/threads.js';
-import { INVARIANTS } from '../dist/model/invariants/index.js';
+import { check } from '../dist/check/index.js';
+import { threadedExplorer } from '../dist/runtime/threads.js';
 import { kernelProfile } from '../dist/model/profile/profiles.js';
 import { parseScenarios } from '../dist/scenario/index.js';
 
@@ -37,7 +36,6 @@ function verdicts(res) {
 
 const job = JSON.parse(process.argv[2]);
 const profile = kernelProfile(job.kernel);
-const invariants = INVARIANTS.map((i) => fromModelInvariant(i, profile.policies));
 if (job.kind === 'explore') {
   let states = 0;
   let transitions = 0;
@@ -47,12 +45,11 @@ if (job.kind === 'explore') {
   const t0 = performance.now();
   for (const s of scenarios(job.pin, 'gup-fork.pin')) {
     const res = check(s.scenario.program, s.scenario.conditions, profile, {
-      invariants,
       por: false,
       traces: false,
       ...(job.maxStates ? { maxStates: job.maxStates } : {}),
       ...(job.maxMemory ? { maxMemory: job.maxMemory } : {}),
-      ...(job.threads > 1 ? { explorer: threadedExplorer(job.threads, 'model') } : {}),
+      ...(job.threads > 1 ? { explorer: threadedExplorer(job.threads) } : {}),
       // A long run says how far it has gone on stderr (stdout carries the one result line).
       ...(job.progress ? { onProgress: (p) => console.error(JSON.stringify({ progress: p })) } : {}),
     });
@@ -69,11 +66,11 @@ if (job.kind === 'explore') {
 } else {
   const s = scenarios(readFileSync(job.file, 'utf8'), job.file)[job.instance];
   const t0 = performance.now();
-  const res = check(s.scenario.program, s.scenario.conditions, profile, { invariants });
+  const res = check(s.scenario.program, s.scenario.conditions, profile);
   const ms = performance.now() - t0;
   // Once more in the same process: the figure without the JIT's warm-up.
   const t1 = performance.now();
-  check(s.scenario.program, s.scenario.conditions, profile, { invariants });
+  check(s.scenario.program, s.scenario.conditions, profile);
   const warmMs = performance.now() - t1;
   const trace = res.conditions.find((c) => c.trace)?.trace ?? null;
   console.log(

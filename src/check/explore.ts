@@ -1,48 +1,16 @@
+import type { Invariant, Violation } from '../model/invariants/index.js';
 import type { Policies } from '../model/profile/policies/index.js';
 import type { Program } from '../model/engine/program.js';
-import {
-  applyTransition,
-  enabledTransitions,
-  quiescent,
-  type StepResult,
-  type Transition,
-} from '../model/engine/step.js';
-import { sealWorld } from '../model/core/cow.js';
 import type { World } from '../model/core/world.js';
-import { Deadline, type BoundName, type ResolvedBounds } from './bounds.js';
+import type { BoundName, ResolvedBounds } from './bounds.js';
 import type { Condition } from './condition.js';
-import { evalProp } from './evaluate.js';
-import { FingerprintTable, type AddResult, type StateSet } from './fingerprint-table.js';
-import { quiescentViolations, stepViolations, type Invariant, type ViolationDetail } from './invariants.js';
-import { independentOfOthers } from './por.js';
-import {
-  keyOfSum,
-  keyString,
-  searchKey,
-  worldSum,
-  worldSumAfter,
-  type StateKey,
-  type WorldSum,
-} from './state-key.js';
+import { FingerprintTable, type StateSet } from './fingerprint-table.js';
+import { DepthFirstSearch } from './search.js';
+import { rootUnit, type WorkUnit } from './share.js';
 
 /**
- * The stateful depth-first search (explicit stack, no recursion).
- *
- * A search state is a World plus the mask of flag-severity invariants already violated on the path
- * to it (so a state reached cleanly and the same World reached after a violation are explored
- * separately, and "every maximal path violates" can be decided exactly). Visited states are kept as
- * 64-bit fingerprints in a FingerprintTable. Terminal states (no enabled transition) are final when
- * quiescent and deadlocked otherwise; final and deadlocked Worlds are counted once each, by World
- * key, whatever the mask.
- *
- * After every step each invariant's `onStep` judges it; an `error` violation ends that path (its
- * successor is not visited), a `flag` violation sets the invariant's bit in the successor's mask.
- * `atQuiescence` judges each final World.
- *
- * The same search runs in each thread of a parallel check (threads.ts): the tables are then shared,
- * every thread starts from pieces of work (WorkUnit) and gives its oldest untaken transitions away
- * when another thread has none. A state is stored by one thread and expanded by that thread only, so
- * a complete search counts the same states, transitions and final states however it was shared.
+ * A check's search and its figures: the options it takes, the counts it returns, the tables it stores
+ * states in, and how the figures of a search shared by threads merge (search.ts is the search itself).
  */
 
 /** How far a search has gone, for a caller's progress line (SPIN prints the like every million states). */
@@ -55,9 +23,6 @@ export interface Progress {
   readonly tableBytes: number;
 }
 
-/** Stored states between two progress reports, unless told otherwise. */
-export const PROGRESS_EVERY = 1 << 20;
-
 export interface ExploreOptions {
   readonly por: boolean;
   readonly invariants: readonly Invariant[];
@@ -66,11 +31,6 @@ export interface ExploreOptions {
   /** Called each time `progressEvery` more states are stored (a callback: the search does no I/O). */
   readonly onProgress?: (p: Progress) => void;
   readonly progressEvery?: number;
-  /**
-   * Stop once this many states are stored, leaving the untaken work as units (Search.handedOff) for
-   * others to go on with (threads.ts): the figures so far are then those of an unfinished search.
-   */
-  readonly handOffAt?: number;
 }
 
 export interface ConditionCounts {
@@ -87,7 +47,7 @@ export interface InvariantCounts {
   /** Distinct final Worlds reached through a violation of it (flag severity), or violating at quiescence. */
   readonly violatingFinals: number;
   /** The first violation the depth-first order met (the reported one comes from the shortest trace). */
-  readonly firstDetail: ViolationDetail | null;
+  readonly firstViolation: Violation | null;
 }
 
 export interface ExploreStats {
@@ -108,35 +68,6 @@ export interface ExploreStats {
   readonly por: boolean;
   /** Bytes held by the search's fingerprint tables at the end (visited, final, deadlocked, per invariant). */
   readonly tableBytes: number;
-}
-
-interface Edge {
-  readonly r: StepResult;
-  readonly viol: readonly (ViolationDetail | null)[];
-  sum?: WorldSum;
-}
-
-interface Frame {
-  readonly world: World;
-  readonly sum: WorldSum;
-  readonly mask: number;
-  /** The state's key as a string, kept only with the reduction (for its stack proviso). */
-  readonly key: string | null;
-  readonly depth: number;
-  /** Shortened when the transitions past `next` are given to another thread. */
-  todo: readonly Transition[];
-  readonly edges: (Edge | undefined)[];
-  next: number;
-}
-
-/** The flag bit of each invariant (0 for error severity). At most 30 flag invariants. */
-export function flagBits(invariants: readonly Invariant[]): number[] {
-  let next = 0;
-  return invariants.map((inv) => {
-    if (inv.severity !== 'flag') return 0;
-    if (next >= 30) throw new RangeError('pinlab check: at most 30 flag-severity invariants');
-    return 1 << next++;
-  });
 }
 
 /** The sets a search stores fingerprints in (or what makes them): its own, or shared by threads. */
@@ -183,46 +114,14 @@ export function searchTables<T>(
   };
 }
 
-/**
- * A piece of search: the state reached from the initial one by `path` (stored already, its sum and
- * violation mask given) and the transitions still to take from it; `todo` null for the initial state
- * itself, not stored yet.
- */
-export interface WorkUnit {
-  readonly path: readonly Transition[];
-  readonly sum: WorldSum;
-  readonly mask: number;
-  readonly todo: readonly Transition[] | null;
-}
-
-/** How a search shares work and stopping with the other threads of a parallel check (threads.ts). */
-export interface WorkShare {
-  /** Transitions between two calls of `poll` (and looks at `wanted`). */
-  readonly every: number;
-  /** Every `every` transitions: this thread's figures so far; the bound another thread stopped on, or null. */
-  poll(transitions: number, maxDepth: number): BoundName | null;
-  /** Whether another thread waits for work. */
-  wanted(): boolean;
-  /** Take `unit` for another thread; false when there is no room for it. */
-  give(unit: WorkUnit): boolean;
-  stop(bound: BoundName): void;
-}
-
 export interface Search {
   /** Search from a piece of work to its end (or to a bound, or to the hand-off). */
   run(unit: WorkUnit): void;
-  /** The work the last run left when it stopped at `handOffAt` states (none when it did not). */
-  handedOff(): readonly WorkUnit[];
   /** The figures so far: this search's counts, the tables' sizes. */
   stats(): ExploreStats;
 }
 
-/** The piece of work that starts a search: the initial state. */
-export function rootUnit(initial: World): WorkUnit {
-  return { path: [], sum: worldSum(initial), mask: 0, todo: null };
-}
-
-/** A search of a whole check: explore below, or threads.ts's. */
+/** A search of a whole check: explore below, or runtime/threads.ts's. */
 export type Explorer = (
   program: Program,
   policies: Policies,
@@ -237,7 +136,7 @@ export const explore: Explorer = (program, policies, initial, conditions, opts) 
     opts.bounds.maxMemory,
     (n) => new FingerprintTable(n, opts.bounds.maxMemory),
   );
-  const search = newSearch(program, policies, initial, conditions, opts, tables);
+  const search = new DepthFirstSearch(program, policies, initial, conditions, opts, tables);
   search.run(rootUnit(initial));
   return search.stats();
 };
@@ -270,246 +169,10 @@ export function mergeStats(parts: readonly ExploreStats[]): ExploreStats {
       violated: parts.some((s) => s.invariants[i]?.violated),
       cleanTerminals: most((s) => s.invariants[i]?.cleanTerminals ?? 0),
       violatingFinals: most((s) => s.invariants[i]?.violatingFinals ?? 0),
-      firstDetail: parts.map((s) => s.invariants[i]?.firstDetail ?? null).find((d) => d !== null) ?? null,
+      firstViolation:
+        parts.map((s) => s.invariants[i]?.firstViolation ?? null).find((v) => v !== null) ?? null,
     })),
     por: parts.some((s) => s.por),
     tableBytes: most((s) => s.tableBytes),
   };
-}
-
-/** A search over `tables`, alone or (with `share`) as one thread of a parallel check. */
-export function newSearch(
-  program: Program,
-  policies: Policies,
-  initial: World,
-  conditions: readonly Condition[],
-  opts: ExploreOptions,
-  tables: SearchTables,
-  share?: WorkShare,
-): Search {
-  const { invariants, bounds } = opts;
-  const por = opts.por && share === undefined && invariants.every((inv) => (inv.scope ?? 'step') === 'step');
-  const bits = flagBits(invariants);
-  const deadline = new Deadline(opts.now, bounds.timeoutMs);
-  const { onProgress } = opts;
-  const progressEvery = Math.max(1, Math.floor(opts.progressEvery ?? PROGRESS_EVERY));
-  const { visited, finals, deadlocked, clean, dirty } = tables;
-  const satisfy = conditions.map(() => 0);
-  const violate = conditions.map(() => 0);
-  const violated = invariants.map(() => false);
-  const firstDetail: (ViolationDetail | null)[] = invariants.map(() => null);
-  const onStack = new Set<string>();
-  const start = sealWorld(initial);
-
-  let transitions = 0;
-  let maxDepth = 0;
-  let stopped: BoundName | null = null;
-  let truncated: BoundName | null = null;
-
-  const stop = (b: BoundName): void => {
-    stopped = b;
-    share?.stop(b);
-  };
-
-  const note = (r: AddResult): void => {
-    if (r === -1) stop('memory');
-  };
-  const exec = (w: World, t: Transition): Edge => {
-    const r = applyTransition(program, policies, w, t);
-    return { r, viol: stepViolations(invariants, r.events, w, r.world, r.label, program) };
-  };
-
-  const terminal = (world: World, wk: StateKey, mask: number): void => {
-    const isFinal = quiescent(program, world, policies);
-    if (isFinal) {
-      const added = finals.add(wk.hi, wk.lo);
-      note(added);
-      if (added === 1)
-        conditions.forEach((c, i) => {
-          if (evalProp(world, c.prop)) satisfy[i] = (satisfy[i] ?? 0) + 1;
-          else violate[i] = (violate[i] ?? 0) + 1;
-        });
-    } else note(deadlocked.add(wk.hi, wk.lo));
-    const qv = isFinal ? quiescentViolations(invariants, world, program) : invariants.map(() => null);
-    invariants.forEach((_, i) => {
-      const d = qv[i] ?? null;
-      if (d !== null) {
-        violated[i] = true;
-        firstDetail[i] ??= d;
-      }
-      const bad = (mask & (bits[i] ?? 0)) !== 0 || d !== null;
-      if (!bad) note((clean[i] as StateSet).add(wk.hi, wk.lo));
-      else if (isFinal) note((dirty[i] as StateSet).add(wk.hi, wk.lo));
-    });
-  };
-
-  const choose = (
-    world: World,
-    sum: WorldSum,
-    mask: number,
-    enabled: Transition[],
-  ): Pick<Frame, 'todo' | 'edges'> => {
-    const edges: (Edge | undefined)[] = enabled.map(() => undefined);
-    if (por && enabled.length > 1) {
-      for (let i = 0; i < enabled.length; i++) {
-        const t = enabled[i] as Transition;
-        const e = exec(world, t);
-        edges[i] = e;
-        if (e.viol.some((v) => v !== null)) continue;
-        if (!independentOfOthers(program, world, enabled, t, e.r)) continue;
-        e.sum = worldSumAfter(world, sum, e.r.world);
-        if (onStack.has(keyString(searchKey(keyOfSum(e.sum), mask)))) continue;
-        return { todo: [t], edges: [e] };
-      }
-    }
-    return { todo: enabled, edges };
-  };
-
-  const visit = (world: World, sum: WorldSum, mask: number, depth: number): Frame | null => {
-    const wk = keyOfSum(sum);
-    const k = searchKey(wk, mask);
-    // One probe for a state below the bound: `add` says whether it was stored already.
-    if (visited.size >= bounds.maxStates) {
-      if (!visited.has(k.hi, k.lo)) stop('states');
-      return null;
-    }
-    const added = visited.add(k.hi, k.lo);
-    if (added !== 1) {
-      if (added === -1) stop('memory');
-      return null;
-    }
-    if (depth > maxDepth) maxDepth = depth;
-    if (onProgress !== undefined && visited.size % progressEvery === 0)
-      onProgress({ states: visited.size, transitions, maxDepth, tableBytes: visited.bytes });
-    const enabled = enabledTransitions(program, policies, world);
-    if (enabled.length === 0) {
-      terminal(world, wk, mask);
-      return null;
-    }
-    if (depth >= bounds.maxDepth) {
-      truncated = 'depth';
-      return null;
-    }
-    const { todo, edges } = choose(world, sum, mask, enabled);
-    return { world, sum, mask, key: por ? keyString(k) : null, depth, todo, edges, next: 0 };
-  };
-
-  const stack: Frame[] = [];
-  let base: readonly Transition[] = [];
-
-  const push = (f: Frame): void => {
-    stack.push(f);
-    if (f.key !== null) onStack.add(f.key);
-  };
-
-  /**
-   * Offer the untaken transitions of the stack's frames, from the bottom (the most work), as units to
-   * `take` while it accepts them (returns true); a frame whose unit is taken keeps what it has done.
-   * Each frame below the top was entered by its last taken transition, so the path extends by it.
-   */
-  const offer = (take: (u: WorkUnit) => boolean): void => {
-    const path = [...base];
-    for (const f of stack) {
-      if (f.next < f.todo.length) {
-        if (!take({ path: [...path], sum: f.sum, mask: f.mask, todo: f.todo.slice(f.next) })) return;
-        f.todo = f.todo.slice(0, f.next);
-      }
-      path.push(f.todo[f.next - 1] as Transition);
-    }
-  };
-
-  /** Give another thread the untaken transitions of the frame nearest the bottom. */
-  const giveAway = (s: WorkShare): void => {
-    let given = false;
-    offer((u) => !given && (given = s.give(u)));
-  };
-
-  let left: WorkUnit[] = [];
-  const { handOffAt } = opts;
-
-  /** The state a piece of work starts from: replayed along its path (its states are stored already). */
-  const unitFrame = (u: WorkUnit): Frame | null => {
-    base = u.path;
-    if (u.todo === null) return visit(start, u.sum, u.mask, 0);
-    let w = start;
-    for (const t of u.path) w = applyTransition(program, policies, w, t).world;
-    const depth = u.path.length;
-    return {
-      world: w,
-      sum: u.sum,
-      mask: u.mask,
-      key: null,
-      depth,
-      todo: u.todo,
-      edges: u.todo.map(() => undefined),
-      next: 0,
-    };
-  };
-
-  const run = (unit: WorkUnit): void => {
-    if (stopped === null && deadline.expired()) stop('time');
-    const first = stopped === null ? unitFrame(unit) : null;
-    if (first) push(first);
-    left = [];
-    while (stack.length > 0 && stopped === null) {
-      if (handOffAt !== undefined && visited.size >= handOffAt) {
-        offer((u) => left.push(u) > 0);
-        break;
-      }
-      const f = stack[stack.length - 1] as Frame;
-      if (f.next >= f.todo.length) {
-        stack.pop();
-        if (f.key !== null) onStack.delete(f.key);
-        continue;
-      }
-      const i = f.next++;
-      const t = f.todo[i] as Transition;
-      const e = f.edges[i] ?? exec(f.world, t);
-      f.edges[i] = undefined; // let the successor World go once explored
-      transitions += 1;
-      if ((transitions & 255) === 0 && deadline.expired()) {
-        stop('time');
-        break;
-      }
-      if (share !== undefined && transitions % share.every === 0) {
-        stopped ??= share.poll(transitions, maxDepth);
-        if (stopped === null && share.wanted()) giveAway(share);
-      }
-      let mask = f.mask;
-      let dead = false;
-      e.viol.forEach((d, j) => {
-        if (d === null) return;
-        violated[j] = true;
-        firstDetail[j] ??= d;
-        if (invariants[j]?.severity === 'error') dead = true;
-        else mask |= bits[j] ?? 0;
-      });
-      if (dead) continue;
-      const child = visit(e.r.world, e.sum ?? worldSumAfter(f.world, f.sum, e.r.world), mask, f.depth + 1);
-      if (child) push(child);
-    }
-    stack.length = 0;
-    onStack.clear();
-    share?.poll(transitions, maxDepth);
-  };
-
-  const stats = (): ExploreStats => ({
-    states: visited.size,
-    transitions,
-    maxDepth,
-    bound: stopped ?? truncated,
-    finals: finals.size,
-    deadlocks: deadlocked.size,
-    conditions: conditions.map((_, i) => ({ satisfy: satisfy[i] ?? 0, violate: violate[i] ?? 0 })),
-    invariants: invariants.map((_, i) => ({
-      violated: violated[i] ?? false,
-      cleanTerminals: clean[i]?.size ?? 0,
-      violatingFinals: dirty[i]?.size ?? 0,
-      firstDetail: firstDetail[i] ?? null,
-    })),
-    por,
-    tableBytes: [visited, finals, deadlocked, ...clean, ...dirty].reduce((n, t) => n + t.bytes, 0),
-  });
-
-  return { run, stats, handedOff: () => left };
 }

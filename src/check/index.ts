@@ -1,3 +1,4 @@
+import { INVARIANTS, type Invariant, type Violation } from '../model/invariants/index.js';
 import { opDef } from '../model/ops/index.js';
 import type { KernelProfile } from '../model/profile/profiles.js';
 import { instantiate } from '../model/engine/instantiate.js';
@@ -7,7 +8,7 @@ import type { World } from '../model/core/world.js';
 import { resolveBounds, type BoundName, type Bounds } from './bounds.js';
 import type { Condition, Expr, Prop, Verdict } from './condition.js';
 import { explore, type Explorer, type ExploreStats, type Progress } from './explore.js';
-import { BUILTIN_INVARIANTS, type Invariant, type ViolationDetail } from './invariants.js';
+
 import { encodeToken } from './replay.js';
 import { shortestPaths, type Goal } from './shortest.js';
 import { runSteps, type Trace } from './trace.js';
@@ -16,9 +17,8 @@ import { conditionVerdict, deadlockVerdict, invariantVerdict, quantifierHolds } 
 export type { Bounds, BoundName } from './bounds.js';
 export type { Condition, Expr, Prop, Verdict } from './condition.js';
 export type { Explorer, ExploreStats, Progress } from './explore.js';
-export { PROGRESS_EVERY } from './explore.js';
-export { BUILTIN_INVARIANTS, counterMismatch, fromModelInvariant, useAfterFree } from './invariants.js';
-export type { Invariant, ModelInvariant, Violation, ViolationDetail } from './invariants.js';
+export { PROGRESS_EVERY } from './search.js';
+export type { Invariant, Violation } from '../model/invariants/index.js';
 export { decodeToken, encodeToken, replay } from './replay.js';
 export type { DecodedToken, ReplayError, ReplayResult } from './replay.js';
 export type { FolioChange, FolioCounters, Trace, TraceEnd, TraceStep } from './trace.js';
@@ -28,7 +28,7 @@ export { hashPlain, worldKey } from './state-key.js';
 export interface CheckOptions extends Bounds {
   /** Partial-order reduction (default true). Verdicts and final-state counts do not depend on it. */
   readonly por?: boolean;
-  /** The invariants judged during the search (default: BUILTIN_INVARIANTS). */
+  /** The invariants judged during the search (default: the model's, INVARIANTS). */
   readonly invariants?: readonly Invariant[];
   /** The clock for `timeoutMs`; without one there is no time bound. */
   readonly now?: () => number;
@@ -37,7 +37,7 @@ export interface CheckOptions extends Bounds {
   /** Called every `progressEvery` (default PROGRESS_EVERY) stored states of the search. */
   readonly onProgress?: (p: Progress) => void;
   readonly progressEvery?: number;
-  /** The search (default: explore, in this thread; check/threads.ts gives one in several threads). */
+  /** The search (default: explore, in this thread; runtime/threads.ts gives one in several threads). */
   readonly explorer?: Explorer;
 }
 
@@ -69,7 +69,7 @@ export interface InvariantResult {
   readonly clean: number;
   readonly violating: number;
   /** The violation shown by the trace (or the first met, when no trace was computed). */
-  readonly detail: ViolationDetail | null;
+  readonly violation: Violation | null;
   /** Shortest run whose last step (or final state) violates it. */
   readonly trace: Trace | null;
 }
@@ -178,7 +178,7 @@ export function check(
   profile: KernelProfile,
   options: CheckOptions = {},
 ): CheckResult {
-  const invariants = options.invariants ?? BUILTIN_INVARIANTS;
+  const invariants = options.invariants ?? INVARIANTS;
   const bounds = resolveBounds(options, options.now !== undefined);
   const policies = profile.policies;
   const initial: World = instantiate(program, policies);
@@ -238,12 +238,12 @@ export function check(
     });
   }
 
-  const detailOf = (i: number): ViolationDetail | null => {
+  const violationOf = (i: number): Violation | null => {
     const t = invTrace[i];
     const name = invariants[i]?.name;
     const last = t?.steps[t.steps.length - 1];
     const v = t?.end === 'violation' && last ? last.violations.find((x) => x.invariant === name) : undefined;
-    return v?.detail ?? stats.invariants[i]?.firstDetail ?? null;
+    return v ?? stats.invariants[i]?.firstViolation ?? null;
   };
 
   return {
@@ -275,7 +275,7 @@ export function check(
         violated: false,
         cleanTerminals: 0,
         violatingFinals: 0,
-        firstDetail: null,
+        firstViolation: null,
       };
       return {
         name: inv.name,
@@ -283,7 +283,7 @@ export function check(
         verdict: invariantVerdict(s.violated, s.cleanTerminals, complete),
         clean: s.cleanTerminals,
         violating: s.violatingFinals,
-        detail: detailOf(i),
+        violation: violationOf(i),
         trace: invTrace[i] ?? null,
       };
     }),

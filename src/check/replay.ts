@@ -9,7 +9,7 @@ import { instantiate } from '../model/engine/instantiate.js';
 import type { Program } from '../model/engine/program.js';
 import { enabledTransitions, quiescent, type Transition } from '../model/engine/step.js';
 import type { World } from '../model/core/world.js';
-import { BUILTIN_INVARIANTS, type Invariant } from './invariants.js';
+import { INVARIANTS, type Invariant } from '../model/invariants/index.js';
 import { runSteps, type TraceStep } from './trace.js';
 
 /**
@@ -106,7 +106,7 @@ function isReplayError(x: DecodedToken | ReplayError): x is ReplayError {
 export function replay(
   program: Program,
   token: string,
-  invariants: readonly Invariant[] = BUILTIN_INVARIANTS,
+  invariants: readonly Invariant[] = INVARIANTS,
 ): ReplayResult | ReplayError {
   const d = decodeToken(token);
   if (isReplayError(d)) return d;

@@ -14,7 +14,7 @@ import {
 } from './fingerprint-table.js';
 
 /**
- * FingerprintTable's set shared by the threads of one search (threads.ts): the same slots and probing,
+ * FingerprintTable's set shared by the threads of one search (runtime/threads.ts): the same slots and probing,
  * in a growable SharedArrayBuffer that every thread views, behind one spin lock. A thread holds the
  * lock for one probe (tens of nanoseconds against microseconds of model work per state), or while it
  * grows the table in place: the buffer grows, the old slots are copied aside, cleared and rehashed.

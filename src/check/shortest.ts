@@ -1,3 +1,4 @@
+import type { Invariant } from '../model/invariants/index.js';
 import type { Policies } from '../model/profile/policies/index.js';
 import type { Program } from '../model/engine/program.js';
 import { applyTransition, enabledTransitions, quiescent, type Transition } from '../model/engine/step.js';
@@ -6,7 +7,7 @@ import { Deadline, type BoundName, type ResolvedBounds } from './bounds.js';
 import type { Condition } from './condition.js';
 import { evalProp } from './evaluate.js';
 import { FingerprintTable } from './fingerprint-table.js';
-import { quiescentViolations, stepViolations, type Invariant } from './invariants.js';
+import { stepViolations } from './invariants.js';
 import { keyOfSum, worldSum, worldSumAfter, type WorldSum } from './state-key.js';
 
 /**
@@ -33,7 +34,7 @@ export const FRONTIER_WORLD_BYTES = 2048;
 export type Goal =
   /** A final (quiescent) World where condition `condition`'s property is `satisfy`. */
   | { readonly kind: 'final'; readonly condition: number; readonly satisfy: boolean }
-  /** A step (or a final World) violating invariant `invariant`; the path ends with that step. */
+  /** A step violating invariant `invariant`; the path ends with that step. */
   | { readonly kind: 'invariant'; readonly invariant: number }
   /** A deadlocked World. */
   | { readonly kind: 'deadlock' };
@@ -115,16 +116,11 @@ export function shortestPaths(
       });
       return enabled;
     }
-    let qv: ReturnType<typeof quiescentViolations> | null = null;
     goals.forEach((g, i) => {
       if (paths[i] !== null) return;
-      if (g.kind === 'final') {
-        const c = conditions[g.condition];
-        if (c && evalProp(world, c.prop) === g.satisfy) found(i, nodes.path(node, null), 'quiescent');
-      } else if (g.kind === 'invariant') {
-        qv ??= quiescentViolations(invariants, world, program);
-        if (qv[g.invariant] != null) found(i, nodes.path(node, null), 'violation');
-      }
+      if (g.kind !== 'final') return;
+      const c = conditions[g.condition];
+      if (c && evalProp(world, c.prop) === g.satisfy) found(i, nodes.path(node, null), 'quiescent');
     });
     return enabled;
   };
@@ -148,16 +144,14 @@ export function shortestPaths(
         const r = applyTransition(program, policies, world, t);
         transitions += 1;
         if ((transitions & 255) === 0 && deadline.expired()) bound = 'time';
-        const viol = stepViolations(invariants, r.events, world, r.world, r.label, program);
         let dead = false;
-        viol.forEach((d, j) => {
-          if (d === null) return;
-          if (invariants[j]?.severity === 'error') dead = true;
+        for (const { at } of stepViolations(invariants, program, policies, r) ?? []) {
+          if (invariants[at]?.severity === 'error') dead = true;
           goals.forEach((g, i) => {
-            if (g.kind === 'invariant' && g.invariant === j && paths[i] === null)
+            if (g.kind === 'invariant' && g.invariant === at && paths[i] === null)
               found(i, nodes.path(node, t), 'violation');
           });
-        });
+        }
         if (open === 0 || bound !== null) break;
         if (dead) continue;
         const childSum = worldSumAfter(world, sum, r.world);

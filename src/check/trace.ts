@@ -1,10 +1,11 @@
 import type { Folio, FolioFlags, FolioKind, Pte } from '../model/include/mm_types.js';
+import type { Invariant, Violation } from '../model/invariants/index.js';
 import type { Policies } from '../model/profile/policies/index.js';
 import type { ModelEvent } from '../model/core/events.js';
 import type { Program } from '../model/engine/program.js';
 import { applyTransition, enabledTransitions, quiescent, type Transition } from '../model/engine/step.js';
 import type { World } from '../model/core/world.js';
-import { stepViolations, type Invariant, type Violation } from './invariants.js';
+import { stepViolations } from './invariants.js';
 
 /** A folio's counters and state at one moment, as a trace shows them. */
 export interface FolioCounters {
@@ -42,6 +43,7 @@ export interface TraceStep {
   readonly ret: number | null;
   readonly folios: readonly FolioChange[];
   readonly events: readonly ModelEvent[];
+  /** Every violation of the step, in the invariants' order. */
   readonly violations: readonly Violation[];
   /** The traced folios and every process's page-table entries after the step. */
   readonly state: TraceState;
@@ -205,12 +207,7 @@ export function runSteps(
       const a = r.world.folios[id];
       return { id, before: b ? folioCounters(b) : null, after: a ? folioCounters(a) : null };
     });
-    const viol = stepViolations(invariants, r.events, world, r.world, r.label, program);
-    const violations: Violation[] = [];
-    viol.forEach((d, j) => {
-      const inv = invariants[j];
-      if (d !== null && inv) violations.push({ invariant: inv.name, detail: d });
-    });
+    const violations = (stepViolations(invariants, program, policies, r) ?? []).map((f) => f.violation);
     steps.push({
       step: i + 1,
       actor: t.actor,

@@ -1,9 +1,9 @@
 import type { BoundName } from './bounds.js';
-import type { WorkShare, WorkUnit } from './explore.js';
+import type { WorkShare, WorkUnit } from './share.js';
 import type { Transition } from '../model/engine/step.js';
 
 /**
- * The work the threads of one search share (threads.ts), in shared memory so no thread has to run an
+ * The work the threads of one search share (runtime/threads.ts), in shared memory so no thread has to run an
  * event loop: a stack of WorkUnits encoded as Int32 words, a count of idle threads, a stop word.
  * A thread with nothing left asks (`take`), counts itself idle and sleeps on the pool's version; a
  * busy thread sees an idle one with no unit waiting (`wanted`) and gives it the oldest transitions of
@@ -149,6 +149,7 @@ export function poolView(b: PoolBuffers, thread: number): PoolView {
 
   return {
     every: POLL_EVERY,
+    handOffAt: Number.POSITIVE_INFINITY,
     take,
     give,
     wanted: () => Atomics.load(c, IDLE) > 0 && Atomics.load(c, COUNT) === 0,

@@ -8,7 +8,7 @@ import { textReport, textTrace } from '../report/text.js';
 import type { ParsedScenario } from '../scenario/index.js';
 import { runSuite, type Row, type SuiteOptions } from '../suite/run.js';
 import { isArgsError, parseArgs, positiveInt } from './args.js';
-import { threadedExplorer, threadsAvailable } from '../check/threads.js';
+import { threadedExplorer, threadsAvailable } from '../runtime/threads.js';
 import { runInWorkers, workersAvailable, type SuiteWork } from './parallel.js';
 import { resolveKernels } from './kernels.js';
 import { outputProblem, writeOutput } from './files.js';
@@ -102,7 +102,7 @@ function prepare(
   const options: SuiteOptions = {
     now: () => performance.now(),
     ...bounds,
-    ...(threads > 1 ? { explorer: threadedExplorer(threads, 'model') } : {}),
+    ...(threads > 1 ? { explorer: threadedExplorer(threads) } : {}),
   };
   const replayFiles = new Map(
     p.positionals.length === 0 ? [] : loaded.scenarios.map((s) => [s.scenario.id, s.where.file] as const),

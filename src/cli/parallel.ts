@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
-import { receiveUntil } from '../check/worker-messages.js';
-import { startWorkers } from '../check/workers.js';
+import { receiveUntil } from '../runtime/worker-messages.js';
+import { startWorkers } from '../runtime/workers.js';
 import type { Row, SuiteOptions } from '../suite/run.js';
 
 /**

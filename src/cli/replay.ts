@@ -1,6 +1,4 @@
-import { INVARIANTS } from '../model/invariants/index.js';
-import { fromModelInvariant, replay } from '../check/index.js';
-import { kernelProfile, isProfileError } from '../model/profile/profiles.js';
+import { replay } from '../check/index.js';
 import { textTrace } from '../report/text.js';
 import { displayName, libraryFiles, loadScenarios } from './library.js';
 import type { Io } from './run.js';
@@ -28,11 +26,7 @@ export function replayCommand(args: readonly string[], io: Io): number {
     io.err(`pinlab replay: no scenario '${id}' (give its file after the token)\n`);
     return 2;
   }
-  const kernel = token.slice(at + 1).split(/[[:]/)[0] ?? '';
-  const profile = kernelProfile(kernel);
-  const policies = isProfileError(profile) ? null : profile.policies;
-  const invariants = policies ? INVARIANTS.map((i) => fromModelInvariant(i, policies)) : [];
-  const r = replay(s.scenario.program, token.slice(at + 1), invariants);
+  const r = replay(s.scenario.program, token.slice(at + 1));
   if (!r.ok) {
     io.err(`pinlab replay: bad token '${token}' (${r.code})\n`);
     return 2;

@@ -1,5 +1,5 @@
 import { workerData } from 'node:worker_threads';
-import { postAndWake } from '../check/worker-messages.js';
+import { postAndWake } from '../runtime/worker-messages.js';
 import { runSuite } from '../suite/run.js';
 import { resolveKernels } from './kernels.js';
 import { displayName, loadScenarios } from './library.js';

@@ -1,5 +1,5 @@
 import type { Row } from '../suite/run.js';
-import type { TraceFile, TraceResult } from './trace-file.js';
+import { fileStep, type TraceFile, type TraceResult } from './trace-file.js';
 
 function result(r: Row): TraceResult {
   const t = r.trace;
@@ -16,7 +16,7 @@ function result(r: Row): TraceResult {
     ms: r.ms,
     bound: r.bound,
     reason: r.reason,
-    trace: t ? t.steps : null,
+    trace: t ? t.steps.map(fileStep) : null,
     end: t ? t.end : null,
     actors: t ? t.actors : null,
     initial: t ? t.initial : null,

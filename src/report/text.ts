@@ -1,5 +1,6 @@
 import type { Trace } from '../check/index.js';
 import type { Row } from '../suite/run.js';
+import { fileViolation } from './trace-file.js';
 
 const MARK_BAD = ' ✗';
 
@@ -77,7 +78,7 @@ export function textTrace(t: Pick<Trace, 'token' | 'end' | 'steps'>, file?: stri
     const ret = s.ret === null ? '' : ` = ${s.ret}`;
     const head = `${String(s.step).padStart(3)}. ${s.actorName}: ${s.op} -> ${s.fn}()${calls}${ret}`;
     const folios = s.folios.map((f) => `       folio ${f.id}: ${counters(f.before)} -> ${counters(f.after)}`);
-    const bad = s.violations.map((v) => `       !! ${v.invariant}: ${detailText(v.detail)}`);
+    const bad = s.violations.map((v) => `       !! ${v.invariant}: ${detailText(fileViolation(v).detail)}`);
     return [head, ...folios, ...bad].join('\n');
   });
   const args = [t.token, ...(file === undefined ? [] : [file])].map(shellWord).join(' ');

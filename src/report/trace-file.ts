@@ -1,4 +1,5 @@
 import type { TraceActor, TraceEnd, TraceState, TraceStep } from '../check/trace.js';
+import type { Violation } from '../model/invariants/index.js';
 import type { Row } from '../suite/run.js';
 
 /**
@@ -16,10 +17,30 @@ import type { Row } from '../suite/run.js';
  * Without a run, `trace`, `end`, `actors` and `initial` are null. Readers ignore fields they do not know.
  */
 export interface TraceResult extends Omit<Row, 'trace'> {
-  readonly trace: readonly TraceStep[] | null;
+  readonly trace: readonly FileStep[] | null;
   readonly end: TraceEnd | null;
   readonly actors: readonly TraceActor[] | null;
   readonly initial: TraceState | null;
+}
+
+/** A violation as the file shows it: the invariant, and a detail of scalars and folio lists. */
+export interface FileViolation {
+  readonly invariant: string;
+  readonly detail: Readonly<Record<string, string | number | boolean | null | readonly number[]>>;
+}
+
+/** A trace step as the file holds it. */
+export interface FileStep extends Omit<TraceStep, 'violations'> {
+  readonly violations: readonly FileViolation[];
+}
+
+/** A violation in the file's shape: its reason and folios as the detail (the code stays out of version 1). */
+export function fileViolation(v: Violation): FileViolation {
+  return { invariant: v.invariant, detail: { what: v.what, folios: v.folios } };
+}
+
+export function fileStep(s: TraceStep): FileStep {
+  return { ...s, violations: s.violations.map(fileViolation) };
 }
 
 export interface TraceFile {

@@ -1,6 +1,5 @@
 import {
   check,
-  fromModelInvariant,
   unavailableOps,
   type CheckResult,
   type Explorer,
@@ -8,7 +7,6 @@ import {
   type Trace,
 } from '../check/index.js';
 import type { Verdict } from '../check/condition.js';
-import { INVARIANTS } from '../model/invariants/index.js';
 import type { KernelProfile } from '../model/profile/profiles.js';
 import { expectedVerdict, type ParsedScenario } from '../scenario/index.js';
 
@@ -165,7 +163,6 @@ function located<T>(s: ParsedScenario, profile: KernelProfile, run: () => T): T 
 
 function checkOne(s: ParsedScenario, profile: KernelProfile, options: SuiteOptions): CheckResult {
   return check(s.scenario.program, s.scenario.conditions, profile, {
-    invariants: INVARIANTS.map((i) => fromModelInvariant(i, profile.policies)),
     ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.por !== undefined ? { por: options.por } : {}),

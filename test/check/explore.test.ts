@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   check,
-  fromModelInvariant,
   type CheckResult,
   type Invariant,
-  type ModelInvariant,
   type Progress,
   PROGRESS_EVERY,
 } from '../../src/check/index.js';
+import { INVARIANT_TABLE } from '../../src/model/invariants/index.js';
 import { op, profile, program, anon } from '../model/harness.js';
 import {
   cve,
@@ -81,67 +80,97 @@ describe('check: conditions', () => {
 });
 
 describe('check: invariants', () => {
-  it('counter-mismatch (flag) is reported with the path verdict and a trace; the search goes on', () => {
+  it('counter-mismatch (error) is reported with its code and a trace; the violating path ends', () => {
     const r = check(putOfPin(), [exists('read', regIs(1, 'r', 'A'))], profile('v6.1'));
     const cm = r.invariants.find((i) => i.name === 'counter-mismatch');
-    expect(cm).toMatchObject({ verdict: 'always', clean: 0, detail: { what: 'put-of-pin' } });
+    expect(cm).toMatchObject({
+      severity: 'error',
+      verdict: 'always',
+      violation: { code: 'put-of-pin', invariant: 'counter-mismatch', what: 'put-of-pin' },
+    });
     expect(cm?.trace?.end).toBe('violation');
-    expect(cm?.trace?.steps.at(-1)?.violations[0]?.invariant).toBe('counter-mismatch');
-    expect(r.finalStates).toBeGreaterThan(0); // flag: paths go on to final states
+    expect(cm?.trace?.steps.at(-1)?.violations[0]?.code).toBe('put-of-pin');
   });
 
   it('use-after-free (error) stops the violating path', () => {
-    const r = check(uaf(), [], profile('v6.1'));
-    const u = r.invariants.find((i) => i.name === 'use-after-free');
+    // Alone: the unpin of a ref before the peek is a counter mismatch, an error that would end the path.
+    const r = check(uaf(), [], profile('v6.1'), { invariants: [INVARIANT_TABLE['use-after-free']] });
+    const u = r.invariants[0];
     expect(u?.verdict).toBe('always');
     expect(u?.trace?.steps.at(-1)?.op).toBe('peek');
-    expect(u?.detail).toMatchObject({ access: 'dma-read' });
+    expect(u?.violation).toMatchObject({ code: 'access-after-free', what: 'dma-read' });
   });
 
-  it('a custom invariant: onStep sees the label and the Worlds; atQuiescence judges final states', () => {
+  it('a custom invariant judges each step, and final states through quiescent()', () => {
+    const violation = (invariant: string, what: string) => ({ code: 'seen', invariant, folios: [], what });
     const yLast: Invariant = {
       name: 'y-last',
       severity: 'flag',
-      atQuiescence: (w) => (w.folios.some((f) => !f.freed && f.data === 'Y') ? { data: 'Y' } : null),
+      scope: 'step',
+      doc: 'a final state keeps Y',
+      check: (input) =>
+        input.quiescent() && input.world.folios.some((f) => !f.freed && f.data === 'Y')
+          ? [violation('y-last', 'Y')]
+          : [],
     };
-    const seesWrite: Invariant = {
-      name: 'wrote-x',
+    const sawX: Invariant = {
+      name: 'saw-x',
       severity: 'flag',
-      onStep: (_e, before, after, label) =>
-        label.op === 'write' && after.folios.some((f, i) => f.data === 'X' && before.folios[i]?.data !== 'X')
-          ? { step: label.fn }
-          : null,
+      scope: 'step',
+      doc: 'a folio holds X',
+      check: ({ world }) => (world.folios.some((f) => f.data === 'X') ? [violation('saw-x', 'X')] : []),
     };
-    const r = check(writers(), [], profile('v6.1'), { invariants: [yLast, seesWrite] });
+    const r = check(writers(), [], profile('v6.1'), { invariants: [yLast, sawX] });
     expect(r.invariants.map((i) => i.verdict)).toEqual(['sometimes', 'always']);
     expect(r.invariants[0]?.trace?.end).toBe('violation');
     expect(r.invariants[1]?.trace?.steps.length).toBe(1);
   });
 
-  it('adapts model invariant modules (check on the World after each step)', () => {
-    const seesB: ModelInvariant = {
+  it('asks for quiescence only when an invariant does', () => {
+    const seesB: Invariant = {
       name: 'child-sees-B',
       severity: 'error',
-      check: ({ world, quiescent }) =>
-        world.actors[1]?.regs['seen'] === 'B'
-          ? [{ folios: [], what: `seen=B quiescent=${quiescent()}` }]
+      scope: 'step',
+      doc: 'the child reads the parent write',
+      check: (input) =>
+        input.world.actors[1]?.regs['seen'] === 'B'
+          ? [{ code: 'seen', invariant: 'child-sees-B', folios: [], what: `quiescent=${input.quiescent()}` }]
           : [],
     };
     for (const [k, verdict] of [
       ['v5.4', 'sometimes'],
       ['v6.1', 'never'],
     ] as const) {
-      const p = profile(k);
-      const r = check(cve(), [], p, { invariants: [fromModelInvariant(seesB, p.policies)] });
+      const r = check(cve(), [], profile(k), { invariants: [seesB] });
       expect(r.por).toBe(true);
       expect(r.invariants[0]?.verdict).toBe(verdict);
-      if (verdict === 'sometimes')
-        expect(r.invariants[0]?.detail).toEqual({ what: 'seen=B quiescent=false', folios: [] });
+      if (verdict === 'sometimes') expect(r.invariants[0]?.violation?.what).toBe('quiescent=false');
     }
   });
 
+  it("reports every violation of a step, of every invariant, in the invariants' order", () => {
+    const both = (name: string): Invariant => ({
+      name,
+      severity: 'flag',
+      scope: 'step',
+      doc: 'two findings on a write of X',
+      check: ({ world }) =>
+        world.folios.some((f) => f.data === 'X')
+          ? ['first', 'second'].map((what) => ({ code: what, invariant: name, folios: [], what }))
+          : [],
+    });
+    const r = check(writers(), [], profile('v6.1'), { invariants: [both('a'), both('b')] });
+    const last = r.invariants[1]?.trace?.steps.at(-1);
+    expect(last?.violations.map((v) => `${v.invariant}.${v.code}`)).toEqual([
+      'a.first',
+      'a.second',
+      'b.first',
+      'b.second',
+    ]);
+  });
+
   it('a state-scope invariant turns the reduction off', () => {
-    const any: Invariant = { name: 'any', severity: 'flag', scope: 'state', onStep: () => null };
+    const any: Invariant = { name: 'any', severity: 'flag', scope: 'state', doc: '', check: () => [] };
     expect(check(independent(), [], profile('v6.1'), { invariants: [any] }).por).toBe(false);
     expect(check(independent(), [], profile('v6.1')).por).toBe(true);
   });

@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { libraryFiles, loadScenarios, displayName } from '../../src/cli/library.js';
 import { resolveBounds } from '../../src/check/bounds.js';
-import {
-  explore,
-  mergeStats,
-  newSearch,
-  rootUnit,
-  searchTables,
-  type ExploreStats,
-  type WorkShare,
-  type WorkUnit,
-} from '../../src/check/explore.js';
+import { explore, mergeStats, searchTables, type ExploreStats } from '../../src/check/explore.js';
+import { DepthFirstSearch } from '../../src/check/search.js';
+import { handOff, rootUnit, type WorkShare, type WorkUnit } from '../../src/check/share.js';
 import { FingerprintTable } from '../../src/check/fingerprint-table.js';
-import { ALONE_STATES, invariantSet, threadedExplorer } from '../../src/check/threads.js';
+import { ALONE_STATES, threadedExplorer } from '../../src/runtime/threads.js';
+import { INVARIANT_TABLE, INVARIANTS } from '../../src/model/invariants/index.js';
 import { instantiate } from '../../src/model/engine/instantiate.js';
 import { profile } from '../model/harness.js';
 import { parseOk } from '../scenario/helpers.js';
@@ -49,7 +43,7 @@ function instance(id: string, kernel: string) {
   const { program, conditions } = s.scenario;
   const opts = {
     por: false,
-    invariants: invariantSet('model', p.policies),
+    invariants: INVARIANTS,
     bounds: resolveBounds({}, false),
   };
   return { p, program, conditions, opts, initial: instantiate(program, p.policies) };
@@ -62,6 +56,7 @@ function shared(id: string, kernel: string, searches: number): { stats: ExploreS
   let given = 0;
   const share: WorkShare = {
     every: 1,
+    handOffAt: Number.POSITIVE_INFINITY,
     poll: () => null,
     wanted: () => true,
     give: (u) => {
@@ -72,8 +67,9 @@ function shared(id: string, kernel: string, searches: number): { stats: ExploreS
     stop: () => undefined,
   };
   const tables = searchTables(opts.invariants.length, opts.bounds.maxMemory, (n) => new FingerprintTable(n));
-  const all = Array.from({ length: searches }, () =>
-    newSearch(program, p.policies, initial, conditions, opts, tables, share),
+  const all = Array.from(
+    { length: searches },
+    () => new DepthFirstSearch(program, p.policies, initial, conditions, opts, tables, share),
   );
   for (let turn = 0; pool.length > 0; turn++) all[turn % searches]?.run(pool.pop() as WorkUnit);
   return { stats: mergeStats(all.map((x) => x.stats())), units: given };
@@ -110,11 +106,12 @@ describe('a search shared out in work units', () => {
 function handedOn(id: string, kernel: string, at: number): { stats: ExploreStats; units: number } {
   const { p, program, conditions, opts, initial } = instance(id, kernel);
   const tables = searchTables(opts.invariants.length, opts.bounds.maxMemory, (n) => new FingerprintTable(n));
-  const first = newSearch(program, p.policies, initial, conditions, { ...opts, handOffAt: at }, tables);
+  const handed = handOff(at);
+  const first = new DepthFirstSearch(program, p.policies, initial, conditions, opts, tables, handed);
   first.run(rootUnit(initial));
-  const units = first.handedOff();
+  const { units } = handed;
   expect(first.stats().states).toBe(at);
-  const next = newSearch(program, p.policies, initial, conditions, opts, tables);
+  const next = new DepthFirstSearch(program, p.policies, initial, conditions, opts, tables);
   for (const u of [...units].reverse()) next.run(u);
   return { stats: mergeStats([first.stats(), next.stats()]), units: units.length };
 }
@@ -146,10 +143,10 @@ describe('a search handed on at a number of states (threadedExplorer past ALONE_
       opts.bounds.maxMemory,
       (n) => new FingerprintTable(n),
     );
-    const opts2 = { ...opts, handOffAt: one.states + 1 };
-    const s = newSearch(program, p.policies, initial, conditions, opts2, tables);
+    const handed = handOff(one.states + 1);
+    const s = new DepthFirstSearch(program, p.policies, initial, conditions, opts, tables, handed);
     s.run(rootUnit(initial));
-    expect(s.handedOff()).toEqual([]);
+    expect(handed.units).toEqual([]);
     expect(counts(s.stats())).toEqual(counts(one));
   });
 });
@@ -161,8 +158,17 @@ describe('threadedExplorer', () => {
     const one = explore(program, p.policies, initial, conditions, opts);
     expect(one.states).toBeLessThan(ALONE_STATES);
     const asked = { ...opts, por: true };
-    const two = threadedExplorer(2, 'model')(program, p.policies, initial, conditions, asked);
+    const two = threadedExplorer(2)(program, p.policies, initial, conditions, asked);
     expect(two).toEqual(one);
+  });
+
+  it('judges only the model table’s invariants, which the workers pick by name', () => {
+    const { p, program, conditions, opts, initial } = instance('dio-read-fork[path=blkdev]', 'v6.4');
+    const custom = { ...opts, invariants: [{ ...INVARIANT_TABLE['lost-write'] }] };
+    const threads = threadedExplorer(2);
+    expect(() => threads(program, p.policies, initial, conditions, custom)).toThrow(
+      /table's invariants only/,
+    );
   });
 
   it('moves a larger search to the threads (from the sources: no compiled worker to start)', () => {
@@ -173,10 +179,10 @@ describe('threadedExplorer', () => {
     const initial = instantiate(program, p.policies);
     const opts = {
       por: false,
-      invariants: invariantSet('model', p.policies),
+      invariants: INVARIANTS,
       bounds: resolveBounds({}, false),
     };
-    const threads = threadedExplorer(2, 'model');
+    const threads = threadedExplorer(2);
     expect(() => threads(program, p.policies, initial, conditions, opts)).toThrow(/no compiled worker/);
     const bounded = { ...opts, bounds: resolveBounds({ maxStates: ALONE_STATES }, false) };
     expect(threads(program, p.policies, initial, conditions, bounded).bound).toBe('states');
@@ -192,13 +198,14 @@ describe('mergeStats', () => {
     finals: 2,
     deadlocks: 0,
     conditions: [{ satisfy: 1, violate: 0 }],
-    invariants: [{ violated: false, cleanTerminals: 1, violatingFinals: 0, firstDetail: null }],
+    invariants: [{ violated: false, cleanTerminals: 1, violatingFinals: 0, firstViolation: null }],
     por: false,
     tableBytes: 64,
     ...over,
   });
 
   it('sums each thread’s own counts and takes the shared tables’ last sizes', () => {
+    const x = { code: 'x', invariant: 'i', folios: [], what: 'x' };
     const m = mergeStats([
       part({}),
       part({
@@ -207,13 +214,13 @@ describe('mergeStats', () => {
         maxDepth: 9,
         finals: 3,
         conditions: [{ satisfy: 2, violate: 1 }],
-        invariants: [{ violated: true, cleanTerminals: 4, violatingFinals: 1, firstDetail: { what: 'x' } }],
+        invariants: [{ violated: true, cleanTerminals: 4, violatingFinals: 1, firstViolation: x }],
       }),
     ]);
     expect(m).toMatchObject({ states: 12, transitions: 12, maxDepth: 9, finals: 3, tableBytes: 64 });
     expect(m.conditions).toEqual([{ satisfy: 3, violate: 1 }]);
     expect(m.invariants).toEqual([
-      { violated: true, cleanTerminals: 4, violatingFinals: 1, firstDetail: { what: 'x' } },
+      { violated: true, cleanTerminals: 4, violatingFinals: 1, firstViolation: x },
     ]);
   });
 

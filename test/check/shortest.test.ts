@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { check, type Invariant } from '../../src/check/index.js';
 import type { Condition } from '../../src/check/condition.js';
 import { evalProp } from '../../src/check/evaluate.js';
-import { BUILTIN_INVARIANTS, stepViolations } from '../../src/check/invariants.js';
+import { stepViolations } from '../../src/check/invariants.js';
+import { INVARIANTS } from '../../src/model/invariants/index.js';
 import { FRONTIER_WORLD_BYTES } from '../../src/check/shortest.js';
 import type { KernelProfile } from '../../src/model/profile/profiles.js';
 import { instantiate } from '../../src/model/engine/instantiate.js';
@@ -44,14 +45,14 @@ function brute(
     }
     for (const t of enabled) {
       const r = applyTransition(program, p.policies, w, t);
-      const v = stepViolations(invs, r.events, w, r.world, r.label, program);
       let dead = false;
-      v.forEach((d, j) => {
-        if (d === null) return;
-        violation[j] = Math.min(violation[j] ?? 0, depth + 1);
-        if (invs[j]?.severity === 'error') dead = true;
-      });
-      if (!dead) go(r.world, depth + 1);
+      for (const { at } of stepViolations(invs, program, p.policies, r) ?? []) {
+        violation[at] = Math.min(violation[at] ?? 0, depth + 1);
+        if (invs[at]?.severity === 'error') dead = true;
+      }
+      if (dead)
+        schedules += 1; // an error ends the path: a maximal one
+      else go(r.world, depth + 1);
     }
   };
   go(instantiate(program, p.policies), 0);
@@ -81,7 +82,7 @@ describe('shortest traces', () => {
     '%s: every trace is as short as the shortest schedule that shows it',
     (_n, prog, conds, k) => {
       const p = profile(k);
-      const b = brute(prog(), p, conds, BUILTIN_INVARIANTS);
+      const b = brute(prog(), p, conds, INVARIANTS);
       expect(b.schedules).toBeGreaterThan(2);
       for (const por of [true, false]) {
         const r = check(prog(), conds, p, { por });
@@ -102,7 +103,7 @@ describe('shortest traces', () => {
   it('exit-race has runs of different lengths, and the trace picks the short one', () => {
     const p = profile('v6.1');
     const conds = CASES[1]?.[2] ?? [];
-    const b = brute(exitRace(), p, conds, BUILTIN_INVARIANTS);
+    const b = brute(exitRace(), p, conds, INVARIANTS);
     expect(b.satisfy).toEqual([5, 2]);
     const r = check(exitRace(), conds, p);
     expect(r.conditions[1]?.trace?.steps.map((s) => s.op)).toEqual(['write', 'exit']);

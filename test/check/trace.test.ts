@@ -66,7 +66,7 @@ describe('traces carry what a viewer needs', () => {
     expectConsistent(t);
     // The DMA landed in the page the child kept: at the violation the parent maps a COW copy.
     const bad = t.steps.at(-1);
-    const folio = bad?.violations[0]?.detail.folios;
+    const folio = bad?.violations[0]?.folios;
     expect(bad?.violations.map((v) => v.invariant)).toEqual(['lost-dio-data']);
     expect(Array.isArray(folio) ? folio : []).toHaveLength(1);
     const dma = `folio ${Array.isArray(folio) ? folio[0] : '?'}`;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { WorkUnit } from '../../src/check/explore.js';
+import type { WorkUnit } from '../../src/check/share.js';
 import { poolBuffers, poolView, unitWords } from '../../src/check/work-pool.js';
 
 const transition = fc.record({ actor: fc.nat({ max: 40 }), choice: fc.nat({ max: 9 }) });

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ALONE_STATES } from '../../src/check/threads.js';
+import { ALONE_STATES } from '../../src/runtime/threads.js';
 import { gupForkTwoSpec } from '../check/programs.js';
 
 /** The built CLI (the worker threads run compiled code). */
@@ -49,7 +49,7 @@ describe('pinlab check --threads', () => {
   const files = ['scenarios/dio-read-fork.pin', 'scenarios/should-dirty-redirty.pin'];
 
   it('reports what one thread without reduction reports: states, transitions, verdicts, traces', () => {
-    expect(existsSync('dist/check/thread-worker.js')).toBe(true);
+    expect(existsSync('dist/runtime/thread-worker.js')).toBe(true);
     const args = ['check', ...files, '--kernel', 'v5.4,v6.4,v6.5', '--format', 'json'];
     const one = pinlab(...args, '--no-por');
     const two = pinlab(...args, '--threads', '2');

@@ -45,7 +45,7 @@ export type ModelEvent =
 
 export type Access = 'cpu-read' | 'cpu-write' | 'dma-read' | 'dma-write' | 'grab' | 'put' | 'map';
 
-type CounterProblem =
+export type CounterProblem =
   | 'negative-refcount'
   | 'negative-pincount'
   | 'unpin-of-ref'

@@ -64,18 +64,24 @@ function forbiddenByActor(program: Program): readonly (readonly [number, Set<str
  * MODEL: judged from the program text and the actors' registers; writes by another thread of the
  * forking process are not counted (they may precede the fork).
  */
-export const leakAcrossFork: Invariant = {
+export const leakAcrossFork: Invariant<'forbidden-token-seen'> = {
   name: 'leak-across-fork',
   severity: 'flag',
+  scope: 'step',
   doc: 'a process observes a write made by another process after fork',
   check({ program, world }) {
-    const out: Violation[] = [];
+    const out: Violation<'forbidden-token-seen'>[] = [];
     for (const [i, forbidden] of forbiddenByActor(program)) {
       const regs = world.actors[i]?.regs ?? {};
       for (const reg in regs) {
         const value = regs[reg] as string;
         if (forbidden.has(value))
-          out.push({ invariant: 'leak-across-fork', folios: [], what: `${reg}=${value}` });
+          out.push({
+            code: 'forbidden-token-seen',
+            invariant: 'leak-across-fork',
+            folios: [],
+            what: `${reg}=${value}`,
+          });
       }
     }
     return out;

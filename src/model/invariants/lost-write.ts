@@ -5,16 +5,23 @@ import type { Invariant, Violation } from './types.js';
  * Data written into a page-cache page never reaches the disk: the folio was reclaimed or cleaned
  * without being written, or at the end of the run it is clean while its data differs from the disk.
  */
-export const lostWrite: Invariant = {
+export const lostWrite: Invariant<'write-dropped' | 'clean-page-differs'> = {
   name: 'lost-write',
   severity: 'flag',
+  scope: 'step',
   doc: "data DMA'd into a page-cache page never reaches the disk",
-  check({ world, events, quiescent }) {
-    const out: Violation[] = [];
+  check(input) {
+    const { world, events } = input;
+    const out: Violation<'write-dropped' | 'clean-page-differs'>[] = [];
     for (const e of events)
       if (e.type === 'lost-write')
-        out.push({ invariant: 'lost-write', folios: [e.folio], what: `dropped ${e.data}` });
-    if (!quiescent()) return out;
+        out.push({
+          code: 'write-dropped',
+          invariant: 'lost-write',
+          folios: [e.folio],
+          what: `dropped ${e.data}`,
+        });
+    if (!input.quiescent()) return out;
     for (const file of world.files) {
       if (fileIsMemoryBacked(file)) continue;
       file.cache.forEach((id, index) => {
@@ -22,6 +29,7 @@ export const lostWrite: Invariant = {
         if (!f || f.freed || f.flags.dirty || f.flags.writeback) return;
         if (f.data !== (file.disk[index] ?? null))
           out.push({
+            code: 'clean-page-differs',
             invariant: 'lost-write',
             folios: [f.id],
             what: `clean page holds ${f.data}, disk differs`,

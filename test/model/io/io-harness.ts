@@ -1,4 +1,14 @@
-import { checkInvariants, type Violation } from '../../../src/model/invariants/index.js';
+import {
+  INVARIANTS,
+  judgeStep,
+  type InvariantInput,
+  type Violation,
+} from '../../../src/model/invariants/index.js';
+
+/** Every violation the model's invariants find in a step. */
+function checkInvariants(input: InvariantInput): Violation[] {
+  return (judgeStep(INVARIANTS, input) ?? []).map((f) => f.violation);
+}
 import type { Op } from '../../../src/model/ops/index.js';
 import type { KernelProfile } from '../../../src/model/profile/profiles.js';
 import type { ModelEvent } from '../../../src/model/core/events.js';

@@ -1,10 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { workerData } from 'node:worker_threads';
+import { INVARIANT_TABLE } from '../model/invariants/index.js';
 import { instantiate } from '../model/engine/instantiate.js';
-import { mapTables, newSearch } from './explore.js';
-import { SharedFingerprintTable } from './shared-table.js';
-import { invariantSet, type ThreadData, type ThreadMessage } from './threads.js';
-import { poolView } from './work-pool.js';
+import { mapTables } from '../check/explore.js';
+import { DepthFirstSearch } from '../check/search.js';
+import { SharedFingerprintTable } from '../check/shared-table.js';
+import type { ThreadData, ThreadMessage } from './threads.js';
+import { poolView } from '../check/work-pool.js';
 import { postAndWake } from './worker-messages.js';
 
 // A thread of a parallel search (threads.ts): rebuild the check from plain data, view the shared
@@ -20,12 +22,12 @@ try {
   const pool = poolView(d.pool, d.thread);
   const opts = {
     por: false,
-    invariants: invariantSet(d.invariants, d.policies),
+    invariants: d.invariants.map((n) => INVARIANT_TABLE[n]),
     bounds: d.bounds,
     ...(Number.isFinite(d.bounds.timeoutMs) ? { now: () => performance.now() } : {}),
   };
   const initial = instantiate(d.program, d.policies);
-  const search = newSearch(d.program, d.policies, initial, d.conditions, opts, tables, pool);
+  const search = new DepthFirstSearch(d.program, d.policies, initial, d.conditions, opts, tables, pool);
   for (let u = pool.take(); u !== null; u = pool.take()) search.run(u);
   post({ stats: search.stats() });
 } catch (e) {

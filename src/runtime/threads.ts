@@ -1,29 +1,26 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
-import { INVARIANTS } from '../model/invariants/index.js';
+import { invariantNames, type InvariantName } from '../model/invariants/index.js';
 import type { Policies } from '../model/profile/policies/index.js';
 import type { Program } from '../model/engine/program.js';
-import type { ResolvedBounds } from './bounds.js';
-import type { Condition } from './condition.js';
+import type { ResolvedBounds } from '../check/bounds.js';
+import type { Condition } from '../check/condition.js';
 import {
   explore,
   mapTables,
   mergeStats,
-  newSearch,
-  PROGRESS_EVERY,
-  rootUnit,
   searchTables,
   type ExploreOptions,
   type Explorer,
   type ExploreStats,
   type SearchTables,
-  type WorkUnit,
-} from './explore.js';
-import { allocated, bytesFor, FingerprintTable } from './fingerprint-table.js';
-import { BUILTIN_INVARIANTS, fromModelInvariant, type Invariant } from './invariants.js';
-import { SharedFingerprintTable, sharedTableFrom, type SharedTableBuffers } from './shared-table.js';
-import { poolBuffers, poolView, unitWords, type PoolBuffers } from './work-pool.js';
+} from '../check/explore.js';
+import { DepthFirstSearch, PROGRESS_EVERY } from '../check/search.js';
+import { handOff, rootUnit, type WorkUnit } from '../check/share.js';
+import { allocated, bytesFor, FingerprintTable } from '../check/fingerprint-table.js';
+import { SharedFingerprintTable, sharedTableFrom, type SharedTableBuffers } from '../check/shared-table.js';
+import { poolBuffers, poolView, unitWords, type PoolBuffers } from '../check/work-pool.js';
 import { receiveUntil } from './worker-messages.js';
 import { startWorkers } from './workers.js';
 
@@ -39,19 +36,12 @@ import { startWorkers } from './workers.js';
  * The threads search without partial-order reduction (its stack proviso is one thread's).
  */
 
-/** The invariants a worker can rebuild by name (functions do not cross to a worker). */
-export type InvariantSet = 'model' | 'builtin';
-
-/** The model's invariants (model/invariants) on `policies`, or the checker's built-in pair. */
-export function invariantSet(set: InvariantSet, policies: Policies): readonly Invariant[] {
-  return set === 'model' ? INVARIANTS.map((i) => fromModelInvariant(i, policies)) : BUILTIN_INVARIANTS;
-}
-
 export interface ThreadData {
   readonly program: Program;
   readonly policies: Policies;
   readonly conditions: readonly Condition[];
-  readonly invariants: InvariantSet;
+  /** The check's invariants, by their names in the model's table. */
+  readonly invariants: readonly InvariantName[];
   readonly bounds: ResolvedBounds;
   readonly tables: SearchTables<SharedTableBuffers>;
   readonly pool: PoolBuffers;
@@ -81,31 +71,30 @@ const LOOK_MS = 200;
 export const ALONE_STATES = 10_000;
 
 /**
- * An explorer for check(): the search in `threads` worker threads, judging invariant set `set`, without
- * reduction. It starts in the calling thread; past ALONE_STATES stored states, the threads go on from
+ * An explorer for check(): the search in `threads` worker threads, without reduction; the invariants
+ * judged must be the model table's own (INVARIANT_TABLE), which the workers pick by name. It starts in the calling thread; past ALONE_STATES stored states, the threads go on from
  * where it stopped: with its tables, and its stack's untaken transitions as the pool's first units.
  */
-export function threadedExplorer(threads: number, set: InvariantSet): Explorer {
+export function threadedExplorer(threads: number): Explorer {
   return (program, policies, initial, conditions, given) => {
-    const names = (list: readonly Invariant[]): string => list.map((i) => i.name).join();
-    if (names(given.invariants) !== names(invariantSet(set, policies)))
-      throw new Error(`pinlab check: threads judge the ${set} invariants only`);
+    const names = invariantNames(given.invariants);
+    if (names === null) throw new Error("pinlab check: threads judge the model table's invariants only");
     const opts = { ...given, por: false };
     const { bounds, now } = opts;
     if (bounds.maxStates <= ALONE_STATES) return explore(program, policies, initial, conditions, opts);
     const t0 = now?.() ?? 0;
     const { maxMemory } = bounds;
     const tables = searchTables(opts.invariants.length, maxMemory, (n) => new FingerprintTable(n, maxMemory));
-    const alone = { ...opts, handOffAt: ALONE_STATES };
-    const first = newSearch(program, policies, initial, conditions, alone, tables);
+    const handed = handOff(ALONE_STATES);
+    const first = new DepthFirstSearch(program, policies, initial, conditions, opts, tables, handed);
     first.run(rootUnit(initial));
-    const units = first.handedOff();
+    const { units } = handed;
     if (units.length === 0) return first.stats();
     const timeoutMs = bounds.timeoutMs - ((now?.() ?? 0) - t0);
     const shared = sharedTables(tables, Math.min(maxMemory, bytesFor(bounds.maxStates)));
     if (shared === null) return { ...first.stats(), bound: 'memory' };
-    const handOff = { tables: shared, units, done: first.stats() };
-    return inThreads(threads, set, handOff, program, policies, conditions, {
+    const rest = { tables: shared, units, done: first.stats() };
+    return inThreads(threads, names, rest, program, policies, conditions, {
       ...opts,
       bounds: { ...bounds, timeoutMs },
     });
@@ -141,7 +130,7 @@ interface HandOff {
 /** The rest of the search in `threads` worker threads. */
 function inThreads(
   threads: number,
-  set: InvariantSet,
+  names: readonly InvariantName[],
   { tables, units, done }: HandOff,
   program: Program,
   policies: Policies,
@@ -165,7 +154,7 @@ function inThreads(
       program,
       policies,
       conditions,
-      invariants: set,
+      invariants: names,
       bounds: opts.bounds,
       tables,
       pool,
