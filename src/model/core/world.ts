@@ -45,7 +45,11 @@ export function setReg(st: OwnActor, name: string, value: string): void {
 }
 
 /** Set local `name` of a step's copy of an actor. */
-export function setLocal(st: OwnActor, name: string, value: Local): void {
+export function setLocal<L extends Readonly<Record<string, Local>>, K extends keyof L & string>(
+  st: OwnActor,
+  name: K,
+  value: L[K],
+): void {
   st.locals = { ...st.locals, [name]: value };
 }
 

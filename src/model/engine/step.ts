@@ -1,4 +1,4 @@
-import { opDef, type Op } from '../ops/index.js';
+import { opStep, type Op } from '../ops/index.js';
 import type { OpEnv, StepEnv, StepOutcome } from '../ops/types.js';
 import type { Policies } from '../profile/policies/index.js';
 import { draftWorld, ownActor, sealWorld, type Draft } from '../core/cow.js';
@@ -64,27 +64,33 @@ function agentOf(program: Program, actor: number): AgentKind | null {
 }
 
 /**
- * The transitions enabled in a World: every actor that has an operation left, whose process exists,
- * and whose next step is not waiting (one per choice of that step, e.g. which folio a speculative
- * lookup finds); then every choice of every kernel agent (actor index program.actors.length + k for
- * agent k), e.g. one per in-flight bio for the device.
+ * How many ways scheduler actor `a` can step now (0: it cannot). Actors are the program's, then its
+ * kernel agents (actor index program.actors.length + k for agent k). A program actor can when it has
+ * an operation left, its process exists and its next step is not waiting: one way per choice of that
+ * step (e.g. which folio a speculative lookup finds); an agent, one per choice it has (e.g. one per
+ * in-flight bio for the device).
  */
+function choiceCount(program: Program, policies: Policies, w: World, a: number): number {
+  const agent = agentOf(program, a);
+  if (agent !== null) return agentChoiceCount(agent, w, policies);
+  const op = currentOp(program, w, a);
+  const mm = actorMm(program, w, a);
+  if (op === null || mm === null) return 0;
+  const st = w.actors[a] ?? bug('choiceCount', `no actor ${a}`);
+  const step = opStep(op, st.phase);
+  const env = envFor(program, policies, w, a, mm);
+  if (step.enabled && !step.enabled(env, op, st.locals)) return 0;
+  return step.choices?.(env, op, st.locals) ?? 1;
+}
+
+/** The transitions enabled in a World, actor by actor, choice by choice. */
 export function enabledTransitions(program: Program, policies: Policies, w: World): Transition[] {
   const out: Transition[] = [];
-  for (let actor = 0; actor < w.actors.length; actor++) {
-    const op = currentOp(program, w, actor);
-    const mm = actorMm(program, w, actor);
-    if (op === null || mm === null) continue;
-    const def = opDef(op);
-    const env = envFor(program, policies, w, actor, mm);
-    if (!def.enabled(env, op)) continue;
-    const n = def.choices?.(env, op) ?? 1;
+  const actors = program.actors.length + (program.agents?.length ?? 0);
+  for (let actor = 0; actor < actors; actor++) {
+    const n = choiceCount(program, policies, w, actor);
     for (let choice = 0; choice < n; choice++) out.push({ actor, choice });
   }
-  (program.agents ?? []).forEach((kind, k) => {
-    const n = agentChoiceCount(kind, w, policies);
-    for (let choice = 0; choice < n; choice++) out.push({ actor: program.actors.length + k, choice });
-  });
   return out;
 }
 
@@ -129,7 +135,8 @@ function stepOp(
   const draft = draftWorld(w);
   const mm = actorMm(program, draft, actor) ?? bug('stepOp', `actor ${actor} has no process`);
   const env = envFor(program, policies, draft, actor, mm, choice);
-  return { world: draft, outcome: opDef(op).step(env, op), env };
+  const st = draft.actors[actor] ?? bug('stepOp', `no actor ${actor}`);
+  return { world: draft, outcome: opStep(op, st.phase).run(env, op, st.locals), env };
 }
 
 /** Run one choice of a kernel agent on a copy of the World. */

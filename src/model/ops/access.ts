@@ -29,38 +29,47 @@ export interface ReadOp {
 export const writeOp: OpDef<WriteOp> = {
   footprint: 'actor',
   unavailable: () => null,
-  // ->page_mkwrite waits for stable writes (folio_wait_stable) on a write-protected page under writeback.
-  enabled: (env, op) => !storeBlocks(env, op.buf),
-  step(env, op) {
-    const at = resolveBuf(env, op.buf);
-    if (at === null) return segv('handle_mm_fault');
-    const r = handleMmFault(env.ctx, env.w, at, 'write');
-    if (r < 0) return segv('handle_mm_fault');
-    const pte = vmaAt(env.w, at).pte;
-    if (pte.kind !== 'present') return segv('handle_mm_fault');
-    const f = ownFolio(env.w, pte.folio);
-    if (!touchFreed(env.ctx, f, 'cpu-write')) f.data = op.data;
-    return finished(env.ctx.calls[0] ?? 'store', [f.id]);
-  },
+  steps: [
+    {
+      name: 'write',
+      // ->page_mkwrite waits for stable writes (folio_wait_stable) on a write-protected page under writeback.
+      enabled: (env, op) => !storeBlocks(env, op.buf),
+      run(env, op) {
+        const at = resolveBuf(env, op.buf);
+        if (at === null) return segv('handle_mm_fault');
+        const r = handleMmFault(env.ctx, env.w, at, 'write');
+        if (r < 0) return segv('handle_mm_fault');
+        const pte = vmaAt(env.w, at).pte;
+        if (pte.kind !== 'present') return segv('handle_mm_fault');
+        const f = ownFolio(env.w, pte.folio);
+        if (!touchFreed(env.ctx, f, 'cpu-write')) f.data = op.data;
+        return finished(env.ctx.calls[0] ?? 'store', [f.id]);
+      },
+    },
+  ],
 };
 
 /** A CPU load: fault in if needed, then read the folio's contents into a register. */
 export const readOp: OpDef<ReadOp> = {
   footprint: 'actor',
   unavailable: () => null,
-  enabled: () => true,
-  step(env, op) {
-    const at = resolveBuf(env, op.buf);
-    const st = ownActor(env.w, env.actor);
-    if (at === null || handleMmFault(env.ctx, env.w, at, 'read') < 0) {
-      setReg(st, op.reg, 'SIGSEGV');
-      return segv('handle_mm_fault');
-    }
-    const [id] = mappedFolios(env, at);
-    if (id === undefined) return segv('handle_mm_fault');
-    const f = folioOf(env.w, id);
-    touchFreed(env.ctx, f, 'cpu-read');
-    setReg(st, op.reg, f.data);
-    return finished(env.ctx.calls[0] ?? 'load', [id]);
-  },
+  steps: [
+    {
+      name: 'read',
+      run(env, op) {
+        const at = resolveBuf(env, op.buf);
+        const st = ownActor(env.w, env.actor);
+        if (at === null || handleMmFault(env.ctx, env.w, at, 'read') < 0) {
+          setReg(st, op.reg, 'SIGSEGV');
+          return segv('handle_mm_fault');
+        }
+        const [id] = mappedFolios(env, at);
+        if (id === undefined) return segv('handle_mm_fault');
+        const f = folioOf(env.w, id);
+        touchFreed(env.ctx, f, 'cpu-read');
+        setReg(st, op.reg, f.data);
+        return finished(env.ctx.calls[0] ?? 'load', [id]);
+      },
+    },
+  ],
 };

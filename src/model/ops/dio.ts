@@ -7,7 +7,7 @@ import { iovIterInit, iterUnavailable } from '../lib/iov_iter.js';
 import { actorOf, bioOf, dioOf, setLocal, setReg, type World } from '../core/world.js';
 import { resolveBuf } from './buf.js';
 import { fileIdByName, storeBlocks } from './file.js';
-import { finished, type OpDef, type OpEnv, type StepOutcome } from './types.js';
+import { finished, type Locals, type OpDef, type OpEnv, type StepOutcome } from './types.js';
 import { ownActor, ownDio } from '../core/cow.js';
 
 /**
@@ -59,60 +59,69 @@ const SUBMIT_FN: Readonly<Record<DioPath, string>> = {
   legacy: '__blockdev_direct_IO',
 };
 
-export const dioOp: OpDef<DioOp> = {
+/** What a synchronous request keeps between its submission and its wait: the request. */
+export interface DioLocals extends Locals {
+  readonly dio: number;
+}
+
+export const dioOp: OpDef<DioOp, DioLocals> = {
   footprint: 'any',
   unavailable: (p, op) => iterUnavailable(p, op.iter),
-  enabled(env, op) {
-    const st = actorOf(env.w, env.actor);
-    // A FOLL_WRITE GUP of a write-protected page under writeback faults into ->page_mkwrite, which waits
-    // for stable writes (folio_wait_stable).
-    if (st.phase === 0)
-      return !(op.rw === 'read' && (op.iter === 'ubuf' || op.iter === 'iovec') && storeBlocks(env, op.buf));
-    const id = st.locals.dio;
-    return typeof id === 'number' && dioOf(env.w, id).done;
-  },
-  step(env, op): StepOutcome {
-    const st = ownActor(env.w, env.actor);
-    if (st.phase === 0) {
-      const fn = SUBMIT_FN[op.path];
-      const segs = iterSegs(env, op.iter, op.buf);
-      if (segs === null) {
-        setReg(st, op.as, retString(-EFAULT));
-        return finished(fn, [], -EFAULT);
-      }
-      const user = op.iter === 'ubuf' || op.iter === 'iovec';
-      const first = segs[0];
-      const req: DioRequest = {
-        path: op.path,
-        op: op.rw,
-        async: op.async,
-        iter: iovIterInit(op.iter, op.rw === 'read', segs),
-        file: fileIdByName(env.w, op.file),
-        index: op.index,
-        actor: env.actor,
-        name: op.as,
-        mm: user && first?.kind === 'user' ? first.mm : null,
-        buf: user ? op.buf : null,
-      };
-      const r = submitDio(env.ctx, env.w, req);
-      const folios = r.dio === null ? [] : dioFolios(env.w, r.dio);
-      if (r.ret < 0 || r.dio === null) {
-        setReg(st, op.as, retString(r.ret));
-        return finished(fn, folios, r.ret);
-      }
-      if (op.async) {
-        setReg(st, op.as, retString(-EIOCBQUEUED));
-        return finished(fn, folios, -EIOCBQUEUED);
-      }
-      setLocal(st, 'dio', r.dio);
-      return { fn, folios, done: false, ret: null };
-    }
-    const id = st.locals.dio;
-    if (typeof id !== 'number') return finished('dio', [], null);
-    const ret = finishSyncDio(env.ctx, env.w, id);
-    setReg(st, op.as, retString(ret));
-    return finished('dio_complete', dioFolios(env.w, id), ret);
-  },
+  steps: [
+    {
+      name: 'submit',
+      // A FOLL_WRITE GUP of a write-protected page under writeback faults into ->page_mkwrite, which
+      // waits for stable writes (folio_wait_stable).
+      enabled: (env, op) =>
+        !(op.rw === 'read' && (op.iter === 'ubuf' || op.iter === 'iovec') && storeBlocks(env, op.buf)),
+      run(env, op): StepOutcome {
+        const st = ownActor(env.w, env.actor);
+        const fn = SUBMIT_FN[op.path];
+        const segs = iterSegs(env, op.iter, op.buf);
+        if (segs === null) {
+          setReg(st, op.as, retString(-EFAULT));
+          return finished(fn, [], -EFAULT);
+        }
+        const user = op.iter === 'ubuf' || op.iter === 'iovec';
+        const first = segs[0];
+        const req: DioRequest = {
+          path: op.path,
+          op: op.rw,
+          async: op.async,
+          iter: iovIterInit(op.iter, op.rw === 'read', segs),
+          file: fileIdByName(env.w, op.file),
+          index: op.index,
+          actor: env.actor,
+          name: op.as,
+          mm: user && first?.kind === 'user' ? first.mm : null,
+          buf: user ? op.buf : null,
+        };
+        const r = submitDio(env.ctx, env.w, req);
+        const folios = r.dio === null ? [] : dioFolios(env.w, r.dio);
+        if (r.ret < 0 || r.dio === null) {
+          setReg(st, op.as, retString(r.ret));
+          return finished(fn, folios, r.ret);
+        }
+        if (op.async) {
+          setReg(st, op.as, retString(-EIOCBQUEUED));
+          return finished(fn, folios, -EIOCBQUEUED);
+        }
+        setLocal<DioLocals, 'dio'>(st, 'dio', r.dio);
+        return { fn, folios, done: false, ret: null };
+      },
+    },
+    {
+      name: 'wait',
+      enabled: (env, _op, { dio }) => dio !== undefined && dioOf(env.w, dio).done,
+      run(env, op, { dio }) {
+        const st = ownActor(env.w, env.actor);
+        if (dio === undefined) return finished('dio', [], null);
+        const ret = finishSyncDio(env.ctx, env.w, dio);
+        setReg(st, op.as, retString(ret));
+        return finished('dio_complete', dioFolios(env.w, dio), ret);
+      },
+    },
+  ],
 };
 
 function dioFolios(w: World, dioId: number): number[] {
@@ -131,18 +140,23 @@ function findDio(w: World, actor: number, name: string): number | null {
 export const awaitOp: OpDef<AwaitOp> = {
   footprint: 'any',
   unavailable: () => null,
-  enabled(env, op) {
-    const id = findDio(env.w, env.actor, op.as);
-    return id === null || dioOf(env.w, id).done;
-  },
-  step(env, op) {
-    const st = ownActor(env.w, env.actor);
-    const id = findDio(env.w, env.actor, op.as);
-    if (id === null) return finished('io_getevents', [], null);
-    const dio = ownDio(env.w, id);
-    dioReadReturned(env.ctx, env.w, dio);
-    const ret = dio.ret ?? 0;
-    setReg(st, op.as, retString(ret));
-    return finished('io_getevents', dioFolios(env.w, id), ret);
-  },
+  steps: [
+    {
+      name: 'await',
+      enabled(env, op) {
+        const id = findDio(env.w, env.actor, op.as);
+        return id === null || dioOf(env.w, id).done;
+      },
+      run(env, op) {
+        const st = ownActor(env.w, env.actor);
+        const id = findDio(env.w, env.actor, op.as);
+        if (id === null) return finished('io_getevents', [], null);
+        const dio = ownDio(env.w, id);
+        dioReadReturned(env.ctx, env.w, dio);
+        const ret = dio.ret ?? 0;
+        setReg(st, op.as, retString(ret));
+        return finished('io_getevents', dioFolios(env.w, id), ret);
+      },
+    },
+  ],
 };

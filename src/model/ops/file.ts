@@ -6,7 +6,7 @@ import { truncateBlocks, truncatePagecache } from '../mm/truncate.js';
 import { shrinkFileFolio } from '../mm/vmscan-file.js';
 import { folioWaitStableBlocks, writebackFolio } from '../mm/page-writeback.js';
 import { ZERO_DATA } from '../mm/filemap.js';
-import { actorOf, bug, fileOf, folioOf, hold, setReg, type World } from '../core/world.js';
+import { bug, fileOf, folioOf, hold, setReg, type World } from '../core/world.js';
 import { resolveBuf, segv } from './buf.js';
 import { finished, type OpDef, type OpEnv } from './types.js';
 import { ownActor, ownFile, ownFolio } from '../core/cow.js';
@@ -72,28 +72,38 @@ export function fileIdByName(w: World, name: string): number {
 export const preadOp: OpDef<PreadOp> = {
   footprint: 'any',
   unavailable: () => null,
-  enabled: () => true,
-  step(env, op) {
-    const f = filemapRead(env.ctx, env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.index);
-    setReg(ownActor(env.w, env.actor), op.reg, f.data);
-    return finished('filemap_read', [f.id], 1);
-  },
+  steps: [
+    {
+      name: 'pread',
+      run(env, op) {
+        const f = filemapRead(env.ctx, env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.index);
+        setReg(ownActor(env.w, env.actor), op.reg, f.data);
+        return finished('filemap_read', [f.id], 1);
+      },
+    },
+  ],
 };
 
 export const pwriteOp: OpDef<PwriteOp> = {
   footprint: 'any',
   unavailable: () => null,
-  enabled: (env, op) => !bufferedWriteBlocks(env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.index),
-  step(env, op) {
-    const f = genericPerformWrite(
-      env.ctx,
-      env.w,
-      fileOf(env.w, fileIdByName(env.w, op.file)),
-      op.index,
-      op.data,
-    );
-    return finished('generic_perform_write', [f.id], 1);
-  },
+  steps: [
+    {
+      name: 'pwrite',
+      enabled: (env, op) =>
+        !bufferedWriteBlocks(env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.index),
+      run(env, op) {
+        const f = genericPerformWrite(
+          env.ctx,
+          env.w,
+          fileOf(env.w, fileIdByName(env.w, op.file)),
+          op.index,
+          op.data,
+        );
+        return finished('generic_perform_write', [f.id], 1);
+      },
+    },
+  ],
 };
 
 /** Folios of the file under writeback. */
@@ -111,46 +121,62 @@ function underWriteback(env: OpEnv, fileId: number): number[] {
 export const fsyncOp: OpDef<FsyncOp> = {
   footprint: 'any',
   unavailable: () => null,
-  enabled(env, op) {
-    if (actorOf(env.w, env.actor).phase === 0) return true;
-    return underWriteback(env, fileIdByName(env.w, op.file)).length === 0;
-  },
-  step(env, op) {
-    const fileId = fileIdByName(env.w, op.file);
-    const st = actorOf(env.w, env.actor);
-    if (st.phase === 0) {
-      const touched: number[] = [];
-      for (const id of fileOf(env.w, fileId).cache) {
-        if (id === null) continue;
-        const f = ownFolio(env.w, id);
-        if (!f.freed && f.flags.dirty && writebackFolio(env.ctx, env.w, f)) touched.push(id);
-      }
-      return { fn: 'filemap_fdatawrite', folios: touched, done: false, ret: null };
-    }
-    return finished('filemap_fdatawait', [], 0);
-  },
+  steps: [
+    {
+      name: 'filemap_fdatawrite',
+      run(env, op) {
+        const touched: number[] = [];
+        for (const id of fileOf(env.w, fileIdByName(env.w, op.file)).cache) {
+          if (id === null) continue;
+          const f = folioOf(env.w, id);
+          if (!f.freed && f.flags.dirty && writebackFolio(env.ctx, env.w, ownFolio(env.w, id)))
+            touched.push(id);
+        }
+        return { fn: 'filemap_fdatawrite', folios: touched, done: false, ret: null };
+      },
+    },
+    {
+      name: 'filemap_fdatawait',
+      enabled: (env, op) => underWriteback(env, fileIdByName(env.w, op.file)).length === 0,
+      run: () => finished('filemap_fdatawait', [], 0),
+    },
+  ],
 };
 
 export const reclaimOp: OpDef<ReclaimOp> = {
   footprint: 'any',
   unavailable: () => null,
-  enabled: () => true,
-  step(env, op) {
-    const file = ownFile(env.w, fileIdByName(env.w, op.file));
-    const id = file.cache[op.index] ?? null;
-    const r = shrinkFileFolio(env.ctx, env.w, file, op.index);
-    return finished('shrink_folio_list', id === null ? [] : [id], r === 'freed' ? 1 : 0);
-  },
+  steps: [
+    {
+      name: 'reclaim',
+      run(env, op) {
+        const file = ownFile(env.w, fileIdByName(env.w, op.file));
+        const id = file.cache[op.index] ?? null;
+        const r = shrinkFileFolio(env.ctx, env.w, file, op.index);
+        return finished('shrink_folio_list', id === null ? [] : [id], r === 'freed' ? 1 : 0);
+      },
+    },
+  ],
 };
 
 export const truncateOp: OpDef<TruncateOp> = {
   footprint: 'any',
   unavailable: () => null,
-  enabled: (env, op) => !truncateBlocks(env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.pages),
-  step(env, op) {
-    const touched = truncatePagecache(env.ctx, env.w, ownFile(env.w, fileIdByName(env.w, op.file)), op.pages);
-    return finished('truncate_pagecache', touched, 0);
-  },
+  steps: [
+    {
+      name: 'truncate',
+      enabled: (env, op) => !truncateBlocks(env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.pages),
+      run(env, op) {
+        const touched = truncatePagecache(
+          env.ctx,
+          env.w,
+          ownFile(env.w, fileIdByName(env.w, op.file)),
+          op.pages,
+        );
+        return finished('truncate_pagecache', touched, 0);
+      },
+    },
+  ],
 };
 
 /**
@@ -161,12 +187,22 @@ export const truncateOp: OpDef<TruncateOp> = {
 export const kallocOp: OpDef<KallocOp> = {
   footprint: 'any',
   unavailable: () => null,
-  enabled: () => true,
-  step(env, op) {
-    const f = folioAlloc(env.w, op.kind === 'vmalloc' ? 'vmalloc' : 'small', 0, { type: 'none' }, ZERO_DATA);
-    hold(ownActor(env.w, env.actor), op.as, { folios: [f.id], mode: 'none' });
-    return finished(op.kind === 'vmalloc' ? 'vmalloc' : 'alloc_page', [f.id], 0);
-  },
+  steps: [
+    {
+      name: 'kalloc',
+      run(env, op) {
+        const f = folioAlloc(
+          env.w,
+          op.kind === 'vmalloc' ? 'vmalloc' : 'small',
+          0,
+          { type: 'none' },
+          ZERO_DATA,
+        );
+        hold(ownActor(env.w, env.actor), op.as, { folios: [f.id], mode: 'none' });
+        return finished(op.kind === 'vmalloc' ? 'vmalloc' : 'alloc_page', [f.id], 0);
+      },
+    },
+  ],
 };
 
 /** Whether a store to the buffer must wait for stable writes (its mapped page is under writeback). */
@@ -180,13 +216,18 @@ export function storeBlocks(env: OpEnv, buf: string): boolean {
 export const touchOp: OpDef<TouchOp> = {
   footprint: 'any',
   unavailable: () => null,
-  enabled: (env, op) => !storeBlocks(env, op.buf),
-  step(env, op) {
-    const at = resolveBuf(env, op.buf);
-    if (at === null || handleMmFault(env.ctx, env.w, at, 'write') < 0) return segv('handle_mm_fault');
-    const pte = vmaAt(env.w, at).pte;
-    if (pte.kind !== 'present') return segv('handle_mm_fault');
-    touchFreed(env.ctx, folioOf(env.w, pte.folio), 'cpu-write');
-    return finished(env.ctx.calls[0] ?? 'store', [pte.folio]);
-  },
+  steps: [
+    {
+      name: 'touch',
+      enabled: (env, op) => !storeBlocks(env, op.buf),
+      run(env, op) {
+        const at = resolveBuf(env, op.buf);
+        if (at === null || handleMmFault(env.ctx, env.w, at, 'write') < 0) return segv('handle_mm_fault');
+        const pte = vmaAt(env.w, at).pte;
+        if (pte.kind !== 'present') return segv('handle_mm_fault');
+        touchFreed(env.ctx, folioOf(env.w, pte.folio), 'cpu-write');
+        return finished(env.ctx.calls[0] ?? 'store', [pte.folio]);
+      },
+    },
+  ],
 };

@@ -1,6 +1,6 @@
 import { folioPut, folioRefAdd, isAnyZeroFolio } from '../mm/folio.js';
-import { actorOf, bug, setLocal, type World } from '../core/world.js';
-import { finished, type OpDef, type StepEnv, type StepOutcome } from './types.js';
+import { bug, setLocal, type World } from '../core/world.js';
+import { finished, type Locals, type OpDef, type StepEnv, type StepOutcome } from './types.js';
 import { ownActor, ownFolio } from '../core/cow.js';
 
 /**
@@ -28,29 +28,36 @@ function liveFolios(w: World): number[] {
  * @kernel include/linux/page_ref.h:folio_try_get
  * @kernel include/linux/mm.h:get_page_unless_zero
  */
+/** What the speculative reference keeps until it is dropped: the folio it found. */
+interface TryGetLocals extends Locals {
+  readonly spec: number | null;
+}
+
 function folioTryGet(env: StepEnv): StepOutcome {
-  const self = ownActor(env.w, env.actor);
   const id = liveFolios(env.w)[env.choice];
-  setLocal(self, 'spec', id ?? null);
+  setLocal<TryGetLocals, 'spec'>(ownActor(env.w, env.actor), 'spec', id ?? null);
   if (id === undefined) return finished('folio_try_get', [], 0);
   folioRefAdd(env.ctx, ownFolio(env.w, id), 1);
   return { fn: 'folio_try_get', folios: [id], done: false, ret: 1 };
 }
 
-export const tryGetOp: OpDef<TryGetOp> = {
+export const tryGetOp: OpDef<TryGetOp, TryGetLocals> = {
   footprint: 'any',
   unavailable: () => null,
-  enabled: () => true,
-  choices(env) {
-    const st = actorOf(env.w, env.actor);
-    return st.phase === 0 ? Math.max(1, liveFolios(env.w).length) : 1;
-  },
-  step(env) {
-    const st = actorOf(env.w, env.actor);
-    if (st.phase === 0) return folioTryGet(env);
-    const id = st.locals['spec'];
-    if (typeof id !== 'number') bug('try-get', 'no speculative reference to drop');
-    folioPut(env.ctx, env.w, ownFolio(env.w, id));
-    return finished('folio_put', [id], 0);
-  },
+  steps: [
+    {
+      name: 'folio_try_get',
+      // One choice per folio the lookup can find.
+      choices: (env) => Math.max(1, liveFolios(env.w).length),
+      run: folioTryGet,
+    },
+    {
+      name: 'folio_put',
+      run(env, _op, { spec }) {
+        if (typeof spec !== 'number') bug('try-get', 'no speculative reference to drop');
+        folioPut(env.ctx, env.w, ownFolio(env.w, spec));
+        return finished('folio_put', [spec], 0);
+      },
+    },
+  ],
 };

@@ -43,60 +43,76 @@ export const gupOp: OpDef<GupOp> = {
     op.mode === 'pin' && p['gup.pin'] === 'absent'
       ? 'pin_user_pages() (FOLL_PIN) does not exist in this release'
       : null,
-  enabled: () => true,
-  step(env, op) {
-    const at = resolveBuf(env, op.buf);
-    if (at === null) return segv(gupName(op));
-    const grab = op.mode === 'pin' ? pinUserPages : getUserPages;
-    const r = grab(env.ctx, env.w, at, op.flags);
-    const self = ownActor(env.w, env.actor);
-    setReg(self, op.as, String(r.ret));
-    if (r.ret > 0) hold(self, op.as, { folios: r.folios, mode: op.mode });
-    return finished(gupName(op), r.folios, r.ret);
-  },
+  steps: [
+    {
+      name: 'gup',
+      run(env, op) {
+        const at = resolveBuf(env, op.buf);
+        if (at === null) return segv(gupName(op));
+        const grab = op.mode === 'pin' ? pinUserPages : getUserPages;
+        const r = grab(env.ctx, env.w, at, op.flags);
+        const self = ownActor(env.w, env.actor);
+        setReg(self, op.as, String(r.ret));
+        if (r.ret > 0) hold(self, op.as, { folios: r.folios, mode: op.mode });
+        return finished(gupName(op), r.folios, r.ret);
+      },
+    },
+  ],
 };
 
 export const releaseOp: OpDef<ReleaseOp> = {
   footprint: 'actor',
   unavailable: () => null,
-  enabled: () => true,
-  step(env, op) {
-    const self = ownActor(env.w, env.actor);
-    const grab = self.held[op.handle];
-    if (grab === undefined) return finished('put_page', [], null);
-    unhold(self, op.handle);
-    const unpin = op.how !== 'put';
-    const wrong = unpin ? grab.mode === 'get' : grab.mode === 'pin';
-    for (const id of grab.folios)
-      if (wrong)
-        env.ctx.events.push({
-          type: 'counter-mismatch',
-          folio: id,
-          what: unpin ? 'unpin-of-ref' : 'put-of-pin',
-        });
-    if (unpin) unpinUserPagesDirtyLock(env.ctx, env.w, grab.folios, op.how === 'unpin-dirty');
-    else for (const id of grab.folios) gupPutFolio(env.ctx, env.w, ownFolio(env.w, id), 1, FOLL_GET);
-    const fn =
-      op.how === 'put' ? 'put_page' : op.how === 'unpin' ? 'unpin_user_pages' : 'unpin_user_pages_dirty_lock';
-    return finished(fn, grab.folios, 0);
-  },
+  steps: [
+    {
+      name: 'release',
+      run(env, op) {
+        const self = ownActor(env.w, env.actor);
+        const grab = self.held[op.handle];
+        if (grab === undefined) return finished('put_page', [], null);
+        unhold(self, op.handle);
+        const unpin = op.how !== 'put';
+        const wrong = unpin ? grab.mode === 'get' : grab.mode === 'pin';
+        for (const id of grab.folios)
+          if (wrong)
+            env.ctx.events.push({
+              type: 'counter-mismatch',
+              folio: id,
+              what: unpin ? 'unpin-of-ref' : 'put-of-pin',
+            });
+        if (unpin) unpinUserPagesDirtyLock(env.ctx, env.w, grab.folios, op.how === 'unpin-dirty');
+        else for (const id of grab.folios) gupPutFolio(env.ctx, env.w, ownFolio(env.w, id), 1, FOLL_GET);
+        const fn =
+          op.how === 'put'
+            ? 'put_page'
+            : op.how === 'unpin'
+              ? 'unpin_user_pages'
+              : 'unpin_user_pages_dirty_lock';
+        return finished(fn, grab.folios, 0);
+      },
+    },
+  ],
 };
 
 export const peekOp: OpDef<PeekOp> = {
   footprint: 'actor',
   unavailable: () => null,
-  enabled: () => true,
-  step(env, op) {
-    const self = ownActor(env.w, env.actor);
-    const grab = self.held[op.handle];
-    const id = grab?.folios[0];
-    if (id === undefined) {
-      setReg(self, op.reg, 'none');
-      return finished('kmap_local_folio', [], null);
-    }
-    const f = folioOf(env.w, id);
-    touchFreed(env.ctx, f, 'dma-read');
-    setReg(self, op.reg, f.data);
-    return finished('kmap_local_folio', [id], null);
-  },
+  steps: [
+    {
+      name: 'peek',
+      run(env, op) {
+        const self = ownActor(env.w, env.actor);
+        const grab = self.held[op.handle];
+        const id = grab?.folios[0];
+        if (id === undefined) {
+          setReg(self, op.reg, 'none');
+          return finished('kmap_local_folio', [], null);
+        }
+        const f = folioOf(env.w, id);
+        touchFreed(env.ctx, f, 'dma-read');
+        setReg(self, op.reg, f.data);
+        return finished('kmap_local_folio', [id], null);
+      },
+    },
+  ],
 };

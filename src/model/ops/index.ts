@@ -30,7 +30,8 @@ import {
   type TruncateOp,
 } from './file.js';
 import { pipeReadOp, spliceOp, vmspliceOp, type PipeReadOp, type SpliceOp, type VmspliceOp } from './pipe.js';
-import type { OpDef } from './types.js';
+import { bug } from '../core/world.js';
+import type { Locals, OpDef, OpStep } from './types.js';
 import {
   uringRegisterOp,
   uringRwOp,
@@ -71,7 +72,7 @@ export type Op =
   | PipeReadOp
   | SpliceOp;
 
-type OpTable = { readonly [K in Op['op']]: OpDef<Extract<Op, { op: K }>> };
+type OpTable = { readonly [K in Op['op']]: OpDef<Extract<Op, { op: K }>, Locals> };
 
 const OPS: OpTable = {
   write: writeOp,
@@ -104,8 +105,13 @@ const OPS: OpTable = {
   splice: spliceOp,
 };
 
-export function opDef<O extends Op>(op: O): OpDef<O> {
-  return OPS[op.op] as unknown as OpDef<O>;
+export function opDef<O extends Op>(op: O): OpDef<O, Locals> {
+  return OPS[op.op] as unknown as OpDef<O, Locals>;
+}
+
+/** Step `phase` of operation `op`, the one an actor at that phase runs next. */
+export function opStep<O extends Op>(op: O, phase: number): OpStep<O, Locals> {
+  return opDef(op).steps[phase] ?? bug('opStep', `${op.op} has no step ${phase}`);
 }
 
 /** Every operation's name. */

@@ -27,26 +27,34 @@ export interface MadviseOp {
 export const munmapOp: OpDef<MunmapOp> = {
   footprint: 'actor',
   unavailable: () => null,
-  enabled: () => true,
-  step(env, op) {
-    const at = resolveBuf(env, op.buf);
-    if (at === null) return segv('do_vmi_munmap');
-    const touched = mappedFolios(env, at);
-    doMunmap(env.ctx, env.w, at);
-    return finished('do_vmi_munmap', touched, 0);
-  },
+  steps: [
+    {
+      name: 'munmap',
+      run(env, op) {
+        const at = resolveBuf(env, op.buf);
+        if (at === null) return segv('do_vmi_munmap');
+        const touched = mappedFolios(env, at);
+        doMunmap(env.ctx, env.w, at);
+        return finished('do_vmi_munmap', touched, 0);
+      },
+    },
+  ],
 };
 
 export const mprotectOp: OpDef<MprotectOp> = {
   footprint: 'actor',
   unavailable: () => null,
-  enabled: () => true,
-  step(env, op) {
-    const at = resolveBuf(env, op.buf);
-    if (at === null) return segv('mprotect_fixup');
-    const r = mprotectFixup(env.ctx, env.w, at, op.read, op.write);
-    return finished('change_protection', mappedFolios(env, at), r);
-  },
+  steps: [
+    {
+      name: 'mprotect',
+      run(env, op) {
+        const at = resolveBuf(env, op.buf);
+        if (at === null) return segv('mprotect_fixup');
+        const r = mprotectFixup(env.ctx, env.w, at, op.read, op.write);
+        return finished('change_protection', mappedFolios(env, at), r);
+      },
+    },
+  ],
 };
 
 const MADVISE_FN: Partial<Record<Advice, string>> = {
@@ -60,15 +68,19 @@ export const madviseOp: OpDef<MadviseOp> = {
     op.advice === 'collapse' && p['madvise.collapse'] === 'absent'
       ? 'MADV_COLLAPSE does not exist in this release (v6.1)'
       : null,
-  enabled: () => true,
-  step(env, op) {
-    const at = resolveBuf(env, op.buf);
-    if (at === null) return segv('madvise_vma_behavior');
-    const before = mappedFolios(env, at);
-    const r = madviseVmaBehavior(env.ctx, env.w, at, op.advice);
-    const touched = [...new Set([...before, ...mappedFolios(env, at)])];
-    return finished(MADVISE_FN[op.advice] ?? 'madvise_vma_behavior', touched, r);
-  },
+  steps: [
+    {
+      name: 'madvise',
+      run(env, op) {
+        const at = resolveBuf(env, op.buf);
+        if (at === null) return segv('madvise_vma_behavior');
+        const before = mappedFolios(env, at);
+        const r = madviseVmaBehavior(env.ctx, env.w, at, op.advice);
+        const touched = [...new Set([...before, ...mappedFolios(env, at)])];
+        return finished(MADVISE_FN[op.advice] ?? 'madvise_vma_behavior', touched, r);
+      },
+    },
+  ],
 };
 
 /** `split-pmd BUF`: a PMD-mapped THP becomes PTE-mapped (cow.c: mprotect() of one subpage and back). */
@@ -80,11 +92,15 @@ export interface SplitPmdOp {
 export const splitPmdOp: OpDef<SplitPmdOp> = {
   footprint: 'any',
   unavailable: () => null,
-  enabled: () => true,
-  step(env, op) {
-    const at = resolveBuf(env, op.buf);
-    if (at === null) return segv('__split_huge_pmd');
-    splitHugePmd(env.w, ownVmaAt(env.w, at));
-    return finished('__split_huge_pmd', mappedFolios(env, at), 0);
-  },
+  steps: [
+    {
+      name: 'splitPmd',
+      run(env, op) {
+        const at = resolveBuf(env, op.buf);
+        if (at === null) return segv('__split_huge_pmd');
+        splitHugePmd(env.w, ownVmaAt(env.w, at));
+        return finished('__split_huge_pmd', mappedFolios(env, at), 0);
+      },
+    },
+  ],
 };

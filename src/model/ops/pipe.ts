@@ -40,38 +40,50 @@ function ownPipeByName(w: Draft, name: string): OwnPipe {
 export const vmspliceOp: OpDef<VmspliceOp> = {
   footprint: 'any',
   unavailable: () => null,
-  enabled: () => true,
-  step(env, op) {
-    const at = resolveBuf(env, op.buf);
-    if (at === null) return segv('vmsplice');
-    const pipe = ownPipeByName(env.w, op.pipe);
-    const r = vmspliceToPipe(env.ctx, env.w, pipe, at);
-    return finished('vmsplice', r > 0 ? pipe.bufs.slice(-r).map((b) => b.folio) : [], r < 0 ? r : r);
-  },
+  steps: [
+    {
+      name: 'vmsplice',
+      run(env, op) {
+        const at = resolveBuf(env, op.buf);
+        if (at === null) return segv('vmsplice');
+        const pipe = ownPipeByName(env.w, op.pipe);
+        const r = vmspliceToPipe(env.ctx, env.w, pipe, at);
+        return finished('vmsplice', r > 0 ? pipe.bufs.slice(-r).map((b) => b.folio) : [], r < 0 ? r : r);
+      },
+    },
+  ],
 };
 
 export const pipeReadOp: OpDef<PipeReadOp> = {
   footprint: 'any',
   unavailable: () => null,
-  enabled: () => true,
-  step(env, op) {
-    const pipe = ownPipeByName(env.w, op.pipe);
-    const folio = pipe.bufs[0]?.folio;
-    const data = pipeRead(env.ctx, env.w, pipe);
-    setReg(ownActor(env.w, env.actor), op.reg, data ?? retString(-EAGAIN));
-    return finished('pipe_read', folio === undefined ? [] : [folio], data === null ? -EAGAIN : 1);
-  },
+  steps: [
+    {
+      name: 'pipeRead',
+      run(env, op) {
+        const pipe = ownPipeByName(env.w, op.pipe);
+        const folio = pipe.bufs[0]?.folio;
+        const data = pipeRead(env.ctx, env.w, pipe);
+        setReg(ownActor(env.w, env.actor), op.reg, data ?? retString(-EAGAIN));
+        return finished('pipe_read', folio === undefined ? [] : [folio], data === null ? -EAGAIN : 1);
+      },
+    },
+  ],
 };
 
 export const spliceOp: OpDef<SpliceOp> = {
   footprint: 'any',
   unavailable: () => null,
-  enabled: () => true,
-  step(env, op) {
-    const pipe = ownPipeByName(env.w, op.pipe);
-    const folio = pipe.bufs[0]?.folio;
-    const file = fileOf(env.w, fileIdByName(env.w, op.file));
-    const r = folio === undefined ? -EFAULT : iterFileSpliceWrite(env.ctx, env.w, pipe, file, op.index);
-    return finished('iter_file_splice_write', folio === undefined ? [] : [folio], r);
-  },
+  steps: [
+    {
+      name: 'splice',
+      run(env, op) {
+        const pipe = ownPipeByName(env.w, op.pipe);
+        const folio = pipe.bufs[0]?.folio;
+        const file = fileOf(env.w, fileIdByName(env.w, op.file));
+        const r = folio === undefined ? -EFAULT : iterFileSpliceWrite(env.ctx, env.w, pipe, file, op.index);
+        return finished('iter_file_splice_write', folio === undefined ? [] : [folio], r);
+      },
+    },
+  ],
 };

@@ -24,36 +24,53 @@ export interface WaitOp {
 export const forkOp: OpDef<ForkOp> = {
   footprint: 'actor',
   unavailable: () => null,
-  enabled: () => true,
-  step(env, op) {
-    const child = dupMm(env.ctx, env.w, env.mm);
-    ownArray(env.w, 'processes')[op.child] = child;
-    const touched = mmOf(env.w, env.mm).vmas.flatMap((v) => (v.pte.kind === 'present' ? [v.pte.folio] : []));
-    return finished('dup_mmap', touched, 0);
-  },
+  steps: [
+    {
+      name: 'fork',
+      run(env, op) {
+        const child = dupMm(env.ctx, env.w, env.mm);
+        ownArray(env.w, 'processes')[op.child] = child;
+        const touched = mmOf(env.w, env.mm).vmas.flatMap((v) =>
+          v.pte.kind === 'present' ? [v.pte.folio] : [],
+        );
+        return finished('dup_mmap', touched, 0);
+      },
+    },
+  ],
 };
 
 export const exitOp: OpDef<ExitOp> = {
   footprint: 'actor',
   unavailable: () => null,
-  enabled: () => true,
-  step(env) {
-    const touched = mmOf(env.w, env.mm).vmas.flatMap((v) => (v.pte.kind === 'present' ? [v.pte.folio] : []));
-    exitMmap(env.ctx, env.w, env.mm);
-    const proc = env.program.actors[env.actor]?.process;
-    env.program.actors.forEach((a, i) => {
-      if (a.process === proc) ownActor(env.w, i).done = true;
-    });
-    return finished('exit_mmap', touched, 0);
-  },
+  steps: [
+    {
+      name: 'exit',
+      run(env) {
+        const touched = mmOf(env.w, env.mm).vmas.flatMap((v) =>
+          v.pte.kind === 'present' ? [v.pte.folio] : [],
+        );
+        exitMmap(env.ctx, env.w, env.mm);
+        const proc = env.program.actors[env.actor]?.process;
+        env.program.actors.forEach((a, i) => {
+          if (a.process === proc) ownActor(env.w, i).done = true;
+        });
+        return finished('exit_mmap', touched, 0);
+      },
+    },
+  ],
 };
 
 export const waitOp: OpDef<WaitOp> = {
   footprint: 'any',
   unavailable: () => null,
-  enabled: (env, op) => {
-    const mm = env.w.processes[op.child];
-    return mm !== null && mm !== undefined && !mmOf(env.w, mm).alive;
-  },
-  step: () => finished('kernel_wait4', [], 0),
+  steps: [
+    {
+      name: 'wait',
+      enabled: (env, op) => {
+        const mm = env.w.processes[op.child];
+        return mm !== null && mm !== undefined && !mmOf(env.w, mm).alive;
+      },
+      run: () => finished('kernel_wait4', [], 0),
+    },
+  ],
 };

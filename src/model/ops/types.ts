@@ -1,7 +1,7 @@
 import type { Policies } from '../profile/policies/index.js';
 import type { Draft } from '../core/cow.js';
 import type { Ctx } from '../core/ctx.js';
-import type { World } from '../core/world.js';
+import type { Local, World } from '../core/world.js';
 
 /** What an operation needs of the program: which process each actor runs in (engine/program.ts). */
 export interface ActorPlaces {
@@ -36,26 +36,42 @@ export interface StepOutcome {
 }
 
 /**
- * One kind of operation a scenario's actor can run: a short sequence of atomic steps, the actor's
- * `phase` saying which is next. `enabled` and `choices` read the World; `step` changes a draft of it.
- */
-/**
  * What an operation's steps may reach, for the checker's partial-order reduction (check/por.ts):
  * `actor`, only its actor's component (its own mappings, grabs and process slots, and what they
  * reach, fresh allocations aside); `any`, anything (files, pipes, bios, other processes' memory).
  */
 export type Footprint = 'actor' | 'any';
 
-export interface OpDef<O> {
+/** What an operation keeps between its steps (in the actor's locals), by name. */
+export type Locals = Readonly<Record<string, Local>>;
+
+/** No locals: an operation of one step, or one whose steps share nothing. */
+export type NoLocals = Readonly<Record<never, Local>>;
+
+/**
+ * One atomic step of an operation, named after what it does. `enabled` (absent: always) and
+ * `choices` (absent: one) read the World; `run` changes a draft of it and says whether the operation
+ * finished. `locals` are what the earlier steps kept (setLocal), typed by the operation.
+ */
+export interface OpStep<O, L extends Locals> {
+  readonly name: string;
+  /** Whether the step can run now (false while it waits, e.g. for an I/O to complete). */
+  enabled?(env: OpEnv, op: O, locals: Partial<L>): boolean;
+  /** How many ways the step can go, each a transition of its own. */
+  choices?(env: OpEnv, op: O, locals: Partial<L>): number;
+  run(env: StepEnv, op: O, locals: Partial<L>): StepOutcome;
+}
+
+/**
+ * One kind of operation a scenario's actor can run: its facts (footprint, availability per release)
+ * and its steps, in order, the actor's `phase` saying which is next.
+ */
+export interface OpDef<O, L extends Locals = NoLocals> {
   /** What its steps may reach (a new operation must say: the reduction trusts it). */
   readonly footprint: Footprint;
   /** Why the profile cannot run this operation at all, or null. */
   unavailable(policies: Policies, op: O): string | null;
-  /** Whether the next step can run now (false while it waits, e.g. for an I/O to complete). */
-  enabled(env: OpEnv, op: O): boolean;
-  /** How many ways the next step can go, each a transition of its own (absent: one). */
-  choices?(env: OpEnv, op: O): number;
-  step(env: StepEnv, op: O): StepOutcome;
+  readonly steps: readonly OpStep<O, L>[];
 }
 
 export function finished(fn: string, folios: readonly number[], ret: number | null = null): StepOutcome {

@@ -2,9 +2,9 @@ import type { DioPath } from '../include/blk_types.js';
 import { EFAULT } from '../include/errno.js';
 import { ioBufferUnmap, ioSqeBufferRegister } from '../io_uring/rsrc.js';
 import { ioRwFixed } from '../io_uring/rw.js';
-import { actorOf, dioOf, setLocal, setReg } from '../core/world.js';
+import { bug, dioOf, setLocal, setReg } from '../core/world.js';
 import { resolveBuf } from './buf.js';
-import { retString } from './dio.js';
+import { retString, type DioLocals } from './dio.js';
 import { fileIdByName } from './file.js';
 import { finished, type OpDef } from './types.js';
 import { ownActor } from '../core/cow.js';
@@ -39,50 +39,61 @@ const NO_URING = 'io_uring does not exist before v5.1';
 export const uringRegisterOp: OpDef<UringRegisterOp> = {
   footprint: 'any',
   unavailable: (p) => (p['uring.fixedBuffers'] === 'absent' ? NO_URING : null),
-  enabled: () => true,
-  step(env, op) {
-    const at = resolveBuf(env, op.buf);
-    const r = at === null ? -EFAULT : ioSqeBufferRegister(env.ctx, env.w, at, op.index);
-    setReg(ownActor(env.w, env.actor), op.reg, retString(r));
-    const folios = env.w.uring.find((u) => u.index === op.index)?.folios ?? [];
-    return finished('io_sqe_buffer_register', r < 0 ? [] : folios, r);
-  },
+  steps: [
+    {
+      name: 'uringRegister',
+      run(env, op) {
+        const at = resolveBuf(env, op.buf);
+        const r = at === null ? -EFAULT : ioSqeBufferRegister(env.ctx, env.w, at, op.index);
+        setReg(ownActor(env.w, env.actor), op.reg, retString(r));
+        const folios = env.w.uring.find((u) => u.index === op.index)?.folios ?? [];
+        return finished('io_sqe_buffer_register', r < 0 ? [] : folios, r);
+      },
+    },
+  ],
 };
 
-export const uringRwOp: OpDef<UringRwOp> = {
+export const uringRwOp: OpDef<UringRwOp, DioLocals> = {
   footprint: 'any',
   unavailable: (p) => (p['uring.fixedBuffers'] === 'absent' ? NO_URING : null),
-  enabled(env) {
-    const st = actorOf(env.w, env.actor);
-    const id = st.locals.dio;
-    return st.phase === 0 || (typeof id === 'number' && dioOf(env.w, id).done);
-  },
-  step(env, op) {
-    const st = ownActor(env.w, env.actor);
-    const fn = op.rw === 'read' ? 'io_read' : 'io_write';
-    if (st.phase === 0) {
-      const file = fileIdByName(env.w, op.file);
-      const r = ioRwFixed(env.ctx, env.w, op.rw, op.index, op.path, file, op.fileIndex, env.actor, op.as);
-      const folios = env.w.uring.find((u) => u.index === op.index)?.folios ?? [];
-      if (r.dio === null) {
-        setReg(st, op.as, retString(r.ret));
-        return finished(fn, [], r.ret);
-      }
-      setLocal(st, 'dio', r.dio);
-      return { fn, folios, done: false, ret: null };
-    }
-    const dio = dioOf(env.w, typeof st.locals.dio === 'number' ? st.locals.dio : -1);
-    const ret = dio.ret ?? 0;
-    setReg(st, op.as, retString(ret));
-    return finished('io_req_complete_post', [], ret);
-  },
+  steps: [
+    {
+      name: 'submit',
+      run(env, op) {
+        const st = ownActor(env.w, env.actor);
+        const fn = op.rw === 'read' ? 'io_read' : 'io_write';
+        const file = fileIdByName(env.w, op.file);
+        const r = ioRwFixed(env.ctx, env.w, op.rw, op.index, op.path, file, op.fileIndex, env.actor, op.as);
+        const folios = env.w.uring.find((u) => u.index === op.index)?.folios ?? [];
+        if (r.dio === null) {
+          setReg(st, op.as, retString(r.ret));
+          return finished(fn, [], r.ret);
+        }
+        setLocal<DioLocals, 'dio'>(st, 'dio', r.dio);
+        return { fn, folios, done: false, ret: null };
+      },
+    },
+    {
+      name: 'complete',
+      enabled: (env, _op, { dio }) => dio !== undefined && dioOf(env.w, dio).done,
+      run(env, op, { dio }) {
+        const ret = dioOf(env.w, dio ?? bug('uring-rw', 'no request to complete')).ret ?? 0;
+        setReg(ownActor(env.w, env.actor), op.as, retString(ret));
+        return finished('io_req_complete_post', [], ret);
+      },
+    },
+  ],
 };
 
 export const uringUnregisterOp: OpDef<UringUnregisterOp> = {
   footprint: 'any',
   unavailable: (p) => (p['uring.fixedBuffers'] === 'absent' ? NO_URING : null),
-  enabled: () => true,
-  step(env, op) {
-    return finished('io_buffer_unmap', ioBufferUnmap(env.ctx, env.w, op.index), 0);
-  },
+  steps: [
+    {
+      name: 'uringUnregister',
+      run(env, op) {
+        return finished('io_buffer_unmap', ioBufferUnmap(env.ctx, env.w, op.index), 0);
+      },
+    },
+  ],
 };
