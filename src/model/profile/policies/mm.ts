@@ -239,6 +239,27 @@ export const MM_POLICIES = {
       },
     ],
   }),
+  'reclaim.pinnedFile': policy({
+    doc: 'Whether reclaim, once it has unmapped a page-cache folio, leaves a maybe-DMA-pinned one alone (its buffers kept) or goes on to write or release it.',
+    kernel: 'mm/vmscan.c:shrink_folio_list',
+    values: ['release', 'skip-pinned'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'release',
+        commit:
+          'after try_to_unmap() nothing looks at pins: a clean referenced folio loses its buffers (the 5.10 tree)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.4',
+        value: 'skip-pinned',
+        commit:
+          'mm: do not reclaim private data from pinned page (folio_maybe_dma_pinned() -> activate_locked right after try_to_unmap(); in the 6.1, 6.12 and 7.2 trees, the 6.1 one a stable backport)',
+        confidence: 'M',
+      },
+    ],
+  }),
   'mprotect.writeUpgrade': policy({
     doc: 'Whether mprotect(PROT_WRITE) maps an exclusive anonymous page writable at once, without a write fault.',
     kernel: 'mm/mprotect.c:can_change_pte_writable',
