@@ -80,6 +80,34 @@ export const MM_POLICIES = {
       },
     ],
   }),
+  'hugetlb.forceWrite': policy({
+    doc: 'What a FOLL_FORCE|FOLL_WRITE GUP (ptrace, /proc/pid/mem) does on a read-only private hugetlb mapping: hugetlb_cow() maps the page writable inside the read-only VMA, check_vma_flags() refuses (-EFAULT), or hugetlb_wp() breaks COW and keeps the entry read-only (maybe_mkwrite-style) so GUP follows the exclusive page.',
+    kernel: 'mm/gup.c:check_vma_flags, mm/hugetlb.c:hugetlb_wp',
+    values: ['writable', 'refuse', 'read-only'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'writable',
+        commit:
+          'hugetlb_cow(): set_huge_ptep_writable() on reuse and make_huge_pte(vma, new_page, 1) on copy, whatever VM_WRITE says (the 5.10 tree)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.0',
+        value: 'refuse',
+        commit:
+          'mm/gup: fix FOLL_FORCE COW security issue and remove FOLL_COW ("hugetlb does not support FOLL_FORCE|FOLL_WRITE" in check_vma_flags(), a WARN in hugetlb_wp(); the 6.1 and 6.12 trees)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.13',
+        value: 'read-only',
+        commit:
+          'mm: hugetlb: support FOLL_FORCE|FOLL_WRITE (absent from the 6.12 tree, in the 7.2 tree; the release is inferred from that bound)',
+        confidence: 'M',
+      },
+    ],
+  }),
   'gup.forceCowBreak': policy({
     doc: 'Whether a FOLL_GET or FOLL_PIN grab in a COW mapping breaks COW (a write fault) even when it only reads.',
     kernel: 'mm/gup.c:should_force_cow_break',
