@@ -1,6 +1,12 @@
 import type { DioPath } from '../include/blk_types.js';
 import { EFAULT } from '../include/errno.js';
-import { ioBufferUnmap, ioSqeBufferRegister } from '../io_uring/rsrc.js';
+import {
+  ioRsrcNodePut,
+  ioSqeBufferRegister,
+  ioSqeBuffersUnregister,
+  ioUnregisterWaits,
+  registeredBuf,
+} from '../io_uring/rsrc.js';
 import { ioRwFixed } from '../io_uring/rw.js';
 import { actorOf, dioOf, setLocal, setReg } from '../sim/world.js';
 import { resolveBuf } from './buf.js';
@@ -44,7 +50,7 @@ export const uringRegisterOp: OpDef<UringRegisterOp> = {
     const at = resolveBuf(env, op.buf);
     const r = at === null ? -EFAULT : ioSqeBufferRegister(env.ctx, env.w, at, op.index);
     setReg(ownActor(env.w, env.actor), op.reg, retString(r));
-    const folios = env.w.uring.find((u) => u.index === op.index)?.folios ?? [];
+    const folios = registeredBuf(env.w, op.index)?.folios ?? [];
     return finished('io_sqe_buffer_register', r < 0 ? [] : folios, r);
   },
 };
@@ -63,26 +69,28 @@ export const uringRwOp: OpDef<UringRwOp> = {
     if (st.phase === 0) {
       const file = fileIdByName(env.w, op.file);
       const r = ioRwFixed(env.ctx, env.w, op.rw, op.index, op.path, file, op.fileIndex, env.actor, op.as);
-      const folios = env.w.uring.find((u) => u.index === op.index)?.folios ?? [];
-      if (r.dio === null) {
+      const folios = registeredBuf(env.w, op.index)?.folios ?? [];
+      if (r.dio === null || r.node === null) {
         setReg(st, op.as, retString(r.ret));
         return finished(fn, [], r.ret);
       }
       setLocal(st, 'dio', r.dio);
+      setLocal(st, 'node', r.node);
       return { fn, folios, done: false, ret: null };
     }
     const dio = dioOf(env.w, typeof st.locals.dio === 'number' ? st.locals.dio : -1);
     const ret = dio.ret ?? 0;
     setReg(st, op.as, retString(ret));
-    return finished('io_req_complete_post', [], ret);
+    const unmapped = ioRsrcNodePut(env.ctx, env.w, typeof st.locals.node === 'number' ? st.locals.node : -1);
+    return finished('io_req_complete_post', unmapped, ret);
   },
 };
 
 export const uringUnregisterOp: OpDef<UringUnregisterOp> = {
   footprint: 'any',
   unavailable: (p) => (p['uring.fixedBuffers'] === 'absent' ? NO_URING : null),
-  enabled: () => true,
+  enabled: (env) => !ioUnregisterWaits(env.ctx, env.w),
   step(env, op) {
-    return finished('io_buffer_unmap', ioBufferUnmap(env.ctx, env.w, op.index), 0);
+    return finished('io_sqe_buffers_unregister', ioSqeBuffersUnregister(env.ctx, env.w, op.index), 0);
   },
 };

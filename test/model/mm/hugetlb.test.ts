@@ -7,7 +7,7 @@ import { hugetlbWp } from '../../../src/model/mm/hugetlb.js';
 import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
 import { doMunmap } from '../../../src/model/mm/mmap.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
-import { releaseAtLeast } from '../../../src/model/profile/release.js';
+import { releaseAtLeast, type Release } from '../../../src/model/profile/release.js';
 import { HUGETLB, anonMap, bench } from '../builders.js';
 import { setFolioFlag } from '../../../src/model/include/mm_types.js';
 
@@ -71,7 +71,7 @@ describe('FOLL_FORCE | FOLL_WRITE on a read-only private hugetlb mapping (policy
       writable: pte.kind === 'present' && pte.writable,
     };
   }
-  const era = (r: string): 'writable' | 'refuse' | 'read-only' =>
+  const era = (r: Release): 'writable' | 'refuse' | 'read-only' =>
     releaseAtLeast(r, 'v6.13') ? 'read-only' : releaseAtLeast(r, 'v6.0') ? 'refuse' : 'writable';
   it.each(RELEASES)('%s', (r) => {
     const expected = {

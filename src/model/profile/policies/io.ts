@@ -211,4 +211,25 @@ export const IO_POLICIES = {
       },
     ],
   }),
+  'uring.unregisterInFlight': policy({
+    doc: 'What unregistering io_uring buffers does while a request that uses one is in flight: wait until the requests that hold the buffer table finish, then unpin (rsrc quiesce), or take the buffer out of the table at once and unpin it when the last request holding its rsrc node ends.',
+    kernel: 'io_uring/rsrc.c:io_sqe_buffers_unregister',
+    values: ['quiesce', 'node-refs'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'quiesce',
+        commit:
+          'io_sqe_buffers_unregister() waits in io_rsrc_ref_quiesce() (the 5.10, 6.1 and 6.12 trees; mainline 5.x quiesced the whole ring, io_ctx_quiesce())',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.13',
+        value: 'node-refs',
+        commit:
+          'io_uring/rsrc: get rid of per-ring io_rsrc_node list (subject not confirmed in a tree; the 7.2 tree frees the table at once and unmaps a buffer in io_free_rsrc_node() when its refs reach zero; release inferred from the 6.12 and 7.2 trees)',
+        confidence: 'M',
+      },
+    ],
+  }),
 } as const;
