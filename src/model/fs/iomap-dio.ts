@@ -14,15 +14,18 @@ import {
   type DioSubmitted,
 } from './dio.js';
 import { ownDio, type Draft } from '../sim/cow.js';
+import { btrfsDirectWriteBuffered, btrfsDirectWriteIsBuffered } from './btrfs.js';
 
 /**
  * iomap_dio_rw() -> __iomap_dio_rw() -> iomap_dio_bio_iter(): IOMAP_DIO_DIRTY for a read into a
  * user-backed iterator; each bio gets its pages (bio_iov_iter_get_pages), is pre-dirtied when the flag
- * is set, and is submitted. Sync callers wait for the last completion.
+ * is set, and is submitted. Sync callers wait for the last completion. btrfs may turn a write into
+ * a buffered one first (its ->write_iter, btrfs_direct_write).
  * MODEL: one bio; no sub-block zeroing (the ZERO_PAGE bios).
  * @kernel fs/iomap/direct-io.c:__iomap_dio_rw
  */
 export function iomapDioRw(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
+  if (btrfsDirectWriteIsBuffered(ctx, w, req)) return btrfsDirectWriteBuffered(ctx, w, req);
   ctx.calls.push('iomap_dio_rw');
   dioFlushCache(ctx, w, req.file, req.index);
   const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));

@@ -232,4 +232,25 @@ export const IO_POLICIES = {
       },
     ],
   }),
+  'btrfs.dioWriteCsum': policy({
+    doc: 'What an O_DIRECT write to a btrfs file with data checksums does: go direct from the user pages (which can change after the checksum was computed), or fall back to a buffered write and wait for it.',
+    kernel: 'fs/btrfs/direct-io.c:btrfs_direct_write',
+    values: ['direct', 'buffered'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'direct',
+        commit:
+          'checksummed inodes take the iomap direct path (the 6.1 tree: fs/btrfs/file.c btrfs_direct_write)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.14',
+        value: 'buffered',
+        commit:
+          'btrfs: always fallback to buffered write if the inode requires checksum (the 6.12 tree has it as a backport; the 7.2 tree too)',
+        confidence: 'M',
+      },
+    ],
+  }),
 } as const;
