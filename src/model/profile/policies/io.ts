@@ -253,4 +253,24 @@ export const IO_POLICIES = {
       },
     ],
   }),
+  'dio.bounceStable': policy({
+    doc: 'Whether iomap direct I/O on a mapping that needs stable pages (XFS with mapping_stable_writes()) bounces through kernel buffers (IOMAP_DIO_BOUNCE) instead of handing the user pages to the device. pinlab does not model the bounce: it refuses such a request on a profile that has it.',
+    kernel: 'fs/iomap/direct-io.c:__iomap_dio_rw',
+    values: ['none', 'bounce'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'none',
+        commit: 'direct I/O always maps the user pages (the 6.12 tree)',
+        confidence: 'H',
+      },
+      {
+        since: 'v7.0',
+        value: 'bounce',
+        commit:
+          'block: add helpers to bounce buffer an iov_iter into bios; iomap: add a flag to bounce buffer direct I/O (XFS sets IOMAP_DIO_BOUNCE when mapping_stable_writes(); the 7.2 tree, not the 6.12 one)',
+        confidence: 'M',
+      },
+    ],
+  }),
 } as const;
