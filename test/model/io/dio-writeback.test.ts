@@ -3,10 +3,11 @@ import type { DioPath } from '../../../src/model/include/blk_types.js';
 import type { FsType } from '../../../src/model/include/fs.js';
 import type { Op } from '../../../src/model/ops/index.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
+import { releaseAtLeast } from '../../../src/model/profile/release.js';
 import { profile } from '../harness.js';
 import { explore, fileMap, ioProgram } from './io-harness.js';
 
-const PINNED = ['v6.5', 'v6.6', 'v6.12', 'v6.18'];
+const PINNED: string[] = RELEASES.filter((r) => releaseAtLeast(r, 'v6.5'));
 const OLD = RELEASES.filter((r) => !PINNED.includes(r));
 const iterFor = (r: string): 'ubuf' | 'iovec' => (['v4.19', 'v5.4', 'v5.8'].includes(r) ? 'iovec' : 'ubuf');
 
