@@ -267,6 +267,26 @@ export const MM_POLICIES = {
       },
     ],
   }),
+  'reclaim.pinnedAnon': policy({
+    doc: 'Whether reclaim refuses to add a maybe-DMA-pinned anonymous folio to the swap cache (before any unmapping).',
+    kernel: 'mm/vmscan.c:shrink_folio_list',
+    values: ['swap', 'keep-pinned'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'swap',
+        commit: 'add_to_swap() takes any anonymous page reclaim picks',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.14',
+        value: 'keep-pinned',
+        commit:
+          "mm: don't put pinned pages into the swap cache (the 5.10 tree has it as a backport, mm/vmscan.c:1253; the 6.1, 6.12 and 7.2 trees at 1829, 1254 and 1257; release not confirmed in a tree)",
+        confidence: 'M',
+      },
+    ],
+  }),
   'reclaim.pinnedFile': policy({
     doc: 'Whether reclaim, once it has unmapped a page-cache folio, leaves a maybe-DMA-pinned one alone (its buffers kept) or goes on to write or release it.',
     kernel: 'mm/vmscan.c:shrink_folio_list',
