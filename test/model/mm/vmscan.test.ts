@@ -10,6 +10,8 @@ import { ownFile } from '../../../src/model/sim/cow.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
 import { releaseAtLeast } from '../../../src/model/profile/release.js';
 import { HUGETLB, anonMap, bench, fileMap, fileSpec } from '../builders.js';
+import { opDef, type Op } from '../../../src/model/ops/index.js';
+import { profile } from '../harness.js';
 
 describe('pageoutVma', () => {
   it('swaps out an anon page mapped once and frees it', () => {
@@ -89,5 +91,13 @@ describe('shrinkFileFolio: a clean page-cache folio held by GUP', () => {
   );
   it.each(RELEASES)('%s: a FOLL_GET reference is not a pin: the buffers go', (r) => {
     expect(reclaimHeld(r, 'get')).toEqual({ result: 'kept-referenced', buffers: false, mapped: false });
+  });
+});
+
+describe('MADV_PAGEOUT exists from v5.4 (policy madvise.pageout)', () => {
+  const pageout: Op = { op: 'madvise', buf: 'buf', advice: 'pageout' };
+  it.each(RELEASES)('%s', (r) => {
+    const why = opDef(pageout).unavailable(profile(r).policies, pageout);
+    expect(why === null).toBe(releaseAtLeast(r, 'v5.4'));
   });
 });

@@ -327,6 +327,26 @@ export const MM_POLICIES = {
       },
     ],
   }),
+  'madvise.pageout': policy({
+    doc: 'Whether MADV_PAGEOUT (reclaim the given range now) exists.',
+    kernel: 'mm/madvise.c:madvise_pageout',
+    values: ['absent', 'present'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'absent',
+        commit: 'madvise() refuses the unknown advice (-EINVAL)',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.4',
+        value: 'present',
+        commit:
+          'mm: introduce MADV_PAGEOUT (in the 5.10 tree, mm/madvise.c; release not confirmed in a tree)',
+        confidence: 'M',
+      },
+    ],
+  }),
   'madvise.collapse': policy({
     doc: 'Whether MADV_COLLAPSE (synchronous collapse of PTE-mapped memory into a THP) exists.',
     kernel: 'mm/khugepaged.c:madvise_collapse',
