@@ -94,7 +94,7 @@ export function isValidGupArgs(flags: number, internal: number): boolean {
 
 /**
  * vma_needs_dirty_tracking(): a shared mapping of a file whose filesystem writes back dirty pages.
- * @kernel mm/mmap.c:vma_needs_dirty_tracking
+ * @kernel mm/vma.c:vma_needs_dirty_tracking
  */
 export function vmaNeedsDirtyTracking(w: Draft, vma: OwnVma): boolean {
   return vma.shared && vma.backing.type === 'file' && !fileIsMemoryBacked(ownFile(w, vma.backing.file));
