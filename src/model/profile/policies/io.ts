@@ -151,7 +151,8 @@ export const IO_POLICIES = {
       {
         since: 'v4.19',
         value: 'ignore',
-        commit: 'generic writeback never looks at pins (kernel-semantics §4.8)',
+        commit:
+          'generic writeback never looks at pins: no pin test in mm/page-writeback.c, mm/filemap.c or fs/iomap/buffered-io.c of the 5.10, 6.1, 6.12 and 7.2 trees',
         confidence: 'H',
       },
     ],
@@ -178,7 +179,8 @@ export const IO_POLICIES = {
       {
         since: 'v4.19',
         value: 'get',
-        commit: 'iter_to_pipe(): iov_iter_get_pages(2) (R/O FOLL_GET) through 6.12',
+        commit:
+          'iter_to_pipe(): iov_iter_get_pages(2) (R/O FOLL_GET), still in the 7.2 tree (fs/splice.c:1460)',
         confidence: 'H',
       },
     ],
