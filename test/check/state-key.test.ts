@@ -180,7 +180,15 @@ describe('incremental World sums', () => {
   it('handle removed and added slots', () => {
     const w = sealWorld(instantiate(cve(), profile('v6.1').policies));
     const d = draftWorld(w);
-    ownArray(d, 'uring').push({ index: 0, mm: 0, folios: [2], grab: 'pin' });
+    ownArray(d, 'uring').push({
+      index: 0,
+      mm: 0,
+      folios: [2],
+      grab: 'pin',
+      node: 0,
+      users: 0,
+      unregistered: false,
+    });
     ownArray(d, 'bioDirtyList').push(3);
     const e = draftWorld(d);
     ownArray(e, 'uring').splice(0, 1);

@@ -182,7 +182,7 @@ function ioFolioMarkDirty(ctx: Ctx, w: Draft, f: OwnFolio, fn: string): void {
 /**
  * bio_release_pages(bio, mark_dirty): release every page the bio owns (nothing for a borrowed or
  * listed-only bio), dirtying each first when asked. Compound pages were not dirtied before v6.8.
- * @kernel block/bio.c:bio_release_pages
+ * @kernel include/linux/bio.h:bio_release_pages
  */
 export function bioReleasePages(ctx: Ctx, w: Draft, bio: OwnBio, markDirty: boolean): void {
   ctx.calls.push('bio_release_pages');

@@ -1,6 +1,7 @@
 import type { OwnBio } from '../include/blk_types.js';
 import { ZERO_DATA } from '../mm/filemap.js';
 import { touchFreed } from '../mm/folio.js';
+import { btrfsDataCsum, btrfsReadCsumFails, btrfsRecordCsum } from '../fs/btrfs-csum.js';
 import type { Ctx } from '../core/ctx.js';
 import { ownFile, ownFolio, type Draft } from '../core/cow.js';
 import type { World } from '../core/world.js';
@@ -29,7 +30,8 @@ export function deviceChoices(w: World): DeviceChoice[] {
  * The device transfers a bio. A read DMA-writes the blocks into each page; a write DMA-reads each page
  * and, when the device has integrity, verifies the guard tag computed at submission first: a page
  * changed since (a stable-page violation) fails the write (DIF/DIX guard error) and the blocks keep
- * their old contents. A freed page is reported as a use-after-free.
+ * their old contents. btrfs checksums instead: its write always lands, and a block whose data no
+ * longer matches its checksum fails a later read (-EIO). A freed page is reported as a use-after-free.
  * @kernel drivers/nvme/host/pci.c:nvme_queue_rq (the DMA), block/t10-pi.c (guard verification)
  */
 export function deviceTransfer(ctx: Ctx, w: Draft, bio: OwnBio): void {
@@ -38,6 +40,10 @@ export function deviceTransfer(ctx: Ctx, w: Draft, bio: OwnBio): void {
     const f = ownFolio(w, bv.folio);
     const block = bio.index + i;
     if (bio.op === 'read') {
+      if (btrfsReadCsumFails(file, block)) {
+        bio.error = true;
+        return;
+      }
       const data = file.disk[block] ?? ZERO_DATA;
       bio.data[i] = data;
       if (!touchFreed(ctx, f, 'dma-write')) f.data = data;
@@ -46,8 +52,11 @@ export function deviceTransfer(ctx: Ctx, w: Draft, bio: OwnBio): void {
     if (touchFreed(ctx, f, 'dma-read')) return;
     bio.data[i] = f.data;
     const tag = bio.tags[i];
-    if (tag !== null && tag !== undefined && tag !== f.data) {
+    const mismatch = tag !== null && tag !== undefined && tag !== f.data;
+    if (mismatch)
       ctx.events.push({ type: 'integrity-error', folio: f.id, bio: bio.id, tagged: tag, found: f.data });
+    if (btrfsDataCsum(file)) btrfsRecordCsum(file, block, !mismatch);
+    else if (mismatch) {
       bio.error = true;
       return;
     }

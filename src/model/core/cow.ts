@@ -107,6 +107,7 @@ const COPY: { readonly [K in ElementKey]: (el: World[K][number]) => OwnOf[K] } =
       disk: f.disk.slice(),
       integrity: f.integrity,
       stableWrites: f.stableWrites,
+      csumBad: f.csumBad.slice(),
     }),
   swap: (s) => fresh<SwapSlot, OwnSwapSlot>({ id: s.id, data: s.data, count: s.count, cache: s.cache }),
   actors: (a) =>

@@ -64,6 +64,7 @@ export function instantiate(program: Program, policies: Policies): World {
       disk: [...f.pages],
       integrity: f.integrity ?? false,
       stableWrites: f.stableWrites ?? f.integrity ?? false,
+      csumBad: [],
     }),
   );
   for (const proc of program.processes) {

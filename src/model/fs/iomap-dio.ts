@@ -13,16 +13,25 @@ import {
   type DioRequest,
   type DioSubmitted,
 } from './dio.js';
-import { ownDio, type Draft } from '../core/cow.js';
+import { ownDio, ownFile, type Draft } from '../core/cow.js';
+import { bug } from '../core/world.js';
+import { btrfsDirectWriteBuffered, btrfsDirectWriteIsBuffered } from './btrfs.js';
 
 /**
  * iomap_dio_rw() -> __iomap_dio_rw() -> iomap_dio_bio_iter(): IOMAP_DIO_DIRTY for a read into a
  * user-backed iterator; each bio gets its pages (bio_iov_iter_get_pages), is pre-dirtied when the flag
- * is set, and is submitted. Sync callers wait for the last completion.
+ * is set, and is submitted. Sync callers wait for the last completion. btrfs may turn a write into
+ * a buffered one first (its ->write_iter, btrfs_direct_write).
  * MODEL: one bio; no sub-block zeroing (the ZERO_PAGE bios).
  * @kernel fs/iomap/direct-io.c:__iomap_dio_rw
  */
 export function iomapDioRw(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
+  if (btrfsDirectWriteIsBuffered(ctx, w, req)) return btrfsDirectWriteBuffered(ctx, w, req);
+  if (ctx.policies['dio.bounceStable'] === 'bounce' && xfsDioBounces(w, req))
+    return bug(
+      'iomap_dio_rw',
+      'IOMAP_DIO_BOUNCE (v7.0: XFS bounces direct I/O when the mapping needs stable pages) is not modelled',
+    );
   ctx.calls.push('iomap_dio_rw');
   dioFlushCache(ctx, w, req.file, req.index);
   const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
@@ -30,6 +39,17 @@ export function iomapDioRw(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
   const r = bioIovIterGetPages(ctx, w, bio, req.iter);
   if (r < 0) return dioAbortBio(ctx, w, bio, r);
   return dioSubmitBio(ctx, w, req, dio, bio, dio.shouldDirty);
+}
+
+/**
+ * xfs_file_dio_read() / xfs_file_dio_write_aligned(): from v7.0 an XFS mapping with stable writes asks
+ * iomap to bounce (IOMAP_DIO_BOUNCE).
+ * MODEL: not modelled; such a request is refused on profiles with policy dio.bounceStable=bounce.
+ * @kernel fs/xfs/xfs_file.c:xfs_file_dio_write_aligned
+ */
+function xfsDioBounces(w: Draft, req: DioRequest): boolean {
+  const file = ownFile(w, req.file);
+  return file.fs === 'xfs' && file.stableWrites;
 }
 
 /**

@@ -19,10 +19,12 @@ export interface File {
   readonly integrity: boolean;
   /** mapping_stable_writes(): writers wait for writeback before changing a page (set with integrity). */
   readonly stableWrites: boolean;
+  /** btrfs: the blocks whose stored data checksum does not match their data (a read fails with EIO). */
+  readonly csumBad: readonly number[];
 }
 
 /** A step's own copy of a file (ownFile). */
-export type OwnFile = Own<File, 'cache' | 'disk'>;
+export type OwnFile = Own<File, 'cache' | 'disk' | 'csumBad'>;
 
 /** shmem and hugetlbfs keep their pages in memory and need no writeback or dirty tracking. */
 export function fileIsMemoryBacked(file: File): boolean {

@@ -10,4 +10,10 @@ export interface UringBuf {
   readonly folios: readonly number[];
   /** pin_user_pages(FOLL_WRITE | FOLL_LONGTERM); references where FOLL_PIN does not exist yet. */
   readonly grab: BvecGrab;
+  /** Names this registration (its rsrc node) for the requests that hold it. */
+  readonly node: number;
+  /** In-flight requests holding the buffer's rsrc node (req->rsrc_node / req->buf_node). */
+  readonly users: number;
+  /** Unregistered while requests held it: out of the table, its pages still held until the last one ends. */
+  readonly unregistered: boolean;
 }

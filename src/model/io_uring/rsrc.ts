@@ -5,6 +5,8 @@ import { getUserPages, pinUserPages, putPage, unpinUserPage } from '../mm/gup.js
 import { vmaAt, type VmaRef } from '../mm/pgtable.js';
 import type { Ctx } from '../core/ctx.js';
 import { ownArray, ownFile, ownFolio, type Draft } from '../core/cow.js';
+import type { World } from '../core/world.js';
+import type { UringBuf } from '../include/io_uring_types.js';
 
 /**
  * io_sqe_buffer_register() -> io_pin_pages(): pin the buffer FOLL_WRITE | FOLL_LONGTERM (references
@@ -15,7 +17,7 @@ import { ownArray, ownFile, ownFolio, type Draft } from '../core/cow.js';
  */
 export function ioSqeBufferRegister(ctx: Ctx, w: Draft, at: VmaRef, index: number): KernelResult {
   ctx.calls.push('io_sqe_buffer_register');
-  if (w.uring.some((u) => u.index === index)) return -EBUSY;
+  if (registeredBuf(w, index) !== undefined) return -EBUSY;
   const vma = vmaAt(w, at);
   const rule = ctx.policies['uring.fixedBuffers'];
   if ((rule === 'refuse-non-hugetlbfs' || rule === 'refuse-non-shmem') && vma.backing.type === 'file') {
@@ -26,20 +28,86 @@ export function ioSqeBufferRegister(ctx: Ctx, w: Draft, at: VmaRef, index: numbe
   const pin = ctx.policies['gup.pin'] === 'counted';
   const r = pin ? pinUserPages(ctx, w, at, FOLL_WRITE | FOLL_LONGTERM) : getUserPages(ctx, w, at, FOLL_WRITE);
   if (r.ret < 0) return r.ret;
-  ownArray(w, 'uring').push({ index, mm: at.mm, folios: r.folios, grab: pin ? 'pin' : 'ref' });
+  const node = w.uring.reduce((max, u) => Math.max(max, u.node + 1), 0);
+  ownArray(w, 'uring').push({
+    index,
+    mm: at.mm,
+    folios: r.folios,
+    grab: pin ? 'pin' : 'ref',
+    node,
+    users: 0,
+    unregistered: false,
+  });
   return 0;
+}
+
+/** The buffer registered at `index` in the table (not one unregistered while still in use). */
+export function registeredBuf(w: World, index: number): UringBuf | undefined {
+  return w.uring.find((u) => u.index === index && !u.unregistered);
+}
+
+/**
+ * io_req_assign_buf_node() (io_req_set_rsrc_node() before the node rework): an issued request takes a
+ * reference on the buffer's rsrc node, which unregistering waits for or leaves to the request.
+ * Returns the node the request holds.
+ * @kernel io_uring/rsrc.c:io_find_buf_node
+ */
+export function ioRsrcNodeGet(w: Draft, buf: UringBuf): number {
+  replaceBuf(w, buf, { ...buf, users: buf.users + 1 });
+  return buf.node;
+}
+
+/**
+ * io_put_rsrc_node() when a request that held a buffer's node is freed: the last user of a buffer
+ * unregistered meanwhile unmaps it (io_free_rsrc_node() -> io_buffer_unmap()).
+ * MODEL: the request is freed when its submitter reaps the completion.
+ * @kernel io_uring/rsrc.h:io_put_rsrc_node
+ */
+export function ioRsrcNodePut(ctx: Ctx, w: Draft, node: number): number[] {
+  const buf = w.uring.find((u) => u.node === node);
+  if (buf === undefined) return [];
+  if (buf.users === 1 && buf.unregistered) return ioBufferUnmap(ctx, w, buf);
+  replaceBuf(w, buf, { ...buf, users: buf.users - 1 });
+  return [];
+}
+
+/** Whether unregistering must wait: the rsrc quiesce waits until no request holds any buffer. */
+export function ioUnregisterWaits(ctx: Ctx, w: World): boolean {
+  return ctx.policies['uring.unregisterInFlight'] === 'quiesce' && w.uring.some((u) => u.users > 0);
+}
+
+/**
+ * io_sqe_buffers_unregister() for one slot: with the quiesce (the 5.x to 6.12 trees) it runs once no
+ * request holds the table (ioUnregisterWaits) and unmaps at once; with per-node references (the 7.2
+ * tree) a buffer still in use leaves the table now and is unmapped by its last request.
+ * MODEL: one slot, not the whole table; a request submitted while the quiesce waits still finds the
+ * buffer (the kernel hides the table then, nr_user_bufs = 0, and fails it with -EFAULT).
+ * @kernel io_uring/rsrc.c:io_sqe_buffers_unregister
+ */
+export function ioSqeBuffersUnregister(ctx: Ctx, w: Draft, index: number): number[] {
+  const buf = registeredBuf(w, index);
+  if (buf === undefined) return [];
+  if (buf.users > 0) {
+    replaceBuf(w, buf, { ...buf, unregistered: true });
+    return [];
+  }
+  return ioBufferUnmap(ctx, w, buf);
+}
+
+/** A registered buffer is never written: a change replaces it in the draft's own array. */
+function replaceBuf(w: Draft, old: UringBuf, next: UringBuf): void {
+  const all = ownArray(w, 'uring');
+  all[all.indexOf(old)] = next;
 }
 
 /**
  * io_buffer_unmap(): unpin every page of the registered buffer, without dirtying it.
  * @kernel io_uring/rsrc.c:io_buffer_unmap
  */
-export function ioBufferUnmap(ctx: Ctx, w: Draft, index: number): number[] {
+function ioBufferUnmap(ctx: Ctx, w: Draft, buf: UringBuf): number[] {
   ctx.calls.push('io_buffer_unmap');
-  const i = w.uring.findIndex((u) => u.index === index);
-  const buf = w.uring[i];
-  if (buf === undefined) return [];
-  ownArray(w, 'uring').splice(i, 1);
+  const all = ownArray(w, 'uring');
+  all.splice(all.indexOf(buf), 1);
   for (const id of buf.folios) {
     const f = ownFolio(w, id);
     if (buf.grab === 'pin') unpinUserPage(ctx, w, f);

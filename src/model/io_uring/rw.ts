@@ -5,11 +5,18 @@ import { submitDio } from '../fs/read_write.js';
 import { iovIterInit } from '../lib/iov_iter.js';
 import type { Ctx } from '../core/ctx.js';
 import type { Draft } from '../core/cow.js';
+import { ioRsrcNodeGet, registeredBuf } from './rsrc.js';
+
+/** A submitted fixed-buffer request, and the buffer rsrc node it holds while in flight. */
+export interface FixedSubmitted extends DioSubmitted {
+  readonly node: number | null;
+}
 
 /**
  * io_read() / io_write() for IORING_OP_READ_FIXED / WRITE_FIXED: io_import_fixed() turns the registered
  * buffer into an ITER_BVEC (not user-backed: nothing is pinned again, nothing will be dirtied), and an
- * O_DIRECT file issues it as an async kiocb (the block layer borrows the bvecs).
+ * O_DIRECT file issues it as an async kiocb (the block layer borrows the bvecs). An issued request
+ * holds the buffer's rsrc node until it is freed.
  * @kernel io_uring/rw.c:io_read
  */
 export function ioRwFixed(
@@ -22,16 +29,16 @@ export function ioRwFixed(
   index: number,
   actor: number,
   name: string,
-): DioSubmitted {
+): FixedSubmitted {
   ctx.calls.push('io_import_fixed');
-  const buf = w.uring.find((u) => u.index === bufIndex);
-  if (buf === undefined) return { ret: -EFAULT, dio: null };
+  const buf = registeredBuf(w, bufIndex);
+  if (buf === undefined) return { ret: -EFAULT, dio: null, node: null };
   const iter = iovIterInit(
     'bvec',
     rw === 'read',
     buf.folios.map((folio) => ({ kind: 'page' as const, folio })),
   );
-  return submitDio(ctx, w, {
+  const submitted = submitDio(ctx, w, {
     path,
     op: rw,
     async: true,
@@ -43,4 +50,5 @@ export function ioRwFixed(
     mm: null,
     buf: null,
   });
+  return { ...submitted, node: submitted.dio === null ? null : ioRsrcNodeGet(w, buf) };
 }

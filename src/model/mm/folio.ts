@@ -27,7 +27,7 @@ const CLEAN_FLAGS = {
 
 /**
  * Allocate a folio holding one reference (the caller's), as folio_alloc()/vma_alloc_folio() do.
- * @kernel mm/page_alloc.c:folio_alloc
+ * @kernel include/linux/gfp.h:folio_alloc
  */
 export function folioAlloc(
   w: Draft,

@@ -94,7 +94,7 @@ export function isValidGupArgs(flags: number, internal: number): boolean {
 
 /**
  * vma_needs_dirty_tracking(): a shared mapping of a file whose filesystem writes back dirty pages.
- * @kernel mm/mmap.c:vma_needs_dirty_tracking
+ * @kernel mm/vma.c:vma_needs_dirty_tracking
  */
 function vmaNeedsDirtyTracking(w: Draft, vma: OwnVma): boolean {
   return vma.shared && vma.backing.type === 'file' && !fileIsMemoryBacked(ownFile(w, vma.backing.file));
@@ -102,13 +102,14 @@ function vmaNeedsDirtyTracking(w: Draft, vma: OwnVma): boolean {
 
 /**
  * check_vma_flags(): may this GUP touch this VMA at all? Writes need VM_WRITE, or FOLL_FORCE in a COW
- * mapping; since v6.5 a writable FOLL_LONGTERM pin of a mapping that needs dirty tracking is refused
+ * mapping, which v6.0 to v6.12 refuse for hugetlb (policy hugetlb.forceWrite); since v6.5 a writable FOLL_LONGTERM pin of a mapping that needs dirty tracking is refused
  * (writable_file_mapping_allowed()).
  * @kernel mm/gup.c:check_vma_flags
  */
 export function checkVmaFlags(ctx: Ctx, w: Draft, vma: OwnVma, flags: number): KernelResult {
   if (flags & FOLL_WRITE) {
     if (!vma.write && (!(flags & FOLL_FORCE) || !isCowMapping(vma))) return -EFAULT;
+    if (!vma.write && vma.hugetlb && ctx.policies['hugetlb.forceWrite'] === 'refuse') return -EFAULT;
     if (
       flags & FOLL_LONGTERM &&
       ctx.policies['gup.longtermWriteFile'] === 'refuse-dirty-tracked' &&

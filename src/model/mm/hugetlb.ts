@@ -32,7 +32,8 @@ export function hugetlbNoPage(ctx: Ctx, w: Draft, vma: OwnVma, kind: WpKind | 'r
 /**
  * hugetlb_wp() (hugetlb_cow() before v5.19): unlike do_wp_page() it still decides reuse by mapcount,
  * so a FOLL_GET reference (vmsplice) on a hugetlb page does not prevent reuse: the CVE-2020-29374 leak
- * that mm/cow's hugetlb vmsplice tests still report.
+ * that mm/cow's hugetlb vmsplice tests still report. A FOLL_FORCE write into a read-only private
+ * mapping follows policy hugetlb.forceWrite.
  * @kernel mm/hugetlb.c:hugetlb_wp
  */
 export function hugetlbWp(ctx: Ctx, w: Draft, vma: OwnVma, kind: WpKind): void {
@@ -46,9 +47,11 @@ export function hugetlbWp(ctx: Ctx, w: Draft, vma: OwnVma, kind: WpKind): void {
   if (kind === 'unshare' && f.flags.anonExclusive) return;
   const exclusiveByRule =
     ctx.policies['hugetlb.cowReuse'] === 'mapcount' ? f.mapcount === 1 : f.refcount === 1 && f.mapcount === 1;
-  if (folioTestAnon(f) && (exclusiveByRule || f.flags.anonExclusive)) {
-    wpPageReuse(ctx, vma, f, kind);
-    return;
-  }
-  wpPageCopy(ctx, w, vma, kind);
+  if (folioTestAnon(f) && (exclusiveByRule || f.flags.anonExclusive)) wpPageReuse(ctx, vma, f, kind);
+  else wpPageCopy(ctx, w, vma, kind);
+  // Before v6.0 a write fault mapped the huge page writable whatever VM_WRITE said, so a FOLL_FORCE
+  // write left a writable entry in a read-only VMA; later releases keep it read-only (maybe_mkwrite).
+  const after = vma.pte;
+  if (kind === 'write' && ctx.policies['hugetlb.forceWrite'] === 'writable' && after.kind === 'present')
+    vma.pte = mkPte(after.folio, { writable: true, dirty: true, huge: true });
 }

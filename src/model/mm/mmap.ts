@@ -5,7 +5,7 @@ import { ownMm, type Draft } from '../core/cow.js';
 
 /**
  * do_vmi_munmap(): unmap the VMA (zap its entry, then remove it).
- * @kernel mm/mmap.c:do_vmi_munmap
+ * @kernel mm/vma.c:do_vmi_munmap
  */
 export function doMunmap(ctx: Ctx, w: Draft, at: VmaRef): void {
   zapPte(ctx, w, ownVmaAt(w, at));

@@ -2,6 +2,7 @@ import type { Bio, OwnBio } from '../include/blk_types.js';
 import { fileIsMemoryBacked } from '../include/fs.js';
 import { setFolioFlag, type OwnFolio } from '../include/mm_types.js';
 import { bioAlloc, bioAddFolio, bioPut, submitBio } from '../block/bio.js';
+import { btrfsDataCsum, btrfsRecordCsum } from '../fs/btrfs-csum.js';
 import { folioMaybeDmaPinned, folioMarkDirty, touchFreed } from './folio.js';
 import { ownVmaAt, mkPte } from './pgtable.js';
 import type { Policies } from '../profile/policies/index.js';
@@ -120,6 +121,8 @@ export function writebackFolioNow(ctx: Ctx, w: Draft, f: OwnFolio): void {
   const file = ownFile(w, owner.file);
   while (file.disk.length <= owner.index) file.disk.push('0');
   file.disk[owner.index] = f.data;
+  // The checksum is computed from the same data the write stores: the block is consistent.
+  if (btrfsDataCsum(file)) btrfsRecordCsum(file, owner.index, true);
 }
 
 /** Page-cache folios the flusher may write back now: dirty, not under writeback, of a file with writeback. */

@@ -22,6 +22,7 @@ export function shmemZeroSetup(w: Draft, vma: OwnVma): void {
     disk: [],
     integrity: false,
     stableWrites: false,
+    csumBad: [],
   };
   ownArray(w, 'files').push(file);
   vma.backing = { type: 'file', file: file.id, pgoff: 0 };

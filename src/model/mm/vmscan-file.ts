@@ -1,17 +1,20 @@
 import type { OwnFile } from '../include/fs.js';
 import { setFolioFlag } from '../include/mm_types.js';
-import { folioPut } from './folio.js';
+import { folioMaybeDmaPinned, folioPut } from './folio.js';
 import { zapPte } from './memory/zap.js';
 import type { Ctx } from '../core/ctx.js';
 import { writebackFolioNow } from './page-writeback.js';
 import { ownFolio, ownMm, type Draft } from '../core/cow.js';
 
 /** What reclaim did with the folio. */
-export type ReclaimResult = 'not-cached' | 'writeback' | 'kept-dirty' | 'kept-referenced' | 'freed';
+export type ReclaimResult =
+  'not-cached' | 'writeback' | 'kept-pinned' | 'kept-dirty' | 'kept-referenced' | 'freed';
 
 /**
  * shrink_folio_list() for one page-cache folio: skip it under writeback; unmap it from every process
- * (try_to_unmap, moving dirty PTE bits to the folio); a dirty folio is written (pageout) only when
+ * (try_to_unmap, moving dirty PTE bits to the folio); from v6.4 (policy reclaim.pinnedFile) a folio
+ * that may be DMA-pinned is then left as it is, dirty state and buffers too, since its pinner may still
+ * write it and an unmapped folio cannot gain a new pin; a dirty folio is written (pageout) only when
  * nothing else holds it (is_page_cache_freeable: a GUP reference keeps it dirty); a clean one has its
  * buffers released (filemap_release_folio) even when referenced, then __remove_mapping frees it only
  * if the page cache holds the last reference. Clean data that never reached the disk is lost.
@@ -29,6 +32,7 @@ export function shrinkFileFolio(ctx: Ctx, w: Draft, file: OwnFile, index: number
     for (const vma of ownMm(w, mm).vmas)
       if (vma.pte.kind === 'present' && vma.pte.folio === id) zapPte(ctx, w, vma);
   }
+  if (ctx.policies['reclaim.pinnedFile'] === 'skip-pinned' && folioMaybeDmaPinned(f)) return 'kept-pinned';
   if (f.flags.dirty) {
     if (f.refcount !== 1) return 'kept-dirty';
     ctx.calls.push('pageout');

@@ -1,3 +1,5 @@
+import { EIO, errnoName } from '../include/errno.js';
+import { btrfsReadCsumFails } from '../fs/btrfs-csum.js';
 import { handleMmFault } from '../mm/memory/fault.js';
 import { folioAlloc, touchFreed } from '../mm/folio.js';
 import { vmaAt } from '../mm/pgtable.js';
@@ -76,7 +78,14 @@ export const preadOp: OpDef<PreadOp> = {
     {
       name: 'pread',
       run(env, op) {
-        const f = filemapRead(env.ctx, env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.index);
+        const file = fileOf(env.w, fileIdByName(env.w, op.file));
+        // A page read in from disk is checked against its btrfs checksum first.
+        const cached = file.cache[op.index] ?? null;
+        if (cached === null && btrfsReadCsumFails(file, op.index)) {
+          setReg(ownActor(env.w, env.actor), op.reg, errnoName[EIO] ?? 'EIO');
+          return finished('filemap_read', [], -EIO);
+        }
+        const f = filemapRead(env.ctx, env.w, file, op.index);
         setReg(ownActor(env.w, env.actor), op.reg, f.data);
         return finished('filemap_read', [f.id], 1);
       },

@@ -64,10 +64,13 @@ const MADVISE_FN: Partial<Record<Advice, string>> = {
 
 export const madviseOp: OpDef<MadviseOp> = {
   footprint: 'actor',
-  unavailable: (p, op) =>
-    op.advice === 'collapse' && p['madvise.collapse'] === 'absent'
-      ? 'MADV_COLLAPSE does not exist in this release (v6.1)'
-      : null,
+  unavailable: (p, op) => {
+    if (op.advice === 'collapse' && p['madvise.collapse'] === 'absent')
+      return 'MADV_COLLAPSE does not exist in this release (v6.1)';
+    if (op.advice === 'pageout' && p['madvise.pageout'] === 'absent')
+      return 'MADV_PAGEOUT does not exist in this release (v5.4)';
+    return null;
+  },
   steps: [
     {
       name: 'madvise',

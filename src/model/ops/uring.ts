@@ -1,6 +1,12 @@
 import type { DioPath } from '../include/blk_types.js';
 import { EFAULT } from '../include/errno.js';
-import { ioBufferUnmap, ioSqeBufferRegister } from '../io_uring/rsrc.js';
+import {
+  ioRsrcNodePut,
+  ioSqeBufferRegister,
+  ioSqeBuffersUnregister,
+  ioUnregisterWaits,
+  registeredBuf,
+} from '../io_uring/rsrc.js';
 import { ioRwFixed } from '../io_uring/rw.js';
 import { bug, dioOf, setLocal, setReg } from '../core/world.js';
 import { resolveBuf } from './buf.js';
@@ -46,14 +52,19 @@ export const uringRegisterOp: OpDef<UringRegisterOp> = {
         const at = resolveBuf(env, op.buf);
         const r = at === null ? -EFAULT : ioSqeBufferRegister(env.ctx, env.w, at, op.index);
         setReg(ownActor(env.w, env.actor), op.reg, retString(r));
-        const folios = env.w.uring.find((u) => u.index === op.index)?.folios ?? [];
+        const folios = registeredBuf(env.w, op.index)?.folios ?? [];
         return finished('io_sqe_buffer_register', r < 0 ? [] : folios, r);
       },
     },
   ],
 };
 
-export const uringRwOp: OpDef<UringRwOp, DioLocals> = {
+/** What a fixed-buffer request keeps until it completes: the request and the buffer node it holds. */
+interface UringRwLocals extends DioLocals {
+  readonly node: number;
+}
+
+export const uringRwOp: OpDef<UringRwOp, UringRwLocals> = {
   footprint: 'any',
   unavailable: (p) => (p['uring.fixedBuffers'] === 'absent' ? NO_URING : null),
   steps: [
@@ -64,22 +75,24 @@ export const uringRwOp: OpDef<UringRwOp, DioLocals> = {
         const fn = op.rw === 'read' ? 'io_read' : 'io_write';
         const file = fileIdByName(env.w, op.file);
         const r = ioRwFixed(env.ctx, env.w, op.rw, op.index, op.path, file, op.fileIndex, env.actor, op.as);
-        const folios = env.w.uring.find((u) => u.index === op.index)?.folios ?? [];
-        if (r.dio === null) {
+        const folios = registeredBuf(env.w, op.index)?.folios ?? [];
+        if (r.dio === null || r.node === null) {
           setReg(st, op.as, retString(r.ret));
           return finished(fn, [], r.ret);
         }
-        setLocal<DioLocals, 'dio'>(st, 'dio', r.dio);
+        setLocal<UringRwLocals, 'dio'>(st, 'dio', r.dio);
+        setLocal<UringRwLocals, 'node'>(st, 'node', r.node);
         return { fn, folios, done: false, ret: null };
       },
     },
     {
       name: 'complete',
       enabled: (env, _op, { dio }) => dio !== undefined && dioOf(env.w, dio).done,
-      run(env, op, { dio }) {
+      run(env, op, { dio, node }) {
         const ret = dioOf(env.w, dio ?? bug('uring-rw', 'no request to complete')).ret ?? 0;
         setReg(ownActor(env.w, env.actor), op.as, retString(ret));
-        return finished('io_req_complete_post', [], ret);
+        const unmapped = ioRsrcNodePut(env.ctx, env.w, node ?? bug('uring-rw', 'no buffer node to put'));
+        return finished('io_req_complete_post', unmapped, ret);
       },
     },
   ],
@@ -90,9 +103,10 @@ export const uringUnregisterOp: OpDef<UringUnregisterOp> = {
   unavailable: (p) => (p['uring.fixedBuffers'] === 'absent' ? NO_URING : null),
   steps: [
     {
-      name: 'uringUnregister',
+      name: 'io_sqe_buffers_unregister',
+      enabled: (env) => !ioUnregisterWaits(env.ctx, env.w),
       run(env, op) {
-        return finished('io_buffer_unmap', ioBufferUnmap(env.ctx, env.w, op.index), 0);
+        return finished('io_sqe_buffers_unregister', ioSqeBuffersUnregister(env.ctx, env.w, op.index), 0);
       },
     },
   ],

@@ -15,7 +15,12 @@ export const RELEASES: readonly Release[] = [
   'v6.5',
   'v6.6',
   'v6.12',
+  'v6.13',
+  'v6.14',
+  'v6.15',
   'v6.18',
+  'v7.0',
+  'v7.2',
 ];
 
 /** A design that was proposed but not merged, as a release plus the policies it changed. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
+import { releaseAtLeast } from '../../../src/model/profile/release.js';
 import { THP_PMD, anon, profile } from '../harness.js';
 import { ioProgram, runOrder } from './io-harness.js';
 
@@ -35,13 +36,10 @@ describe('bio dirtying of compound pages (bio.dirtyCompound)', () => {
     const id = x.world.bios[0]?.bvecs[0]?.folio ?? -1;
     return x.world.folios[id]?.flags.dirty;
   }
-  it.each(RELEASES.filter((r) => ['v6.12', 'v6.18'].includes(r)))('%s: the THP is dirtied', (r) => {
+  it.each(RELEASES.filter((r) => releaseAtLeast(r, 'v6.8')))('%s: the THP is dirtied', (r) => {
     expect(dirtied(r)).toBe(true);
   });
-  it.each(RELEASES.filter((r) => !['v6.12', 'v6.18'].includes(r)))(
-    '%s: the THP is skipped (not dirtied)',
-    (r) => {
-      expect(dirtied(r)).toBe(false);
-    },
-  );
+  it.each(RELEASES.filter((r) => !releaseAtLeast(r, 'v6.8')))('%s: the THP is skipped (not dirtied)', (r) => {
+    expect(dirtied(r)).toBe(false);
+  });
 });

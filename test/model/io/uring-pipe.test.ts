@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Op } from '../../../src/model/ops/index.js';
 import { opDef } from '../../../src/model/ops/index.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
+import { releaseAtLeast } from '../../../src/model/profile/release.js';
 import type { PageSpec } from '../../../src/model/engine/program.js';
 import { HUGETLB_2M, anon, profile } from '../harness.js';
 import { explore, fileMap, ioProgram, runOrder } from './io-harness.js';
@@ -89,7 +90,7 @@ describe('seed 002 problem 7: READ_FIXED with O_DIRECT into a registered buffer'
   it.each(URING)(
     '%s: an ext4 MAP_SHARED buffer is refused, so the missing dirtying never meets the page cache',
     (r) => {
-      const want = ['v6.5', 'v6.6', 'v6.12', 'v6.18'].includes(r) ? 'EFAULT' : 'EOPNOTSUPP';
+      const want = releaseAtLeast(r, 'v6.5') ? 'EFAULT' : 'EOPNOTSUPP';
       expect(run(r, 'ext4').world.actors[0]?.regs.reg).toBe(want);
     },
   );
@@ -181,4 +182,48 @@ describe('pipes: splice to a file', () => {
       expect(w.actors[0]?.regs.seen).toBe('S');
     }
   });
+});
+
+describe('unregistering a buffer while READ_FIXED is in flight (policy uring.unregisterInFlight)', () => {
+  const program = ioProgram({
+    files: [{ name: 'g', fs: 'xfs', pages: ['D'] }],
+    mappings: [anon('buf')],
+    setup: [
+      { op: 'write', buf: 'buf', data: 'A' },
+      { op: 'uring-register', buf: 'buf', index: 0, reg: 'reg' },
+    ],
+    actors: [
+      {
+        process: 0,
+        ops: [{ op: 'uring-rw', rw: 'read', index: 0, path: 'iomap', file: 'g', fileIndex: 0, as: 'r' }],
+      },
+      {
+        process: 0,
+        ops: [
+          { op: 'uring-unregister', index: 0 },
+          { op: 'read', buf: 'buf', reg: 'seen' },
+          { op: 'munmap', buf: 'buf' },
+        ],
+      },
+    ],
+  });
+  // Up to v6.12 the rsrc quiesce makes the unregister wait for the read; later the request's node
+  // reference keeps the buffer pinned, and the unregister returns before the DMA.
+  const QUIESCE = URING.filter((r) => !releaseAtLeast(r, 'v6.13'));
+  const NODE_REFS = URING.filter((r) => releaseAtLeast(r, 'v6.13'));
+  it.each(URING)('%s: the pages stay pinned until the read is over: no use-after-free', (r) => {
+    expect(explore(profile(r), program).violations.has('use-after-free')).toBe(false);
+  });
+  it.each(QUIESCE)('%s: the unregister returns only after the data arrived', (r) => {
+    const finals = explore(profile(r), program).finals;
+    const early = finals.filter((w) => w.actors[0]?.regs.r === '1' && w.actors[1]?.regs.seen !== 'D');
+    expect(early).toEqual([]);
+  });
+  it.each(NODE_REFS)(
+    '%s: the unregister returns at once, so a later read can still see the old data',
+    (r) => {
+      const finals = explore(profile(r), program).finals;
+      expect(finals.some((w) => w.actors[0]?.regs.r === '1' && w.actors[1]?.regs.seen === 'A')).toBe(true);
+    },
+  );
 });

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { FOLL_GET } from '../../../src/model/include/foll.js';
+import { EFAULT } from '../../../src/model/include/errno.js';
+import { FOLL_FORCE, FOLL_GET, FOLL_WRITE } from '../../../src/model/include/foll.js';
 import { dupMm } from '../../../src/model/kernel/fork.js';
-import { tryGrabFolio } from '../../../src/model/mm/gup.js';
+import { getUserPages, tryGrabFolio } from '../../../src/model/mm/gup.js';
 import { hugetlbWp } from '../../../src/model/mm/hugetlb.js';
 import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
 import { doMunmap } from '../../../src/model/mm/mmap.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
+import { releaseAtLeast, type Release } from '../../../src/model/profile/release.js';
 import { HUGETLB, anonMap, bench } from '../builders.js';
 import { setFolioFlag } from '../../../src/model/include/mm_types.js';
 
@@ -51,5 +53,32 @@ describe('hugetlbWp', () => {
     hugetlbWp(b.ctx, b.w, b.vma('buf'), 'unshare');
     expect(b.vma('buf').pte).toMatchObject({ folio: f.id, writable: false });
     expect(f.flags.anonExclusive).toBe(true);
+  });
+});
+
+describe('FOLL_FORCE | FOLL_WRITE on a read-only private hugetlb mapping (policy hugetlb.forceWrite)', () => {
+  // A read-only private hugetlb page shared with a child, grabbed the way ptrace pokes it.
+  function poke(r: string) {
+    const b = bench(r, [{ ...anonMap('buf', HUGETLB), write: false }]);
+    handleMmFault(b.ctx, b.w, b.at('buf'), 'read');
+    const before = b.folio('buf').id;
+    dupMm(b.ctx, b.w, 0);
+    const g = getUserPages(b.ctx, b.w, b.at('buf'), FOLL_WRITE | FOLL_FORCE);
+    const pte = b.vma('buf').pte;
+    return {
+      ret: g.ret,
+      copied: pte.kind === 'present' && pte.folio !== before,
+      writable: pte.kind === 'present' && pte.writable,
+    };
+  }
+  const era = (r: Release): 'writable' | 'refuse' | 'read-only' =>
+    releaseAtLeast(r, 'v6.13') ? 'read-only' : releaseAtLeast(r, 'v6.0') ? 'refuse' : 'writable';
+  it.each(RELEASES)('%s', (r) => {
+    const expected = {
+      writable: { ret: 1, copied: true, writable: true },
+      refuse: { ret: -EFAULT, copied: false, writable: false },
+      'read-only': { ret: 1, copied: true, writable: false },
+    }[era(r)];
+    expect(poke(r)).toEqual(expected);
   });
 });

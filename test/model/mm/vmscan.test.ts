@@ -4,9 +4,14 @@ import { dupMm } from '../../../src/model/kernel/fork.js';
 import { pinUserPages, tryGrabFolio } from '../../../src/model/mm/gup.js';
 import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
 import { pageoutVma } from '../../../src/model/mm/vmscan.js';
+import { shrinkFileFolio } from '../../../src/model/mm/vmscan-file.js';
+import { writebackFolioNow } from '../../../src/model/mm/page-writeback.js';
+import { ownFile } from '../../../src/model/core/cow.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
 import { releaseAtLeast } from '../../../src/model/profile/release.js';
 import { HUGETLB, anonMap, bench, fileMap, fileSpec } from '../builders.js';
+import { opDef, type Op } from '../../../src/model/ops/index.js';
+import { profile } from '../harness.js';
 
 describe('pageoutVma', () => {
   it('swaps out an anon page mapped once and frees it', () => {
@@ -19,9 +24,17 @@ describe('pageoutVma', () => {
     expect(b.w.swap[0]).toMatchObject({ data: 'A', count: 1, cache: null });
   });
   it.each(RELEASES.filter((r) => releaseAtLeast(r, 'v5.8')))(
-    'refuses a pinned anon page from v5.19 only (%s)',
+    'refuses a pinned anon page from v5.14 ("mm: don\'t put pinned pages into the swap cache") (%s)',
     (r) => {
       const b = bench(r, [anonMap('buf')]);
+      pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_WRITE);
+      expect(pageoutVma(b.ctx, b.w, b.vma('buf'))).toBe(!releaseAtLeast(r, 'v5.14'));
+    },
+  );
+  it.each(RELEASES.filter((r) => releaseAtLeast(r, 'v5.14')))(
+    'with reclaim.pinnedAnon=swap only try_to_unmap() refuses it, from v5.19 (%s)',
+    (r) => {
+      const b = bench(r, [anonMap('buf')], [], { 'reclaim.pinnedAnon': 'swap' });
       pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_WRITE);
       expect(pageoutVma(b.ctx, b.w, b.vma('buf'))).toBe(!releaseAtLeast(r, 'v5.19'));
     },
@@ -49,5 +62,42 @@ describe('pageoutVma', () => {
     const huge = bench('v6.6', [anonMap('buf', HUGETLB)]);
     handleMmFault(huge.ctx, huge.w, huge.at('buf'), 'write');
     expect(pageoutVma(huge.ctx, huge.w, huge.vma('buf'))).toBe(false);
+  });
+});
+
+describe('shrinkFileFolio: a clean page-cache folio held by GUP', () => {
+  // A MAP_SHARED ext4 page written and cleaned by writeback (buffers kept), held by a pin (or a FOLL_GET
+  // reference), then reclaimed.
+  function reclaimHeld(r: string, mode: 'pin' | 'get') {
+    const b = bench(r, [fileMap('buf', 0, true)], [fileSpec('f', 'ext4')]);
+    handleMmFault(b.ctx, b.w, b.at('buf'), 'write');
+    const f = b.folio('buf');
+    writebackFolioNow(b.ctx, b.w, f);
+    if (mode === 'pin') pinUserPages(b.ctx, b.w, b.at('buf'), 0);
+    else tryGrabFolio(b.ctx, f, 1, FOLL_GET);
+    const result = shrinkFileFolio(b.ctx, b.w, ownFile(b.w, 0), 0);
+    return { result, buffers: f.flags.buffers, mapped: b.vma('buf').pte.kind === 'present' };
+  }
+  it.each(RELEASES.filter((r) => releaseAtLeast(r, 'v5.8')))(
+    '%s: a pinned folio is unmapped, then keeps its buffers from v6.4 ("mm: do not reclaim private data from pinned page")',
+    (r) => {
+      const kept = releaseAtLeast(r, 'v6.4');
+      expect(reclaimHeld(r, 'pin')).toEqual({
+        result: kept ? 'kept-pinned' : 'kept-referenced',
+        buffers: kept,
+        mapped: false,
+      });
+    },
+  );
+  it.each(RELEASES)('%s: a FOLL_GET reference is not a pin: the buffers go', (r) => {
+    expect(reclaimHeld(r, 'get')).toEqual({ result: 'kept-referenced', buffers: false, mapped: false });
+  });
+});
+
+describe('MADV_PAGEOUT exists from v5.4 (policy madvise.pageout)', () => {
+  const pageout: Op = { op: 'madvise', buf: 'buf', advice: 'pageout' };
+  it.each(RELEASES)('%s', (r) => {
+    const why = opDef(pageout).unavailable(profile(r).policies, pageout);
+    expect(why === null).toBe(releaseAtLeast(r, 'v5.4'));
   });
 });

@@ -151,7 +151,8 @@ export const IO_POLICIES = {
       {
         since: 'v4.19',
         value: 'ignore',
-        commit: 'generic writeback never looks at pins (kernel-semantics §4.8)',
+        commit:
+          'generic writeback never looks at pins: no pin test in mm/page-writeback.c, mm/filemap.c or fs/iomap/buffered-io.c of the 5.10, 6.1, 6.12 and 7.2 trees',
         confidence: 'H',
       },
     ],
@@ -178,7 +179,8 @@ export const IO_POLICIES = {
       {
         since: 'v4.19',
         value: 'get',
-        commit: 'iter_to_pipe(): iov_iter_get_pages(2) (R/O FOLL_GET) through 6.12',
+        commit:
+          'iter_to_pipe(): iov_iter_get_pages(2) (R/O FOLL_GET), still in the 7.2 tree (fs/splice.c:1460)',
         confidence: 'H',
       },
     ],
@@ -208,6 +210,68 @@ export const IO_POLICIES = {
         value: 'gup-decides',
         commit: 'io_uring: rsrc: delegate VMA file-backed check to GUP',
         confidence: 'H',
+      },
+    ],
+  }),
+  'uring.unregisterInFlight': policy({
+    doc: 'What unregistering io_uring buffers does while a request that uses one is in flight: wait until the requests that hold the buffer table finish, then unpin (rsrc quiesce), or take the buffer out of the table at once and unpin it when the last request holding its rsrc node ends.',
+    kernel: 'io_uring/rsrc.c:io_sqe_buffers_unregister',
+    values: ['quiesce', 'node-refs'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'quiesce',
+        commit:
+          'io_sqe_buffers_unregister() waits in io_rsrc_ref_quiesce() (the 5.10, 6.1 and 6.12 trees; mainline 5.x quiesced the whole ring, io_ctx_quiesce())',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.13',
+        value: 'node-refs',
+        commit:
+          'io_uring/rsrc: get rid of per-ring io_rsrc_node list (subject not confirmed in a tree; the 7.2 tree frees the table at once and unmaps a buffer in io_free_rsrc_node() when its refs reach zero; release inferred from the 6.12 and 7.2 trees)',
+        confidence: 'M',
+      },
+    ],
+  }),
+  'btrfs.dioWriteCsum': policy({
+    doc: 'What an O_DIRECT write to a btrfs file with data checksums does: go direct from the user pages (which can change after the checksum was computed), or fall back to a buffered write and wait for it.',
+    kernel: 'fs/btrfs/direct-io.c:btrfs_direct_write',
+    values: ['direct', 'buffered'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'direct',
+        commit:
+          'checksummed inodes take the iomap direct path (the 6.1 tree: fs/btrfs/file.c btrfs_direct_write)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.14',
+        value: 'buffered',
+        commit:
+          'btrfs: always fallback to buffered write if the inode requires checksum (the 6.12 tree has it as a backport; the 7.2 tree too)',
+        confidence: 'M',
+      },
+    ],
+  }),
+  'dio.bounceStable': policy({
+    doc: 'Whether iomap direct I/O on a mapping that needs stable pages (XFS with mapping_stable_writes()) bounces through kernel buffers (IOMAP_DIO_BOUNCE) instead of handing the user pages to the device. pinlab does not model the bounce: it refuses such a request on a profile that has it.',
+    kernel: 'fs/iomap/direct-io.c:__iomap_dio_rw',
+    values: ['none', 'bounce'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'none',
+        commit: 'direct I/O always maps the user pages (the 6.12 tree)',
+        confidence: 'H',
+      },
+      {
+        since: 'v7.0',
+        value: 'bounce',
+        commit:
+          'block: add helpers to bounce buffer an iov_iter into bios; iomap: add a flag to bounce buffer direct I/O (XFS sets IOMAP_DIO_BOUNCE when mapping_stable_writes(); the 7.2 tree, not the 6.12 one)',
+        confidence: 'M',
       },
     ],
   }),

@@ -80,6 +80,34 @@ export const MM_POLICIES = {
       },
     ],
   }),
+  'hugetlb.forceWrite': policy({
+    doc: 'What a FOLL_FORCE|FOLL_WRITE GUP (ptrace, /proc/pid/mem) does on a read-only private hugetlb mapping: hugetlb_cow() maps the page writable inside the read-only VMA, check_vma_flags() refuses (-EFAULT), or hugetlb_wp() breaks COW and keeps the entry read-only (maybe_mkwrite-style) so GUP follows the exclusive page.',
+    kernel: 'mm/gup.c:check_vma_flags, mm/hugetlb.c:hugetlb_wp',
+    values: ['writable', 'refuse', 'read-only'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'writable',
+        commit:
+          'hugetlb_cow(): set_huge_ptep_writable() on reuse and make_huge_pte(vma, new_page, 1) on copy, whatever VM_WRITE says (the 5.10 tree)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.0',
+        value: 'refuse',
+        commit:
+          'mm/gup: fix FOLL_FORCE COW security issue and remove FOLL_COW ("hugetlb does not support FOLL_FORCE|FOLL_WRITE" in check_vma_flags(), a WARN in hugetlb_wp(); the 6.1 and 6.12 trees)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.13',
+        value: 'read-only',
+        commit:
+          'mm: hugetlb: support FOLL_FORCE|FOLL_WRITE (absent from the 6.12 tree, in the 7.2 tree; the release is inferred from that bound)',
+        confidence: 'M',
+      },
+    ],
+  }),
   'gup.forceCowBreak': policy({
     doc: 'Whether a FOLL_GET or FOLL_PIN grab in a COW mapping breaks COW (a write fault) even when it only reads.',
     kernel: 'mm/gup.c:should_force_cow_break',
@@ -239,6 +267,47 @@ export const MM_POLICIES = {
       },
     ],
   }),
+  'reclaim.pinnedAnon': policy({
+    doc: 'Whether reclaim refuses to add a maybe-DMA-pinned anonymous folio to the swap cache (before any unmapping).',
+    kernel: 'mm/vmscan.c:shrink_folio_list',
+    values: ['swap', 'keep-pinned'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'swap',
+        commit: 'add_to_swap() takes any anonymous page reclaim picks',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.14',
+        value: 'keep-pinned',
+        commit:
+          "mm: don't put pinned pages into the swap cache (the 5.10 tree has it as a backport, mm/vmscan.c:1253; the 6.1, 6.12 and 7.2 trees at 1829, 1254 and 1257; release not confirmed in a tree)",
+        confidence: 'M',
+      },
+    ],
+  }),
+  'reclaim.pinnedFile': policy({
+    doc: 'Whether reclaim, once it has unmapped a page-cache folio, leaves a maybe-DMA-pinned one alone (its buffers kept) or goes on to write or release it.',
+    kernel: 'mm/vmscan.c:shrink_folio_list',
+    values: ['release', 'skip-pinned'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'release',
+        commit:
+          'after try_to_unmap() nothing looks at pins: a clean referenced folio loses its buffers (the 5.10 tree)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.4',
+        value: 'skip-pinned',
+        commit:
+          'mm: do not reclaim private data from pinned page (folio_maybe_dma_pinned() -> activate_locked right after try_to_unmap(); in the 6.1, 6.12 and 7.2 trees, the 6.1 one a stable backport)',
+        confidence: 'M',
+      },
+    ],
+  }),
   'mprotect.writeUpgrade': policy({
     doc: 'Whether mprotect(PROT_WRITE) maps an exclusive anonymous page writable at once, without a write fault.',
     kernel: 'mm/mprotect.c:can_change_pte_writable',
@@ -254,6 +323,26 @@ export const MM_POLICIES = {
         since: 'v6.0',
         value: 'exclusive-anon',
         commit: 'mm/mprotect: allow clean exclusive anon pages to be writable',
+        confidence: 'M',
+      },
+    ],
+  }),
+  'madvise.pageout': policy({
+    doc: 'Whether MADV_PAGEOUT (reclaim the given range now) exists.',
+    kernel: 'mm/madvise.c:madvise_pageout',
+    values: ['absent', 'present'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'absent',
+        commit: 'madvise() refuses the unknown advice (-EINVAL)',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.4',
+        value: 'present',
+        commit:
+          'mm: introduce MADV_PAGEOUT (in the 5.10 tree, mm/madvise.c; release not confirmed in a tree)',
         confidence: 'M',
       },
     ],
