@@ -1,3 +1,4 @@
+import type { File } from '../include/fs.js';
 import { EIO, errnoName } from '../include/errno.js';
 import { btrfsReadCsumFails } from '../fs/btrfs-csum.js';
 import { handleMmFault } from '../mm/memory/fault.js';
@@ -67,8 +68,12 @@ export interface TouchOp {
 
 /** The file a program names (files are declared by the program; a missing one is a model bug). */
 export function fileIdByName(w: World, name: string): number {
-  const f = w.files.find((x) => x.name === name);
-  return f ? f.id : bug('fileIdByName', `no file ${name}`);
+  return fileByName(w, name).id;
+}
+
+/** The program's file `name`, to read. */
+export function fileByName(w: World, name: string): File {
+  return w.files.find((x) => x.name === name) ?? bug('fileByName', `no file ${name}`);
 }
 
 export const preadOp: OpDef<PreadOp> = {
@@ -78,7 +83,7 @@ export const preadOp: OpDef<PreadOp> = {
     {
       name: 'pread',
       run(env, op) {
-        const file = fileOf(env.w, fileIdByName(env.w, op.file));
+        const file = fileByName(env.w, op.file);
         // A page read in from disk is checked against its btrfs checksum first.
         const cached = file.cache[op.index] ?? null;
         if (cached === null && btrfsReadCsumFails(file, op.index)) {
@@ -99,16 +104,9 @@ export const pwriteOp: OpDef<PwriteOp> = {
   steps: [
     {
       name: 'pwrite',
-      enabled: (env, op) =>
-        !bufferedWriteBlocks(env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.index),
+      enabled: (env, op) => !bufferedWriteBlocks(env.w, fileByName(env.w, op.file), op.index),
       run(env, op) {
-        const f = genericPerformWrite(
-          env.ctx,
-          env.w,
-          fileOf(env.w, fileIdByName(env.w, op.file)),
-          op.index,
-          op.data,
-        );
+        const f = genericPerformWrite(env.ctx, env.w, fileByName(env.w, op.file), op.index, op.data);
         return finished('generic_perform_write', [f.id], 1);
       },
     },
@@ -135,7 +133,7 @@ export const fsyncOp: OpDef<FsyncOp> = {
       name: 'filemap_fdatawrite',
       run(env, op) {
         const touched: number[] = [];
-        for (const id of fileOf(env.w, fileIdByName(env.w, op.file)).cache) {
+        for (const id of fileByName(env.w, op.file).cache) {
           if (id === null) continue;
           const f = folioOf(env.w, id);
           if (!f.freed && f.flags.dirty && writebackFolio(env.ctx, env.w, ownFolio(env.w, id)))
@@ -174,7 +172,7 @@ export const truncateOp: OpDef<TruncateOp> = {
   steps: [
     {
       name: 'truncate',
-      enabled: (env, op) => !truncateBlocks(env.w, fileOf(env.w, fileIdByName(env.w, op.file)), op.pages),
+      enabled: (env, op) => !truncateBlocks(env.w, fileByName(env.w, op.file), op.pages),
       run(env, op) {
         const touched = truncatePagecache(
           env.ctx,

@@ -2,10 +2,10 @@ import { EAGAIN, EFAULT } from '../include/errno.js';
 import type { OwnPipe } from '../include/pipe_fs_i.js';
 import { iterFileSpliceWrite, pipeRead, vmspliceToPipe } from '../pipe/splice.js';
 import { ownActor, ownPipe, type Draft } from '../core/cow.js';
-import { bug, fileOf, setReg } from '../core/world.js';
+import { bug, setReg } from '../core/world.js';
 import { resolveBuf, segv } from './buf.js';
 import { retString } from './dio.js';
-import { fileIdByName } from './file.js';
+import { fileByName } from './file.js';
 import { finished, type OpDef } from './types.js';
 
 /** vmsplice(pipe, buf): `vmsplice buf -> p`. */
@@ -80,7 +80,7 @@ export const spliceOp: OpDef<SpliceOp> = {
       run(env, op) {
         const pipe = ownPipeByName(env.w, op.pipe);
         const folio = pipe.bufs[0]?.folio;
-        const file = fileOf(env.w, fileIdByName(env.w, op.file));
+        const file = fileByName(env.w, op.file);
         const r = folio === undefined ? -EFAULT : iterFileSpliceWrite(env.ctx, env.w, pipe, file, op.index);
         return finished('iter_file_splice_write', folio === undefined ? [] : [folio], r);
       },
