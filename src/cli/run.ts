@@ -14,8 +14,10 @@ export interface Io {
   readonly version: string;
   readonly out: (s: string) => void;
   readonly err: (s: string) => void;
-  /** stderr is a terminal (progress lines are shown only then). */
+  /** stderr is a terminal (progress is a live line there, plain lines elsewhere). */
   readonly tty?: boolean;
+  /** The clock in milliseconds (default performance.now); tests inject one. */
+  readonly now?: () => number;
 }
 
 export const USAGE = `pinlab: a kernel-version-aware model of GUP references and pins, and a checker
@@ -23,9 +25,11 @@ export const USAGE = `pinlab: a kernel-version-aware model of GUP references and
 usage:
   pinlab check [FILES...] [--kernel LIST|all] [--set policy=value]... [--format text|json|ktap|junit]
                [--max-states N] [--timeout S] [--no-por] [--jobs N | --threads N]
+               [--progress=auto|lines|json] [--progress-every N] [--quiet]
                               verdicts per scenario, condition and kernel (no FILES: the built-in library);
                               --jobs: (scenario, kernel) pairs on N threads; --threads: each search
-                              on N threads (without partial-order reduction)
+                              on N threads (without partial-order reduction); progress on stderr
+                              after a second (a live line on a terminal, a line every 5 s elsewhere)
   pinlab diff --kernel A --kernel B [FILES...]    only the verdicts that differ
   pinlab explain FILE --kernel K [--out TRACE.json]  the shortest trace of the first bad outcome
   pinlab replay TOKEN [FILES...]                  re-run one interleaving step by step

@@ -107,6 +107,8 @@ export function textReport(
   }
   const bad = rows.filter((r) => r.ok === false).length;
   const ok = rows.filter((r) => r.ok === true).length;
-  out += `\n${ok} passed, ${bad} failed\n`;
+  const stopped = new Set(rows.filter((r) => r.bound !== null).map((r) => `${r.scenario}\t${r.kernel}`));
+  const partial = stopped.size > 0 ? ` (partial: a bound stopped ${stopped.size} of the searches)` : '';
+  out += `\n${ok} passed, ${bad} failed${partial}\n`;
   return out;
 }
