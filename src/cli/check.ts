@@ -165,9 +165,9 @@ function report(rows: readonly Row[], job: Job): string {
     case 'json':
       return jsonReport(rows);
     case 'ktap':
-      return ktapReport(rows);
+      return ktapReport(rows, job.files);
     case 'junit':
-      return junitReport(rows);
+      return junitReport(rows, job.files);
     case 'text':
       return textReport(
         rows,
