@@ -7,6 +7,7 @@ import { selftestCommand } from './selftest.js';
 import { COW } from '../selftests/cow/index.js';
 import { GUP_LONGTERM } from '../selftests/gup_longterm/index.js';
 import { viewCommand } from './view.js';
+import { lintCommand, newCommand } from './author.js';
 import { ModelError } from '../suite/run.js';
 
 /** Where a command writes; injected so tests can capture output. */
@@ -43,6 +44,8 @@ usage:
                               the scenario as a C program that runs it on the real kernel (KTAP output)
   pinlab real [FILES...] [--runs N]
                               export, compile with cc, run here, compare with the closest release's verdicts
+  pinlab lint FILE...         parse and validate scenarios without running them (exit 0, or 2)
+  pinlab new NAME             write NAME.pin, a commented scenario skeleton (never over a file)
   pinlab list                 the kernel profiles and every policy with its history
   pinlab --version
   pinlab --help
@@ -114,6 +117,10 @@ function dispatch(argv: readonly string[], io: Io): number {
       return selftestCommand(GUP_LONGTERM, rest, io);
     case 'view':
       return viewCommand(rest, io);
+    case 'lint':
+      return lintCommand(rest, io);
+    case 'new':
+      return newCommand(rest, io);
     default:
       io.err(`pinlab: unknown command '${cmd}'\n\n${USAGE}`);
       return 2;
