@@ -15,6 +15,9 @@ export function parseArgs(
   const out: Parsed = { positionals: [], values: new Map(), flags: new Set() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
+    // A short option (`-k`) is none pinlab knows: refused, not read as a file name.
+    if (/^-[^-]/.test(a))
+      return { error: `unknown option '${a.slice(0, 40)}' (pinlab takes long options: --kernel, ...)` };
     if (!a.startsWith('--')) {
       out.positionals.push(a);
       continue;

@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import type { Progress } from '../check/index.js';
 import type { KernelProfile } from '../model/profile/profiles.js';
 import { jsonReport } from '../report/json.js';
 import { junitReport } from '../report/junit.js';
@@ -14,6 +13,13 @@ import { resolveKernels } from './kernels.js';
 import { outputProblem, writeOutput } from './files.js';
 import { displayName, libraryFiles, loadScenarios } from './library.js';
 import type { Io } from './run.js';
+import {
+  boundStatistics,
+  CALLBACK_EVERY,
+  progressChoice,
+  progressMeter,
+  type ProgressChoice,
+} from './progress.js';
 
 const FORMATS = ['text', 'json', 'ktap', 'junit'] as const;
 type Format = (typeof FORMATS)[number];
@@ -27,6 +33,9 @@ const SPEC = {
   'no-por': 'flag',
   jobs: 'value',
   threads: 'value',
+  progress: 'value',
+  'progress-every': 'value',
+  quiet: 'flag',
 } as const;
 
 interface Job {
@@ -41,6 +50,7 @@ interface Job {
   readonly jobs: number;
   /** Scenario id to the file `pinlab replay` needs (the files given; none for the built-in library). */
   readonly files: ReadonlyMap<string, string>;
+  readonly progress: ProgressChoice;
 }
 
 /** `--jobs N` or `--threads N` (default 1), at most one per core: more only share the same cores. */
@@ -77,6 +87,8 @@ function prepare(
   if (typeof timeout === 'string') return fail(timeout);
   if (typeof jobs === 'string') return fail(jobs);
   if (typeof threads === 'string') return fail(threads);
+  const progress = progressChoice(p, io);
+  if (typeof progress === 'string') return fail(progress);
   if (jobs > 1 && threads > 1) return fail('--jobs and --threads share out the same cores: give one of them');
   if (threads > 1 && !threadsAvailable()) return fail('--threads needs the built pinlab (npm run build)');
   const files = p.positionals.length > 0 ? p.positionals : libraryFiles();
@@ -100,25 +112,28 @@ function prepare(
     bounds,
   };
   const options: SuiteOptions = {
-    now: () => performance.now(),
+    now: io.now ?? (() => performance.now()),
     ...bounds,
     ...(threads > 1 ? { explorer: threadedExplorer(threads) } : {}),
   };
   const replayFiles = new Map(
     p.positionals.length === 0 ? [] : loaded.scenarios.map((s) => [s.scenario.id, s.where.file] as const),
   );
-  return { scenarios: loaded.scenarios, kernels, options, format, out, work, jobs, files: replayFiles };
+  return {
+    scenarios: loaded.scenarios,
+    kernels,
+    options,
+    format,
+    out,
+    work,
+    jobs,
+    files: replayFiles,
+    progress,
+  };
 }
 
-/** A search's progress as one line's text. */
-export function progressText(p: Progress): string {
-  const n = (x: number): string => x.toLocaleString('en-US');
-  const mib = (p.tableBytes / 2 ** 20).toFixed(0);
-  return `${n(p.states)} states, ${n(p.transitions)} transitions, depth ${p.maxDepth}, table ${mib} MiB`;
-}
-
-/** Run the suite scenario by scenario, with progress on a terminal's stderr once a run takes over 2 s. */
-function runWithProgress(job: Job, io: Io & { readonly tty?: boolean }): Row[] {
+/** Run the suite (scenario, kernel) pair by pair, the progress meter told when each search starts. */
+function runWithProgress(job: Job, io: Io): Row[] {
   const pairs = job.scenarios.length * job.kernels.length;
   if (job.jobs > 1 && pairs > 1 && workersAvailable()) {
     const rows = runInWorkers(job.work, pairs, job.jobs);
@@ -126,17 +141,22 @@ function runWithProgress(job: Job, io: Io & { readonly tty?: boolean }): Row[] {
     io.err(`${rows}\n`);
     return runSuite(job.scenarios, job.kernels, job.options);
   }
-  const start = performance.now();
+  const meter = progressMeter(job.progress, io);
+  const options: SuiteOptions = {
+    ...job.options,
+    onProgress: (_id, _kernel, p) => meter.update(p),
+    progressEvery: job.progress.every ?? CALLBACK_EVERY,
+  };
   const rows: Row[] = [];
-  job.scenarios.forEach((s, i) => {
-    const at = `[${i + 1}/${job.scenarios.length}]`;
-    // A long search says how far it has gone, every PROGRESS_EVERY states (as SPIN's pan does).
-    const onProgress = (id: string, kernel: string, p: Progress): void =>
-      io.err(`\r${at} ${id} on ${kernel}: ${progressText(p)}\x1b[K`);
-    rows.push(...runSuite([s], job.kernels, io.tty ? { ...job.options, onProgress } : job.options));
-    if (io.tty && performance.now() - start > 2000) io.err(`\r${at} ${s.scenario.id}\x1b[K`);
-  });
-  if (io.tty && performance.now() - start > 2000) io.err('\n');
+  let done = 0;
+  for (const s of job.scenarios)
+    for (const k of job.kernels) {
+      done += 1;
+      meter.begin(`[${done}/${pairs}]`, s.scenario.id, k.name);
+      rows.push(...runSuite([s], [k], options));
+    }
+  meter.end();
+  if (job.progress.mode !== 'off') io.err(boundStatistics(rows, job.progress.mode));
   return rows;
 }
 
@@ -145,9 +165,9 @@ function report(rows: readonly Row[], job: Job): string {
     case 'json':
       return jsonReport(rows);
     case 'ktap':
-      return ktapReport(rows);
+      return ktapReport(rows, job.files);
     case 'junit':
-      return junitReport(rows);
+      return junitReport(rows, job.files);
     case 'text':
       return textReport(
         rows,

@@ -20,7 +20,7 @@ export interface SuiteWork {
   readonly kernels: readonly string[];
   readonly sets: readonly string[];
   /** The suite's options but its functions (which do not cross to a worker; each takes its own clock). */
-  readonly bounds: Omit<SuiteOptions, 'now' | 'onProgress' | 'explorer'>;
+  readonly bounds: Omit<SuiteOptions, 'now' | 'onProgress' | 'progressEvery' | 'explorer'>;
 }
 
 export interface WorkerData {

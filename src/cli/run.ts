@@ -7,6 +7,7 @@ import { selftestCommand } from './selftest.js';
 import { COW } from '../selftests/cow/index.js';
 import { GUP_LONGTERM } from '../selftests/gup_longterm/index.js';
 import { viewCommand } from './view.js';
+import { lintCommand, newCommand } from './author.js';
 import { ModelError } from '../suite/run.js';
 
 /** Where a command writes; injected so tests can capture output. */
@@ -14,8 +15,10 @@ export interface Io {
   readonly version: string;
   readonly out: (s: string) => void;
   readonly err: (s: string) => void;
-  /** stderr is a terminal (progress lines are shown only then). */
+  /** stderr is a terminal (progress is a live line there, plain lines elsewhere). */
   readonly tty?: boolean;
+  /** The clock in milliseconds (default performance.now); tests inject one. */
+  readonly now?: () => number;
 }
 
 export const USAGE = `pinlab: a kernel-version-aware model of GUP references and pins, and a checker
@@ -23,9 +26,11 @@ export const USAGE = `pinlab: a kernel-version-aware model of GUP references and
 usage:
   pinlab check [FILES...] [--kernel LIST|all] [--set policy=value]... [--format text|json|ktap|junit]
                [--max-states N] [--timeout S] [--no-por] [--jobs N | --threads N]
+               [--progress=auto|lines|json] [--progress-every N] [--quiet]
                               verdicts per scenario, condition and kernel (no FILES: the built-in library);
                               --jobs: (scenario, kernel) pairs on N threads; --threads: each search
-                              on N threads (without partial-order reduction)
+                              on N threads (without partial-order reduction); progress on stderr
+                              after a second (a live line on a terminal, a line every 5 s elsewhere)
   pinlab diff --kernel A --kernel B [FILES...]    only the verdicts that differ
   pinlab explain FILE --kernel K [--out TRACE.json]  the shortest trace of the first bad outcome
   pinlab replay TOKEN [FILES...]                  re-run one interleaving step by step
@@ -39,6 +44,8 @@ usage:
                               the scenario as a C program that runs it on the real kernel (KTAP output)
   pinlab real [FILES...] [--runs N]
                               export, compile with cc, run here, compare with the closest release's verdicts
+  pinlab lint FILE...         parse and validate scenarios without running them (exit 0, or 2)
+  pinlab new NAME             write NAME.pin, a commented scenario skeleton (never over a file)
   pinlab list                 the kernel profiles and every policy with its history
   pinlab --version
   pinlab --help
@@ -110,6 +117,10 @@ function dispatch(argv: readonly string[], io: Io): number {
       return selftestCommand(GUP_LONGTERM, rest, io);
     case 'view':
       return viewCommand(rest, io);
+    case 'lint':
+      return lintCommand(rest, io);
+    case 'new':
+      return newCommand(rest, io);
     default:
       io.err(`pinlab: unknown command '${cmd}'\n\n${USAGE}`);
       return 2;

@@ -1,31 +1,60 @@
 import type { Row } from '../suite/run.js';
+import { groupBy, outcome, summary, tally, testName } from './outcome.js';
+import { textTrace } from './text.js';
+
+/** XML 1.0 allows tab, newline and carriage return only among the control characters. */
+function xmlChar(c: string): string {
+  const code = c.charCodeAt(0);
+  return code < 0x20 && c !== '\t' && c !== '\n' && c !== '\r' ? '\uFFFD' : c;
+}
 
 const escapeXml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  Array.from(s, xmlChar)
+    .join('')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 
-/** `--format junit`: one testsuite per scenario, one testcase per kernel and condition. */
-export function junitReport(rows: readonly Row[]): string {
-  const suites = [...new Set(rows.map((r) => r.scenario))];
-  const out = ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites name="pinlab">'];
-  for (const s of suites) {
-    const mine = rows.filter((r) => r.scenario === s);
-    const failures = mine.filter((r) => r.ok === false).length;
-    out.push(`  <testsuite name="${escapeXml(s)}" tests="${mine.length}" failures="${failures}">`);
+/**
+ * `--format junit`: one testsuite per scenario, one testcase per release and condition (or invariant).
+ * The classname is the scenario and the name the release and condition, so every case is unique as
+ * CI systems key them (GitLab merges cases with the same classname and name); a failure carries
+ * what was found and its shortest trace.
+ */
+export function junitReport(rows: readonly Row[], files: ReadonlyMap<string, string> = new Map()): string {
+  const all = tally(rows);
+  const seconds = (ms: number): string => (ms / 1000).toFixed(3);
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="pinlab" tests="${rows.length}" failures="${all.fail}" skipped="${all.skip}">`,
+  ];
+  for (const [s, mine] of groupBy(rows, (r) => r.scenario)) {
+    const t = tally(mine);
+    out.push(
+      `  <testsuite name="${escapeXml(s)}" tests="${mine.length}" failures="${t.fail}" skipped="${t.skip}">`,
+    );
     for (const r of mine) {
-      const name = escapeXml(`${r.kernel} ${r.condition}`);
-      const time = (r.ms / 1000).toFixed(3);
-      if (r.ok === false)
-        out.push(
-          `    <testcase name="${name}" time="${time}"><failure message="${escapeXml(`${r.verdict}, expected ${r.expected ?? 'never'}`)}"/></testcase>`,
-        );
-      else if (r.verdict === 'unavailable')
-        out.push(
-          `    <testcase name="${name}" time="${time}"><skipped message="${escapeXml(r.reason ?? '')}"/></testcase>`,
-        );
-      else out.push(`    <testcase name="${name}" time="${time}"/>`);
+      const head = `<testcase classname="${escapeXml(s)}" name="${escapeXml(`${r.kernel} ${testName(r)}`)}" time="${seconds(r.ms)}"`;
+      out.push(`    ${head}${caseBody(r, files, escapeXml)}`);
     }
     out.push('  </testsuite>');
   }
   out.push('</testsuites>');
   return `${out.join('\n')}\n`;
+}
+
+function caseBody(r: Row, files: ReadonlyMap<string, string>, esc: (s: string) => string): string {
+  switch (outcome(r)) {
+    case 'pass':
+      return '/>';
+    case 'skip':
+      return `><skipped message="${esc(r.reason ?? '')}"/></testcase>`;
+    case 'fail': {
+      const trace = r.trace
+        ? textTrace({ ...r.trace, token: r.replay ?? r.trace.token }, files.get(r.scenario))
+        : '';
+      return `><failure message="${esc(summary(r))}">${esc(trace)}</failure></testcase>`;
+    }
+  }
 }

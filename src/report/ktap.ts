@@ -1,15 +1,71 @@
 import type { Row } from '../suite/run.js';
+import { groupBy, outcome, summary, tally, testName, type Outcome } from './outcome.js';
+import { textTrace } from './text.js';
 
-/** `--format ktap`: one test line per row, as the kernel's selftests print. */
-export function ktapReport(rows: readonly Row[]): string {
-  const lines = ['KTAP version 1', `1..${rows.length}`];
-  rows.forEach((r, i) => {
-    const name = `${r.scenario} ${r.kernel} ${r.condition}: ${r.verdict}`;
-    const skip = r.verdict === 'unavailable' ? ` # SKIP ${r.reason ?? ''}` : '';
-    lines.push(`${r.ok === false ? 'not ok' : 'ok'} ${i + 1} ${name}${skip}`);
-  });
-  const fail = rows.filter((r) => r.ok === false).length;
-  const skip = rows.filter((r) => r.verdict === 'unavailable').length;
-  lines.push(`# Totals: pass:${rows.length - fail - skip} fail:${fail} xfail:0 xpass:0 skip:${skip} error:0`);
+/**
+ * `--format ktap`: KTAP version 1 as the kernel's KUnit prints it, nested: one test per scenario, a
+ * subtest per release, a subtest per condition or invariant under it, each with `#` diagnostics
+ * (the verdict, the expectation, the search's size; a failure's trace). A parent fails when a child
+ * does, and is a skip when all its children are.
+ */
+
+const INDENT = '    ';
+
+interface Node {
+  readonly name: string;
+  readonly lines: readonly string[];
+  readonly outcome: Outcome;
+  readonly skipReason: string;
+}
+
+function result(i: number, n: Node): string {
+  const skip = n.outcome === 'skip' ? ` # SKIP ${n.skipReason}` : '';
+  return `${n.outcome === 'fail' ? 'not ok' : 'ok'} ${i} ${n.name}${skip}`;
+}
+
+/** A test with subtests: its header, plan and children, indented, then its own result by its parent. */
+function parent(name: string, children: readonly Node[]): Node {
+  const body = ['KTAP version 1', `# Subtest: ${name}`, `1..${children.length}`];
+  children.forEach((c, i) => body.push(...c.lines, result(i + 1, c)));
+  const outcomes = children.map((c) => c.outcome);
+  const all = outcomes.every((o) => o === 'skip');
+  return {
+    name,
+    lines: body.map((l) => INDENT + l),
+    outcome: outcomes.includes('fail') ? 'fail' : all ? 'skip' : 'pass',
+    skipReason: all ? (children[0]?.skipReason ?? '') : '',
+  };
+}
+
+function leaf(r: Row, files: ReadonlyMap<string, string>): Node {
+  const lines = [`# ${testName(r)}: ${summary(r)}`];
+  if (outcome(r) === 'fail' && r.trace) {
+    const trace = textTrace({ ...r.trace, token: r.replay ?? r.trace.token }, files.get(r.scenario));
+    lines.push(
+      ...trace
+        .trimEnd()
+        .split('\n')
+        .map((l) => `# ${l}`),
+    );
+  }
+  return { name: testName(r), lines, outcome: outcome(r), skipReason: r.reason ?? '' };
+}
+
+export function ktapReport(rows: readonly Row[], files: ReadonlyMap<string, string> = new Map()): string {
+  const scenarios = [...groupBy(rows, (r) => r.scenario)].map(([s, mine]) =>
+    parent(
+      s,
+      [...groupBy(mine, (r) => r.kernel)].map(([k, leaves]) =>
+        parent(
+          k,
+          leaves.map((r) => leaf(r, files)),
+        ),
+      ),
+    ),
+  );
+  const lines = ['KTAP version 1', `1..${scenarios.length}`];
+  scenarios.forEach((s, i) => lines.push(...s.lines, result(i + 1, s)));
+  const t = tally(rows);
+  lines.push(`# Totals: pass:${t.pass} fail:${t.fail} xfail:0 xpass:0 skip:${t.skip} error:0`);
   return `${lines.join('\n')}\n`;
 }

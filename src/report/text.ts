@@ -1,6 +1,7 @@
 import type { Trace } from '../check/index.js';
 import type { Row } from '../suite/run.js';
 import { fileViolation } from './trace-file.js';
+import { tally } from './outcome.js';
 
 const MARK_BAD = ' ✗';
 
@@ -105,8 +106,9 @@ export function textReport(
         : '\n';
     if (r.trace) out += textTrace({ ...r.trace, token: r.replay ?? r.trace.token }, files.get(r.scenario));
   }
-  const bad = rows.filter((r) => r.ok === false).length;
-  const ok = rows.filter((r) => r.ok === true).length;
-  out += `\n${ok} passed, ${bad} failed\n`;
+  const t = tally(rows);
+  const stopped = new Set(rows.filter((r) => r.bound !== null).map((r) => `${r.scenario}\t${r.kernel}`));
+  const partial = stopped.size > 0 ? ` (partial: a bound stopped ${stopped.size} of the searches)` : '';
+  out += `\n${t.pass} passed, ${t.fail} failed, ${t.skip} skipped${partial}\n`;
   return out;
 }

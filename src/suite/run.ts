@@ -41,6 +41,8 @@ export interface SuiteOptions {
   readonly now?: () => number;
   /** Progress of the search under way: which scenario instance, on which kernel, how far. */
   readonly onProgress?: (id: string, kernel: string, p: Progress) => void;
+  /** How many stored states between two calls of `onProgress` (default: the checker's). */
+  readonly progressEvery?: number;
   /** The search each check runs (default: explore, in this thread). */
   readonly explorer?: Explorer;
 }
@@ -168,6 +170,7 @@ function checkOne(s: ParsedScenario, profile: KernelProfile, options: SuiteOptio
     ...(options.por !== undefined ? { por: options.por } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.explorer ? { explorer: options.explorer } : {}),
+    ...(options.progressEvery !== undefined ? { progressEvery: options.progressEvery } : {}),
     ...(options.onProgress
       ? { onProgress: (p: Progress) => options.onProgress?.(s.scenario.id, profile.name, p) }
       : {}),

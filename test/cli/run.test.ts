@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
-import { progressText } from '../../src/cli/check.js';
 
 function cli(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
@@ -184,18 +183,5 @@ describe('pinlab list', () => {
     expect(r.out).toContain('dio-read-fork[path=blkdev]');
     expect(r.out).toContain('kernel profiles: v4.19');
     expect(r.out).toMatch(/dio\.extract[\s\S]*v6\.5\s+pin/);
-  });
-});
-
-describe('progress', () => {
-  it('formats a search progress line as pan does: states, transitions, depth, table size', () => {
-    expect(
-      progressText({ states: 3145728, transitions: 16000000, maxDepth: 41, tableBytes: 48 * 2 ** 20 }),
-    ).toBe('3,145,728 states, 16,000,000 transitions, depth 41, table 48 MiB');
-  });
-
-  it('keeps stdout and stderr free of progress when stderr is not a terminal', () => {
-    const r = cli('check', scenarioFile(RACE));
-    expect(r.err).not.toContain('states,');
   });
 });

@@ -120,7 +120,7 @@ describe('--threads under a small address space (the built CLI)', () => {
       'sh',
       [
         '-c',
-        `ulimit -v 8000000 && exec "$0" dist/cli/main.js check bench/gup-fork.pin ${args}`,
+        `ulimit -v 8000000 && exec "$0" dist/cli/main.js check bench/gup-fork.pin --quiet ${args}`,
         process.execPath,
       ],
       { encoding: 'utf8' },
