@@ -81,7 +81,7 @@ function prepare(
 /** One kernel option as a profile, or the one-line error. */
 function profileOption(values: ReadonlyMap<string, string[]>, name: string): KernelProfile | string {
   const given = values.get(name)?.at(-1);
-  if (given === undefined) return `--${name} names a kernel`;
+  if (given === undefined) return `give --${name} KERNEL`;
   const p = resolveKernels([given], []);
   if (typeof p === 'string') return p;
   return p.length === 1 ? (p[0] as KernelProfile) : `--${name} takes one kernel, not '${given}'`;

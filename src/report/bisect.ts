@@ -119,7 +119,7 @@ function setLines(s: PreventSet, i: number, r: PreventReport): string[] {
 /** `pinlab prevent`'s text: the bad outcomes, the bound, and each smallest preventing set. */
 export function preventText(r: PreventReport): string {
   const lines = [`pinlab prevent ${r.file} on ${r.kernel}`];
-  if (r.targets.length === 0) return `${lines[0]}: no bad outcome (every condition is never)\n`;
+  if (r.targets.length === 0) return `${lines[0]}: no bad outcome (every condition and invariant is never)\n`;
   lines.push(
     `bad outcomes: ${r.targets.length}`,
     ...r.targets.map((t) => `  ${what(t)}: ${t.verdict}`),
@@ -130,7 +130,7 @@ export function preventText(r: PreventReport): string {
   else
     lines.push(
       '',
-      `${r.sets.length} smallest sets under which every bad outcome is never (and no other invariant fires):`,
+      `the smallest sets under which every bad outcome is never and no other invariant fires (${r.sets.length}):`,
     );
   r.sets.forEach((s, i) => lines.push(...setLines(s, i, r)));
   return `${lines.join('\n')}\n`;

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { loadScenarios } from '../../src/cli/library.js';
+import { isProfileError, kernelProfile, type KernelProfile } from '../../src/model/profile/profiles.js';
+import { runSuite } from '../../src/suite/run.js';
+import { policySteps, recordingReads } from '../../src/suite/whatif.js';
+
+function profile(name: string): KernelProfile {
+  const p = kernelProfile(name);
+  if (isProfileError(p)) throw new Error(p.code);
+  return p;
+}
+
+describe('recordingReads', () => {
+  it('records the policies the model reads in its search, not those the traces list afterwards', () => {
+    const loaded = loadScenarios(['scenarios/vmsplice-child-unmap.pin']);
+    if (!loaded.ok) throw new Error(loaded.messages.join('\n'));
+    const recorder = recordingReads(profile('v5.4'));
+    // With traces: a leak's replay token lists every policy that differs from the release.
+    const rows = runSuite(loaded.scenarios.slice(0, 1), [recorder.profile], { explorer: recorder.explorer });
+    expect(rows.some((r) => r.trace !== null)).toBe(true);
+    expect(recorder.reads).toContain('cow.reuse');
+    expect(recorder.reads).not.toContain('dio.extract');
+    expect(recorder.reads).not.toContain('uring.fixedBuffers');
+  });
+});
+
+describe('policySteps', () => {
+  it("takes a variant's values from the variant, with its proposal as the source", () => {
+    const { steps } = policySteps(profile('v6.2'), profile('howells-v8'));
+    expect(steps.map((s) => [s.policy, s.from, s.to, s.sources[0]?.where])).toEqual([
+      ['iov.extract', 'absent', 'present', 'howells-v8'],
+      ['dio.extract', 'get', 'pin', 'howells-v8'],
+      ['bio.pageFlags', 'no-page-ref', 'reffed-pinned', 'howells-v8'],
+    ]);
+  });
+
+  it('lists every history entry inside the range, and a policy that came back to its value apart', () => {
+    const { steps, roundTrips } = policySteps(profile('v5.4'), profile('v5.10'));
+    expect(steps.map((s) => s.policy)).toEqual(['cow.reuse', 'gup.pin', 'fork.copyPinned']);
+    expect(roundTrips.map((s) => s.sources.map((x) => `${x.where} ${x.value}`))).toEqual([
+      ['v5.8 on', 'v5.9 off'],
+    ]);
+  });
+});
