@@ -1,4 +1,5 @@
 import type { Folio, FolioFlags, FolioKind, Pte } from '../model/include/mm_types.js';
+import type { Bio } from '../model/include/blk_types.js';
 import type { Policies } from '../model/profile/policies/index.js';
 import type { ModelEvent } from '../model/sim/events.js';
 import type { Program } from '../model/sim/program.js';
@@ -74,9 +75,22 @@ export interface TraceActor {
  * touches or maps (those that exist then, by id), and every process's page-table entries. A step's
  * `folios` lists only what its kernel function names; this is the whole picture.
  */
+/** A bio as a trace shows it: where it is in its life and how its pages are held and released. */
+export interface TraceBio {
+  readonly id: number;
+  readonly op: string;
+  readonly state: string;
+  /** bi_flags by the model's names (noPageRef is BIO_NO_PAGE_REF, pagePinned BIO_PAGE_PINNED, ...). */
+  readonly flags: Readonly<Record<string, boolean>>;
+  /** Each bvec's folio and how it was grabbed (a reference, a pin, or neither). */
+  readonly pages: readonly { readonly folio: number; readonly grab: string }[];
+  readonly dio: number | null;
+}
+
 export interface TraceState {
   readonly folios: readonly FolioCounters[];
   readonly ptes: readonly ProcessPtes[];
+  readonly bios: readonly TraceBio[];
 }
 
 /** How a trace ends: in a final state, a deadlock, with a violating step, or (replay) elsewhere. */
@@ -144,6 +158,18 @@ function traceState(program: Program, world: World, ids: readonly number[]): Tra
       return f ? [folioCounters(f)] : [];
     }),
     ptes: processPtes(program, world),
+    bios: world.bios.map(traceBio),
+  };
+}
+
+function traceBio(b: Bio): TraceBio {
+  return {
+    id: b.id,
+    op: b.op,
+    state: b.state,
+    flags: { ...b.flags },
+    pages: b.bvecs.map((v) => ({ folio: v.folio, grab: v.grab })),
+    dio: b.dio,
   };
 }
 

@@ -134,7 +134,16 @@ const processPtes = object({
   buffers: arrayOf(object({ buffer: str, pte })),
 });
 
-const state = object({ folios: arrayOf(counters), ptes: arrayOf(processPtes) });
+const bio = object({
+  id: int,
+  op: str,
+  state: str,
+  flags: recordOf(bool),
+  pages: arrayOf(object({ folio: int, grab: str })),
+  dio: nullable(int),
+});
+
+const state = object({ folios: arrayOf(counters), ptes: arrayOf(processPtes), bios: arrayOf(bio) });
 
 const step = object({
   step: int,

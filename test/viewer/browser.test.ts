@@ -138,6 +138,30 @@ describe.skipIf(missing !== null)('the trace viewer in Chromium', () => {
     600_000,
   );
 
+  it('shows each bio with its state, flags and pages, marking the cells a step changed', async () => {
+    const trace = explainTrace('scenarios/dio-read-shared-file-writeback.pin', 'v6.18');
+    const { page, problems } = await open(pathToFileURL(htmlFile(trace)).href);
+    const cells = async (): Promise<string[]> => page.locator('.bios tr[data-bio="0"] td').allTextContents();
+    const changed = async (): Promise<string[]> =>
+      page.locator('.bios tr[data-bio="0"] td.changed').allTextContents();
+    expect(await page.locator('.bios').count()).toBe(0);
+    // Step 1, iomap_dio_rw(): the read bio appears, its user page pinned and BIO_PAGE_PINNED set.
+    await page.keyboard.press('ArrowRight');
+    expect(await cells()).toEqual(['read (dio 0)', 'in-flight', 'BIO_PAGE_PINNED', 'folio 2 (pin)']);
+    expect(await changed()).toEqual(['in-flight', 'BIO_PAGE_PINNED', 'folio 2 (pin)']);
+    // Step 3, the device's DMA: only the state changes.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await changed()).toEqual(['transferred']);
+    expect(await page.locator('.bios tr[data-bio="1"] td').allTextContents()).toEqual([
+      'write',
+      'in-flight',
+      '—',
+      'folio 2 (none)',
+    ]);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   it('offers one release button per kernel of the file', async () => {
     const { page, problems } = await open(pathToFileURL(htmlFile(dioReadForkTrace('v6.4,v6.5'))).href);
     expect(await page.locator('.release').allTextContents()).toEqual(['v6.4 sometimes', 'v6.5 never']);

@@ -1,4 +1,4 @@
-import type { FolioCounters, ProcessPtes, TraceState } from '../../src/check/trace.js';
+import type { FolioCounters, ProcessPtes, TraceBio, TraceState } from '../../src/check/trace.js';
 import type { Pte } from '../../src/model/include/mm_types.js';
 import type { TraceFile, TraceResult } from '../../src/report/trace-file.js';
 
@@ -207,4 +207,47 @@ export function findingsAt(run: Run, k: number): Finding[] {
             : 'holds in this final state',
     });
   return out;
+}
+
+/** The kernel's names of the bio flags the model records. */
+const BIO_FLAG_NAMES: Readonly<Record<string, string>> = {
+  noPageRef: 'BIO_NO_PAGE_REF',
+  pagePinned: 'BIO_PAGE_PINNED',
+  pageReffed: 'BIO_PAGE_REFFED',
+  cloned: 'BIO_CLONED',
+};
+
+export type BioField = 'state' | 'flags' | 'pages';
+
+export interface BioRow {
+  readonly id: number;
+  readonly op: string;
+  readonly dio: number | null;
+  readonly state: string;
+  readonly flags: string;
+  readonly pages: string;
+  readonly changed: ReadonlySet<BioField>;
+}
+
+function bioTexts(b: TraceBio): Record<BioField, string> {
+  return {
+    state: b.state,
+    flags: Object.entries(b.flags)
+      .filter(([, on]) => on)
+      .map(([name]) => BIO_FLAG_NAMES[name] ?? name)
+      .join(' '),
+    pages: b.pages.map((p) => `folio ${p.folio} (${p.grab})`).join(', '),
+  };
+}
+
+/** One row per bio at step `k`, with the cells this step changed (every cell of a new bio). */
+export function bioRows(run: Run, k: number): BioRow[] {
+  const before = new Map(k === 0 ? [] : stateAt(run, k - 1).bios.map((b) => [b.id, bioTexts(b)]));
+  return stateAt(run, k).bios.map((b) => {
+    const now = bioTexts(b);
+    const was = before.get(b.id);
+    const fields: BioField[] = ['state', 'flags', 'pages'];
+    const changed = new Set(k === 0 ? [] : fields.filter((f) => was?.[f] !== now[f]));
+    return { id: b.id, op: b.op, dio: b.dio, ...now, changed };
+  });
 }
