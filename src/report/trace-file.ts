@@ -134,16 +134,37 @@ const processPtes = object({
   buffers: arrayOf(object({ buffer: str, pte })),
 });
 
+const page = object({ folio: int, grab: str });
+
 const bio = object({
   id: int,
   op: str,
   state: str,
   flags: recordOf(bool),
-  pages: arrayOf(object({ folio: int, grab: str })),
+  pages: arrayOf(page),
   dio: nullable(int),
 });
 
-const state = object({ folios: arrayOf(counters), ptes: arrayOf(processPtes), bios: arrayOf(bio) });
+const dio = object({
+  id: int,
+  name: str,
+  path: str,
+  op: str,
+  async: bool,
+  bios: arrayOf(int),
+  pending: int,
+  done: bool,
+  ret: nullable(int),
+});
+
+const state = object({
+  folios: arrayOf(counters),
+  ptes: arrayOf(processPtes),
+  bios: arrayOf(bio),
+  dios: arrayOf(dio),
+  pipes: arrayOf(object({ id: int, name: str, bufs: arrayOf(page) })),
+  uring: arrayOf(object({ index: int, folios: arrayOf(int), grab: str })),
+});
 
 const step = object({
   step: int,

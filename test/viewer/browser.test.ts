@@ -138,27 +138,54 @@ describe.skipIf(missing !== null)('the trace viewer in Chromium', () => {
     600_000,
   );
 
-  it('shows each bio with its state, flags and pages, marking the cells a step changed', async () => {
+  it('shows the bios (flags, pages) and the direct I/O beside the folios, marking what a step changed', async () => {
     const trace = explainTrace('scenarios/dio-read-shared-file-writeback.pin', 'v6.18');
     const { page, problems } = await open(pathToFileURL(htmlFile(trace)).href);
-    const cells = async (): Promise<string[]> => page.locator('.bios tr[data-bio="0"] td').allTextContents();
-    const changed = async (): Promise<string[]> =>
-      page.locator('.bios tr[data-bio="0"] td.changed').allTextContents();
-    expect(await page.locator('.bios').count()).toBe(0);
+    const row = (table: string, key: string): string =>
+      `section[aria-label="${table}"] tr[data-key="${key}"]`;
+    const cells = async (table: string, key: string): Promise<string[]> =>
+      page.locator(`${row(table, key)} td`).allTextContents();
+    const changed = async (table: string, key: string): Promise<string[]> =>
+      page.locator(`${row(table, key)} td.changed`).allTextContents();
+    expect(await page.locator('section[aria-label="Bios"]').count()).toBe(0);
     // Step 1, iomap_dio_rw(): the read bio appears, its user page pinned and BIO_PAGE_PINNED set.
     await page.keyboard.press('ArrowRight');
-    expect(await cells()).toEqual(['read (dio 0)', 'in-flight', 'BIO_PAGE_PINNED', 'folio 2 (pin)']);
-    expect(await changed()).toEqual(['in-flight', 'BIO_PAGE_PINNED', 'folio 2 (pin)']);
-    // Step 3, the device's DMA: only the state changes.
-    await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('ArrowRight');
-    expect(await changed()).toEqual(['transferred']);
-    expect(await page.locator('.bios tr[data-bio="1"] td').allTextContents()).toEqual([
-      'write',
+    expect(await cells('Bios', '0')).toEqual([
+      'read (dio 0)',
       'in-flight',
-      '—',
-      'folio 2 (none)',
+      'BIO_PAGE_PINNED',
+      'folio 2 (pin)',
     ]);
+    expect(await changed('Bios', '0')).toEqual([
+      'read (dio 0)',
+      'in-flight',
+      'BIO_PAGE_PINNED',
+      'folio 2 (pin)',
+    ]);
+    expect((await cells('Direct I/O', '0')).slice(1)).toEqual(['iomap', 'read', '0', '1', 'no', '—']);
+    // Step 3, the device's DMA: only the bio's state changes; writeback's bio holds the page by nothing.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await changed('Bios', '0')).toEqual(['transferred']);
+    expect(await cells('Bios', '1')).toEqual(['write', 'in-flight', '—', 'folio 2 (none)']);
+    expect(await changed('Direct I/O', '0')).toEqual([]);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it("shows a pipe's buffers and the reference each holds", async () => {
+    const trace = explainTrace('scenarios/vmsplice-child-unmap.pin', 'v5.4');
+    const { page, problems } = await open(pathToFileURL(htmlFile(trace)).href);
+    const pipe = page.locator('section[aria-label="Pipes"] tr[data-key="0"] td');
+    // Step 2, vmsplice(): the child's page enters the pipe with a FOLL_GET reference.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await pipe.allTextContents()).toEqual(['p', 'folio 2 (ref)']);
+    expect(await page.locator('section[aria-label="Pipes"] td.changed').allTextContents()).toEqual([
+      'folio 2 (ref)',
+    ]);
+    // Step 5, pipe_read(): the buffer is consumed.
+    await page.keyboard.press('End');
+    expect(await pipe.allTextContents()).toEqual(['p', '—']);
     expect(problems).toEqual([]);
   }, 60_000);
 

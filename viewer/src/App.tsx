@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import type { TraceFile } from '../../src/report/trace-file.js';
-import { BioTable } from './BioTable.js';
+import { ObjectTables } from './ObjectTables.js';
 import { FolioTable } from './FolioTable.js';
 import { Lanes } from './Lanes.js';
 import { Picker } from './Picker.js';
@@ -72,7 +72,7 @@ export function App({ file }: { readonly file: TraceFile }) {
             <StepDetail run={run} step={step} onStep={setStep} />
             <FolioTable run={run} step={step} />
             <PteTable run={run} step={step} />
-            <BioTable run={run} step={step} />
+            <ObjectTables run={run} step={step} />
           </div>
         </div>
       ) : (
