@@ -20,7 +20,7 @@ import {
   firing,
   outcomeText,
   policySteps,
-  prevents,
+  preventProbe,
   profilesWith,
   recordingReads,
   targetKey,
@@ -253,10 +253,7 @@ function prevent(c: Common, kernel: KernelProfile, maxSize: number): PreventRepo
   const search =
     targets.length === 0
       ? { sets: [], tested: 0, skipped: 0 }
-      : smallestSets(candidates, maxSize, (set) => {
-          const r = run(set);
-          return { hit: prevents(r, targets, allowed), reads: 'error' in r ? new Set() : r.reads };
-        });
+      : smallestSets(candidates, maxSize, (set) => preventProbe(run(set), targets, allowed));
   const library = otherLibrary(c.scenarios);
   const before = library.map((s) => runOnce([s], kernel.name, []));
   return {

@@ -119,7 +119,8 @@ function setLines(s: PreventSet, i: number, r: PreventReport): string[] {
 /** `pinlab prevent`'s text: the bad outcomes, the bound, and each smallest preventing set. */
 export function preventText(r: PreventReport): string {
   const lines = [`pinlab prevent ${r.file} on ${r.kernel}`];
-  if (r.targets.length === 0) return `${lines[0]}: no bad outcome (every condition and invariant is never)\n`;
+  if (r.targets.length === 0)
+    return `${lines[0]}: no bad outcome to prevent (every condition and invariant is never, or the kernel cannot run it)\n`;
   lines.push(
     `bad outcomes: ${r.targets.length}`,
     ...r.targets.map((t) => `  ${what(t)}: ${t.verdict}`),

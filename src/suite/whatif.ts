@@ -15,7 +15,7 @@ import {
   type Variant,
 } from '../model/profile/profiles.js';
 import { compareReleases, type Release } from '../model/profile/release.js';
-import type { Change, Outcome } from './bisect.js';
+import type { Change, Outcome, Probe } from './bisect.js';
 import type { Row } from './run.js';
 
 /** Where a policy value comes from: a release and the commit subject, or a design variant. */
@@ -211,6 +211,22 @@ export function prevents(
     (t) =>
       verdictIn(run.rows, t) === 'never' && unsound(run, t, allowed.get(t.scenario) ?? new Set()) === null,
   );
+}
+
+/**
+ * Prevent's answer for a set: whether it prevents every target, and the policies its run read. A
+ * profile that never ran (inconsistent, or the model could not run it) counts as reading every policy:
+ * another value may make it consistent, so no larger set may be taken for it.
+ */
+export function preventProbe(
+  run: Run,
+  targets: readonly Target[],
+  allowed: ReadonlyMap<string, ReadonlySet<string>>,
+): Probe {
+  return {
+    hit: prevents(run, targets, allowed),
+    reads: 'error' in run ? new Set(POLICY_NAMES) : run.reads,
+  };
 }
 
 /** A target's result in a run as a few words: the verdict, or why the run cannot speak for it. */

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadScenarios } from '../../src/cli/library.js';
 import { isProfileError, kernelProfile, type KernelProfile } from '../../src/model/profile/profiles.js';
 import { runSuite } from '../../src/suite/run.js';
-import { policySteps, recordingReads } from '../../src/suite/whatif.js';
+import { POLICY_NAMES } from '../../src/model/profile/policies/index.js';
+import { policySteps, preventProbe, recordingReads } from '../../src/suite/whatif.js';
 
 function profile(name: string): KernelProfile {
   const p = kernelProfile(name);
@@ -40,5 +41,21 @@ describe('policySteps', () => {
     expect(roundTrips.map((s) => s.sources.map((x) => `${x.where} ${x.value}`))).toEqual([
       ['v5.8 on', 'v5.9 off'],
     ]);
+  });
+});
+
+describe('preventProbe', () => {
+  const target = { scenario: 's', condition: 'c' };
+  it('counts a profile that never ran as reading every policy, so no larger set is taken for it', () => {
+    // v5.4 with dio.extract=pin alone is inconsistent; with gup.pin=counted too it may run.
+    const probe = preventProbe({ error: 'dio.extract=pin pins pages' }, [target], new Map());
+    expect(probe.hit).toBe(false);
+    expect([...probe.reads]).toEqual(POLICY_NAMES);
+  });
+
+  it('passes on the reads of a run', () => {
+    const probe = preventProbe({ rows: [], reads: new Set(['cow.reuse']) }, [target], new Map());
+    // No row: the condition never held, and nothing judged it unsound.
+    expect(probe).toEqual({ hit: true, reads: new Set(['cow.reuse']) });
   });
 });
