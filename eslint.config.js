@@ -88,7 +88,14 @@ export default tseslint.config(
     },
   })),
   {
-    files: ['src/check/**/*.ts', 'src/scenario/**/*.ts', 'src/export/**/*.ts', 'src/selftests/**/*.ts'],
+    files: [
+      'src/check/**/*.ts',
+      'src/scenario/**/*.ts',
+      'src/export/**/*.ts',
+      'src/selftests/**/*.ts',
+      'src/suite/bisect.ts',
+      'src/suite/whatif.ts',
+    ],
     rules: {
       'no-restricted-globals': ['error', ...impure],
       'no-restricted-properties': [

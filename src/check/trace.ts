@@ -1,4 +1,5 @@
 import type { Folio, FolioFlags, FolioKind, Pte } from '../model/include/mm_types.js';
+import type { Bio } from '../model/include/blk_types.js';
 import type { Invariant, Violation } from '../model/invariants/index.js';
 import type { Policies } from '../model/profile/policies/index.js';
 import type { ModelEvent } from '../model/core/events.js';
@@ -76,9 +77,57 @@ export interface TraceActor {
  * touches or maps (those that exist then, by id), and every process's page-table entries. A step's
  * `folios` lists only what its kernel function names; this is the whole picture.
  */
+/** A bio as a trace shows it: where it is in its life and how its pages are held and released. */
+export interface TraceBio {
+  readonly id: number;
+  readonly op: string;
+  readonly state: string;
+  /** bi_flags by the model's names (noPageRef is BIO_NO_PAGE_REF, pagePinned BIO_PAGE_PINNED, ...). */
+  readonly flags: Readonly<Record<string, boolean>>;
+  /** Each bvec's folio and how it was grabbed (a reference, a pin, or neither). */
+  readonly pages: readonly TracePage[];
+  readonly dio: number | null;
+}
+
+/** A direct-I/O control block: its bios, how many are still pending, and its result. */
+export interface TraceDio {
+  readonly id: number;
+  readonly name: string;
+  readonly path: string;
+  readonly op: string;
+  readonly async: boolean;
+  readonly bios: readonly number[];
+  readonly pending: number;
+  readonly done: boolean;
+  readonly ret: number | null;
+}
+
+/** A grabbed page: its folio and how it was grabbed (a reference, a pin, or neither). */
+export interface TracePage {
+  readonly folio: number;
+  readonly grab: string;
+}
+
+export interface TracePipe {
+  readonly id: number;
+  readonly name: string;
+  readonly bufs: readonly TracePage[];
+}
+
+/** An io_uring registered buffer: its index, its pages and how they are held. */
+export interface TraceUringBuf {
+  readonly index: number;
+  readonly folios: readonly number[];
+  readonly grab: string;
+}
+
 export interface TraceState {
   readonly folios: readonly FolioCounters[];
   readonly ptes: readonly ProcessPtes[];
+  readonly bios: readonly TraceBio[];
+  readonly dios: readonly TraceDio[];
+  readonly pipes: readonly TracePipe[];
+  readonly uring: readonly TraceUringBuf[];
 }
 
 /** How a trace ends: in a final state, a deadlock, with a violating step, or (replay) elsewhere. */
@@ -146,6 +195,35 @@ function traceState(program: Program, world: World, ids: readonly number[]): Tra
       return f ? [folioCounters(f)] : [];
     }),
     ptes: processPtes(program, world),
+    bios: world.bios.map(traceBio),
+    dios: world.dios.map((d): TraceDio => ({
+      id: d.id,
+      name: d.name,
+      path: d.path,
+      op: d.op,
+      async: d.async,
+      bios: [...d.bios],
+      pending: d.pending,
+      done: d.done,
+      ret: d.ret,
+    })),
+    pipes: world.pipes.map((p): TracePipe => ({ id: p.id, name: p.name, bufs: p.bufs.map(tracePage) })),
+    uring: world.uring.map((u): TraceUringBuf => ({ index: u.index, folios: [...u.folios], grab: u.grab })),
+  };
+}
+
+function tracePage(v: { readonly folio: number; readonly grab: string }): TracePage {
+  return { folio: v.folio, grab: v.grab };
+}
+
+function traceBio(b: Bio): TraceBio {
+  return {
+    id: b.id,
+    op: b.op,
+    state: b.state,
+    flags: { ...b.flags },
+    pages: b.bvecs.map(tracePage),
+    dio: b.dio,
   };
 }
 

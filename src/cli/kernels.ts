@@ -47,7 +47,7 @@ const PINNING: readonly (readonly [string, string])[] = [
 ];
 
 /** Why a what-if leaves a profile inconsistent (a policy pins where pins do not exist), or null. */
-function pinConflict(p: KernelProfile): string | null {
+export function pinConflict(p: KernelProfile): string | null {
   const policies = p.policies as unknown as Readonly<Record<string, string>>;
   if (policies['gup.pin'] !== 'absent') return null;
   const found = PINNING.find(([k, v]) => policies[k] === v);

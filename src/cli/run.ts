@@ -1,3 +1,4 @@
+import { bisectCommand, preventCommand } from './bisect.js';
 import { checkCommand, diffCommand, explainCommand } from './check.js';
 import { exportCCommand } from './export-c.js';
 import { realCommand } from './real.js';
@@ -33,6 +34,11 @@ usage:
                               after a second (a live line on a terminal, a line every 5 s elsewhere)
   pinlab diff --kernel A --kernel B [FILES...]    only the verdicts that differ
   pinlab explain FILE --kernel K [--out TRACE.json]  the shortest trace of the first bad outcome
+  pinlab bisect FILE --good K --bad K [--condition NAME] [--format text|json]
+                              the policy changes (release, commit) that flip each differing verdict
+  pinlab prevent FILE --kernel K [--condition NAME] [--max-size N] [--format text|json]
+                              the smallest what-if sets that make every bad outcome never (default at
+                              most 2 values), and what each does to the rest of the library
   pinlab replay TOKEN [FILES...]                  re-run one interleaving step by step
   pinlab view TRACE.json [--html [-o OUT.html]]   the trace viewer: served on 127.0.0.1, or one HTML file
   pinlab cow [--kernel LIST] [--format ktap|text|json] [--thp-sizes KIB,...] [--hugetlb-sizes KIB,...]
@@ -105,6 +111,10 @@ function dispatch(argv: readonly string[], io: Io): number {
       return diffCommand(rest, io);
     case 'explain':
       return explainCommand(rest, io);
+    case 'bisect':
+      return bisectCommand(rest, io);
+    case 'prevent':
+      return preventCommand(rest, io);
     case 'replay':
       return replayCommand(rest, io);
     case 'export-c':

@@ -155,7 +155,37 @@ const processPtes = object({
   buffers: arrayOf(object({ buffer: str, pte })),
 });
 
-const state = object({ folios: arrayOf(counters), ptes: arrayOf(processPtes) });
+const page = object({ folio: int, grab: str });
+
+const bio = object({
+  id: int,
+  op: str,
+  state: str,
+  flags: recordOf(bool),
+  pages: arrayOf(page),
+  dio: nullable(int),
+});
+
+const dio = object({
+  id: int,
+  name: str,
+  path: str,
+  op: str,
+  async: bool,
+  bios: arrayOf(int),
+  pending: int,
+  done: bool,
+  ret: nullable(int),
+});
+
+const state = object({
+  folios: arrayOf(counters),
+  ptes: arrayOf(processPtes),
+  bios: arrayOf(bio),
+  dios: arrayOf(dio),
+  pipes: arrayOf(object({ id: int, name: str, bufs: arrayOf(page) })),
+  uring: arrayOf(object({ index: int, folios: arrayOf(int), grab: str })),
+});
 
 const step = object({
   step: int,

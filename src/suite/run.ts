@@ -45,6 +45,8 @@ export interface SuiteOptions {
   readonly progressEvery?: number;
   /** The search each check runs (default: explore, in this thread). */
   readonly explorer?: Explorer;
+  /** Find the shortest trace of each outcome (default true); verdicts alone need none. */
+  readonly traces?: boolean;
 }
 
 function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: number): Row[] {
@@ -171,6 +173,7 @@ function checkOne(s: ParsedScenario, profile: KernelProfile, options: SuiteOptio
     ...(options.now ? { now: options.now } : {}),
     ...(options.explorer ? { explorer: options.explorer } : {}),
     ...(options.progressEvery !== undefined ? { progressEvery: options.progressEvery } : {}),
+    ...(options.traces !== undefined ? { traces: options.traces } : {}),
     ...(options.onProgress
       ? { onProgress: (p: Progress) => options.onProgress?.(s.scenario.id, profile.name, p) }
       : {}),

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadViewerAssets, serveViewer } from '../../src/cli/view.js';
 import { viewerCsp, viewerPage } from '../../src/report/html.js';
 import type { TraceFile } from '../../src/report/trace-file.js';
-import { cli, dioReadForkTrace, hostileTrace, PAYLOAD, tmp } from './fixtures.js';
+import { cli, dioReadForkTrace, explainTrace, hostileTrace, PAYLOAD, tmp } from './fixtures.js';
 
 /** Debian's chromium, driven by playwright-core; `.ci/run` installs it. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -38,8 +38,12 @@ describe.skipIf(missing !== null)('the trace viewer in Chromium', () => {
   });
 
   /** Open a page, recording script errors, console errors (CSP violations among them) and requests. */
-  async function open(url: string, allowed = 'file:'): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  async function open(
+    url: string,
+    allowed = 'file:',
+    viewport = { width: 1400, height: 900 },
+  ): Promise<{ page: Page; problems: string[] }> {
+    const page = await browser.newPage({ viewport });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(`error: ${e.message}`));
     page.on('console', (m) => {
@@ -83,6 +87,105 @@ describe.skipIf(missing !== null)('the trace viewer in Chromium', () => {
     const shot = join(SHOTS, 'dio-read-fork-v6.4.png');
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`viewer screenshot: ${shot}`);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  // A dio-read into a shared file under writeback (four lanes, beside the state) and bench/gup-fork.pin (nine).
+  it.each([
+    ['dio-read-shared-file-writeback', 'scenarios/dio-read-shared-file-writeback.pin', 'v6.18', 4],
+    ['gup-fork', 'bench/gup-fork.pin', 'v5.4', 9],
+  ])(
+    'lays out %s with its lanes apart from the state pane, at 1280 and 800 px',
+    async (name, pin, kernel, lanes) => {
+      const html = pathToFileURL(htmlFile(explainTrace(pin, kernel))).href;
+      for (const width of [1280, 800]) {
+        const { page, problems } = await open(html, 'file:', { width, height: 800 });
+        expect(await page.locator('.lanes thead th[scope=col]').count()).toBe(lanes + 1);
+        await page.keyboard.press('End');
+        // The page never scrolls sideways, and the lanes and the state pane do not overlap.
+        expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+        const lanesBox = await page.locator('.lanes').boundingBox();
+        const stateBox = await page.locator('.state').boundingBox();
+        if (!lanesBox || !stateBox) throw new Error('no lanes or state pane');
+        const apart =
+          lanesBox.y + lanesBox.height <= stateBox.y + 1 || lanesBox.x + lanesBox.width <= stateBox.x + 1;
+        expect(apart).toBe(true);
+        // At 1280 px every lane shows at once, and the violating step is on top where it is drawn.
+        if (width === 1280) {
+          for (const th of await page.locator('.lanes thead th[scope=col]').all()) {
+            const b = await th.boundingBox();
+            expect((b?.x ?? width) + (b?.width ?? 0)).toBeLessThanOrEqual(width);
+          }
+          const bad = page.locator('.lanes tr.bad .step').first();
+          await bad.scrollIntoViewIfNeeded();
+          // Evaluated as text: the tests are compiled without the DOM's types.
+          const onTop = await page.evaluate(`(() => {
+          const el = document.querySelector('.lanes tr.bad .step');
+          const r = el.getBoundingClientRect();
+          const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+          return top !== null && el.contains(top);
+        })()`);
+          expect(onTop).toBe(true);
+        }
+        mkdirSync(SHOTS, { recursive: true });
+        const shot = join(SHOTS, `${name}-${width}.png`);
+        await page.screenshot({ path: shot, fullPage: true });
+        console.log(`viewer screenshot: ${shot}`);
+        expect(problems).toEqual([]);
+        await page.close();
+      }
+    },
+    600_000,
+  );
+
+  it('shows the bios (flags, pages) and the direct I/O beside the folios, marking what a step changed', async () => {
+    const trace = explainTrace('scenarios/dio-read-shared-file-writeback.pin', 'v6.18');
+    const { page, problems } = await open(pathToFileURL(htmlFile(trace)).href);
+    const row = (table: string, key: string): string =>
+      `section[aria-label="${table}"] tr[data-key="${key}"]`;
+    const cells = async (table: string, key: string): Promise<string[]> =>
+      page.locator(`${row(table, key)} td`).allTextContents();
+    const changed = async (table: string, key: string): Promise<string[]> =>
+      page.locator(`${row(table, key)} td.changed`).allTextContents();
+    expect(await page.locator('section[aria-label="Bios"]').count()).toBe(0);
+    // Step 1, iomap_dio_rw(): the read bio appears, its user page pinned and BIO_PAGE_PINNED set.
+    await page.keyboard.press('ArrowRight');
+    expect(await cells('Bios', '0')).toEqual([
+      'read (dio 0)',
+      'in-flight',
+      'BIO_PAGE_PINNED',
+      'folio 2 (pin)',
+    ]);
+    expect(await changed('Bios', '0')).toEqual([
+      'read (dio 0)',
+      'in-flight',
+      'BIO_PAGE_PINNED',
+      'folio 2 (pin)',
+    ]);
+    expect((await cells('Direct I/O', '0')).slice(1)).toEqual(['iomap', 'read', '0', '1', 'no', '—']);
+    // Step 3, the device's DMA: only the bio's state changes; writeback's bio holds the page by nothing.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await changed('Bios', '0')).toEqual(['transferred']);
+    expect(await cells('Bios', '1')).toEqual(['write', 'in-flight', '—', 'folio 2 (none)']);
+    expect(await changed('Direct I/O', '0')).toEqual([]);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it("shows a pipe's buffers and the reference each holds", async () => {
+    const trace = explainTrace('scenarios/vmsplice-child-unmap.pin', 'v5.4');
+    const { page, problems } = await open(pathToFileURL(htmlFile(trace)).href);
+    const pipe = page.locator('section[aria-label="Pipes"] tr[data-key="0"] td');
+    // Step 2, vmsplice(): the child's page enters the pipe with a FOLL_GET reference.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await pipe.allTextContents()).toEqual(['p', 'folio 2 (ref)']);
+    expect(await page.locator('section[aria-label="Pipes"] td.changed').allTextContents()).toEqual([
+      'folio 2 (ref)',
+    ]);
+    // Step 5, pipe_read(): the buffer is consumed.
+    await page.keyboard.press('End');
+    expect(await pipe.allTextContents()).toEqual(['p', '—']);
     expect(problems).toEqual([]);
   }, 60_000);
 

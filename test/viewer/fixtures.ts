@@ -14,12 +14,17 @@ export function cli(...argv: string[]): { code: number; out: string; err: string
 
 export const tmp = (): string => mkdtempSync(join(tmpdir(), 'pinlab-viewer-'));
 
-/** `pinlab explain scenarios/dio-read-fork.pin --kernel K --out FILE`: the file's path. */
-export function dioReadForkTrace(kernels = 'v6.4'): string {
-  const file = join(tmp(), 'dio-read-fork.json');
-  const r = cli('explain', 'scenarios/dio-read-fork.pin', '--kernel', kernels, '--out', file);
+/** `pinlab explain FILE.pin --kernel K --out TRACE.json`: the trace file's path. */
+export function explainTrace(pin: string, kernels: string): string {
+  const file = join(tmp(), 'trace.json');
+  const r = cli('explain', pin, '--kernel', kernels, '--out', file);
   if (r.code !== 0) throw new Error(r.err);
   return file;
+}
+
+/** `pinlab explain scenarios/dio-read-fork.pin --kernel K --out FILE`: the file's path. */
+export function dioReadForkTrace(kernels = 'v6.4'): string {
+  return explainTrace('scenarios/dio-read-fork.pin', kernels);
 }
 
 export const PAYLOAD = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">';

@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import type { TraceFile } from '../../src/report/trace-file.js';
+import { ObjectTables } from './ObjectTables.js';
 import { FolioTable } from './FolioTable.js';
 import { Lanes } from './Lanes.js';
 import { Picker } from './Picker.js';
@@ -31,6 +32,12 @@ function useStepKeys(last: number, setStep: (f: (k: number) => number) => void):
   }, [last, setStep]);
 }
 
+/**
+ * Up to this many lanes share the width with the state pane; more take the whole width, with the state
+ * pane below, since nine lanes in half of a 1280 px window wrap every function name.
+ */
+const SIDE_BY_SIDE_LANES = 4;
+
 export function App({ file }: { readonly file: TraceFile }) {
   const groups = useMemo(() => traceGroups(file), [file]);
   const [group, setGroup] = useState(() => firstGroup(groups));
@@ -59,12 +66,13 @@ export function App({ file }: { readonly file: TraceFile }) {
     <div class="app">
       <Picker groups={groups} group={group} kernel={kernel} onGroup={pickGroup} onKernel={pickKernel} />
       {run ? (
-        <div class="body">
+        <div class={(run.result.actors?.length ?? 0) > SIDE_BY_SIDE_LANES ? 'body many-lanes' : 'body'}>
           <Lanes run={run} step={step} onStep={setStep} />
           <div class="state">
             <StepDetail run={run} step={step} onStep={setStep} />
             <FolioTable run={run} step={step} />
             <PteTable run={run} step={step} />
+            <ObjectTables run={run} step={step} />
           </div>
         </div>
       ) : (

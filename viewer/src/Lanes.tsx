@@ -35,7 +35,7 @@ export function Lanes({ run, step, onStep }: Props) {
   );
   return (
     <section class="lanes" aria-label="steps by actor">
-      <table>
+      <table style={{ '--lanes': actors.length }}>
         <thead>
           <tr>
             <th scope="col">step</th>

@@ -1,4 +1,4 @@
-import type { FolioCounters, ProcessPtes, TraceState } from '../../src/check/trace.js';
+import type { FolioCounters, ProcessPtes, TracePage, TraceState } from '../../src/check/trace.js';
 import type { Pte } from '../../src/model/include/mm_types.js';
 import type { TraceFile, TraceResult } from '../../src/report/trace-file.js';
 
@@ -207,4 +207,83 @@ export function findingsAt(run: Run, k: number): Finding[] {
             : 'holds in this final state',
     });
   return out;
+}
+
+/** The kernel's names of the bio flags the model records. */
+const BIO_FLAG_NAMES: Readonly<Record<string, string>> = {
+  noPageRef: 'BIO_NO_PAGE_REF',
+  pagePinned: 'BIO_PAGE_PINNED',
+  pageReffed: 'BIO_PAGE_REFFED',
+  cloned: 'BIO_CLONED',
+};
+
+const pagesText = (pages: readonly TracePage[]): string =>
+  pages.map((p) => `folio ${p.folio} (${p.grab})`).join(', ');
+
+/** One kind of kernel object the World holds beside folios and page tables, as a table. */
+export interface ObjectKind {
+  readonly title: string;
+  readonly columns: readonly string[];
+  /** Each object's key and its cells, the key first. */
+  readonly rows: (s: TraceState) => readonly (readonly string[])[];
+}
+
+export const OBJECT_KINDS: readonly ObjectKind[] = [
+  {
+    title: 'Bios',
+    columns: ['bio', 'op', 'state', 'flags', 'pages'],
+    rows: (s) =>
+      s.bios.map((b) => [
+        String(b.id),
+        b.dio === null ? b.op : `${b.op} (dio ${b.dio})`,
+        b.state,
+        Object.entries(b.flags)
+          .filter(([, on]) => on)
+          .map(([name]) => BIO_FLAG_NAMES[name] ?? name)
+          .join(' '),
+        pagesText(b.pages),
+      ]),
+  },
+  {
+    title: 'Direct I/O',
+    columns: ['dio', 'handle', 'path', 'op', 'bios', 'pending', 'done', 'result'],
+    rows: (s) =>
+      s.dios.map((d) => [
+        String(d.id),
+        d.name,
+        d.path,
+        d.async ? `${d.op} async` : d.op,
+        d.bios.join(', '),
+        String(d.pending),
+        d.done ? 'yes' : 'no',
+        d.ret === null ? '' : String(d.ret),
+      ]),
+  },
+  {
+    title: 'Pipes',
+    columns: ['pipe', 'name', 'buffers'],
+    rows: (s) => s.pipes.map((p) => [String(p.id), p.name, pagesText(p.bufs)]),
+  },
+  {
+    title: 'io_uring registered buffers',
+    columns: ['index', 'pages', 'held by'],
+    rows: (s) => s.uring.map((u) => [String(u.index), u.folios.map((f) => `folio ${f}`).join(', '), u.grab]),
+  },
+];
+
+export interface ObjectRow {
+  readonly key: string;
+  readonly cells: readonly string[];
+  /** Per cell after the key: whether this step changed it (every cell of a new object). */
+  readonly changed: readonly boolean[];
+}
+
+/** One row per object of a kind at step `k`, with the cells this step changed. */
+export function objectRows(run: Run, k: number, kind: ObjectKind): ObjectRow[] {
+  const before = new Map(k === 0 ? [] : kind.rows(stateAt(run, k - 1)).map((r) => [r[0], r]));
+  return kind.rows(stateAt(run, k)).map((r) => {
+    const was = before.get(r[0]);
+    const cells = r.slice(1);
+    return { key: r[0] ?? '', cells, changed: cells.map((c, i) => k > 0 && was?.[i + 1] !== c) };
+  });
 }
