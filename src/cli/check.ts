@@ -36,6 +36,7 @@ const SPEC = {
   progress: 'value',
   'progress-every': 'value',
   quiet: 'flag',
+  'no-timings': 'flag',
 } as const;
 
 interface Job {
@@ -51,6 +52,8 @@ interface Job {
   /** Scenario id to the file `pinlab replay` needs (the files given; none for the built-in library). */
   readonly files: ReadonlyMap<string, string>;
   readonly progress: ProgressChoice;
+  /** Wall times in JSON and JUnit (off: `--no-timings`, so two runs compare byte for byte). */
+  readonly timings: boolean;
 }
 
 /** `--jobs N` or `--threads N` (default 1), at most one per core: more only share the same cores. */
@@ -128,6 +131,7 @@ function prepare(
     work,
     jobs,
     files: replayFiles,
+    timings: !p.flags.has('no-timings'),
     progress,
   };
 }
@@ -163,11 +167,11 @@ function runWithProgress(job: Job, io: Io): Row[] {
 function report(rows: readonly Row[], job: Job): string {
   switch (job.format) {
     case 'json':
-      return jsonReport(rows);
+      return jsonReport(rows, job.timings);
     case 'ktap':
       return ktapReport(rows, job.files);
     case 'junit':
-      return junitReport(rows, job.files);
+      return junitReport(rows, job.files, job.timings);
     case 'text':
       return textReport(
         rows,
@@ -234,7 +238,10 @@ export function explainCommand(args: readonly string[], io: Io): number {
   if (job.out === undefined) return 0;
   const problem = writeOutput(
     job.out,
-    jsonReport(rows.filter((r) => r.scenario === bad.scenario)),
+    jsonReport(
+      rows.filter((r) => r.scenario === bad.scenario),
+      job.timings,
+    ),
     job.work.files,
   );
   if (problem !== null) {

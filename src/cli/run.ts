@@ -27,11 +27,12 @@ export const USAGE = `pinlab: a kernel-version-aware model of GUP references and
 usage:
   pinlab check [FILES...] [--kernel LIST|all] [--set policy=value]... [--format text|json|ktap|junit]
                [--max-states N] [--timeout S] [--no-por] [--jobs N | --threads N]
-               [--progress=auto|lines|json] [--progress-every N] [--quiet]
+               [--progress=auto|lines|json] [--progress-every N] [--quiet] [--no-timings]
                               verdicts per scenario, condition and kernel (no FILES: the built-in library);
                               --jobs: (scenario, kernel) pairs on N threads; --threads: each search
                               on N threads (without partial-order reduction); progress on stderr
-                              after a second (a live line on a terminal, a line every 5 s elsewhere)
+                              after a second (a live line on a terminal, a line every 5 s elsewhere);
+                              --no-timings: no wall times in JSON and JUnit (byte-identical runs)
   pinlab diff --kernel A --kernel B [FILES...]    only the verdicts that differ
   pinlab explain FILE --kernel K [--out TRACE.json]  the shortest trace of the first bad outcome
   pinlab bisect FILE --good K --bad K [--condition NAME] [--format text|json]

@@ -1,7 +1,7 @@
 import type { Row } from '../suite/run.js';
 import { fileStep, type TraceFile, type TraceResult } from './trace-file.js';
 
-function result(r: Row): TraceResult {
+function result(r: Row, timings: boolean): TraceResult {
   const t = r.trace;
   return {
     scenario: r.scenario,
@@ -13,7 +13,7 @@ function result(r: Row): TraceResult {
     ok: r.ok,
     states: r.states,
     transitions: r.transitions,
-    ms: r.ms,
+    ms: timings ? r.ms : null,
     bound: r.bound,
     reason: r.reason,
     trace: t ? t.steps.map(fileStep) : null,
@@ -24,8 +24,11 @@ function result(r: Row): TraceResult {
   };
 }
 
-/** `--format json` and `explain --out`: the trace file (trace-file.ts), one result per row. */
-export function jsonReport(rows: readonly Row[]): string {
-  const file: TraceFile = { pinlab: 1, results: rows.map(result) };
+/**
+ * `--format json` and `explain --out`: the trace file (trace-file.ts), one result per row; without
+ * `timings` no wall time (`ms` null), so the file depends on nothing but the run.
+ */
+export function jsonReport(rows: readonly Row[], timings = true): string {
+  const file: TraceFile = { pinlab: 1, results: rows.map((r) => result(r, timings)) };
   return `${JSON.stringify(file, null, 2)}\n`;
 }

@@ -1,3 +1,4 @@
+import { printable } from './printable.js';
 import type { Row } from '../suite/run.js';
 import { groupBy, outcome, summary, tally, testName, type Outcome } from './outcome.js';
 import { textTrace } from './text.js';
@@ -67,5 +68,5 @@ export function ktapReport(rows: readonly Row[], files: ReadonlyMap<string, stri
   scenarios.forEach((s, i) => lines.push(...s.lines, result(i + 1, s)));
   const t = tally(rows);
   lines.push(`# Totals: pass:${t.pass} fail:${t.fail} xfail:0 xpass:0 skip:${t.skip} error:0`);
-  return `${lines.join('\n')}\n`;
+  return printable(`${lines.join('\n')}\n`);
 }

@@ -1,3 +1,4 @@
+import { printable } from './printable.js';
 import type { Trace } from '../check/index.js';
 import type { Row } from '../suite/run.js';
 import { fileViolation } from './trace-file.js';
@@ -83,7 +84,7 @@ export function textTrace(t: Pick<Trace, 'token' | 'end' | 'steps'>, file?: stri
     return [head, ...folios, ...bad].join('\n');
   });
   const args = [t.token, ...(file === undefined ? [] : [file])].map(shellWord).join(' ');
-  return `${lines.join('\n')}\n     end: ${t.end}; replay: pinlab replay ${args}\n`;
+  return printable(`${lines.join('\n')}\n     end: ${t.end}; replay: pinlab replay ${args}\n`);
 }
 
 /**
@@ -110,5 +111,5 @@ export function textReport(
   const stopped = new Set(rows.filter((r) => r.bound !== null).map((r) => `${r.scenario}\t${r.kernel}`));
   const partial = stopped.size > 0 ? ` (partial: a bound stopped ${stopped.size} of the searches)` : '';
   out += `\n${t.pass} passed, ${t.fail} failed, ${t.skip} skipped${partial}\n`;
-  return out;
+  return printable(out);
 }

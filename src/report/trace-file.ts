@@ -16,7 +16,9 @@ import type { Row } from '../suite/run.js';
  * - `end`: how the run ends; `replay`: the token `pinlab replay` takes.
  * Without a run, `trace`, `end`, `actors` and `initial` are null. Readers ignore fields they do not know.
  */
-export interface TraceResult extends Omit<Row, 'trace'> {
+export interface TraceResult extends Omit<Row, 'trace' | 'ms'> {
+  /** The search's wall time, or null when the file was written without timings. */
+  readonly ms: number | null;
   readonly trace: readonly FileStep[] | null;
   readonly end: TraceEnd | null;
   readonly actors: readonly TraceActor[] | null;
@@ -213,7 +215,7 @@ const result = object({
   ok: nullable(bool),
   states: int,
   transitions: int,
-  ms: num,
+  ms: nullable(num),
   bound: nullable(str),
   reason: nullable(str),
   trace: nullable(arrayOf(step)),

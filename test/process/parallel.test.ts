@@ -33,6 +33,15 @@ describe('pinlab check --jobs', () => {
     expect((JSON.parse(three.stdout) as { results: unknown[] }).results.length).toBeGreaterThan(20);
   }, 60_000);
 
+  it('writes the same bytes as one thread with --no-timings, run after run', () => {
+    const args = ['check', ...files, '--kernel', 'v5.4,v6.6', '--format', 'json', '--no-timings', '--quiet'];
+    const one = pinlab(...args, '--jobs', '1');
+    const two = pinlab(...args, '--jobs', '2');
+    expect(one.status).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(pinlab(...args, '--jobs', '2').stdout).toBe(two.stdout);
+  });
+
   it('keeps the exit status of a failed expectation', () => {
     const r = pinlab('check', ...files, '--kernel', 'v6.6', '--set', 'dio.extract=get', '--jobs', '2');
     expect(r.status).toBe(1);
