@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProgressMeter, type ProgressMode } from '../../src/cli/progress.js';
 import { run } from '../../src/cli/run.js';
+import { RACE } from './race.js';
 
 /** A clock the test moves by hand: no test here depends on timing. */
 function fakeClock(): { now: () => number; advance: (ms: number) => void } {
@@ -99,22 +100,6 @@ describe('ProgressMeter', () => {
     expect(text()).toBe('');
   });
 });
-
-const RACE = `scenario race
-intent: Two threads write the same private page; the last write wins.
-source: a test of the CLI
-
-process P
-  map buf anon private
-
-thread A in P
-  write buf "A"
-thread B in P
-  write buf "B"
-
-exists (P:buf == "A") as a-wins
-expect a-wins: sometimes on all
-`;
 
 function cli(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
+import { RACE } from './race.js';
 
 function cli(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
@@ -17,22 +18,6 @@ function scenarioFile(text: string): string {
   writeFileSync(f, text);
   return f;
 }
-
-const RACE = `scenario race
-intent: Two threads write the same private page; the last write wins.
-source: a test of the CLI
-
-process P
-  map buf anon private
-
-thread A in P
-  write buf "A"
-thread B in P
-  write buf "B"
-
-exists (P:buf == "A") as a-wins
-expect a-wins: sometimes on all
-`;
 
 describe('pinlab COMMAND --help', () => {
   it.each(['check', 'diff', 'explain', 'replay', 'view', 'cow', 'gup-longterm', 'export-c', 'real', 'list'])(
