@@ -17,8 +17,11 @@ afterAll(() => {
   if (process.env.PINLAB_FUZZ_COUNT !== undefined) console.log(`fuzz figures: ${JSON.stringify(seen)}`);
 });
 
-/** A bound for a busy machine, not a timing test: a few hundred runs take seconds. */
-const TIMEOUT = 600_000;
+/**
+ * A bound for a busy machine, not a timing test: a few hundred runs take seconds; a long run
+ * (`npm run fuzz`) gets 20 ms a mutant, some four times what a parse and print take.
+ */
+const TIMEOUT = Math.max(600_000, 20 * Number(process.env.PINLAB_FUZZ_COUNT ?? 0));
 
 /** The longest message an error may have: it quotes excerpts, never a whole token. */
 const MAX_MESSAGE = 1000;
