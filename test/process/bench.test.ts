@@ -63,7 +63,7 @@ describe('bench --small', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-  }, 300_000);
+  });
 });
 
 describe('bench/table.mjs', () => {

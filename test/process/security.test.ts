@@ -22,7 +22,7 @@ describe('worker counts (the built CLI)', () => {
         `pinlab check: ${option} 999 is more than this machine's ${cores} cores: using ${cores}\n`,
       );
     }
-  }, 120_000);
+  });
 });
 
 describe('--threads under a small address space (the built CLI)', () => {
@@ -44,7 +44,7 @@ describe('--threads under a small address space (the built CLI)', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('is inconclusive, expected never (bound reached: states, 20000 states)');
     expect(r.status).toBe(1);
-  }, 120_000);
+  });
 
   // Without a states bound each table would reserve the 1 GiB memory bound: they shrink until they fit.
   it('completes a search without a states bound under ulimit -v 8000000', () => {
@@ -52,5 +52,5 @@ describe('--threads under a small address space (the built CLI)', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('2 passed, 0 failed');
     expect(r.status).toBe(0);
-  }, 600_000);
+  });
 });

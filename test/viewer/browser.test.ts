@@ -32,7 +32,7 @@ describe.skipIf(missing !== null)('the trace viewer in Chromium', () => {
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
-  }, 60_000);
+  });
   afterAll(async () => {
     await browser.close();
   });
@@ -88,7 +88,7 @@ describe.skipIf(missing !== null)('the trace viewer in Chromium', () => {
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`viewer screenshot: ${shot}`);
     expect(problems).toEqual([]);
-  }, 60_000);
+  });
 
   // A dio-read into a shared file under writeback (four lanes, beside the state) and bench/gup-fork.pin (nine).
   it.each([
@@ -170,7 +170,7 @@ describe.skipIf(missing !== null)('the trace viewer in Chromium', () => {
     expect(await cells('Bios', '1')).toEqual(['write', 'in-flight', '—', 'folio 2 (none)']);
     expect(await changed('Direct I/O', '0')).toEqual([]);
     expect(problems).toEqual([]);
-  }, 60_000);
+  });
 
   it("shows a pipe's buffers and the reference each holds", async () => {
     const trace = explainTrace('scenarios/vmsplice-child-unmap.pin', 'v5.4');
@@ -187,7 +187,7 @@ describe.skipIf(missing !== null)('the trace viewer in Chromium', () => {
     await page.keyboard.press('End');
     expect(await pipe.allTextContents()).toEqual(['p', '—']);
     expect(problems).toEqual([]);
-  }, 60_000);
+  });
 
   it('offers one release button per kernel of the file', async () => {
     const { page, problems } = await open(pathToFileURL(htmlFile(dioReadForkTrace('v6.4,v6.5'))).href);
@@ -197,7 +197,7 @@ describe.skipIf(missing !== null)('the trace viewer in Chromium', () => {
     await page.locator('.release', { hasText: 'v6.4' }).click();
     expect(await text(page, '.position')).toMatch(/^step 0 of \d+$/);
     expect(problems).toEqual([]);
-  }, 60_000);
+  });
 
   it('renders a trace with <script> in every string field as text, running none of it', async () => {
     const trace = join(tmp(), 'hostile.json');
@@ -214,7 +214,7 @@ describe.skipIf(missing !== null)('the trace viewer in Chromium', () => {
     expect(await text(page, '.ptes tbody')).toContain(`buf${PAYLOAD}`);
     expect(await page.title()).toContain(PAYLOAD);
     expect(problems).toEqual([]);
-  }, 60_000);
+  });
 
   it('says what is wrong with a bad trace instead of showing it', async () => {
     const html = readFileSync(htmlFile(dioReadForkTrace()), 'utf8').replace(
@@ -227,7 +227,7 @@ describe.skipIf(missing !== null)('the trace viewer in Chromium', () => {
     expect(await text(page, 'h1')).toBe('pinlab cannot show this trace');
     expect(await text(page, '[role=alert]')).toBe('results[0].scenario: expected a string');
     expect(problems).toEqual([]);
-  }, 60_000);
+  });
 
   it('runs under the served page’s Content-Security-Policy header', async () => {
     const assets = loadViewerAssets();
@@ -242,5 +242,5 @@ describe.skipIf(missing !== null)('the trace viewer in Chromium', () => {
     } finally {
       await s.close();
     }
-  }, 60_000);
+  });
 });

@@ -182,5 +182,5 @@ describe('pinlab view (served)', () => {
     const code = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     child.kill('SIGINT');
     expect(await code).toBe(0);
-  }, 30_000);
+  });
 });

@@ -318,7 +318,7 @@ describe('mm laws over random operation sequences', () => {
       }),
       { numRuns: 200 },
     );
-  }, 60_000);
+  });
   it('are deterministic: the same program, profile and schedule give deep-equal Worlds', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
@@ -326,5 +326,5 @@ describe('mm laws over random operation sequences', () => {
       }),
       { numRuns: 50 },
     );
-  }, 60_000);
+  });
 });
