@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/run.js';
 import type { BisectReport, PreventReport } from '../../src/report/bisect.js';
-
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = run(argv, { version: '0.0.0-test', out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
+import { cli } from './helpers.js';
 
 function json<T>(key: 'bisect' | 'prevent', ...argv: string[]): T {
   const r = cli(...argv, '--format', 'json');

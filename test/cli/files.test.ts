@@ -2,32 +2,14 @@ import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/run.js';
 import { writeOutput } from '../../src/cli/files.js';
+import { cli, RACE as TWO_WRITERS } from './helpers.js';
 
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = run(argv, { version: '0.0.0-test', out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
-
-const RACE = `scenario race
-intent: Two threads write the same private page; the last write wins.
-source: a test of the CLI
-axis who = "a@b" | c
-
-process P
-  map buf anon private
-
-thread A in P
-  write buf "A"
-thread B in P
-  write buf "B"
-
-exists (P:buf == "A") as a-wins
-expect a-wins: never on all
-`;
+/** The two writers, as a file with an axis (whose value holds the replay token's separator). */
+const RACE = TWO_WRITERS.replace(
+  'source: a test of the CLI\n',
+  'source: a test of the CLI\naxis who = "a@b" | c\n',
+).replace('sometimes on all', 'never on all');
 
 function inDir(): { dir: string; pin: string } {
   const dir = mkdtempSync(join(tmpdir(), 'pinlab-files-'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProgressMeter, type ProgressMode } from '../../src/cli/progress.js';
 import { run } from '../../src/cli/run.js';
-import { RACE } from './race.js';
+import { RACE } from './helpers.js';
 
 /** A clock the test moves by hand: no test here depends on timing. */
 function fakeClock(): { now: () => number; advance: (ms: number) => void } {

@@ -2,15 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/run.js';
-import { RACE } from './race.js';
-
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = run(argv, { version: '0.0.0-test', out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
+import { cli, RACE } from './helpers.js';
 
 function scenarioFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'pinlab-cli-'));

@@ -5,14 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_SCENARIO_BYTES, readBounded } from '../../src/cli/files.js';
 import { LIBRARY_DIR } from '../../src/cli/library.js';
-import { run } from '../../src/cli/run.js';
-
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = run(argv, { version: 'test', out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
+import { cli } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pinlab-security-'));
 const VMSPLICE = join(LIBRARY_DIR, 'vmsplice-child-unmap.pin');

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/run.js';
-
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = run(argv, { version: '0.0.0-test', out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
+import { cli } from './helpers.js';
 
 const SMALL = ['--thp-sizes', '2048', '--hugetlb-sizes', '2048'];
 

@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LIBRARY_DIR } from '../../src/cli/library.js';
-import { run } from '../../src/cli/run.js';
-
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = run(argv, { version: 'test', out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
+import { cli } from '../cli/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pinlab-export-cli-'));
 

@@ -1,16 +1,10 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../src/cli/run.js';
+import { cli } from '../cli/helpers.js';
+export { cli };
 
 /** Trace files for the viewer's tests, made by the CLI as a user would. */
-
-export function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = run(argv, { version: '0.0.0-test', out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 
 export const tmp = (): string => mkdtempSync(join(tmpdir(), 'pinlab-viewer-'));
 
