@@ -12,8 +12,7 @@ export function listCommand(args: readonly string[], io: Io): number {
   const lib = loadScenarios(libraryFiles(), displayName);
   io.out('built-in scenarios:\n');
   if (lib.ok)
-    for (const s of lib.scenarios)
-      io.out(`  ${s.scenario.id.padEnd(44)} ${s.scenario.source.split(/[.;]/)[0] ?? ''}\n`);
+    for (const s of lib.scenarios) io.out(`  ${s.scenario.id}\n${wrapWords(s.scenario.source, 6, 100)}`);
   else io.err(`${lib.messages.join('\n')}\n`);
   io.out(`\nkernel profiles: ${RELEASES.join(' ')}\n`);
   for (const v of VARIANTS) io.out(`variant ${v.name} (on ${v.base}): ${v.doc}\n`);
@@ -30,4 +29,18 @@ export function listCommand(args: readonly string[], io: Io): number {
     io.out(`  per release: ${RELEASES.map((r, i) => `${r}=${row[i]}`).join(' ')}\n`);
   }
   return 0;
+}
+
+/** `text` indented by `indent` columns and broken at spaces to fit `width` (a longer word keeps its own line): a source is shown whole. */
+export function wrapWords(text: string, indent: number, width: number): string {
+  const pad = ' '.repeat(indent);
+  let out = '';
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (line !== '' && indent + line.length + 1 + word.length > width) {
+      out += `${pad}${line}\n`;
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return line === '' ? out : `${out}${pad}${line}\n`;
 }
