@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { libraryFiles, loadScenarios, displayName } from '../src/cli/library.js';
 import {
-  RELEASES,
+  KERNELS,
   kernelProfile,
   isProfileError,
   type KernelProfile,
 } from '../src/model/profile/profiles.js';
 import { runSuite } from '../src/suite/run.js';
 
-const PROFILES: KernelProfile[] = RELEASES.map((r) => {
+const PROFILES: KernelProfile[] = KERNELS.map((r) => {
   const p = kernelProfile(r);
   if (isProfileError(p)) throw new Error(r);
   return p;
