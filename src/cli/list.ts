@@ -19,7 +19,8 @@ export function listCommand(args: readonly string[], io: Io): number {
   io.out(`\nkernel profiles: ${KERNELS.join(' ')}\n`);
   for (const s of STABLE_SERIES) {
     io.out(`stable series ${s.name} (${s.base} read at ${s.at}):\n`);
-    for (const b of s.backports) io.out(`  ${b.policy}=${b.value}: ${b.commit}; ${b.evidence} [${b.confidence}]\n`);
+    for (const b of s.backports)
+      io.out(`  ${b.policy}=${b.value}: ${b.commit}; ${b.evidence} [${b.confidence}]\n`);
     for (const u of s.unmodelled) io.out(`  not modelled: ${u}\n`);
   }
   for (const v of VARIANTS) io.out(`variant ${v.name} (on ${v.base}): ${v.doc}\n`);

@@ -26,7 +26,10 @@ interface RealRow {
 }
 
 /** The profile of the running kernel (`uname -r`, `uname -v`): its stable series, or the newest release not newer. */
-export function hostProfile(uname: string, unameVersion = ''): { profile: KernelProfile; why: string } | string {
+export function hostProfile(
+  uname: string,
+  unameVersion = '',
+): { profile: KernelProfile; why: string } | string {
   const match = profileForKernel(uname, unameVersion);
   if (match === null) return `no modelled release is as old as the running kernel ${uname}`;
   const p = kernelProfile(match.profile);
@@ -137,7 +140,9 @@ export function realCommand(args: readonly string[], io: Io): number {
     io.out(`pinlab real: skipped: no C compiler ('cc') on this machine\n`);
     return 0;
   }
-  io.out(`running kernel ${uname}: the model's profile ${profile.name} (${kernel.why}); ${runs} runs per scenario\n`);
+  io.out(
+    `running kernel ${uname}: the model's profile ${profile.name} (${kernel.why}); ${runs} runs per scenario\n`,
+  );
   const work = mkdtempSync(join(tmpdir(), 'pinlab-real-'));
   const host = { odirect: odirectWorks(work), memlock: memlockLimit() };
   const root = process.getuid?.() === 0;

@@ -47,7 +47,9 @@ describe('hostProfile', () => {
     expect(profileForKernel('5.10.100')?.why).toBe(
       '5.10.100 is a v5.10.y stable kernel; the series was read at 5.10.262, and an older stable kernel may lack a backport',
     );
-    expect(profileForKernel('5.15.160')?.why).toBe('no stable series of v5.15 is modelled: its mainline profile');
+    expect(profileForKernel('5.15.160')?.why).toBe(
+      'no stable series of v5.15 is modelled: its mainline profile',
+    );
     expect(profileForKernel('6.17.2')?.why).toBe('the newest modelled release not newer than 6.17.2');
   });
 

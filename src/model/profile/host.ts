@@ -36,7 +36,9 @@ export function profileForKernel(release: string, version = ''): KernelMatch | n
   if (series !== undefined && sub > 0) {
     const read = Number(series.at.split('.')[2]);
     const older =
-      sub < read ? `; the series was read at ${series.at}, and an older stable kernel may lack a backport` : '';
+      sub < read
+        ? `; the series was read at ${series.at}, and an older stable kernel may lack a backport`
+        : '';
     return { profile: series.name, version: full, why: `${full} is a ${series.name} stable kernel${older}` };
   }
   const best = RELEASES.filter((r) => compareReleases(r, mainline) <= 0).at(-1);

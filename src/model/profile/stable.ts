@@ -55,7 +55,8 @@ export const STABLE_SERIES: readonly StableSeries[] = [
       {
         policy: 'ext4.noBuffers',
         value: 'warn-clean',
-        commit: "ext4: don't BUG if someone dirty pages without asking ext4 first (upstream cc5095747edf, v5.18)",
+        commit:
+          "ext4: don't BUG if someone dirty pages without asking ext4 first (upstream cc5095747edf, v5.18)",
         evidence:
           'fs/ext4/inode.c:2674 (mpage_prepare_extent_to_map: ext4_warning_inode(), ClearPageDirty(), skip)',
         confidence: 'H',
@@ -119,8 +120,7 @@ export const STABLE_SERIES: readonly StableSeries[] = [
         value: 'buffered',
         commit:
           'btrfs: always fallback to buffered write if the inode requires checksum (upstream v6.14; posted for 6.12-stable as "[PATCH v6.12]" on 23 Feb 2026)',
-        evidence:
-          'fs/btrfs/direct-io.c:941 (btrfs_direct_write: !BTRFS_INODE_NODATASUM -> goto buffered)',
+        evidence: 'fs/btrfs/direct-io.c:941 (btrfs_direct_write: !BTRFS_INODE_NODATASUM -> goto buffered)',
         confidence: 'H',
       },
     ],

@@ -63,6 +63,18 @@ describe('tryGrabFolio', () => {
     expect(tryGrabFolio(b.ctx, zero, 1, FOLL_PIN)).toBe(0);
     expect(zero.refcount).toBe(releaseAtLeast(r, 'v6.5') ? 1 : 1 + GUP_PIN_COUNTING_BIAS);
   });
+  it.each([
+    ['v6.1', 1 + GUP_PIN_COUNTING_BIAS],
+    ['v6.1.y', 1],
+  ] as const)(
+    '%s: the 6.1.176 tree carries "mm: Don\'t pin ZERO_PAGE in pin_user_pages()" (mm/gup.c:136): refcount %i',
+    (k, refcount) => {
+      const b = bench(k, []);
+      const zero = ownFolio(b.w, b.w.zeroPage);
+      expect(tryGrabFolio(b.ctx, zero, 1, FOLL_PIN)).toBe(0);
+      expect(zero.refcount).toBe(refcount);
+    },
+  );
   it.each(PIN_RELEASES)('pins the huge zero page like any large folio (%s)', (r) => {
     const b = bench(r, []);
     const hz = ownFolio(b.w, b.w.hugeZeroPage);
