@@ -24,14 +24,14 @@ describe('pageoutVma', () => {
     expect(b.w.swap[0]).toMatchObject({ data: 'A', count: 1, cache: null });
   });
   it.each(RELEASES.filter((r) => releaseAtLeast(r, 'v5.8')))(
-    'refuses a pinned anon page from v5.14 ("mm: don\'t put pinned pages into the swap cache") (%s)',
+    'refuses a pinned anon page from v5.11 ("mm: don\'t put pinned pages into the swap cache") (%s)',
     (r) => {
       const b = bench(r, [anonMap('buf')]);
       pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_WRITE);
-      expect(pageoutVma(b.ctx, b.w, b.vma('buf'))).toBe(!releaseAtLeast(r, 'v5.14'));
+      expect(pageoutVma(b.ctx, b.w, b.vma('buf'))).toBe(!releaseAtLeast(r, 'v5.11'));
     },
   );
-  it.each(RELEASES.filter((r) => releaseAtLeast(r, 'v5.14')))(
+  it.each(RELEASES.filter((r) => releaseAtLeast(r, 'v5.11')))(
     'with reclaim.pinnedAnon=swap only try_to_unmap() refuses it, from v5.19 (%s)',
     (r) => {
       const b = bench(r, [anonMap('buf')], [], { 'reclaim.pinnedAnon': 'swap' });
