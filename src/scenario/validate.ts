@@ -1,6 +1,7 @@
 import { INVARIANTS } from '../model/invariants/index.js';
 import type { Policies } from '../model/profile/policies/index.js';
 import { opDef, type Op } from '../model/ops/index.js';
+import { anonOrderUnavailable } from '../model/mm/anon-orders.js';
 import { HPAGE_PMD_ORDER } from '../model/include/mm_types.js';
 import type { ScenarioAst } from './ast.js';
 import { scenarioError, unknownMessage, type Pos, type ScenarioError } from './errors.js';
@@ -301,5 +302,12 @@ export function unavailableOps(parsed: ParsedScenario, policies: Policies, profi
   };
   scenario.program.setup.forEach(([, op], i) => check(op, where.setup[i]));
   scenario.program.actors.forEach((a, ai) => a.ops.forEach((op, oi) => check(op, where.ops[ai]?.[oi])));
+  scenario.program.processes.forEach((p, pi) =>
+    p.mappings.forEach((m, mi) => {
+      const why = anonOrderUnavailable(policies, m);
+      const at = where.mappings[pi]?.[mi];
+      if (why !== null && at) out.push(scenarioError(where.file, at, `not on ${profile}: ${why}`));
+    }),
+  );
   return out;
 }
