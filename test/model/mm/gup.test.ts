@@ -23,7 +23,7 @@ import {
   unpinUserPagesDirtyLock,
 } from '../../../src/model/mm/gup.js';
 import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
-import { RELEASES } from '../../../src/model/profile/profiles.js';
+import { KERNELS, RELEASES } from '../../../src/model/profile/profiles.js';
 import { releaseAtLeast } from '../../../src/model/profile/release.js';
 
 import { ownFolio } from '../../../src/model/core/cow.js';
@@ -186,10 +186,14 @@ describe('isValidGupArgs', () => {
   ])('refuses the internal flag %s from callers', (_, flag) => {
     expect(isValidGupArgs(flag, FOLL_GET)).toBe(false);
   });
-  it('makes get_user_pages() return -EINVAL for FOLL_LONGTERM', () => {
-    const b = bench('v6.6', [anonMap('buf')]);
-    expect(getUserPages(b.ctx, b.w, b.at('buf'), FOLL_LONGTERM).ret).toBe(-EINVAL);
-  });
+  it.each(KERNELS)(
+    '%s: get_user_pages() takes FOLL_LONGTERM only before FOLL_PIN existed (5.10.262 mm/gup.c:1785)',
+    (k) => {
+      const b = bench(k, [anonMap('buf')]);
+      const before = b.ctx.policies['gup.pin'] === 'absent';
+      expect(getUserPages(b.ctx, b.w, b.at('buf'), FOLL_LONGTERM).ret).toBe(before ? 1 : -EINVAL);
+    },
+  );
 });
 
 describe('checkVmaFlags', () => {
