@@ -128,7 +128,11 @@ export function unavailableOps(program: Program, profile: KernelProfile): Unavai
   // A mapping whose pages the release cannot have: op 'map', the process as actor, the mapping as pc.
   program.processes.forEach((proc, i) =>
     proc.mappings.forEach((m, j) => {
-      const reason = anonOrderUnavailable(profile.policies, m);
+      const reason = anonOrderUnavailable(
+        profile.policies,
+        m.backing.type === 'anon',
+        m.page.kind === 'thp' ? m.page.order : null,
+      );
       if (reason !== null) out.push({ actor: i, pc: j, op: 'map', reason });
     }),
   );

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { anonOrderUnavailable } from '../../../src/model/mm/anon-orders.js';
-import type { MappingSpec } from '../../../src/model/engine/program.js';
 import { KERNELS } from '../../../src/model/profile/profiles.js';
 import { parseScenarios, unavailableOps } from '../../../src/scenario/index.js';
 import { runSuite } from '../../../src/suite/run.js';
 import { profile } from '../harness.js';
-
-const anonThp = (order: number, type: 'anon' | 'file' = 'anon'): MappingSpec => ({
-  name: 'buf',
-  backing: type === 'anon' ? { type } : { type, file: 0, pgoff: 0 },
-  shared: false,
-  page: { kind: 'thp', order },
-  read: true,
-  write: true,
-});
 
 const MTHP = `scenario mthp
 intent: a 64K anonymous THP
@@ -30,12 +20,13 @@ expect ok: always on v6.12..
 describe('anonymous THP sizes per release (thp.anonOrders, alloc_anon_folio)', () => {
   it.each(KERNELS)('%s: a 64K anon THP exists only from v6.8; a PMD one always', (k) => {
     const p = profile(k).policies;
-    expect(anonOrderUnavailable(p, anonThp(9))).toBeNull();
-    expect(anonOrderUnavailable(p, anonThp(4)) === null).toBe(p['thp.anonOrders'] === 'multi-size');
+    expect(anonOrderUnavailable(p, true, 9)).toBeNull();
+    expect(anonOrderUnavailable(p, true, 4) === null).toBe(p['thp.anonOrders'] === 'multi-size');
   });
 
   it('leaves file and base mappings to the other rules', () => {
-    expect(anonOrderUnavailable(profile('v6.1').policies, anonThp(4, 'file'))).toBeNull();
+    expect(anonOrderUnavailable(profile('v6.1').policies, false, 4)).toBeNull();
+    expect(anonOrderUnavailable(profile('v6.1').policies, true, null)).toBeNull();
   });
 
   it('reports the scenario unavailable before v6.8, at the mapping, and checks it after', () => {

@@ -80,7 +80,7 @@ describe('stable series', () => {
   const policies = (name: string): Readonly<Record<string, string>> => {
     const p = kernelProfile(name);
     if (isProfileError(p)) throw new Error(`${name}: ${p.code}`);
-    return p.policies as unknown as Record<string, string>;
+    return p.policies;
   };
 
   it.each(STABLE_SERIES.map((s) => [s.name, s] as const))(
