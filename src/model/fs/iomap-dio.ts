@@ -33,7 +33,7 @@ export function iomapDioRw(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
       'IOMAP_DIO_BOUNCE (v7.0: XFS bounces direct I/O when the mapping needs stable pages) is not modelled',
     );
   ctx.calls.push('iomap_dio_rw');
-  dioFlushCache(ctx, w, req.file, req.index);
+  dioFlushCache(ctx, w, req);
   const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
   const bio = bioAlloc(w, req.op, req.file, req.index, 'iomap', dio.id);
   const r = bioIovIterGetPages(ctx, w, bio, req.iter);
@@ -59,6 +59,6 @@ function xfsDioBounces(w: Draft, req: DioRequest): boolean {
  */
 export function iomapDioBioEndIo(ctx: Ctx, w: Draft, bio: OwnBio): void {
   const dio = ownDio(w, bio.dio ?? -1);
-  dioBioDone(w, dio);
+  dioBioDone(ctx, w, dio);
   dioCompleteBio(ctx, w, bio, dio.shouldDirty, false);
 }
