@@ -256,7 +256,7 @@ export const IO_POLICIES = {
     ],
   }),
   'dio.bounceStable': policy({
-    doc: 'Whether iomap direct I/O on a mapping that needs stable pages (XFS with mapping_stable_writes()) bounces through kernel buffers (IOMAP_DIO_BOUNCE) instead of handing the user pages to the device. pinlab does not model the bounce: it refuses such a request on a profile that has it.',
+    doc: 'Whether iomap direct I/O on a mapping that needs stable pages (XFS with mapping_stable_writes()) bounces through kernel buffers (IOMAP_DIO_BOUNCE) instead of handing the user pages to the device: a write copies the data into bio-owned folios at submission (the user pages are never grabbed), a read pins the user pages and copies the data into them at completion.',
     kernel: 'fs/iomap/direct-io.c:__iomap_dio_rw',
     values: ['none', 'bounce'],
     history: [
@@ -270,7 +270,7 @@ export const IO_POLICIES = {
         since: 'v7.0',
         value: 'bounce',
         commit:
-          'block: add helpers to bounce buffer an iov_iter into bios; iomap: add a flag to bounce buffer direct I/O (XFS sets IOMAP_DIO_BOUNCE when mapping_stable_writes(); the 7.2 tree, not the 6.12 one)',
+          'block: add helpers to bounce buffer an iov_iter into bios; iomap: add a flag to bounce buffer direct I/O (XFS sets IOMAP_DIO_BOUNCE when mapping_stable_writes(); the 7.2 tree block/bio.c:1482 bio_iov_iter_bounce, fs/iomap/direct-io.c:356, fs/xfs/xfs_file.c:268/777/854; not the 6.12 one)',
         confidence: 'M',
       },
     ],
