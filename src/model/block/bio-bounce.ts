@@ -65,7 +65,13 @@ function bioFreeFolios(ctx: Ctx, w: Draft, bio: OwnBio): void {
  * table), dirties them when asked, unpins them when BIO_PAGE_PINNED, and puts the bounce folio.
  * @kernel block/bio.c:bio_iov_iter_unbounce
  */
-export function bioIovIterUnbounce(ctx: Ctx, w: Draft, bio: OwnBio, isError: boolean, markDirty: boolean): void {
+export function bioIovIterUnbounce(
+  ctx: Ctx,
+  w: Draft,
+  bio: OwnBio,
+  isError: boolean,
+  markDirty: boolean,
+): void {
   ctx.calls.push('bio_iov_iter_unbounce');
   if (bio.op === 'write') {
     bioFreeFolios(ctx, w, bio);
