@@ -5,7 +5,7 @@ import {
   RELEASES,
   type KernelProfile,
 } from '../../src/model/profile/profiles.js';
-import { releaseAtLeast, type Release } from '../../src/model/profile/release.js';
+import { releaseAtLeast } from '../../src/model/profile/release.js';
 import { COW_EDITIONS, cowEdition } from '../../src/selftests/cow/edition.js';
 import { COW } from '../../src/selftests/cow/index.js';
 import type { Ksft } from '../../src/selftests/kselftest.js';
