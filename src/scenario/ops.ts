@@ -328,9 +328,9 @@ export const OP_SYNTAX: SyntaxTable = {
   },
   kalloc: {
     words: ['kalloc'],
-    forms: ['kalloc vmalloc|page as HANDLE'],
+    forms: ['kalloc vmalloc|page|kmalloc as HANDLE'],
     read(r) {
-      const kind = r.choice('allocation', ['vmalloc', 'page'] as const);
+      const kind = r.choice('allocation', ['vmalloc', 'page', 'kmalloc'] as const);
       r.expect('as');
       return { op: 'kalloc', kind, as: r.handleDef(false) };
     },

@@ -111,7 +111,7 @@ function makeOp([kind, a, b, data, flag]: RawOp, st: ActorState, fresh: () => st
     case 15: {
       const as = fresh();
       st.handles.push(as);
-      return { op: 'kalloc', kind: flag ? 'vmalloc' : 'page', as };
+      return { op: 'kalloc', kind: flag ? 'vmalloc' : ((['page', 'kmalloc'] as const)[b % 2] ?? 'page'), as };
     }
     case 16:
       return buf === null ? null : { op: 'touch', buf };
