@@ -275,4 +275,24 @@ export const IO_POLICIES = {
       },
     ],
   }),
+  'uring.kernelBuffers': policy({
+    doc: "Whether a kernel driver can register a buffer of its own in an io_uring buffer table (io_buffer_register_bvec(): ublk's zero copy), held by the table and the requests that use it like a user buffer, and handed back through the driver's release callback when the last of them lets go.",
+    kernel: 'io_uring/rsrc.c:io_buffer_register_bvec',
+    values: ['absent', 'present'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'absent',
+        commit: 'only user memory is registered (the 6.12 tree has no io_buffer_register_bvec)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.15',
+        value: 'present',
+        commit:
+          'io_uring: add support for kernel registered bvecs; ublk: zc register/unregister bvec (Keith Busch, Ming Lei; release per the issue; the 7.2 tree: io_uring/rsrc.c:1018 io_buffer_register_bvec, 1081 io_buffer_unregister_bvec, 210 io_buffer_unmap calls imu->release, drivers/block/ublk_drv.c:3180 ublk_io_release)',
+        confidence: 'M',
+      },
+    ],
+  }),
 } as const;
