@@ -92,11 +92,7 @@ describe('cow.c editions (src/selftests/cow/edition.ts)', () => {
   });
 
   it('--selftests: the 7.2 cow.c on v5.10 prints failures and skips its own way, and exits 1 without bailing out', () => {
-    const k = cow(
-      'v5.10',
-      { ...SMALL, selftestsOf: 'v7.2' },
-      { 'gup.testInterface': 'pin-longterm-test' },
-    );
+    const k = cow('v5.10', { ...SMALL, selftestsOf: 'v7.2' }, { 'gup.testInterface': 'pin-longterm-test' });
     const at = (run: string): [string, string] => {
       const i = k.lines.indexOf(`# [RUN] ${run}`);
       return [k.lines[i + 1] ?? '', k.lines[i + 2] ?? ''];
