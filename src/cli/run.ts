@@ -43,8 +43,9 @@ usage:
   pinlab replay TOKEN [FILES...]                  re-run one interleaving step by step
   pinlab view TRACE.json [--html [-o OUT.html]]   the trace viewer: served on 127.0.0.1, or one HTML file
   pinlab cow [--kernel LIST] [--format ktap|text|json] [--thp-sizes KIB,...] [--hugetlb-sizes KIB,...]
-             [--no-swap] [--no-huge-zeropage] [--no-gup-test]
+             [--no-swap] [--no-huge-zeropage] [--no-gup-test] [--selftests vX.Y]
                               the kernel's mm/cow selftest, reproduced on the model of each release
+                              (its result strings are the release's own, or those of --selftests)
   pinlab gup-longterm [--kernel LIST] [--format ktap|text|json] [--hugetlb-sizes KIB,...] [--no-gup-test]
                               the kernel's mm/gup_longterm selftest, likewise
   pinlab export-c FILE [-o prog.c] [--runs N] [--kernel K]

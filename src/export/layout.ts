@@ -65,6 +65,7 @@ export function regOf(op: Op): string | null {
     case 'reclaim':
     case 'truncate':
     case 'kalloc':
+    case 'ublk':
     case 'vmsplice':
     case 'splice':
     case 'uring-unregister':

@@ -63,6 +63,8 @@ export function opRefusal(program: Program, op: Op, initialProcess: boolean): st
   switch (op.op) {
     case 'kalloc':
       return `vmalloc() and alloc_page(): ${KERNEL_ONLY}`;
+    case 'ublk':
+      return `a ublk request's pages (io_buffer_register_bvec()): ${KERNEL_ONLY}`;
     case 'reclaim':
       return 'no system call makes reclaim take one page at a chosen point (MADV_PAGEOUT and fadvise skip dirty, mapped or referenced pages)';
     case 'try-get':

@@ -328,9 +328,9 @@ export const OP_SYNTAX: SyntaxTable = {
   },
   kalloc: {
     words: ['kalloc'],
-    forms: ['kalloc vmalloc|page as HANDLE'],
+    forms: ['kalloc vmalloc|page|kmalloc as HANDLE'],
     read(r) {
-      const kind = r.choice('allocation', ['vmalloc', 'page'] as const);
+      const kind = r.choice('allocation', ['vmalloc', 'page', 'kmalloc'] as const);
       r.expect('as');
       return { op: 'kalloc', kind, as: r.handleDef(false) };
     },
@@ -401,6 +401,31 @@ export const OP_SYNTAX: SyntaxTable = {
     forms: ['uring unregister SLOT'],
     read: (r) => ({ op: 'uring-unregister', index: r.number('a registered-buffer slot', MAX_SLOT) }),
     print: (op) => `uring unregister ${op.index}`,
+  },
+  ublk: {
+    words: ['ublk'],
+    forms: ['ublk register HANDLE SLOT -> REG', 'ublk unregister SLOT -> REG', 'ublk commit HANDLE'],
+    read(r) {
+      const action = r.choice('ublk action', ['register', 'unregister', 'commit'] as const);
+      if (action === 'commit') return { op: 'ublk', action, handle: r.handleUse() };
+      const handle = action === 'register' ? r.handleUse() : null;
+      const index = r.number('a registered-buffer slot', MAX_SLOT);
+      r.expect('->');
+      const reg = r.regDef();
+      return handle === null
+        ? { op: 'ublk', action: 'unregister', index, reg }
+        : { op: 'ublk', action: 'register', handle, index, reg };
+    },
+    print(op) {
+      switch (op.action) {
+        case 'register':
+          return `ublk register ${op.handle} ${op.index} -> ${op.reg}`;
+        case 'unregister':
+          return `ublk unregister ${op.index} -> ${op.reg}`;
+        case 'commit':
+          return `ublk commit ${op.handle}`;
+      }
+    },
   },
   peek: {
     words: ['peek'],

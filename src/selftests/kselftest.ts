@@ -21,10 +21,12 @@ export interface Ksft {
   plan: number;
   /** The last `[RUN] ...` message, attached to the results that follow it. */
   run: string;
+  /** The program's exit status once it finished (ksftFinished / ksftExit), null before. */
+  exit: number | null;
 }
 
 export function ksftPrintHeader(): Ksft {
-  return { lines: ['TAP version 13'], tests: [], plan: 0, run: '' };
+  return { lines: ['TAP version 13'], tests: [], plan: 0, run: '', exit: null };
 }
 
 export function ksftSetPlan(k: Ksft, plan: number): void {
@@ -64,11 +66,28 @@ export function ksftCount(k: Ksft, outcome: KsftOutcome): number {
 export function ksftFinished(k: Ksft): number {
   const fail = ksftCount(k, 'fail');
   if (fail > 0) k.lines.push(`Bail out! ${fail} out of ${k.tests.length} tests failed`);
+  ksftPrintCnts(k);
+  k.exit = fail > 0 ? 1 : 0;
+  return k.exit;
+}
+
+/**
+ * ksft_finished(), the macro: ksft_exit(plan == pass + xfail + skip), i.e. ksft_print_cnts() and exit
+ * 0, or 1 when any test failed or errored (no `Bail out!` line).
+ */
+export function ksftExitFinished(k: Ksft): number {
+  const ok = ksftCount(k, 'pass') + ksftCount(k, 'xfail') + ksftCount(k, 'skip');
+  ksftPrintCnts(k);
+  k.exit = k.plan === ok ? 0 : 1;
+  return k.exit;
+}
+
+/** ksft_print_cnts(): the plan mismatch, then the totals. */
+function ksftPrintCnts(k: Ksft): void {
   if (k.plan !== k.tests.length)
     k.lines.push(`# Planned tests != run tests (${k.plan} != ${k.tests.length})`);
   const c = (o: KsftOutcome): number => ksftCount(k, o);
   k.lines.push(
-    `# Totals: pass:${c('pass')} fail:${fail} xfail:${c('xfail')} xpass:0 skip:${c('skip')} error:${c('error')}`,
+    `# Totals: pass:${c('pass')} fail:${c('fail')} xfail:${c('xfail')} xpass:0 skip:${c('skip')} error:${c('error')}`,
   );
-  return fail > 0 ? 1 : 0;
 }

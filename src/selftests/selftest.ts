@@ -1,4 +1,5 @@
 import type { KernelProfile } from '../model/profile/profiles.js';
+import type { Release } from '../model/profile/release.js';
 import type { Ksft } from './kselftest.js';
 
 /** The machine a selftest runs on: what the real test detects at start-up, or is told by its user. */
@@ -13,6 +14,11 @@ export interface SelftestMachine {
   readonly hugeZeropage: boolean;
   /** /sys/kernel/debug/gup_test opens: debugfs is mounted and the kernel has CONFIG_GUP_TEST. */
   readonly gupTest: boolean;
+  /**
+   * The release whose selftests the program was built from (`--selftests vX`: an older cow.c run on a
+   * newer kernel, say), or null for the kernel's own.
+   */
+  readonly selftestsOf: Release | null;
 }
 
 /** The defaults of `pinlab cow` / `pinlab gup-longterm`: x86-64 with every feature on. */
@@ -23,6 +29,7 @@ export const DEFAULT_MACHINE: SelftestMachine = {
   swap: true,
   hugeZeropage: true,
   gupTest: true,
+  selftestsOf: null,
 };
 
 /** A kernel selftest program pinlab reproduces: runs every case on the model of one release. */

@@ -188,6 +188,7 @@ describe('incremental World sums', () => {
       node: 0,
       users: 0,
       unregistered: false,
+      kbuf: null,
     });
     ownArray(d, 'bioDirtyList').push(3);
     const e = draftWorld(d);

@@ -48,7 +48,7 @@ const anonPages: readonly PageSpec[] = [
 ];
 
 /** A raw operation: its kind and numbers that pick operands from what is declared. */
-const rawOp = fc.tuple(fc.nat({ max: 26 }), nat, nat, anyString, fc.boolean());
+const rawOp = fc.tuple(fc.nat({ max: 27 }), nat, nat, anyString, fc.boolean());
 type RawOp = [number, number, number, string, boolean];
 
 interface ActorState {
@@ -111,7 +111,7 @@ function makeOp([kind, a, b, data, flag]: RawOp, st: ActorState, fresh: () => st
     case 15: {
       const as = fresh();
       st.handles.push(as);
-      return { op: 'kalloc', kind: flag ? 'vmalloc' : 'page', as };
+      return { op: 'kalloc', kind: flag ? 'vmalloc' : ((['page', 'kmalloc'] as const)[b % 2] ?? 'page'), as };
     }
     case 16:
       return buf === null ? null : { op: 'touch', buf };
@@ -165,6 +165,14 @@ function makeOp([kind, a, b, data, flag]: RawOp, st: ActorState, fresh: () => st
       return buf === null ? null : { op: 'split-pmd', buf };
     case 25:
       return { op: 'try-get' };
+    case 26:
+      if (handle === null)
+        return b % 3 === 1 ? { op: 'ublk', action: 'unregister', index: b % 2, reg: reg() } : null;
+      return b % 3 === 0
+        ? { op: 'ublk', action: 'register', handle, index: b % 2, reg: reg() }
+        : b % 3 === 1
+          ? { op: 'ublk', action: 'unregister', index: b % 2, reg: reg() }
+          : { op: 'ublk', action: 'commit', handle };
     default:
       return { op: 'uring-unregister', index: b % 2 };
   }

@@ -59,8 +59,8 @@ function find(k: Ksft, test: string, kind: string | null | undefined): KsftTest 
 }
 
 describe('pinlab cow reproduces the real kernel', () => {
-  it('prints every line the real cow.c printed on 6.18 (a kernel without CONFIG_GUP_TEST)', () => {
-    const ours = cow('v6.18', { ...DEFAULT_MACHINE, gupTest: false }).lines.filter(
+  it("prints every line the 6.12 tree's cow.c printed on a real 6.18 (a kernel without CONFIG_GUP_TEST)", () => {
+    const ours = cow('v6.18', { ...DEFAULT_MACHINE, gupTest: false, selftestsOf: 'v6.12' }).lines.filter(
       (l) => !l.startsWith('# pinlab:'),
     );
     expect(ours).toEqual(REAL_618.trimEnd().split('\n'));
@@ -118,7 +118,7 @@ describe('pinlab cow reproduces the real kernel', () => {
     expect(find(k, 'Basic COW after fork() when collapsing before fork()', null).msg).toBe(
       'MADV_COLLAPSE failed: Invalid argument',
     );
-    const noSwap = COW.run(profile('v6.18'), { ...DEFAULT_MACHINE, swap: false, thpSizesKb: [2048] });
+    const noSwap = COW.run(profile('v6.12'), { ...DEFAULT_MACHINE, swap: false, thpSizesKb: [2048] });
     expect(find(noSwap, 'Basic COW after fork()', 'swapped out base page').msg).toBe(
       'MADV_PAGEOUT did not work, is swap enabled?',
     );

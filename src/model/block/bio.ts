@@ -53,6 +53,7 @@ export function bioAlloc(
     dio,
     tags: [],
     data: [],
+    bounced: [],
   });
   bio.state = 'building';
   ownArray(w, 'bios').push(bio);
@@ -144,7 +145,7 @@ function bioOwnsPages(ctx: Ctx, bio: OwnBio): boolean {
  * (the bvec's ghost field).
  * @kernel block/blk.h:bio_release_page
  */
-function bioReleasePage(ctx: Ctx, w: Draft, bio: OwnBio, bv: Bvec): void {
+export function bioReleasePage(ctx: Ctx, w: Draft, bio: OwnBio, bv: Bvec): void {
   const f = ownFolio(w, bv.folio);
   const unpin = bio.flags.pagePinned;
   if (bv.grab === 'none')
@@ -168,7 +169,7 @@ function skipCompound(ctx: Ctx, f: OwnFolio): boolean {
  * last page_mkwrite) is reported as dirtied without the filesystem's knowledge.
  * @kernel mm/page-writeback.c:set_page_dirty_lock
  */
-function ioFolioMarkDirty(ctx: Ctx, w: Draft, f: OwnFolio, fn: string): void {
+export function ioFolioMarkDirty(ctx: Ctx, w: Draft, f: OwnFolio, fn: string): void {
   ctx.calls.push('folio_mark_dirty');
   if (touchFreed(ctx, f, 'cpu-write')) return;
   if (f.owner.type === 'file' && !f.flags.dirty) {

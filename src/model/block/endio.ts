@@ -1,6 +1,6 @@
 import type { BioEndIo, OwnBio } from '../include/blk_types.js';
 import { dioBioEndIo } from '../fs/direct-io.js';
-import { iomapDioBioEndIo } from '../fs/iomap-dio.js';
+import { iomapDioBioEndIo, iomapDioBounceEndIo } from '../fs/iomap-dio.js';
 import { writebackEndIo } from '../mm/page-writeback.js';
 import type { Ctx } from '../core/ctx.js';
 import { blkdevBioEndIo } from './fops.js';
@@ -18,6 +18,7 @@ const END_IO: { readonly [K in BioEndIo]: EndIo } = {
   blkdev: { fn: 'blkdev_bio_end_io', run: blkdevBioEndIo },
   'blkdev-async': { fn: 'blkdev_bio_end_io_async', run: blkdevBioEndIo },
   iomap: { fn: 'iomap_dio_bio_end_io', run: iomapDioBioEndIo },
+  'iomap-bounce': { fn: 'iomap_dio_bio_end_io', run: iomapDioBounceEndIo },
   legacy: { fn: 'dio_bio_end_io', run: dioBioEndIo },
   writeback: { fn: 'end_bio_bh_io_sync', run: writebackEndIo },
 };

@@ -133,6 +133,7 @@ const COPY: { readonly [K in ElementKey]: (el: World[K][number]) => OwnOf[K] } =
       dio: b.dio,
       tags: b.tags.slice(),
       data: b.data.slice(),
+      bounced: b.bounced,
     }),
   dios: (d) =>
     fresh<Dio, OwnDio>({

@@ -112,7 +112,8 @@ export function dioReadReturned(ctx: Ctx, w: Draft, dio: OwnDio): void {
   if (dio.op !== 'read' || dio.mm === null || dio.buf === null || (dio.ret ?? 0) <= 0) return;
   const bio = dio.bios[0] === undefined ? undefined : ownBio(w, dio.bios[0]);
   const expected = bio?.data[0];
-  const folio = bio?.bvecs[0]?.folio;
+  // A bounced read copied the data into the caller's page (bio.bounced), not the one the device filled.
+  const folio = (bio?.bounced[0] ?? bio?.bvecs[0])?.folio;
   if (expected === null || expected === undefined || folio === undefined) return;
   ctx.events.push({ type: 'dio-read-returned', folio, actor: dio.actor, mm: dio.mm, buf: dio.buf, expected });
 }

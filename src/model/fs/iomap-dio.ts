@@ -1,6 +1,7 @@
-import type { OwnBio } from '../include/blk_types.js';
+import type { OwnBio, OwnDio } from '../include/blk_types.js';
 
-import { bioAlloc, bioIovIterGetPages } from '../block/bio.js';
+import { bioAlloc, bioIovIterGetPages, bioPut } from '../block/bio.js';
+import { bioIovIterBounce, bioIovIterUnbounce } from '../block/bio-bounce.js';
 import type { Ctx } from '../core/ctx.js';
 import {
   dioAbortBio,
@@ -14,7 +15,6 @@ import {
   type DioSubmitted,
 } from './dio.js';
 import { ownDio, ownFile, type Draft } from '../core/cow.js';
-import { bug } from '../core/world.js';
 import { btrfsDirectWriteBuffered, btrfsDirectWriteIsBuffered } from './btrfs.js';
 
 /**
@@ -27,14 +27,10 @@ import { btrfsDirectWriteBuffered, btrfsDirectWriteIsBuffered } from './btrfs.js
  */
 export function iomapDioRw(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
   if (btrfsDirectWriteIsBuffered(ctx, w, req)) return btrfsDirectWriteBuffered(ctx, w, req);
-  if (ctx.policies['dio.bounceStable'] === 'bounce' && xfsDioBounces(w, req))
-    return bug(
-      'iomap_dio_rw',
-      'IOMAP_DIO_BOUNCE (v7.0: XFS bounces direct I/O when the mapping needs stable pages) is not modelled',
-    );
   ctx.calls.push('iomap_dio_rw');
   dioFlushCache(ctx, w, req);
   const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
+  if (xfsDioBounces(ctx, w, req)) return iomapDioBounce(ctx, w, req, dio);
   const bio = bioAlloc(w, req.op, req.file, req.index, 'iomap', dio.id);
   const r = bioIovIterGetPages(ctx, w, bio, req.iter);
   if (r < 0) return dioAbortBio(ctx, w, bio, r);
@@ -42,14 +38,31 @@ export function iomapDioRw(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
 }
 
 /**
- * xfs_file_dio_read() / xfs_file_dio_write_aligned(): from v7.0 an XFS mapping with stable writes asks
- * iomap to bounce (IOMAP_DIO_BOUNCE).
- * MODEL: not modelled; such a request is refused on profiles with policy dio.bounceStable=bounce.
+ * xfs_file_dio_read() / xfs_file_dio_write_aligned(): from v7.0 (policy dio.bounceStable) XFS asks
+ * iomap to bounce (IOMAP_DIO_BOUNCE) when the file's mapping needs stable pages.
  * @kernel fs/xfs/xfs_file.c:xfs_file_dio_write_aligned
  */
-function xfsDioBounces(w: Draft, req: DioRequest): boolean {
+function xfsDioBounces(ctx: Ctx, w: Draft, req: DioRequest): boolean {
   const file = ownFile(w, req.file);
-  return file.fs === 'xfs' && file.stableWrites;
+  return ctx.policies['dio.bounceStable'] === 'bounce' && file.fs === 'xfs' && file.stableWrites;
+}
+
+/**
+ * iomap_dio_bio_iter_one() with IOMAP_DIO_BOUNCE: the bio is filled by bio_iov_iter_bounce() instead
+ * of bio_iov_iter_get_pages(), and a read is not pre-dirtied (its pages are dirtied after the copy
+ * back). The integrity tags of a write are computed from the bounce copy at submission.
+ * MODEL: XFS completes a bounced read through an ioend in process context (xfs_end_bio ->
+ * iomap_dio_bio_end_io); the model completes it in the device's completion step, as for any bio.
+ * @kernel fs/iomap/direct-io.c:iomap_dio_bio_iter_one
+ */
+function iomapDioBounce(ctx: Ctx, w: Draft, req: DioRequest, dio: OwnDio): DioSubmitted {
+  const bio = bioAlloc(w, req.op, req.file, req.index, 'iomap-bounce', dio.id);
+  const r = bioIovIterBounce(ctx, w, bio, req.iter);
+  if (r < 0) {
+    bioPut(bio);
+    return { ret: r, dio: null };
+  }
+  return dioSubmitBio(ctx, w, req, dio, bio, false);
 }
 
 /**
@@ -61,4 +74,18 @@ export function iomapDioBioEndIo(ctx: Ctx, w: Draft, bio: OwnBio): void {
   const dio = ownDio(w, bio.dio ?? -1);
   dioBioDone(ctx, w, dio);
   dioCompleteBio(ctx, w, bio, dio.shouldDirty, false);
+}
+
+/**
+ * iomap_dio_bio_end_io() of an IOMAP_DIO_BOUNCE request: bio_iov_iter_unbounce(bio, error,
+ * IOMAP_DIO_USER_BACKED), bio_put(), then the dio reference.
+ * MODEL: mark_dirty is the request's should-dirty (a read into a user-backed iterator; the what-if
+ * dio.redirty=none drops it as it drops the other re-dirtying).
+ * @kernel fs/iomap/direct-io.c:__iomap_dio_bio_end_io
+ */
+export function iomapDioBounceEndIo(ctx: Ctx, w: Draft, bio: OwnBio): void {
+  const dio = ownDio(w, bio.dio ?? -1);
+  bioIovIterUnbounce(ctx, w, bio, bio.error, dio.shouldDirty);
+  bioPut(bio);
+  dioBioDone(w, dio);
 }

@@ -42,6 +42,7 @@ export type BioEndIo =
   | 'blkdev' // blkdev_bio_end_io (multi-bio, sync or async)
   | 'blkdev-async' // blkdev_bio_end_io_async
   | 'iomap' // iomap_dio_bio_end_io
+  | 'iomap-bounce' // iomap_dio_bio_end_io of an IOMAP_DIO_BOUNCE request: bio_iov_iter_unbounce (v7.0)
   | 'legacy' // dio_bio_end_io / dio_bio_end_aio (fs/direct-io.c)
   | 'writeback'; // end_bio_bh_io_sync / iomap_writepage_end_bio: folio_end_writeback
 
@@ -72,10 +73,15 @@ export interface Bio {
   readonly tags: readonly (string | null)[];
   /** What the device DMA'd into each page (reads) or read from each page (writes), once transferred. */
   readonly data: readonly (string | null)[];
+  /**
+   * A bounced read's user pages (bio_iov_iter_bounce_read() keeps them in bi_io_vec[1..], after the
+   * bounce folio the device fills); empty for every other bio.
+   */
+  readonly bounced: readonly Bvec[];
 }
 
 /** A step's own copy of a bio (ownBio). */
-export type OwnBio = Own<Bio, 'bvecs' | 'flags' | 'state' | 'error' | 'tags' | 'data'>;
+export type OwnBio = Own<Bio, 'bvecs' | 'flags' | 'state' | 'error' | 'tags' | 'data' | 'bounced'>;
 
 /** The three direct-I/O implementations and their sub-paths. */
 export type DioPath = 'blkdev' | 'blkdev-multi' | 'iomap' | 'legacy';

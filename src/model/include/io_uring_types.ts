@@ -2,6 +2,19 @@
 
 import type { BvecGrab } from './blk_types.js';
 
+/**
+ * A buffer a kernel driver registered (io_buffer_register_bvec(), IO_REGBUF_F_KBUF): the pages of a
+ * ublk request, which io_uring does not grab (the request owns them) and hands back through the
+ * driver's release callback (ublk_io_release()) when the buffer's node is freed.
+ */
+export interface KernelBuf {
+  /** The driver actor and the handle that hold the request's pages. */
+  readonly actor: number;
+  readonly handle: string;
+  /** The daemon completed the request (UBLK_IO_COMMIT_AND_FETCH_REQ): it ends when the buffer is released. */
+  readonly committed: boolean;
+}
+
 export interface UringBuf {
   /** The buffer index (sqe->buf_index). */
   readonly index: number;
@@ -16,4 +29,6 @@ export interface UringBuf {
   readonly users: number;
   /** Unregistered while requests held it: out of the table, its pages still held until the last one ends. */
   readonly unregistered: boolean;
+  /** A kernel driver's buffer (v6.15), or null for user memory (IORING_REGISTER_BUFFERS). */
+  readonly kbuf: KernelBuf | null;
 }

@@ -14,9 +14,10 @@ export const HPAGE_PUD_ORDER = 18;
 
 /**
  * What kind of memory a folio is. `zero` and `huge-zero` are the shared zero pages; `vmalloc` is kernel
- * memory reached through a KVEC (never mapped to user space, never ref-counted by GUP).
+ * memory reached through a KVEC (never mapped to user space, never ref-counted by GUP); `slab` is a
+ * kmalloc() object's slab folio (folio_test_slab(); MODEL: one object per slab folio).
  */
-export type FolioKind = 'small' | 'thp' | 'hugetlb' | 'zero' | 'huge-zero' | 'vmalloc';
+export type FolioKind = 'small' | 'thp' | 'hugetlb' | 'zero' | 'huge-zero' | 'vmalloc' | 'slab';
 
 /** Who owns the folio's identity: anonymous memory, a file's page cache, or nobody (zero page, kernel). */
 export type FolioOwner =

@@ -58,9 +58,14 @@ export const HOLDERS: { readonly [K in keyof World]: HolderWalk | null } = {
         if (grab) for (const id of grab.folios) held(id, grab.mode === 'none' ? 'ref' : grab.mode);
       }
   },
-  // A bio not yet put holds its pages as it grabbed them (a borrowed bvec holds nothing).
+  // A bio not yet put holds its pages as it grabbed them (a borrowed bvec holds nothing), and a
+  // bounced read the caller's pages it extracted.
   bios: (w, held) => {
-    for (const bio of w.bios) if (bio.state !== 'put') for (const bv of bio.bvecs) held(bv.folio, bv.grab);
+    for (const bio of w.bios) {
+      if (bio.state === 'put') continue;
+      for (const bv of bio.bvecs) held(bv.folio, bv.grab);
+      for (const bv of bio.bounced) held(bv.folio, bv.grab);
+    }
   },
   dios: null, // its bios hold the pages
   bioDirtyList: null, // bio ids, held by `bios`

@@ -1,4 +1,4 @@
-import { EBUSY, EOPNOTSUPP, type KernelResult } from '../include/errno.js';
+import { EBUSY, EINVAL, EOPNOTSUPP, type KernelResult } from '../include/errno.js';
 import { FOLL_LONGTERM, FOLL_WRITE } from '../include/foll.js';
 import { fileIsMemoryBacked } from '../include/fs.js';
 import { getUserPages, pinUserPages, putPage, unpinUserPage } from '../mm/gup.js';
@@ -6,7 +6,8 @@ import { vmaAt, type VmaRef } from '../mm/pgtable.js';
 import type { Ctx } from '../core/ctx.js';
 import { ownArray, ownFile, ownFolio, type Draft } from '../core/cow.js';
 import type { World } from '../core/world.js';
-import type { UringBuf } from '../include/io_uring_types.js';
+import type { KernelBuf, UringBuf } from '../include/io_uring_types.js';
+import { ublkIoRelease } from '../block/ublk.js';
 
 /**
  * io_sqe_buffer_register() -> io_pin_pages(): pin the buffer FOLL_WRITE | FOLL_LONGTERM (references
@@ -37,6 +38,7 @@ export function ioSqeBufferRegister(ctx: Ctx, w: Draft, at: VmaRef, index: numbe
     node,
     users: 0,
     unregistered: false,
+    kbuf: null,
   });
   return 0;
 }
@@ -101,17 +103,73 @@ function replaceBuf(w: Draft, old: UringBuf, next: UringBuf): void {
 }
 
 /**
- * io_buffer_unmap(): unpin every page of the registered buffer, without dirtying it.
+ * io_buffer_unmap(): unpin every page of the registered buffer, without dirtying it; a kernel
+ * driver's buffer holds nothing itself and calls the driver's release instead (imu->release()).
  * @kernel io_uring/rsrc.c:io_buffer_unmap
  */
 function ioBufferUnmap(ctx: Ctx, w: Draft, buf: UringBuf): number[] {
   ctx.calls.push('io_buffer_unmap');
   const all = ownArray(w, 'uring');
   all.splice(all.indexOf(buf), 1);
+  if (buf.kbuf !== null) return ublkIoRelease(ctx, w, buf.kbuf);
   for (const id of buf.folios) {
     const f = ownFolio(w, id);
     if (buf.grab === 'pin') unpinUserPage(ctx, w, f);
     else putPage(ctx, w, f);
   }
   return [...buf.folios];
+}
+
+/**
+ * io_buffer_register_bvec() (v6.15): a driver (ublk, for a request the daemon serves with zero copy)
+ * puts the request's pages in slot `index` as an ITER_BVEC buffer with its release callback. Nothing
+ * is referenced or pinned: the request owns the pages until the release runs. -EBUSY when the slot
+ * is taken.
+ * @kernel io_uring/rsrc.c:io_buffer_register_bvec
+ */
+export function ioBufferRegisterBvec(
+  ctx: Ctx,
+  w: Draft,
+  kbuf: KernelBuf,
+  mm: number,
+  folios: readonly number[],
+  index: number,
+): KernelResult {
+  ctx.calls.push('io_buffer_register_bvec');
+  if (registeredBuf(w, index) !== undefined) return -EBUSY;
+  const node = w.uring.reduce((max, u) => Math.max(max, u.node + 1), 0);
+  ownArray(w, 'uring').push({ index, mm, folios, grab: 'none', node, users: 0, unregistered: false, kbuf });
+  return 0;
+}
+
+/**
+ * io_buffer_unregister_bvec(): the slot's own reference on the node is dropped (io_put_rsrc_node());
+ * a request still holding the node keeps the buffer, and the release runs when the last one ends.
+ * -EINVAL for an empty slot, -EBUSY for a user buffer. Returns the result and the folios released.
+ * @kernel io_uring/rsrc.c:io_buffer_unregister_bvec
+ */
+export function ioBufferUnregisterBvec(
+  ctx: Ctx,
+  w: Draft,
+  index: number,
+): { ret: KernelResult; folios: number[] } {
+  ctx.calls.push('io_buffer_unregister_bvec');
+  const buf = registeredBuf(w, index);
+  if (buf === undefined) return { ret: -EINVAL, folios: [] };
+  if (buf.kbuf === null) return { ret: -EBUSY, folios: [] };
+  if (buf.users > 0) {
+    replaceBuf(w, buf, { ...buf, unregistered: true });
+    return { ret: 0, folios: [] };
+  }
+  return { ret: 0, folios: ioBufferUnmap(ctx, w, buf) };
+}
+
+/** The kernel buffer still registered or in use for a driver's request, if any. */
+export function kernelBufOf(w: World, actor: number, handle: string): UringBuf | undefined {
+  return w.uring.find((u) => u.kbuf?.actor === actor && u.kbuf.handle === handle);
+}
+
+/** The daemon committed the request while io_uring still holds its buffer: it ends at the release. */
+export function kernelBufCommit(w: Draft, buf: UringBuf): void {
+  if (buf.kbuf !== null) replaceBuf(w, buf, { ...buf, kbuf: { ...buf.kbuf, committed: true } });
 }

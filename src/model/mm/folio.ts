@@ -43,7 +43,7 @@ export function folioAlloc(
     refcount: 1,
     mapcount: 0,
     pincount: 0,
-    flags: folioFlags({ ...CLEAN_FLAGS, lru: kind !== 'vmalloc' }),
+    flags: folioFlags({ ...CLEAN_FLAGS, lru: kind !== 'vmalloc' && kind !== 'slab' }),
     owner,
     data,
     freed: false,

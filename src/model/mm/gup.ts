@@ -268,7 +268,12 @@ export function unpinUserPagesDirtyLock(
   }
 }
 
-/** put_page() on a FOLL_GET reference. @kernel include/linux/mm.h:put_page */
+/**
+ * put_page() on a FOLL_GET reference; from v6.14 (policy mm.slabRefcount) a slab folio has none to
+ * drop and put_page() returns (the 7.2 tree's include/linux/mm.h:2190).
+ * @kernel include/linux/mm.h:put_page
+ */
 export function putPage(ctx: Ctx, w: Draft, f: OwnFolio): void {
+  if (f.kind === 'slab' && ctx.policies['mm.slabRefcount'] === 'frozen') return;
   gupPutFolio(ctx, w, f, 1, FOLL_GET);
 }

@@ -1,4 +1,5 @@
 import type { File } from '../include/fs.js';
+import type { FolioKind } from '../include/mm_types.js';
 import { EIO, errnoName } from '../include/errno.js';
 import { btrfsReadCsumFails } from '../fs/btrfs-csum.js';
 import { handleMmFault } from '../mm/memory/fault.js';
@@ -53,7 +54,7 @@ export interface TruncateOp {
 /** A kernel caller's own memory, held as a handle: vmalloc() (for a KVEC) or alloc_page() (for a BVEC). */
 export interface KallocOp {
   readonly op: 'kalloc';
-  readonly kind: 'vmalloc' | 'page';
+  readonly kind: 'vmalloc' | 'page' | 'kmalloc';
   readonly as: string;
 }
 
@@ -187,10 +188,17 @@ export const truncateOp: OpDef<TruncateOp> = {
 };
 
 /**
- * vmalloc() / alloc_page(): kernel memory the caller owns (one reference, dropped by `put`, i.e.
- * vfree()/__free_page()); held under a handle with grab mode 'none' (nothing GUP'd).
+ * vmalloc() / alloc_page() / kmalloc(): kernel memory the caller owns (one reference, dropped by
+ * `put`, i.e. vfree()/__free_page()/kfree()); held under a handle with grab mode 'none' (nothing
+ * GUP'd). MODEL: a kmalloc() object is a whole slab folio, so kfree() frees the folio.
  * @kernel mm/vmalloc.c:vmalloc
  */
+const KALLOC: { readonly [K in KallocOp['kind']]: { readonly kind: FolioKind; readonly fn: string } } = {
+  vmalloc: { kind: 'vmalloc', fn: 'vmalloc' },
+  page: { kind: 'small', fn: 'alloc_page' },
+  kmalloc: { kind: 'slab', fn: 'kmalloc' },
+};
+
 export const kallocOp: OpDef<KallocOp> = {
   footprint: 'any',
   unavailable: () => null,
@@ -198,15 +206,9 @@ export const kallocOp: OpDef<KallocOp> = {
     {
       name: 'kalloc',
       run(env, op) {
-        const f = folioAlloc(
-          env.w,
-          op.kind === 'vmalloc' ? 'vmalloc' : 'small',
-          0,
-          { type: 'none' },
-          ZERO_DATA,
-        );
+        const f = folioAlloc(env.w, KALLOC[op.kind].kind, 0, { type: 'none' }, ZERO_DATA);
         hold(ownActor(env.w, env.actor), op.as, { folios: [f.id], mode: 'none' });
-        return finished(op.kind === 'vmalloc' ? 'vmalloc' : 'alloc_page', [f.id], 0);
+        return finished(KALLOC[op.kind].fn, [f.id], 0);
       },
     },
   ],

@@ -40,6 +40,7 @@ import {
   type UringRwOp,
   type UringUnregisterOp,
 } from './uring.js';
+import { ublkOp, type UblkOp } from './ublk.js';
 
 /** Every operation an actor can run (herd's kernel.def: scenario names to model functions). */
 export type Op =
@@ -70,7 +71,8 @@ export type Op =
   | UringUnregisterOp
   | VmspliceOp
   | PipeReadOp
-  | SpliceOp;
+  | SpliceOp
+  | UblkOp;
 
 type OpTable = { readonly [K in Op['op']]: OpDef<Extract<Op, { op: K }>, Locals> };
 
@@ -103,6 +105,7 @@ const OPS: OpTable = {
   vmsplice: vmspliceOp,
   'pipe-read': pipeReadOp,
   splice: spliceOp,
+  ublk: ublkOp,
 };
 
 export function opDef<O extends Op>(op: O): OpDef<O, Locals> {

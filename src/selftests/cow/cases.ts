@@ -30,9 +30,13 @@ export interface TestBody {
 export interface TestResult {
   readonly pass: string;
   readonly fail: string;
+  /** From v6.16 (cowEdition): the `# ` message before a failure's result line, which names the test. */
+  readonly failNote: string;
   readonly xfailOnHugetlb: boolean;
   /** The skip reason when the release lacks an operation the test needs (the real test's wording). */
   readonly unavailable: string;
+  /** That reason as ksft_perror() prints it from v6.16, where cow.c takes it from errno. */
+  readonly unavailablePerror?: string;
   /** The test drives gup_test's PIN_LONGTERM_TEST_* ioctls. */
   readonly gupTest?: boolean;
 }
@@ -46,6 +50,7 @@ export interface AnonTestCase {
 const NO_LEAK_PARENT: TestResult = {
   pass: 'No leak from parent into child',
   fail: 'Leak from parent into child',
+  failNote: 'Leak from parent into child',
   xfailOnHugetlb: false,
   unavailable: 'fork() failed',
 };
@@ -53,6 +58,7 @@ const NO_LEAK_PARENT: TestResult = {
 const NO_LEAK_CHILD: TestResult = {
   pass: 'No leak from child into parent',
   fail: 'Leak from child into parent',
+  failNote: 'Leak from child into parent',
   xfailOnHugetlb: true,
   unavailable: 'vmsplice() failed',
 };
@@ -60,6 +66,8 @@ const NO_LEAK_CHILD: TestResult = {
 const RW_PIN: TestResult = {
   pass: 'Longterm R/W pin is reliable',
   fail: 'Longterm R/W pin is reliable',
+  // sic: the 7.2 tree's cow.c:562.
+  failNote: 'Longtom R/W pin is not reliable',
   xfailOnHugetlb: false,
   unavailable: 'io_uring_queue_init() failed',
 };
@@ -67,8 +75,10 @@ const RW_PIN: TestResult = {
 const RO_PIN: TestResult = {
   pass: 'Longterm R/O pin is reliable',
   fail: 'Longterm R/O pin is reliable',
+  failNote: 'Longterm R/O pin is not reliable',
   xfailOnHugetlb: false,
   unavailable: 'PIN_LONGTERM_TEST_START failed',
+  unavailablePerror: 'PIN_LONGTERM_TEST_START failed: Invalid argument (22)',
   gupTest: true,
 };
 
@@ -234,8 +244,10 @@ export const ANON_TEST_CASES: readonly AnonTestCase[] = [
 const COLLAPSE: TestResult = {
   pass: 'No leak from parent into child',
   fail: 'No leak from parent into child',
+  failNote: 'Leak from parent into child',
   xfailOnHugetlb: false,
   unavailable: 'MADV_COLLAPSE failed: Invalid argument',
+  unavailablePerror: 'MADV_COLLAPSE failed: Invalid argument (22)',
 };
 
 type CollapseTest = 'unshared' | 'fully-shared' | 'lower-shared' | 'upper-shared';
@@ -303,6 +315,7 @@ export const NON_ANON_TEST_CASES: readonly NonAnonTestCase[] = [
     result: {
       pass: 'Other mapping not modified',
       fail: 'Other mapping not modified',
+      failNote: 'Other mapping modified',
       xfailOnHugetlb: false,
       unavailable: '',
     },

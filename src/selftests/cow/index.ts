@@ -5,13 +5,16 @@ import type { KernelProfile } from '../../model/profile/profiles.js';
 import { mmOf } from '../../model/core/world.js';
 import type { ParsedScenario } from '../../scenario/index.js';
 import {
+  ksftExitFinished,
   ksftFinished,
   ksftPrintHeader,
   ksftPrintMsg,
   ksftSetPlan,
   ksftTestResult,
   type Ksft,
+  type KsftOutcome,
 } from '../kselftest.js';
+import { cowEdition } from './edition.js';
 import { checkCase, parseCase } from '../scenario.js';
 import type { Selftest, SelftestMachine } from '../selftest.js';
 import {
@@ -78,7 +81,7 @@ const STRERROR: Readonly<Record<number, string>> = {
  * parent T0 alone up to its collapse and return why it failed, or null. The child only reads `mem`
  * and runs after the collapse in cow.c, so nothing else decides the result.
  */
-function collapseFailure(parsed: ParsedScenario, profile: KernelProfile): string | null {
+function collapseFailure(parsed: ParsedScenario, profile: KernelProfile): Skip | null {
   const { program } = parsed.scenario;
   const collapses = (program.actors[0]?.ops ?? []).some((o) => o.op === 'madvise' && o.advice === 'collapse');
   if (!collapses || profile.policies['madvise.collapse'] === 'absent') return null;
@@ -92,22 +95,75 @@ function collapseFailure(parsed: ParsedScenario, profile: KernelProfile): string
     w = r.world;
     const ret = r.label.ret ?? 0;
     if (op.op === 'madvise' && op.advice === 'collapse')
-      return ret < 0 ? `MADV_COLLAPSE failed: ${STRERROR[-ret] ?? `errno ${-ret}`}` : null;
+      return ret < 0 ? perror('MADV_COLLAPSE failed', -ret) : null;
   }
+}
+
+/**
+ * A skip and its reason: the 6.12 tree's cow.c prints the reason on the result line; from v6.16 it
+ * is a `# ` message before it, and the reasons that came from strerror() are ksft_perror()'s
+ * "MSG: STRERROR (ERRNO)".
+ */
+interface Skip {
+  readonly reason: string;
+  readonly perror: string | null;
+}
+
+function plain(reason: string): Skip {
+  return { reason, perror: null };
+}
+
+/** The skip of a case whose operation the release lacks. */
+function unavailable(result: TestResult): Skip {
+  return { reason: result.unavailable, perror: result.unavailablePerror ?? null };
+}
+
+/** ksft_test_result_skip("MSG: %s", strerror(errno)) then ksft_perror("MSG"). */
+function perror(msg: string, errno: number): Skip {
+  const str = STRERROR[errno] ?? `errno ${errno}`;
+  return { reason: `${msg}: ${str}`, perror: `${msg}: ${str} (${errno})` };
+}
+
+/**
+ * One result as the release's cow.c prints it (cowEdition): up to v6.15 the message is the result
+ * line's own; from v6.16 a failure's or skip's reason is a `# ` message and the result line carries
+ * the test's name (log_test_result()).
+ */
+function report(
+  k: Ksft,
+  outcome: KsftOutcome,
+  msg: string,
+  names: boolean,
+  note: string | null = null,
+): void {
+  if (!names) {
+    ksftTestResult(k, outcome, msg);
+    return;
+  }
+  if (note !== null) ksftPrintMsg(k, note);
+  ksftTestResult(k, outcome, outcome === 'error' ? `${k.run}: ${msg}` : k.run);
+}
+
+function reportSkip(k: Ksft, skip: Skip, names: boolean): void {
+  report(k, 'skip', skip.reason, names, skip.perror ?? skip.reason);
 }
 
 /**
  * do_test_ro_pin(): without /sys/kernel/debug/gup_test the R/O pin cases skip; a gup_test without the
  * PIN_LONGTERM_TEST ioctls (before v6.2) fails them with EINVAL, which cow.c reports as a skip.
  */
-function gupTestSkip(result: TestResult, profile: KernelProfile, m: SelftestMachine): string | null {
+function gupTestSkip(result: TestResult, profile: KernelProfile, m: SelftestMachine): Skip | null {
   if (result.gupTest !== true) return null;
   const iface = profile.policies['gup.testInterface'];
-  if (!m.gupTest || iface === 'absent') return 'gup_test not available';
-  return iface === 'pin-longterm-test' ? null : 'PIN_LONGTERM_TEST_START failed';
+  if (!m.gupTest || iface === 'absent') return plain('gup_test not available');
+  if (iface === 'pin-longterm-test') return null;
+  return {
+    reason: 'PIN_LONGTERM_TEST_START failed',
+    perror: 'PIN_LONGTERM_TEST_START failed: Invalid argument (22)',
+  };
 }
 
-/** Run one case and print its result as cow.c would. */
+/** Run one case and print its result as the release's cow.c would. */
 export function runCase(
   k: Ksft,
   parsed: ParsedScenario,
@@ -116,34 +172,43 @@ export function runCase(
   profile: KernelProfile,
   m: SelftestMachine,
 ): void {
+  const ed = cowEdition(m.selftestsOf ?? profile.release);
   const skip = gupTestSkip(result, profile, m);
   if (skip !== null) {
-    ksftTestResult(k, 'skip', skip);
+    reportSkip(k, skip, ed.names);
     return;
   }
   const v = checkCase(parsed, profile);
   if (v.kind === 'unavailable') {
-    ksftTestResult(k, 'skip', result.unavailable);
+    reportSkip(k, unavailable(result), ed.names);
     return;
   }
   if (v.kind === 'vacuous') {
-    ksftTestResult(k, 'error', `${result.pass}: ${v.reason}`);
+    report(k, 'error', ed.names ? v.reason : `${result.pass}: ${v.reason}`, ed.names);
     return;
   }
   switch (v.row.verdict) {
     case 'never':
-      ksftTestResult(k, 'pass', result.pass);
+      report(k, 'pass', result.pass, ed.names);
       return;
     case 'sometimes':
     case 'always':
-      ksftTestResult(k, hugetlb && result.xfailOnHugetlb ? 'xfail' : 'fail', result.fail);
+      report(
+        k,
+        hugetlb && result.xfailOnHugetlb && ed.xfail ? 'xfail' : 'fail',
+        result.fail,
+        ed.names,
+        result.failNote,
+      );
       return;
     case 'unavailable':
-      ksftTestResult(k, 'skip', result.unavailable);
+      reportSkip(k, unavailable(result), ed.names);
       return;
-    case 'inconclusive':
-      ksftTestResult(k, 'error', `${result.pass}: inconclusive, bound reached (${v.row.bound ?? ''})`);
+    case 'inconclusive': {
+      const why = `inconclusive, bound reached (${v.row.bound ?? ''})`;
+      report(k, 'error', ed.names ? why : `${result.pass}: ${why}`, ed.names);
       return;
+    }
   }
 }
 
@@ -173,19 +238,20 @@ function runAnon(
   m: SelftestMachine,
 ): void {
   const p = caseProfile(release, body);
+  const names = cowEdition(m.selftestsOf ?? release.release).names;
   const skip = kind.skip(m, p.policies);
   if (skip !== null) {
-    ksftTestResult(k, 'skip', skip);
+    reportSkip(k, plain(skip), names);
     return;
   }
   const parsed = parseCase(anonText(desc, kind, body), 'cow.pin');
   if (kind.swapout && !setupSwappedOut(parsed, p)) {
-    ksftTestResult(k, 'skip', 'MADV_PAGEOUT did not work, is swap enabled?');
+    reportSkip(k, plain('MADV_PAGEOUT did not work, is swap enabled?'), names);
     return;
   }
   const failed = collapseFailure(parsed, p);
   if (failed !== null) {
-    ksftTestResult(k, 'skip', failed);
+    reportSkip(k, failed, names);
     return;
   }
   runCase(k, parsed, result, kind.hugetlb, p, m);
@@ -230,8 +296,9 @@ function printDetected(k: Ksft, m: SelftestMachine): void {
  * Returns the KTAP document and the exit status cow.c would have.
  */
 export function runCow(profile: KernelProfile, m: SelftestMachine): Ksft {
+  const ed = cowEdition(m.selftestsOf ?? profile.release);
   const k = ksftPrintHeader();
-  ksftPrintMsg(k, `pinlab: cow.c of the 6.12 tree, on the model of ${profile.name}`);
+  ksftPrintMsg(k, `pinlab: cow.c as of ${ed.since} (the 6.12 tree's tests), on the model of ${profile.name}`);
   printDetected(k, m);
   ksftSetPlan(k, plan(m));
   ksftPrintMsg(k, '[INFO] Anonymous memory tests in private mappings');
@@ -252,18 +319,19 @@ export function runCow(profile: KernelProfile, m: SelftestMachine): Ksft {
     for (const kind of nonAnonKinds(m)) {
       ksftPrintMsg(k, `[RUN] ${t.desc} ... with ${kind.label}`);
       const skip = kind.skip(m);
-      if (skip !== null) ksftTestResult(k, 'skip', skip);
+      if (skip !== null) reportSkip(k, plain(skip), ed.names);
       else {
         const parsed = parseCase(nonAnonText(t.desc, kind, t.body()), 'cow.pin');
         runCase(k, parsed, t.result, false, profile, m);
       }
     }
-  ksftFinished(k);
+  if (ed.names) ksftExitFinished(k);
+  else ksftFinished(k);
   return k;
 }
 
 export const COW: Selftest = {
   name: 'cow',
-  program: 'tools/testing/selftests/mm/cow.c (the 6.12 tree)',
+  program: "tools/testing/selftests/mm/cow.c (the 6.12 tree's tests, each release's result strings)",
   run: runCow,
 };

@@ -48,37 +48,3 @@ describe('btrfs: an O_DIRECT write from a buffer that changes in flight, on a ch
     expect(outcomes(r, false).some((regs) => regs?.seen === 'EIO')).toBe(false);
   });
 });
-
-describe('XFS direct I/O on a mapping that needs stable pages (policy dio.bounceStable)', () => {
-  const program = ioProgram({
-    files: [{ name: 'x', fs: 'xfs', pages: ['D'], integrity: true }],
-    mappings: [anon('buf')],
-    actors: [
-      {
-        process: 0,
-        ops: [
-          {
-            op: 'dio',
-            rw: 'read',
-            path: 'iomap',
-            async: false,
-            file: 'x',
-            index: 0,
-            iter: 'iovec',
-            buf: 'buf',
-            as: 'r',
-          },
-        ],
-      },
-    ],
-  });
-  it.each(RELEASES.filter((r) => !releaseAtLeast(r, 'v7.0')))('%s: the user pages go to the device', (r) => {
-    expect(explore(profile(r), program).finals.every((w) => w.actors[0]?.regs.r === '1')).toBe(true);
-  });
-  it.each(RELEASES.filter((r) => releaseAtLeast(r, 'v7.0')))(
-    '%s: IOMAP_DIO_BOUNCE is not modelled: the request is refused, not approximated',
-    (r) => {
-      expect(() => explore(profile(r), program)).toThrow(/IOMAP_DIO_BOUNCE/);
-    },
-  );
-});

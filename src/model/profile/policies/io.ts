@@ -256,7 +256,7 @@ export const IO_POLICIES = {
     ],
   }),
   'dio.bounceStable': policy({
-    doc: 'Whether iomap direct I/O on a mapping that needs stable pages (XFS with mapping_stable_writes()) bounces through kernel buffers (IOMAP_DIO_BOUNCE) instead of handing the user pages to the device. pinlab does not model the bounce: it refuses such a request on a profile that has it.',
+    doc: 'Whether iomap direct I/O on a mapping that needs stable pages (XFS with mapping_stable_writes()) bounces through kernel buffers (IOMAP_DIO_BOUNCE) instead of handing the user pages to the device: a write copies the data into bio-owned folios at submission (the user pages are never grabbed), a read pins the user pages and copies the data into them at completion.',
     kernel: 'fs/iomap/direct-io.c:__iomap_dio_rw',
     values: ['none', 'bounce'],
     history: [
@@ -270,7 +270,27 @@ export const IO_POLICIES = {
         since: 'v7.0',
         value: 'bounce',
         commit:
-          'block: add helpers to bounce buffer an iov_iter into bios; iomap: add a flag to bounce buffer direct I/O (XFS sets IOMAP_DIO_BOUNCE when mapping_stable_writes(); the 7.2 tree, not the 6.12 one)',
+          'block: add helpers to bounce buffer an iov_iter into bios; iomap: add a flag to bounce buffer direct I/O (XFS sets IOMAP_DIO_BOUNCE when mapping_stable_writes(); the 7.2 tree block/bio.c:1482 bio_iov_iter_bounce, fs/iomap/direct-io.c:356, fs/xfs/xfs_file.c:268/777/854; not the 6.12 one)',
+        confidence: 'M',
+      },
+    ],
+  }),
+  'uring.kernelBuffers': policy({
+    doc: "Whether a kernel driver can register a buffer of its own in an io_uring buffer table (io_buffer_register_bvec(): ublk's zero copy), held by the table and the requests that use it like a user buffer, and handed back through the driver's release callback when the last of them lets go.",
+    kernel: 'io_uring/rsrc.c:io_buffer_register_bvec',
+    values: ['absent', 'present'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'absent',
+        commit: 'only user memory is registered (the 6.12 tree has no io_buffer_register_bvec)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.15',
+        value: 'present',
+        commit:
+          'io_uring: add support for kernel registered bvecs; ublk: zc register/unregister bvec (Keith Busch, Ming Lei; release per the issue; the 7.2 tree: io_uring/rsrc.c:1018 io_buffer_register_bvec, 1081 io_buffer_unregister_bvec, 210 io_buffer_unmap calls imu->release, drivers/block/ublk_drv.c:3180 ublk_io_release)',
         confidence: 'M',
       },
     ],

@@ -399,4 +399,25 @@ export const MM_POLICIES = {
       },
     ],
   }),
+  'mm.slabRefcount': policy({
+    doc: 'Whether a slab folio (kmalloc memory) has a reference count: get_page() and put_page() on it take and drop references like on any page, or it is frozen (refcount 0 for its whole life): get_page() warns and takes nothing, put_page() does nothing, iov_iter_get_pages2() on an ITER_BVEC skips it, and the slab frees it when its objects are freed, whoever still points at it.',
+    kernel: 'include/linux/mm.h:get_page',
+    values: ['counted', 'frozen'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'counted',
+        commit:
+          'slab pages are allocated with a reference (the 5.10, 6.1 and 6.12 trees: get_page() is folio_get())',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.14',
+        value: 'frozen',
+        commit:
+          'slub: Allocate frozen pages (the frozen-pages series, Matthew Wilcox; release per LWN "frozen pages", 6.14); the 7.2 tree: include/linux/mm.h:2092 get_page() WARN_ON_ONCE(folio_test_slab()) and returns, 2190 put_page() returns, lib/iov_iter.c:1110 skips folio_get() on a slab folio. Which 6.14-rc commit added the get_page()/put_page() tests is not confirmed',
+        confidence: 'M',
+      },
+    ],
+  }),
 } as const;
