@@ -87,5 +87,5 @@ export function iomapDioBounceEndIo(ctx: Ctx, w: Draft, bio: OwnBio): void {
   const dio = ownDio(w, bio.dio ?? -1);
   bioIovIterUnbounce(ctx, w, bio, bio.error, dio.shouldDirty);
   bioPut(bio);
-  dioBioDone(w, dio);
+  dioBioDone(ctx, w, dio);
 }
