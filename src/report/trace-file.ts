@@ -187,6 +187,24 @@ const state = object({
   dios: arrayOf(dio),
   pipes: arrayOf(object({ id: int, name: str, bufs: arrayOf(page) })),
   uring: arrayOf(object({ index: int, folios: arrayOf(int), grab: str })),
+  files: arrayOf(
+    object({
+      id: int,
+      name: str,
+      fs: str,
+      cache: arrayOf(object({ index: int, folio: int, flags: arrayOf(str) })),
+      disk: arrayOf(str),
+      stableWrites: bool,
+    }),
+  ),
+  swap: arrayOf(object({ id: int, data: str, count: int, cache: nullable(int) })),
+  holds: arrayOf(
+    object({
+      actor: int,
+      regs: recordOf(str),
+      grabs: arrayOf(object({ name: str, folios: arrayOf(int), mode: str })),
+    }),
+  ),
 });
 
 const step = object({
