@@ -156,7 +156,11 @@ export function Explorer({ data, scenarios }: Props) {
         <span class="run-name">{scenario.name}</span>
         <label>
           release{' '}
-          <select value={profile.name} onChange={(e) => setKernel(e.currentTarget.value)}>
+          <select
+            aria-label="release"
+            value={profile.name}
+            onChange={(e) => setKernel(e.currentTarget.value)}
+          >
             {kernelNames(profile.name).map((n) => (
               <option key={n} value={n}>
                 {n}
@@ -167,6 +171,7 @@ export function Explorer({ data, scenarios }: Props) {
         <label>
           compare with{' '}
           <select
+            aria-label="compare with"
             value={place.vs ?? ''}
             onChange={(e) => {
               const vs = e.currentTarget.value;
@@ -194,7 +199,12 @@ export function Explorer({ data, scenarios }: Props) {
         </p>
       ) : null}
       {b ? (
-        <p class={`difference${diff ? ' found' : ''}`} role="status">
+        <p
+          class={`difference${diff ? ' found' : ''}`}
+          role="status"
+          data-step={diff?.step}
+          data-why={diff?.why}
+        >
           {diff
             ? `First difference: ${diff.text}.`
             : `The ${a.path.length} steps run alike on ${profile.name} and ${b.profile.name}.`}

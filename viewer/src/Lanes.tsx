@@ -33,6 +33,13 @@ export function Lanes({ run, step, onStep, marked = null, label = 'steps by acto
   const actors = run.actors;
   const selected = useRef<HTMLTableRowElement>(null);
   useEffect(() => selected.current?.scrollIntoView({ block: 'nearest' }), [step]);
+  /** A step's number, marked when it is the first that differs. */
+  const rowHead = (k: number) => (
+    <th scope="row" title={marked?.step === k ? marked.text : undefined}>
+      {marked?.step === k ? <span class="differs-tag">≠ </span> : null}
+      {k}
+    </th>
+  );
   const row = (k: number, cells: (a: number) => ComponentChildren, bad: boolean) => (
     <tr
       key={k}
@@ -42,10 +49,7 @@ export function Lanes({ run, step, onStep, marked = null, label = 'steps by acto
       aria-current={k === step ? 'step' : undefined}
       onClick={() => onStep(k)}
     >
-      <th scope="row" title={marked?.step === k ? marked.text : undefined}>
-        {marked?.step === k ? <span class="differs-tag">≠ </span> : null}
-        {k}
-      </th>
+      {rowHead(k)}
       {actors.map((a) => (
         <td key={a.actor}>{cells(a.actor)}</td>
       ))}
@@ -99,6 +103,14 @@ export function Lanes({ run, step, onStep, marked = null, label = 'steps by acto
               s.violations.length > 0,
             ),
           )}
+          {marked !== null && marked.step > run.steps.length ? (
+            <tr class="differs" data-step={marked.step}>
+              {rowHead(marked.step)}
+              <td colSpan={actors.length} class="absent">
+                not enabled on this release: the path stops here
+              </td>
+            </tr>
+          ) : null}
         </tbody>
       </table>
     </section>
