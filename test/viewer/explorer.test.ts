@@ -191,7 +191,10 @@ describe.skipIf(missing !== null)('the explorer in Chromium', () => {
       '--kernel-b',
       'v6.12',
     );
-    const { page, problems } = await open(browser, pathToFileURL(html).href);
+    const { page, problems } = await open(browser, pathToFileURL(html).href, 'file:', {
+      width: 1280,
+      height: 800,
+    });
     const diff = page.locator('.difference.found');
     expect(await diff.getAttribute('data-why')).toBe('disabled');
     expect(await diff.textContent()).toBe('First difference: step 2 is not enabled on v6.12.');
