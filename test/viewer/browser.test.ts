@@ -139,6 +139,29 @@ describe.skipIf(missing !== null)('the trace viewer in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it("shows each file's page cache with its pages' writeback state, and what is on disk", async () => {
+    const trace = explainTrace('scenarios/dio-read-shared-file-writeback.pin', 'v6.18');
+    const { page, problems } = await open(pathToFileURL(htmlFile(trace)).href);
+    const file = page.locator('section[aria-label="Files"] tr[data-key="0"] td');
+    expect(await file.allTextContents()).toEqual([
+      'f',
+      'xfs',
+      '[0] folio 2 dirty uptodate lru buffers',
+      '[0] A',
+      'yes',
+    ]);
+    // Step 2, the flusher's write_cache_pages(): the cached page goes from dirty to writeback.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.locator('section[aria-label="Files"] td.changed').allTextContents()).toEqual([
+      '[0] folio 2 writeback uptodate lru buffers',
+    ]);
+    expect(
+      await page.locator('section[aria-label="Held by actors"] tr[data-key="T0"] td').allTextContents(),
+    ).toEqual(['—', '—']);
+    expect(problems).toEqual([]);
+  });
+
   it("shows a pipe's buffers and the reference each holds", async () => {
     const trace = explainTrace('scenarios/vmsplice-child-unmap.pin', 'v5.4');
     const { page, problems } = await open(pathToFileURL(htmlFile(trace)).href);
