@@ -70,12 +70,12 @@ const FOCUSED = `(() => {
  * positive tabindex reorders it), each with a visible focus ring.
  */
 async function tabOrder(page: Page): Promise<{ order: number[]; count: number; unringed: number[] }> {
-  const count = (await page.evaluate(NUMBER_CONTROLS)) as number;
+  const count = await page.evaluate<number>(NUMBER_CONTROLS);
   const order: number[] = [0];
   const unringed: number[] = [];
   for (let i = 1; i < count; i++) {
     await page.keyboard.press('Tab');
-    const [at, ring] = (await page.evaluate(FOCUSED)) as [number, boolean];
+    const [at, ring] = await page.evaluate<[number, boolean]>(FOCUSED);
     order.push(at);
     if (!ring) unringed.push(at);
   }

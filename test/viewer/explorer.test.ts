@@ -33,7 +33,7 @@ async function tabTo(page: Page, selector: string): Promise<void> {
 }
 
 const hashOf = async (page: Page): Promise<URLSearchParams> =>
-  new URLSearchParams(((await page.evaluate('location.hash')) as string).slice(1));
+  new URLSearchParams((await page.evaluate<string>('location.hash')).slice(1));
 
 describe.skipIf(missing !== null)('the explorer in Chromium', () => {
   let browser: Browser;
