@@ -216,6 +216,20 @@ describe.skipIf(missing !== null)('the explorer in Chromium', () => {
     expect([...problems, ...old.problems]).toEqual([]);
   });
 
+  it('says so when the model cannot run a what-if, as check does, instead of a blank page', async () => {
+    const html = pathToFileURL(
+      explorerHtml('scenarios/force-write-hugetlb-ro.pin', '--kernel', 'v6.18'),
+    ).href;
+    const token = 'force-write-hugetlb-ro@v6.18[cow.reuse=refcount]:0';
+    const { page, problems } = await open(browser, `${html}#replay=${encodeURIComponent(token)}`);
+    expect(await text(page, '.notice')).toBe(
+      'the model cannot run this: __getUserPages: fault loop did not converge',
+    );
+    expect(await text(page, 'select[aria-label="release"]')).toContain('v6.18[cow.reuse=refcount]');
+    expect(await text(page, '.position')).toBe('step 1 of 1');
+    expect(problems).toEqual([]);
+  });
+
   it('shows swap slots and the grabs each actor holds, the cells a step changed marked', async () => {
     const html = pathToFileURL(explorerHtml(swapGrabPin(), '--kernel', 'v6.4')).href;
     const cells = (page: Page, table: string, key: string): Promise<string[]> =>

@@ -70,6 +70,18 @@ function viewOf(place: Place, scenarios: readonly Scenario[]): View | string {
   };
 }
 
+/**
+ * Run the model, or say that it cannot: a what-if the model cannot complete (a fault loop that does not
+ * converge) stops as `pinlab check` reports it, as a message, not as a blank page.
+ */
+function guarded<T>(f: () => T): T | string {
+  try {
+    return f();
+  } catch (e) {
+    return `the model cannot run this: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
 /** The releases and variants, with the one shown first when it is a what-if (policies set). */
 const kernelNames = (current: string): string[] =>
   profileNames().includes(current) ? profileNames() : [current, ...profileNames()];
@@ -99,7 +111,7 @@ export function Explorer({ data, scenarios }: Props) {
     const h = placeHash(place);
     if (location.hash !== h) history.replaceState(null, '', h);
   }, [place]);
-  const view = useMemo(() => viewOf(place, scenarios), [place, scenarios]);
+  const view = useMemo(() => guarded(() => viewOf(place, scenarios)), [place, scenarios]);
   const len = typeof view === 'string' ? 0 : view.a.path.length;
   const at = Math.min(place.at ?? len, len);
   const setStep = useCallback(
@@ -120,6 +132,11 @@ export function Explorer({ data, scenarios }: Props) {
       <main class="load-error">
         <h1>pinlab cannot explore this</h1>
         <p role="alert">{view}</p>
+        <p>
+          <a href={placeHash({ token: `${data.scenario}@${data.kernel}:`, vs: null, at: null })}>
+            back to the start on {data.kernel}
+          </a>
+        </p>
       </main>
     );
   const { scenario, a, b, diff } = view;
@@ -132,7 +149,9 @@ export function Explorer({ data, scenarios }: Props) {
     if (!isProfileError(p)) setPlace((x) => ({ ...x, token: tokenOf(scenario, p, view.asked) }));
   };
   const world = a.worlds[at];
-  const next = world ? nextSteps(scenario, profile, world) : [];
+  const offered = world ? guarded(() => nextSteps(scenario, profile, world)) : [];
+  const next = typeof offered === 'string' ? [] : offered;
+  const notice = [view.notice, typeof offered === 'string' ? offered : null].filter((x) => x !== null);
   const findings = [...violationsAt(a.run, at), ...(world ? outcomes(scenario, profile, world) : [])];
   const token = tokenOf(scenario, profile, a.path.slice(0, at));
   const link = placeHash({
@@ -193,9 +212,9 @@ export function Explorer({ data, scenarios }: Props) {
           </a>
         </p>
       </header>
-      {view.notice !== null ? (
+      {notice.length > 0 ? (
         <p class="notice" role="alert">
-          {view.notice}
+          {notice.join('; ')}
         </p>
       ) : null}
       {b ? (
