@@ -121,6 +121,42 @@ export interface TraceUringBuf {
   readonly grab: string;
 }
 
+/** A page of a file's page cache: its index, its folio and the folio's set flags (dirty, writeback, ...). */
+export interface TraceCachePage {
+  readonly index: number;
+  readonly folio: number;
+  readonly flags: readonly string[];
+}
+
+/** A scenario file: its page cache (with each page's writeback state) and what is on disk. */
+export interface TraceInode {
+  readonly id: number;
+  readonly name: string;
+  readonly fs: string;
+  readonly cache: readonly TraceCachePage[];
+  readonly disk: readonly string[];
+  readonly stableWrites: boolean;
+}
+
+/** A swap slot: its contents, its swap count, and the folio still in the swap cache for it. */
+export interface TraceSwapSlot {
+  readonly id: number;
+  readonly data: string;
+  readonly count: number;
+  readonly cache: number | null;
+}
+
+/** An actor's registers and the grabs it holds past an operation (references or pins, by name). */
+export interface TraceHolds {
+  readonly actor: number;
+  readonly regs: Readonly<Record<string, string>>;
+  readonly grabs: readonly {
+    readonly name: string;
+    readonly folios: readonly number[];
+    readonly mode: string;
+  }[];
+}
+
 export interface TraceState {
   readonly folios: readonly FolioCounters[];
   readonly ptes: readonly ProcessPtes[];
@@ -128,6 +164,9 @@ export interface TraceState {
   readonly dios: readonly TraceDio[];
   readonly pipes: readonly TracePipe[];
   readonly uring: readonly TraceUringBuf[];
+  readonly files: readonly TraceInode[];
+  readonly swap: readonly TraceSwapSlot[];
+  readonly holds: readonly TraceHolds[];
 }
 
 /** How a trace ends: in a final state, a deadlock, with a violating step, or (replay) elsewhere. */
@@ -209,7 +248,27 @@ function traceState(program: Program, world: World, ids: readonly number[]): Tra
     })),
     pipes: world.pipes.map((p): TracePipe => ({ id: p.id, name: p.name, bufs: p.bufs.map(tracePage) })),
     uring: world.uring.map((u): TraceUringBuf => ({ index: u.index, folios: [...u.folios], grab: u.grab })),
+    files: world.files.map((f): TraceInode => ({
+      id: f.id,
+      name: f.name,
+      fs: f.fs,
+      cache: f.cache.flatMap((folio, index) => (folio === null ? [] : [cachePage(world, index, folio)])),
+      disk: [...f.disk],
+      stableWrites: f.stableWrites,
+    })),
+    swap: world.swap.map((s): TraceSwapSlot => ({ id: s.id, data: s.data, count: s.count, cache: s.cache })),
+    holds: world.actors.map((a, actor): TraceHolds => ({
+      actor,
+      regs: { ...a.regs },
+      grabs: Object.entries(a.held).map(([name, g]) => ({ name, folios: [...g.folios], mode: g.mode })),
+    })),
   };
+}
+
+function cachePage(world: World, index: number, folio: number): TraceCachePage {
+  const f = world.folios[folio];
+  const flags = f ? Object.entries(f.flags).filter(([, on]) => on) : [];
+  return { index, folio, flags: flags.map(([name]) => name) };
 }
 
 function tracePage(v: { readonly folio: number; readonly grab: string }): TracePage {

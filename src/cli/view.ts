@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { viewerCsp, viewerPage, type ViewerAssets } from '../report/html.js';
+import { decodeToken, replay, unavailableOps } from '../check/index.js';
+import { isProfileError, kernelProfile, type KernelProfile } from '../model/profile/profiles.js';
+import { explorerPage, viewerCsp, viewerPage, type ViewerAssets } from '../report/html.js';
 import { parseTraceFile, type TraceFile } from '../report/trace-file.js';
-import { isArgsError, parseArgs } from './args.js';
-import { MAX_TRACE_BYTES, outputProblem, readBounded, writeOutput } from './files.js';
+import { formatError, parseScenarios, type ParsedScenario } from '../scenario/index.js';
+import { isArgsError, parseArgs, type Parsed } from './args.js';
+import { MAX_SCENARIO_BYTES, MAX_TRACE_BYTES, outputProblem, readBounded, writeOutput } from './files.js';
+import { resolveKernels } from './kernels.js';
 import type { Io } from './run.js';
 
 /** The built viewer (vite build of viewer/), beside the compiled CLI in the package. */
@@ -81,11 +85,122 @@ export function serveViewer(page: string, csp: string): Promise<Served> {
   });
 }
 
-const SPEC = { html: 'flag', out: 'value' } as const;
+const SPEC = {
+  html: 'flag',
+  out: 'value',
+  explore: 'flag',
+  kernel: 'value',
+  'kernel-b': 'value',
+  axis: 'value',
+  replay: 'value',
+} as const;
+
+/** Options only the explorer takes. */
+const EXPLORE_ONLY = ['kernel', 'kernel-b', 'axis', 'replay'] as const;
+
+type Problem = { readonly error: string };
+
+/** One release's profile, or what is wrong with the option. */
+function oneKernel(option: string, given: readonly string[]): KernelProfile | Problem {
+  const names = given.flatMap((g) => g.split(',')).filter((n) => n !== '');
+  if (names.length !== 1) return { error: `--${option} takes one release` };
+  const r = resolveKernels(names, []);
+  return typeof r === 'string' ? { error: r } : (r[0] as KernelProfile);
+}
+
+/** The file's scenario the --axis values pick, or what is wrong. */
+function pickScenario(
+  scenarios: readonly ParsedScenario[],
+  axes: readonly string[],
+): ParsedScenario | Problem {
+  const wanted = axes.map((a) => a.split('='));
+  const bad = wanted.find((w) => w.length !== 2 || w[0] === '' || w[1] === '');
+  if (bad) return { error: `--axis takes axis=value, not '${bad.join('=')}'` };
+  const fits = scenarios.filter((p) =>
+    wanted.every(([k, v]) => p.scenario.axes.some((x) => x.axis === k && x.value === v)),
+  );
+  const ids = (xs: readonly ParsedScenario[]): string => xs.map((p) => p.scenario.id).join(', ');
+  if (fits.length === 1 && fits[0]) return fits[0];
+  if (fits.length === 0)
+    return { error: `no scenario of the file has ${axes.join(' ')} (it has ${ids(scenarios)})` };
+  return {
+    error: `the file gives ${fits.length} scenarios: choose one with --axis axis=value (${ids(fits)})`,
+  };
+}
+
+/** Why `profile` cannot run the scenario (an operation it lacks), or null. */
+function cannotRun(s: ParsedScenario, profile: KernelProfile): Problem | null {
+  const [u] = unavailableOps(s.scenario.program, profile);
+  return u ? { error: `${profile.name} cannot run ${s.scenario.id}: ${u.op}: ${u.reason}` } : null;
+}
+
+/** `--replay scenario-id@kernel:steps`: its scenario and kernel, the steps checked to run. */
+function replayStart(
+  scenarios: readonly ParsedScenario[],
+  token: string,
+): { readonly picked: ParsedScenario; readonly kernel: KernelProfile } | Problem {
+  const at = token.lastIndexOf('@');
+  const id = token.slice(0, Math.max(0, at));
+  const picked = scenarios.find((x) => x.scenario.id === id);
+  const d = decodeToken(token.slice(at + 1));
+  const kernel = 'ok' in d ? null : kernelProfile(d.kernel, d.set);
+  if (!picked || kernel === null || isProfileError(kernel))
+    return {
+      error: `--replay: '${token}' is no token of this file (scenario-id@kernel:steps, as check prints it)`,
+    };
+  const refused = cannotRun(picked, kernel);
+  if (refused) return refused;
+  const r = replay(picked.scenario.program, token.slice(at + 1));
+  if (!r.ok) return { error: `--replay: '${token}' does not run (${r.code})` };
+  return { picked, kernel };
+}
+
+/**
+ * The explorer's page for `pinlab view --explore FILE.pin --kernel K [--axis A=V] [--kernel-b K2]
+ * [--replay TOKEN]`, or the user's mistake.
+ */
+function explorerFor(p: Parsed, path: string): string | Problem {
+  const read = readBounded(path, MAX_SCENARIO_BYTES);
+  if ('error' in read) return { error: `${path}: ${read.error}` };
+  const parsed = parseScenarios(read.text, path);
+  if (!parsed.ok) return { error: parsed.errors.map(formatError).join('\n') };
+  const token = p.values.get('replay')?.at(-1) ?? null;
+  const start =
+    token !== null
+      ? replayStart(parsed.scenarios, token)
+      : { picked: pickScenario(parsed.scenarios, p.values.get('axis') ?? []), kernel: null };
+  if ('error' in start) return start;
+  const picked = start.picked;
+  if ('error' in picked) return picked;
+  const kernel =
+    start.kernel ??
+    (p.values.has('kernel')
+      ? oneKernel('kernel', p.values.get('kernel') ?? [])
+      : { error: 'give the release to explore: --kernel K' });
+  if ('error' in kernel) return kernel;
+  const vs = p.values.has('kernel-b') ? oneKernel('kernel-b', p.values.get('kernel-b') ?? []) : null;
+  if (vs !== null && 'error' in vs) return vs;
+  const refused = cannotRun(picked, kernel) ?? (vs === null ? null : cannotRun(picked, vs));
+  if (refused) return refused;
+  const assets = loadViewerAssets();
+  if (typeof assets === 'string') return { error: assets };
+  return explorerPage(
+    {
+      file: path,
+      source: read.text,
+      scenario: picked.scenario.id,
+      kernel: kernel.name,
+      vs: vs?.name ?? null,
+      token,
+    },
+    assets,
+  );
+}
 
 /**
  * `pinlab view TRACE.json`: serve the viewer until Ctrl-C. `pinlab view --html TRACE.json -o OUT.html`:
- * write it as one self-contained page (to stdout without -o).
+ * write it as one self-contained page (to stdout without -o). `pinlab view --explore FILE.pin --kernel K`:
+ * the explorer, served or written the same ways.
  */
 export function viewCommand(args: readonly string[], io: Io): number {
   const fail = (m: string): number => {
@@ -97,18 +212,22 @@ export function viewCommand(args: readonly string[], io: Io): number {
     SPEC,
   );
   if (isArgsError(p)) return fail(p.error);
+  const explore = p.flags.has('explore');
   const [path, ...extra] = p.positionals;
   if (path === undefined || extra.length > 0)
-    return fail('give one trace file (from check --format json or explain --out)');
+    return fail(
+      explore
+        ? 'give one scenario file to explore (FILE.pin)'
+        : 'give one trace file (from check --format json or explain --out)',
+    );
+  const stray = explore ? undefined : EXPLORE_ONLY.find((o) => p.values.has(o));
+  if (stray !== undefined) return fail(`--${stray} goes with --explore`);
   const out = p.values.get('out')?.at(-1);
   if (out !== undefined && !p.flags.has('html')) return fail('-o goes with --html');
   const refused = out === undefined ? null : outputProblem(out, [path]);
   if (refused !== null) return fail(refused);
-  const file = readTraceFile(path);
-  if (typeof file === 'string') return fail(file);
-  const assets = loadViewerAssets();
-  if (typeof assets === 'string') return fail(assets);
-  const page = viewerPage(file, assets);
+  const page = explore ? explorerFor(p, path) : tracePage(path);
+  if (typeof page !== 'string') return fail(page.error);
   if (p.flags.has('html')) {
     if (out === undefined) {
       io.out(page);
@@ -119,6 +238,8 @@ export function viewCommand(args: readonly string[], io: Io): number {
     io.err(`pinlab view: wrote ${out}\n`);
     return 0;
   }
+  const assets = loadViewerAssets();
+  if (typeof assets === 'string') return fail(assets);
   serveViewer(page, viewerCsp(assets)).then(
     (s) => {
       io.out(`pinlab view: ${s.url}  (Ctrl-C stops)\n`);
@@ -130,4 +251,12 @@ export function viewCommand(args: readonly string[], io: Io): number {
     },
   );
   return 0;
+}
+
+/** The trace viewer's page for a trace file, or the user's mistake. */
+function tracePage(path: string): string | Problem {
+  const file = readTraceFile(path);
+  if (typeof file === 'string') return { error: file };
+  const assets = loadViewerAssets();
+  return typeof assets === 'string' ? { error: assets } : viewerPage(file, assets);
 }

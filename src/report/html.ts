@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ExploreStart } from './explore-start.js';
 import type { TraceFile } from './trace-file.js';
 
 /** The built viewer: one script and one stylesheet, inlined into every page. */
@@ -41,6 +42,18 @@ export function scriptJson(value: unknown): string {
  * script reads and renders as text only.
  */
 export function viewerPage(file: TraceFile, assets: ViewerAssets): string {
+  return page('pinlab-trace', 'pinlab trace', file, assets);
+}
+
+/**
+ * The explorer page: the same viewer, given a scenario file, which it parses and runs with the model
+ * bundled in its script (no server call: it works opened from disk too).
+ */
+export function explorerPage(start: ExploreStart, assets: ViewerAssets): string {
+  return page('pinlab-explore', 'pinlab explore', start, assets);
+}
+
+function page(dataId: string, title: string, data: unknown, assets: ViewerAssets): string {
   // The hashes cover the exact element text; a build whose output could close its element is broken.
   if (/<\/script/i.test(assets.script) || /<\/style/i.test(assets.style))
     throw new Error('viewerPage: the built viewer contains a closing tag; rebuild it');
@@ -51,12 +64,12 @@ export function viewerPage(file: TraceFile, assets: ViewerAssets): string {
 <meta http-equiv="Content-Security-Policy" content="${viewerCsp(assets)}">
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>pinlab trace</title>
+<title>${title}</title>
 <style>${assets.style}</style>
 </head>
 <body>
 <div id="app"></div>
-<script type="application/json" id="pinlab-trace">${scriptJson(file)}</script>
+<script type="application/json" id="${dataId}">${scriptJson(data)}</script>
 <script>${assets.script}</script>
 </body>
 </html>

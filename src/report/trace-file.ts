@@ -9,7 +9,9 @@ import type { Row } from '../suite/run.js';
  * Each result is one verdict (a scenario on a kernel, for one condition or invariant). A result with a
  * shortest run carries it whole, so a reader needs nothing else to show it:
  * - `trace`: the numbered steps (actor, kernel function, calls, return value, each touched folio's
- *   counters before and after, model events, invariant violations, every process's PTEs after the step);
+ *   counters before and after, model events, invariant violations, and the state after the step: every
+ *   process's PTEs, the bios, DIOs, pipes, io_uring buffers, files (page cache, disk), swap slots and
+ *   what each actor holds);
  * - `actors`: the scenario's threads, then its kernel agents, by scheduler index;
  * - `initial`: the counters of every folio the run touches or maps that exists before step 1, and
  *   every process's PTEs then;
@@ -187,6 +189,24 @@ const state = object({
   dios: arrayOf(dio),
   pipes: arrayOf(object({ id: int, name: str, bufs: arrayOf(page) })),
   uring: arrayOf(object({ index: int, folios: arrayOf(int), grab: str })),
+  files: arrayOf(
+    object({
+      id: int,
+      name: str,
+      fs: str,
+      cache: arrayOf(object({ index: int, folio: int, flags: arrayOf(str) })),
+      disk: arrayOf(str),
+      stableWrites: bool,
+    }),
+  ),
+  swap: arrayOf(object({ id: int, data: str, count: int, cache: nullable(int) })),
+  holds: arrayOf(
+    object({
+      actor: int,
+      regs: recordOf(str),
+      grabs: arrayOf(object({ name: str, folios: arrayOf(int), mode: str })),
+    }),
+  ),
 });
 
 const step = object({

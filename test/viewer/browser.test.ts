@@ -1,21 +1,15 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadViewerAssets, serveViewer } from '../../src/cli/view.js';
 import { viewerCsp, viewerPage } from '../../src/report/html.js';
 import type { TraceFile } from '../../src/report/trace-file.js';
+import { launch, missing, open as openIn, shot, text } from './chromium.js';
 import { cli, dioReadForkTrace, explainTrace, hostileTrace, PAYLOAD, tmp } from './fixtures.js';
 
-/** Debian's chromium, driven by playwright-core; `.ci/run` installs it. */
-const CHROMIUM = '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install chromium)`;
 if (missing) console.warn(`SKIPPED the trace viewer's browser tests: ${missing}`);
-
-/** Screenshots go out of the repository. */
-const SHOTS = join(tmpdir(), 'pinlab-viewer');
 
 function htmlFile(trace: string): string {
   const out = join(tmp(), 'trace.html');
@@ -27,38 +21,17 @@ function htmlFile(trace: string): string {
 describe.skipIf(missing !== null)('the trace viewer in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launch();
   });
   afterAll(async () => {
     await browser.close();
   });
 
-  /** Open a page, recording script errors, console errors (CSP violations among them) and requests. */
-  async function open(
+  const open = (
     url: string,
-    allowed = 'file:',
-    viewport = { width: 1400, height: 900 },
-  ): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console: ${m.text()}`);
-    });
-    page.on('request', (r) => {
-      if (!r.url().startsWith(allowed)) problems.push(`request: ${r.url()}`);
-    });
-    await page.goto(url);
-    await page.waitForSelector('#app > *');
-    return { page, problems };
-  }
-
-  const text = async (page: Page, selector: string): Promise<string> =>
-    (await page.locator(selector).first().textContent()) ?? '';
+    allowed?: string,
+    viewport?: { width: number; height: number },
+  ): Promise<{ page: Page; problems: string[] }> => openIn(browser, url, allowed, viewport);
 
   it('steps by keyboard to the violating step of dio-read-fork on v6.4 and marks its folio', async () => {
     const trace = dioReadForkTrace('v6.4');
@@ -83,10 +56,7 @@ describe.skipIf(missing !== null)('the trace viewer in Chromium', () => {
     expect(await violated.count()).toBe(1);
     expect(await violated.getAttribute('data-folio')).toBe('2');
     expect(await page.locator('.folios tr[data-folio="2"] td.changed').allTextContents()).toContain('1');
-    mkdirSync(SHOTS, { recursive: true });
-    const shot = join(SHOTS, 'dio-read-fork-v6.4.png');
-    await page.screenshot({ path: shot, fullPage: true });
-    console.log(`viewer screenshot: ${shot}`);
+    await shot(page, 'dio-read-fork-v6.4');
     expect(problems).toEqual([]);
   });
 
@@ -127,10 +97,7 @@ describe.skipIf(missing !== null)('the trace viewer in Chromium', () => {
         })()`);
           expect(onTop).toBe(true);
         }
-        mkdirSync(SHOTS, { recursive: true });
-        const shot = join(SHOTS, `${name}-${width}.png`);
-        await page.screenshot({ path: shot, fullPage: true });
-        console.log(`viewer screenshot: ${shot}`);
+        await shot(page, `${name}-${width}`);
         expect(problems).toEqual([]);
         await page.close();
       }
@@ -169,6 +136,29 @@ describe.skipIf(missing !== null)('the trace viewer in Chromium', () => {
     expect(await changed('Bios', '0')).toEqual(['transferred']);
     expect(await cells('Bios', '1')).toEqual(['write', 'in-flight', '—', 'folio 2 (none)']);
     expect(await changed('Direct I/O', '0')).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it("shows each file's page cache with its pages' writeback state, and what is on disk", async () => {
+    const trace = explainTrace('scenarios/dio-read-shared-file-writeback.pin', 'v6.18');
+    const { page, problems } = await open(pathToFileURL(htmlFile(trace)).href);
+    const file = page.locator('section[aria-label="Files"] tr[data-key="0"] td');
+    expect(await file.allTextContents()).toEqual([
+      'f',
+      'xfs',
+      '[0] folio 2 dirty uptodate lru buffers',
+      '[0] A',
+      'yes',
+    ]);
+    // Step 2, the flusher's write_cache_pages(): the cached page goes from dirty to writeback.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.locator('section[aria-label="Files"] td.changed').allTextContents()).toEqual([
+      '[0] folio 2 writeback uptodate lru buffers',
+    ]);
+    expect(
+      await page.locator('section[aria-label="Held by actors"] tr[data-key="T0"] td').allTextContents(),
+    ).toEqual(['—', '—']);
     expect(problems).toEqual([]);
   });
 

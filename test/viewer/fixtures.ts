@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../cli/helpers.js';
@@ -39,4 +39,47 @@ function poison(v: unknown, key: string): unknown {
 /** The dio-read-fork trace with `<script>` markup appended to every free-text string and flag name. */
 export function hostileTrace(): unknown {
   return poison(JSON.parse(readFileSync(dioReadForkTrace(), 'utf8')), '');
+}
+
+/** `pinlab view --explore ARGS --html -o OUT.html`: the page's path. */
+export function explorerHtml(...args: string[]): string {
+  const out = join(tmp(), 'explore.html');
+  const r = cli('view', '--explore', ...args, '--html', '-o', out);
+  if (r.code !== 0) throw new Error(r.err);
+  return out;
+}
+
+/** dio-read-fork's block-device path: its actors are T0, T1, device, bio-dirty-work. */
+export const DIO_READ_FORK = ['scenarios/dio-read-fork.pin', '--axis', 'path=blkdev'] as const;
+
+/**
+ * A scenario with a pin held across operations and an anonymous page paged out to swap: the
+ * explorer's tests show the actors' grabs and the swap slots with it.
+ */
+export function swapGrabPin(): string {
+  const file = join(tmp(), 'swap-grab.pin');
+  writeFileSync(
+    file,
+    `scenario swap-grab
+intent: T0 holds a pin on an anonymous page while T1 pages the buffer out and reads it back.
+source: the viewer's tests
+
+process P
+  map buf anon private
+
+setup
+  T0: write buf "A"
+
+thread T0 in P
+  pin buf write as h
+  unpin h
+
+thread T1 in P
+  madvise buf pageout
+  read buf -> r
+
+exists (T1:r != "A") as lost
+`,
+  );
+  return file;
 }

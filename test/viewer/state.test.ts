@@ -9,7 +9,7 @@ import {
   pteRows,
   runOf,
   traceGroups,
-  type Run,
+  type TraceRun,
 } from '../../viewer/src/state.js';
 import { dioReadForkTrace } from './fixtures.js';
 
@@ -21,7 +21,7 @@ function file(): TraceFile {
   return (cached = r.file);
 }
 
-function firstRun(): Run {
+function firstRun(): TraceRun {
   const groups = traceGroups(file());
   const g = groups[firstGroup(groups)];
   const r = g?.results[firstResult(g)];

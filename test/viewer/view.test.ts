@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serveViewer } from '../../src/cli/view.js';
-import { cli, dioReadForkTrace, hostileTrace, PAYLOAD, tmp } from './fixtures.js';
+import { cli, DIO_READ_FORK, dioReadForkTrace, hostileTrace, PAYLOAD, tmp } from './fixtures.js';
 
 const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('base64');
 
@@ -124,6 +124,70 @@ describe('pinlab view --html', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err).toMatch(/^pinlab view: /);
       expect(r.err).toMatch(message);
+    }
+  });
+});
+
+describe('pinlab view --explore', () => {
+  const explore = (...args: string[]) => cli('view', '--explore', ...args, '--html');
+
+  it('writes one page carrying the scenario file and where to start, under the same policy', () => {
+    const r = explore(...DIO_READ_FORK, '--kernel', 'v6.4', '--kernel-b', 'v6.5');
+    expect(r.code, r.err).toBe(0);
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(r.out)?.[1] ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toMatch(/unsafe|connect-src/);
+    const data =
+      /<script type="application\/json" id="pinlab-explore">([^<]*)<\/script>/.exec(r.out)?.[1] ?? '';
+    expect(JSON.parse(data)).toEqual({
+      file: DIO_READ_FORK[0],
+      source: readFileSync(DIO_READ_FORK[0], 'utf8'),
+      scenario: 'dio-read-fork[path=blkdev]',
+      kernel: 'v6.4',
+      vs: 'v6.5',
+      token: null,
+    });
+    const replayed = explore(DIO_READ_FORK[0], '--replay', 'dio-read-fork[path=iomap]@v6.5:0.1');
+    expect(replayed.code, replayed.err).toBe(0);
+    expect(replayed.out).toContain('"scenario":"dio-read-fork[path=iomap]","kernel":"v6.5"');
+  });
+
+  it('refuses what it cannot explore with a message and exit status 2', () => {
+    const dir = tmp();
+    const broken = join(dir, 'broken.pin');
+    writeFileSync(broken, 'scenario broken\nthread T0 in P\n  frobnicate buf\n');
+    const pin = 'scenarios/longterm-pin-fork.pin';
+    const cases: [string[], RegExp][] = [
+      [['--explore'], /give one scenario file to explore/],
+      [['--explore', pin], /give the release to explore: --kernel K/],
+      [['--explore', pin, '--kernel', 'v6.4,v6.5'], /--kernel takes one release/],
+      [['--explore', pin, '--kernel', 'v9.9'], /unknown kernel 'v9\.9'/],
+      [['--explore', pin, '--kernel', 'v5.4'], /^pinlab view: v5\.4 cannot run longterm-pin-fork: /],
+      [['--explore', pin, '--kernel', 'v6.4', '--kernel-b', 'v5.4'], /v5\.4 cannot run longterm-pin-fork/],
+      [
+        ['--explore', DIO_READ_FORK[0], '--kernel', 'v6.4'],
+        /the file gives 4 scenarios: choose one with --axis/,
+      ],
+      [
+        ['--explore', DIO_READ_FORK[0], '--kernel', 'v6.4', '--axis', 'path=nfs'],
+        /no scenario of the file has path=nfs/,
+      ],
+      [['--explore', DIO_READ_FORK[0], '--kernel', 'v6.4', '--axis', 'path'], /--axis takes axis=value/],
+      [
+        ['--explore', pin, '--replay', 'longterm-pin-fork@v6.4:7'],
+        /'longterm-pin-fork@v6\.4:7' does not run \(not-enabled\)/,
+      ],
+      [['--explore', pin, '--replay', 'other@v6.4:0'], /is no token of this file/],
+      [['--explore', broken, '--kernel', 'v6.4'], /broken\.pin:\d+:\d+: /],
+      [['--explore', join(dir, 'missing.pin'), '--kernel', 'v6.4'], /missing\.pin: cannot read: ENOENT/],
+      [[pin, '--kernel', 'v6.4'], /--kernel goes with --explore/],
+      [[dioReadForkTrace(), '--kernel-b', 'v6.5'], /--kernel-b goes with --explore/],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli('view', ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err, args.join(' ')).toMatch(message);
+      expect(r.err).not.toMatch(/\n\s+at /);
     }
   });
 });

@@ -2,10 +2,24 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { Run } from './state.js';
 
+/**
+ * Up to this many lanes share the width with the state pane; more take the whole width, with the state
+ * pane below, since nine lanes in half of a 1280 px window wrap every function name.
+ */
+const SIDE_BY_SIDE_LANES = 4;
+
+/** The page body's class: lanes beside the state pane, or above it when there are many. */
+export const bodyClass = (run: Run): string =>
+  run.actors.length > SIDE_BY_SIDE_LANES ? 'body many-lanes' : 'body';
+
 interface Props {
   readonly run: Run;
   readonly step: number;
   readonly onStep: (k: number) => void;
+  /** A step to mark (the first where two releases differ), and why. */
+  readonly marked?: { readonly step: number; readonly text: string } | null;
+  /** The lanes' name for assistive technology. */
+  readonly label?: string;
 }
 
 const AGENT_ROLE: Readonly<Record<string, string>> = {
@@ -15,26 +29,34 @@ const AGENT_ROLE: Readonly<Record<string, string>> = {
 };
 
 /** One lane (column) per actor; each step sits in its actor's lane, in order, top to bottom. */
-export function Lanes({ run, step, onStep }: Props) {
-  const actors = run.result.actors ?? [];
+export function Lanes({ run, step, onStep, marked = null, label = 'steps by actor' }: Props) {
+  const actors = run.actors;
   const selected = useRef<HTMLTableRowElement>(null);
   useEffect(() => selected.current?.scrollIntoView({ block: 'nearest' }), [step]);
+  /** A step's number, marked when it is the first that differs. */
+  const rowHead = (k: number) => (
+    <th scope="row" title={marked?.step === k ? marked.text : undefined}>
+      {marked?.step === k ? <span class="differs-tag">≠ </span> : null}
+      {k}
+    </th>
+  );
   const row = (k: number, cells: (a: number) => ComponentChildren, bad: boolean) => (
     <tr
       key={k}
       ref={k === step ? selected : null}
-      class={`${k === step ? 'selected' : ''}${bad ? ' bad' : ''}`}
+      class={`${k === step ? 'selected' : ''}${bad ? ' bad' : ''}${marked?.step === k ? ' differs' : ''}`}
       data-step={k}
+      aria-current={k === step ? 'step' : undefined}
       onClick={() => onStep(k)}
     >
-      <th scope="row">{k}</th>
+      {rowHead(k)}
       {actors.map((a) => (
         <td key={a.actor}>{cells(a.actor)}</td>
       ))}
     </tr>
   );
   return (
-    <section class="lanes" aria-label="steps by actor">
+    <section class="lanes" aria-label={label}>
       <table style={{ '--lanes': actors.length }}>
         <thead>
           <tr>
@@ -50,7 +72,16 @@ export function Lanes({ run, step, onStep }: Props) {
           </tr>
         </thead>
         <tbody>
-          {row(0, (a) => (a === actors[0]?.actor ? <span class="start">start</span> : null), false)}
+          {row(
+            0,
+            (a) =>
+              a === actors[0]?.actor ? (
+                <button type="button" class="step start">
+                  start
+                </button>
+              ) : null,
+            false,
+          )}
           {run.steps.map((s) =>
             row(
               s.step,
@@ -72,6 +103,14 @@ export function Lanes({ run, step, onStep }: Props) {
               s.violations.length > 0,
             ),
           )}
+          {marked !== null && marked.step > run.steps.length ? (
+            <tr class="differs" data-step={marked.step}>
+              {rowHead(marked.step)}
+              <td colSpan={actors.length} class="absent">
+                not enabled on this release: the path stops here
+              </td>
+            </tr>
+          ) : null}
         </tbody>
       </table>
     </section>

@@ -1,16 +1,19 @@
-import { detailText, findingsAt, type Run } from './state.js';
+import { detailText, type Finding, type Run } from './state.js';
 
 interface Props {
   readonly run: Run;
   readonly step: number;
   readonly onStep: (k: number) => void;
+  /** What goes wrong at the step, and how the run stands at its end. */
+  readonly findings: readonly Finding[];
+  /** What to say of the state before the first step. */
+  readonly start: string;
 }
 
 /** The selected step: the kernel function it models, what it called, what went wrong there. */
-export function StepDetail({ run, step, onStep }: Props) {
+export function StepDetail({ run, step, onStep, findings, start }: Props) {
   const s = run.steps[step - 1];
   const last = run.steps.length;
-  const findings = findingsAt(run, step);
   return (
     <section class="detail" aria-label="selected step">
       <nav class="stepper">
@@ -60,9 +63,7 @@ export function StepDetail({ run, step, onStep }: Props) {
           ))}
         </div>
       ) : (
-        <p class="what">
-          The state before the first step{run.result.end ? `; the run ends ${run.result.end}` : ''}.
-        </p>
+        <p class="what">{start}</p>
       )}
       {findings.map((f) => (
         <div key={`${f.kind}:${f.name}`} class={`finding ${f.kind}`} role="status">

@@ -1,6 +1,6 @@
-import type { FolioCounters, ProcessPtes, TracePage, TraceState } from '../../src/check/trace.js';
+import type { FolioCounters, ProcessPtes, TraceActor, TracePage, TraceState } from '../../src/check/trace.js';
 import type { Pte } from '../../src/model/include/mm_types.js';
-import type { TraceFile, TraceResult } from '../../src/report/trace-file.js';
+import type { FileStep, TraceFile, TraceResult } from '../../src/report/trace-file.js';
 
 /**
  * What the viewer shows at one step, read from the trace file alone: the viewer interprets no kernel
@@ -45,15 +45,22 @@ export function firstResult(g: TraceGroup): number {
   );
 }
 
-/** A result that has a run, with its parts known present. */
+/** A run to show: who steps, the steps, and the state before the first (a trace's, or the explorer's). */
 export interface Run {
-  readonly result: TraceResult;
-  readonly steps: NonNullable<TraceResult['trace']>;
+  readonly actors: readonly TraceActor[];
+  readonly steps: readonly FileStep[];
   readonly initial: TraceState;
 }
 
-export function runOf(r: TraceResult): Run | null {
-  return r.trace && r.initial ? { result: r, steps: r.trace, initial: r.initial } : null;
+/** A result that has a run, with its parts known present. */
+export interface TraceRun extends Run {
+  readonly result: TraceResult;
+}
+
+export function runOf(r: TraceResult): TraceRun | null {
+  return r.trace && r.initial
+    ? { result: r, actors: r.actors ?? [], steps: r.trace, initial: r.initial }
+    : null;
 }
 
 /** The state after step `k` (0: before the first step). */
@@ -182,14 +189,18 @@ export function detailText(detail: Readonly<Record<string, unknown>>): string {
 }
 
 /** What goes wrong at step `k`: the step's violations, and at the last step how the run ends. */
-export function findingsAt(run: Run, k: number): Finding[] {
-  const r = run.result;
-  const step = run.steps[k - 1];
-  const out: Finding[] = (step?.violations ?? []).map((v) => ({
+/** The invariants step `k` violates. */
+export function violationsAt(run: Run, k: number): Finding[] {
+  return (run.steps[k - 1]?.violations ?? []).map((v) => ({
     name: v.invariant,
     kind: 'invariant',
     text: detailText(v.detail),
   }));
+}
+
+export function findingsAt(run: TraceRun, k: number): Finding[] {
+  const r = run.result;
+  const out = violationsAt(run, k);
   if (k !== run.steps.length) return out;
   if (r.end === 'deadlock') out.push({ name: 'deadlock', kind: 'deadlock', text: 'no step can run' });
   const named = run.steps.some((s) => s.violations.some((v) => v.invariant === r.condition));
@@ -220,12 +231,15 @@ const BIO_FLAG_NAMES: Readonly<Record<string, string>> = {
 const pagesText = (pages: readonly TracePage[]): string =>
   pages.map((p) => `folio ${p.folio} (${p.grab})`).join(', ');
 
+/** How a holder grabbed a page, in the words the bios' and pipes' pages use. */
+const GRAB_WORDS: Readonly<Record<string, string>> = { get: 'ref', pin: 'pin', none: 'none' };
+
 /** One kind of kernel object the World holds beside folios and page tables, as a table. */
 export interface ObjectKind {
   readonly title: string;
   readonly columns: readonly string[];
-  /** Each object's key and its cells, the key first. */
-  readonly rows: (s: TraceState) => readonly (readonly string[])[];
+  /** Each object's key and its cells, the key first; `actor` names an actor by its scheduler index. */
+  readonly rows: (s: TraceState, actor: (i: number) => string) => readonly (readonly string[])[];
 }
 
 export const OBJECT_KINDS: readonly ObjectKind[] = [
@@ -269,6 +283,42 @@ export const OBJECT_KINDS: readonly ObjectKind[] = [
     columns: ['index', 'pages', 'held by'],
     rows: (s) => s.uring.map((u) => [String(u.index), u.folios.map((f) => `folio ${f}`).join(', '), u.grab]),
   },
+  {
+    title: 'Files',
+    columns: ['file', 'name', 'fs', 'page cache', 'on disk', 'stable writes'],
+    rows: (s) =>
+      s.files.map((f) => [
+        String(f.id),
+        f.name,
+        f.fs,
+        f.cache.map((p) => `[${p.index}] folio ${p.folio}${p.flags.map((x) => ` ${x}`).join('')}`).join('; '),
+        f.disk.map((d, i) => `[${i}] ${d}`).join(' '),
+        f.stableWrites ? 'yes' : 'no',
+      ]),
+  },
+  {
+    title: 'Swap slots',
+    columns: ['slot', 'contents', 'swap count', 'swap cache'],
+    rows: (s) =>
+      s.swap.map((x) => [String(x.id), x.data, String(x.count), x.cache === null ? '' : `folio ${x.cache}`]),
+  },
+  {
+    title: 'Held by actors',
+    columns: ['actor', 'grabs', 'registers'],
+    rows: (s, actor) =>
+      s.holds.map((h) => [
+        actor(h.actor),
+        h.grabs
+          .map(
+            (g) =>
+              `${g.name}: ${g.folios.map((f) => `folio ${f}`).join(', ')} (${GRAB_WORDS[g.mode] ?? g.mode})`,
+          )
+          .join('; '),
+        Object.entries(h.regs)
+          .map(([r, v]) => `${r}=${v}`)
+          .join(' '),
+      ]),
+  },
 ];
 
 export interface ObjectRow {
@@ -280,8 +330,10 @@ export interface ObjectRow {
 
 /** One row per object of a kind at step `k`, with the cells this step changed. */
 export function objectRows(run: Run, k: number, kind: ObjectKind): ObjectRow[] {
-  const before = new Map(k === 0 ? [] : kind.rows(stateAt(run, k - 1)).map((r) => [r[0], r]));
-  return kind.rows(stateAt(run, k)).map((r) => {
+  const actor = (i: number): string => run.actors.find((a) => a.actor === i)?.name ?? `#${i}`;
+  const rowsAt = (j: number): readonly (readonly string[])[] => kind.rows(stateAt(run, j), actor);
+  const before = new Map(k === 0 ? [] : rowsAt(k - 1).map((r) => [r[0], r]));
+  return rowsAt(k).map((r) => {
     const was = before.get(r[0]);
     const cells = r.slice(1);
     return { key: r[0] ?? '', cells, changed: cells.map((c, i) => k > 0 && was?.[i + 1] !== c) };
