@@ -105,6 +105,12 @@ export function opStatement(op: Op, c: OpContext): string {
     case 'kalloc':
     case 'reclaim':
     case 'try-get':
+    case 'send':
+    case 'recv':
+    case 'errqueue':
+    case 'kernel-aio':
+    case 'remap':
+    case 'fallocate':
       throw new Error(`export-c: '${op.op}' is refused and has no C statement`);
   }
 }

@@ -14,7 +14,8 @@ import {
   type DioSubmitted,
 } from './dio.js';
 import { ownDio, ownFile, type Draft } from '../core/cow.js';
-import { bug } from '../core/world.js';
+import { bug, fileOf } from '../core/world.js';
+import { reflinkBreak } from './reflink.js';
 import { btrfsDirectWriteBuffered, btrfsDirectWriteIsBuffered } from './btrfs.js';
 
 /**
@@ -34,6 +35,8 @@ export function iomapDioRw(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
     );
   ctx.calls.push('iomap_dio_rw');
   dioFlushCache(ctx, w, req.file, req.index);
+  // xfs_direct_write_iomap_begin(): a write to a shared block gets a copy-on-write block first.
+  if (req.op === 'write') reflinkBreak(w, fileOf(w, req.file), req.index);
   const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
   const bio = bioAlloc(w, req.op, req.file, req.index, 'iomap', dio.id);
   const r = bioIovIterGetPages(ctx, w, bio, req.iter);

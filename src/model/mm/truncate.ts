@@ -12,25 +12,33 @@ export function truncateBlocks(w: World, file: File, pages: number): boolean {
 }
 
 /**
- * truncate_setsize() -> truncate_pagecache(): unmap every mapping of the cut pages
- * (unmap_mapping_range), then truncate_inode_pages(): invalidate each folio (buffers released,
- * dirty cancelled) and remove it from the page cache, dropping the cache's reference. The blocks are
- * freed. A folio somebody still holds (a GUP reference or pin) survives outside the page cache.
- * @kernel mm/truncate.c:truncate_pagecache
+ * truncate_pagecache_range(): unmap every mapping of pages [start, end) (unmap_mapping_range), then
+ * truncate_inode_pages_range(): invalidate each folio (buffers released, dirty cancelled) and remove
+ * it from the page cache, dropping the cache's reference. A folio somebody still holds (a GUP
+ * reference or pin) survives outside the page cache. Returns the folios removed. (The caller names
+ * itself in the trace: truncate_pagecache, punch hole, remap.)
+ * @kernel mm/truncate.c:truncate_pagecache_range
  */
-export function truncatePagecache(ctx: Ctx, w: Draft, file: OwnFile, pages: number): number[] {
-  ctx.calls.push('truncate_pagecache');
+export function truncatePagecacheRange(
+  ctx: Ctx,
+  w: Draft,
+  file: OwnFile,
+  start: number,
+  end: number,
+): number[] {
   const touched: number[] = [];
   for (const { id, alive } of w.mms) {
     if (!alive) continue;
     const mm = ownMm(w, id);
     for (const vma of mm.vmas) {
       const pte = vma.pte;
-      if (vma.backing.type !== 'file' || vma.backing.file !== file.id || vma.backing.pgoff < pages) continue;
+      const pgoff = vma.backing.type === 'file' ? vma.backing.pgoff : -1;
+      if (vma.backing.type !== 'file' || vma.backing.file !== file.id || pgoff < start || pgoff >= end)
+        continue;
       if (pte.kind === 'present' && ownFolio(w, pte.folio).owner.type === 'file') zapPte(ctx, w, vma);
     }
   }
-  for (let i = pages; i < file.cache.length; i++) {
+  for (let i = start; i < Math.min(end, file.cache.length); i++) {
     const id = file.cache[i];
     if (id === null || id === undefined) continue;
     const f = ownFolio(w, id);
@@ -41,6 +49,17 @@ export function truncatePagecache(ctx: Ctx, w: Draft, file: OwnFile, pages: numb
     file.cache[i] = null;
     folioPut(ctx, w, f);
   }
+  return touched;
+}
+
+/**
+ * truncate_setsize() -> truncate_pagecache(): the pages from `pages` on leave the page cache and
+ * every mapping (truncate_pagecache_range), and their blocks are freed.
+ * @kernel mm/truncate.c:truncate_pagecache
+ */
+export function truncatePagecache(ctx: Ctx, w: Draft, file: OwnFile, pages: number): number[] {
+  ctx.calls.push('truncate_pagecache');
+  const touched = truncatePagecacheRange(ctx, w, file, pages, Infinity);
   file.disk.length = Math.min(file.disk.length, pages);
   return touched;
 }

@@ -40,6 +40,9 @@ import {
   type UringRwOp,
   type UringUnregisterOp,
 } from './uring.js';
+import { errqueueOp, recvOp, sendOp, type ErrqueueOp, type RecvOp, type SendOp } from './net.js';
+import { kernelAioOp, type KernelAioOp } from './kernel-aio.js';
+import { fallocateOp, remapOp, type FallocateOp, type RemapOp } from './remap.js';
 
 /** Every operation an actor can run (herd's kernel.def: scenario names to model functions). */
 export type Op =
@@ -70,7 +73,13 @@ export type Op =
   | UringUnregisterOp
   | VmspliceOp
   | PipeReadOp
-  | SpliceOp;
+  | SpliceOp
+  | SendOp
+  | RecvOp
+  | ErrqueueOp
+  | KernelAioOp
+  | RemapOp
+  | FallocateOp;
 
 type OpTable = { readonly [K in Op['op']]: OpDef<Extract<Op, { op: K }>, Locals> };
 
@@ -103,6 +112,12 @@ const OPS: OpTable = {
   vmsplice: vmspliceOp,
   'pipe-read': pipeReadOp,
   splice: spliceOp,
+  send: sendOp,
+  recv: recvOp,
+  errqueue: errqueueOp,
+  'kernel-aio': kernelAioOp,
+  remap: remapOp,
+  fallocate: fallocateOp,
 };
 
 export function opDef<O extends Op>(op: O): OpDef<O, Locals> {
