@@ -82,10 +82,11 @@ export const errqueueOp: OpDef<ErrqueueOp> = {
   steps: [
     {
       name: 'recvmsg-errqueue',
-      // A failed send queued nothing: there is nothing to wait for.
+      // A failed or copying send queues no completion: there is nothing to wait for (MODEL: EAGAIN at
+      // once, where poll(POLLERR) would block).
       enabled(env, op) {
         const s = errqueueEntry(env.w, env.actor, op.as);
-        return s === undefined || s.state === 'sent';
+        return s === undefined || s.folio === null || s.state === 'sent';
       },
       run(env, op) {
         const st = ownActor(env.w, env.actor);
