@@ -18,6 +18,7 @@ const remap = (dedupe: boolean): RemapOp => ({
 const fsync: Op = { op: 'fsync', file: 'f' };
 const punch: Op = { op: 'fallocate', file: 'f', index: 0 };
 
+/** readv(2) of g[0] into buf with O_DIRECT (ITER_IOVEC: ITER_UBUF is v6.0 on). */
 const dioRead: Op = {
   op: 'dio',
   rw: 'read',
@@ -80,17 +81,7 @@ describe('FIDEDUPERANGE / FICLONERANGE (remap_file_range)', () => {
       [],
     );
     expect(pw.world.files[1]?.disk[0]).toBe('B');
-    const dioWrite: Op = {
-      op: 'dio',
-      rw: 'write',
-      path: 'iomap',
-      async: false,
-      file: 'h',
-      index: 0,
-      iter: 'iovec',
-      buf: 'buf',
-      as: 'w',
-    };
+    const dioWrite: Op = { ...dioRead, rw: 'write', file: 'h', as: 'w' };
     const dw = runOrder(profile('v6.12'), prog([remap(true), dioWrite]), []);
     expect(dw.world.files[1]?.disk[0]).toBe('B');
     expect(dw.world.files[1]?.reflinks).toEqual([]);
