@@ -19,5 +19,8 @@ export function fdExecuteRwAio(ctx: Ctx, w: Draft, io: KernelAio): DioSubmitted 
   return vfsIocbIterRw(ctx, w, io);
 }
 
-/** What completes the command once the backing I/O completed. @kernel drivers/target/target_core_file.c:cmd_rw_aio_complete */
+/**
+ * What completes the command once the backing I/O completed (cmd_rw_aio_complete()).
+ * @kernel drivers/target/target_core_file.c:cmd_rw_aio_complete
+ */
 export const TARGET_COMPLETE = 'target_complete_cmd';

@@ -35,9 +35,10 @@ function skbAlloc(w: Draft, actor: number, name: string, folio: number | null, w
 }
 
 /**
- * __zerocopy_sg_from_iter() (zerocopy_fill_skb_from_iter() from v6.11): the user pages become the
- * skb's fragments through iov_iter_get_pages2() (iov_iter_get_pages() before v6.0), a FOLL_GET
- * reference each, held until the skb is freed. Every modelled release takes references: none pins.
+ * __zerocopy_sg_from_iter() (its page loop split out as zerocopy_fill_skb_from_iter() in the 6.12
+ * and 7.2 trees; io_uring's own sg_from_iter aside): the user pages become the skb's fragments
+ * through iov_iter_get_pages2() (iov_iter_get_pages() in the 5.10 tree), a FOLL_GET reference each,
+ * held until the skb is freed. Every modelled release takes references: none pins, none copies.
  * @kernel net/core/datagram.c:zerocopy_fill_skb_from_iter
  */
 export function zerocopyFillSkbFromIter(
@@ -78,11 +79,12 @@ export function nicChoices(w: World): number[] {
 /**
  * The NIC transmits an skb and its completion frees it: the device reads the fragment's page onto the
  * wire (dev_hard_start_xmit), then the TX completion frees the skb (napi_consume_skb ->
- * skb_release_data): the fragment's reference is dropped (skb_frag_unref) and skb_zcopy_clear() runs
- * msg_zerocopy_callback() (sock_zerocopy_callback() before v5.11), which queues the completion on the
- * socket's error queue.
- * MODEL: the DMA and the completion are one step: between them the wire's data is already fixed, and
- * the only difference (the reference still held) is not visible to the sender.
+ * skb_release_data): the fragment's reference is dropped (skb_frag_unref) and skb_zcopy_clear()
+ * runs msg_zerocopy_callback() (sock_zerocopy_callback() in the 5.10 tree), which queues the
+ * completion on the socket's error queue.
+ * MODEL: the DMA and the completion are one step: between them the wire's data is already fixed,
+ * and the reference still held changes no process's data (a write fault may copy instead of
+ * reusing, and the writer sees its data either way).
  * @kernel net/core/skbuff.c:msg_zerocopy_callback
  */
 export function nicTransmit(ctx: Ctx, w: Draft, skb: OwnSkb): number[] {
