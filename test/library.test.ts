@@ -28,6 +28,7 @@ const REQUIRED = [
   'zerocopy-reuse-before-notify',
   'zerocopy-reuse-after-notify',
   'zerocopy-fork-child-write',
+  'zerocopy-munmap-before-notify',
   'loop-owner-release-early',
   'loop-owner-held',
   'lio-cmd-free-before-complete',
