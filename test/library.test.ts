@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { libraryFiles, loadScenarios, displayName } from '../src/cli/library.js';
-import {
-  RELEASES,
-  kernelProfile,
-  isProfileError,
-  type KernelProfile,
-} from '../src/model/profile/profiles.js';
+import { KERNELS, kernelProfile, isProfileError, type KernelProfile } from '../src/model/profile/profiles.js';
+import { STABLE_SERIES } from '../src/model/profile/stable.js';
 import { runSuite } from '../src/suite/run.js';
 
-const PROFILES: KernelProfile[] = RELEASES.map((r) => {
+const PROFILES: KernelProfile[] = KERNELS.map((r) => {
   const p = kernelProfile(r);
   if (isProfileError(p)) throw new Error(r);
   return p;
@@ -71,4 +67,45 @@ describe('the built-in scenario library', () => {
         ).toBe(true);
       expect(rows.every((r) => r.bound === null)).toBe(true);
     });
+
+  it("states a verdict for each stable series wherever it states one for the series' release", () => {
+    const missing = scenarios.flatMap((s) =>
+      s.scenario.conditions.flatMap((c) => {
+        const kernels = s.scenario.expectations.filter((e) => e.condition === c.name).map((e) => e.kernel);
+        return STABLE_SERIES.filter((y) => kernels.includes(y.base) && !kernels.includes(y.name)).map(
+          (y) => `${s.scenario.id} ${c.name}: ${y.name}`,
+        );
+      }),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('differs between a release and its stable series only where a backport changes the verdict', () => {
+    const differs: string[] = [];
+    for (const y of STABLE_SERIES) {
+      const base = PROFILES.find((p) => p.name === y.base);
+      const series = PROFILES.find((p) => p.name === y.name);
+      if (!base || !series) throw new Error(y.name);
+      for (const s of scenarios) {
+        const rows = runSuite([s], [base, series]);
+        for (const r of rows.filter((x) => x.kernel === y.name)) {
+          const was = rows.find((x) => x.kernel === y.base && x.condition === r.condition);
+          if (was?.verdict !== r.verdict)
+            differs.push(
+              `${s.scenario.id} ${r.condition}: ${y.base} ${was?.verdict ?? '-'}, ${y.name} ${r.verdict}`,
+            );
+        }
+      }
+    }
+    expect(differs).toEqual([
+      // ext4 warns instead of BUG() (5.10.262 fs/ext4/inode.c:2674): the re-dirtied page's data is dropped.
+      'dio-dirty-after-writeback dio-data-lost: v5.10 never, v5.10.y sometimes',
+      'dio-dirty-after-writeback lost-write: v5.10 never, v5.10.y sometimes',
+      // The 5.15 io_uring accepts shmem buffers (5.10.262 io_uring/io_uring.c:8958).
+      'read-fixed-dirty[buf=memfd] register-refused: v5.10 always, v5.10.y never',
+      // The btrfs buffered fallback (6.12.117 fs/btrfs/direct-io.c:941).
+      'btrfs-dio-write-csum read-eio: v6.12 sometimes, v6.12.y never',
+      'btrfs-dio-write-csum stable-page-violation: v6.12 sometimes, v6.12.y never',
+    ]);
+  });
 });

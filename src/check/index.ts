@@ -1,4 +1,5 @@
 import { INVARIANTS, type Invariant, type Violation } from '../model/invariants/index.js';
+import { anonOrderUnavailable } from '../model/mm/anon-orders.js';
 import { opDef } from '../model/ops/index.js';
 import type { KernelProfile } from '../model/profile/profiles.js';
 import { instantiate } from '../model/engine/instantiate.js';
@@ -104,7 +105,7 @@ export interface CheckResult {
   readonly ms?: number;
 }
 
-/** An operation the profile cannot run (e.g. pin_user_pages before v5.6), with the model's reason. */
+/** An operation (or a mapping) the profile cannot run (e.g. pin_user_pages before v5.6), with the model's reason. */
 export interface UnavailableOp {
   readonly actor: number;
   readonly pc: number;
@@ -124,6 +125,17 @@ export function unavailableOps(program: Program, profile: KernelProfile): Unavai
   };
   program.setup.forEach(([actor, o]) => test(actor, -1, o));
   program.actors.forEach((a, actor) => a.ops.forEach((o, pc) => test(actor, pc, o)));
+  // A mapping whose pages the release cannot have: op 'map', the process as actor, the mapping as pc.
+  program.processes.forEach((proc, i) =>
+    proc.mappings.forEach((m, j) => {
+      const reason = anonOrderUnavailable(
+        profile.policies,
+        m.backing.type === 'anon',
+        m.page.kind === 'thp' ? m.page.order : null,
+      );
+      if (reason !== null) out.push({ actor: i, pc: j, op: 'map', reason });
+    }),
+  );
   return out;
 }
 

@@ -1,5 +1,5 @@
 import {
-  RELEASES,
+  KERNELS,
   isProfileError,
   kernelProfile,
   profileNames,
@@ -10,7 +10,7 @@ import {
 export function resolveKernels(lists: readonly string[], sets: readonly string[]): KernelProfile[] | string {
   const names = lists.length === 0 ? ['all'] : lists.flatMap((l) => l.split(',')).filter((n) => n !== '');
   if (names.length === 0) return `--kernel names no kernel (known: ${profileNames().join(' ')})`;
-  const expanded = names.flatMap((n) => (n === 'all' ? [...RELEASES] : [n]));
+  const expanded = names.flatMap((n) => (n === 'all' ? [...KERNELS] : [n]));
   const pairs: [string, string][] = [];
   for (const s of sets) {
     const eq = s.indexOf('=');

@@ -1,14 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { release, tmpdir } from 'node:os';
+import { release, tmpdir, version } from 'node:os';
 import { join } from 'node:path';
 import { compareVerdict, parseKtap, refusals, type Outcome } from '../export/index.js';
-import {
-  closestRelease,
-  isProfileError,
-  kernelProfile,
-  type KernelProfile,
-} from '../model/profile/profiles.js';
+import { profileForKernel } from '../model/profile/host.js';
+import { isProfileError, kernelProfile, type KernelProfile } from '../model/profile/profiles.js';
 import type { ParsedScenario } from '../scenario/index.js';
 import { runSuite } from '../suite/run.js';
 import { isArgsError, parseArgs, positiveInt } from './args.js';
@@ -29,12 +25,15 @@ interface RealRow {
   readonly why: string;
 }
 
-/** The profile of the newest modelled release not newer than the running kernel (`uname -r`). */
-export function hostProfile(uname: string): KernelProfile | string {
-  const r = closestRelease(uname);
-  if (r === null) return `no modelled release is as old as the running kernel ${uname}`;
-  const p = kernelProfile(r);
-  return isProfileError(p) ? `no profile for ${r}` : p;
+/** The profile of the running kernel (`uname -r`, `uname -v`): its stable series, or the newest release not newer. */
+export function hostProfile(
+  uname: string,
+  unameVersion = '',
+): { profile: KernelProfile; why: string } | string {
+  const match = profileForKernel(uname, unameVersion);
+  if (match === null) return `no modelled release is as old as the running kernel ${uname}`;
+  const p = kernelProfile(match.profile);
+  return isProfileError(p) ? `no profile for ${match.profile}` : { profile: p, why: match.why };
 }
 
 function scenarioRow(s: ParsedScenario, outcome: RealRow['outcome'], why: string): RealRow {
@@ -129,8 +128,9 @@ export function realCommand(args: readonly string[], io: Io): number {
   const runs = positiveInt('runs', p.values.get('runs')?.at(-1)) ?? DEFAULT_REAL_RUNS;
   if (typeof runs === 'string') return fail(runs);
   const uname = release();
-  const profile = hostProfile(uname);
-  if (typeof profile === 'string') return fail(profile);
+  const kernel = hostProfile(uname, version());
+  if (typeof kernel === 'string') return fail(kernel);
+  const { profile } = kernel;
   const loaded = loadScenarios(p.positionals.length > 0 ? p.positionals : libraryFiles(), displayName);
   if (!loaded.ok) {
     io.err(`${loaded.messages.join('\n')}\n`);
@@ -140,7 +140,9 @@ export function realCommand(args: readonly string[], io: Io): number {
     io.out(`pinlab real: skipped: no C compiler ('cc') on this machine\n`);
     return 0;
   }
-  io.out(`running kernel ${uname}: the model's profile ${profile.name}; ${runs} runs per scenario\n`);
+  io.out(
+    `running kernel ${uname}: the model's profile ${profile.name} (${kernel.why}); ${runs} runs per scenario\n`,
+  );
   const work = mkdtempSync(join(tmpdir(), 'pinlab-real-'));
   const host = { odirect: odirectWorks(work), memlock: memlockLimit() };
   const root = process.getuid?.() === 0;

@@ -2,7 +2,6 @@ import type { Expr, Prop } from '../check/condition.js';
 import type { FsType } from '../model/include/fs.js';
 import type { Op } from '../model/ops/index.js';
 import type { AgentKind, PageSpec } from '../model/engine/program.js';
-import type { Release } from '../model/profile/release.js';
 import type {
   AxisDecl,
   ExpectItem,
@@ -16,7 +15,7 @@ import type {
   ThreadDecl,
 } from './ast.js';
 import { excerpt, oneOf, scenarioError, unknownMessage, type Pos, type ScenarioError } from './errors.js';
-import { isRelease, knownKernels, releaseRange } from './kernels.js';
+import { isOrdered, kernelRange, knownKernels } from './kernels.js';
 import type { Line, Token } from './lexer.js';
 import { OP_WORDS, PROTS, protOf, type OpReader, type OpRef } from './ops.js';
 import { AGENT_KINDS, FILE_FLAGS, FS_TYPES, MAX_PAGE_INDEX, PAGE_WORDS, parsePage } from './pages.js';
@@ -773,27 +772,27 @@ class Parser {
     return match;
   }
 
-  /** One kernel list item: `all`, `vA..vB`, `vA..`, `..vB`, `vA`, or a variant's name. */
+  /** One kernel list item: `all`, `vA..vB`, `vA..`, `..vB`, `vA` (a release or a stable series), or a variant's name. */
   private kernels(c: Cursor, verdict: ExpectedVerdict, items: ExpectItem[]): boolean {
     const at = c.at();
     const push = (ks: readonly string[]): true => {
       for (const kernel of ks) items.push({ kernel, verdict, at });
       return true;
     };
-    const release = (): Release | null | undefined => {
+    const release = (): string | null | undefined => {
       const t = c.word('a release', this.releaseHint());
       if (!t) return undefined;
-      if (isRelease(t.text)) return t.text;
+      if (isOrdered(t.text)) return t.text;
       c.fail(unknownMessage('release', t.text, this.releaseHint()), this.releaseHint(), t);
       return undefined;
     };
-    if (c.acceptWord('all')) return push(releaseRange(null, null));
+    if (c.acceptWord('all')) return push(kernelRange(null, null));
     if (c.acceptPunct('..')) {
       const to = release();
-      return to !== undefined && push(releaseRange(null, to));
+      return to !== undefined && push(kernelRange(null, to));
     }
     const t = c.peek();
-    if (t?.kind === 'word' && !isRelease(t.text) && knownKernels().includes(t.text)) {
+    if (t?.kind === 'word' && !isOrdered(t.text) && knownKernels().includes(t.text)) {
       c.next();
       return push([t.text]);
     }
@@ -804,7 +803,7 @@ class Parser {
     const open = next === undefined || next.kind !== 'word';
     const to = open ? null : release();
     if (to === undefined) return false;
-    const range = releaseRange(from, to);
+    const range = kernelRange(from, to);
     if (range.length === 0) {
       c.fail(`empty release range ${from}..${to ?? ''}: ${from} is newer than ${to ?? ''}`, undefined, at);
       return false;

@@ -38,7 +38,7 @@ export interface Scenario {
   readonly axes: readonly AxisValue[];
   readonly program: Program;
   readonly conditions: readonly Condition[];
-  /** Ordered by condition, then by kernel (RELEASES order, then variants). */
+  /** Ordered by condition, then by kernel (KERNELS order: releases and stable series, then variants). */
   readonly expectations: readonly Expectation[];
 }
 

@@ -1,6 +1,7 @@
 import { INVARIANTS } from '../model/invariants/index.js';
 import type { Policies } from '../model/profile/policies/index.js';
 import { opDef, type Op } from '../model/ops/index.js';
+import { anonOrderUnavailable } from '../model/mm/anon-orders.js';
 import { HPAGE_PMD_ORDER } from '../model/include/mm_types.js';
 import type { ScenarioAst } from './ast.js';
 import { scenarioError, unknownMessage, type Pos, type ScenarioError } from './errors.js';
@@ -123,6 +124,13 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
         ]);
       if (page.kind === 'thp' && page.order > HPAGE_PMD_ORDER)
         err(at, `a THP is at most PMD-sized (2M); for 1G pages use hugetlb-1G`, ['thp', 'hugetlb-1G']);
+      // MODEL: the page cache holds small folios (filemap_get_folio() allocates order 0 outside hugetlbfs).
+      if (backing.type === 'file' && page.kind === 'thp')
+        err(
+          at,
+          `pinlab models no large page-cache folios: a file mapping (${fs ?? '?'}) takes base pages, not ${pageWord(page)}`,
+          ['base'],
+        );
       if (backing.type === 'file' && page.kind === 'hugetlb' && fs !== 'hugetlbfs')
         err(at, `a hugetlb mapping of a file needs a hugetlbfs file (memfd MFD_HUGETLB), not ${fs ?? '?'}`);
       if (fs === 'hugetlbfs' && page.kind !== 'hugetlb')
@@ -304,5 +312,16 @@ export function unavailableOps(parsed: ParsedScenario, policies: Policies, profi
   };
   scenario.program.setup.forEach(([, op], i) => check(op, where.setup[i]));
   scenario.program.actors.forEach((a, ai) => a.ops.forEach((op, oi) => check(op, where.ops[ai]?.[oi])));
+  scenario.program.processes.forEach((p, pi) =>
+    p.mappings.forEach((m, mi) => {
+      const why = anonOrderUnavailable(
+        policies,
+        m.backing.type === 'anon',
+        m.page.kind === 'thp' ? m.page.order : null,
+      );
+      const at = where.mappings[pi]?.[mi];
+      if (why !== null && at) out.push(scenarioError(where.file, at, `not on ${profile}: ${why}`));
+    }),
+  );
   return out;
 }

@@ -15,6 +15,7 @@ import {
   type Variant,
 } from '../model/profile/profiles.js';
 import { compareReleases, type Release } from '../model/profile/release.js';
+import { STABLE_SERIES } from '../model/profile/stable.js';
 import type { Change, Outcome, Probe } from './bisect.js';
 import type { Row } from './run.js';
 
@@ -52,6 +53,12 @@ function variantSource(p: KernelProfile, policy: PolicyName): Source[] {
   return v !== undefined && policy in v.set ? [ofVariant(v, policy)] : [];
 }
 
+/** A stable series' backport of the policy, as a source: the stable commit. */
+function backportSource(p: KernelProfile, policy: PolicyName): Source[] {
+  const b = STABLE_SERIES.find((s) => s.name === p.name)?.backports.find((x) => x.policy === policy);
+  return b === undefined ? [] : [{ where: p.name, value: b.value, commit: b.commit }];
+}
+
 /** The history entries of a policy strictly after the older release, up to the newer one. */
 function historyBetween(policy: PolicyName, a: Release, b: Release): Source[] {
   const [lo, hi] = compareReleases(a, b) <= 0 ? [a, b] : [b, a];
@@ -79,6 +86,8 @@ export function policySteps(
       sources: [
         ...variantSource(to, policy),
         ...variantSource(from, policy),
+        ...backportSource(to, policy),
+        ...backportSource(from, policy),
         ...historyBetween(policy, from.release, to.release),
       ],
     };
@@ -97,11 +106,16 @@ export function alternatives(p: KernelProfile): Change[] {
   );
 }
 
-/** The releases and variants that gave a policy this value; none for a what-if no kernel has. */
+/** The releases, stable series and variants that gave a policy this value; none for a what-if no kernel has. */
 export function valueSources(c: Change): Source[] {
   const def = POLICIES[c.policy as PolicyName];
   return [
     ...def.history.filter((h) => h.value === c.value).map(fromHistory),
+    ...STABLE_SERIES.flatMap((s) =>
+      s.backports
+        .filter((b) => b.policy === c.policy && b.value === c.value)
+        .map((b) => ({ where: s.name, value: b.value, commit: b.commit })),
+    ),
     ...VARIANTS.filter((v) => (v.set as Readonly<Record<string, string>>)[c.policy] === c.value).map((v) =>
       ofVariant(v, c.policy),
     ),

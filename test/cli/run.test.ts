@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, RACE } from './helpers.js';
+import { wrapWords } from '../../src/cli/list.js';
 
 function scenarioFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'pinlab-cli-'));
@@ -160,5 +161,26 @@ describe('pinlab list', () => {
     expect(r.out).toContain('dio-read-fork[path=blkdev]');
     expect(r.out).toContain('kernel profiles: v4.19');
     expect(r.out).toMatch(/dio\.extract[\s\S]*v6\.5\s+pin/);
+  });
+
+  it('shows the source of each scenario whole, wrapped to 100 columns', () => {
+    const r = cli('list');
+    const scenarios = r.out.slice(0, r.out.indexOf('\nkernel profiles:'));
+    for (const line of scenarios.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+    const words = (text: string): string => text.replace(/\s+/g, ' ');
+    expect(words(scenarios)).toContain(
+      'seed 003, Jan Kara, Re: [LSF/MM TOPIC] get_user_pages() and filesystems (6 Feb 2018, linux-fsdevel/linux-mm)',
+    );
+    expect(words(scenarios)).toContain('tools/testing/selftests/mm/cow');
+  });
+});
+
+describe('wrapWords', () => {
+  it('keeps every word, in order, within the width unless a word alone is longer', () => {
+    const text = 'a bb ccc dddd eeeee ' + 'x'.repeat(30) + ' f';
+    const out = wrapWords(text, 2, 12);
+    expect(out.split(/\s+/).filter((w) => w !== '')).toEqual(text.split(' '));
+    for (const line of out.trimEnd().split('\n'))
+      expect(line.length <= 12 || line.trim() === 'x'.repeat(30)).toBe(true);
   });
 });

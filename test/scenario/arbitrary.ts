@@ -259,7 +259,7 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
               ? pick(anonPages, pg)
               : huge
                 ? pick(anonPages.slice(4), pg)
-                : pick(anonPages.slice(0, 2), pg);
+                : pick(anonPages.slice(0, 1), pg); // the page cache holds base pages only
             return {
               name: `b${mi}`,
               backing: useFile ? { type: 'file', file: fileIdx, pgoff: pgoff % 3 } : { type: 'anon' },

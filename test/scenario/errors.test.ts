@@ -99,7 +99,7 @@ describe('parseScenarios errors', () => {
   it('reports bad release names and ranges', () => {
     const exp = (line: string): string[] => parseErrors(withOps('write buf "X"', line));
     expect(exp('expect: never on v5.9')).toEqual([
-      "test.pin:12:18: unknown release 'v5.9'; did you mean 'v5.4'? (expected one of: v4.19, v5.4, v5.8, v5.10, v5.15, v5.19, v6.1, v6.2, v6.4, v6.5, v6.6, v6.12, v6.13, v6.14, v6.15, v6.18, v7.0, v7.2, howells-v8, all)",
+      "test.pin:12:18: unknown release 'v5.9'; did you mean 'v5.4'? (expected one of: v4.19, v5.4, v5.8, v5.10, v5.10.y, v5.15, v5.19, v6.1, v6.1.y, v6.2, v6.4, v6.5, v6.6, v6.12, v6.12.y, v6.13, v6.14, v6.15, v6.18, v7.0, v7.2, howells-v8, all)",
     ]);
     expect(exp('expect: never on v6.1..v5.4')).toEqual([
       'test.pin:12:18: empty release range v6.1..v5.4: v6.1 is newer than v5.4',

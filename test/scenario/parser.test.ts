@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FOLL_LONGTERM, FOLL_WRITE } from '../../src/model/include/foll.js';
-import { RELEASES } from '../../src/model/profile/profiles.js';
+import { KERNELS } from '../../src/model/profile/profiles.js';
 import type { Op } from '../../src/model/ops/index.js';
 import { OP_SYNTAX } from '../../src/scenario/ops.js';
 import { STATEMENT_WORDS } from '../../src/scenario/parser.js';
@@ -282,14 +282,25 @@ describe('parseScenarios: expectations', () => {
       ['exists (P:buf == "X")', 'v4.19', 'sometimes'],
       ['exists (P:buf == "X")', 'v5.4', 'sometimes'],
       ['exists (P:buf == "X")', 'v5.8', 'never'],
-      ...RELEASES.slice(RELEASES.indexOf('v6.1')).map(
+      ...KERNELS.slice(KERNELS.indexOf('v6.1')).map(
         (r) => ['exists (P:buf == "X")', r, 'never'] as [string, string, string],
       ),
     ]);
   });
 
+  it('sorts a stable series right after its release: a range ending at the release leaves it out', () => {
+    const kernels = (line: string): string[] => expects(line).map((e) => e[1]);
+    expect(kernels('expect: never on v5.8..v5.15')).toEqual(['v5.8', 'v5.10', 'v5.10.y', 'v5.15']);
+    expect(kernels('expect: never on v5.8..v5.10')).toEqual(['v5.8', 'v5.10']);
+    expect(kernels('expect: never on v5.10.y..v5.15, always on v6.12.y')).toEqual([
+      'v5.10.y',
+      'v5.15',
+      'v6.12.y',
+    ]);
+  });
+
   it('reads `all`, open starts and variant names', () => {
-    expect(expects('expect: always on all').length).toBe(RELEASES.length);
+    expect(expects('expect: always on all').length).toBe(KERNELS.length);
     expect(expects('expect: never on ..v5.4, always on howells-v8').map((e) => e[1])).toEqual([
       'v4.19',
       'v5.4',

@@ -57,6 +57,13 @@ describe('validate', () => {
     ]);
   });
 
+  it('refuses a THP on a file mapping, which the model would have mapped with a base page', () => {
+    const text = withOps('read fb -> r', '', '  map y file f shared page=thp');
+    expect(parseErrors(text)).toEqual([
+      'test.pin:8:28: pinlab models no large page-cache folios: a file mapping (ext4) takes base pages, not thp',
+    ]);
+  });
+
   it('checks that await names an asynchronous I/O of the same thread', () => {
     expect(parseErrors(withOps('dio read iomap f[0] into buf as r\nawait r'))).toEqual([
       "test.pin:11:9: 'r' names no asynchronous I/O started earlier by thread T0",

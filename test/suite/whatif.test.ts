@@ -35,6 +35,15 @@ describe('policySteps', () => {
     ]);
   });
 
+  it("takes a stable series' values from its backports, with the stable commit as the source", () => {
+    const { steps, roundTrips } = policySteps(profile('v6.12'), profile('v6.12.y'));
+    expect(steps.map((s) => [s.policy, s.from, s.to, s.sources.map((x) => x.where)])).toEqual([
+      ['btrfs.dioWriteCsum', 'direct', 'buffered', ['v6.12.y']],
+    ]);
+    expect(steps[0]?.sources[0]?.commit).toMatch(/^btrfs: always fallback to buffered write/);
+    expect(roundTrips).toEqual([]);
+  });
+
   it('lists every history entry inside the range, and a policy that came back to its value apart', () => {
     const { steps, roundTrips } = policySteps(profile('v5.4'), profile('v5.10'));
     expect(steps.map((s) => s.policy)).toEqual(['cow.reuse', 'gup.pin', 'fork.copyPinned']);

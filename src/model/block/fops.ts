@@ -23,7 +23,7 @@ import { ownDio, type Draft } from '../core/cow.js';
  * @kernel block/fops.c:blkdev_direct_IO
  */
 export function blkdevDirectIO(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
-  dioFlushCache(ctx, w, req.file, req.index);
+  dioFlushCache(ctx, w, req);
   if (req.path === 'blkdev-multi') return blkdevDirectIOMulti(ctx, w, req);
   return req.async ? blkdevDirectIOAsync(ctx, w, req) : blkdevDirectIOSimple(ctx, w, req);
 }
@@ -98,7 +98,7 @@ function blkdevDirectIOMulti(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted 
  */
 export function blkdevBioEndIo(ctx: Ctx, w: Draft, bio: OwnBio): void {
   const dio = ownDio(w, bio.dio ?? -1);
-  dioBioDone(w, dio);
+  dioBioDone(ctx, w, dio);
   if (bio.endIo === 'blkdev-simple') {
     bio.state = 'completed';
     return;

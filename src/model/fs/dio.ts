@@ -6,6 +6,7 @@ import type { IovIter } from '../include/uio.js';
 import { userBackedIter } from '../lib/iov_iter.js';
 import type { Ctx } from '../core/ctx.js';
 import { writebackFolioNow } from '../mm/page-writeback.js';
+import { invalidateInodePages2 } from '../mm/truncate.js';
 import { ownArray, ownBio, ownFile, ownFolio, type Draft } from '../core/cow.js';
 
 /** What a direct-I/O caller asks for: `op` of page `index` of `file` through `iter`. */
@@ -60,16 +61,19 @@ export function dioAlloc(w: Draft, req: DioRequest, shouldDirty: boolean): OwnDi
 }
 
 /**
- * filemap_write_and_wait_range() then (writes) invalidation: before a direct read or write the page
- * cache over the range is written back so the device has the latest data.
+ * kiocb_write_and_wait() before a direct read, kiocb_invalidate_pages() before a direct write: the page
+ * cache over the range is written back so the device has the latest data, and for a write the page
+ * then leaves the cache (invalidate_inode_pages2_range()), so that nobody reads it stale afterwards.
  * MODEL: the writeback is synchronous and part of the submission step.
  * @kernel mm/filemap.c:kiocb_write_and_wait
  */
-export function dioFlushCache(ctx: Ctx, w: Draft, fileId: number, index: number): void {
-  const id = ownFile(w, fileId).cache[index];
+export function dioFlushCache(ctx: Ctx, w: Draft, req: DioRequest): void {
+  const file = ownFile(w, req.file);
+  const id = file.cache[req.index];
   if (id === undefined || id === null) return;
   const f = ownFolio(w, id);
   if (f.flags.dirty && !f.flags.writeback) writebackFolioNow(ctx, w, f);
+  if (req.op === 'write') invalidateInodePages2(ctx, w, file, req.index);
 }
 
 /** The request's result once its bios completed: the pages transferred, or -EIO. */
@@ -83,12 +87,20 @@ function dioResult(w: Draft, dio: OwnDio): number {
   return n;
 }
 
-/** One bio of the request completed (dio->ref drop); the last one completes the request. */
-export function dioBioDone(w: Draft, dio: OwnDio): boolean {
+/**
+ * One bio of the request completed (dio->ref drop); the last one completes the request, and a write
+ * that wrote something invalidates the page cache over it once more (kiocb_invalidate_post_direct_write()
+ * from iomap_dio_complete() / dio_complete(); a page read in while the write was in flight is stale).
+ * MODEL: done at the completion, also for the sync submitter that runs it after its wait.
+ */
+export function dioBioDone(ctx: Ctx, w: Draft, dio: OwnDio): boolean {
   dio.pending -= 1;
   if (dio.pending > 0) return false;
   dio.done = true;
   dio.ret = dioResult(w, dio);
+  const bio = dio.bios[0] === undefined ? undefined : ownBio(w, dio.bios[0]);
+  if (dio.op === 'write' && dio.ret > 0 && bio !== undefined)
+    invalidateInodePages2(ctx, w, ownFile(w, bio.file), bio.index);
   return true;
 }
 

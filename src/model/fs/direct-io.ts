@@ -26,7 +26,7 @@ import { ownBio, ownDio, type Draft } from '../core/cow.js';
  */
 export function blockdevDirectIO(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
   ctx.calls.push('__blockdev_direct_IO');
-  dioFlushCache(ctx, w, req.file, req.index);
+  dioFlushCache(ctx, w, req);
   const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
   const bio = bioAlloc(w, req.op, req.file, req.index, 'legacy', dio.id);
   ctx.calls.push('dio_refill_pages');
@@ -56,11 +56,11 @@ export function dioBioEndIo(ctx: Ctx, w: Draft, bio: OwnBio): void {
   const dio = ownDio(w, bio.dio ?? -1);
   if (!dio.async) {
     bio.state = 'completed';
-    dioBioDone(w, dio);
+    dioBioDone(ctx, w, dio);
     return;
   }
   dioBioComplete(ctx, w, bio);
-  dioBioDone(w, dio);
+  dioBioDone(ctx, w, dio);
 }
 
 /** dio_await_completion(): the sync submitter reaps its completed bios in process context. @kernel fs/direct-io.c:dio_await_completion */

@@ -34,7 +34,7 @@ export function iomapDioRw(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
       'IOMAP_DIO_BOUNCE (v7.0: XFS bounces direct I/O when the mapping needs stable pages) is not modelled',
     );
   ctx.calls.push('iomap_dio_rw');
-  dioFlushCache(ctx, w, req.file, req.index);
+  dioFlushCache(ctx, w, req);
   // xfs_direct_write_iomap_begin(): a write to a shared block gets a copy-on-write block first.
   if (req.op === 'write') reflinkBreak(w, fileOf(w, req.file), req.index);
   const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
@@ -62,6 +62,6 @@ function xfsDioBounces(w: Draft, req: DioRequest): boolean {
  */
 export function iomapDioBioEndIo(ctx: Ctx, w: Draft, bio: OwnBio): void {
   const dio = ownDio(w, bio.dio ?? -1);
-  dioBioDone(w, dio);
+  dioBioDone(ctx, w, dio);
   dioCompleteBio(ctx, w, bio, dio.shouldDirty, false);
 }

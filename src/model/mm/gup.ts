@@ -221,11 +221,14 @@ export function __getUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number)
 }
 
 /**
- * get_user_pages(): FOLL_GET references. get_user_pages_fast() gives the same result here.
+ * get_user_pages(): FOLL_GET references. get_user_pages_fast() gives the same result here. Until
+ * FOLL_PIN existed it took FOLL_LONGTERM itself (v5.2; get_user_pages_longterm() before); from then
+ * FOLL_LONGTERM needs FOLL_PIN (is_valid_gup_flags(): the 5.10 tree's mm/gup.c:1785, 6.1's :2184).
  * @kernel mm/gup.c:get_user_pages
  */
 export function getUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number): GupResult {
-  if (!isValidGupArgs(gupFlags, FOLL_GET)) return { ret: -EINVAL, folios: [] };
+  const checked = ctx.policies['gup.pin'] === 'absent' ? gupFlags & ~FOLL_LONGTERM : gupFlags;
+  if (!isValidGupArgs(checked, FOLL_GET)) return { ret: -EINVAL, folios: [] };
   return __getUserPages(ctx, w, at, gupFlags | FOLL_GET | FOLL_TOUCH);
 }
 

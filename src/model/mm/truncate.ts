@@ -11,6 +11,33 @@ export function truncateBlocks(w: World, file: File, pages: number): boolean {
   return file.cache.some((id, i) => i >= pages && id !== null && folioOf(w, id).flags.writeback);
 }
 
+/** unmap_mapping_range() over pages [from, to) of a file: zap every present PTE of a page-cache folio. */
+function unmapFilePages(ctx: Ctx, w: Draft, file: OwnFile, from: number, to: number): void {
+  for (const { id, alive } of w.mms) {
+    if (!alive) continue;
+    const mm = ownMm(w, id);
+    for (const vma of mm.vmas) {
+      const pte = vma.pte;
+      if (vma.backing.type !== 'file' || vma.backing.file !== file.id) continue;
+      if (vma.backing.pgoff < from || vma.backing.pgoff >= to) continue;
+      if (pte.kind === 'present' && ownFolio(w, pte.folio).owner.type === 'file') zapPte(ctx, w, vma);
+    }
+  }
+}
+
+/** Buffers released, dirty cancelled, out of the page cache, the cache's reference dropped. */
+function removeCachedFolio(ctx: Ctx, w: Draft, file: OwnFile, index: number): number | null {
+  const id = file.cache[index];
+  if (id === null || id === undefined) return null;
+  const f = ownFolio(w, id);
+  setFolioFlag(f, 'buffers', false); // folio_invalidate() / filemap_release_folio()
+  setFolioFlag(f, 'dirty', false); // folio_cancel_dirty()
+  f.owner = { type: 'none' }; // filemap_remove_folio(): folio->mapping = NULL
+  file.cache[index] = null;
+  folioPut(ctx, w, f);
+  return id;
+}
+
 /**
  * truncate_pagecache_range(): unmap every mapping of pages [start, end) (unmap_mapping_range), then
  * truncate_inode_pages_range(): invalidate each folio (buffers released, dirty cancelled) and remove
@@ -26,28 +53,11 @@ export function truncatePagecacheRange(
   start: number,
   end: number,
 ): number[] {
+  unmapFilePages(ctx, w, file, start, end);
   const touched: number[] = [];
-  for (const { id, alive } of w.mms) {
-    if (!alive) continue;
-    const mm = ownMm(w, id);
-    for (const vma of mm.vmas) {
-      const pte = vma.pte;
-      const pgoff = vma.backing.type === 'file' ? vma.backing.pgoff : -1;
-      if (vma.backing.type !== 'file' || vma.backing.file !== file.id || pgoff < start || pgoff >= end)
-        continue;
-      if (pte.kind === 'present' && ownFolio(w, pte.folio).owner.type === 'file') zapPte(ctx, w, vma);
-    }
-  }
   for (let i = start; i < Math.min(end, file.cache.length); i++) {
-    const id = file.cache[i];
-    if (id === null || id === undefined) continue;
-    const f = ownFolio(w, id);
-    touched.push(id);
-    setFolioFlag(f, 'buffers', false); // folio_invalidate()
-    setFolioFlag(f, 'dirty', false); // folio_cancel_dirty()
-    f.owner = { type: 'none' }; // filemap_remove_folio(): folio->mapping = NULL
-    file.cache[i] = null;
-    folioPut(ctx, w, f);
+    const id = removeCachedFolio(ctx, w, file, i);
+    if (id !== null) touched.push(id);
   }
   return touched;
 }
@@ -59,7 +69,28 @@ export function truncatePagecacheRange(
  */
 export function truncatePagecache(ctx: Ctx, w: Draft, file: OwnFile, pages: number): number[] {
   ctx.calls.push('truncate_pagecache');
-  const touched = truncatePagecacheRange(ctx, w, file, pages, Infinity);
+  const touched = truncatePagecacheRange(ctx, w, file, pages, Number.MAX_SAFE_INTEGER);
   file.disk.length = Math.min(file.disk.length, pages);
   return touched;
+}
+
+/**
+ * invalidate_inode_pages2_range() for one page, as a direct write runs it before and after the I/O
+ * (kiocb_invalidate_pages() and kiocb_invalidate_post_direct_write(); in the 5.10 tree
+ * iomap_dio_rw(), iomap_dio_complete() and dio_complete() call it directly): the page is unmapped
+ * everywhere and leaves the page cache, so a later read or fault gets what the device holds. A dirty
+ * folio, or one under writeback, stays (invalidate_complete_folio2() fails; the kernel warns "Page
+ * cache invalidation failure on direct I/O"). A GUP holder keeps the folio alive outside the cache.
+ * MODEL: a folio under writeback is left, not waited for.
+ * @kernel mm/truncate.c:invalidate_inode_pages2_range
+ */
+export function invalidateInodePages2(ctx: Ctx, w: Draft, file: OwnFile, index: number): number | null {
+  const id = file.cache[index];
+  if (id === null || id === undefined) return null;
+  const f = ownFolio(w, id);
+  if (f.flags.dirty || f.flags.writeback) return null;
+  ctx.calls.push('invalidate_inode_pages2_range');
+  unmapFilePages(ctx, w, file, index, index + 1);
+  if (f.flags.dirty) return null; // the zapped PTE was dirty: folio_launder_folio() territory, left
+  return removeCachedFolio(ctx, w, file, index);
 }

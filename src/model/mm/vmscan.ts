@@ -7,7 +7,7 @@ import { ownFolio, ownSwapSlot, type Draft } from '../core/cow.js';
 
 /**
  * MADV_PAGEOUT -> reclaim_pages() -> shrink_folio_list() for an anonymous folio mapped only here: add
- * it to the swap cache (from v5.14 not a folio that may be pinned and is not there yet, policy
+ * it to the swap cache (from v5.11 not a folio that may be pinned and is not there yet, policy
  * reclaim.pinnedAnon), unmap it (try_to_unmap(), which first gives up exclusivity and refuses a
  * folio that may be pinned), and free it when the swap cache holds the last reference. A folio with
  * extra references (a GUP ref) stays in the swap cache. hugetlb is never swapped.

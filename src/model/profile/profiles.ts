@@ -1,5 +1,6 @@
 import { POLICIES, POLICY_NAMES, type Policies, type PolicyName } from './policies/index.js';
-import { compareReleases, parseRelease, releaseAtLeast, type Release } from './release.js';
+import { parseRelease, releaseAtLeast, type Release } from './release.js';
+import { STABLE_SERIES } from './stable.js';
 
 /** The mainline releases pinlab models, oldest first. */
 export const RELEASES: readonly Release[] = [
@@ -22,6 +23,16 @@ export const RELEASES: readonly Release[] = [
   'v7.0',
   'v7.2',
 ];
+
+/**
+ * Every release and stable series in order: a series right after the release it branched from (v5.10,
+ * v5.10.y, v5.15), so a range in an `expect` line takes a series in when it spans the series' release
+ * and something after it (`v5.10..v5.15`), and leaves it out when it ends at that release (`..v5.10`).
+ */
+export const KERNELS: readonly string[] = RELEASES.flatMap((r) => [
+  r,
+  ...STABLE_SERIES.filter((s) => s.base === r).map((s) => s.name),
+]);
 
 /** A design that was proposed but not merged, as a release plus the policies it changed. */
 export interface Variant {
@@ -70,20 +81,31 @@ function policiesAt(release: Release): Policies {
 }
 
 export function profileNames(): string[] {
-  return [...RELEASES, ...VARIANTS.map((v) => v.name)];
+  return [...KERNELS, ...VARIANTS.map((v) => v.name)];
 }
 
-/** The profile of a release or variant, with `set` overrides (the CLI's --set policy=value). */
+/** A release's policies, or a variant's or stable series' (its release plus what it changes); null: unknown. */
+function basePolicies(name: string): { release: Release; policies: Record<string, string> } | null {
+  const variant = VARIANTS.find((v) => v.name === name);
+  if (variant) return { release: variant.base, policies: { ...policiesAt(variant.base), ...variant.set } };
+  const series = STABLE_SERIES.find((s) => s.name === name);
+  if (series) {
+    const backported = Object.fromEntries(series.backports.map((b) => [b.policy, b.value]));
+    return { release: series.base, policies: { ...policiesAt(series.base), ...backported } };
+  }
+  const release = parseRelease(name);
+  if (release === null || !RELEASES.includes(release)) return null;
+  return { release, policies: { ...policiesAt(release) } };
+}
+
+/** The profile of a release, stable series or variant, with `set` overrides (the CLI's --set policy=value). */
 export function kernelProfile(
   name: string,
   set: Readonly<Record<string, string>> = {},
 ): KernelProfile | ProfileError {
-  const release = parseRelease(name);
-  const variant = VARIANTS.find((v) => v.name === name);
-  if (!variant && (release === null || !RELEASES.includes(release)))
-    return { code: 'unknown-kernel', name, known: profileNames() };
-  const base = variant ? variant.base : (release as Release);
-  const policies: Record<string, string> = { ...policiesAt(base), ...(variant?.set ?? {}) };
+  const base = basePolicies(name);
+  if (base === null) return { code: 'unknown-kernel', name, known: profileNames() };
+  const policies = base.policies;
   for (const [key, value] of Object.entries(set)) {
     // Own properties only: `constructor` or `__proto__` is no policy.
     if (!Object.hasOwn(POLICIES, key)) return { code: 'unknown-policy', name: key, known: POLICY_NAMES };
@@ -96,21 +118,11 @@ export function kernelProfile(
     .join(',');
   return {
     name: suffix ? `${name}[${suffix}]` : name,
-    release: base,
+    release: base.release,
     policies: policies as unknown as Policies,
   };
 }
 
 export function isProfileError(p: KernelProfile | ProfileError): p is ProfileError {
   return 'code' in p;
-}
-
-/** The modelled release closest to (not newer than) a running kernel's "6.12.3-foo" version. */
-export function closestRelease(uname: string): Release | null {
-  const m = /^(\d+)\.(\d+)/.exec(uname);
-  if (!m) return null;
-  const r = `v${m[1]}.${m[2]}` as Release;
-  let best: Release | null = null;
-  for (const rel of RELEASES) if (compareReleases(rel, r) <= 0) best = rel;
-  return best;
 }

@@ -1,6 +1,9 @@
-/** Mainline release names ("v6.5") and their order. */
+/** Mainline release names ("v6.5") and their order; stable series names ("v6.1.y"). */
 
 export type Release = `v${number}.${number}`;
+
+/** A stable series: the mainline release it branched from, with its backports ("v5.10.y"). */
+export type SeriesName = `${Release}.y`;
 
 export function parseRelease(name: string): Release | null {
   return /^v\d+\.\d+$/.test(name) ? (name as Release) : null;

@@ -22,7 +22,7 @@ describe('bio dirtying of compound pages (bio.dirtyCompound)', () => {
               async: false,
               file: 'g',
               index: 0,
-              iter: ['v4.19', 'v5.4', 'v5.8'].includes(release) ? 'iovec' : 'ubuf',
+              iter: profile(release).policies['iov.ubuf'] === 'present' ? 'ubuf' : 'iovec',
               buf: 'buf',
               as: 'r',
             },
@@ -41,5 +41,15 @@ describe('bio dirtying of compound pages (bio.dirtyCompound)', () => {
   });
   it.each(RELEASES.filter((r) => !releaseAtLeast(r, 'v6.8')))('%s: the THP is skipped (not dirtied)', (r) => {
     expect(dirtied(r)).toBe(false);
+  });
+  // Backported to the stable series: the 5.10.262 tree's block/bio.c (bio_set_pages_dirty, 1323;
+  // bio_check_pages_dirty, 1370) and the 6.1.176 tree's (1421, 1469) test no compound page.
+  it.each([
+    ['v5.10', false],
+    ['v5.10.y', true],
+    ['v6.1', false],
+    ['v6.1.y', true],
+  ] as const)('%s: the THP is dirtied: %s (the series carry the backport)', (r, dirty) => {
+    expect(dirtied(r)).toBe(dirty);
   });
 });

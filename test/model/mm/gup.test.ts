@@ -23,7 +23,7 @@ import {
   unpinUserPagesDirtyLock,
 } from '../../../src/model/mm/gup.js';
 import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
-import { RELEASES } from '../../../src/model/profile/profiles.js';
+import { KERNELS, RELEASES } from '../../../src/model/profile/profiles.js';
 import { releaseAtLeast } from '../../../src/model/profile/release.js';
 
 import { ownFolio } from '../../../src/model/core/cow.js';
@@ -63,6 +63,18 @@ describe('tryGrabFolio', () => {
     expect(tryGrabFolio(b.ctx, zero, 1, FOLL_PIN)).toBe(0);
     expect(zero.refcount).toBe(releaseAtLeast(r, 'v6.5') ? 1 : 1 + GUP_PIN_COUNTING_BIAS);
   });
+  it.each([
+    ['v6.1', 1 + GUP_PIN_COUNTING_BIAS],
+    ['v6.1.y', 1],
+  ] as const)(
+    '%s: the 6.1.176 tree carries "mm: Don\'t pin ZERO_PAGE in pin_user_pages()" (mm/gup.c:136): refcount %i',
+    (k, refcount) => {
+      const b = bench(k, []);
+      const zero = ownFolio(b.w, b.w.zeroPage);
+      expect(tryGrabFolio(b.ctx, zero, 1, FOLL_PIN)).toBe(0);
+      expect(zero.refcount).toBe(refcount);
+    },
+  );
   it.each(PIN_RELEASES)('pins the huge zero page like any large folio (%s)', (r) => {
     const b = bench(r, []);
     const hz = ownFolio(b.w, b.w.hugeZeroPage);
@@ -174,10 +186,14 @@ describe('isValidGupArgs', () => {
   ])('refuses the internal flag %s from callers', (_, flag) => {
     expect(isValidGupArgs(flag, FOLL_GET)).toBe(false);
   });
-  it('makes get_user_pages() return -EINVAL for FOLL_LONGTERM', () => {
-    const b = bench('v6.6', [anonMap('buf')]);
-    expect(getUserPages(b.ctx, b.w, b.at('buf'), FOLL_LONGTERM).ret).toBe(-EINVAL);
-  });
+  it.each(KERNELS)(
+    '%s: get_user_pages() takes FOLL_LONGTERM only before FOLL_PIN existed (5.10.262 mm/gup.c:1785)',
+    (k) => {
+      const b = bench(k, [anonMap('buf')]);
+      const before = b.ctx.policies['gup.pin'] === 'absent';
+      expect(getUserPages(b.ctx, b.w, b.at('buf'), FOLL_LONGTERM).ret).toBe(before ? 1 : -EINVAL);
+    },
+  );
 });
 
 describe('checkVmaFlags', () => {

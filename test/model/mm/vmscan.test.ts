@@ -24,19 +24,30 @@ describe('pageoutVma', () => {
     expect(b.w.swap[0]).toMatchObject({ data: 'A', count: 1, cache: null });
   });
   it.each(RELEASES.filter((r) => releaseAtLeast(r, 'v5.8')))(
-    'refuses a pinned anon page from v5.14 ("mm: don\'t put pinned pages into the swap cache") (%s)',
+    'refuses a pinned anon page from v5.11 ("mm: don\'t put pinned pages into the swap cache") (%s)',
     (r) => {
       const b = bench(r, [anonMap('buf')]);
       pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_WRITE);
-      expect(pageoutVma(b.ctx, b.w, b.vma('buf'))).toBe(!releaseAtLeast(r, 'v5.14'));
+      expect(pageoutVma(b.ctx, b.w, b.vma('buf'))).toBe(!releaseAtLeast(r, 'v5.11'));
     },
   );
-  it.each(RELEASES.filter((r) => releaseAtLeast(r, 'v5.14')))(
+  it.each(RELEASES.filter((r) => releaseAtLeast(r, 'v5.11')))(
     'with reclaim.pinnedAnon=swap only try_to_unmap() refuses it, from v5.19 (%s)',
     (r) => {
       const b = bench(r, [anonMap('buf')], [], { 'reclaim.pinnedAnon': 'swap' });
       pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_WRITE);
       expect(pageoutVma(b.ctx, b.w, b.vma('buf'))).toBe(!releaseAtLeast(r, 'v5.19'));
+    },
+  );
+  it.each([
+    ['v5.10', true],
+    ['v5.10.y', false],
+  ] as const)(
+    '%s: pages out a pinned anon page: %s (the 5.10.262 tree keeps it, mm/vmscan.c:1253)',
+    (k, swapped) => {
+      const b = bench(k, [anonMap('buf')]);
+      pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_WRITE);
+      expect(pageoutVma(b.ctx, b.w, b.vma('buf'))).toBe(swapped);
     },
   );
   it('keeps a folio with an extra reference in the swap cache', () => {
@@ -87,6 +98,15 @@ describe('shrinkFileFolio: a clean page-cache folio held by GUP', () => {
         buffers: kept,
         mapped: false,
       });
+    },
+  );
+  it.each([
+    ['v6.1', 'kept-referenced'],
+    ['v6.1.y', 'kept-pinned'],
+  ] as const)(
+    '%s: a pinned folio: %s (the 6.1.176 tree has the v6.4 test, mm/vmscan.c:1904)',
+    (k, result) => {
+      expect(reclaimHeld(k, 'pin')).toEqual({ result, buffers: result === 'kept-pinned', mapped: false });
     },
   );
   it.each(RELEASES)('%s: a FOLL_GET reference is not a pin: the buffers go', (r) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { POLICIES, POLICY_NAMES } from '../../../src/model/profile/policies/index.js';
-import { RELEASES, isProfileError, kernelProfile } from '../../../src/model/profile/profiles.js';
+import { KERNELS, RELEASES, isProfileError, kernelProfile } from '../../../src/model/profile/profiles.js';
+import { STABLE_SERIES } from '../../../src/model/profile/stable.js';
 import { compareReleases } from '../../../src/model/profile/release.js';
 
 describe('kernelProfile', () => {
@@ -72,5 +73,45 @@ describe('RELEASES', () => {
       const [a, b] = [RELEASES[i - 1], RELEASES[i]];
       if (a && b) expect(compareReleases(a, b)).toBeLessThan(0);
     }
+  });
+});
+
+describe('stable series', () => {
+  const policies = (name: string): Readonly<Record<string, string>> => {
+    const p = kernelProfile(name);
+    if (isProfileError(p)) throw new Error(`${name}: ${p.code}`);
+    return p.policies;
+  };
+
+  it.each(STABLE_SERIES.map((s) => [s.name, s] as const))(
+    '%s: its release plus its backports, each changing a value the release had',
+    (name, s) => {
+      const base = policies(s.base);
+      const series = policies(name);
+      const changed = POLICY_NAMES.filter((n) => base[n] !== series[n]);
+      expect(changed).toEqual(POLICY_NAMES.filter((n) => s.backports.some((b) => b.policy === n)));
+      for (const b of s.backports) {
+        expect(series[b.policy]).toBe(b.value);
+        expect(b.commit).toMatch(/upstream|stable-only/);
+        expect(b.evidence).toMatch(/^[\w/.-]+\.[ch]:\d+/);
+      }
+      const p = kernelProfile(name);
+      expect(!isProfileError(p) && p.release).toBe(s.base);
+      expect(s.at.startsWith(`${s.base.slice(1)}.`)).toBe(true);
+    },
+  );
+
+  it('sorts each series right after its release', () => {
+    expect(KERNELS.filter((k) => !(RELEASES as readonly string[]).includes(k))).toEqual(
+      STABLE_SERIES.map((s) => s.name),
+    );
+    for (const s of STABLE_SERIES) expect(KERNELS.indexOf(s.name)).toBe(KERNELS.indexOf(s.base) + 1);
+  });
+
+  it('takes --set overrides on a series like on a release', () => {
+    const p = kernelProfile('v6.12.y', { 'btrfs.dioWriteCsum': 'direct' });
+    if (isProfileError(p)) throw new Error(p.code);
+    expect(p.name).toBe('v6.12.y[btrfs.dioWriteCsum=direct]');
+    expect(p.policies['btrfs.dioWriteCsum']).toBe('direct');
   });
 });

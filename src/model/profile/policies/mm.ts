@@ -279,11 +279,11 @@ export const MM_POLICIES = {
         confidence: 'H',
       },
       {
-        since: 'v5.14',
+        since: 'v5.11',
         value: 'keep-pinned',
         commit:
-          "mm: don't put pinned pages into the swap cache (the 5.10 tree has it as a backport, mm/vmscan.c:1253; the 6.1, 6.12 and 7.2 trees at 1829, 1254 and 1257; release not confirmed in a tree)",
-        confidence: 'M',
+          "mm: don't put pinned pages into the swap cache (feb889fb40fa; merged after powerpc-5.11-4, so v5.11-rc5; the 5.10 tree has it as a backport, mm/vmscan.c:1253, so v5.10.y; the 6.1, 6.12 and 7.2 trees at 1829, 1254 and 1257)",
+        confidence: 'H',
       },
     ],
   }),
