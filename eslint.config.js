@@ -23,7 +23,7 @@ const NODE_BUILTINS = ['fs', 'path', 'os', 'child_process', 'worker_threads', 'p
  * kernel subsystems; the operations; the step engine; the invariants. A layer imports only from those
  * below it (and a subsystem from its siblings), so the model has no import cycle across layers.
  */
-const SUBSYSTEMS = ['mm', 'fs', 'block', 'kernel', 'lib', 'io_uring', 'pipe'];
+const SUBSYSTEMS = ['mm', 'fs', 'block', 'kernel', 'lib', 'io_uring', 'pipe', 'net', 'drivers'];
 const modelLayers = [
   {
     files: ['src/model/include/**/*.ts', 'src/model/profile/**/*.ts'],

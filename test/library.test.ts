@@ -21,6 +21,17 @@ const REQUIRED = [
   'bvec-async-lifetime',
   'should-dirty-redirty',
   'read-fixed-dirty',
+  'zerocopy-reuse-before-notify',
+  'zerocopy-reuse-after-notify',
+  'zerocopy-fork-child-write',
+  'zerocopy-munmap-before-notify',
+  'loop-owner-release-early',
+  'loop-owner-held',
+  'lio-cmd-free-before-complete',
+  'lio-cmd-held',
+  'dedupe-dio-after-writeback',
+  'dedupe-mapped-write-cow',
+  'fallocate-punch-dio',
 ];
 
 describe('the built-in scenario library', () => {

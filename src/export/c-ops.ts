@@ -106,6 +106,12 @@ export function opStatement(op: Op, c: OpContext): string {
     case 'reclaim':
     case 'try-get':
     case 'ublk':
+    case 'send':
+    case 'recv':
+    case 'errqueue':
+    case 'kernel-aio':
+    case 'remap':
+    case 'fallocate':
       throw new Error(`export-c: '${op.op}' is refused and has no C statement`);
   }
 }

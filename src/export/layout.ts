@@ -43,11 +43,16 @@ export function regOf(op: Op): string | null {
     case 'pipe-read':
     case 'peek':
     case 'uring-register':
+    case 'recv':
+    case 'errqueue':
       return op.reg;
     case 'gup':
     case 'dio':
     case 'await':
     case 'uring-rw':
+    case 'send':
+    case 'kernel-aio':
+    case 'remap':
       return op.as;
     case 'write':
     case 'touch':
@@ -69,6 +74,7 @@ export function regOf(op: Op): string | null {
     case 'vmsplice':
     case 'splice':
     case 'uring-unregister':
+    case 'fallocate':
       return null;
   }
 }

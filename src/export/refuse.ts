@@ -29,6 +29,9 @@ import { layout, propExprs } from './layout.js';
  * | reclaim                                 | refused: no system call reclaims one page at a point     |
  * | try-get                                 | refused: the kernel's speculative references are its own |
  * | other get / pin flag sets               | refused: no system call holds such a reference           |
+ * | send, recv, errqueue                    | refused: the peer and the NIC are another machine        |
+ * | loop / lio                              | refused: only the driver owns the request's pages        |
+ * | dedupe, reflink, fallocate              | refused: not exported yet (no ioctl / fallocate in C)    |
  *
  * Data tokens longer than the program's value slots, or with a NUL byte, are refused as well.
  */
@@ -108,6 +111,15 @@ export function opRefusal(program: Program, op: Op, initialProcess: boolean): st
     case 'uring-register':
     case 'uring-unregister':
       return null;
+    case 'send':
+    case 'recv':
+    case 'errqueue':
+      return 'the peer is another machine: over loopback the kernel copies zerocopy fragments before delivery (skb_orphan_frags_rx), so one machine cannot see what a NIC read from the page';
+    case 'kernel-aio':
+      return `the loop driver's or the SCSI target's backing I/O over its own request's pages: ${KERNEL_ONLY}`;
+    case 'remap':
+    case 'fallocate':
+      return 'not exported yet: the C harness has no FIDEDUPERANGE, FICLONERANGE or fallocate statement';
   }
 }
 

@@ -437,6 +437,77 @@ export const OP_SYNTAX: SyntaxTable = {
     },
     print: (op) => `peek ${op.handle} -> ${op.reg}`,
   },
+  send: {
+    words: ['send'],
+    forms: ['send BUF [zerocopy] as REG'],
+    read(r) {
+      const buf = r.buf();
+      const zerocopy = r.accept(['zerocopy']) !== null;
+      r.expect('as');
+      return { op: 'send', buf, zerocopy, as: zerocopy ? r.ioDef() : r.regDef() };
+    },
+    print: (op) => `send ${op.buf}${op.zerocopy ? ' zerocopy' : ''} as ${op.as}`,
+  },
+  recv: {
+    words: ['recv'],
+    forms: ['recv -> REG'],
+    read(r) {
+      r.expect('->');
+      return { op: 'recv', reg: r.regDef() };
+    },
+    print: (op) => `recv -> ${op.reg}`,
+  },
+  errqueue: {
+    words: ['errqueue'],
+    forms: ['errqueue REG -> REG'],
+    read(r) {
+      const as = r.ioUse();
+      r.expect('->');
+      return { op: 'errqueue', as, reg: r.regDef() };
+    },
+    print: (op) => `errqueue ${op.as} -> ${op.reg}`,
+  },
+  'kernel-aio': {
+    words: ['loop', 'lio'],
+    forms: ['loop|lio read|write [async] FILE[PAGE] into|from HANDLE as REG'],
+    read(r, word) {
+      const driver = word === 'lio' ? 'lio' : 'loop';
+      const rw = r.choice('direction', ['read', 'write'] as const);
+      const async = r.accept(['async']) !== null;
+      const { file, index } = r.filePage();
+      r.expect(rw === 'read' ? 'into' : 'from');
+      const handle = r.handleUse();
+      r.expect('as');
+      const as = async ? r.ioDef() : r.regDef();
+      return { op: 'kernel-aio', driver, rw, async, file, index, handle, as };
+    },
+    print: (op) =>
+      `${op.driver} ${op.rw}${op.async ? ' async' : ''} ${op.file}[${op.index}] ${op.rw === 'read' ? 'into' : 'from'} ${op.handle} as ${op.as}`,
+  },
+  remap: {
+    words: ['dedupe', 'reflink'],
+    forms: ['dedupe|reflink FILE[PAGE] -> FILE[PAGE] as REG'],
+    read(r, word) {
+      const { file, index } = r.filePage();
+      r.expect('->');
+      const dst = r.filePage();
+      r.expect('as');
+      const as = r.regDef();
+      return { op: 'remap', dedupe: word === 'dedupe', file, index, dst: dst.file, dstIndex: dst.index, as };
+    },
+    print: (op) =>
+      `${op.dedupe ? 'dedupe' : 'reflink'} ${op.file}[${op.index}] -> ${op.dst}[${op.dstIndex}] as ${op.as}`,
+  },
+  fallocate: {
+    words: ['fallocate'],
+    forms: ['fallocate FILE[PAGE] punch-hole'],
+    read(r) {
+      const { file, index } = r.filePage();
+      r.choice('a fallocate mode', ['punch-hole'] as const);
+      return { op: 'fallocate', file, index };
+    },
+    print: (op) => `fallocate ${op.file}[${op.index}] punch-hole`,
+  },
 };
 
 type AnySyntax = OpSyntax<Op>;

@@ -71,5 +71,10 @@ export const FS_TYPES = Object.keys(FS_SET) as FsType[];
 /** File attributes: the device checks integrity tags / the fs checksums; stable pages during writeback. */
 export const FILE_FLAGS = ['integrity', 'no-integrity', 'stable-writes', 'no-stable-writes'] as const;
 
-const AGENT_SET: Readonly<Record<AgentKind, true>> = { device: true, flusher: true, 'bio-dirty-work': true };
+const AGENT_SET: Readonly<Record<AgentKind, true>> = {
+  device: true,
+  flusher: true,
+  'bio-dirty-work': true,
+  nic: true,
+};
 export const AGENT_KINDS = Object.keys(AGENT_SET) as AgentKind[];

@@ -48,7 +48,7 @@ const anonPages: readonly PageSpec[] = [
 ];
 
 /** A raw operation: its kind and numbers that pick operands from what is declared. */
-const rawOp = fc.tuple(fc.nat({ max: 27 }), nat, nat, anyString, fc.boolean());
+const rawOp = fc.tuple(fc.nat({ max: 33 }), nat, nat, anyString, fc.boolean());
 type RawOp = [number, number, number, string, boolean];
 
 interface ActorState {
@@ -173,8 +173,33 @@ function makeOp([kind, a, b, data, flag]: RawOp, st: ActorState, fresh: () => st
         : b % 3 === 1
           ? { op: 'ublk', action: 'unregister', index: b % 2, reg: reg() }
           : { op: 'ublk', action: 'commit', handle };
-    default:
+    case 27:
       return { op: 'uring-unregister', index: b % 2 };
+    case 28: {
+      if (buf === null) return null;
+      const as = reg();
+      if (flag) st.ios.push(as);
+      return { op: 'send', buf, zerocopy: flag, as };
+    }
+    case 29:
+      return { op: 'recv', reg: reg() };
+    case 30:
+      return st.ios.length === 0 ? null : { op: 'errqueue', as: pick(st.ios, a), reg: reg() };
+    case 31: {
+      if (file === null || handle === null) return null;
+      const as = reg();
+      if (flag) st.ios.push(as);
+      const rw = b % 2 === 0 ? ('read' as const) : ('write' as const);
+      const driver = a % 2 === 0 ? ('loop' as const) : ('lio' as const);
+      return { op: 'kernel-aio', driver, rw, async: flag, file, index: b % 2, handle, as };
+    }
+    case 32: {
+      const dst = st.files.length > 0 ? pick(st.files, b) : null;
+      if (file === null || dst === null) return null;
+      return { op: 'remap', dedupe: flag, file, index: a % 2, dst, dstIndex: b % 2, as: reg() };
+    }
+    default:
+      return file === null ? null : { op: 'fallocate', file, index: b % 3 };
   }
 }
 

@@ -5,6 +5,7 @@ import { btrfsDataCsum, btrfsReadCsumFails, btrfsRecordCsum } from '../fs/btrfs-
 import type { Ctx } from '../core/ctx.js';
 import { ownFile, ownFolio, type Draft } from '../core/cow.js';
 import type { World } from '../core/world.js';
+import { reflinkWriteInPlace } from '../fs/reflink.js';
 
 /** One thing the device can do next: transfer an in-flight bio, or raise its completion. */
 interface DeviceChoice {
@@ -62,6 +63,7 @@ export function deviceTransfer(ctx: Ctx, w: Draft, bio: OwnBio): void {
     }
     while (file.disk.length <= block) file.disk.push(ZERO_DATA);
     file.disk[block] = f.data;
+    reflinkWriteInPlace(w, file, block, f.data);
   });
   bio.state = 'transferred';
 }

@@ -11,6 +11,7 @@ import {
 } from '../include/mm_types.js';
 import { fresh } from '../include/own.js';
 import type { OwnPipe, Pipe } from '../include/pipe_fs_i.js';
+import type { OwnSkb, Skb } from '../include/skbuff.js';
 import { bug, type ActorState, type OwnActor, type World } from './world.js';
 
 /**
@@ -66,6 +67,7 @@ interface OwnOf {
   bios: OwnBio;
   dios: OwnDio;
   pipes: OwnPipe;
+  skbs: OwnSkb;
 }
 
 /**
@@ -108,6 +110,7 @@ const COPY: { readonly [K in ElementKey]: (el: World[K][number]) => OwnOf[K] } =
       integrity: f.integrity,
       stableWrites: f.stableWrites,
       csumBad: f.csumBad.slice(),
+      reflinks: f.reflinks.slice(),
     }),
   swap: (s) => fresh<SwapSlot, OwnSwapSlot>({ id: s.id, data: s.data, count: s.count, cache: s.cache }),
   actors: (a) =>
@@ -152,6 +155,17 @@ const COPY: { readonly [K in ElementKey]: (el: World[K][number]) => OwnOf[K] } =
       buf: d.buf,
     }),
   pipes: (p) => fresh<Pipe, OwnPipe>({ id: p.id, name: p.name, bufs: p.bufs.slice() }),
+  skbs: (s) =>
+    fresh<Skb, OwnSkb>({
+      id: s.id,
+      actor: s.actor,
+      name: s.name,
+      folio: s.folio,
+      wire: s.wire,
+      state: s.state,
+      received: s.received,
+      reaped: s.reaped,
+    }),
 };
 
 /** Whether sealing freezes new elements all the way down (a debug switch; see above). */
@@ -196,6 +210,7 @@ const ELEMENT_ARRAYS = Object.keys({
   dios: 0,
   pipes: 0,
   uring: 0,
+  skbs: 0,
 } satisfies Record<ElementArrayKey, 0>) as readonly ElementArrayKey[];
 
 /** A World's arrays of elements, in ELEMENT_ARRAYS order. */
@@ -253,6 +268,7 @@ function withParent(p: World, parent: World | null): Draft {
     bioDirtyList: p.bioDirtyList,
     pipes: p.pipes,
     uring: p.uring,
+    skbs: p.skbs,
     // Last, so that deleting it at sealing takes the object back to the World's shape (V8).
     [PARENT]: parent,
   };
@@ -328,4 +344,8 @@ export function ownDio(d: Draft, id: number): OwnDio {
 
 export function ownPipe(d: Draft, id: number): OwnPipe {
   return ownElement(d, 'pipes', id);
+}
+
+export function ownSkb(d: Draft, id: number): OwnSkb {
+  return ownElement(d, 'skbs', id);
 }

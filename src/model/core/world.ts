@@ -4,6 +4,7 @@ import type { UringBuf } from '../include/io_uring_types.js';
 import type { Folio, Mm, SwapSlot } from '../include/mm_types.js';
 import type { Own } from '../include/own.js';
 import type { Pipe } from '../include/pipe_fs_i.js';
+import type { Skb } from '../include/skbuff.js';
 
 /** A value an actor keeps between its steps and operations (registers, grabbed pages, in-flight state). */
 export type Local = string | number | boolean | null | readonly number[];
@@ -90,6 +91,8 @@ export interface World {
   readonly pipes: readonly Pipe[];
   /** io_uring registered buffers (one ring per program). */
   readonly uring: readonly UringBuf[];
+  /** The skbs of MSG_ZEROCOPY and copying sends on the program's socket, by id (never removed). */
+  readonly skbs: readonly Skb[];
 }
 
 export function newActorState(): ActorState {
@@ -128,4 +131,8 @@ export function dioOf(w: World, id: number): Dio {
 
 export function actorOf(w: World, id: number): ActorState {
   return elementOf(w.actors, 'actorOf', id);
+}
+
+export function skbOf(w: World, id: number): Skb {
+  return elementOf(w.skbs, 'skbOf', id);
 }

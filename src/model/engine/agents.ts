@@ -6,7 +6,8 @@ import type { Policies } from '../profile/policies/index.js';
 import type { Ctx } from '../core/ctx.js';
 import type { AgentKind } from './program.js';
 import { bug, type World } from '../core/world.js';
-import { ownBio, ownFolio, type Draft } from '../core/cow.js';
+import { ownBio, ownFolio, ownSkb, type Draft } from '../core/cow.js';
+import { nicChoices, nicTransmit } from '../net/skbuff.js';
 
 /** What one agent step did, for the trace. */
 interface AgentOutcome {
@@ -52,6 +53,14 @@ const AGENTS: { readonly [K in AgentKind]: AgentDef } = {
   'bio-dirty-work': {
     choices: (w) => (w.bioDirtyList.length > 0 ? 1 : 0),
     step: (ctx, w) => ({ fn: 'bio_dirty_fn', folios: bioDirtyFn(ctx, w) }),
+  },
+  // Choice k: the k-th queued skb by id, transmitted and freed.
+  nic: {
+    choices: (w) => nicChoices(w).length,
+    step(ctx, w, choice) {
+      const id = nicChoices(w)[choice] ?? bug('nic', `no choice ${choice}`);
+      return { fn: 'dev_hard_start_xmit', folios: nicTransmit(ctx, w, ownSkb(w, id)) };
+    },
   },
 };
 

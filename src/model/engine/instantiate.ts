@@ -52,6 +52,7 @@ export function instantiate(program: Program, policies: Policies): World {
     bioDirtyList: [],
     pipes: (program.pipes ?? []).map((name, id) => ({ id, name, bufs: [] })),
     uring: [],
+    skbs: [],
   });
   folioAlloc(w, 'zero', 0, { type: 'none' }, ZERO_DATA);
   folioAlloc(w, 'huge-zero', HPAGE_PMD_ORDER, { type: 'none' }, ZERO_DATA);
@@ -65,6 +66,7 @@ export function instantiate(program: Program, policies: Policies): World {
       integrity: f.integrity ?? false,
       stableWrites: f.stableWrites ?? f.integrity ?? false,
       csumBad: [],
+      reflinks: [],
     }),
   );
   for (const proc of program.processes) {

@@ -35,9 +35,9 @@ export interface FileSpec {
  * Kernel agents a program runs besides its actors. Each is one scheduler actor, numbered after the
  * program's actors in this order: `device` completes in-flight bios in any order (DMA, then
  * completion); `flusher` writes back any dirty page-cache folio; `bio-dirty-work` runs the deferred
- * bio_dirty_fn.
+ * bio_dirty_fn; `nic` transmits queued skbs in any order and frees them (MSG_ZEROCOPY completions).
  */
-export type AgentKind = 'device' | 'flusher' | 'bio-dirty-work';
+export type AgentKind = 'device' | 'flusher' | 'bio-dirty-work' | 'nic';
 
 export interface ProcessSpec {
   readonly name: string;

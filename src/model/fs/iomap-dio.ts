@@ -15,6 +15,8 @@ import {
   type DioSubmitted,
 } from './dio.js';
 import { ownDio, ownFile, type Draft } from '../core/cow.js';
+import { fileOf } from '../core/world.js';
+import { reflinkBreak } from './reflink.js';
 import { btrfsDirectWriteBuffered, btrfsDirectWriteIsBuffered } from './btrfs.js';
 
 /**
@@ -29,6 +31,8 @@ export function iomapDioRw(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
   if (btrfsDirectWriteIsBuffered(ctx, w, req)) return btrfsDirectWriteBuffered(ctx, w, req);
   ctx.calls.push('iomap_dio_rw');
   dioFlushCache(ctx, w, req);
+  // xfs_direct_write_iomap_begin(): a write to a shared block gets a copy-on-write block first.
+  if (req.op === 'write') reflinkBreak(w, fileOf(w, req.file), req.index);
   const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
   if (xfsDioBounces(ctx, w, req)) return iomapDioBounce(ctx, w, req, dio);
   const bio = bioAlloc(w, req.op, req.file, req.index, 'iomap', dio.id);

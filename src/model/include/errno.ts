@@ -11,6 +11,7 @@ export const EAGAIN = 11;
 export const EMLINK = 31;
 export const ENOSYS = 38;
 export const EOPNOTSUPP = 95;
+export const EBADE = 52;
 export const EIOCBQUEUED = 529;
 
 /** A kernel-style return: a count or result >= 0, or a negative errno. */
@@ -30,4 +31,5 @@ export const errnoName: Readonly<Record<number, string>> = {
   [ENOSYS]: 'ENOSYS',
   [EOPNOTSUPP]: 'EOPNOTSUPP',
   [EIOCBQUEUED]: 'EIOCBQUEUED',
+  [EBADE]: 'EBADE',
 };

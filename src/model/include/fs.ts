@@ -21,10 +21,19 @@ export interface File {
   readonly stableWrites: boolean;
   /** btrfs: the blocks whose stored data checksum does not match their data (a read fails with EIO). */
   readonly csumBad: readonly number[];
+  /** Pages whose block another file's page shares after a remap (FIDEDUPERANGE / FICLONERANGE). */
+  readonly reflinks: readonly Reflink[];
+}
+
+/** Page `index` of a file shares its disk block with page `otherIndex` of file `other`. */
+export interface Reflink {
+  readonly index: number;
+  readonly other: number;
+  readonly otherIndex: number;
 }
 
 /** A step's own copy of a file (ownFile). */
-export type OwnFile = Own<File, 'cache' | 'disk' | 'csumBad'>;
+export type OwnFile = Own<File, 'cache' | 'disk' | 'csumBad' | 'reflinks'>;
 
 /** shmem and hugetlbfs keep their pages in memory and need no writeback or dirty tracking. */
 export function fileIsMemoryBacked(file: File): boolean {

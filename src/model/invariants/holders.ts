@@ -75,6 +75,10 @@ export const HOLDERS: { readonly [K in keyof World]: HolderWalk | null } = {
   uring: (w, held) => {
     for (const u of w.uring) for (const id of u.folios) held(id, u.grab);
   },
+  // A queued skb's page fragment holds the reference iov_iter_get_pages2() took; a sent one was freed.
+  skbs: (w, held) => {
+    for (const s of w.skbs) if (s.state === 'queued' && s.folio !== null) held(s.folio, 'ref');
+  },
 };
 
 /** The World members whose holders the mm itself owns: everything but in-flight I/O and grabs. */

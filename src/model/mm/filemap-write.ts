@@ -6,6 +6,7 @@ import { folioMarkDirty, touchFreed } from './folio.js';
 import type { Ctx } from '../core/ctx.js';
 import { folioWaitStableBlocks } from './page-writeback.js';
 import type { Draft } from '../core/cow.js';
+import { reflinkBreak } from '../fs/reflink.js';
 import type { World } from '../core/world.js';
 
 /**
@@ -35,7 +36,10 @@ export function genericPerformWrite(ctx: Ctx, w: Draft, file: File, index: numbe
   ctx.calls.push('generic_perform_write');
   const f = filemapGetFolio(w, file, index, 0);
   if (touchFreed(ctx, f, 'cpu-write')) return f;
-  if (!fileIsMemoryBacked(file)) setFolioFlag(f, 'buffers', true);
+  if (!fileIsMemoryBacked(file)) {
+    setFolioFlag(f, 'buffers', true);
+    reflinkBreak(w, file, index); // ->write_begin: a copy-on-write block for a shared one
+  }
   f.data = data;
   folioMarkDirty(f);
   return f;

@@ -23,6 +23,7 @@ export function shmemZeroSetup(w: Draft, vma: OwnVma): void {
     integrity: false,
     stableWrites: false,
     csumBad: [],
+    reflinks: [],
   };
   ownArray(w, 'files').push(file);
   vma.backing = { type: 'file', file: file.id, pgoff: 0 };

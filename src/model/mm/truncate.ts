@@ -39,20 +39,37 @@ function removeCachedFolio(ctx: Ctx, w: Draft, file: OwnFile, index: number): nu
 }
 
 /**
- * truncate_setsize() -> truncate_pagecache(): unmap every mapping of the cut pages
- * (unmap_mapping_range), then truncate_inode_pages(): invalidate each folio (buffers released,
- * dirty cancelled) and remove it from the page cache, dropping the cache's reference. The blocks are
- * freed. A folio somebody still holds (a GUP reference or pin) survives outside the page cache.
+ * truncate_pagecache_range(): unmap every mapping of pages [start, end) (unmap_mapping_range), then
+ * truncate_inode_pages_range(): invalidate each folio (buffers released, dirty cancelled) and remove
+ * it from the page cache, dropping the cache's reference. A folio somebody still holds (a GUP
+ * reference or pin) survives outside the page cache. Returns the folios removed. (The caller names
+ * itself in the trace: truncate_pagecache, punch hole, remap.)
+ * @kernel mm/truncate.c:truncate_pagecache_range
+ */
+export function truncatePagecacheRange(
+  ctx: Ctx,
+  w: Draft,
+  file: OwnFile,
+  start: number,
+  end: number,
+): number[] {
+  unmapFilePages(ctx, w, file, start, end);
+  const touched: number[] = [];
+  for (let i = start; i < Math.min(end, file.cache.length); i++) {
+    const id = removeCachedFolio(ctx, w, file, i);
+    if (id !== null) touched.push(id);
+  }
+  return touched;
+}
+
+/**
+ * truncate_setsize() -> truncate_pagecache(): the pages from `pages` on leave the page cache and
+ * every mapping (truncate_pagecache_range), and their blocks are freed.
  * @kernel mm/truncate.c:truncate_pagecache
  */
 export function truncatePagecache(ctx: Ctx, w: Draft, file: OwnFile, pages: number): number[] {
   ctx.calls.push('truncate_pagecache');
-  unmapFilePages(ctx, w, file, pages, Number.MAX_SAFE_INTEGER);
-  const touched: number[] = [];
-  for (let i = pages; i < file.cache.length; i++) {
-    const id = removeCachedFolio(ctx, w, file, i);
-    if (id !== null) touched.push(id);
-  }
+  const touched = truncatePagecacheRange(ctx, w, file, pages, Number.MAX_SAFE_INTEGER);
   file.disk.length = Math.min(file.disk.length, pages);
   return touched;
 }

@@ -41,6 +41,9 @@ import {
   type UringUnregisterOp,
 } from './uring.js';
 import { ublkOp, type UblkOp } from './ublk.js';
+import { errqueueOp, recvOp, sendOp, type ErrqueueOp, type RecvOp, type SendOp } from './net.js';
+import { kernelAioOp, type KernelAioOp } from './kernel-aio.js';
+import { fallocateOp, remapOp, type FallocateOp, type RemapOp } from './remap.js';
 
 /** Every operation an actor can run (herd's kernel.def: scenario names to model functions). */
 export type Op =
@@ -72,7 +75,13 @@ export type Op =
   | VmspliceOp
   | PipeReadOp
   | SpliceOp
-  | UblkOp;
+  | UblkOp
+  | SendOp
+  | RecvOp
+  | ErrqueueOp
+  | KernelAioOp
+  | RemapOp
+  | FallocateOp;
 
 type OpTable = { readonly [K in Op['op']]: OpDef<Extract<Op, { op: K }>, Locals> };
 
@@ -106,6 +115,12 @@ const OPS: OpTable = {
   'pipe-read': pipeReadOp,
   splice: spliceOp,
   ublk: ublkOp,
+  send: sendOp,
+  recv: recvOp,
+  errqueue: errqueueOp,
+  'kernel-aio': kernelAioOp,
+  remap: remapOp,
+  fallocate: fallocateOp,
 };
 
 export function opDef<O extends Op>(op: O): OpDef<O, Locals> {

@@ -1,0 +1,52 @@
+import type { DioPath } from '../include/blk_types.js';
+import type { File } from '../include/fs.js';
+import { iovIterInit } from '../lib/iov_iter.js';
+import type { Ctx } from '../core/ctx.js';
+import type { Draft } from '../core/cow.js';
+import type { DioRequest, DioSubmitted } from './dio.js';
+import { submitDio } from './read_write.js';
+
+/** An in-kernel asynchronous read or write of a file page from or into pages a kernel caller owns. */
+export interface KernelAio {
+  readonly rw: 'read' | 'write';
+  readonly file: File;
+  readonly index: number;
+  /** The owner's pages: the iterator lists them and takes no reference. */
+  readonly folios: readonly number[];
+  /** Who submitted it and under which name its completion is found. */
+  readonly actor: number;
+  readonly name: string;
+}
+
+/** The direct-I/O implementation of the backing file's ->read_iter: block/fops.c or iomap. */
+function backingPath(file: File): DioPath {
+  return file.fs === 'bdev' ? 'blkdev' : 'iomap';
+}
+
+/**
+ * iov_iter_bvec() over the owner's pages, then the backing file's ->read_iter / ->write_iter with an
+ * async kiocb (IOCB_DIRECT, ki_complete set): the I/O is queued (-EIOCBQUEUED) and outlives the
+ * iterator. ITER_BVEC pages are only listed (bio_iov_bvec_set / BIO_NO_PAGE_REF from v5.1): nothing
+ * but their owner keeps them alive until ki_complete runs (seed 004).
+ * @kernel fs/read_write.c:vfs_iocb_iter_read
+ */
+export function vfsIocbIterRw(ctx: Ctx, w: Draft, io: KernelAio): DioSubmitted {
+  ctx.calls.push(io.rw === 'read' ? 'vfs_iocb_iter_read' : 'vfs_iocb_iter_write');
+  const req: DioRequest = {
+    path: backingPath(io.file),
+    op: io.rw,
+    async: true,
+    iter: iovIterInit(
+      'bvec',
+      io.rw === 'read',
+      io.folios.map((folio) => ({ kind: 'page' as const, folio })),
+    ),
+    file: io.file.id,
+    index: io.index,
+    actor: io.actor,
+    name: io.name,
+    mm: null,
+    buf: null,
+  };
+  return submitDio(ctx, w, req);
+}

@@ -1,0 +1,113 @@
+import { EFAULT, type KernelResult } from '../include/errno.js';
+import type { OwnSkb, Skb } from '../include/skbuff.js';
+import { fresh } from '../include/own.js';
+import { iovIterGetPages2, iovIterInit } from '../lib/iov_iter.js';
+import { touchFreed } from '../mm/folio.js';
+import { putPage } from '../mm/gup.js';
+import { handleMmFault } from '../mm/memory/fault.js';
+import { vmaAt, type VmaRef } from '../mm/pgtable.js';
+import { folioOf, type World } from '../core/world.js';
+import type { Ctx } from '../core/ctx.js';
+import { ownArray, ownFolio, type Draft } from '../core/cow.js';
+
+/**
+ * The socket side of MSG_ZEROCOPY: sendmsg() builds an skb whose page fragment holds a FOLL_GET
+ * reference on the user's page, the NIC reads the page when it transmits, and freeing the skb drops
+ * the reference and queues the completion on the socket's error queue.
+ * MODEL: one connected socket per program, one page per send, one skb per send (no coalescing of
+ * completions into ranges); the packet is sent once (no TCP retransmission re-reading the page).
+ */
+
+/** A new skb on the transmit queue. */
+function skbAlloc(w: Draft, actor: number, name: string, folio: number | null, wire: string | null): Skb {
+  const skb = fresh<Skb, OwnSkb>({
+    id: w.skbs.length,
+    actor,
+    name,
+    folio,
+    wire,
+    state: 'queued',
+    received: false,
+    reaped: false,
+  });
+  ownArray(w, 'skbs').push(skb);
+  return skb;
+}
+
+/**
+ * __zerocopy_sg_from_iter() (its page loop split out as zerocopy_fill_skb_from_iter() in the 6.12
+ * and 7.2 trees; io_uring's own sg_from_iter aside): the user pages become the skb's fragments
+ * through iov_iter_get_pages2() (iov_iter_get_pages() in the 5.10 tree), a FOLL_GET reference each,
+ * held until the skb is freed. Every modelled release takes references: none pins, none copies.
+ * @kernel net/core/datagram.c:zerocopy_fill_skb_from_iter
+ */
+export function zerocopyFillSkbFromIter(
+  ctx: Ctx,
+  w: Draft,
+  at: VmaRef,
+  actor: number,
+  name: string,
+): KernelResult {
+  ctx.calls.push('zerocopy_fill_skb_from_iter');
+  const iter = iovIterInit('ubuf', false, [{ kind: 'user', mm: at.mm, vma: at.vma }]);
+  const r = iovIterGetPages2(ctx, w, iter);
+  const folio = r.folios[0];
+  if (r.ret <= 0 || folio === undefined) return r.ret < 0 ? r.ret : -EFAULT;
+  skbAlloc(w, actor, name, folio, null);
+  return 1;
+}
+
+/**
+ * A send without MSG_ZEROCOPY: the data is copied into the skb at sendmsg() time
+ * (skb_copy_to_page_nocache), and the user's page is free to change at once.
+ * @kernel net/ipv4/tcp.c:tcp_sendmsg_locked
+ */
+export function sendmsgCopy(ctx: Ctx, w: Draft, at: VmaRef, actor: number, name: string): KernelResult {
+  ctx.calls.push('skb_copy_to_page_nocache');
+  if (handleMmFault(ctx, w, at, 'read') < 0) return -EFAULT;
+  const pte = vmaAt(w, at).pte;
+  if (pte.kind !== 'present') return -EFAULT;
+  skbAlloc(w, actor, name, null, folioOf(w, pte.folio).data);
+  return 1;
+}
+
+/** The skbs the NIC can transmit now: every queued one, in any order (the device queues may reorder). */
+export function nicChoices(w: World): number[] {
+  return w.skbs.filter((s) => s.state === 'queued').map((s) => s.id);
+}
+
+/**
+ * The NIC transmits an skb and its completion frees it: the device reads the fragment's page onto the
+ * wire (dev_hard_start_xmit), then the TX completion frees the skb (napi_consume_skb ->
+ * skb_release_data): the fragment's reference is dropped (skb_frag_unref) and skb_zcopy_clear()
+ * runs msg_zerocopy_callback() (sock_zerocopy_callback() in the 5.10 tree), which queues the
+ * completion on the socket's error queue.
+ * MODEL: the DMA and the completion are one step: between them the wire's data is already fixed,
+ * and the reference still held changes no process's data (a write fault may copy instead of
+ * reusing, and the writer sees its data either way).
+ * @kernel net/core/skbuff.c:msg_zerocopy_callback
+ */
+export function nicTransmit(ctx: Ctx, w: Draft, skb: OwnSkb): number[] {
+  ctx.calls.push('dev_hard_start_xmit');
+  skb.state = 'sent';
+  if (skb.folio === null) return [];
+  const f = ownFolio(w, skb.folio);
+  skb.wire = touchFreed(ctx, f, 'dma-read') ? null : f.data;
+  ctx.calls.push('skb_release_data', 'msg_zerocopy_callback');
+  putPage(ctx, w, f);
+  return [f.id];
+}
+
+/** The oldest packet on the wire the peer has not received yet. */
+export function nextPacket(w: World): Skb | undefined {
+  return w.skbs.find((s) => s.state === 'sent' && !s.received);
+}
+
+/** The completion of send `name` of `actor` is on the error queue, not yet read. */
+export function errqueueEntry(w: World, actor: number, name: string): Skb | undefined {
+  for (let i = w.skbs.length - 1; i >= 0; i--) {
+    const s = w.skbs[i];
+    if (s && s.actor === actor && s.name === name) return s;
+  }
+  return undefined;
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { Op } from '../../../src/model/ops/index.js';
+import type { Program } from '../../../src/model/engine/program.js';
+import { RELEASES } from '../../../src/model/profile/profiles.js';
+import { HOLDERS, heldCounts } from '../../../src/model/invariants/holders.js';
+import type { World } from '../../../src/model/core/world.js';
+import { anon, op, profile } from '../harness.js';
+import { explore, runOrder } from '../io/io-harness.js';
+
+const send = (zerocopy: boolean): Op => ({ op: 'send', buf: 'buf', zerocopy, as: 'z' });
+const recv: Op = { op: 'recv', reg: 'seen' };
+const errqueue: Op = { op: 'errqueue', as: 'z', reg: 'done' };
+
+/** P (T0) sends buf, the peer (T1, process Q) receives; `agents` defaults to the NIC. */
+function prog(t0: Op[], extra: { process: number; ops: Op[] }[] = [], agents: Program['agents'] = ['nic']) {
+  return {
+    files: [],
+    processes: [
+      { name: 'P', mappings: [anon('buf')], forked: false },
+      { name: 'C', mappings: [], forked: true },
+      { name: 'Q', mappings: [], forked: false },
+    ],
+    setup: [[0, op.write('buf', 'A')] as const],
+    actors: [
+      { name: 'T0', process: 0, ops: t0 },
+      { name: 'T1', process: 2, ops: [recv] },
+      ...extra.map((a, i) => ({ name: `T${i + 2}`, ...a })),
+    ],
+    agents,
+  } satisfies Program;
+}
+
+/** The actor indices: T0 = 0, the peer = 1, the NIC after the program's actors. */
+const NIC = 2;
+
+describe('MSG_ZEROCOPY: the skb borrows the page until the NIC frees it', () => {
+  it.each(RELEASES)(
+    '%s: sendmsg takes a FOLL_GET reference, the transmit drops it and queues the completion',
+    (r) => {
+      const x = runOrder(profile(r), prog([send(true), errqueue]), [0, NIC, 1, 0]);
+      const skb = x.world.skbs[0];
+      expect(skb).toMatchObject({ state: 'sent', wire: 'A', received: true, reaped: true });
+      expect(x.world.actors[0]?.regs).toMatchObject({ z: '1', done: 'zerocopy' });
+      expect(x.world.actors[1]?.regs).toMatchObject({ seen: 'A' });
+      const folio = x.world.folios[skb?.folio ?? -1];
+      expect(folio?.refcount).toBe(1);
+      expect(x.labels.map((l) => l.fn)).toContain('dev_hard_start_xmit');
+      expect(x.labels.flatMap((l) => l.calls)).toEqual(
+        expect.arrayContaining([
+          'zerocopy_fill_skb_from_iter',
+          'iov_iter_get_pages2',
+          'msg_zerocopy_callback',
+        ]),
+      );
+      expect(x.violations).toEqual([]);
+    },
+  );
+  it('holds the reference while queued: the folio counts one more and the skb is its holder', () => {
+    const x = runOrder(profile('v6.6'), prog([send(true)], [], []), [0]);
+    const id = x.world.skbs[0]?.folio ?? -1;
+    expect(x.world.folios[id]?.refcount).toBe(2);
+    expect(heldCounts(x.world, ['skbs']).get(id)).toEqual({ refs: 1, pins: 0 });
+  });
+  it('a store before the transmit reaches the wire; the same store after a copying send does not', () => {
+    const zc = runOrder(profile('v6.12'), prog([send(true), op.write('buf', 'B')]), [0, 0, NIC, 1]);
+    expect(zc.world.actors[1]?.regs.seen).toBe('B');
+    const copy = runOrder(profile('v6.12'), prog([send(false), op.write('buf', 'B')]), [0, 0, NIC, 1]);
+    expect(copy.world.actors[1]?.regs.seen).toBe('A');
+    expect(copy.world.skbs[0]?.folio).toBeNull();
+  });
+  it('a copying send queues no completion: errqueue reads EAGAIN', () => {
+    const x = runOrder(profile('v6.12'), prog([send(false), errqueue]), [0, 0]);
+    expect(x.world.actors[0]?.regs.done).toBe('EAGAIN');
+  });
+  it('waits for the completion: errqueue is not enabled while the skb is queued', () => {
+    expect(() => runOrder(profile('v6.12'), prog([send(true), errqueue]), [0, 0])).toThrow(/not enabled/);
+  });
+  it('an skb never transmitted still holds its page at the end: the holders account for it (no leak)', () => {
+    const e = explore(profile('v6.12'), prog([send(true)], [], []));
+    expect(e.violations.has('leak-at-exit')).toBe(false);
+    expect(e.finals.every((w) => w.skbs[0]?.state === 'queued')).toBe(true);
+    // Without the skbs' walk the owners would account one reference less than the folio has.
+    const w = e.finals[0];
+    if (w === undefined) throw new Error('no final state');
+    const id = w.skbs[0]?.folio ?? -1;
+    const others = (Object.keys(HOLDERS) as (keyof World)[]).filter((k) => k !== 'skbs');
+    expect(heldCounts(w).get(id)?.refs).toBe(w.folios[id]?.refcount);
+    expect(heldCounts(w, others).get(id)?.refs).toBe((w.folios[id]?.refcount ?? 0) - 1);
+  });
+  it('the peer waits for a packet: recv is not enabled before the transmit', () => {
+    expect(() => runOrder(profile('v6.12'), prog([send(true)]), [0, 1])).toThrow(/not enabled/);
+  });
+});
+
+describe('MSG_ZEROCOPY and fork: which process writes into the page the skb holds', () => {
+  const fork: Op = op.fork(1);
+  const forkProg = prog(
+    [send(true), fork, op.write('buf', 'B')],
+    [{ process: 1, ops: [op.write('buf', 'C')] }],
+  );
+  const seen = (r: string): Set<string> =>
+    new Set(explore(profile(r), forkProg).finals.map((w) => w.actors[1]?.regs.seen ?? ''));
+  it.each(['v4.19', 'v5.4', 'v5.8'])(
+    '%s: the second writer reuses the page by mapcount: the wire may carry either write',
+    (r) => {
+      expect(seen(r)).toEqual(new Set(['A', 'B', 'C']));
+    },
+  );
+  it.each(['v5.10', 'v6.1', 'v6.5', 'v7.2'])(
+    '%s: the skb reference makes every write copy: the wire carries the data as sent',
+    (r) => {
+      expect(seen(r)).toEqual(new Set(['A']));
+    },
+  );
+});
