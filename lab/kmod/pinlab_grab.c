@@ -8,6 +8,7 @@
  */
 #include <linux/bvec.h>
 #include <linux/completion.h>
+#include <linux/debugfs.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
@@ -45,10 +46,18 @@ struct pl_io {
 	int slot;		  /* -1 when idle */
 };
 
+/* The range the gup_test stand-in holds pinned (PIN_LONGTERM_TEST_START to _STOP). */
+struct pl_longterm {
+	struct page **pages;
+	long nr;
+};
+
 struct pl_ctx {
 	struct pl_slot slots[PINLAB_SLOTS];
 	struct pl_io ios[PINLAB_IOS];
 	struct mutex io_lock;
+	struct pl_longterm longterm;
+	struct mutex longterm_lock;
 };
 
 /* The caller's flags, in the modern FOLL_* numbering, as this kernel's FOLL_* bits. */
@@ -375,6 +384,116 @@ static int pl_kawait(struct pl_ctx *c, struct pinlab_kawait *q)
 	return 0;
 }
 
+/*
+ * A stand-in for mm/gup_test.c's R/O-pin interface, which the kernel's cow selftest opens at
+ * /sys/kernel/debug/gup_test and Debian's kernels lack (CONFIG_GUP_TEST off): the same three ioctl
+ * numbers and argument layout (tools/testing/selftests/mm's gup_test.h), written for this module.
+ */
+struct pl_pin_longterm_test {
+	__u64 addr;
+	__u64 size;
+	__u32 flags;
+};
+#define PL_LT_WRITE 1
+#define PL_LT_FAST 2
+#define PL_LT_START _IOW('g', 7, struct pl_pin_longterm_test)
+#define PL_LT_STOP _IO('g', 8)
+#define PL_LT_READ _IOW('g', 9, __u64)
+
+static void pl_lt_stop(struct pl_longterm *lt)
+{
+	if (lt->pages && lt->nr)
+		unpin_user_pages(lt->pages, lt->nr);
+	kvfree(lt->pages);
+	lt->pages = NULL;
+	lt->nr = 0;
+}
+
+/* FOLL_LONGTERM pins (FOLL_WRITE on request) of every page of the range, as gup_test takes them. */
+static int pl_lt_start(struct pl_longterm *lt, void __user *argp)
+{
+	struct pl_pin_longterm_test a;
+	unsigned int foll = FOLL_LONGTERM;
+	long want, got;
+	int ret = 0;
+
+	if (lt->pages)
+		return -EINVAL;
+	if (copy_from_user(&a, argp, sizeof(a)))
+		return -EFAULT;
+	if ((a.flags & ~(PL_LT_WRITE | PL_LT_FAST)) || !IS_ALIGNED(a.addr | a.size, PAGE_SIZE) || !a.size ||
+	    a.size > LONG_MAX)
+		return -EINVAL;
+	want = a.size / PAGE_SIZE;
+	lt->pages = kvcalloc(want, sizeof(struct page *), GFP_KERNEL);
+	if (!lt->pages)
+		return -ENOMEM;
+	if (a.flags & PL_LT_WRITE)
+		foll |= FOLL_WRITE;
+	if (!(a.flags & PL_LT_FAST))
+		mmap_read_lock(current->mm);
+	while (lt->nr < want) {
+		unsigned long addr = a.addr + lt->nr * PAGE_SIZE;
+		struct page **at = lt->pages + lt->nr;
+
+		if (a.flags & PL_LT_FAST)
+			got = pin_user_pages_fast(addr, want - lt->nr, foll, at);
+		else
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+			got = pin_user_pages(addr, want - lt->nr, foll, at, NULL);
+#else
+			got = pin_user_pages(addr, want - lt->nr, foll, at);
+#endif
+		if (got <= 0) {
+			pl_lt_stop(lt);
+			ret = got ? (int)got : -EFAULT;
+			break;
+		}
+		lt->nr += got;
+	}
+	if (!(a.flags & PL_LT_FAST))
+		mmap_read_unlock(current->mm);
+	return ret;
+}
+
+/* Copy every pinned page, in order, to the user address the argument holds. */
+static int pl_lt_read(struct pl_longterm *lt, void __user *argp)
+{
+	__u64 to;
+	long i;
+
+	if (!lt->pages)
+		return -EINVAL;
+	if (copy_from_user(&to, argp, sizeof(to)))
+		return -EFAULT;
+	for (i = 0; i < lt->nr; i++, to += PAGE_SIZE) {
+		void *p = kmap(lt->pages[i]);
+		unsigned long left = copy_to_user(u64_to_user_ptr(to), p, PAGE_SIZE);
+
+		kunmap(lt->pages[i]);
+		if (left)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static long pl_lt_ioctl(struct pl_ctx *c, unsigned int cmd, void __user *argp)
+{
+	long r = -ENOTTY;
+
+	mutex_lock(&c->longterm_lock);
+	if (cmd == PL_LT_START)
+		r = pl_lt_start(&c->longterm, argp);
+	else if (cmd == PL_LT_READ)
+		r = pl_lt_read(&c->longterm, argp);
+	else if (cmd == PL_LT_STOP) {
+		pl_lt_stop(&c->longterm);
+		r = 0;
+	}
+	mutex_unlock(&c->longterm_lock);
+	return r;
+}
+
 #define PL_IOCTL(cmd, type, call)                                           \
 	case cmd: {                                                         \
 		type q;                                                     \
@@ -401,7 +520,7 @@ static long pl_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	PL_IOCTL(PINLAB_IOC_KDIO, struct pinlab_kdio, pl_kdio(c, &q))
 	PL_IOCTL(PINLAB_IOC_KAWAIT, struct pinlab_kawait, pl_kawait(c, &q))
 	}
-	return -ENOTTY;
+	return pl_lt_ioctl(c, cmd, argp);
 }
 
 static int pl_open(struct inode *inode, struct file *f)
@@ -416,6 +535,7 @@ static int pl_open(struct inode *inode, struct file *f)
 	for (i = 0; i < PINLAB_IOS; i++)
 		c->ios[i].slot = -1;
 	mutex_init(&c->io_lock);
+	mutex_init(&c->longterm_lock);
 	f->private_data = c;
 	return 0;
 }
@@ -435,6 +555,7 @@ static int pl_close(struct inode *inode, struct file *f)
 	}
 	for (i = 0; i < PINLAB_SLOTS; i++)
 		pl_drop(&c->slots[i], false);
+	pl_lt_stop(&c->longterm);
 	kvfree(c);
 	return 0;
 }
@@ -453,6 +574,27 @@ static struct miscdevice pl_dev = {
 	.mode = 0666,
 };
 
-module_misc_device(pl_dev);
+static struct dentry *pl_gup_test;
+
+/* /sys/kernel/debug/gup_test, where the kernel has none of its own: the cow selftest's R/O pins. */
+static int __init pl_init(void)
+{
+	int r = misc_register(&pl_dev);
+
+	if (r)
+		return r;
+	if (!IS_ENABLED(CONFIG_GUP_TEST))
+		pl_gup_test = debugfs_create_file("gup_test", 0600, NULL, NULL, &pl_fops);
+	return 0;
+}
+
+static void __exit pl_exit(void)
+{
+	debugfs_remove(pl_gup_test);
+	misc_deregister(&pl_dev);
+}
+
+module_init(pl_init);
+module_exit(pl_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("pinlab: GUP grabs and kernel-iterator O_DIRECT for exported pinlab programs");
