@@ -1,8 +1,16 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memlockLimit, rootReasons, runConfined, UNPRIVILEGED } from '../../src/cli/privilege.js';
+import {
+  memlockLimit,
+  prepareAsRoot,
+  rootReasons,
+  rootSetup,
+  runConfined,
+  UNPRIVILEGED,
+} from '../../src/cli/privilege.js';
 import { scenarioOf } from '../export/fixtures.js';
 
 const work = mkdtempSync(join(tmpdir(), 'pinlab-privilege-'));
@@ -36,15 +44,21 @@ describe('rootReasons', () => {
     expect(rootReasons(scenario(''), { ...FREE, memlock: 0 })).toEqual([]);
   });
 
-  it('says why: a loop device, an ext4 image, /proc/kpageflags, RLIMIT_MEMLOCK', () => {
-    expect(rootReasons(scenario('file d bdev = "A"\n'), FREE)).toEqual([
-      'a block-device file is a loop device, and attaching one needs root',
+  it('leaves loop devices and an ext4 image to pinlab: they are set up before the program runs', () => {
+    expect(rootReasons(scenario('file d bdev = "A"\n'), FREE)).toEqual([]);
+    expect(rootReasons(scenario('file f xfs = "A"\n'), { ...FREE, odirect: false })).toEqual([]);
+    expect(rootSetup(scenario('file d bdev = "A"\n'), FREE)).toEqual([
+      `a loop device for block-device file d, handed to uid ${UNPRIVILEGED.uid}`,
     ]);
-    expect(rootReasons(scenario('file f xfs = "A"\n'), { ...FREE, odirect: false })).toEqual([
-      'the temporary directory has no O_DIRECT: the program loop-mounts an ext4 image',
+    expect(rootSetup(scenario('file f xfs = "A"\n'), { ...FREE, odirect: false })).toEqual([
+      "an ext4 image loop-mounted as the program's directory (the temporary directory has no O_DIRECT)",
     ]);
+    expect(rootSetup(scenario('file f xfs = "A"\n'), FREE)).toEqual([]);
+  });
+
+  it('says why a program keeps root: the PFNs of its own pagemap, RLIMIT_MEMLOCK', () => {
     expect(rootReasons(scenario('', 'map buf anon private page=thp'), FREE)).toEqual([
-      'telling a THP from small pages reads /proc/kpageflags, which only root may',
+      "telling a THP from small pages reads the run's /proc/PID/pagemap with CAP_SYS_ADMIN (PFNs) and /proc/kpageflags",
     ]);
     const pinned = scenarioOf(`scenario s
 intent: a registered 2 MiB buffer.
@@ -102,4 +116,58 @@ describe('runConfined', () => {
     const [uid, , cwd, , core, , home] = runProbe('root', true);
     expect([uid, cwd, core]).toEqual(['0', home, '0']);
   });
+});
+
+const AS_ROOT = process.getuid?.() === 0 && spawnSync('losetup', ['--version']).status === 0;
+
+describe('prepareAsRoot', () => {
+  // What the unprivileged program finds: its uid, its directory's filesystem, and whether it can
+  // write its loop device with O_DIRECT.
+  const probe =
+    '#!/bin/sh\nid -u; stat -f -c %T .; stat -c %u "$PINLAB_BDEV_0"; dd if=/dev/zero of="$PINLAB_BDEV_0" bs=4096 count=1 oflag=direct conv=notrunc 2>/dev/null && echo wrote\n';
+
+  it.skipIf(!AS_ROOT)(
+    AS_ROOT
+      ? 'hands a loop device and an ext4 directory to the unprivileged program, and takes them back'
+      : 'skipped: needs root and losetup',
+    () => {
+      const dir = mkdtempSync(join(work, 'prep-'));
+      const s = scenario('file d bdev = "A"\nfile f ext4 = "B"\n');
+      const host = { ...FREE, odirect: false };
+      const prepared = prepareAsRoot(s, dir, host);
+      if (typeof prepared === 'string') throw new Error(prepared);
+      const dev = prepared.env.PINLAB_BDEV_0 ?? '';
+      const owner = statSync(dev).uid;
+      const prog = join(dir, 'prog');
+      writeFileSync(prog, probe, { mode: 0o700 });
+      try {
+        const r = runConfined(prog, [], dir, false, 60_000, prepared);
+        expect(r.stdout.trim().split('\n')).toEqual([
+          String(UNPRIVILEGED.uid),
+          'ext2/ext3',
+          String(UNPRIVILEGED.uid),
+          'wrote',
+        ]);
+        expect(owner).toBe(UNPRIVILEGED.uid);
+      } finally {
+        prepared.undo();
+      }
+      expect(spawnSync('losetup', ['-j', join(dir, 'bdev-0.img')], { encoding: 'utf8' }).stdout).toBe('');
+      expect(spawnSync('mountpoint', ['-q', join(dir, 'ext4')]).status).not.toBe(0);
+    },
+  );
+
+  it.skipIf(!AS_ROOT)(
+    AS_ROOT ? 'undoes what it did when a step fails' : 'skipped: needs root and losetup',
+    () => {
+      const dir = mkdtempSync(join(work, 'fail-'));
+      writeFileSync(join(dir, 'ext4'), 'in the way of the mount point');
+      const r = prepareAsRoot(scenario('file d bdev = "A"\nfile f ext4 = "B"\n'), dir, {
+        ...FREE,
+        odirect: false,
+      });
+      expect(r).toMatch(/^setting up as root failed: /);
+      expect(spawnSync('losetup', ['-j', join(dir, 'bdev-0.img')], { encoding: 'utf8' }).stdout).toBe('');
+    },
+  );
 });
