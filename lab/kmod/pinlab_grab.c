@@ -318,6 +318,9 @@ static int pl_kdio(struct pl_ctx *c, struct pinlab_kdio *q)
 	file = fget(q->fd);
 	mutex_lock(&s->lock);
 	r = !file ? -EBADF : (s->kind != PL_VMALLOC && s->kind != PL_PAGE) || s->released ? -EINVAL : 0;
+	/* Only the access the file was opened for, through the method that does it. */
+	if (!r && !(file->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
+		r = -EBADF;
 	if (!r && !(write ? file->f_op->write_iter : file->f_op->read_iter))
 		r = -EINVAL;
 	if (r) {
