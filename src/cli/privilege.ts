@@ -58,6 +58,8 @@ export interface Host {
   readonly odirect: boolean;
   /** RLIMIT_MEMLOCK, in bytes. */
   readonly memlock: number;
+  /** The root-owned THP helper (kpage-helper.ts) when pinlab is root and built it, else null. */
+  readonly kpage: string | null;
 }
 
 /** The bytes io_uring registers for the scenario: one page of each registered (or pinned) buffer's kind. */
@@ -78,13 +80,17 @@ function registeredBytes(s: Scenario): number {
 
 const REGULAR = ['ext4', 'xfs', 'btrfs'];
 
+/** Whether the program checks that its THP buffers got THPs (verify_thp). */
+function needsThpCheck(s: Scenario): boolean {
+  return s.program.processes.some((p) => p.mappings.some((m) => m.page.kind === 'thp'));
+}
+
 /** Why the exported scenario needs root on this host even after prepareAsRoot; empty when it does not. */
 export function rootReasons(s: Scenario, host: Host): string[] {
-  const { program } = s;
   const reasons: string[] = [];
-  if (program.processes.some((p) => p.mappings.some((m) => m.page.kind === 'thp')))
+  if (host.kpage === null && needsThpCheck(s))
     reasons.push(
-      "telling a THP from small pages reads the run's /proc/PID/pagemap with CAP_SYS_ADMIN (PFNs) and /proc/kpageflags",
+      "telling a THP from small pages reads the run's /proc/PID/pagemap with CAP_SYS_ADMIN (PFNs) and /proc/kpageflags, and pinlab's helper for that is missing",
     );
   if (registeredBytes(s) > host.memlock)
     reasons.push('io_uring charges its registered buffers to RLIMIT_MEMLOCK, and they exceed it');
@@ -100,6 +106,9 @@ export function rootSetup(s: Scenario, host: Host): string[] {
         ? [`a loop device for block-device file ${f.name}, handed to uid ${UNPRIVILEGED.uid}`]
         : [],
     ),
+    ...(host.kpage !== null && needsThpCheck(s)
+      ? [`its THP checks, answered by pinlab's root-owned helper for the program's own pages only`]
+      : []),
     ...(!host.odirect && program.files.some((f) => REGULAR.includes(f.fs))
       ? [`an ext4 image loop-mounted as the program's directory (the temporary directory has no O_DIRECT)`]
       : []),
@@ -176,7 +185,7 @@ export function prepareAsRoot(s: Scenario, dir: string, host: Host): Prepared | 
  * Run the program `exe` (in `dir`) in a new private directory under `dir` (or under the ext4 mount
  * `prepared` made): as the unprivileged user when `asRoot` is false and pinlab is root (`dir`'s
  * parents must let it pass), under LIMITS, with that directory as TMPDIR and working directory and
- * `prepared`'s devices in its environment.
+ * `prepared`'s devices in its environment; through the THP helper `kpage` when given.
  */
 export function runConfined(
   exe: string,
@@ -185,8 +194,11 @@ export function runConfined(
   asRoot: boolean,
   timeout: number,
   prepared: Prepared | null = null,
+  kpage: string | null = null,
 ): SpawnSyncReturns<string> {
   const drop = !asRoot && process.getuid?.() === 0;
+  // With the THP helper, root starts the helper, and the helper drops to the user before the exec.
+  const via = drop && kpage !== null ? [kpage, String(UNPRIVILEGED.uid), String(UNPRIVILEGED.gid)] : [];
   const home = join(prepared?.base ?? dir, 'run');
   mkdirSync(home, { mode: 0o700 });
   if (drop) {
@@ -195,12 +207,13 @@ export function runConfined(
     chmodSync(exe, 0o755);
     chownSync(home, UNPRIVILEGED.uid, UNPRIVILEGED.gid);
   }
-  return spawnSync('sh', ['-c', `${LIMITS} && exec "$0" "$@"`, exe, ...args], {
+  const argv = [...via, exe, ...args];
+  return spawnSync('sh', ['-c', `${LIMITS} && exec "$0" "$@"`, ...argv], {
     encoding: 'utf8',
     timeout,
     cwd: home,
     env: { ...prepared?.env, PATH: process.env.PATH ?? '/usr/bin:/bin', TMPDIR: home },
-    ...(drop ? UNPRIVILEGED : {}),
+    ...(drop && via.length === 0 ? UNPRIVILEGED : {}),
   });
 }
 
@@ -221,7 +234,8 @@ export function runPrepared(
   const prepared = process.getuid?.() === 0 && !asRoot ? prepareAsRoot(s, dir, host) : null;
   if (typeof prepared === 'string') return prepared;
   try {
-    return runConfined(exe, args, dir, asRoot, timeout, prepared);
+    const kpage = needsThpCheck(s) ? host.kpage : null;
+    return runConfined(exe, args, dir, asRoot, timeout, prepared, kpage);
   } finally {
     prepared?.undo();
   }

@@ -23,6 +23,7 @@ import {
   UNPRIVILEGED,
   type Host,
 } from './privilege.js';
+import { buildKpageHelper } from './kpage-helper.js';
 import type { Io } from './run.js';
 
 const DEFAULT_REAL_RUNS = 200;
@@ -151,8 +152,14 @@ export function realCommand(args: readonly string[], io: Io): number {
   }
   io.out(`running kernel ${uname}: the model's profile ${profile.name}; ${runs} runs per scenario\n`);
   const work = mkdtempSync(join(tmpdir(), 'pinlab-real-'));
-  const host: Host = { odirect: odirectWorks(work), memlock: memlockLimit() };
   const root = process.getuid?.() === 0;
+  const kpage = root ? buildKpageHelper(work) : null;
+  if (kpage !== null && typeof kpage !== 'string') io.out(`THP checks keep root: ${kpage.why}\n`);
+  const host: Host = {
+    odirect: odirectWorks(work),
+    memlock: memlockLimit(),
+    kpage: typeof kpage === 'string' ? kpage : null,
+  };
   if (root) chmodSync(work, 0o711); // the unprivileged user reaches its programs, lists nothing
   io.out(
     root

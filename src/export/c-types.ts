@@ -17,6 +17,7 @@ export const C_INCLUDES = String.raw`#define _GNU_SOURCE
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>

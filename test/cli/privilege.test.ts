@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,8 @@ import {
   runConfined,
   UNPRIVILEGED,
 } from '../../src/cli/privilege.js';
+import { buildKpageHelper } from '../../src/cli/kpage-helper.js';
+import { HAVE_CC } from '../export/cc.js';
 import { scenarioOf } from '../export/fixtures.js';
 
 const work = mkdtempSync(join(tmpdir(), 'pinlab-privilege-'));
@@ -36,7 +38,7 @@ exists (P:buf == "A") as c
   return s.scenario;
 }
 
-const FREE = { odirect: true, memlock: 8 * 2 ** 20 };
+const FREE = { odirect: true, memlock: 8 * 2 ** 20, kpage: null };
 
 describe('rootReasons', () => {
   it('needs nothing for anonymous memory, files with O_DIRECT and small registered buffers', () => {
@@ -56,9 +58,14 @@ describe('rootReasons', () => {
     expect(rootSetup(scenario('file f xfs = "A"\n'), FREE)).toEqual([]);
   });
 
-  it('says why a program keeps root: the PFNs of its own pagemap, RLIMIT_MEMLOCK', () => {
-    expect(rootReasons(scenario('', 'map buf anon private page=thp'), FREE)).toEqual([
-      "telling a THP from small pages reads the run's /proc/PID/pagemap with CAP_SYS_ADMIN (PFNs) and /proc/kpageflags",
+  it('says why a program keeps root: THP checks without the helper, RLIMIT_MEMLOCK', () => {
+    const thp = scenario('', 'map buf anon private page=thp');
+    expect(rootReasons(thp, FREE)).toEqual([
+      "telling a THP from small pages reads the run's /proc/PID/pagemap with CAP_SYS_ADMIN (PFNs) and /proc/kpageflags, and pinlab's helper for that is missing",
+    ]);
+    expect(rootReasons(thp, { ...FREE, kpage: '/helper' })).toEqual([]);
+    expect(rootSetup(thp, { ...FREE, kpage: '/helper' })).toEqual([
+      "its THP checks, answered by pinlab's root-owned helper for the program's own pages only",
     ]);
     const pinned = scenarioOf(`scenario s
 intent: a registered 2 MiB buffer.
@@ -168,6 +175,64 @@ describe('prepareAsRoot', () => {
       });
       expect(r).toMatch(/^setting up as root failed: /);
       expect(spawnSync('losetup', ['-j', join(dir, 'bdev-0.img')], { encoding: 'utf8' }).stdout).toBe('');
+    },
+  );
+});
+
+const THP = (() => {
+  try {
+    return !readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8').includes('[never]');
+  } catch {
+    return false;
+  }
+})();
+const HELPER = process.getuid?.() === 0 && HAVE_CC && THP;
+
+describe('the THP helper', () => {
+  // A program that asks about a THP of its own, a small page of its own, and an address it does not map.
+  const probe = String.raw`#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+static int ask(uint64_t a)
+{
+	int8_t r = -2;
+	int fd = atoi(getenv("PINLAB_KPAGE_FD"));
+	if (send(fd, &a, 8, 0) != 8 || recv(fd, &r, 1, 0) != 1)
+		return -3;
+	return r;
+}
+int main(void)
+{
+	size_t len = 2 << 20;
+	char *p = mmap(NULL, 2 * len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *a = (char *)(((uintptr_t)p + len - 1) & ~(uintptr_t)(len - 1));
+	madvise(a, len, MADV_HUGEPAGE);
+	a[0] = 1;
+	char *s = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	s[0] = 1;
+	printf("%d %d %d %d\n", (int)getuid(), ask((uintptr_t)a), ask((uintptr_t)s), ask(4096));
+	return 0;
+}
+`;
+
+  it.skipIf(!HELPER)(
+    HELPER ? 'answers an unprivileged program about its own pages' : 'skipped: needs root, cc and THP',
+    () => {
+      const dir = mkdtempSync(join(work, 'kpage-'));
+      const helper = buildKpageHelper(dir);
+      if (typeof helper !== 'string') throw new Error(helper.why);
+      writeFileSync(join(dir, 'probe.c'), probe);
+      const cc = spawnSync('cc', ['-O2', '-Wall', '-Werror', '-o', join(dir, 'probe'), join(dir, 'probe.c')]);
+      expect(cc.status).toBe(0);
+      const r = runConfined(join(dir, 'probe'), [], dir, false, 60_000, null, helper);
+      // uid 65534; the THP (1, or 0 when memory was too fragmented for one); the small page 0;
+      // an unmapped address -1
+      expect(r.stdout.trim()).toMatch(new RegExp(`^${UNPRIVILEGED.uid} [01] 0 -1$`));
+      expect(r.status).toBe(0);
     },
   );
 });
