@@ -85,10 +85,36 @@ RT int writable(const struct buf *b)
 	return b->mapped && (b->prot & PROT_WRITE);
 }
 
+static __thread sigjmp_buf segv_at;
+
+static void on_segv(int sig)
+{
+	(void)sig;
+	siglongjmp(segv_at, 1);
+}
+
+/*
+ * A store the mapping's protection forbids, as the model's write makes it: it lands only where the
+ * kernel left the PTE writable anyway (hugetlb FOLL_FORCE COW before v6.0), else SIGSEGV, caught.
+ */
+RT void guarded_fill(char *p, int tok)
+{
+	struct sigaction sa, old;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_segv;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &old);
+	if (!sigsetjmp(segv_at, 1))
+		fill(p, PG, tok);
+	sigaction(SIGSEGV, &old, NULL);
+}
+
 RT void op_write(struct buf *b, int tok)
 {
 	if (writable(b))
 		fill(b->addr, PG, tok);
+	else if (b->mapped)
+		guarded_fill(b->addr, tok);
 }
 
 RT void op_read(struct buf *b, char *slot)

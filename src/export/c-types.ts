@@ -9,6 +9,8 @@ export const C_INCLUDES = String.raw`#define _GNU_SOURCE
 #include <linux/loop.h>
 #include <pthread.h>
 #include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -93,8 +93,9 @@ function makeFailure(r: ReturnType<typeof spawnSync>): string {
 /** Options of buildKmod. */
 export interface KmodBuildOptions {
   /**
-   * A root of the kernel's own Debian release (debootstrap with gcc-N, make, libc6-dev, libelf):
-   * the headers and the module are copied in and built there with `chroot` (root only).
+   * A root of the kernel's own Debian release (debootstrap with gcc-N, make, libc6-dev, libelf),
+   * with /proc mounted: the headers and the module are copied in and built there with `chroot`
+   * (root only).
    */
   readonly chroot?: string;
 }
@@ -153,6 +154,8 @@ function buildInChroot(
           recursive: true,
           verbatimSymlinks: true,
         });
+  if (!existsSync(join(root, 'proc', 'self')))
+    return { why: `${root} has no /proc mounted: objtool reads it (v7.2), mount it first` };
   const inside = join('/tmp', `pinlab-kmod-${process.pid}`);
   const there = join(root, inside);
   rmSync(there, { recursive: true, force: true });
