@@ -10,7 +10,16 @@ import { runSuite } from '../suite/run.js';
 import { isArgsError, parseArgs, positiveInt } from './args.js';
 import { exportScenario } from './export-c.js';
 import { displayName, libraryFiles, loadScenarios } from './library.js';
-import { memlockLimit, odirectWorks, rootReasons, runConfined, UNPRIVILEGED } from './privilege.js';
+import {
+  memlockLimit,
+  odirectWorks,
+  rootReasons,
+  rootSetup,
+  runPrepared,
+  UNPRIVILEGED,
+  type Host,
+} from './privilege.js';
+import { buildKpageHelper } from './kpage-helper.js';
 import type { Io } from './run.js';
 
 const DEFAULT_REAL_RUNS = 200;
@@ -46,7 +55,7 @@ function realRows(
   profile: KernelProfile,
   runs: number,
   work: string,
-  asRoot: boolean,
+  host: Host,
 ): RealRow[] {
   const refused = refusals(s.scenario);
   if (refused.length > 0) {
@@ -66,7 +75,8 @@ function realRows(
     return [
       scenarioRow(s, 'error', `cc failed: ${(built.stderr || String(built.error)).split('\n')[0] ?? ''}`),
     ];
-  const ran = runConfined(join(dir, 'prog'), [String(runs)], dir, asRoot, 60_000 + runs * 200);
+  const ran = runPrepared(s.scenario, join(dir, 'prog'), [String(runs)], dir, host, 60_000 + runs * 200);
+  if (typeof ran === 'string') return [scenarioRow(s, 'error', ran)];
   const ktap = parseKtap(ran.stdout ?? '');
   if (ktap.bail !== null || ran.status !== 0)
     return [
@@ -144,20 +154,29 @@ export function realCommand(args: readonly string[], io: Io): number {
     `running kernel ${uname}: the model's profile ${profile.name} (${kernel.why}); ${runs} runs per scenario\n`,
   );
   const work = mkdtempSync(join(tmpdir(), 'pinlab-real-'));
-  const host = { odirect: odirectWorks(work), memlock: memlockLimit() };
   const root = process.getuid?.() === 0;
+  const kpage = root ? buildKpageHelper(work) : null;
+  if (kpage !== null && typeof kpage !== 'string') io.out(`THP checks keep root: ${kpage.why}\n`);
+  const host: Host = {
+    odirect: odirectWorks(work),
+    memlock: memlockLimit(),
+    kpage: typeof kpage === 'string' ? kpage : null,
+  };
   if (root) chmodSync(work, 0o711); // the unprivileged user reaches its programs, lists nothing
   io.out(
     root
-      ? `each program runs as uid ${UNPRIVILEGED.uid} unless it needs root (said below), in a private directory, under limits\n`
+      ? `each program runs as uid ${UNPRIVILEGED.uid} unless it needs root (said below), in a private directory, under limits; what only root may set up, pinlab sets up first (said below)\n`
       : 'each program runs as this user (not root: loop devices, ext4 images and THP checks skip), in a private directory, under limits\n',
   );
   const rows: RealRow[] = [];
   try {
     for (const s of loaded.scenarios) {
-      const why = refusals(s.scenario).length > 0 ? [] : rootReasons(s.scenario, host);
+      const exported = refusals(s.scenario).length === 0;
+      const why = exported ? rootReasons(s.scenario, host) : [];
+      const setup = exported && root ? rootSetup(s.scenario, host) : [];
+      if (setup.length > 0) io.out(`${s.scenario.id}: pinlab sets up as root: ${setup.join('; ')}\n`);
       if (root && why.length > 0) io.out(`${s.scenario.id}: runs as root: ${why.join('; ')}\n`);
-      rows.push(...realRows(s, profile, runs, work, why.length > 0));
+      rows.push(...realRows(s, profile, runs, work, host));
     }
     io.out('\n');
   } finally {

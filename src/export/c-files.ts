@@ -1,7 +1,7 @@
 /**
  * The fixed part of an exported program that makes the scenario's files: a temporary directory on a
  * filesystem that supports O_DIRECT (or a loop-mounted ext4 image, as root), a loop device per block
- * device file, memfds for shmem and hugetlbfs files, and the final read of what a file holds on disk.
+ * device file (or the one pinlab attached and names in PINLAB_BDEV_<i>), memfds for shmem and hugetlbfs files, and the final read of what a file holds on disk.
  * Reads the generated `files[]` table (NFILE entries).
  */
 export const C_FILES = String.raw`
@@ -116,12 +116,29 @@ RT void setup_dir(int need_odirect)
 		mount_ext4();
 }
 
-/* Each block-device file is a loop device over a file in the directory (root only). */
+/* The loop device pinlab attached (as root, before starting the program unprivileged), if any. */
+RT int given_bdev(int i, struct file *f)
+{
+	char var[32];
+	snprintf(var, sizeof var, "PINLAB_BDEV_%d", i);
+	const char *dev = getenv(var);
+	if (!dev || !*dev)
+		return 0;
+	snprintf(f->loopdev, sizeof f->loopdev, "%s", dev);
+	f->path[0] = 0;
+	f->fd = open(f->loopdev, O_RDWR);
+	f->dfd = open(f->loopdev, O_RDWR | O_DIRECT);
+	if (f->fd < 0 || f->dfd < 0)
+		ktap_skip_all("cannot open the loop device pinlab attached for a block-device file");
+	return 1;
+}
+
+/* Each block-device file is a loop device over a file in the directory (root only), or pinlab's. */
 RT void setup_bdevs(void)
 {
 	for (int i = 0; i < NFILE; i++) {
 		struct file *f = &files[i];
-		if (f->kind != F_BDEV)
+		if (f->kind != F_BDEV || given_bdev(i, f))
 			continue;
 		if (geteuid() != 0)
 			ktap_skip_all("a block-device file needs a loop device, and that needs root");
@@ -183,7 +200,9 @@ RT void make_files(int run)
 		}
 		case F_BDEV:
 			write_pages(f->dfd, f);
-			ioctl(f->fd, BLKFLSBUF, 0);
+			/* BLKFLSBUF needs CAP_SYS_ADMIN; without it, drop the clean cached pages. */
+			if (ioctl(f->fd, BLKFLSBUF, 0) < 0)
+				posix_fadvise(f->fd, 0, 0, POSIX_FADV_DONTNEED);
 			break;
 		}
 	}
@@ -243,7 +262,8 @@ RT void remove_dir(void)
 		if (files[i].kind == F_BDEV && files[i].fd >= 0) {
 			close(files[i].fd);
 			close(files[i].dfd);
-			unlink(files[i].path);
+			if (files[i].path[0])
+				unlink(files[i].path);
 		}
 	remove_leftovers(dir);
 	if (mounted) {

@@ -36,9 +36,22 @@ RT void map_buf(struct buf *b)
 	b->mapped = 1;
 }
 
+/* Ask pinlab's root-owned helper (PINLAB_KPAGE_FD) about a page of this process: 1, 0 or -1. */
+RT int ask_kpage(int fd, const char *addr)
+{
+	uint64_t a = (uintptr_t)addr;
+	int8_t r = -1;
+	if (send(fd, &a, sizeof a, MSG_NOSIGNAL) != sizeof a || recv(fd, &r, 1, 0) != 1)
+		return -1;
+	return r;
+}
+
 /* Whether the page at addr is part of a THP (1), not (0), or unknown (-1: not root, not present). */
 RT int is_thp(const char *addr)
 {
+	const char *helper = getenv("PINLAB_KPAGE_FD");
+	if (helper && *helper)
+		return ask_kpage(atoi(helper), addr);
 	int pm = open("/proc/self/pagemap", O_RDONLY), kf = open("/proc/kpageflags", O_RDONLY);
 	uint64_t e = 0, fl = 0;
 	int r = -1;
@@ -72,10 +85,36 @@ RT int writable(const struct buf *b)
 	return b->mapped && (b->prot & PROT_WRITE);
 }
 
+static __thread sigjmp_buf segv_at;
+
+static void on_segv(int sig)
+{
+	(void)sig;
+	siglongjmp(segv_at, 1);
+}
+
+/*
+ * A store the mapping's protection forbids, as the model's write makes it: it lands only where the
+ * kernel left the PTE writable anyway (hugetlb FOLL_FORCE COW before v6.0), else SIGSEGV, caught.
+ */
+RT void guarded_fill(char *p, int tok)
+{
+	struct sigaction sa, old;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_segv;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &old);
+	if (!sigsetjmp(segv_at, 1))
+		fill(p, PG, tok);
+	sigaction(SIGSEGV, &old, NULL);
+}
+
 RT void op_write(struct buf *b, int tok)
 {
 	if (writable(b))
 		fill(b->addr, PG, tok);
+	else if (b->mapped)
+		guarded_fill(b->addr, tok);
 }
 
 RT void op_read(struct buf *b, char *slot)

@@ -1,7 +1,10 @@
 import type { Advice } from '../model/mm/madvise.js';
 import type { Op } from '../model/ops/index.js';
 import type { Program } from '../model/engine/program.js';
-import type { Layout } from './layout.js';
+import { FOLL_FORCE, FOLL_LONGTERM, FOLL_NOFAULT, FOLL_WRITE } from '../model/include/foll.js';
+import type { ReleaseOp } from '../model/ops/gup.js';
+import { kernelActorNeed } from './kernel-actor.js';
+import type { Handle, Layout } from './layout.js';
 
 /** What an op's C statement needs: the layout's slots and the actor that runs it. */
 export interface OpContext {
@@ -31,6 +34,25 @@ function slot(m: ReadonlyMap<string, number>, key: string, what: string): number
   return i;
 }
 
+const RELEASE: Readonly<Record<ReleaseOp['how'], string>> = {
+  put: 'PINLAB_PUT',
+  unpin: 'PINLAB_UNPIN',
+  'unpin-dirty': 'PINLAB_UNPIN_DIRTY',
+};
+
+/** The model's public FOLL_* flags as the module's names (the same modern numbering). */
+const FOLL_NAMES: readonly (readonly [number, string])[] = [
+  [FOLL_WRITE, 'PINLAB_FOLL_WRITE'],
+  [FOLL_FORCE, 'PINLAB_FOLL_FORCE'],
+  [FOLL_NOFAULT, 'PINLAB_FOLL_NOFAULT'],
+  [FOLL_LONGTERM, 'PINLAB_FOLL_LONGTERM'],
+];
+
+function follBits(flags: number): string {
+  const names = FOLL_NAMES.filter(([bit]) => flags & bit).map(([, name]) => name);
+  return names.join(' | ') || '0';
+}
+
 /** The C statement that runs one op (a refused op has none: callers export only what refusals() allows). */
 export function opStatement(op: Op, c: OpContext): string {
   const { layout: l, program, actor } = c;
@@ -40,10 +62,10 @@ export function opStatement(op: Op, c: OpContext): string {
   const fd = (name: string): string => `files[${program.files.findIndex((f) => f.name === name)}].fd`;
   const tok = (data: string): number => l.tokens.indexOf(data);
   const pipe = (name: string): number => (program.pipes ?? []).indexOf(name);
-  const handle = (name: string): { ref: string; mode: 'get' | 'pin' } => {
+  const handle = (name: string): { ref: string; index: number; mode: Handle['mode'] } => {
     const h = l.handles.get(`${actor}:${name}`);
     if (h === undefined) throw new Error(`export-c: no handle ${name}`);
-    return { ref: `&handles[${h.index}]`, mode: h.mode };
+    return { ref: `&handles[${h.index}]`, index: h.index, mode: h.mode };
   };
   const io = (name: string): number => slot(l.ios, `${actor}:${name}`, 'async I/O');
   switch (op.op) {
@@ -67,21 +89,45 @@ export function opStatement(op: Op, c: OpContext): string {
       return `op_madvise(${buf(op.buf)}, ${MADV[op.advice]});`;
     case 'split-pmd':
       return `op_split_pmd(${buf(op.buf)});`;
-    case 'gup':
-      return `op_${op.mode}(${handle(op.as).ref}, ${buf(op.buf)}, ${reg(op.as)});`;
-    case 'release':
-      return `op_${op.how === 'put' ? 'put' : 'unpin'}(${handle(op.handle).ref});`;
+    case 'gup': {
+      const h = handle(op.as);
+      if (h.mode !== 'kernel') return `op_${op.mode}(${h.ref}, ${buf(op.buf)}, ${reg(op.as)});`;
+      const mode = [
+        op.mode === 'pin' ? 'PINLAB_MODE_PIN' : 'PINLAB_MODE_GET',
+        ...(op.fast ? ['PINLAB_MODE_FAST'] : []),
+      ];
+      return `op_kgrab(${h.index}, ${buf(op.buf)}, ${mode.join(' | ')}, ${follBits(op.flags)}, ${reg(op.as)});`;
+    }
+    case 'release': {
+      const h = handle(op.handle);
+      if (h.mode === 'kernel') return `op_krelease(${h.index}, ${RELEASE[op.how]});`;
+      return `op_${op.how === 'put' ? 'put' : 'unpin'}(${h.ref});`;
+    }
     case 'peek': {
       const h = handle(op.handle);
+      if (h.mode === 'kernel') return `op_kpeek(${h.index}, ${reg(op.reg)});`;
       return `op_peek_${h.mode}(${h.ref}, ${reg(op.reg)});`;
     }
+    case 'kalloc':
+      return `op_kalloc(${handle(op.as).index}, ${op.kind === 'vmalloc' ? 'PINLAB_VMALLOC' : 'PINLAB_ALLOC_PAGE'});`;
     case 'dio': {
+      if (kernelActorNeed(op) !== null) {
+        const flags = [
+          ...(op.rw === 'write' ? ['PINLAB_KDIO_WRITE'] : []),
+          ...(op.iter === 'bvec' ? ['PINLAB_KDIO_BVEC'] : []),
+          ...(op.async ? ['PINLAB_KDIO_ASYNC'] : []),
+        ];
+        const ioSlot = op.async ? io(op.as) : 0;
+        return `op_kdio(${file(op.file)}, ${op.index}, ${handle(op.buf).index}, ${flags.join(' | ') || '0'}, ${reg(op.as)}, ${ioSlot});`;
+      }
       const flags = [op.rw === 'write' ? 1 : 0, op.iter === 'iovec' ? 1 : 0, op.async ? 1 : 0];
       const ioSlot = op.async ? io(op.as) : 0;
       return `op_dio(${actor}, ${file(op.file)}, ${op.index}, ${buf(op.buf)}, ${flags.join(', ')}, ${reg(op.as)}, ${ioSlot});`;
     }
     case 'await':
-      return `op_await(${actor}, ${io(op.as)}, ${reg(op.as)});`;
+      return l.kernelIos.has(`${actor}:${op.as}`)
+        ? `op_kawait(${io(op.as)}, ${reg(op.as)});`
+        : `op_await(${actor}, ${io(op.as)}, ${reg(op.as)});`;
     case 'pread':
       return `op_pread(${file(op.file)}, ${op.index}, ${reg(op.reg)});`;
     case 'pwrite':
@@ -102,7 +148,6 @@ export function opStatement(op: Op, c: OpContext): string {
       return `op_uring_rw(${op.index}, ${op.rw === 'write' ? 1 : 0}, ${file(op.file)}, ${op.fileIndex}, ${reg(op.as)});`;
     case 'uring-unregister':
       return `op_uring_unregister(${op.index});`;
-    case 'kalloc':
     case 'reclaim':
     case 'try-get':
     case 'ublk':

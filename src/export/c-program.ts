@@ -7,10 +7,12 @@ import { C_FILES } from './c-files.js';
 import { C_HARNESS } from './c-harness.js';
 import { C_IO } from './c-io.js';
 import { cComment, cString } from './c-literal.js';
+import { C_KMOD } from './c-kmod.js';
 import { C_MEMORY } from './c-memory.js';
 import { opStatement } from './c-ops.js';
 import { C_PROBE } from './c-probe.js';
 import { C_INCLUDES, C_TYPES } from './c-types.js';
+import { kernelActorNeeds } from './refuse.js';
 import { allOps, diskSlot, layout, memSlot, type Layout } from './layout.js';
 import type { Gate } from './schedule.js';
 
@@ -223,13 +225,13 @@ function actorFns(s: Scenario, l: Layout): string {
   return `${fns.join('\n')}\nstatic void run_actor(int a)\n{\n\tswitch (a) {\n${cases.join('')}\t}\n}\n`;
 }
 
-function runOnce(s: Scenario, l: Layout): string {
+function runOnce(s: Scenario, l: Layout, kmod: boolean): string {
   const setup = s.program.setup.map(
     ([actor, op]) => `\t${opStatement(op, { program: s.program, layout: l, actor })}\n`,
   );
   return `static void run_once(int run)
 {
-	make_files(run);
+${kmod ? '\tkmod_open();\n' : ''}	make_files(run);
 	make_pipes();
 	for (int i = 0; i < NBUF; i++)
 		map_buf(&bufs[i]);
@@ -241,7 +243,7 @@ ${setup.join('')}	verify_thp();
 		;
 	for (int i = 0; i < NDISK; i++)
 		read_disk(i, disk_file[i], disk_page[i], SETTLE);
-	remove_files();
+${kmod ? '\tkmod_close();\n' : ''}	remove_files();
 }
 `;
 }
@@ -256,7 +258,9 @@ function probe(s: Scenario, l: Layout): string {
   const p = s.program;
   const ops = allOps(p).map((o) => o.op);
   const forks = ops.filter((o) => o.op === 'fork').length;
-  const checks: string[] = [];
+  const kmod = kernelActorNeeds(s)[0];
+  const checks: string[] =
+    kmod === undefined ? [] : [`need_kmod(${cString(`${kmod.where}: ${kmod.reason}`)});`];
   const mappings = p.processes.flatMap((x) => x.mappings);
   for (const order of [...new Set(mappings.flatMap((m) => (m.page.kind === 'thp' ? [m.page.order] : [])))])
     checks.push(`need_thp(${order});`);
@@ -266,7 +270,7 @@ function probe(s: Scenario, l: Layout): string {
       huge.set(m.page.order, (huge.get(m.page.order) ?? 0) + 1 + forks);
   for (const f of p.files) if (f.fs === 'hugetlbfs') huge.set(9, (huge.get(9) ?? 0) + f.pages.length);
   for (const [order, n] of huge) checks.push(`need_hugetlb(${order}, ${n});`);
-  if (l.slots > 0 || ops.some((o) => o.op === 'gup' && o.mode === 'pin')) checks.push('need_uring();');
+  if (l.slots > 0 || [...l.handles.values()].some((h) => h.mode === 'pin')) checks.push('need_uring();');
   if (l.ios.size > 0) checks.push('need_aio();');
   const anon = new Set(mappings.filter((m) => m.backing.type === 'anon').map((m) => m.name));
   if (ops.some((o) => o.op === 'madvise' && o.advice === 'pageout' && anon.has(o.buf)))
@@ -278,9 +282,13 @@ function probe(s: Scenario, l: Layout): string {
 export function cProgram(s: Scenario, o: ProgramOptions): string {
   const l = layout(s);
   const data = dataTables(s, l, o);
+  const kmod = kernelActorNeeds(s).length > 0;
   const header = [
     cComment(`pinlab export-c: scenario ${s.id}, run on the real kernel.`),
     '/* Build: cc -O2 -Wall -Werror -pthread -o prog prog.c; run: ./prog [RUNS] (root for loop devices). */',
+    ...(kmod
+      ? ['/* Needs the pinlab_grab module (lab/kmod) loaded: /dev/pinlab_grab, or every condition skips. */']
+      : []),
     '/* Schedule 0 runs the threads freely; each other one follows a model trace at op granularity: */',
     ...o.schedules.map((sc, i) => cComment(`  schedule ${i + 1}: ${sc.from}`)),
   ].join('\n');
@@ -294,10 +302,11 @@ export function cProgram(s: Scenario, o: ProgramOptions): string {
     C_FILES,
     C_MEMORY,
     C_IO,
+    ...(kmod ? [C_KMOD] : []),
     C_PROBE,
     errnameFn(),
     actorFns(s, l),
-    runOnce(s, l),
+    runOnce(s, l, kmod),
     condHolds(s, l),
     probe(s, l),
   ].join('\n');

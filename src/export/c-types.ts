@@ -9,6 +9,8 @@ export const C_INCLUDES = String.raw`#define _GNU_SOURCE
 #include <linux/loop.h>
 #include <pthread.h>
 #include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@ export const C_INCLUDES = String.raw`#define _GNU_SOURCE
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>

@@ -2,6 +2,7 @@ import type { Expr, Prop } from '../check/condition.js';
 import type { Op } from '../model/ops/index.js';
 import type { Program } from '../model/engine/program.js';
 import type { Scenario } from '../scenario/index.js';
+import { kernelActorNeed } from './kernel-actor.js';
 
 /**
  * Where an exported program keeps each name of the scenario: register, reference and async-I/O slots
@@ -11,10 +12,12 @@ import type { Scenario } from '../scenario/index.js';
 export interface Layout {
   /** `actor:name` -> slot in the shared register array. */
   readonly regs: ReadonlyMap<string, number>;
-  /** `actor:name` -> handle slot and how the process holds the reference. */
-  readonly handles: ReadonlyMap<string, { readonly index: number; readonly mode: 'get' | 'pin' }>;
+  /** `actor:name` -> handle slot and what holds it. */
+  readonly handles: ReadonlyMap<string, Handle>;
   /** `actor:name` -> async O_DIRECT slot. */
   readonly ios: ReadonlyMap<string, number>;
+  /** `actor:name` of the async O_DIRECT slots the pinlab_grab module runs (kernel iterators). */
+  readonly kernelIos: ReadonlySet<string>;
   /** io_uring registered-buffer slots: one ring each. */
   readonly slots: number;
   /** Data tokens, "0" (the zero page) first. */
@@ -25,6 +28,16 @@ export interface Layout {
   readonly mems: readonly { readonly process: number; readonly buf: string }[];
   /** `disk:f[N]` observations, in slot order. */
   readonly disks: readonly { readonly file: number; readonly page: number }[];
+}
+
+/**
+ * A held page: a grab the process holds itself (`get`: a pipe's vmsplice reference, `pin`: an io_uring
+ * registration), or one the pinlab_grab module holds in its slot `index` (`kernel`: a GUP grab or a
+ * kalloc'd page).
+ */
+export interface Handle {
+  readonly index: number;
+  readonly mode: 'get' | 'pin' | 'kernel';
 }
 
 /** Every op in program order: setup first (with its actor), then each actor's. */
@@ -110,11 +123,16 @@ export function layout(s: Scenario): Layout {
     }),
     ...condExprs.flatMap((e) => (e.kind === 'reg' ? [`${e.actor}:${e.reg}`] : [])),
   ]);
-  const handles = new Map<string, { index: number; mode: 'get' | 'pin' }>();
+  const handles = new Map<string, Handle>();
   for (const { actor, op } of ops)
-    if (op.op === 'gup') handles.set(`${actor}:${op.as}`, { index: handles.size, mode: op.mode });
-  const ios = slotMap(
-    ops.flatMap(({ actor, op }) => (op.op === 'dio' && op.async ? [`${actor}:${op.as}`] : [])),
+    if (op.op === 'gup' || op.op === 'kalloc') {
+      const mode = op.op === 'gup' && kernelActorNeed(op) === null ? op.mode : 'kernel';
+      handles.set(`${actor}:${op.as}`, { index: handles.size, mode });
+    }
+  const asyncDio = ops.flatMap(({ actor, op }) => (op.op === 'dio' && op.async ? [{ actor, op }] : []));
+  const ios = slotMap(asyncDio.map(({ actor, op }) => `${actor}:${op.as}`));
+  const kernelIos = new Set(
+    asyncDio.flatMap(({ actor, op }) => (kernelActorNeed(op) === null ? [] : [`${actor}:${op.as}`])),
   );
   const slots = Math.max(
     0,
@@ -138,6 +156,7 @@ export function layout(s: Scenario): Layout {
     regs,
     handles,
     ios,
+    kernelIos,
     slots,
     tokens,
     bufs,

@@ -1,4 +1,3 @@
-import { FOLL_LONGTERM, FOLL_WRITE } from '../model/include/foll.js';
 import type { DioPath } from '../model/include/blk_types.js';
 import type { FsType } from '../model/include/fs.js';
 import type { Op } from '../model/ops/index.js';
@@ -6,7 +5,8 @@ import type { Program } from '../model/engine/program.js';
 import { quote, type Scenario } from '../scenario/index.js';
 import { opSyntax } from '../scenario/ops.js';
 import { VLEN } from './c-types.js';
-import { layout, propExprs } from './layout.js';
+import { KERNEL_ONLY, kernelActorNeed, MODULE_ITERS } from './kernel-actor.js';
+import { allOps, layout, propExprs } from './layout.js';
 
 /**
  * What a process cannot do on a real kernel, per operation: the scenario that needs it is not exported.
@@ -20,19 +20,23 @@ import { layout, propExprs } from './layout.js';
  * | get BUF [fast]                          | vmsplice() into a private pipe: a read-only FOLL_GET     |
  * | pin BUF write [longterm] [fast]         | IORING_REGISTER_BUFFERS: FOLL_WRITE, FOLL_LONGTERM pin   |
  * | put, unpin, peek                        | close the pipe / unregister; tee() / WRITE_FIXED to read |
+ * | other get / pin flag sets               | the pinlab_grab module: get/pin_user_pages(_fast)        |
+ * | kalloc, dio kvec / bvec                 | the pinlab_grab module: vmalloc/alloc_page, a kiocb      |
+ * | put, unpin [dirty], peek of those       | the pinlab_grab module: put_page, unpin_user_pages...    |
  * | dio blkdev / iomap, ubuf / iovec        | O_DIRECT pread/preadv (async: io_submit, io_getevents)   |
  * | pread, pwrite, fsync, truncate          | the system calls on the buffered file descriptor         |
  * | vmsplice, pipe-read, splice             | the system calls                                         |
  * | uring register / read-fixed / unregister| one io_uring instance per slot                           |
- * | kalloc, dio kvec/bvec/xarray/folioq/... | refused: only kernel callers build those                 |
+ * | dio xarray / folioq / ...               | refused: only kernel callers build those                 |
  * | dio blkdev-multi / legacy               | refused: the kernel picks its DIO path, not the process  |
  * | reclaim                                 | refused: no system call reclaims one page at a point     |
  * | try-get                                 | refused: the kernel's speculative references are its own |
- * | other get / pin flag sets               | refused: no system call holds such a reference           |
  * | send, recv, errqueue                    | refused: the peer and the NIC are another machine        |
- * | loop / lio                              | refused: only the driver owns the request's pages        |
+ * | loop / lio, ublk                        | refused: only the driver owns the request's pages        |
  * | dedupe, reflink, fallocate              | refused: not exported yet (no ioctl / fallocate in C)    |
  *
+ * What needs the module (kernelActorNeed) is exported all the same: the program looks for
+ * /dev/pinlab_grab before its first run and skips, with the reason, where it is missing.
  * Data tokens longer than the program's value slots, or with a NUL byte, are refused as well.
  */
 export interface Refusal {
@@ -40,8 +44,6 @@ export interface Refusal {
   readonly where: string;
   readonly reason: string;
 }
-
-const KERNEL_ONLY = 'only a kernel caller has this: a process cannot make the kernel do it';
 
 const REGULAR_FS: readonly FsType[] = ['ext4', 'xfs', 'btrfs'];
 
@@ -61,11 +63,9 @@ function pathRefusal(program: Program, path: DioPath, file: string): string | nu
   }
 }
 
-/** Why a process cannot run this op, or null when it can. */
+/** Why neither a process nor the pinlab_grab module can run this op, or null when one can. */
 export function opRefusal(program: Program, op: Op, initialProcess: boolean): string | null {
   switch (op.op) {
-    case 'kalloc':
-      return `vmalloc() and alloc_page(): ${KERNEL_ONLY}`;
     case 'ublk':
       return `a ublk request's pages (io_buffer_register_bvec()): ${KERNEL_ONLY}`;
     case 'reclaim':
@@ -76,19 +76,14 @@ export function opRefusal(program: Program, op: Op, initialProcess: boolean): st
       return initialProcess
         ? 'the initial process runs the repetitions: only a forked process can exit'
         : null;
-    case 'gup':
-      if (op.mode === 'get')
-        return op.flags === 0
-          ? null
-          : 'no system call holds a FOLL_GET reference with these flags for the process to drop later (vmsplice holds a read-only one)';
-      return (op.flags & ~FOLL_LONGTERM) === FOLL_WRITE
-        ? null
-        : 'no system call holds a FOLL_PIN with these flags for the process to drop later (io_uring registers buffers with FOLL_WRITE | FOLL_LONGTERM)';
     case 'dio':
-      if (op.iter !== 'ubuf' && op.iter !== 'iovec') return `ITER_${op.iter.toUpperCase()}: ${KERNEL_ONLY}`;
+      if (op.iter !== 'ubuf' && op.iter !== 'iovec' && !MODULE_ITERS.includes(op.iter))
+        return `ITER_${op.iter.toUpperCase()}: ${KERNEL_ONLY}`;
       return pathRefusal(program, op.path, op.file);
     case 'uring-rw':
       return pathRefusal(program, op.path, op.file);
+    case 'kalloc':
+    case 'gup':
     case 'write':
     case 'read':
     case 'touch':
@@ -121,6 +116,16 @@ export function opRefusal(program: Program, op: Op, initialProcess: boolean): st
     case 'fallocate':
       return 'not exported yet: the C harness has no FIDEDUPERANGE, FICLONERANGE or fallocate statement';
   }
+}
+
+/** Every op of the scenario that needs the pinlab_grab module, with why; empty when none does. */
+export function kernelActorNeeds(s: Scenario): Refusal[] {
+  const { program } = s;
+  return allOps(program).flatMap(({ actor, op }) => {
+    const reason = kernelActorNeed(op);
+    const where = `thread ${program.actors[actor]?.name ?? '?'}: ${opText(program, op)}`;
+    return reason === null ? [] : [{ where, reason }];
+  });
 }
 
 function opText(program: Program, op: Op): string {

@@ -1,8 +1,18 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memlockLimit, rootReasons, runConfined, UNPRIVILEGED } from '../../src/cli/privilege.js';
+import {
+  memlockLimit,
+  prepareAsRoot,
+  rootReasons,
+  rootSetup,
+  runConfined,
+  UNPRIVILEGED,
+} from '../../src/cli/privilege.js';
+import { buildKpageHelper } from '../../src/cli/kpage-helper.js';
+import { HAVE_CC } from '../export/cc.js';
 import { scenarioOf } from '../export/fixtures.js';
 
 const work = mkdtempSync(join(tmpdir(), 'pinlab-privilege-'));
@@ -28,7 +38,7 @@ exists (P:buf == "A") as c
   return s.scenario;
 }
 
-const FREE = { odirect: true, memlock: 8 * 2 ** 20 };
+const FREE = { odirect: true, memlock: 8 * 2 ** 20, kpage: null };
 
 describe('rootReasons', () => {
   it('needs nothing for anonymous memory, files with O_DIRECT and small registered buffers', () => {
@@ -36,15 +46,26 @@ describe('rootReasons', () => {
     expect(rootReasons(scenario(''), { ...FREE, memlock: 0 })).toEqual([]);
   });
 
-  it('says why: a loop device, an ext4 image, /proc/kpageflags, RLIMIT_MEMLOCK', () => {
-    expect(rootReasons(scenario('file d bdev = "A"\n'), FREE)).toEqual([
-      'a block-device file is a loop device, and attaching one needs root',
+  it('leaves loop devices and an ext4 image to pinlab: they are set up before the program runs', () => {
+    expect(rootReasons(scenario('file d bdev = "A"\n'), FREE)).toEqual([]);
+    expect(rootReasons(scenario('file f xfs = "A"\n'), { ...FREE, odirect: false })).toEqual([]);
+    expect(rootSetup(scenario('file d bdev = "A"\n'), FREE)).toEqual([
+      `a loop device for block-device file d, handed to uid ${UNPRIVILEGED.uid}`,
     ]);
-    expect(rootReasons(scenario('file f xfs = "A"\n'), { ...FREE, odirect: false })).toEqual([
-      'the temporary directory has no O_DIRECT: the program loop-mounts an ext4 image',
+    expect(rootSetup(scenario('file f xfs = "A"\n'), { ...FREE, odirect: false })).toEqual([
+      "an ext4 image loop-mounted as the program's directory (the temporary directory has no O_DIRECT)",
     ]);
-    expect(rootReasons(scenario('', 'map buf anon private page=thp'), FREE)).toEqual([
-      'telling a THP from small pages reads /proc/kpageflags, which only root may',
+    expect(rootSetup(scenario('file f xfs = "A"\n'), FREE)).toEqual([]);
+  });
+
+  it('says why a program keeps root: THP checks without the helper, RLIMIT_MEMLOCK', () => {
+    const thp = scenario('', 'map buf anon private page=thp');
+    expect(rootReasons(thp, FREE)).toEqual([
+      "telling a THP from small pages reads the run's /proc/PID/pagemap with CAP_SYS_ADMIN (PFNs) and /proc/kpageflags, and pinlab's helper for that is missing",
+    ]);
+    expect(rootReasons(thp, { ...FREE, kpage: '/helper' })).toEqual([]);
+    expect(rootSetup(thp, { ...FREE, kpage: '/helper' })).toEqual([
+      "its THP checks, answered by pinlab's root-owned helper for the program's own pages only",
     ]);
     const pinned = scenarioOf(`scenario s
 intent: a registered 2 MiB buffer.
@@ -102,4 +123,116 @@ describe('runConfined', () => {
     const [uid, , cwd, , core, , home] = runProbe('root', true);
     expect([uid, cwd, core]).toEqual(['0', home, '0']);
   });
+});
+
+const AS_ROOT = process.getuid?.() === 0 && spawnSync('losetup', ['--version']).status === 0;
+
+describe('prepareAsRoot', () => {
+  // What the unprivileged program finds: its uid, its directory's filesystem, and whether it can
+  // write its loop device with O_DIRECT.
+  const probe =
+    '#!/bin/sh\nid -u; stat -f -c %T .; stat -c %u "$PINLAB_BDEV_0"; dd if=/dev/zero of="$PINLAB_BDEV_0" bs=4096 count=1 oflag=direct conv=notrunc 2>/dev/null && echo wrote\n';
+
+  it.skipIf(!AS_ROOT)(
+    AS_ROOT
+      ? 'hands a loop device and an ext4 directory to the unprivileged program, and takes them back'
+      : 'skipped: needs root and losetup',
+    () => {
+      const dir = mkdtempSync(join(work, 'prep-'));
+      const s = scenario('file d bdev = "A"\nfile f ext4 = "B"\n');
+      const host = { ...FREE, odirect: false };
+      const prepared = prepareAsRoot(s, dir, host);
+      if (typeof prepared === 'string') throw new Error(prepared);
+      const dev = prepared.env.PINLAB_BDEV_0 ?? '';
+      const owner = statSync(dev).uid;
+      const prog = join(dir, 'prog');
+      writeFileSync(prog, probe, { mode: 0o700 });
+      try {
+        const r = runConfined(prog, [], dir, false, 60_000, prepared);
+        expect(r.stdout.trim().split('\n')).toEqual([
+          String(UNPRIVILEGED.uid),
+          'ext2/ext3',
+          String(UNPRIVILEGED.uid),
+          'wrote',
+        ]);
+        expect(owner).toBe(UNPRIVILEGED.uid);
+      } finally {
+        prepared.undo();
+      }
+      expect(spawnSync('losetup', ['-j', join(dir, 'bdev-0.img')], { encoding: 'utf8' }).stdout).toBe('');
+      expect(spawnSync('mountpoint', ['-q', join(dir, 'ext4')]).status).not.toBe(0);
+    },
+  );
+
+  it.skipIf(!AS_ROOT)(
+    AS_ROOT ? 'undoes what it did when a step fails' : 'skipped: needs root and losetup',
+    () => {
+      const dir = mkdtempSync(join(work, 'fail-'));
+      writeFileSync(join(dir, 'ext4'), 'in the way of the mount point');
+      const r = prepareAsRoot(scenario('file d bdev = "A"\nfile f ext4 = "B"\n'), dir, {
+        ...FREE,
+        odirect: false,
+      });
+      expect(r).toMatch(/^setting up as root failed: /);
+      expect(spawnSync('losetup', ['-j', join(dir, 'bdev-0.img')], { encoding: 'utf8' }).stdout).toBe('');
+    },
+  );
+});
+
+const THP = (() => {
+  try {
+    return !readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8').includes('[never]');
+  } catch {
+    return false;
+  }
+})();
+const HELPER = process.getuid?.() === 0 && HAVE_CC && THP;
+
+describe('the THP helper', () => {
+  // A program that asks about a THP of its own, a small page of its own, and an address it does not map.
+  const probe = String.raw`#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+static int ask(uint64_t a)
+{
+	int8_t r = -2;
+	int fd = atoi(getenv("PINLAB_KPAGE_FD"));
+	if (send(fd, &a, 8, 0) != 8 || recv(fd, &r, 1, 0) != 1)
+		return -3;
+	return r;
+}
+int main(void)
+{
+	size_t len = 2 << 20;
+	char *p = mmap(NULL, 2 * len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *a = (char *)(((uintptr_t)p + len - 1) & ~(uintptr_t)(len - 1));
+	madvise(a, len, MADV_HUGEPAGE);
+	a[0] = 1;
+	char *s = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	s[0] = 1;
+	printf("%d %d %d %d\n", (int)getuid(), ask((uintptr_t)a), ask((uintptr_t)s), ask(4096));
+	return 0;
+}
+`;
+
+  it.skipIf(!HELPER)(
+    HELPER ? 'answers an unprivileged program about its own pages' : 'skipped: needs root, cc and THP',
+    () => {
+      const dir = mkdtempSync(join(work, 'kpage-'));
+      const helper = buildKpageHelper(dir);
+      if (typeof helper !== 'string') throw new Error(helper.why);
+      writeFileSync(join(dir, 'probe.c'), probe);
+      const cc = spawnSync('cc', ['-O2', '-Wall', '-Werror', '-o', join(dir, 'probe'), join(dir, 'probe.c')]);
+      expect(cc.status).toBe(0);
+      const r = runConfined(join(dir, 'probe'), [], dir, false, 60_000, null, helper);
+      // uid 65534; the THP (1, or 0 when memory was too fragmented for one); the small page 0;
+      // an unmapped address -1
+      expect(r.stdout.trim()).toMatch(new RegExp(`^${UNPRIVILEGED.uid} [01] 0 -1$`));
+      expect(r.status).toBe(0);
+    },
+  );
 });

@@ -49,6 +49,11 @@ describe('cProgram', () => {
     expect(text).toContain(statement);
   });
 
+  it('tries a store the mapping forbids under a SIGSEGV guard: it lands only where the kernel lets it', () => {
+    expect(text).toMatch(/else if \(b->mapped\)\n\t\tguarded_fill\(b->addr, tok\);/);
+    expect(text).toContain('if (!sigsetjmp(segv_at, 1))\n\t\tfill(p, PG, tok);');
+  });
+
   it('wraps each thread op in its gate calls, and runs setup ops without them', () => {
     expect(text).toMatch(/op_begin\(0, 0\);\n\top_read\(&bufs\[0\], S->reg\[0\]\);\n\top_end\(0, 0\);/);
     expect(text).toMatch(/map_buf\(&bufs\[i\]\);\n\top_write\(&bufs\[0\], \d+\);\n\tverify_thp/);

@@ -9,12 +9,14 @@ const dir = mkdtempSync(join(tmpdir(), 'pinlab-export-cli-'));
 
 describe('pinlab export-c', () => {
   it('prints the program when the file gives one, its schedules from the model', () => {
-    const r = cli('export-c', join(LIBRARY_DIR, 'mm-race-fork-write.pin'), '--runs', '9');
-    expect(r.code).toBe(0);
-    expect(r.out).toContain('#define SCENARIO "mm-race-fork-write[grab=pin]"');
-    expect(r.out).toContain('#define DEFAULT_RUNS 9');
-    expect(r.out).toContain("/*   schedule 1: the model's trace to lost on v5.8 */");
-    expect(r.err).toContain('mm-race-fork-write[grab=get]: cannot run on a real kernel');
+    const r = cli('export-c', join(LIBRARY_DIR, 'should-dirty-redirty.pin'), '--runs', '9');
+    expect(r.code).toBe(2); // two programs: -o wanted
+    const one = cli('export-c', join(LIBRARY_DIR, 'ro-pin-unshare.pin'), '--runs', '9');
+    expect(one.code).toBe(0);
+    expect(one.out).toContain('#define SCENARIO "ro-pin-unshare"');
+    expect(one.out).toContain('#define DEFAULT_RUNS 9');
+    expect(one.out).toContain("/*   schedule 1: the model's trace to stale on v5.15 */");
+    expect(one.err).toBe('');
   });
 
   it('writes one program per exportable axis value and names the refused ones', () => {
@@ -37,10 +39,12 @@ describe('pinlab export-c', () => {
   });
 
   it('refuses a scenario a process cannot run, with exit status 2', () => {
-    const r = cli('export-c', join(LIBRARY_DIR, 'bvec-async-lifetime.pin'));
+    const r = cli('export-c', join(LIBRARY_DIR, 'dio-dirty-after-writeback.pin'));
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err).toContain('bvec-async-lifetime: cannot run on a real kernel: thread T0: kalloc page as p:');
+    expect(r.err).toContain(
+      'dio-dirty-after-writeback: cannot run on a real kernel: thread T1: reclaim f[0]: no system call makes reclaim',
+    );
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { refusals } from '../../src/export/index.js';
+import { kernelActorNeeds, refusals } from '../../src/export/index.js';
 import { scenarioOf } from './fixtures.js';
 
 function withThread(body: string, head = ''): string {
@@ -37,10 +37,9 @@ describe('refusals', () => {
 
   it.each([
     [
-      'kalloc page as k\nput k',
-      'thread T0: kalloc page as k: vmalloc() and alloc_page(): only a kernel caller',
+      'kalloc page as k\ndio read blkdev xarray b[0] into k as r',
+      'ITER_XARRAY: only a kernel caller has this',
     ],
-    ['kalloc page as k\ndio read blkdev bvec b[0] into k as r', 'ITER_BVEC: only a kernel caller has this'],
     ['reclaim f[0]', 'thread T0: reclaim f[0]: no system call makes reclaim take one page at a chosen point'],
     ['try-get', 'a speculative reference'],
     [
@@ -53,9 +52,6 @@ describe('refusals', () => {
       'dio read iomap b[0] into buf as r',
       'iomap_dio_rw serves regular files on ext4, xfs or btrfs; b is on bdev',
     ],
-    ['get buf write as r', 'no system call holds a FOLL_GET reference with these flags'],
-    ['pin buf as r', 'no system call holds a FOLL_PIN with these flags'],
-    ['pin buf write force as r', 'no system call holds a FOLL_PIN with these flags'],
     ['exit', 'only a forked process can exit'],
   ])('refuses %s', (body, reason) => {
     const r = reasons(withThread(body));
@@ -82,6 +78,43 @@ describe('refusals', () => {
     const text = withThread('touch buf').replace('thread T0', 'process Q\n\nthread T0');
     expect(reasons(text)).toContain(
       'process Q: the exported program starts one process; every other one must be created by a fork',
+    );
+  });
+});
+
+describe('what needs the kernel-side actor (the pinlab_grab module)', () => {
+  const needs = (body: string): string[] =>
+    scenarioOf(withThread(body)).flatMap((s) => [
+      ...refusals(s.scenario).map((r) => `refused ${r.where}`),
+      ...kernelActorNeeds(s.scenario).map((r) => `${r.where}: ${r.reason}`),
+    ]);
+
+  it('exports what the module does, and says why each op needs it', () => {
+    expect(needs('kalloc page as k\nput k')).toEqual([
+      'thread T0: kalloc page as k: vmalloc() and alloc_page(): only a kernel caller has this: a process cannot make the kernel do it',
+    ]);
+    expect(needs('kalloc vmalloc as k\ndio read blkdev kvec b[0] into k as r')).toEqual([
+      expect.stringContaining('kalloc vmalloc as k'),
+      'thread T0: dio read blkdev kvec b[0] into k as r: ITER_KVEC: only a kernel caller has this: a process cannot make the kernel do it',
+    ]);
+    expect(needs('get buf write as r')).toEqual([
+      expect.stringContaining('no system call holds a FOLL_GET reference with these flags'),
+    ]);
+    expect(needs('pin buf as r')).toEqual([expect.stringContaining('no system call holds a FOLL_PIN')]);
+    expect(needs('pin buf write force as r')).toEqual([
+      expect.stringContaining('no system call holds a FOLL_PIN'),
+    ]);
+  });
+
+  it('leaves to the process what it can do alone', () => {
+    expect(needs('get buf as r\nput r')).toEqual([]);
+    expect(needs('pin buf write longterm fast as r\nunpin r')).toEqual([]);
+    expect(needs('dio read iomap f[0] into buf as r')).toEqual([]);
+  });
+
+  it('still refuses a path the kernel picks, with a kernel iterator too', () => {
+    expect(needs('kalloc vmalloc as k\ndio read legacy kvec l[0] into k as r')).toContain(
+      'refused thread T0: dio read legacy kvec l[0] into k as r',
     );
   });
 });
