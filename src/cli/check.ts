@@ -6,8 +6,9 @@ import { ktapReport } from '../report/ktap.js';
 import { textReport, textTrace } from '../report/text.js';
 import type { ParsedScenario } from '../scenario/index.js';
 import { runSuite, type Row, type SuiteOptions } from '../suite/run.js';
-import { isArgsError, parseArgs, positiveInt } from './args.js';
+import { isArgsError, parseArgs, positiveInt, sizeArg } from './args.js';
 import { threadedExplorer, threadsAvailable } from '../runtime/threads.js';
+import { defaultMaxMemory, interrupted, watch, type WatchData } from '../runtime/watch.js';
 import { runInWorkers, workersAvailable, type SuiteWork } from './parallel.js';
 import { resolveKernels } from './kernels.js';
 import { outputProblem, writeOutput } from './files.js';
@@ -29,6 +30,7 @@ const SPEC = {
   set: 'value',
   format: 'value',
   'max-states': 'value',
+  'max-memory': 'value',
   timeout: 'value',
   'no-por': 'flag',
   jobs: 'value',
@@ -54,6 +56,8 @@ interface Job {
   readonly progress: ProgressChoice;
   /** Wall times in JSON and JUnit (off: `--no-timings`, so two runs compare byte for byte). */
   readonly timings: boolean;
+  /** The memory bound and the Ctrl-C word every search of the run watches. */
+  readonly watch: WatchData;
 }
 
 /** `--jobs N` or `--threads N` (default 1), at most one per core: more only share the same cores. */
@@ -84,10 +88,12 @@ function prepare(
   if (typeof kernels === 'string') return fail(kernels);
   const maxStates = positiveInt('max-states', p.values.get('max-states')?.at(-1));
   const timeout = positiveInt('timeout', p.values.get('timeout')?.at(-1));
+  const maxMemory = sizeArg('max-memory', p.values.get('max-memory')?.at(-1)) ?? defaultMaxMemory();
   const jobs = workerCount('jobs', p.values.get('jobs')?.at(-1), io, cmd);
   const threads = workerCount('threads', p.values.get('threads')?.at(-1), io, cmd);
   if (typeof maxStates === 'string') return fail(maxStates);
   if (typeof timeout === 'string') return fail(timeout);
+  if (typeof maxMemory === 'string') return fail(maxMemory);
   if (typeof jobs === 'string') return fail(jobs);
   if (typeof threads === 'string') return fail(threads);
   const progress = progressChoice(p, io);
@@ -103,7 +109,9 @@ function prepare(
     io.err(`${loaded.messages.join('\n')}\n`);
     return 2;
   }
+  const watched: WatchData = { maxMemory, interrupt: io.interrupt ?? null };
   const bounds = {
+    maxMemory,
     ...(maxStates !== undefined ? { maxStates } : {}),
     ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
     ...(p.flags.has('no-por') ? { por: false } : {}),
@@ -117,7 +125,8 @@ function prepare(
   const options: SuiteOptions = {
     now: io.now ?? (() => performance.now()),
     ...bounds,
-    ...(threads > 1 ? { explorer: threadedExplorer(threads) } : {}),
+    shouldStop: watch(watched),
+    ...(threads > 1 ? { explorer: threadedExplorer(threads, watched) } : {}),
   };
   const replayFiles = new Map(
     p.positionals.length === 0 ? [] : loaded.scenarios.map((s) => [s.scenario.id, s.where.file] as const),
@@ -133,14 +142,15 @@ function prepare(
     files: replayFiles,
     timings: !p.flags.has('no-timings'),
     progress,
+    watch: watched,
   };
 }
 
-/** Run the suite (scenario, kernel) pair by pair, the progress meter told when each search starts. */
-function runWithProgress(job: Job, io: Io): Row[] {
+/** The rows of every (scenario, kernel) pair: on `--jobs` workers, or pair by pair with the meter. */
+function searchAll(job: Job, io: Io): Row[] {
   const pairs = job.scenarios.length * job.kernels.length;
   if (job.jobs > 1 && pairs > 1 && workersAvailable()) {
-    const rows = runInWorkers(job.work, pairs, job.jobs);
+    const rows = runInWorkers(job.work, pairs, job.jobs, job.watch.interrupt);
     if (typeof rows !== 'string') return rows;
     io.err(`${rows}\n`);
     return runSuite(job.scenarios, job.kernels, job.options);
@@ -155,13 +165,34 @@ function runWithProgress(job: Job, io: Io): Row[] {
   let done = 0;
   for (const s of job.scenarios)
     for (const k of job.kernels) {
+      // After a Ctrl-C the pairs left are not started: the report has what the run knew.
+      if (interrupted(job.watch)) continue;
       done += 1;
       meter.begin(`[${done}/${pairs}]`, s.scenario.id, k.name);
       rows.push(...runSuite([s], [k], options));
     }
   meter.end();
-  if (job.progress.mode !== 'off') io.err(boundStatistics(rows, job.progress.mode));
   return rows;
+}
+
+/** Run the suite, then the statistics of each search a bound or Ctrl-C stopped, on stderr. */
+function runWithProgress(job: Job, io: Io): Row[] {
+  const rows = searchAll(job, io);
+  if (job.progress.mode !== 'off') io.err(boundStatistics(rows, job.progress.mode, job.watch.maxMemory));
+  if (interrupted(job.watch)) {
+    const pairs = job.scenarios.length * job.kernels.length;
+    const run = new Set(rows.map((r) => `${r.scenario}\t${r.kernel}`)).size;
+    io.err(
+      `pinlab: interrupted: ${run} of ${pairs} (scenario, release) searches run; the verdicts are partial\n`,
+    );
+  }
+  return rows;
+}
+
+/** The exit status after a run: 130 (a shell's for SIGINT) when Ctrl-C stopped it, else by the rows. */
+function exitStatus(rows: readonly Row[], job: Job): number {
+  if (interrupted(job.watch)) return 130;
+  return rows.some((r) => r.ok === false) ? 1 : 0;
 }
 
 function report(rows: readonly Row[], job: Job): string {
@@ -187,7 +218,7 @@ export function checkCommand(args: readonly string[], io: Io): number {
   if (typeof job === 'number') return job;
   const rows = runWithProgress(job, io);
   io.out(report(rows, job));
-  return rows.some((r) => r.ok === false) ? 1 : 0;
+  return exitStatus(rows, job);
 }
 
 /** `pinlab diff --kernel A --kernel B [FILES...]`: only the verdicts that differ between two kernels. */

@@ -20,6 +20,8 @@ export interface Io {
   readonly tty?: boolean;
   /** The clock in milliseconds (default performance.now); tests inject one. */
   readonly now?: () => number;
+  /** Word 0 becomes 1 on Ctrl-C (runtime/interruptible.ts); a search then stops, its figures printed. */
+  readonly interrupt?: Int32Array;
 }
 
 export const USAGE = `pinlab: a kernel-version-aware model of GUP references and pins, and a checker

@@ -4,6 +4,7 @@ import {
   type CheckResult,
   type Explorer,
   type Progress,
+  type ShouldStop,
   type Trace,
 } from '../check/index.js';
 import type { Verdict } from '../check/condition.js';
@@ -24,6 +25,9 @@ export interface Row {
   readonly ok: boolean | null;
   readonly states: number;
   readonly transitions: number;
+  /** The deepest state the search visited, and the bytes of its fingerprint tables. */
+  readonly depth: number;
+  readonly tableBytes: number;
   readonly ms: number;
   readonly bound: string | null;
   /** Why the kernel cannot run the scenario (`unavailable`), or why the verdict judges nothing (ok false). */
@@ -36,6 +40,10 @@ export interface Row {
 export interface SuiteOptions {
   readonly maxStates?: number;
   readonly timeoutMs?: number;
+  /** Bytes for the fingerprint tables (check/bounds.ts). */
+  readonly maxMemory?: number;
+  /** What the caller watches for the checker: memory, Ctrl-C (check/bounds.ts ShouldStop). */
+  readonly shouldStop?: ShouldStop;
   readonly por?: boolean;
   /** The clock (only the CLI has one); results stay deterministic apart from `ms`. */
   readonly now?: () => number;
@@ -56,6 +64,8 @@ function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: n
     kernel: profile.name,
     states: r.states,
     transitions: r.transitions,
+    depth: r.maxDepth,
+    tableBytes: r.tableBytes,
     ms,
     bound: r.bound,
     reason: null,
@@ -111,6 +121,8 @@ function unavailableRows(s: ParsedScenario, profile: KernelProfile, reason: stri
       ok: expected === null ? null : false,
       states: 0,
       transitions: 0,
+      depth: 0,
+      tableBytes: 0,
       ms: 0,
       bound: null,
       reason,
@@ -169,6 +181,8 @@ function checkOne(s: ParsedScenario, profile: KernelProfile, options: SuiteOptio
   return check(s.scenario.program, s.scenario.conditions, profile, {
     ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.maxMemory !== undefined ? { maxMemory: options.maxMemory } : {}),
+    ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
     ...(options.por !== undefined ? { por: options.por } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.explorer ? { explorer: options.explorer } : {}),
