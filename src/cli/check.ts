@@ -88,7 +88,8 @@ function prepare(
   if (typeof kernels === 'string') return fail(kernels);
   const maxStates = positiveInt('max-states', p.values.get('max-states')?.at(-1));
   const timeout = positiveInt('timeout', p.values.get('timeout')?.at(-1));
-  const maxMemory = sizeArg('max-memory', p.values.get('max-memory')?.at(-1)) ?? defaultMaxMemory();
+  const asked = sizeArg('max-memory', p.values.get('max-memory')?.at(-1));
+  const maxMemory = asked ?? defaultMaxMemory();
   const jobs = workerCount('jobs', p.values.get('jobs')?.at(-1), io, cmd);
   const threads = workerCount('threads', p.values.get('threads')?.at(-1), io, cmd);
   if (typeof maxStates === 'string') return fail(maxStates);
@@ -110,8 +111,9 @@ function prepare(
     return 2;
   }
   const watched: WatchData = { maxMemory, interrupt: io.interrupt ?? null };
+  // The fingerprint tables keep their own default limit (bounds.ts) unless a limit is given.
   const bounds = {
-    maxMemory,
+    ...(asked !== undefined ? { maxMemory } : {}),
     ...(maxStates !== undefined ? { maxStates } : {}),
     ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
     ...(p.flags.has('no-por') ? { por: false } : {}),
