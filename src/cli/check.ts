@@ -39,6 +39,7 @@ const SPEC = {
   'progress-every': 'value',
   quiet: 'flag',
   'no-timings': 'flag',
+  wide: 'flag',
 } as const;
 
 interface Job {
@@ -56,6 +57,8 @@ interface Job {
   readonly progress: ProgressChoice;
   /** Wall times in JSON and JUnit (off: `--no-timings`, so two runs compare byte for byte). */
   readonly timings: boolean;
+  /** The text report's full grid (`--wide`). */
+  readonly wide: boolean;
   /** The memory bound and the Ctrl-C word every search of the run watches. */
   readonly watch: WatchData;
 }
@@ -143,6 +146,7 @@ function prepare(
     jobs,
     files: replayFiles,
     timings: !p.flags.has('no-timings'),
+    wide: p.flags.has('wide'),
     progress,
     watch: watched,
   };
@@ -210,6 +214,7 @@ function report(rows: readonly Row[], job: Job): string {
         rows,
         job.kernels.map((k) => k.name),
         job.files,
+        { wide: job.wide, timings: job.timings },
       );
   }
 }

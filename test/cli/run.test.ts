@@ -32,7 +32,7 @@ describe('pinlab check', () => {
   it('exits 0 and prints a table when every verdict matches', () => {
     const r = cli('check', scenarioFile(RACE), '--kernel', 'v5.4,v6.12');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/race\s+a-wins\s+sometimes\s+sometimes/);
+    expect(r.out).toMatch(/^race {2}\(\d+ states, \d+\.\d s\)\n {2}a-wins +sometimes on all +open\n/);
     expect(r.out).toContain('2 passed, 0 failed');
   });
 
@@ -69,7 +69,7 @@ expect lost: never on all
     const r = cli('check', scenarioFile(stuck), '--kernel', 'v6.12');
     expect(r.code).toBe(1);
     // A .pin file is named by its base name: race.pin.
-    expect(r.out).toMatch(/race\s+lost\s+nothing ✗\(never\)/);
+    expect(r.out).toMatch(/\n {2}lost +nothing ✗\(never\) on all +mismatch\n/);
     expect(r.out).toContain(
       'lost judges nothing, expected never (no interleaving completes: every terminal state is a deadlock (1))',
     );
