@@ -29,7 +29,7 @@ export const USAGE = `pinlab: a kernel-version-aware model of GUP references and
 usage:
   pinlab check [FILES...] [--kernel LIST|all] [--set policy=value]... [--format text|json|ktap|junit]
                [--max-states N] [--max-memory SIZE] [--timeout S] [--no-por] [--jobs N | --threads N]
-               [--progress=auto|lines|json] [--progress-every N] [--quiet] [--no-timings]
+               [--progress=auto|lines|json] [--progress-every N] [--quiet] [--no-timings] [--wide]
                               verdicts per scenario, condition and kernel (no FILES: the built-in library);
                               --jobs: (scenario, kernel) pairs on N threads; --threads: each search
                               on N threads (without partial-order reduction); progress on stderr
