@@ -13,6 +13,7 @@ function result(r: Row, timings: boolean): TraceResult {
     ok: r.ok,
     states: r.states,
     transitions: r.transitions,
+    witnesses: r.witnesses,
     ms: timings ? r.ms : null,
     bound: r.bound,
     reason: r.reason,

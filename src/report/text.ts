@@ -13,9 +13,16 @@ function judgedNothing(r: Row): boolean {
   return r.verdict !== 'unavailable' && r.reason !== null;
 }
 
+/** A condition's witnesses as herd7 counts them: `N/M`, N of the M distinct final states satisfy it. */
+function witnesses(r: Row): string {
+  const w = r.witnesses;
+  return w === null ? '' : ` ${w.satisfy}/${w.satisfy + w.violate}`;
+}
+
 function cell(r: Row | undefined): string {
   if (!r) return '-';
-  const v = r.verdict === 'unavailable' ? 'n/a' : judgedNothing(r) ? 'nothing' : r.verdict;
+  const v =
+    r.verdict === 'unavailable' ? 'n/a' : judgedNothing(r) ? 'nothing' : `${r.verdict}${witnesses(r)}`;
   if (r.ok === false) return `${v}${MARK_BAD}(${r.expected ?? 'never'})`;
   return v;
 }
@@ -103,7 +110,8 @@ export const WIDTH = 100;
 const STATUS_WIDTH = 8;
 
 export const LEGEND = `legend: never / sometimes / always: no, some, every interleaving ends with the condition true
-  (an invariant: is violated); inconclusive: a bound stopped the search; nothing: no interleaving
+  (an invariant: is violated); N/M: N of the M distinct final states satisfy the condition (herd7's
+  Positive; M-N its Negative); inconclusive: a bound stopped the search; nothing: no interleaving
   completed; n/a: the release cannot run the scenario (why: below); -: no verdict (in the grid: an
   invariant never violated there; or a search left out); ✗(V): V was expected.
 status: fixed: bad (sometimes, always) on an older release, never on the newest; open: bad on the

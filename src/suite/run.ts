@@ -28,6 +28,11 @@ export interface Row {
   /** The deepest state the search visited, and the bytes of its fingerprint tables. */
   readonly depth: number;
   readonly tableBytes: number;
+  /**
+   * herd7's witnesses of a condition: distinct final states where its property holds (Positive) and
+   * where it does not (Negative); null for an invariant, or a release that cannot run the scenario.
+   */
+  readonly witnesses: Witnesses | null;
   readonly ms: number;
   readonly bound: string | null;
   /** Why the kernel cannot run the scenario (`unavailable`), or why the verdict judges nothing (ok false). */
@@ -35,6 +40,11 @@ export interface Row {
   readonly trace: Trace | null;
   /** `pinlab replay` token: the scenario id, `@`, the checker's token. */
   readonly replay: string | null;
+}
+
+export interface Witnesses {
+  readonly satisfy: number;
+  readonly violate: number;
 }
 
 export interface SuiteOptions {
@@ -66,6 +76,7 @@ function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: n
     transitions: r.transitions,
     depth: r.maxDepth,
     tableBytes: r.tableBytes,
+    witnesses: null,
     ms,
     bound: r.bound,
     reason: null,
@@ -80,6 +91,7 @@ function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: n
       ...base,
       condition: c.name,
       kind: 'condition',
+      witnesses: { satisfy: c.satisfy, violate: c.violate },
       verdict: c.verdict,
       expected,
       ok: c.vacuous === null ? judge(c.verdict, expected) : false,
@@ -123,6 +135,7 @@ function unavailableRows(s: ParsedScenario, profile: KernelProfile, reason: stri
       transitions: 0,
       depth: 0,
       tableBytes: 0,
+      witnesses: null,
       ms: 0,
       bound: null,
       reason,

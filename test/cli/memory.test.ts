@@ -54,7 +54,7 @@ describe('pinlab check --max-memory', () => {
     );
     expect(r.code).toBe(1);
     expect(r.out).toMatch(
-      /^gup-fork {2}\(0 states, 0\.0 s\)\n {2}parent-lost +inconclusive ✗\(never\) on all +mismatch\n/,
+      /^gup-fork {2}\(0 states, 0\.0 s\)\n {2}parent-lost +inconclusive 0\/0 ✗\(never\) on all +mismatch\n/,
     );
     expect(r.out).toContain('(bound reached: memory, 0 states)');
     expect(r.out).toMatch(/\(partial: a bound stopped 1 of the searches\)\n$/);

@@ -32,7 +32,7 @@ describe('pinlab check', () => {
   it('exits 0 and prints a table when every verdict matches', () => {
     const r = cli('check', scenarioFile(RACE), '--kernel', 'v5.4,v6.12');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^race {2}\(\d+ states, \d+\.\d s\)\n {2}a-wins +sometimes on all +open\n/);
+    expect(r.out).toMatch(/^race {2}\(\d+ states, \d+\.\d s\)\n {2}a-wins +sometimes 1\/2 on all +open\n/);
     expect(r.out).toContain('2 passed, 0 failed');
   });
 
@@ -87,6 +87,8 @@ expect lost: never on all
       condition: 'a-wins',
       verdict: 'sometimes',
       expected: 'sometimes',
+      // herd7's witnesses: A wins in one of the two final states.
+      witnesses: { satisfy: 1, violate: 1 },
     });
     expect(Object.keys(parsed.results[0] ?? {})).toEqual(
       expect.arrayContaining(['states', 'transitions', 'ms', 'trace', 'replay']),
