@@ -1,9 +1,14 @@
 import { availableParallelism } from 'node:os';
 import type { KernelProfile } from '../model/profile/profiles.js';
-import { jsonReport } from '../report/json.js';
+import { jsonReport, jsonResult } from '../report/json.js';
 import { junitReport } from '../report/junit.js';
 import { ktapReport } from '../report/ktap.js';
 import { textReport, textTrace } from '../report/text.js';
+import { comparisonJson, comparisonText, type Comparison } from '../report/compare.js';
+import { decodeToken } from '../check/index.js';
+import { runSteps } from '../check/trace.js';
+import { instantiate } from '../model/engine/instantiate.js';
+import { INVARIANTS } from '../model/invariants/index.js';
 import type { ParsedScenario } from '../scenario/index.js';
 import { runSuite, type Row, type SuiteOptions } from '../suite/run.js';
 import { isArgsError, parseArgs, positiveInt, sizeArg } from './args.js';
@@ -249,6 +254,14 @@ export function diffCommand(args: readonly string[], io: Io): number {
   const diffs = [...byKey.entries()].filter(
     ([, e]) => (e.a?.verdict ?? 'never') !== (e.b?.verdict ?? 'never'),
   );
+  if (job.format === 'json') {
+    const differences = diffs.map(([k, e]) => {
+      const [scenario, condition] = k.split('\t');
+      return { scenario, condition, [a]: e.a?.verdict ?? 'never', [b]: e.b?.verdict ?? 'never' };
+    });
+    io.out(`${JSON.stringify({ pinlab: 1, kernels: [a, b], differences }, null, 2)}\n`);
+    return 0;
+  }
   if (diffs.length === 0) io.out(`no verdict differs between ${a} and ${b}\n`);
   for (const [k, e] of diffs) {
     const [scenario, condition] = k.split('\t');
@@ -257,22 +270,91 @@ export function diffCommand(args: readonly string[], io: Io): number {
   return 0;
 }
 
+const EXPLAIN_SPEC = { ...SPEC, out: 'value', condition: 'value', axis: 'value' } as const;
+
+/** The scenarios whose axes hold every `K=V` asked, or a message naming one nobody holds. */
+function withAxes(job: Job, asked: readonly string[]): Job | string {
+  const scenarios = job.scenarios.filter((s) =>
+    asked.every((kv) => s.scenario.axes.some((a) => `${a.axis}=${a.value}` === kv)),
+  );
+  if (scenarios.length > 0) return { ...job, scenarios };
+  const known = [
+    ...new Set(job.scenarios.flatMap((s) => s.scenario.axes.map((a) => `${a.axis}=${a.value}`))),
+  ];
+  return `no scenario has --axis ${asked.join(' --axis ')} (known: ${known.join(' ') || 'none, the scenarios have no axes'})`;
+}
+
+/** The trace's interleaving replayed on `kernel`: each step as far as that release can take it. */
+function replayedOn(bad: Row, job: Job, kernel: KernelProfile): Comparison | null {
+  const s = job.scenarios.find((x) => x.scenario.id === bad.scenario);
+  const d = bad.trace === null ? null : decodeToken(bad.trace.token);
+  if (s === undefined || d === null || 'ok' in d || bad.trace === null) return null;
+  const { program } = s.scenario;
+  const run = runSteps(
+    program,
+    kernel.policies,
+    instantiate(program, kernel.policies),
+    d.transitions,
+    INVARIANTS,
+  );
+  return {
+    a: { kernel: bad.kernel, steps: bad.trace.steps },
+    b: { kernel: kernel.name, steps: run.steps },
+    notEnabledAt: run.notEnabledAt,
+  };
+}
+
 /**
- * `pinlab explain FILE --kernel K [--out TRACE.json]`: the shortest trace of the first bad outcome, step
- * by step; `--out` also writes that scenario's results on every kernel as a trace file for `pinlab view`.
+ * `pinlab explain FILE --kernel A[,B] [--condition NAME] [--axis K=V] [--format json] [--out TRACE.json]`:
+ * the shortest trace of the first bad outcome (of NAME, in the scenarios with those axis values) on A,
+ * step by step; with B, the same interleaving replayed on B beside it, the first differing step marked.
+ * `--out` also writes that scenario's results as a trace file for `pinlab view`.
  */
 export function explainCommand(args: readonly string[], io: Io): number {
-  const job = prepare(args, io, 'explain', { ...SPEC, out: 'value' });
-  if (typeof job === 'number') return job;
-  const rows = runWithProgress(job, io);
+  const prepared = prepare(args, io, 'explain', EXPLAIN_SPEC);
+  if (typeof prepared === 'number') return prepared;
+  const p = parseArgs(args, EXPLAIN_SPEC);
+  const condition = isArgsError(p) ? undefined : p.values.get('condition')?.at(-1);
+  const axes = isArgsError(p) ? [] : (p.values.get('axis') ?? []);
+  const fail = (m: string): number => {
+    io.err(`pinlab explain: ${m}\n`);
+    return 2;
+  };
+  if (prepared.format !== 'text' && prepared.format !== 'json') return fail('explain writes text or json');
+  const filtered = withAxes(prepared, axes);
+  if (typeof filtered === 'string') return fail(filtered);
+  const names = new Set(filtered.scenarios.flatMap((s) => s.scenario.conditions.map((c) => c.name)));
+  if (condition !== undefined && !names.has(condition) && !INVARIANTS.some((i) => i.name === condition))
+    return fail(`no condition or invariant '${condition.slice(0, 40)}' (known: ${[...names].join(' ')})`);
+  const second = filtered.kernels.length === 2 ? filtered.kernels[1] : undefined;
+  // Searched on A alone (B only replays), in this thread: the workers would load every scenario.
+  const job: Job = {
+    ...filtered,
+    jobs: 1,
+    kernels: second ? filtered.kernels.slice(0, 1) : filtered.kernels,
+  };
+  const rows = runWithProgress(job, io).filter((r) => condition === undefined || r.condition === condition);
   const bad = rows.find((r) => r.trace !== null && r.verdict !== 'never');
   if (!bad?.trace) {
-    io.out('no condition holds and no invariant is violated: nothing to explain\n');
+    if (job.format === 'json') io.out(`${JSON.stringify({ pinlab: 1, explain: null }, null, 2)}\n`);
+    else io.out('no condition holds and no invariant is violated: nothing to explain\n');
     if (job.out !== undefined) io.err(`pinlab explain: no trace to write; ${job.out} not written\n`);
     return 0;
   }
-  io.out(`${bad.scenario} on ${bad.kernel}: ${bad.condition} is ${bad.verdict}\n`);
-  io.out(textTrace({ ...bad.trace, token: bad.replay ?? bad.trace.token }, job.files.get(bad.scenario)));
+  const token = bad.replay ?? bad.trace.token;
+  const compared = second ? replayedOn(bad, job, second) : null;
+  if (job.format === 'json') {
+    const explain = {
+      result: jsonResult(bad, job.timings),
+      compare: compared === null ? null : comparisonJson(compared),
+    };
+    io.out(`${JSON.stringify({ pinlab: 1, explain }, null, 2)}\n`);
+  } else {
+    io.out(`${bad.scenario} on ${bad.kernel}: ${bad.condition} is ${bad.verdict}\n`);
+    io.out(textTrace({ ...bad.trace, token }, job.files.get(bad.scenario)));
+    if (compared !== null)
+      io.out(`\nthe same interleaving on ${compared.b.kernel}:\n${comparisonText(compared)}`);
+  }
   if (job.out === undefined) return 0;
   const problem = writeOutput(
     job.out,
