@@ -38,8 +38,11 @@ usage:
                               --max-memory (as 512M, 4G; default half the machine's): past it a
                               search ends inconclusive (bound: memory); Ctrl-C: the statistics and
                               the verdicts known so far, exit 130
-  pinlab diff --kernel A --kernel B [FILES...]    only the verdicts that differ
-  pinlab explain FILE --kernel K [--out TRACE.json]  the shortest trace of the first bad outcome
+  pinlab diff --kernel A --kernel B [FILES...] [--format text|json]   only the verdicts that differ
+  pinlab explain FILE --kernel A[,B] [--condition NAME] [--axis K=V]... [--format text|json]
+                 [--out TRACE.json]
+                              the shortest trace of the first bad outcome on A; with B, the same
+                              interleaving replayed on B beside it, the first differing step marked
   pinlab bisect FILE --good K --bad K [--condition NAME] [--format text|json]
                               the policy changes (release, commit) that flip each differing verdict
   pinlab prevent FILE --kernel K [--condition NAME] [--max-size N] [--format text|json]
