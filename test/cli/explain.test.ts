@@ -48,7 +48,9 @@ describe('pinlab explain --condition --axis --kernel A,B', () => {
   it('refuses an axis value or a condition no scenario has (exit 2)', () => {
     const axis = cli('explain', FILE, '--kernel', 'v6.4', '--axis', 'path=nfs');
     expect(axis.code).toBe(2);
-    expect(axis.err).toMatch(/^pinlab explain: no scenario has --axis path=nfs \(known: path=blkdev .*path=legacy\)\n$/);
+    expect(axis.err).toMatch(
+      /^pinlab explain: no scenario has --axis path=nfs \(known: path=blkdev .*path=legacy\)\n$/,
+    );
     const cond = cli('explain', FILE, '--kernel', 'v6.4', '--condition', 'nope');
     expect(cond.code).toBe(2);
     expect(cond.err).toMatch(/^pinlab explain: no condition or invariant 'nope' \(known: sync-parent-lost /);
