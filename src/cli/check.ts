@@ -326,15 +326,14 @@ export function explainCommand(args: readonly string[], io: Io): number {
   const names = new Set(filtered.scenarios.flatMap((s) => s.scenario.conditions.map((c) => c.name)));
   if (condition !== undefined && !names.has(condition) && !INVARIANTS.some((i) => i.name === condition))
     return fail(`no condition or invariant '${condition.slice(0, 40)}' (known: ${[...names].join(' ')})`);
-  const second = filtered.kernels.length === 2 ? filtered.kernels[1] : undefined;
-  // Searched on A alone (B only replays), in this thread: the workers would load every scenario.
-  const job: Job = {
-    ...filtered,
-    jobs: 1,
-    kernels: second ? filtered.kernels.slice(0, 1) : filtered.kernels,
-  };
+  const [first, second] = filtered.kernels.length === 2 ? filtered.kernels : [];
+  // In this thread: the workers of --jobs would load every scenario.
+  const job: Job = { ...filtered, jobs: 1 };
   const rows = runWithProgress(job, io).filter((r) => condition === undefined || r.condition === condition);
-  const bad = rows.find((r) => r.trace !== null && r.verdict !== 'never');
+  // With two releases, the trace is A's (B replays it); `--out` keeps both releases' results.
+  const bad = rows.find(
+    (r) => r.trace !== null && r.verdict !== 'never' && (first === undefined || r.kernel === first.name),
+  );
   if (!bad?.trace) {
     if (job.format === 'json') io.out(`${JSON.stringify({ pinlab: 1, explain: null }, null, 2)}\n`);
     else io.out('no condition holds and no invariant is violated: nothing to explain\n');

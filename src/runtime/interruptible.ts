@@ -36,7 +36,8 @@ export function runInterruptible(argv: readonly string[], version: string): Prom
   };
   process.on('SIGINT', onSigint);
   return new Promise((resolve) => {
-    const w = new Worker(WORKER, { workerData: data });
+    // A small code range: every thread reserves address space, and a `ulimit -v` counts it all.
+    const w = new Worker(WORKER, { workerData: data, resourceLimits: { codeRangeSizeMb: 16 } });
     let failed = false;
     // What escapes run() (a heap exhausted despite the watch) is an internal error: exit 3, one line.
     w.on('error', (e) => {
