@@ -2,7 +2,7 @@ import type { Invariant, Violation } from '../model/invariants/index.js';
 import type { Policies } from '../model/profile/policies/index.js';
 import type { Program } from '../model/engine/program.js';
 import type { World } from '../model/core/world.js';
-import type { BoundName, ResolvedBounds } from './bounds.js';
+import type { BoundName, ResolvedBounds, ShouldStop } from './bounds.js';
 import type { Condition } from './condition.js';
 import { FingerprintTable, type StateSet } from './fingerprint-table.js';
 import { DepthFirstSearch } from './search.js';
@@ -28,6 +28,8 @@ export interface ExploreOptions {
   readonly invariants: readonly Invariant[];
   readonly bounds: ResolvedBounds;
   readonly now?: () => number;
+  /** Polled with the time bound: the caller's memory watch or Ctrl-C (bounds.ts). */
+  readonly shouldStop?: ShouldStop;
   /** Called each time `progressEvery` more states are stored (a callback: the search does no I/O). */
   readonly onProgress?: (p: Progress) => void;
   readonly progressEvery?: number;

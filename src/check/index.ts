@@ -6,7 +6,7 @@ import { instantiate } from '../model/engine/instantiate.js';
 import type { Program } from '../model/engine/program.js';
 import type { Transition } from '../model/engine/step.js';
 import type { World } from '../model/core/world.js';
-import { resolveBounds, type BoundName, type Bounds } from './bounds.js';
+import { resolveBounds, type BoundName, type Bounds, type ShouldStop } from './bounds.js';
 import type { Condition, Expr, Prop, Verdict } from './condition.js';
 import { explore, type Explorer, type ExploreStats, type Progress } from './explore.js';
 
@@ -15,7 +15,7 @@ import { shortestPaths, type Goal } from './shortest.js';
 import { runSteps, type Trace } from './trace.js';
 import { conditionVerdict, deadlockVerdict, invariantVerdict, quantifierHolds } from './verdict.js';
 
-export type { Bounds, BoundName } from './bounds.js';
+export type { Bounds, BoundName, ShouldStop } from './bounds.js';
 export type { Condition, Expr, Prop, Verdict } from './condition.js';
 export type { Explorer, ExploreStats, Progress } from './explore.js';
 export { PROGRESS_EVERY } from './search.js';
@@ -33,6 +33,8 @@ export interface CheckOptions extends Bounds {
   readonly invariants?: readonly Invariant[];
   /** The clock for `timeoutMs`; without one there is no time bound. */
   readonly now?: () => number;
+  /** Polled with the time bound, by the search and the trace pass: the caller's memory watch, Ctrl-C. */
+  readonly shouldStop?: ShouldStop;
   /** Compute the shortest traces (default true). */
   readonly traces?: boolean;
   /** Called every `progressEvery` (default PROGRESS_EVERY) stored states of the search. */
@@ -202,6 +204,7 @@ export function check(
     invariants,
     bounds,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.progressEvery !== undefined ? { progressEvery: options.progressEvery } : {}),
   });
@@ -240,6 +243,7 @@ export function check(
       requests.map((r) => r.goal),
       bounds,
       options.now,
+      options.shouldStop,
     );
     traceBound = sp.bound;
     requests.forEach((req, i) => {

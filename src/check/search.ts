@@ -118,7 +118,7 @@ export class DepthFirstSearch implements Search {
     this.bounds = opts.bounds;
     this.por = opts.por && share === ALONE && invariants.every((inv) => inv.scope === 'step');
     this.bits = flagBits(invariants);
-    this.deadline = new Deadline(opts.now, opts.bounds.timeoutMs);
+    this.deadline = new Deadline(opts.now, opts.bounds.timeoutMs, opts.shouldStop);
     this.progressEvery = Math.max(1, Math.floor(opts.progressEvery ?? PROGRESS_EVERY));
     this.satisfy = conditions.map(() => 0);
     this.violate = conditions.map(() => 0);
@@ -129,7 +129,8 @@ export class DepthFirstSearch implements Search {
   }
 
   run(unit: WorkUnit): void {
-    if (this.stopped === null && this.deadline.expired()) this.stop('time');
+    const why = this.stopped === null ? this.deadline.reason() : null;
+    if (why !== null) this.stop(why);
     const first = this.stopped === null ? this.unitFrame(unit) : null;
     if (first) this.push(first);
     const { stack } = this;
@@ -194,10 +195,11 @@ export class DepthFirstSearch implements Search {
     return e;
   }
 
-  /** The time bound, and the work share's turn every `share.every` transitions; false: stop now. */
+  /** The time bound and the caller's, and the work share's turn every `share.every` transitions; false: stop now. */
   private tick(): boolean {
-    if ((this.transitions & 255) === 0 && this.deadline.expired()) {
-      this.stop('time');
+    const why = (this.transitions & 255) === 0 ? this.deadline.reason() : null;
+    if (why !== null) {
+      this.stop(why);
       return false;
     }
     if (this.transitions === this.nextPoll) {

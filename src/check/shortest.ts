@@ -3,7 +3,7 @@ import type { Policies } from '../model/profile/policies/index.js';
 import type { Program } from '../model/engine/program.js';
 import { applyTransition, enabledTransitions, quiescent, type Transition } from '../model/engine/step.js';
 import type { World } from '../model/core/world.js';
-import { Deadline, type BoundName, type ResolvedBounds } from './bounds.js';
+import { Deadline, type BoundName, type ResolvedBounds, type ShouldStop } from './bounds.js';
 import type { Condition } from './condition.js';
 import { evalProp } from './evaluate.js';
 import { FingerprintTable } from './fingerprint-table.js';
@@ -90,11 +90,12 @@ export function shortestPaths(
   goals: readonly Goal[],
   bounds: ResolvedBounds,
   now?: () => number,
+  shouldStop?: ShouldStop,
 ): ShortestResult {
   const paths: (Transition[] | null)[] = goals.map(() => null);
   const ends: ('quiescent' | 'deadlock' | 'violation' | null)[] = goals.map(() => null);
   let open = goals.length;
-  const deadline = new Deadline(now, bounds.timeoutMs);
+  const deadline = new Deadline(now, bounds.timeoutMs, shouldStop);
   const visited = new FingerprintTable(1 << 10, bounds.maxMemory);
   const nodes = new Nodes();
   let bound: BoundName | null = null;
@@ -143,7 +144,7 @@ export function shortestPaths(
       for (const t of enabled) {
         const r = applyTransition(program, policies, world, t);
         transitions += 1;
-        if ((transitions & 255) === 0 && deadline.expired()) bound = 'time';
+        if ((transitions & 255) === 0) bound = deadline.reason();
         let dead = false;
         for (const { at } of stepViolations(invariants, program, policies, r) ?? []) {
           if (invariants[at]?.severity === 'error') dead = true;

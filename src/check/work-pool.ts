@@ -31,7 +31,7 @@ const TOP = 6;
 /** Room for units: a unit takes 6 words plus 2 per transition of its path and of its todo (unitWords). */
 const UNIT_WORDS = 1 << 16;
 
-const BOUNDS: readonly BoundName[] = ['states', 'depth', 'time', 'memory'];
+const BOUNDS: readonly BoundName[] = ['states', 'depth', 'time', 'memory', 'interrupt'];
 
 /** Transitions between two looks of a busy thread at the pool (a few microseconds each). */
 const POLL_EVERY = 64;

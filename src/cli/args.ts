@@ -52,3 +52,13 @@ export function positiveInt(name: string, v: string | undefined): number | strin
   if (v === undefined) return undefined;
   return /^[1-9]\d*$/.test(v) ? Number(v) : `--${name} takes a positive whole number, not '${v}'`;
 }
+
+/** `--max-memory`'s sizes: a whole number of bytes, or with K, M, G or T (powers of 1024). */
+export function sizeArg(name: string, v: string | undefined): number | string | undefined {
+  if (v === undefined) return undefined;
+  const m = /^([1-9]\d{0,12})([KMGT]i?B?)?$/i.exec(v);
+  if (m === null)
+    return `--${name} takes a size in bytes, with K, M, G or T (as 512M or 4G), not '${v.slice(0, 40)}'`;
+  const unit = 'BKMGT'.indexOf((m[2] ?? 'B')[0]?.toUpperCase() ?? 'B');
+  return Number(m[1]) * 1024 ** unit;
+}

@@ -1,13 +1,19 @@
 import { availableParallelism } from 'node:os';
 import type { KernelProfile } from '../model/profile/profiles.js';
-import { jsonReport } from '../report/json.js';
+import { jsonReport, jsonResult } from '../report/json.js';
 import { junitReport } from '../report/junit.js';
 import { ktapReport } from '../report/ktap.js';
 import { textReport, textTrace } from '../report/text.js';
+import { comparisonJson, comparisonText, type Comparison } from '../report/compare.js';
+import { decodeToken } from '../check/index.js';
+import { runSteps } from '../check/trace.js';
+import { instantiate } from '../model/engine/instantiate.js';
+import { INVARIANTS } from '../model/invariants/index.js';
 import type { ParsedScenario } from '../scenario/index.js';
 import { runSuite, type Row, type SuiteOptions } from '../suite/run.js';
-import { isArgsError, parseArgs, positiveInt } from './args.js';
+import { isArgsError, parseArgs, positiveInt, sizeArg } from './args.js';
 import { threadedExplorer, threadsAvailable } from '../runtime/threads.js';
+import { defaultMaxMemory, interrupted, watch, type WatchData } from '../runtime/watch.js';
 import { runInWorkers, workersAvailable, type SuiteWork } from './parallel.js';
 import { resolveKernels } from './kernels.js';
 import { outputProblem, writeOutput } from './files.js';
@@ -29,6 +35,7 @@ const SPEC = {
   set: 'value',
   format: 'value',
   'max-states': 'value',
+  'max-memory': 'value',
   timeout: 'value',
   'no-por': 'flag',
   jobs: 'value',
@@ -37,6 +44,7 @@ const SPEC = {
   'progress-every': 'value',
   quiet: 'flag',
   'no-timings': 'flag',
+  wide: 'flag',
 } as const;
 
 interface Job {
@@ -54,6 +62,10 @@ interface Job {
   readonly progress: ProgressChoice;
   /** Wall times in JSON and JUnit (off: `--no-timings`, so two runs compare byte for byte). */
   readonly timings: boolean;
+  /** The text report's full grid (`--wide`). */
+  readonly wide: boolean;
+  /** The memory bound and the Ctrl-C word every search of the run watches. */
+  readonly watch: WatchData;
 }
 
 /** `--jobs N` or `--threads N` (default 1), at most one per core: more only share the same cores. */
@@ -84,10 +96,13 @@ function prepare(
   if (typeof kernels === 'string') return fail(kernels);
   const maxStates = positiveInt('max-states', p.values.get('max-states')?.at(-1));
   const timeout = positiveInt('timeout', p.values.get('timeout')?.at(-1));
+  const asked = sizeArg('max-memory', p.values.get('max-memory')?.at(-1));
+  const maxMemory = asked ?? defaultMaxMemory();
   const jobs = workerCount('jobs', p.values.get('jobs')?.at(-1), io, cmd);
   const threads = workerCount('threads', p.values.get('threads')?.at(-1), io, cmd);
   if (typeof maxStates === 'string') return fail(maxStates);
   if (typeof timeout === 'string') return fail(timeout);
+  if (typeof maxMemory === 'string') return fail(maxMemory);
   if (typeof jobs === 'string') return fail(jobs);
   if (typeof threads === 'string') return fail(threads);
   const progress = progressChoice(p, io);
@@ -103,7 +118,10 @@ function prepare(
     io.err(`${loaded.messages.join('\n')}\n`);
     return 2;
   }
+  const watched: WatchData = { maxMemory, interrupt: io.interrupt ?? null };
+  // The fingerprint tables keep their own default limit (bounds.ts) unless a limit is given.
   const bounds = {
+    ...(asked !== undefined ? { maxMemory } : {}),
     ...(maxStates !== undefined ? { maxStates } : {}),
     ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
     ...(p.flags.has('no-por') ? { por: false } : {}),
@@ -117,7 +135,8 @@ function prepare(
   const options: SuiteOptions = {
     now: io.now ?? (() => performance.now()),
     ...bounds,
-    ...(threads > 1 ? { explorer: threadedExplorer(threads) } : {}),
+    shouldStop: watch(watched),
+    ...(threads > 1 ? { explorer: threadedExplorer(threads, watched) } : {}),
   };
   const replayFiles = new Map(
     p.positionals.length === 0 ? [] : loaded.scenarios.map((s) => [s.scenario.id, s.where.file] as const),
@@ -132,15 +151,17 @@ function prepare(
     jobs,
     files: replayFiles,
     timings: !p.flags.has('no-timings'),
+    wide: p.flags.has('wide'),
     progress,
+    watch: watched,
   };
 }
 
-/** Run the suite (scenario, kernel) pair by pair, the progress meter told when each search starts. */
-function runWithProgress(job: Job, io: Io): Row[] {
+/** The rows of every (scenario, kernel) pair: on `--jobs` workers, or pair by pair with the meter. */
+function searchAll(job: Job, io: Io): Row[] {
   const pairs = job.scenarios.length * job.kernels.length;
   if (job.jobs > 1 && pairs > 1 && workersAvailable()) {
-    const rows = runInWorkers(job.work, pairs, job.jobs);
+    const rows = runInWorkers(job.work, pairs, job.jobs, job.watch.interrupt);
     if (typeof rows !== 'string') return rows;
     io.err(`${rows}\n`);
     return runSuite(job.scenarios, job.kernels, job.options);
@@ -155,13 +176,34 @@ function runWithProgress(job: Job, io: Io): Row[] {
   let done = 0;
   for (const s of job.scenarios)
     for (const k of job.kernels) {
+      // After a Ctrl-C the pairs left are not started: the report has what the run knew.
+      if (interrupted(job.watch)) continue;
       done += 1;
       meter.begin(`[${done}/${pairs}]`, s.scenario.id, k.name);
       rows.push(...runSuite([s], [k], options));
     }
   meter.end();
-  if (job.progress.mode !== 'off') io.err(boundStatistics(rows, job.progress.mode));
   return rows;
+}
+
+/** Run the suite, then the statistics of each search a bound or Ctrl-C stopped, on stderr. */
+function runWithProgress(job: Job, io: Io): Row[] {
+  const rows = searchAll(job, io);
+  if (job.progress.mode !== 'off') io.err(boundStatistics(rows, job.progress.mode, job.watch.maxMemory));
+  if (interrupted(job.watch)) {
+    const pairs = job.scenarios.length * job.kernels.length;
+    const run = new Set(rows.map((r) => `${r.scenario}\t${r.kernel}`)).size;
+    io.err(
+      `pinlab: interrupted: ${run} of ${pairs} (scenario, release) searches run; the verdicts are partial\n`,
+    );
+  }
+  return rows;
+}
+
+/** The exit status after a run: 130 (a shell's for SIGINT) when Ctrl-C stopped it, else by the rows. */
+function exitStatus(rows: readonly Row[], job: Job): number {
+  if (interrupted(job.watch)) return 130;
+  return rows.some((r) => r.ok === false) ? 1 : 0;
 }
 
 function report(rows: readonly Row[], job: Job): string {
@@ -177,6 +219,7 @@ function report(rows: readonly Row[], job: Job): string {
         rows,
         job.kernels.map((k) => k.name),
         job.files,
+        { wide: job.wide, timings: job.timings },
       );
   }
 }
@@ -187,7 +230,7 @@ export function checkCommand(args: readonly string[], io: Io): number {
   if (typeof job === 'number') return job;
   const rows = runWithProgress(job, io);
   io.out(report(rows, job));
-  return rows.some((r) => r.ok === false) ? 1 : 0;
+  return exitStatus(rows, job);
 }
 
 /** `pinlab diff --kernel A --kernel B [FILES...]`: only the verdicts that differ between two kernels. */
@@ -211,6 +254,14 @@ export function diffCommand(args: readonly string[], io: Io): number {
   const diffs = [...byKey.entries()].filter(
     ([, e]) => (e.a?.verdict ?? 'never') !== (e.b?.verdict ?? 'never'),
   );
+  if (job.format === 'json') {
+    const differences = diffs.map(([k, e]) => {
+      const [scenario, condition] = k.split('\t');
+      return { scenario, condition, [a]: e.a?.verdict ?? 'never', [b]: e.b?.verdict ?? 'never' };
+    });
+    io.out(`${JSON.stringify({ pinlab: 1, kernels: [a, b], differences }, null, 2)}\n`);
+    return 0;
+  }
   if (diffs.length === 0) io.out(`no verdict differs between ${a} and ${b}\n`);
   for (const [k, e] of diffs) {
     const [scenario, condition] = k.split('\t');
@@ -219,22 +270,90 @@ export function diffCommand(args: readonly string[], io: Io): number {
   return 0;
 }
 
+const EXPLAIN_SPEC = { ...SPEC, out: 'value', condition: 'value', axis: 'value' } as const;
+
+/** The scenarios whose axes hold every `K=V` asked, or a message naming one nobody holds. */
+function withAxes(job: Job, asked: readonly string[]): Job | string {
+  const scenarios = job.scenarios.filter((s) =>
+    asked.every((kv) => s.scenario.axes.some((a) => `${a.axis}=${a.value}` === kv)),
+  );
+  if (scenarios.length > 0) return { ...job, scenarios };
+  const known = [
+    ...new Set(job.scenarios.flatMap((s) => s.scenario.axes.map((a) => `${a.axis}=${a.value}`))),
+  ];
+  return `no scenario has --axis ${asked.join(' --axis ')} (known: ${known.join(' ') || 'none, the scenarios have no axes'})`;
+}
+
+/** The trace's interleaving replayed on `kernel`: each step as far as that release can take it. */
+function replayedOn(bad: Row, job: Job, kernel: KernelProfile): Comparison | null {
+  const s = job.scenarios.find((x) => x.scenario.id === bad.scenario);
+  const d = bad.trace === null ? null : decodeToken(bad.trace.token);
+  if (s === undefined || d === null || 'ok' in d || bad.trace === null) return null;
+  const { program } = s.scenario;
+  const run = runSteps(
+    program,
+    kernel.policies,
+    instantiate(program, kernel.policies),
+    d.transitions,
+    INVARIANTS,
+  );
+  return {
+    a: { kernel: bad.kernel, steps: bad.trace.steps },
+    b: { kernel: kernel.name, steps: run.steps },
+    notEnabledAt: run.notEnabledAt,
+  };
+}
+
 /**
- * `pinlab explain FILE --kernel K [--out TRACE.json]`: the shortest trace of the first bad outcome, step
- * by step; `--out` also writes that scenario's results on every kernel as a trace file for `pinlab view`.
+ * `pinlab explain FILE --kernel A[,B] [--condition NAME] [--axis K=V] [--format json] [--out TRACE.json]`:
+ * the shortest trace of the first bad outcome (of NAME, in the scenarios with those axis values) on A,
+ * step by step; with B, the same interleaving replayed on B beside it, the first differing step marked.
+ * `--out` also writes that scenario's results as a trace file for `pinlab view`.
  */
 export function explainCommand(args: readonly string[], io: Io): number {
-  const job = prepare(args, io, 'explain', { ...SPEC, out: 'value' });
-  if (typeof job === 'number') return job;
-  const rows = runWithProgress(job, io);
-  const bad = rows.find((r) => r.trace !== null && r.verdict !== 'never');
+  const prepared = prepare(args, io, 'explain', EXPLAIN_SPEC);
+  if (typeof prepared === 'number') return prepared;
+  const p = parseArgs(args, EXPLAIN_SPEC);
+  const condition = isArgsError(p) ? undefined : p.values.get('condition')?.at(-1);
+  const axes = isArgsError(p) ? [] : (p.values.get('axis') ?? []);
+  const fail = (m: string): number => {
+    io.err(`pinlab explain: ${m}\n`);
+    return 2;
+  };
+  if (prepared.format !== 'text' && prepared.format !== 'json') return fail('explain writes text or json');
+  const filtered = withAxes(prepared, axes);
+  if (typeof filtered === 'string') return fail(filtered);
+  const names = new Set(filtered.scenarios.flatMap((s) => s.scenario.conditions.map((c) => c.name)));
+  if (condition !== undefined && !names.has(condition) && !INVARIANTS.some((i) => i.name === condition))
+    return fail(`no condition or invariant '${condition.slice(0, 40)}' (known: ${[...names].join(' ')})`);
+  const [first, second] = filtered.kernels.length === 2 ? filtered.kernels : [];
+  // In this thread: the workers of --jobs would load every scenario.
+  const job: Job = { ...filtered, jobs: 1 };
+  const rows = runWithProgress(job, io).filter((r) => condition === undefined || r.condition === condition);
+  // With two releases, the trace is A's (B replays it); `--out` keeps both releases' results.
+  const bad = rows.find(
+    (r) => r.trace !== null && r.verdict !== 'never' && (first === undefined || r.kernel === first.name),
+  );
   if (!bad?.trace) {
-    io.out('no condition holds and no invariant is violated: nothing to explain\n');
+    if (job.format === 'json') io.out(`${JSON.stringify({ pinlab: 1, explain: null }, null, 2)}\n`);
+    else io.out('no condition holds and no invariant is violated: nothing to explain\n');
     if (job.out !== undefined) io.err(`pinlab explain: no trace to write; ${job.out} not written\n`);
     return 0;
   }
-  io.out(`${bad.scenario} on ${bad.kernel}: ${bad.condition} is ${bad.verdict}\n`);
-  io.out(textTrace({ ...bad.trace, token: bad.replay ?? bad.trace.token }, job.files.get(bad.scenario)));
+  const token = bad.replay ?? bad.trace.token;
+  const compared = second ? replayedOn(bad, job, second) : null;
+  if (job.format === 'json') {
+    const explain = {
+      result: jsonResult(bad, job.timings),
+      compare: compared === null ? null : comparisonJson(compared),
+    };
+    io.out(`${JSON.stringify({ pinlab: 1, explain }, null, 2)}\n`);
+  } else {
+    io.out(`${bad.scenario} on ${bad.kernel}: ${bad.condition} is ${bad.verdict}\n`);
+    io.out(textTrace({ ...bad.trace, token }, job.files.get(bad.scenario)));
+    if (compared !== null)
+      io.out(`\nthe same interleaving on ${compared.b.kernel}:\n${comparisonText(compared)}`);
+  }
   if (job.out === undefined) return 0;
   const problem = writeOutput(
     job.out,

@@ -20,7 +20,7 @@ export interface SuiteWork {
   readonly kernels: readonly string[];
   readonly sets: readonly string[];
   /** The suite's options but its functions (which do not cross to a worker; each takes its own clock). */
-  readonly bounds: Omit<SuiteOptions, 'now' | 'onProgress' | 'progressEvery' | 'explorer'>;
+  readonly bounds: Omit<SuiteOptions, 'now' | 'onProgress' | 'progressEvery' | 'explorer' | 'shouldStop'>;
 }
 
 export interface WorkerData {
@@ -28,6 +28,8 @@ export interface WorkerData {
   /** [0]: the next (scenario, kernel) pair to claim, numbered scenario-major; [1]: results posted so far. */
   readonly shared: SharedArrayBuffer;
   readonly port: MessagePort;
+  /** The run's Ctrl-C word (runtime/watch.ts), or null. */
+  readonly interrupt: Int32Array | null;
 }
 
 /** One (scenario, kernel) pair's rows, or the error that stopped its worker. */
@@ -41,14 +43,19 @@ export function workersAvailable(): boolean {
 }
 
 /** The rows of the `count` (scenario, kernel) pairs of `work`, checked by `jobs` workers, in order. */
-export function runInWorkers(work: SuiteWork, count: number, jobs: number): Row[] | string {
+export function runInWorkers(
+  work: SuiteWork,
+  count: number,
+  jobs: number,
+  interrupt: Int32Array | null,
+): Row[] | string {
   const shared = new SharedArrayBuffer(8);
   const posted = new Int32Array(shared, 4, 1);
   const workers = startWorkers(
     WORKER,
     'worker',
     Math.min(jobs, count),
-    (_, port) => ({ work, shared, port }),
+    (_, port) => ({ work, shared, port, interrupt }),
     posted,
   );
   const byPair: Row[][] = [];

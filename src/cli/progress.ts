@@ -128,24 +128,32 @@ export function progressMeter(choice: ProgressChoice, io: Io): ProgressMeter {
   });
 }
 
+/** What stopped a search, in words. */
+function stoppedBy(bound: string, maxMemory: number): string {
+  if (bound === 'interrupt') return 'was interrupted (Ctrl-C)';
+  if (bound === 'memory') return `met its memory bound (--max-memory ${n(maxMemory)} bytes)`;
+  return `met its ${bound} bound`;
+}
+
 /**
- * The statistics of each search a bound stopped (or truncated), one line each (JSON under
+ * The statistics of each search a bound (or Ctrl-C) stopped or truncated, one line each (JSON under
  * `--progress=json`): the report's verdicts for it are the ones known so far (`inconclusive` where the
  * search could not finish).
  */
-export function boundStatistics(rows: readonly Row[], mode: ProgressMode): string {
+export function boundStatistics(rows: readonly Row[], mode: ProgressMode, maxMemory: number): string {
   const seen = new Set<string>();
   const lines: string[] = [];
   for (const r of rows) {
     const key = `${r.scenario}\t${r.kernel}`;
     if (r.bound === null || seen.has(key)) continue;
     seen.add(key);
-    const { scenario, kernel, bound, states, transitions, ms } = r;
+    const { scenario, kernel, bound, states, transitions, depth, tableBytes, ms } = r;
     lines.push(
       mode === 'json'
-        ? `${JSON.stringify({ partial: 1, scenario, kernel, bound, states, transitions, seconds: ms / 1000 })}\n`
-        : `pinlab: partial: ${scenario} on ${kernel}: the search met its ${bound} bound after ` +
-            `${n(states)} states, ${n(transitions)} transitions, ${(ms / 1000).toFixed(1)} s\n`,
+        ? `${JSON.stringify({ partial: 1, scenario, kernel, bound, states, transitions, depth, tableBytes, seconds: ms / 1000 })}\n`
+        : `pinlab: partial: ${scenario} on ${kernel}: the search ${stoppedBy(bound, maxMemory)} after ` +
+            `${n(states)} states, ${n(transitions)} transitions, depth ${depth}, ` +
+            `table ${n(tableBytes)} bytes, ${(ms / 1000).toFixed(1)} s\n`,
     );
   }
   return lines.join('');

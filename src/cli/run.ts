@@ -20,21 +20,29 @@ export interface Io {
   readonly tty?: boolean;
   /** The clock in milliseconds (default performance.now); tests inject one. */
   readonly now?: () => number;
+  /** Word 0 becomes 1 on Ctrl-C (runtime/interruptible.ts); a search then stops, its figures printed. */
+  readonly interrupt?: Int32Array;
 }
 
 export const USAGE = `pinlab: a kernel-version-aware model of GUP references and pins, and a checker
 
 usage:
   pinlab check [FILES...] [--kernel LIST|all] [--set policy=value]... [--format text|json|ktap|junit]
-               [--max-states N] [--timeout S] [--no-por] [--jobs N | --threads N]
-               [--progress=auto|lines|json] [--progress-every N] [--quiet] [--no-timings]
+               [--max-states N] [--max-memory SIZE] [--timeout S] [--no-por] [--jobs N | --threads N]
+               [--progress=auto|lines|json] [--progress-every N] [--quiet] [--no-timings] [--wide]
                               verdicts per scenario, condition and kernel (no FILES: the built-in library);
                               --jobs: (scenario, kernel) pairs on N threads; --threads: each search
                               on N threads (without partial-order reduction); progress on stderr
                               after a second (a live line on a terminal, a line every 5 s elsewhere);
-                              --no-timings: no wall times in JSON and JUnit (byte-identical runs)
-  pinlab diff --kernel A --kernel B [FILES...]    only the verdicts that differ
-  pinlab explain FILE --kernel K [--out TRACE.json]  the shortest trace of the first bad outcome
+                              --no-timings: no wall times in JSON and JUnit (byte-identical runs);
+                              --max-memory (as 512M, 4G; default half the machine's): past it a
+                              search ends inconclusive (bound: memory); Ctrl-C: the statistics and
+                              the verdicts known so far, exit 130
+  pinlab diff --kernel A --kernel B [FILES...] [--format text|json]   only the verdicts that differ
+  pinlab explain FILE --kernel A[,B] [--condition NAME] [--axis K=V]... [--format text|json]
+                 [--out TRACE.json]
+                              the shortest trace of the first bad outcome on A; with B, the same
+                              interleaving replayed on B beside it, the first differing step marked
   pinlab bisect FILE --good K --bad K [--condition NAME] [--format text|json]
                               the policy changes (release, commit) that flip each differing verdict
   pinlab prevent FILE --kernel K [--condition NAME] [--max-size N] [--format text|json]
@@ -59,7 +67,7 @@ usage:
   pinlab --help
 
 exit status: 0 ok, 1 an expectation failed, 2 a usage or scenario error, 3 the model could not
-             run a scenario on a profile (the scenario, the profile and why)
+             run a scenario on a profile (the scenario, the profile and why), 130 interrupted (Ctrl-C)
 `;
 
 /** The USAGE lines of one command, or null for a command it does not list. */

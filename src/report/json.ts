@@ -1,7 +1,8 @@
 import type { Row } from '../suite/run.js';
 import { fileStep, type TraceFile, type TraceResult } from './trace-file.js';
 
-function result(r: Row, timings: boolean): TraceResult {
+/** One row as the trace file holds it (without `timings`, no wall time). */
+export function jsonResult(r: Row, timings: boolean): TraceResult {
   const t = r.trace;
   return {
     scenario: r.scenario,
@@ -13,6 +14,7 @@ function result(r: Row, timings: boolean): TraceResult {
     ok: r.ok,
     states: r.states,
     transitions: r.transitions,
+    witnesses: r.witnesses,
     ms: timings ? r.ms : null,
     bound: r.bound,
     reason: r.reason,
@@ -29,6 +31,6 @@ function result(r: Row, timings: boolean): TraceResult {
  * `timings` no wall time (`ms` null), so the file depends on nothing but the run.
  */
 export function jsonReport(rows: readonly Row[], timings = true): string {
-  const file: TraceFile = { pinlab: 1, results: rows.map((r) => result(r, timings)) };
+  const file: TraceFile = { pinlab: 1, results: rows.map((r) => jsonResult(r, timings)) };
   return `${JSON.stringify(file, null, 2)}\n`;
 }

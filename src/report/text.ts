@@ -3,6 +3,8 @@ import type { Trace } from '../check/index.js';
 import type { Row } from '../suite/run.js';
 import { fileViolation } from './trace-file.js';
 import { tally } from './outcome.js';
+import { releasesOf, runsOf, runsText } from './runs.js';
+import { statusOf } from './status.js';
 
 const MARK_BAD = ' ✗';
 
@@ -11,9 +13,16 @@ function judgedNothing(r: Row): boolean {
   return r.verdict !== 'unavailable' && r.reason !== null;
 }
 
+/** A condition's witnesses as herd7 counts them: `N/M`, N of the M distinct final states satisfy it. */
+function witnesses(r: Row): string {
+  const w = r.witnesses;
+  return w === null ? '' : ` ${w.satisfy}/${w.satisfy + w.violate}`;
+}
+
 function cell(r: Row | undefined): string {
   if (!r) return '-';
-  const v = r.verdict === 'unavailable' ? 'n/a' : judgedNothing(r) ? 'nothing' : r.verdict;
+  const v =
+    r.verdict === 'unavailable' ? 'n/a' : judgedNothing(r) ? 'nothing' : `${r.verdict}${witnesses(r)}`;
   if (r.ok === false) return `${v}${MARK_BAD}(${r.expected ?? 'never'})`;
   return v;
 }
@@ -87,16 +96,146 @@ export function textTrace(t: Pick<Trace, 'token' | 'end' | 'steps'>, file?: stri
   return printable(`${lines.join('\n')}\n     end: ${t.end}; replay: pinlab replay ${args}\n`);
 }
 
+/** What the text report shows besides the verdicts. */
+export interface TextOptions {
+  /** The full grid, one column per release (`--wide`), instead of runs of equal verdicts. */
+  readonly wide?: boolean;
+  /** Wall times in the per-scenario lines (off: `--no-timings`). */
+  readonly timings?: boolean;
+}
+
+/** The report's width: every line of the default layout fits it (a long name aside). */
+export const WIDTH = 100;
+
+const STATUS_WIDTH = 8;
+
+export const LEGEND = `legend: never / sometimes / always: no, some, every interleaving ends with the condition true
+  (an invariant: is violated); N/M: N of the M distinct final states satisfy the condition (herd7's
+  Positive; M-N its Negative); inconclusive: a bound stopped the search; nothing: no interleaving
+  completed; n/a: the release cannot run the scenario (why: below); -: no verdict (in the grid: an
+  invariant never violated there; or a search left out); ✗(V): V was expected.
+status: fixed: bad (sometimes, always) on an older release, never on the newest; open: bad on the
+  newest release; mismatch: a verdict differs from the expectation.
+`;
+
+/** Rows by scenario, then by (condition or invariant) name, each with its cells by release. */
+function grouped(
+  rows: readonly Row[],
+  kernels: readonly string[],
+): Map<string, Map<string, (Row | undefined)[]>> {
+  const out = new Map<string, Map<string, (Row | undefined)[]>>();
+  for (const r of rows) {
+    const names = out.get(r.scenario) ?? new Map<string, (Row | undefined)[]>();
+    out.set(r.scenario, names);
+    const name = r.kind === 'invariant' ? `[${r.condition}]` : r.condition;
+    const cells = names.get(name) ?? kernels.map(() => undefined);
+    names.set(name, cells);
+    const i = kernels.indexOf(r.kernel);
+    if (i >= 0) cells[i] = r;
+  }
+  return out;
+}
+
+/** `parts` joined with `, ` into lines of at most `width` (a part longer than that alone on its line). */
+function wrap(parts: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  for (const p of parts) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 2 + p.length + 1 <= width)
+      lines[lines.length - 1] = `${last}, ${p}`;
+    else {
+      if (last !== undefined) lines[lines.length - 1] = `${last},`;
+      lines.push(p);
+    }
+  }
+  return lines;
+}
+
+/** One scenario's figures: the states its searches stored, and their time. */
+function figures(rows: readonly Row[], timings: boolean): string {
+  const pairs = new Map(rows.filter((r) => r.verdict !== 'unavailable').map((r) => [r.kernel, r] as const));
+  const states = [...pairs.values()].reduce((n, r) => n + r.states, 0);
+  const ms = [...pairs.values()].reduce((n, r) => n + r.ms, 0);
+  const time = timings ? `, ${(ms / 1000).toFixed(1)} s` : '';
+  return `${states.toLocaleString('en-US')} states${time}`;
+}
+
+/** The default table: per scenario a line of figures, per condition its runs of verdicts and status. */
+export function textRuns(rows: readonly Row[], kernels: readonly string[], timings = true): string {
+  const groups = grouped(rows, kernels);
+  const allNames = [...groups.values()].flatMap((g) => [...g.keys()]);
+  const nameWidth = Math.min(32, Math.max(9, ...allNames.map((n) => n.length)));
+  const runsWidth = WIDTH - 2 - nameWidth - 2 - 2 - STATUS_WIDTH;
+  const out: string[] = [];
+  for (const [scenario, names] of groups) {
+    out.push(
+      `${scenario}  (${figures(
+        rows.filter((r) => r.scenario === scenario),
+        timings,
+      )})`,
+    );
+    for (const [name, cells] of names) {
+      // No invariant row on a release: it never fired there (suite/run.ts reports only what fires).
+      const invariant = cells.some((c) => c?.kind === 'invariant');
+      const values = cells.map((c) => (c === undefined && invariant ? 'never' : cell(c)));
+      const lines = wrap(runsText(values, kernels), runsWidth);
+      const status = statusOf(cells);
+      const head = name.length <= nameWidth ? name.padEnd(nameWidth) : null;
+      if (head === null) out.push(`  ${name}`);
+      lines.forEach((l, i) => {
+        const left = i === 0 && head !== null ? head : ''.padEnd(nameWidth);
+        const right = i === 0 ? status : '';
+        out.push(`  ${left}  ${l.padEnd(runsWidth)}  ${right}`.trimEnd());
+      });
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Why a release cannot run a scenario (`n/a`), once per scenario and reason, with its releases. */
+function unavailableReasons(rows: readonly Row[], kernels: readonly string[]): string {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    if (r.verdict !== 'unavailable' || r.reason === null) continue;
+    const key = `${r.scenario}\t${r.reason}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const reason = r.reason;
+    const has = kernels.map((k) =>
+      rows.some(
+        (x) =>
+          x.scenario === r.scenario && x.kernel === k && x.verdict === 'unavailable' && x.reason === reason,
+      )
+        ? 'y'
+        : '',
+    );
+    const where = runsOf(has)
+      .filter((run) => run.value === 'y')
+      .map((run) => releasesOf(run, kernels))
+      .join(', ');
+    const line = `n/a: ${r.scenario} on ${where}: ${reason}`;
+    out.push(line.length <= WIDTH ? `${line}\n` : `n/a: ${r.scenario} on ${where}:\n     ${reason}\n`);
+  }
+  return out.join('');
+}
+
 /**
- * The whole report: the table, then each unexpected verdict's shortest trace. `files` maps a scenario
- * id to the file `pinlab replay` needs for it (none for the built-in library's).
+ * The whole report: the table (runs of equal verdicts, or the full grid under `wide`), the legend, why
+ * each `n/a`, then each unexpected verdict's shortest trace. `files` maps a scenario id to the file
+ * `pinlab replay` needs for it (none for the built-in library's).
  */
 export function textReport(
   rows: readonly Row[],
   kernels: readonly string[],
   files: ReadonlyMap<string, string> = new Map(),
+  options: TextOptions = {},
 ): string {
-  let out = textTable(rows, kernels);
+  let out =
+    options.wide === true ? textTable(rows, kernels) : textRuns(rows, kernels, options.timings ?? true);
+  out += `\n${LEGEND}`;
+  const na = unavailableReasons(rows, kernels);
+  if (na !== '') out += `\n${na}`;
   for (const r of rows.filter((x) => x.ok === false)) {
     const is = judgedNothing(r) ? 'judges nothing' : `is ${r.verdict}`;
     out += `\n${r.scenario} on ${r.kernel}: ${r.condition} ${is}, expected ${r.expected ?? 'never'}`;

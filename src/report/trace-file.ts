@@ -18,7 +18,9 @@ import type { Row } from '../suite/run.js';
  * - `end`: how the run ends; `replay`: the token `pinlab replay` takes.
  * Without a run, `trace`, `end`, `actors` and `initial` are null. Readers ignore fields they do not know.
  */
-export interface TraceResult extends Omit<Row, 'trace' | 'ms'> {
+export interface TraceResult extends Omit<Row, 'trace' | 'ms' | 'depth' | 'tableBytes' | 'witnesses'> {
+  /** herd7's Positive and Negative counts of a condition (absent in files written before them). */
+  readonly witnesses?: Row['witnesses'];
   /** The search's wall time, or null when the file was written without timings. */
   readonly ms: number | null;
   readonly trace: readonly FileStep[] | null;

@@ -8,6 +8,7 @@ import { SharedFingerprintTable } from '../check/shared-table.js';
 import type { ThreadData, ThreadMessage } from './threads.js';
 import { poolView } from '../check/work-pool.js';
 import { postAndWake } from './worker-messages.js';
+import { watch } from './watch.js';
 
 // A thread of a parallel search (threads.ts): rebuild the check from plain data, view the shared
 // tables and pool, then search unit after unit until the pool says the search is over.
@@ -24,6 +25,7 @@ try {
     por: false,
     invariants: d.invariants.map((n) => INVARIANT_TABLE[n]),
     bounds: d.bounds,
+    shouldStop: watch(d.watch),
     ...(Number.isFinite(d.bounds.timeoutMs) ? { now: () => performance.now() } : {}),
   };
   const initial = instantiate(d.program, d.policies);

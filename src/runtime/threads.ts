@@ -23,6 +23,7 @@ import { SharedFingerprintTable, sharedTableFrom, type SharedTableBuffers } from
 import { poolBuffers, poolView, unitWords, type PoolBuffers } from '../check/work-pool.js';
 import { receiveUntil } from './worker-messages.js';
 import { startWorkers } from './workers.js';
+import { HEAP_ONLY, type WatchData } from './watch.js';
 
 /**
  * One search in several threads (`pinlab check --threads N`): N workers run explore's search over
@@ -43,6 +44,8 @@ export interface ThreadData {
   /** The check's invariants, by their names in the model's table. */
   readonly invariants: readonly InvariantName[];
   readonly bounds: ResolvedBounds;
+  /** What each thread watches for itself (its own heap, the process's memory, Ctrl-C). */
+  readonly watch: WatchData;
   readonly tables: SearchTables<SharedTableBuffers>;
   readonly pool: PoolBuffers;
   readonly thread: number;
@@ -75,7 +78,7 @@ export const ALONE_STATES = 10_000;
  * judged must be the model table's own (INVARIANT_TABLE), which the workers pick by name. It starts in the calling thread; past ALONE_STATES stored states, the threads go on from
  * where it stopped: with its tables, and its stack's untaken transitions as the pool's first units.
  */
-export function threadedExplorer(threads: number): Explorer {
+export function threadedExplorer(threads: number, watched: WatchData = HEAP_ONLY): Explorer {
   return (program, policies, initial, conditions, given) => {
     const names = invariantNames(given.invariants);
     if (names === null) throw new Error("pinlab check: threads judge the model table's invariants only");
@@ -94,7 +97,7 @@ export function threadedExplorer(threads: number): Explorer {
     const shared = sharedTables(tables, Math.min(maxMemory, bytesFor(bounds.maxStates)));
     if (shared === null) return { ...first.stats(), bound: 'memory' };
     const rest = { tables: shared, units, done: first.stats() };
-    return inThreads(threads, names, rest, program, policies, conditions, {
+    return inThreads(threads, names, watched, rest, program, policies, conditions, {
       ...opts,
       bounds: { ...bounds, timeoutMs },
     });
@@ -131,6 +134,7 @@ interface HandOff {
 function inThreads(
   threads: number,
   names: readonly InvariantName[],
+  watched: WatchData,
   { tables, units, done }: HandOff,
   program: Program,
   policies: Policies,
@@ -156,6 +160,7 @@ function inThreads(
       conditions,
       invariants: names,
       bounds: opts.bounds,
+      watch: watched,
       tables,
       pool,
       thread,

@@ -4,6 +4,7 @@ import {
   type CheckResult,
   type Explorer,
   type Progress,
+  type ShouldStop,
   type Trace,
 } from '../check/index.js';
 import type { Verdict } from '../check/condition.js';
@@ -24,6 +25,14 @@ export interface Row {
   readonly ok: boolean | null;
   readonly states: number;
   readonly transitions: number;
+  /** The deepest state the search visited, and the bytes of its fingerprint tables. */
+  readonly depth: number;
+  readonly tableBytes: number;
+  /**
+   * herd7's witnesses of a condition: distinct final states where its property holds (Positive) and
+   * where it does not (Negative); null for an invariant, or a release that cannot run the scenario.
+   */
+  readonly witnesses: Witnesses | null;
   readonly ms: number;
   readonly bound: string | null;
   /** Why the kernel cannot run the scenario (`unavailable`), or why the verdict judges nothing (ok false). */
@@ -33,9 +42,18 @@ export interface Row {
   readonly replay: string | null;
 }
 
+export interface Witnesses {
+  readonly satisfy: number;
+  readonly violate: number;
+}
+
 export interface SuiteOptions {
   readonly maxStates?: number;
   readonly timeoutMs?: number;
+  /** Bytes for the fingerprint tables (check/bounds.ts). */
+  readonly maxMemory?: number;
+  /** What the caller watches for the checker: memory, Ctrl-C (check/bounds.ts ShouldStop). */
+  readonly shouldStop?: ShouldStop;
   readonly por?: boolean;
   /** The clock (only the CLI has one); results stay deterministic apart from `ms`. */
   readonly now?: () => number;
@@ -56,6 +74,9 @@ function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: n
     kernel: profile.name,
     states: r.states,
     transitions: r.transitions,
+    depth: r.maxDepth,
+    tableBytes: r.tableBytes,
+    witnesses: null,
     ms,
     bound: r.bound,
     reason: null,
@@ -70,6 +91,7 @@ function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: n
       ...base,
       condition: c.name,
       kind: 'condition',
+      witnesses: { satisfy: c.satisfy, violate: c.violate },
       verdict: c.verdict,
       expected,
       ok: c.vacuous === null ? judge(c.verdict, expected) : false,
@@ -111,6 +133,9 @@ function unavailableRows(s: ParsedScenario, profile: KernelProfile, reason: stri
       ok: expected === null ? null : false,
       states: 0,
       transitions: 0,
+      depth: 0,
+      tableBytes: 0,
+      witnesses: null,
       ms: 0,
       bound: null,
       reason,
@@ -169,6 +194,8 @@ function checkOne(s: ParsedScenario, profile: KernelProfile, options: SuiteOptio
   return check(s.scenario.program, s.scenario.conditions, profile, {
     ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.maxMemory !== undefined ? { maxMemory: options.maxMemory } : {}),
+    ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
     ...(options.por !== undefined ? { por: options.por } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.explorer ? { explorer: options.explorer } : {}),

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { sizeArg } from '../../src/cli/args.js';
+import { run } from '../../src/cli/run.js';
+import { defaultMaxMemory, HEAP_SHARE, watch, type MemoryReading } from '../../src/runtime/watch.js';
+import { cli } from './helpers.js';
+
+const MiB = 2 ** 20;
+const reading = (rss: number, heapUsed = 0, heapLimit = 4096 * MiB): MemoryReading => ({
+  rss,
+  heapUsed,
+  heapLimit,
+});
+
+describe('the memory and Ctrl-C watch (runtime/watch.ts)', () => {
+  it('says memory past --max-memory, or past the heap share of its limit, else nothing', () => {
+    const at = (m: MemoryReading) => watch({ maxMemory: 512 * MiB, interrupt: null }, () => m)();
+    expect(at(reading(512 * MiB))).toBeNull();
+    expect(at(reading(512 * MiB + 1))).toBe('memory');
+    expect(at(reading(100 * MiB, 100 * MiB, 100 * MiB))).toBe('memory');
+    expect(at(reading(100 * MiB, HEAP_SHARE * 100 * MiB, 100 * MiB))).toBeNull();
+  });
+
+  it('says interrupt once the shared word is set, before any memory reading', () => {
+    const word = new Int32Array(new SharedArrayBuffer(4));
+    let reads = 0;
+    const stop = watch({ maxMemory: 1, interrupt: word }, () => (reads++, reading(2)));
+    expect(stop()).toBe('memory');
+    Atomics.store(word, 0, 1);
+    expect(stop()).toBe('interrupt');
+    expect(reads).toBe(1);
+  });
+
+  it('defaults to half of the memory there is, and reads sizes with K, M, G, T', () => {
+    expect(defaultMaxMemory()).toBeGreaterThan(0);
+    expect(sizeArg('max-memory', '512M')).toBe(512 * MiB);
+    expect(sizeArg('max-memory', '4g')).toBe(4 * 1024 * MiB);
+    expect(sizeArg('max-memory', '2GiB')).toBe(2 * 1024 * MiB);
+    expect(sizeArg('max-memory', '1000')).toBe(1000);
+    for (const bad of ['0', '-1M', '1.5G', 'lots', '12Q'])
+      expect(sizeArg('max-memory', bad)).toMatch(/^--max-memory takes a size in bytes/);
+  });
+});
+
+describe('pinlab check --max-memory', () => {
+  it('a bound below what the process holds ends every search inconclusive (bound: memory), exit 1', () => {
+    const r = cli(
+      'check',
+      'bench/gup-fork.pin',
+      '--kernel',
+      'v6.5',
+      '--max-memory',
+      '1M',
+      '--progress=lines',
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /^gup-fork {2}\(0 states, 0\.0 s\)\n {2}parent-lost +inconclusive 0\/0 ✗\(never\) on all +mismatch\n/,
+    );
+    expect(r.out).toContain('(bound reached: memory, 0 states)');
+    expect(r.out).toMatch(/\(partial: a bound stopped 1 of the searches\)\n$/);
+    expect(r.err).toBe(
+      'pinlab: partial: gup-fork on v6.5: the search met its memory bound (--max-memory 1,048,576 bytes) ' +
+        'after 0 states, 0 transitions, depth 0, table 41,984 bytes, 0.0 s\n',
+    );
+  });
+
+  it('refuses a size it cannot read (exit 2)', () => {
+    const r = cli('check', 'bench/gup-fork.pin', '--max-memory', 'lots');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      "pinlab check: --max-memory takes a size in bytes, with K, M, G or T (as 512M or 4G), not 'lots'\n",
+    );
+  });
+});
+
+describe('pinlab check interrupted (Ctrl-C sets the run’s interrupt word)', () => {
+  /** A run whose interrupt word is set when the first progress line is written: no clock involved. */
+  function interruptedRun(...argv: string[]): { code: number; out: string; err: string } {
+    const interrupt = new Int32Array(new SharedArrayBuffer(4));
+    let out = '';
+    let err = '';
+    const io = {
+      version: '0',
+      out: (s: string) => (out += s),
+      err: (s: string) => {
+        err += s;
+        Atomics.store(interrupt, 0, 1);
+      },
+      interrupt,
+    };
+    const code = run(argv, io);
+    return { code, out, err };
+  }
+
+  it('stops the search under way, prints its statistics and the partial verdicts, exit 130', () => {
+    const r = interruptedRun(
+      'check',
+      'bench/gup-fork.pin',
+      '--kernel',
+      'v6.4,v6.5',
+      '--progress=lines',
+      '--progress-every',
+      '1000',
+    );
+    expect(r.code).toBe(130);
+    const lines = r.err.trim().split('\n');
+    expect(lines[0]).toMatch(/^pinlab: \[1\/2\] gup-fork on v6\.4: 1,000 states, /);
+    expect(lines[1]).toMatch(
+      /^pinlab: partial: gup-fork on v6\.4: the search was interrupted \(Ctrl-C\) after 1,\d{3} states, [\d,]+ transitions, depth \d+, table [\d,]+ bytes, \d+\.\d s$/,
+    );
+    expect(lines[2]).toBe(
+      'pinlab: interrupted: 1 of 2 (scenario, release) searches run; the verdicts are partial',
+    );
+    expect(lines).toHaveLength(3);
+    // What was seen stays: v6.4's parent-lost is known before the interrupt or left inconclusive.
+    expect(r.out).toMatch(/^gup-fork {2}\([\d,]+ states, \d+\.\d s\)\n {2}parent-lost +/);
+    expect(r.out).toContain('(bound reached: interrupt, ');
+    expect(r.out).toMatch(/\(partial: a bound stopped 1 of the searches\)\n$/);
+  });
+});
