@@ -1,10 +1,14 @@
 import { run } from '../../src/cli/run.js';
 
-/** `pinlab ARGS` in this process: its exit status and what it printed. */
+/**
+ * `pinlab ARGS` in this process: its exit status and what it printed. The clock stands still, so no
+ * progress line appears however long a busy machine takes (progress has tests of its own).
+ */
 export function cli(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const code = run(argv, { version: '0.0.0-test', out: (s) => (out += s), err: (s) => (err += s) });
+  const io = { version: '0.0.0-test', out: (s: string) => (out += s), err: (s: string) => (err += s) };
+  const code = run(argv, { ...io, now: () => 0 });
   return { code, out, err };
 }
 
