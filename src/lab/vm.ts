@@ -7,7 +7,7 @@ import { HUGETLB_PAGES, LAB_DISKS, MARK } from './init.js';
  * One boot of a lab kernel in Debian's qemu-system-x86: the kernel and initramfs, the lab's disks (an
  * ext4 disk, the same behind QEMU's I/O throttling so a DMA lands milliseconds after its submission,
  * and a swap disk), 2 CPUs. The console goes to a file, the results port to another, the progress
- * port to this process's stderr. A run past its limit is killed.
+ * port (QEMU's stdio) to this process's stderr. A run past its limit is killed.
  */
 export const QEMU = 'qemu-system-x86_64';
 /** QEMU's throttling of the slow disk: I/O operations per second, all kinds together. */
@@ -88,7 +88,7 @@ export function qemuArgs(
     '-serial',
     `file:${join(work, 'results.txt')}`,
     '-serial',
-    'file:/proc/self/fd/2',
+    'stdio',
   ];
 }
 
@@ -115,7 +115,8 @@ export function boot(
 ): Boot {
   for (const f of ['console.log', 'results.txt']) rmSync(join(work, f), { force: true });
   const r = spawnSync(QEMU, qemuArgs(kernel, initrd, work, accel, probe), {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The progress port (QEMU's stdout) is this process's stderr.
+    stdio: ['ignore', 2, 'pipe'],
     encoding: 'utf8',
     timeout: limitMs,
     killSignal: 'SIGKILL',
