@@ -75,7 +75,7 @@ export function kernelRecord(r: KernelResult, date: Date): KernelRecord {
       tree: t.tree,
       machine: t.machine,
       counts: t.counts,
-      real: t.cases.map((c) => ({ num: c.num, run: c.run, outcome: c.real.split(':')[0] ?? '' })),
+      real: t.real.map((c) => ({ num: c.num, run: c.run, outcome: c.outcome })),
     })),
   };
 }

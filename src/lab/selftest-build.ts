@@ -26,11 +26,12 @@ function extract(deb: string, source: string, dest: string): string | null {
   rmSync(dest, { recursive: true, force: true });
   mkdirSync(dest, { recursive: true });
   const script =
-    'set -o pipefail; dpkg-deb --fsys-tarfile "$1" | tar -xO "./usr/src/$2.tar.xz" | ' +
+    'dpkg-deb --fsys-tarfile "$1" | tar -xO "./usr/src/$2.tar.xz" | ' +
     'tar -xJ -C "$3" --wildcards ' +
     WANTED.map((_, i) => `"$2/\${${i + 4}}"`).join(' ');
   const r = spawnSync('bash', ['-c', script, 'extract', deb, source, dest, ...WANTED], { encoding: 'utf8' });
-  if (r.status !== 0 || !existsSync(tree))
+  // tar fails on a pattern nothing matches (no selftests/mm before v6.0): judge by what came out.
+  if (!existsSync(join(tree, 'tools', 'include')))
     return `extracting the selftests of ${source} failed: ${(r.stderr || String(r.error)).trim().split('\n').at(-1) ?? ''}`;
   writeFileSync(join(dest, 'extracted'), '');
   return null;

@@ -65,34 +65,37 @@ export interface CaseRow {
 export interface SelftestComparison {
   readonly program: string;
   readonly machine: SelftestMachine;
+  /** The real program's results, as it printed them. */
+  readonly real: readonly KsftTest[];
   readonly cases: readonly CaseRow[];
   readonly counts: Readonly<Record<CaseOutcome, number>>;
 }
 
-function shown(t: KsftTest | undefined): string {
-  return t === undefined ? '-' : `${t.outcome}${t.msg === '' ? '' : `: ${t.msg}`}`;
+/** A result as the real program printed it (a record keeps no message). */
+export interface RealCase {
+  readonly num: number;
+  readonly run: string;
+  readonly outcome: string;
+  readonly msg?: string;
+}
+
+function shown(t: RealCase | undefined): string {
+  return t === undefined ? '-' : `${t.outcome}${t.msg === undefined || t.msg === '' ? '' : `: ${t.msg}`}`;
 }
 
 /**
- * Pair each real result with the model's: both ran (pass, fail, xfail) and differ is a disagreement;
- * either side skipped is a skip (a skip on one side only is named by what each printed).
+ * Pair each real result with the model's by position and `[RUN]` line: both ran (pass, fail, xfail)
+ * and differ is a disagreement; either side skipped is a skip.
  */
-export function compareSelftest(
-  test: Selftest,
-  profile: KernelProfile,
-  realText: string,
-  gupTest: boolean,
-): SelftestComparison {
-  const machine = detectedMachine(realText, gupTest);
-  const model = test.run(profile, machine).tests;
-  const real = parseKsft(realText);
-  const n = Math.max(real.length, model.length);
+export function pairCases(
+  real: readonly RealCase[],
+  model: readonly KsftTest[],
+): { cases: CaseRow[]; counts: Record<CaseOutcome, number> } {
+  const ran = (t: RealCase): boolean => t.outcome !== 'skip';
   const cases: CaseRow[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < Math.max(real.length, model.length); i++) {
     const r = real[i];
     const m = model[i];
-    const base = { num: i + 1, run: r?.run ?? m?.run ?? '', real: shown(r), model: shown(m) };
-    const ran = (t: KsftTest): boolean => t.outcome !== 'skip';
     const outcome: CaseOutcome =
       r === undefined || m === undefined || r.run !== m.run
         ? 'unmatched'
@@ -101,12 +104,10 @@ export function compareSelftest(
           : r.outcome === m.outcome
             ? 'agree'
             : 'disagree';
-    cases.push({ ...base, outcome });
+    cases.push({ num: i + 1, run: r?.run ?? m?.run ?? '', real: shown(r), model: shown(m), outcome });
   }
   const count = (o: CaseOutcome): number => cases.filter((c) => c.outcome === o).length;
   return {
-    program: test.name,
-    machine,
     cases,
     counts: {
       agree: count('agree'),
@@ -115,4 +116,16 @@ export function compareSelftest(
       unmatched: count('unmatched'),
     },
   };
+}
+
+/** A real run's output against the model of the profile, told the machine the real program detected. */
+export function compareSelftest(
+  test: Selftest,
+  profile: KernelProfile,
+  realText: string,
+  gupTest: boolean,
+): SelftestComparison {
+  const machine = detectedMachine(realText, gupTest);
+  const real = parseKsft(realText);
+  return { program: test.name, machine, real, ...pairCases(real, test.run(profile, machine).tests) };
 }
