@@ -227,7 +227,9 @@ export function runKernel(k: LabKernel, opts: LabOptions): KernelResult {
   opts.progress(`${k.name}: compiling ${opts.scenarios.length} scenarios statically`);
   const programs = buildPrograms(opts, profile, dir, base.rows);
   const st =
-    opts.selftests.length > 0 ? selftestPrograms(opts, pkgs) : { programs: new Map(), tree: '', why: '' };
+    opts.selftests.length > 0
+      ? selftestPrograms(opts, pkgs)
+      : { programs: new Map<SelftestProgram, string>(), tree: '', why: '' };
   if (st.why !== '') base.notes.push(`selftests not built: ${st.why}`);
   const files = moduleFiles(img.modules);
   const modules = loadOrder(VM_MODULES, files);
