@@ -29,7 +29,7 @@ export interface RecordedSelftest {
   readonly real: readonly {
     readonly num: number;
     readonly run: string;
-    readonly outcome: KsftOutcome | string;
+    readonly outcome: KsftOutcome;
   }[];
 }
 
