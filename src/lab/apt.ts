@@ -99,17 +99,27 @@ function newer(a: string, b: string): boolean {
   return spawnSync('dpkg', ['--compare-versions', a, 'gt', b]).status === 0;
 }
 
-/** The newest `linux-image-<abi>-cloud-amd64-unsigned` of the kernel's release in its suite. */
-export function imagePackage(a: Apt, kernel: LabKernel): string | null {
+/**
+ * The kernel's cloud image packages in its suite, newest first, the unsigned one before the signed
+ * one of the same version (the same kernel; QEMU's direct boot ignores the signature). Sid names no
+ * unsigned image, and an archive may miss a file its lists name, so the caller tries them in turn.
+ */
+export function imagePackages(a: Apt, kernel: LabKernel): string[] {
   const names = apt('apt-cache', a, ['pkgnames', `linux-image-${kernel.abiPrefix}`])
     .stdout.split('\n')
-    .filter((n) => n.endsWith('-cloud-amd64-unsigned'));
-  let best: { name: string; version: string } | null = null;
-  for (const name of names) {
-    const c = candidate(a, name);
-    if (c !== null && (best === null || newer(c.version, best.version))) best = { name, version: c.version };
-  }
-  return best?.name ?? null;
+    .filter((n) => /-cloud-amd64(-unsigned)?$/.test(n));
+  const found = names
+    .map((name) => ({ name, version: candidate(a, name)?.version }))
+    .filter((c): c is { name: string; version: string } => c.version !== undefined);
+  return found
+    .sort((x, y) =>
+      x.version === y.version
+        ? Number(y.name.endsWith('-unsigned')) - Number(x.name.endsWith('-unsigned'))
+        : newer(x.version, y.version)
+          ? -1
+          : 1,
+    )
+    .map((c) => c.name);
 }
 
 /** The packages a package depends on whose names start with one of the prefixes. */

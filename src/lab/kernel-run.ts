@@ -7,7 +7,7 @@ import type { ParsedScenario } from '../scenario/index.js';
 import { COW } from '../selftests/cow/index.js';
 import { GUP_LONGTERM } from '../selftests/gup_longterm/index.js';
 import { runSuite, type Row } from '../suite/run.js';
-import { download, imagePackage, suiteApt, type Archives, type Deb } from './apt.js';
+import { download, imagePackages, suiteApt, type Archives, type Deb } from './apt.js';
 import { cpioArchive, type CpioEntry } from './cpio.js';
 import { initScript, LAB_DISKS, type PlanItem } from './init.js';
 import { FALLBACK_SELFTEST_SOURCE, LAB_KERNELS, type LabKernel } from './kernels.js';
@@ -130,11 +130,19 @@ function fetchPackages(k: LabKernel, opts: LabOptions): Packages | string {
   const debs = join(opts.cache, 'debs');
   const apt = suiteApt(opts.cache, k, opts.archives);
   if (typeof apt === 'string') return apt;
-  const name = imagePackage(apt, k);
-  if (name === null) return `no linux-image-${k.abiPrefix}*-cloud-amd64-unsigned in ${k.suite}`;
-  opts.progress(`${k.name}: ${name}`);
-  const image = download(apt, name, debs);
-  if (typeof image === 'string') return image;
+  const tried: string[] = [];
+  let image: Deb | null = null;
+  for (const name of imagePackages(apt, k)) {
+    const d = download(apt, name, debs);
+    if (typeof d !== 'string') {
+      image = d;
+      break;
+    }
+    tried.push(d);
+  }
+  if (image === null)
+    return tried.at(-1) ?? `no linux-image-${k.abiPrefix}*-cloud-amd64(-unsigned) in ${k.suite}`;
+  opts.progress(`${k.name}: ${image.name} ${image.version}`);
   const sources: { kernel: LabKernel; deb: Deb }[] = [];
   if (opts.selftests.length > 0) {
     const fallback = LAB_KERNELS.find((x) => x.source === FALLBACK_SELFTEST_SOURCE);
@@ -147,7 +155,7 @@ function fetchPackages(k: LabKernel, opts: LabOptions): Packages | string {
   }
   const headers: Deb[] = [];
   if (kmodPresent(opts.repo))
-    for (const p of kmodPackages(apt, name)) {
+    for (const p of kmodPackages(apt, image.name)) {
       const d = download(apt, p, debs);
       if (typeof d !== 'string') headers.push(d);
     }
