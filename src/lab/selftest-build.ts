@@ -40,14 +40,13 @@ function extract(deb: string, source: string, dest: string): string | null {
 /** The built programs of one source tree, or why none: a tree without cow.c (before v6.2) says so. */
 export type SelftestBuild =
   | { readonly ok: true; readonly dir: string; readonly programs: ReadonlyMap<SelftestProgram, string> }
-  | { readonly ok: false; readonly why: string; readonly missing: boolean };
+  | { readonly ok: false; readonly why: string };
 
 export function buildSelftests(deb: string, source: string, cacheDir: string): SelftestBuild {
   const failed = extract(deb, source, cacheDir);
-  if (failed !== null) return { ok: false, why: failed, missing: false };
+  if (failed !== null) return { ok: false, why: failed };
   const mm = join(cacheDir, source, 'tools/testing/selftests/mm');
-  if (!existsSync(join(mm, 'cow.c')))
-    return { ok: false, why: `${source} has no selftests/mm/cow.c`, missing: true };
+  if (!existsSync(join(mm, 'cow.c'))) return { ok: false, why: `${source} has no selftests/mm/cow.c` };
   writeFileSync(join(mm, 'local_config.h'), '#define LOCAL_CONFIG_HAVE_LIBURING 1\n');
   const programs = new Map<SelftestProgram, string>();
   for (const p of SELFTESTS) {
@@ -72,7 +71,6 @@ export function buildSelftests(deb: string, source: string, cacheDir: string): S
         return {
           ok: false,
           why: `cc ${p}.c failed: ${(cc.stderr || String(cc.error)).split('\n').find((l) => l.includes('error')) ?? ''}`,
-          missing: false,
         };
     }
     programs.set(p, out);
