@@ -3,8 +3,8 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { archivesOf, machineSources } from '../lab/apt.js';
-import { runKernel, type KernelResult } from '../lab/kernel-run.js';
-import { labKernels } from '../lab/kernels.js';
+import { runKernel, type KernelResult, type LabOptions } from '../lab/kernel-run.js';
+import { labKernels, type LabKernel } from '../lab/kernels.js';
 import { recordResults } from '../lab/record.js';
 import { jsonReport, ktapReport, labFailed, textReport } from '../lab/report.js';
 import type { SelftestProgram } from '../lab/selftest-build.js';
@@ -22,6 +22,30 @@ function cacheDir(arg: string | undefined): string {
   if (env !== undefined && env !== '') return env;
   if (process.getuid?.() === 0) return '/var/cache/pinlab-lab';
   return join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'pinlab-lab');
+}
+
+/** One kernel's run; what throws (a package laid out unlike the others) is that kernel's skip. */
+function guarded(k: LabKernel, opts: LabOptions): KernelResult {
+  try {
+    return runKernel(k, opts);
+  } catch (e) {
+    const why = `internal error: ${e instanceof Error ? e.message : String(e)}`;
+    return {
+      kernel: k.name,
+      profile: k.profile,
+      status: 'skipped',
+      why,
+      packages: [],
+      accel: '-',
+      uname: null,
+      seconds: 0,
+      runs: opts.runs,
+      kmod: '-',
+      notes: [],
+      rows: [],
+      selftests: [],
+    };
+  }
 }
 
 /**
@@ -68,7 +92,7 @@ export function labCommand(args: readonly string[], io: Io): number {
   try {
     for (const k of kernels)
       results.push(
-        runKernel(k, {
+        guarded(k, {
           cache: cacheDir(p.values.get('cache')?.at(-1)),
           work,
           runs,

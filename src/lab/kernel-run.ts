@@ -7,7 +7,7 @@ import type { ParsedScenario } from '../scenario/index.js';
 import { COW } from '../selftests/cow/index.js';
 import { GUP_LONGTERM } from '../selftests/gup_longterm/index.js';
 import { runSuite, type Row } from '../suite/run.js';
-import { download, imagePackages, suiteApt, type Archives, type Deb } from './apt.js';
+import { dependsOn, download, imagePackages, suiteApt, type Archives, type Deb } from './apt.js';
 import { cpioArchive, type CpioEntry } from './cpio.js';
 import { initScript, LAB_DISKS, type PlanItem } from './init.js';
 import { FALLBACK_SELFTEST_SOURCE, LAB_KERNELS, type LabKernel } from './kernels.js';
@@ -60,12 +60,14 @@ function programLimit(runs: number): number {
 const SELFTEST_LIMIT = 900;
 const BOOT_ALLOWANCE = 300;
 
-function unpack(deb: string, cache: string): string {
-  const dir = join(cache, 'unpacked', basename(deb, '.deb'));
+/** Unpack the image's packages into one tree, named after the first (kept in the cache). */
+function unpack(debs: readonly Deb[], cache: string): string {
+  const dir = join(cache, 'unpacked', basename(debs[0]?.file ?? 'none', '.deb'));
   if (!existsSync(join(dir, '.done'))) {
     mkdirSync(dir, { recursive: true });
-    const r = spawnSync('dpkg-deb', ['-x', deb, dir]);
-    if (r.status !== 0) throw new Error(`dpkg-deb -x ${deb} failed`);
+    for (const d of debs)
+      if (spawnSync('dpkg-deb', ['-x', d.file, dir]).status !== 0)
+        throw new Error(`dpkg-deb -x ${d.file} failed`);
     writeFileSync(join(dir, '.done'), '');
   }
   return dir;
@@ -122,6 +124,8 @@ function sectionFailure(sec: Section | undefined): string | null {
 
 interface Packages {
   readonly image: Deb;
+  /** Where the image package is a metapackage (sid's 7.2): its linux-binary-* and linux-modules-*. */
+  readonly imageParts: readonly Deb[];
   readonly sources: readonly { readonly kernel: LabKernel; readonly deb: Deb }[];
   readonly headers: readonly Deb[];
 }
@@ -159,7 +163,13 @@ function fetchPackages(k: LabKernel, opts: LabOptions): Packages | string {
       const d = download(apt, p, debs);
       if (typeof d !== 'string') headers.push(d);
     }
-  return { image, sources, headers };
+  const imageParts: Deb[] = [];
+  for (const part of dependsOn(apt, image.name, ['linux-binary-', 'linux-modules-'])) {
+    const d = download(apt, part, debs);
+    if (typeof d === 'string') return d;
+    imageParts.push(d);
+  }
+  return { image, imageParts, sources, headers };
 }
 
 function kmodModule(
@@ -227,7 +237,7 @@ export function runKernel(k: LabKernel, opts: LabOptions): KernelResult {
   const pkgs = fetchPackages(k, opts);
   if (typeof pkgs === 'string') return skip(pkgs);
   base.packages.push(
-    ...[pkgs.image, ...pkgs.sources.map((s) => s.deb), ...pkgs.headers].map((d) => ({
+    ...[pkgs.image, ...pkgs.imageParts, ...pkgs.sources.map((s) => s.deb), ...pkgs.headers].map((d) => ({
       name: d.name,
       version: d.version,
     })),
@@ -236,7 +246,7 @@ export function runKernel(k: LabKernel, opts: LabOptions): KernelResult {
   if (typeof busybox === 'string') return skip(busybox);
   const dir = join(opts.work, k.name);
   mkdirSync(dir, { recursive: true });
-  const img = imageParts(unpack(pkgs.image.file, opts.cache));
+  const img = imageParts(unpack([pkgs.image, ...pkgs.imageParts], opts.cache));
   const kmod = kmodModule(opts, pkgs, img.version, dir);
   base.kmod = kmod.why;
   opts.progress(`${k.name}: compiling ${opts.scenarios.length} scenarios statically`);
