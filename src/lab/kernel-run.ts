@@ -73,13 +73,19 @@ function unpack(debs: readonly Deb[], cache: string): string {
   return dir;
 }
 
-/** The image's kernel, its modules tree and version (Debian 13 moved /lib to /usr/lib). */
+/**
+ * The image's kernel, its modules tree and version: /boot/vmlinuz-<version> and /lib/modules (Debian
+ * 13 moved /lib to /usr/lib; sid's linux-binary package puts the kernel in its modules directory).
+ */
 function imageParts(root: string): { vmlinuz: string; modules: string; version: string } {
-  const vmlinuz = readdirSync(join(root, 'boot')).find((f) => f.startsWith('vmlinuz-'));
   const base = ['lib/modules', 'usr/lib/modules'].map((d) => join(root, d)).find((d) => existsSync(d));
-  if (vmlinuz === undefined || base === undefined) throw new Error(`no kernel in ${root}`);
-  const version = vmlinuz.slice('vmlinuz-'.length);
-  return { vmlinuz: join(root, 'boot', vmlinuz), modules: join(base, version), version };
+  const version = base === undefined ? undefined : readdirSync(base)[0];
+  if (base === undefined || version === undefined) throw new Error(`no modules tree in ${root}`);
+  const vmlinuz = [join(root, 'boot', `vmlinuz-${version}`), join(base, version, 'vmlinuz')].find((f) =>
+    existsSync(f),
+  );
+  if (vmlinuz === undefined) throw new Error(`no kernel for ${version} in ${root}`);
+  return { vmlinuz, modules: join(base, version), version };
 }
 
 /** /bin/busybox of Debian's busybox-static (a dynamically linked one cannot be the initramfs's shell). */
