@@ -18,6 +18,24 @@ const records = readRecords('docs/conformance');
 const loaded = loadScenarios(libraryFiles());
 const scenarios: readonly ParsedScenario[] = loaded.ok ? loaded.scenarios : [];
 
+/**
+ * Contradictions found and explained, each waiting for the profile that models it (the lab's kernel
+ * table, src/lab/kernels.ts, compares each kernel with its release's profile until the stable-series
+ * profiles exist). Remove an entry once its kernel is compared with that profile.
+ */
+const EXPLAINED: readonly { kernel: string; scenario: string; condition: string; why: string }[] = [
+  {
+    kernel: '5.10',
+    scenario: 'read-fixed-dirty[buf=memfd]',
+    condition: 'register-refused',
+    why:
+      "Debian's 5.10.262 carries the 5.15 io_uring (a stable backport): io_uring/io_uring.c:" +
+      'io_sqe_buffer_register() refuses a file VMA only when !vma_is_shmem() && !is_file_hugepages(), so ' +
+      'a memfd registers (uring.fixedBuffers=refuse-non-shmem, which makes the model agree with every row); ' +
+      'mainline v5.10 (fs/io_uring.c) refused every file VMA but hugetlbfs',
+  },
+];
+
 function counts(cell: string): { seen: number; runs: number } | null {
   const m = /^(\d+)\/(\d+)$/.exec(cell);
   return m === null ? null : { seen: Number(m[1]), runs: Number(m[2]) };
@@ -45,7 +63,10 @@ describe('the recorded lab runs', () => {
         const verdict = model.find((m) => m.kind === 'condition' && m.condition === row.condition)?.verdict;
         const cmp = compareVerdict(verdict ?? 'unavailable', c.seen, c.runs);
         compared += 1;
-        if (cmp.outcome === 'contradiction')
+        const explained = EXPLAINED.some(
+          (e) => e.kernel === r.kernel && e.scenario === row.scenario && e.condition === row.condition,
+        );
+        if (cmp.outcome === 'contradiction' && !explained)
           contradictions.push(`${row.scenario} @${row.disk} ${row.condition}: ${cmp.why}`);
       }
       expect(contradictions).toEqual([]);
