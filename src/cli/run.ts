@@ -2,6 +2,7 @@ import { bisectCommand, preventCommand } from './bisect.js';
 import { checkCommand, diffCommand, explainCommand } from './check.js';
 import { exportCCommand } from './export-c.js';
 import { realCommand } from './real.js';
+import { labCommand } from './lab.js';
 import { listCommand } from './list.js';
 import { replayCommand } from './replay.js';
 import { selftestCommand } from './selftest.js';
@@ -60,6 +61,10 @@ usage:
                               the scenario as a C program that runs it on the real kernel (KTAP output)
   pinlab real [FILES...] [--runs N]
                               export, compile with cc, run here, compare with the closest release's verdicts
+  pinlab lab [FILES...] [--kernels 5.10,6.1,6.12,7.2|all] [--runs N] [--cow] [--gup-longterm]
+             [--format text|json|ktap] [--cache DIR] [--record DIR]
+                              boot Debian's kernels in QEMU with the exported programs (and the kernel's
+                              selftests) and compare with each kernel's profile (default 6.1,6.12)
   pinlab lint FILE...         parse and validate scenarios without running them (exit 0, or 2)
   pinlab new NAME             write NAME.pin, a commented scenario skeleton (never over a file)
   pinlab list                 the kernel profiles and every policy with its history
@@ -131,6 +136,8 @@ function dispatch(argv: readonly string[], io: Io): number {
       return exportCCommand(rest, io);
     case 'real':
       return realCommand(rest, io);
+    case 'lab':
+      return labCommand(rest, io);
     case 'cow':
       return selftestCommand(COW, rest, io);
     case 'gup-longterm':

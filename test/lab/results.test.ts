@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { parseResults } from '../../src/lab/results.js';
+
+describe('parseResults', () => {
+  it('splits the results port at its markers', () => {
+    const text = [
+      '# pinlab-lab: booted 6.1.0-50-cloud-amd64',
+      '# pinlab-lab: kmod absent: not built',
+      '# pinlab-lab: begin p0 ext4',
+      'TAP version 13',
+      'ok 1 lost # seen in 0/20 runs',
+      '# pinlab-lab: end p0 ext4 0',
+      '# pinlab-lab: begin p0 ext4-throttled',
+      'not ok 1 lost # seen in 3/20 runs',
+      '# pinlab-lab: end p0 ext4-throttled 137',
+      '# pinlab-lab: begin cow ext4',
+      'ok 1 No leak',
+    ].join('\r\n');
+    const r = parseResults(text);
+    expect(r.uname).toBe('6.1.0-50-cloud-amd64');
+    expect(r.notes).toEqual(['kmod absent: not built']);
+    expect(r.sections).toEqual([
+      { id: 'p0', disk: 'ext4', output: 'TAP version 13\nok 1 lost # seen in 0/20 runs', status: 0 },
+      { id: 'p0', disk: 'ext4-throttled', output: 'not ok 1 lost # seen in 3/20 runs', status: 137 },
+      { id: 'cow', disk: 'ext4', output: 'ok 1 No leak', status: null },
+    ]);
+  });
+
+  it('knows a VM that never booted', () => {
+    expect(parseResults('')).toEqual({ uname: null, notes: [], sections: [] });
+  });
+});
