@@ -55,6 +55,9 @@ function pathRefusal(program: Program, path: DioPath, file: string): string | nu
       return fs !== undefined && REGULAR_FS.includes(fs)
         ? null
         : `iomap_dio_rw serves regular files on ext4, xfs or btrfs; ${file} is on ${fs ?? '?'}`;
+    case 'nfs':
+    case 'ceph':
+      return `${path} O_DIRECT needs a ${path} server and a mount: the exported program makes local files only`;
   }
 }
 
@@ -134,6 +137,12 @@ export function refusals(s: Scenario): Refusal[] {
           });
       }
   });
+  for (const f of program.files)
+    if (f.fs === 'nfs' || f.fs === 'ceph')
+      out.push({
+        where: `file ${f.name}`,
+        reason: `a file on ${f.fs} needs a server and a mount: the exported program makes local files only`,
+      });
   for (const f of program.files)
     if (f.integrity === true || f.stableWrites === true)
       out.push({

@@ -122,8 +122,10 @@ const DIO_PATH_SET: Readonly<Record<DioPath, true>> = {
   'blkdev-multi': true,
   iomap: true,
   legacy: true,
+  nfs: true,
+  ceph: true,
 };
-/** The direct-I/O paths: block/fops.c, __blkdev_direct_IO, iomap_dio_rw, fs/direct-io.c. */
+/** The direct-I/O paths: block/fops.c, __blkdev_direct_IO, iomap_dio_rw, fs/direct-io.c, fs/nfs/direct.c, fs/ceph/file.c. */
 export const DIO_PATHS = Object.keys(DIO_PATH_SET) as DioPath[];
 
 const ITER_SET: Readonly<Record<IterType, true>> = {

@@ -168,7 +168,7 @@ function skipCompound(ctx: Ctx, f: OwnFolio): boolean {
  * last page_mkwrite) is reported as dirtied without the filesystem's knowledge.
  * @kernel mm/page-writeback.c:set_page_dirty_lock
  */
-function ioFolioMarkDirty(ctx: Ctx, w: Draft, f: OwnFolio, fn: string): void {
+export function ioFolioMarkDirty(ctx: Ctx, w: Draft, f: OwnFolio, fn: string): void {
   ctx.calls.push('folio_mark_dirty');
   if (touchFreed(ctx, f, 'cpu-write')) return;
   if (f.owner.type === 'file' && !f.flags.dirty) {

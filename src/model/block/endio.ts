@@ -1,6 +1,8 @@
 import type { BioEndIo, OwnBio } from '../include/blk_types.js';
 import { dioBioEndIo } from '../fs/direct-io.js';
 import { iomapDioBioEndIo } from '../fs/iomap-dio.js';
+import { nfsDirectReadCompletion, nfsDirectWriteCompletion } from '../fs/nfs-direct.js';
+import { cephOsdReply } from '../fs/ceph-direct.js';
 import { writebackEndIo } from '../mm/page-writeback.js';
 import type { Ctx } from '../core/ctx.js';
 import { blkdevBioEndIo } from './fops.js';
@@ -20,6 +22,9 @@ const END_IO: { readonly [K in BioEndIo]: EndIo } = {
   iomap: { fn: 'iomap_dio_bio_end_io', run: iomapDioBioEndIo },
   legacy: { fn: 'dio_bio_end_io', run: dioBioEndIo },
   writeback: { fn: 'end_bio_bh_io_sync', run: writebackEndIo },
+  'nfs-read': { fn: 'nfs_direct_read_completion', run: nfsDirectReadCompletion },
+  'nfs-write': { fn: 'nfs_direct_write_completion', run: nfsDirectWriteCompletion },
+  ceph: { fn: '__complete_request', run: cephOsdReply },
 };
 
 /**

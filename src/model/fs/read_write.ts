@@ -3,6 +3,8 @@ import type { Ctx } from '../core/ctx.js';
 import { blockdevDirectIO, dioAwaitCompletion } from './direct-io.js';
 import { dioReadReturned, type DioRequest, type DioSubmitted } from './dio.js';
 import { iomapDioRw } from './iomap-dio.js';
+import { nfsFileDirectIO } from './nfs-direct.js';
+import { cephDirectReadWrite, cephSyncFinish } from './ceph-direct.js';
 import { ownBio, ownDio, type Draft } from '../core/cow.js';
 
 /**
@@ -18,6 +20,10 @@ export function submitDio(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
       return iomapDioRw(ctx, w, req);
     case 'legacy':
       return blockdevDirectIO(ctx, w, req);
+    case 'nfs':
+      return nfsFileDirectIO(ctx, w, req);
+    case 'ceph':
+      return cephDirectReadWrite(ctx, w, req);
   }
 }
 
@@ -29,6 +35,8 @@ export function finishSyncDio(ctx: Ctx, w: Draft, dioId: number): number {
     blkdevDirectIOSimpleFinish(ctx, w, dioId, bio);
   } else if (dio.path === 'legacy') {
     dioAwaitCompletion(ctx, w, dioId);
+  } else if (dio.path === 'ceph') {
+    cephSyncFinish(ctx, w, dioId);
   }
   dioReadReturned(ctx, w, dio);
   return dio.ret ?? 0;

@@ -43,7 +43,10 @@ export type BioEndIo =
   | 'blkdev-async' // blkdev_bio_end_io_async
   | 'iomap' // iomap_dio_bio_end_io
   | 'legacy' // dio_bio_end_io / dio_bio_end_aio (fs/direct-io.c)
-  | 'writeback'; // end_bio_bh_io_sync / iomap_writepage_end_bio: folio_end_writeback
+  | 'writeback' // end_bio_bh_io_sync / iomap_writepage_end_bio: folio_end_writeback
+  | 'nfs-read' // nfs_direct_read_completion (the READ RPC's reply landed; MODEL: the RPC stands as a bio)
+  | 'nfs-write' // nfs_direct_write_completion (the WRITE RPC's reply)
+  | 'ceph'; // the OSD reply: ceph_aio_complete_req (async) or waking ceph_osdc_wait_request (sync)
 
 /** Where a bio is in its life. */
 export type BioState =
@@ -77,8 +80,8 @@ export interface Bio {
 /** A step's own copy of a bio (ownBio). */
 export type OwnBio = Own<Bio, 'bvecs' | 'flags' | 'state' | 'error' | 'tags' | 'data'>;
 
-/** The three direct-I/O implementations and their sub-paths. */
-export type DioPath = 'blkdev' | 'blkdev-multi' | 'iomap' | 'legacy';
+/** The direct-I/O implementations and their sub-paths; nfs and ceph send the pages to a server. */
+export type DioPath = 'blkdev' | 'blkdev-multi' | 'iomap' | 'legacy' | 'nfs' | 'ceph';
 
 /**
  * struct blkdev_dio / struct iomap_dio / struct dio: one direct-I/O request and its bios.
