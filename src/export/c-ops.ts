@@ -105,6 +105,7 @@ export function opStatement(op: Op, c: OpContext): string {
     case 'kalloc':
     case 'reclaim':
     case 'try-get':
+    case 'sg-io':
       throw new Error(`export-c: '${op.op}' is refused and has no C statement`);
   }
 }

@@ -48,6 +48,7 @@ export function regOf(op: Op): string | null {
     case 'dio':
     case 'await':
     case 'uring-rw':
+    case 'sg-io':
       return op.as;
     case 'write':
     case 'touch':

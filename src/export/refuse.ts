@@ -28,6 +28,8 @@ import { layout, propExprs } from './layout.js';
  * | dio blkdev-multi / legacy               | refused: the kernel picks its DIO path, not the process  |
  * | reclaim                                 | refused: no system call reclaims one page at a point     |
  * | try-get                                 | refused: the kernel's speculative references are its own |
+ * | dio nfs / ceph (a file on nfs or ceph)  | refused: needs a server and a mount                      |
+ * | sg-io                                   | refused: needs a SCSI device (the loop device has none)  |
  * | other get / pin flag sets               | refused: no system call holds such a reference           |
  *
  * Data tokens longer than the program's value slots, or with a NUL byte, are refused as well.
@@ -87,6 +89,8 @@ export function opRefusal(program: Program, op: Op, initialProcess: boolean): st
       return pathRefusal(program, op.path, op.file);
     case 'uring-rw':
       return pathRefusal(program, op.path, op.file);
+    case 'sg-io':
+      return "SG_IO needs a SCSI device (sg or bsg): the exported program's block device is a loop device, which takes no SCSI commands";
     case 'write':
     case 'read':
     case 'touch':

@@ -404,6 +404,20 @@ export const OP_SYNTAX: SyntaxTable = {
     read: (r) => ({ op: 'uring-unregister', index: r.number('a registered-buffer slot', MAX_SLOT) }),
     print: (op) => `uring unregister ${op.index}`,
   },
+  'sg-io': {
+    words: ['sg-io'],
+    forms: ['sg-io read|write FILE[PAGE] into|from BUF as REG'],
+    read(r) {
+      const rw = r.choice('direction', ['read', 'write'] as const);
+      const { file, index } = r.filePage();
+      r.expect(rw === 'read' ? 'into' : 'from');
+      const buf = r.buf();
+      r.expect('as');
+      return { op: 'sg-io', rw, file, index, buf, as: r.regDef() };
+    },
+    print: (op) =>
+      `sg-io ${op.rw} ${op.file}[${op.index}] ${op.rw === 'read' ? 'into' : 'from'} ${op.buf} as ${op.as}`,
+  },
   peek: {
     words: ['peek'],
     forms: ['peek HANDLE -> REG'],

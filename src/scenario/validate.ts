@@ -29,6 +29,7 @@ export const SETUP_REFUSED: Partial<Readonly<Record<Op['op'], string>>> = {
   'uring-rw': 'it takes several steps (submission and completion); put it in a thread',
   exit: `the thread's process would be gone before its operations run; put it in a thread`,
   wait: 'it waits for a forked child, and no child runs before the threads start; put it in a thread',
+  'sg-io': 'it takes several steps (submission and completion); put it in a thread',
 };
 
 /** Invariants an `expect` line may name instead of a condition. */

@@ -48,7 +48,7 @@ const anonPages: readonly PageSpec[] = [
 ];
 
 /** A raw operation: its kind and numbers that pick operands from what is declared. */
-const rawOp = fc.tuple(fc.nat({ max: 26 }), nat, nat, anyString, fc.boolean());
+const rawOp = fc.tuple(fc.nat({ max: 27 }), nat, nat, anyString, fc.boolean());
 type RawOp = [number, number, number, string, boolean];
 
 interface ActorState {
@@ -165,6 +165,10 @@ function makeOp([kind, a, b, data, flag]: RawOp, st: ActorState, fresh: () => st
       return buf === null ? null : { op: 'split-pmd', buf };
     case 25:
       return { op: 'try-get' };
+    case 26:
+      return buf === null || file === null
+        ? null
+        : { op: 'sg-io', rw: flag ? 'write' : 'read', file, index: a % 2, buf, as: reg() };
     default:
       return { op: 'uring-unregister', index: b % 2 };
   }

@@ -6,6 +6,7 @@ import { cephOsdReply } from '../fs/ceph-direct.js';
 import { writebackEndIo } from '../mm/page-writeback.js';
 import type { Ctx } from '../core/ctx.js';
 import { blkdevBioEndIo } from './fops.js';
+import { blkEndSyncRq } from './blk-map.js';
 import type { Draft } from '../core/cow.js';
 
 /** A ->bi_end_io: the kernel function's name, for the trace, and what it does. */
@@ -25,6 +26,7 @@ const END_IO: { readonly [K in BioEndIo]: EndIo } = {
   'nfs-read': { fn: 'nfs_direct_read_completion', run: nfsDirectReadCompletion },
   'nfs-write': { fn: 'nfs_direct_write_completion', run: nfsDirectWriteCompletion },
   ceph: { fn: '__complete_request', run: cephOsdReply },
+  'sg-io': { fn: 'blk_end_sync_rq', run: blkEndSyncRq },
 };
 
 /**

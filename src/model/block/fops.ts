@@ -12,8 +12,9 @@ import {
   type DioSubmitted,
 } from '../fs/dio.js';
 import type { Ctx } from '../core/ctx.js';
-import { bioAlloc, bioIovBvecSet, bioIovIterGetPages, bioPut, bioReleasePages, submitBio } from './bio.js';
+import { bioAlloc, bioIovBvecSet, bioIovIterGetPages, bioPut, submitBio } from './bio.js';
 import { ownDio, type Draft } from '../core/cow.js';
+import { bioReleasePagesDirtied } from './release-dirty.js';
 
 /**
  * blkdev_direct_IO(): O_DIRECT on a block device. A request that fits one bio goes to
@@ -52,9 +53,9 @@ function blkdevDirectIOSimple(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted
   return { ret: 0, dio: dio.id };
 }
 
-/** The simple path after submit_bio_wait() returned: bio_release_pages(bio, should_dirty). */
+/** The simple path after submit_bio_wait() returned: bio_release_pages(bio, should_dirty) (or bio.releaseDirty's what-if). */
 export function blkdevDirectIOSimpleFinish(ctx: Ctx, w: Draft, dioId: number, bio: OwnBio): void {
-  bioReleasePages(ctx, w, bio, ownDio(w, dioId).shouldDirty);
+  bioReleasePagesDirtied(ctx, w, bio, ownDio(w, dioId).shouldDirty);
   bioPut(bio);
 }
 

@@ -46,7 +46,8 @@ export type BioEndIo =
   | 'writeback' // end_bio_bh_io_sync / iomap_writepage_end_bio: folio_end_writeback
   | 'nfs-read' // nfs_direct_read_completion (the READ RPC's reply landed; MODEL: the RPC stands as a bio)
   | 'nfs-write' // nfs_direct_write_completion (the WRITE RPC's reply)
-  | 'ceph'; // the OSD reply: ceph_aio_complete_req (async) or waking ceph_osdc_wait_request (sync)
+  | 'ceph' // the OSD reply: ceph_aio_complete_req (async) or waking ceph_osdc_wait_request (sync)
+  | 'sg-io'; // blk_end_sync_rq: a passthrough request (SG_IO) wakes its waiter, which unmaps
 
 /** Where a bio is in its life. */
 export type BioState =

@@ -13,6 +13,7 @@ import {
 import { exitOp, forkOp, waitOp, type ExitOp, type ForkOp, type WaitOp } from './process.js';
 import { awaitOp, dioOp, type AwaitOp, type DioOp } from './dio.js';
 import { tryGetOp, type TryGetOp } from './folio-try-get.js';
+import { sgIoOp, type SgIoOp } from './sg-io.js';
 import {
   fsyncOp,
   kallocOp,
@@ -70,7 +71,8 @@ export type Op =
   | UringUnregisterOp
   | VmspliceOp
   | PipeReadOp
-  | SpliceOp;
+  | SpliceOp
+  | SgIoOp;
 
 type OpTable = { readonly [K in Op['op']]: OpDef<Extract<Op, { op: K }>, Locals> };
 
@@ -103,6 +105,7 @@ const OPS: OpTable = {
   vmsplice: vmspliceOp,
   'pipe-read': pipeReadOp,
   splice: spliceOp,
+  'sg-io': sgIoOp,
 };
 
 export function opDef<O extends Op>(op: O): OpDef<O, Locals> {
