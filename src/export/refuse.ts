@@ -57,6 +57,8 @@ function pathRefusal(program: Program, path: DioPath, file: string): string | nu
       return fs !== undefined && REGULAR_FS.includes(fs)
         ? null
         : `iomap_dio_rw serves regular files on ext4, xfs or btrfs; ${file} is on ${fs ?? '?'}`;
+    case 'blkdev-split':
+      return "the kernel splits a bio by the device's limits (chunk_sectors, max_sectors): the loop device the program sets up splits no bio inside a page";
     case 'nfs':
     case 'ceph':
       return `${path} O_DIRECT needs a ${path} server and a mount: the exported program makes local files only`;

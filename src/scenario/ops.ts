@@ -124,8 +124,9 @@ const DIO_PATH_SET: Readonly<Record<DioPath, true>> = {
   legacy: true,
   nfs: true,
   ceph: true,
+  'blkdev-split': true,
 };
-/** The direct-I/O paths: block/fops.c, __blkdev_direct_IO, iomap_dio_rw, fs/direct-io.c, fs/nfs/direct.c, fs/ceph/file.c. */
+/** The direct-I/O paths: block/fops.c, __blkdev_direct_IO, iomap_dio_rw, fs/direct-io.c, fs/nfs/direct.c, fs/ceph/file.c, block/fops.c on a device that splits the bio. */
 export const DIO_PATHS = Object.keys(DIO_PATH_SET) as DioPath[];
 
 const ITER_SET: Readonly<Record<IterType, true>> = {

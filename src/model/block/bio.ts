@@ -53,6 +53,8 @@ export function bioAlloc(
     dio,
     tags: [],
     data: [],
+    parent: null,
+    remaining: 1,
   });
   bio.state = 'building';
   ownArray(w, 'bios').push(bio);

@@ -133,6 +133,8 @@ const COPY: { readonly [K in ElementKey]: (el: World[K][number]) => OwnOf[K] } =
       dio: b.dio,
       tags: b.tags.slice(),
       data: b.data.slice(),
+      parent: b.parent,
+      remaining: b.remaining,
     }),
   dios: (d) =>
     fresh<Dio, OwnDio>({

@@ -15,6 +15,7 @@ export function submitDio(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
   switch (req.path) {
     case 'blkdev':
     case 'blkdev-multi':
+    case 'blkdev-split':
       return blkdevDirectIO(ctx, w, req);
     case 'iomap':
       return iomapDioRw(ctx, w, req);
@@ -30,7 +31,7 @@ export function submitDio(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
 /** The sync submitter, woken: the path's own process-context completion, then the return value. */
 export function finishSyncDio(ctx: Ctx, w: Draft, dioId: number): number {
   const dio = ownDio(w, dioId);
-  if (dio.path === 'blkdev' && !dio.async) {
+  if ((dio.path === 'blkdev' || dio.path === 'blkdev-split') && !dio.async) {
     const bio = ownBio(w, dio.bios[0] ?? -1);
     blkdevDirectIOSimpleFinish(ctx, w, dioId, bio);
   } else if (dio.path === 'legacy') {

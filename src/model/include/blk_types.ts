@@ -47,7 +47,8 @@ export type BioEndIo =
   | 'nfs-read' // nfs_direct_read_completion (the READ RPC's reply landed; MODEL: the RPC stands as a bio)
   | 'nfs-write' // nfs_direct_write_completion (the WRITE RPC's reply)
   | 'ceph' // the OSD reply: ceph_aio_complete_req (async) or waking ceph_osdc_wait_request (sync)
-  | 'sg-io'; // blk_end_sync_rq: a passthrough request (SG_IO) wakes its waiter, which unmaps
+  | 'sg-io' // blk_end_sync_rq: a passthrough request (SG_IO) wakes its waiter, which unmaps
+  | 'chain'; // bio_chain_endio: a split (or a clone chained to its source) completes into its parent
 
 /** Where a bio is in its life. */
 export type BioState =
@@ -56,6 +57,7 @@ export type BioState =
   | 'transferred' // the device did the DMA; completion (bio_endio) not yet run
   | 'completed' // bi_end_io ran; for a legacy sync or simple bio the submitter still releases it
   | 'dirty-list' // on bio_dirty_list, waiting for bio_dirty_fn
+  | 'chained' // its own transfer completed; bio_endio waits for the bios chained to it (__bi_remaining)
   | 'put'; // released and bio_put
 
 export interface Bio {
@@ -76,13 +78,20 @@ export interface Bio {
   readonly tags: readonly (string | null)[];
   /** What the device DMA'd into each page (reads) or read from each page (writes), once transferred. */
   readonly data: readonly (string | null)[];
+  /** bi_private of a bio chained by bio_chain(): the bio its completion completes into, or null. */
+  readonly parent: number | null;
+  /** __bi_remaining: completions (its own and its chained bios') before ->bi_end_io runs. */
+  readonly remaining: number;
 }
 
 /** A step's own copy of a bio (ownBio). */
-export type OwnBio = Own<Bio, 'bvecs' | 'flags' | 'state' | 'error' | 'tags' | 'data'>;
+export type OwnBio = Own<
+  Bio,
+  'bvecs' | 'flags' | 'state' | 'error' | 'tags' | 'data' | 'endIo' | 'parent' | 'remaining'
+>;
 
 /** The direct-I/O implementations and their sub-paths; nfs and ceph send the pages to a server. */
-export type DioPath = 'blkdev' | 'blkdev-multi' | 'iomap' | 'legacy' | 'nfs' | 'ceph';
+export type DioPath = 'blkdev' | 'blkdev-multi' | 'iomap' | 'legacy' | 'nfs' | 'ceph' | 'blkdev-split';
 
 /**
  * struct blkdev_dio / struct iomap_dio / struct dio: one direct-I/O request and its bios.

@@ -60,6 +60,7 @@ const SUBMIT_FN: Readonly<Record<DioPath, string | { readonly read: string; read
   legacy: '__blockdev_direct_IO',
   nfs: { read: 'nfs_file_direct_read', write: 'nfs_file_direct_write' },
   ceph: 'ceph_direct_read_write',
+  'blkdev-split': 'blkdev_direct_IO',
 };
 
 function submitFn(path: DioPath, rw: 'read' | 'write'): string {

@@ -19,6 +19,7 @@ const FS: Record<DioPath, FsType> = {
   legacy: 'ext4',
   nfs: 'nfs',
   ceph: 'ceph',
+  'blkdev-split': 'bdev',
 };
 
 function dioFork(path: DioPath, async: boolean): Op[][] {

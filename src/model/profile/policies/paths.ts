@@ -19,4 +19,18 @@ export const PATH_POLICIES = {
       },
     ],
   }),
+  'bio.cloneRelease': policy({
+    doc: "What a split or cloned bio's completion does with the pages it shares with its source: nothing (the kernel: bio_chain_endio, dm's clone_endio), or 'release', a what-if in which it calls bio_release_pages() itself: the source's completion releases them again, a double release up to v6.4 (a clone has no BIO_NO_PAGE_REF) and a no-op from v6.5 (no BIO_PAGE_PINNED) and in the v8 proposal (\"Cloning sets it to 0\").",
+    kernel: 'block/bio.c:__bio_chain_endio',
+    values: ['none', 'release'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'none',
+        commit:
+          '__bio_chain_endio() only passes the status on and puts the split; __bio_clone() sets BIO_CLONED and copies no page-ownership flag: the 5.10, 6.1, 6.12 and 7.2 trees',
+        confidence: 'H',
+      },
+    ],
+  }),
 } as const;
