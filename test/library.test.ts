@@ -25,6 +25,11 @@ const REQUIRED = [
   'bvec-async-lifetime',
   'should-dirty-redirty',
   'read-fixed-dirty',
+  'netfs-dio-read-fork',
+  'netfs-bvec-async-lifetime',
+  'sgio-read-fork',
+  'sgio-read-redirty',
+  'bio-split-release',
 ];
 
 describe('the built-in scenario library', () => {

@@ -61,7 +61,7 @@ function pathRefusal(program: Program, path: DioPath, file: string): string | nu
       return "the kernel splits a bio by the device's limits (chunk_sectors, max_sectors): the loop device the program sets up splits no bio inside a page";
     case 'nfs':
     case 'ceph':
-      return `${path} O_DIRECT needs a ${path} server and a mount: the exported program makes local files only`;
+      return `O_DIRECT on ${path} needs a server and a mount: the exported program makes local files only`;
   }
 }
 
