@@ -1,12 +1,12 @@
 import type { OwnBio } from '../include/blk_types.js';
 import { bioAlloc, bioPut, ioFolioMarkDirty } from '../block/bio.js';
-import { putPage } from '../mm/gup.js';
 import type { Ctx } from '../core/ctx.js';
 import { dioAlloc, dioBioDone, dioFlushCache, type DioRequest, type DioSubmitted } from './dio.js';
 import {
   remoteAbort,
   remoteAddPages,
   remoteGetPages,
+  remoteReleasePage,
   remoteShouldDirty,
   remoteSubmit,
 } from './remote-dio.js';
@@ -34,7 +34,7 @@ export function cephDirectReadWrite(ctx: Ctx, w: Draft, req: DioRequest): DioSub
   const dio = dioAlloc(w, req, remoteShouldDirty(req.iter));
   const bio = bioAlloc(w, req.op, req.file, req.index, 'ceph', dio.id);
   ctx.calls.push('iter_get_bvecs_alloc');
-  const r = remoteGetPages(ctx, w, req.iter, (folios) => remoteAddPages(bio, folios));
+  const r = remoteGetPages(ctx, w, req.iter, (folios, grab) => remoteAddPages(bio, folios, grab));
   if (r < 0) return remoteAbort(bio, r);
   return remoteSubmit(ctx, req, dio, bio, 'ceph_osdc_start_request');
 }
@@ -49,7 +49,7 @@ function putBvecs(ctx: Ctx, w: Draft, bio: OwnBio, shouldDirty: boolean): void {
   for (const bv of bio.bvecs) {
     const f = ownFolio(w, bv.folio);
     if (shouldDirty) ioFolioMarkDirty(ctx, w, f, 'set_page_dirty_lock');
-    putPage(ctx, w, f);
+    remoteReleasePage(ctx, w, bv);
   }
   bioPut(bio);
 }

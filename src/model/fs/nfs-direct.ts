@@ -1,7 +1,6 @@
 import type { OwnBio } from '../include/blk_types.js';
 import { bioAlloc, bioPut, ioFolioMarkDirty } from '../block/bio.js';
 import { folioRefAdd, folioTestLarge } from '../mm/folio.js';
-import { putPage } from '../mm/gup.js';
 import type { Ctx } from '../core/ctx.js';
 import { dioAlloc, dioBioDone, dioFlushCache, type DioRequest, type DioSubmitted } from './dio.js';
 import {
@@ -9,6 +8,7 @@ import {
   remoteAddPages,
   remoteGetPages,
   remotePutPages,
+  remoteReleasePage,
   remoteShouldDirty,
   remoteSubmit,
 } from './remote-dio.js';
@@ -48,9 +48,11 @@ export function nfsFileDirectIO(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitt
  */
 function nfsDirectScheduleIovec(ctx: Ctx, w: Draft, bio: OwnBio, req: DioRequest): number {
   ctx.calls.push(req.op === 'read' ? 'nfs_direct_read_schedule_iovec' : 'nfs_direct_write_schedule_iovec');
-  return remoteGetPages(ctx, w, req.iter, (folios) => {
+  return remoteGetPages(ctx, w, req.iter, (folios, grab) => {
+    // MODEL: under the what-if netfs.dioGrab=pin the nfs_page keeps the extraction's pin (or nothing).
+    if (grab !== 'ref') return remoteAddPages(bio, folios, grab);
     for (const id of folios) folioRefAdd(ctx, ownFolio(w, id), 1); // nfs_page_create: get_page()
-    remoteAddPages(bio, folios);
+    remoteAddPages(bio, folios, 'ref');
     ctx.calls.push('nfs_direct_release_pages');
     remotePutPages(ctx, w, folios);
   });
@@ -68,7 +70,7 @@ export function nfsDirectReadCompletion(ctx: Ctx, w: Draft, bio: OwnBio): void {
     const f = ownFolio(w, bv.folio);
     if (dio.shouldDirty && !bio.error && !folioTestLarge(f)) ioFolioMarkDirty(ctx, w, f, 'set_page_dirty');
     ctx.calls.push('nfs_release_request');
-    putPage(ctx, w, f);
+    remoteReleasePage(ctx, w, bv);
   }
   bioPut(bio);
   dioBioDone(w, dio);
@@ -84,7 +86,7 @@ export function nfsDirectWriteCompletion(ctx: Ctx, w: Draft, bio: OwnBio): void 
   const dio = ownDio(w, bio.dio ?? -1);
   for (const bv of bio.bvecs) {
     ctx.calls.push('nfs_release_request');
-    putPage(ctx, w, ownFolio(w, bv.folio));
+    remoteReleasePage(ctx, w, bv);
   }
   bioPut(bio);
   dioBioDone(w, dio);

@@ -1,13 +1,13 @@
-import type { OwnBio } from '../include/blk_types.js';
+import type { Bvec, BvecGrab, OwnBio } from '../include/blk_types.js';
 import { EIOCBQUEUED, type KernelResult } from '../include/errno.js';
 import type { IovIter } from '../include/uio.js';
 import { bioAddFolio, bioPut } from '../block/bio.js';
-import { iovIterGetPages2, userBackedIter } from '../lib/iov_iter.js';
+import { iovIterExtractPages, iovIterGetPages2, userBackedIter } from '../lib/iov_iter.js';
 import type { Ctx } from '../core/ctx.js';
 import type { OwnDio } from '../include/blk_types.js';
 import type { DioRequest, DioSubmitted } from './dio.js';
 import { ownFolio, type Draft } from '../core/cow.js';
-import { putPage } from '../mm/gup.js';
+import { putPage, unpinUserPage } from '../mm/gup.js';
 
 /**
  * What the network filesystems' direct I/O (fs/nfs/direct.c, fs/ceph/file.c) shares. Neither builds a
@@ -29,23 +29,25 @@ export function remoteShouldDirty(iter: IovIter): boolean {
 }
 
 /**
- * iov_iter_get_pages_alloc2() / iov_iter_get_pages2() until the iterator is done, each page handed to
- * `add`: FOLL_GET references on user pages (no release converted these paths to pins: the 5.10, 6.1,
- * 6.12 and 7.2 trees), get_page() on BVEC pages, -EFAULT for KVEC and DISCARD. Returns the pages
- * grabbed, or -errno when none was.
+ * iov_iter_get_pages_alloc2() / iov_iter_get_pages2() until the iterator is done, each batch handed to
+ * `add` with how it was grabbed: FOLL_GET references on user pages (no release converted these paths
+ * to pins: the 5.10, 6.1, 6.12 and 7.2 trees), get_page() on BVEC pages, -EFAULT for KVEC and DISCARD.
+ * Under the what-if netfs.dioGrab=pin, iov_iter_extract_pages() instead: user pages pinned, kernel
+ * pages only listed. Returns the pages grabbed, or -errno when none was.
  * @kernel lib/iov_iter.c:iov_iter_get_pages_alloc2
  */
 export function remoteGetPages(
   ctx: Ctx,
   w: Draft,
   iter: IovIter,
-  add: (folios: readonly number[]) => void,
+  add: (folios: readonly number[], grab: BvecGrab) => void,
 ): KernelResult {
+  const extract = ctx.policies['netfs.dioGrab'] === 'pin';
   let n = 0;
   while (iter.pos < iter.segs.length) {
-    const r = iovIterGetPages2(ctx, w, iter);
+    const r = extract ? iovIterExtractPages(ctx, w, iter) : iovIterGetPages2(ctx, w, iter);
     if (r.ret < 0) return n > 0 ? n : r.ret;
-    add(r.folios);
+    add(r.folios, r.grab);
     n += r.folios.length;
   }
   return n;
@@ -76,12 +78,22 @@ export function remoteAbort(bio: OwnBio, err: number): DioSubmitted {
   return { ret: err, dio: null };
 }
 
-/** Add pages to the request holding one reference each. */
-export function remoteAddPages(bio: OwnBio, folios: readonly number[]): void {
-  for (const id of folios) bioAddFolio(bio, id, 'ref');
+/** Add pages to the request, each held as it was grabbed. */
+export function remoteAddPages(bio: OwnBio, folios: readonly number[], grab: BvecGrab): void {
+  for (const id of folios) bioAddFolio(bio, id, grab);
 }
 
 /** put_page() on every page in `folios` (the extraction's own references). */
 export function remotePutPages(ctx: Ctx, w: Draft, folios: readonly number[]): void {
   for (const id of folios) putPage(ctx, w, ownFolio(w, id));
+}
+
+/**
+ * Drop the request's hold on one page: put_page() on a reference; under the what-if netfs.dioGrab=pin
+ * unpin_user_page() on a pin, nothing for a listed page.
+ */
+export function remoteReleasePage(ctx: Ctx, w: Draft, bv: Bvec): void {
+  const f = ownFolio(w, bv.folio);
+  if (bv.grab === 'pin') unpinUserPage(ctx, w, f);
+  else if (bv.grab === 'ref') putPage(ctx, w, f);
 }

@@ -23,7 +23,7 @@ function dio(
   return { op: 'dio', rw, path, async, file: 'f', index: 0, iter, buf, as: 'r' };
 }
 
-function forkRace(release: string, path: DioPath, async: boolean): boolean {
+function forkRace(release: string, path: DioPath, async: boolean, set: Record<string, string> = {}): boolean {
   const read = dio(path, 'read', async, 'iovec', 'buf');
   const prog = ioProgram({
     files: [{ name: 'f', fs: path === 'nfs' || path === 'ceph' ? path : 'xfs', pages: ['D'] }],
@@ -41,7 +41,7 @@ function forkRace(release: string, path: DioPath, async: boolean): boolean {
     ],
     agents: ['device'],
   });
-  const r = explore(profile(release), prog);
+  const r = explore(profile(release, set), prog);
   expect([...r.violations.keys()].filter((k) => k !== 'lost-dio-data')).toEqual([]);
   return r.violations.has('lost-dio-data');
 }
@@ -52,6 +52,9 @@ describe('NFS and ceph O_DIRECT read racing fork (seed 001 line 56)', () => {
       it.each(RELEASES)(`${path} ${async ? 'async' : 'sync'}: the parent can lose the data on %s`, (r) => {
         expect(forkRace(r, path, async)).toBe(true);
       });
+  it.each(['v5.10', 'v6.18', 'v7.2'])('the what-if netfs.dioGrab=pin keeps the data on %s', (r) => {
+    for (const path of NET) expect(forkRace(r, path, true, { 'netfs.dioGrab': 'pin' })).toBe(false);
+  });
   it('where iomap never loses it (v6.18, v7.2)', () => {
     expect(forkRace('v6.18', 'iomap', false)).toBe(false);
     expect(forkRace('v7.2', 'iomap', true)).toBe(false);
@@ -139,6 +142,37 @@ describe('how NFS and ceph hold and release the pages', () => {
         }),
       );
       for (const w of r.finals) expect(w.actors[0]?.regs.r).toBe('EFAULT');
+    });
+  }
+});
+
+describe('ITER_BVEC pages whose owner lets go before the reply (seed 004 lines 65-69)', () => {
+  const early = (path: NetPath, set: Record<string, string>): boolean =>
+    explore(
+      profile('v7.2', set),
+      ioProgram({
+        files: [{ name: 'f', fs: path, pages: ['D'] }],
+        mappings: [],
+        actors: [
+          {
+            process: 0,
+            ops: [
+              { op: 'kalloc', kind: 'page', as: 'p' },
+              { ...dio(path, 'read', true, 'bvec', 'p') },
+              { op: 'release', handle: 'p', how: 'put' },
+              { op: 'await', as: 'r' },
+            ],
+          },
+        ],
+        agents: ['device'],
+      }),
+    ).violations.has('use-after-free');
+  for (const path of NET) {
+    it(`${path}: the request's own reference keeps the page alive`, () => {
+      expect(early(path, {})).toBe(false);
+    });
+    it(`${path}: converted to iov_iter_extract_pages (netfs.dioGrab=pin) the page is freed under the I/O`, () => {
+      expect(early(path, { 'netfs.dioGrab': 'pin' })).toBe(true);
     });
   }
 });
