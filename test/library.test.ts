@@ -32,6 +32,11 @@ const REQUIRED = [
   'dedupe-dio-after-writeback',
   'dedupe-mapped-write-cow',
   'fallocate-punch-dio',
+  'netfs-dio-read-fork',
+  'netfs-bvec-async-lifetime',
+  'sgio-read-fork',
+  'sgio-read-redirty',
+  'bio-split-release',
 ];
 
 describe('the built-in scenario library', () => {

@@ -44,6 +44,7 @@ export function resolveKernels(lists: readonly string[], sets: readonly string[]
 const PINNING: readonly (readonly [string, string])[] = [
   ['dio.extract', 'pin'],
   ['vmsplice.grab', 'pin'],
+  ['netfs.dioGrab', 'pin'],
 ];
 
 /** Why a what-if leaves a profile inconsistent (a policy pins where pins do not exist), or null. */

@@ -157,6 +157,7 @@ export function opStatement(op: Op, c: OpContext): string {
     case 'kernel-aio':
     case 'remap':
     case 'fallocate':
+    case 'sg-io':
       throw new Error(`export-c: '${op.op}' is refused and has no C statement`);
   }
 }

@@ -65,6 +65,9 @@ const FILE_KIND: Readonly<Record<FsType, string>> = {
   shmem: 'F_SHMEM',
   hugetlbfs: 'F_HUGETLB',
   bdev: 'F_BDEV',
+  // Never reached: refuse.ts refuses a file on a network filesystem (it needs a server).
+  nfs: 'F_REG',
+  ceph: 'F_REG',
 };
 
 function fileTables(program: Program, l: Layout): string {

@@ -66,6 +66,7 @@ export function regOf(op: Op): string | null {
     case 'send':
     case 'kernel-aio':
     case 'remap':
+    case 'sg-io':
       return op.as;
     case 'write':
     case 'touch':

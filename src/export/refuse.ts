@@ -34,6 +34,8 @@ import { allOps, layout, propExprs } from './layout.js';
  * | send, recv, errqueue                    | refused: the peer and the NIC are another machine        |
  * | loop / lio, ublk                        | refused: only the driver owns the request's pages        |
  * | dedupe, reflink, fallocate              | refused: not exported yet (no ioctl / fallocate in C)    |
+ * | dio nfs / ceph (a file on nfs or ceph)  | refused: needs a server and a mount                      |
+ * | sg-io                                   | refused: needs a SCSI device (the loop device has none)  |
  *
  * What needs the module (kernelActorNeed) is exported all the same: the program looks for
  * /dev/pinlab_grab before its first run and skips, with the reason, where it is missing.
@@ -60,6 +62,11 @@ function pathRefusal(program: Program, path: DioPath, file: string): string | nu
       return fs !== undefined && REGULAR_FS.includes(fs)
         ? null
         : `iomap_dio_rw serves regular files on ext4, xfs or btrfs; ${file} is on ${fs ?? '?'}`;
+    case 'blkdev-split':
+      return "the kernel splits a bio by the device's limits (chunk_sectors, max_sectors): the loop device the program sets up splits no bio inside a page";
+    case 'nfs':
+    case 'ceph':
+      return `O_DIRECT on ${path} needs a server and a mount: the exported program makes local files only`;
   }
 }
 
@@ -82,6 +89,8 @@ export function opRefusal(program: Program, op: Op, initialProcess: boolean): st
       return pathRefusal(program, op.path, op.file);
     case 'uring-rw':
       return pathRefusal(program, op.path, op.file);
+    case 'sg-io':
+      return "SG_IO needs a SCSI device (sg or bsg): the exported program's block device is a loop device, which takes no SCSI commands";
     case 'kalloc':
     case 'gup':
     case 'write':
@@ -153,6 +162,12 @@ export function refusals(s: Scenario): Refusal[] {
           });
       }
   });
+  for (const f of program.files)
+    if (f.fs === 'nfs' || f.fs === 'ceph')
+      out.push({
+        where: `file ${f.name}`,
+        reason: `a file on ${f.fs} needs a server and a mount: the exported program makes local files only`,
+      });
   for (const f of program.files)
     if (f.integrity === true || f.stableWrites === true)
       out.push({

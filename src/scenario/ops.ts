@@ -122,8 +122,11 @@ const DIO_PATH_SET: Readonly<Record<DioPath, true>> = {
   'blkdev-multi': true,
   iomap: true,
   legacy: true,
+  nfs: true,
+  ceph: true,
+  'blkdev-split': true,
 };
-/** The direct-I/O paths: block/fops.c, __blkdev_direct_IO, iomap_dio_rw, fs/direct-io.c. */
+/** The direct-I/O paths: block/fops.c, __blkdev_direct_IO, iomap_dio_rw, fs/direct-io.c, fs/nfs/direct.c, fs/ceph/file.c, block/fops.c on a device that splits the bio. */
 export const DIO_PATHS = Object.keys(DIO_PATH_SET) as DioPath[];
 
 const ITER_SET: Readonly<Record<IterType, true>> = {
@@ -426,6 +429,20 @@ export const OP_SYNTAX: SyntaxTable = {
           return `ublk commit ${op.handle}`;
       }
     },
+  },
+  'sg-io': {
+    words: ['sg-io'],
+    forms: ['sg-io read|write FILE[PAGE] into|from BUF as REG'],
+    read(r) {
+      const rw = r.choice('direction', ['read', 'write'] as const);
+      const { file, index } = r.filePage();
+      r.expect(rw === 'read' ? 'into' : 'from');
+      const buf = r.buf();
+      r.expect('as');
+      return { op: 'sg-io', rw, file, index, buf, as: r.regDef() };
+    },
+    print: (op) =>
+      `sg-io ${op.rw} ${op.file}[${op.index}] ${op.rw === 'read' ? 'into' : 'from'} ${op.buf} as ${op.as}`,
   },
   peek: {
     words: ['peek'],

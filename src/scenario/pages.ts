@@ -65,6 +65,8 @@ const FS_SET: Readonly<Record<FsType, true>> = {
   shmem: true,
   hugetlbfs: true,
   bdev: true,
+  nfs: true,
+  ceph: true,
 };
 export const FS_TYPES = Object.keys(FS_SET) as FsType[];
 

@@ -33,6 +33,7 @@ export const SETUP_REFUSED: Partial<Readonly<Record<Op['op'], string>>> = {
   recv: 'it waits for the NIC to transmit, and no agent runs in setup; put it in a thread',
   errqueue: 'it waits for the NIC to free the skb, and no agent runs in setup; put it in a thread',
   'kernel-aio': 'it takes several steps (submission and completion); put it in a thread',
+  'sg-io': 'it takes several steps (submission and completion); put it in a thread',
 };
 
 /** Invariants an `expect` line may name instead of a condition. */

@@ -53,9 +53,22 @@ describe('refusals', () => {
       'iomap_dio_rw serves regular files on ext4, xfs or btrfs; b is on bdev',
     ],
     ['exit', 'only a forked process can exit'],
+    ['sg-io read b[0] into buf as r', 'SG_IO needs a SCSI device (sg or bsg)'],
+    ['dio read blkdev-split b[0] into buf as r', "the kernel splits a bio by the device's limits"],
   ])('refuses %s', (body, reason) => {
     const r = reasons(withThread(body));
     expect(r.join('\n')).toContain(reason);
+  });
+
+  it.each(['nfs', 'ceph'])('refuses a file on %s and O_DIRECT on it: they need a server', (fs) => {
+    const text = withThread(`dio read ${fs} n[0] into buf as r`).replace(
+      'file f xfs = "D"',
+      `file f xfs = "D"\nfile n ${fs} = "D"`,
+    );
+    expect(reasons(text)).toEqual([
+      `file n: a file on ${fs} needs a server and a mount: the exported program makes local files only`,
+      `thread T0: dio read ${fs} n[0] into buf as r: O_DIRECT on ${fs} needs a server and a mount: the exported program makes local files only`,
+    ]);
   });
 
   it('refuses a device with integrity tags and a disk condition without the flusher', () => {

@@ -48,7 +48,7 @@ const anonPages: readonly PageSpec[] = [
 ];
 
 /** A raw operation: its kind and numbers that pick operands from what is declared. */
-const rawOp = fc.tuple(fc.nat({ max: 33 }), nat, nat, anyString, fc.boolean());
+const rawOp = fc.tuple(fc.nat({ max: 34 }), nat, nat, anyString, fc.boolean());
 type RawOp = [number, number, number, string, boolean];
 
 interface ActorState {
@@ -198,6 +198,10 @@ function makeOp([kind, a, b, data, flag]: RawOp, st: ActorState, fresh: () => st
       if (file === null || dst === null) return null;
       return { op: 'remap', dedupe: flag, file, index: a % 2, dst, dstIndex: b % 2, as: reg() };
     }
+    case 33:
+      return buf === null || file === null
+        ? null
+        : { op: 'sg-io', rw: flag ? 'write' : 'read', file, index: a % 2, buf, as: reg() };
     default:
       return file === null ? null : { op: 'fallocate', file, index: b % 3 };
   }

@@ -26,6 +26,7 @@ describe('validate', () => {
     ['fsync f', "'fsync' cannot run in setup: it takes several steps"],
     ['dio read iomap f[0] into buf as r', "'dio' cannot run in setup: it takes several steps"],
     ['exit', "'exit' cannot run in setup: the thread's process would be gone"],
+    ['sg-io read f[0] into buf as r', "'sg-io' cannot run in setup: it takes several steps"],
   ])('refuses %s in setup, which the checker could not run', (op, message) => {
     const text = withOps('touch buf').replace('thread T0 in P', `setup\n  T0: ${op}\nthread T0 in P`);
     expect(parseErrors(text)).toEqual([expect.stringContaining(`test.pin:10:7: ${message}`)]);

@@ -54,6 +54,8 @@ export function bioAlloc(
     tags: [],
     data: [],
     bounced: [],
+    parent: null,
+    remaining: 1,
   });
   bio.state = 'building';
   ownArray(w, 'bios').push(bio);

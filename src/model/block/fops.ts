@@ -12,20 +12,26 @@ import {
   type DioSubmitted,
 } from '../fs/dio.js';
 import type { Ctx } from '../core/ctx.js';
-import { bioAlloc, bioIovBvecSet, bioIovIterGetPages, bioPut, bioReleasePages, submitBio } from './bio.js';
+import { bioAlloc, bioIovBvecSet, bioIovIterGetPages, bioPut, submitBio } from './bio.js';
 import { ownDio, type Draft } from '../core/cow.js';
+import { bioReleasePagesDirtied } from './release-dirty.js';
+import { bioSplitToLimits } from './bio-split.js';
 
 /**
  * blkdev_direct_IO(): O_DIRECT on a block device. A request that fits one bio goes to
  * __blkdev_direct_IO_simple (sync) or __blkdev_direct_IO_async; a larger one to __blkdev_direct_IO
  * (several bios, sync or async). MODEL: the request is one page; path 'blkdev-multi' forces the
- * multi-bio code.
+ * multi-bio code; 'blkdev-split' the simple or async code on a device whose limits split the bio.
  * @kernel block/fops.c:blkdev_direct_IO
  */
 export function blkdevDirectIO(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
   dioFlushCache(ctx, w, req);
   if (req.path === 'blkdev-multi') return blkdevDirectIOMulti(ctx, w, req);
-  return req.async ? blkdevDirectIOAsync(ctx, w, req) : blkdevDirectIOSimple(ctx, w, req);
+  const r = req.async ? blkdevDirectIOAsync(ctx, w, req) : blkdevDirectIOSimple(ctx, w, req);
+  // 'blkdev-split': the device's limits split the bio on its way in (submit_bio -> bio_split).
+  const bio = r.dio === null ? undefined : ownDio(w, r.dio).bios[0];
+  if (req.path === 'blkdev-split' && bio !== undefined) bioSplitToLimits(ctx, w, bio);
+  return r;
 }
 
 /** Add the iterator's pages; on failure release what was added and drop the bio. */
@@ -52,9 +58,9 @@ function blkdevDirectIOSimple(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted
   return { ret: 0, dio: dio.id };
 }
 
-/** The simple path after submit_bio_wait() returned: bio_release_pages(bio, should_dirty). */
+/** The simple path after submit_bio_wait() returned: bio_release_pages(bio, should_dirty) (or bio.releaseDirty's what-if). */
 export function blkdevDirectIOSimpleFinish(ctx: Ctx, w: Draft, dioId: number, bio: OwnBio): void {
-  bioReleasePages(ctx, w, bio, ownDio(w, dioId).shouldDirty);
+  bioReleasePagesDirtied(ctx, w, bio, ownDio(w, dioId).shouldDirty);
   bioPut(bio);
 }
 

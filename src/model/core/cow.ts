@@ -137,6 +137,8 @@ const COPY: { readonly [K in ElementKey]: (el: World[K][number]) => OwnOf[K] } =
       tags: b.tags.slice(),
       data: b.data.slice(),
       bounced: b.bounced,
+      parent: b.parent,
+      remaining: b.remaining,
     }),
   dios: (d) =>
     fresh<Dio, OwnDio>({

@@ -3,6 +3,8 @@ import type { Ctx } from '../core/ctx.js';
 import { blockdevDirectIO, dioAwaitCompletion } from './direct-io.js';
 import { dioReadReturned, type DioRequest, type DioSubmitted } from './dio.js';
 import { iomapDioRw } from './iomap-dio.js';
+import { nfsFileDirectIO } from './nfs-direct.js';
+import { cephDirectReadWrite, cephSyncFinish } from './ceph-direct.js';
 import { ownBio, ownDio, type Draft } from '../core/cow.js';
 
 /**
@@ -13,22 +15,29 @@ export function submitDio(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
   switch (req.path) {
     case 'blkdev':
     case 'blkdev-multi':
+    case 'blkdev-split':
       return blkdevDirectIO(ctx, w, req);
     case 'iomap':
       return iomapDioRw(ctx, w, req);
     case 'legacy':
       return blockdevDirectIO(ctx, w, req);
+    case 'nfs':
+      return nfsFileDirectIO(ctx, w, req);
+    case 'ceph':
+      return cephDirectReadWrite(ctx, w, req);
   }
 }
 
 /** The sync submitter, woken: the path's own process-context completion, then the return value. */
 export function finishSyncDio(ctx: Ctx, w: Draft, dioId: number): number {
   const dio = ownDio(w, dioId);
-  if (dio.path === 'blkdev' && !dio.async) {
+  if ((dio.path === 'blkdev' || dio.path === 'blkdev-split') && !dio.async) {
     const bio = ownBio(w, dio.bios[0] ?? -1);
     blkdevDirectIOSimpleFinish(ctx, w, dioId, bio);
   } else if (dio.path === 'legacy') {
     dioAwaitCompletion(ctx, w, dioId);
+  } else if (dio.path === 'ceph') {
+    cephSyncFinish(ctx, w, dioId);
   }
   dioReadReturned(ctx, w, dio);
   return dio.ret ?? 0;

@@ -44,7 +44,12 @@ export type BioEndIo =
   | 'iomap' // iomap_dio_bio_end_io
   | 'iomap-bounce' // iomap_dio_bio_end_io of an IOMAP_DIO_BOUNCE request: bio_iov_iter_unbounce (v7.0)
   | 'legacy' // dio_bio_end_io / dio_bio_end_aio (fs/direct-io.c)
-  | 'writeback'; // end_bio_bh_io_sync / iomap_writepage_end_bio: folio_end_writeback
+  | 'writeback' // end_bio_bh_io_sync / iomap_writepage_end_bio: folio_end_writeback
+  | 'nfs-read' // nfs_direct_read_completion (the READ RPC's reply landed; MODEL: the RPC stands as a bio)
+  | 'nfs-write' // nfs_direct_write_completion (the WRITE RPC's reply)
+  | 'ceph' // the OSD reply: ceph_aio_complete_req (async) or waking ceph_osdc_wait_request (sync)
+  | 'sg-io' // blk_end_sync_rq: a passthrough request (SG_IO) wakes its waiter, which unmaps
+  | 'chain'; // bio_chain_endio: a split (or a clone chained to its source) completes into its parent
 
 /** Where a bio is in its life. */
 export type BioState =
@@ -53,6 +58,7 @@ export type BioState =
   | 'transferred' // the device did the DMA; completion (bio_endio) not yet run
   | 'completed' // bi_end_io ran; for a legacy sync or simple bio the submitter still releases it
   | 'dirty-list' // on bio_dirty_list, waiting for bio_dirty_fn
+  | 'chained' // its own transfer completed; bio_endio waits for the bios chained to it (__bi_remaining)
   | 'put'; // released and bio_put
 
 export interface Bio {
@@ -78,13 +84,20 @@ export interface Bio {
    * bounce folio the device fills); empty for every other bio.
    */
   readonly bounced: readonly Bvec[];
+  /** bi_private of a bio chained by bio_chain(): the bio its completion completes into, or null. */
+  readonly parent: number | null;
+  /** __bi_remaining: completions (its own and its chained bios') before ->bi_end_io runs. */
+  readonly remaining: number;
 }
 
 /** A step's own copy of a bio (ownBio). */
-export type OwnBio = Own<Bio, 'bvecs' | 'flags' | 'state' | 'error' | 'tags' | 'data' | 'bounced'>;
+export type OwnBio = Own<
+  Bio,
+  'bvecs' | 'flags' | 'state' | 'error' | 'tags' | 'data' | 'endIo' | 'bounced' | 'parent' | 'remaining'
+>;
 
-/** The three direct-I/O implementations and their sub-paths. */
-export type DioPath = 'blkdev' | 'blkdev-multi' | 'iomap' | 'legacy';
+/** The direct-I/O implementations and their sub-paths; nfs and ceph send the pages to a server. */
+export type DioPath = 'blkdev' | 'blkdev-multi' | 'iomap' | 'legacy' | 'nfs' | 'ceph' | 'blkdev-split';
 
 /**
  * struct blkdev_dio / struct iomap_dio / struct dio: one direct-I/O request and its bios.

@@ -5,7 +5,7 @@ import type { Own } from './own.js';
  */
 
 /** The filesystems pinlab distinguishes: they differ in dirty tracking and stable-page needs. */
-export type FsType = 'ext4' | 'xfs' | 'btrfs' | 'shmem' | 'hugetlbfs' | 'bdev';
+export type FsType = 'ext4' | 'xfs' | 'btrfs' | 'shmem' | 'hugetlbfs' | 'bdev' | 'nfs' | 'ceph';
 
 export interface File {
   readonly id: number;
@@ -13,7 +13,7 @@ export interface File {
   readonly fs: FsType;
   /** Page cache: page index -> folio id, or null when not cached (address_space i_pages). */
   readonly cache: readonly (number | null)[];
-  /** On-disk contents per page (for shmem/hugetlbfs: the backing store never written). */
+  /** On-disk contents per page (for shmem/hugetlbfs: the backing store never written; nfs/ceph: the server's copy). */
   readonly disk: readonly string[];
   /** The device computes and checks integrity guard tags (DIF/DIX) or the fs checksums data (btrfs). */
   readonly integrity: boolean;

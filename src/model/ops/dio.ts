@@ -52,12 +52,21 @@ function iterSegs(env: OpEnv, type: IterType, buf: string): IterSeg[] | null {
   return held === undefined ? null : held.folios.map((folio) => ({ kind: 'page' as const, folio }));
 }
 
-const SUBMIT_FN: Readonly<Record<DioPath, string>> = {
+/** Each path's entry point, for a read and for a write when they differ. */
+const SUBMIT_FN: Readonly<Record<DioPath, string | { readonly read: string; readonly write: string }>> = {
   blkdev: 'blkdev_direct_IO',
   'blkdev-multi': '__blkdev_direct_IO',
   iomap: 'iomap_dio_rw',
   legacy: '__blockdev_direct_IO',
+  nfs: { read: 'nfs_file_direct_read', write: 'nfs_file_direct_write' },
+  ceph: 'ceph_direct_read_write',
+  'blkdev-split': 'blkdev_direct_IO',
 };
+
+function submitFn(path: DioPath, rw: 'read' | 'write'): string {
+  const fn = SUBMIT_FN[path];
+  return typeof fn === 'string' ? fn : fn[rw];
+}
 
 /** What a synchronous request keeps between its submission and its wait: the request. */
 export interface DioLocals extends Locals {
@@ -76,7 +85,7 @@ export const dioOp: OpDef<DioOp, DioLocals> = {
         !(op.rw === 'read' && (op.iter === 'ubuf' || op.iter === 'iovec') && storeBlocks(env, op.buf)),
       run(env, op): StepOutcome {
         const st = ownActor(env.w, env.actor);
-        const fn = SUBMIT_FN[op.path];
+        const fn = submitFn(op.path, op.rw);
         const segs = iterSegs(env, op.iter, op.buf);
         if (segs === null) {
           setReg(st, op.as, retString(-EFAULT));

@@ -13,6 +13,7 @@ import {
 import { exitOp, forkOp, waitOp, type ExitOp, type ForkOp, type WaitOp } from './process.js';
 import { awaitOp, dioOp, type AwaitOp, type DioOp } from './dio.js';
 import { tryGetOp, type TryGetOp } from './folio-try-get.js';
+import { sgIoOp, type SgIoOp } from './sg-io.js';
 import {
   fsyncOp,
   kallocOp,
@@ -81,7 +82,8 @@ export type Op =
   | ErrqueueOp
   | KernelAioOp
   | RemapOp
-  | FallocateOp;
+  | FallocateOp
+  | SgIoOp;
 
 type OpTable = { readonly [K in Op['op']]: OpDef<Extract<Op, { op: K }>, Locals> };
 
@@ -121,6 +123,7 @@ const OPS: OpTable = {
   'kernel-aio': kernelAioOp,
   remap: remapOp,
   fallocate: fallocateOp,
+  'sg-io': sgIoOp,
 };
 
 export function opDef<O extends Op>(op: O): OpDef<O, Locals> {

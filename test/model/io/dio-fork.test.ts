@@ -12,7 +12,15 @@ import { explore, ioProgram } from './io-harness.js';
  * FOLL_GET references fork shares the page and the parent's store copies it: the DMA lands in the
  * child's page and the parent loses the data. With FOLL_PIN (v6.5) fork copies for the child instead.
  */
-const FS: Record<DioPath, FsType> = { blkdev: 'bdev', 'blkdev-multi': 'bdev', iomap: 'xfs', legacy: 'ext4' };
+const FS: Record<DioPath, FsType> = {
+  blkdev: 'bdev',
+  'blkdev-multi': 'bdev',
+  iomap: 'xfs',
+  legacy: 'ext4',
+  nfs: 'nfs',
+  ceph: 'ceph',
+  'blkdev-split': 'bdev',
+};
 
 function dioFork(path: DioPath, async: boolean): Op[][] {
   const dio: Op = {

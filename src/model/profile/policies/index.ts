@@ -1,8 +1,9 @@
 import { IO_POLICIES } from './io.js';
 import { MM_POLICIES } from './mm.js';
+import { PATH_POLICIES } from './paths.js';
 
 /** Every policy pinlab knows, by name. */
-export const POLICIES = { ...MM_POLICIES, ...IO_POLICIES } as const;
+export const POLICIES = { ...MM_POLICIES, ...IO_POLICIES, ...PATH_POLICIES } as const;
 
 export type PolicyName = keyof typeof POLICIES;
 export type PolicyValue<N extends PolicyName> = (typeof POLICIES)[N]['values'][number];

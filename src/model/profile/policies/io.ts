@@ -71,7 +71,7 @@ export const IO_POLICIES = {
     ],
   }),
   'dio.extract': policy({
-    doc: 'How the block layer and fs/direct-io.c grab user pages for direct I/O: FOLL_GET references (iov_iter_get_pages2) or FOLL_PIN pins (iov_iter_extract_pages).',
+    doc: 'How the block layer and fs/direct-io.c grab user pages for direct I/O and passthrough requests (bio_map_user_iov, SG_IO): FOLL_GET references (iov_iter_get_pages2) or FOLL_PIN pins (iov_iter_extract_pages).',
     kernel: 'block/bio.c:__bio_iov_iter_get_pages',
     values: ['get', 'pin'],
     history: [
@@ -85,7 +85,7 @@ export const IO_POLICIES = {
         since: 'v6.5',
         value: 'pin',
         commit:
-          'block: Convert bio_iov_iter_get_pages to use iov_iter_extract_pages (a7e689dd1c06); block: Use iov_iter_extract_pages() and page pinning in direct-io.c (1ccf164ec866)',
+          'block: Convert bio_iov_iter_get_pages to use iov_iter_extract_pages (a7e689dd1c06); block: Use iov_iter_extract_pages() and page pinning in direct-io.c (1ccf164ec866); block: convert bio_map_user_iov to use iov_iter_extract_pages (the 6.1 tree: iov_iter_get_pages2, the 6.12 tree: iov_iter_extract_pages and BIO_PAGE_PINNED)',
         confidence: 'H',
       },
     ],
