@@ -13,7 +13,7 @@ describe('docs/seed-coverage.md', () => {
   it('has a row per claim of each of the five seeds, each with a status', () => {
     for (const seed of ['000', '001', '002', '003', '004'])
       expect(rows.filter((r) => r.startsWith(`| ${seed}:`)).length, seed).toBeGreaterThan(5);
-    const status = /(shown|what-if|partial|issue-19-b|not behaviour)[^|]*\|\s*$/;
+    const status = /(shown|what-if|partial|not behaviour)[^|]*\|\s*$/;
     for (const r of rows) expect(r, r.slice(0, 12)).toMatch(status);
   });
 
@@ -23,10 +23,12 @@ describe('docs/seed-coverage.md', () => {
         expect(md, s.scenario.id).toContain(s.scenario.id.replace(/\[.*\]$/, ''));
   });
 
-  it("names only scenarios that exist, apart from the other branch's `*.pin` patterns", () => {
+  it('names only scenarios that exist', () => {
     const named = md.match(/\b[a-z0-9]+(?:-[a-z0-9]+)+(?=[\s,;:)[])/g) ?? [];
     const scenarioLike = named.filter((n) =>
-      /-(fork|write|lifetime|held|writeback|extract|redirty|dirty|release|csum|unmap|hugetlb)$/.test(n),
+      /-(fork|write|lifetime|held|writeback|extract|redirty|dirty|release|csum|unmap|hugetlb|notify|early|complete|cow|punch-dio)$/.test(
+        n,
+      ),
     );
     expect(scenarioLike.length).toBeGreaterThan(10);
     for (const n of scenarioLike) expect(ids, n).toContain(n);
