@@ -34,6 +34,19 @@ describe('fuzz regressions: the parser', () => {
   });
 
   it.each([
+    ['a thread line without its process', (w: string) => `thread ${w}`, 'after the thread name (thread '],
+    ['an axis without values', (w: string) => `axis ${w}`, 'after the axis name (axis '],
+  ])('quotes an excerpt of a 200,000-character name in %s', (_, line, context) => {
+    const w = 'w'.repeat(200_000);
+    const [e, ...rest] = parseErrors(
+      withOps('touch buf').replace('thread T0 in P', `${line(w)}\nthread T0 in P`),
+    );
+    expect(rest).toEqual([]);
+    expect(e).toContain(`${context}${'w'.repeat(40)}... (200000 characters)`);
+    expect(e!.length).toBeLessThan(1000);
+  });
+
+  it.each([
     [
       'pread f[1000000000000000000000] -> r',
       'test.pin:10:11: a page index 1000000000000000000000 is too large: at most 1023',
