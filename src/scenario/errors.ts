@@ -95,7 +95,7 @@ export function excerpt(text: string): string {
 /** "unknown X 'y'; did you mean 'z'? (expected one of: a, b, c)" */
 export function unknownMessage(what: string, word: string, known: readonly string[]): string {
   const guess = closest(word, known);
-  const hint = guess === null ? '' : `; did you mean '${guess}'?`;
+  const hint = guess === null ? '' : `; did you mean '${excerpt(guess)}'?`;
   const list = known.length === 0 ? `no ${what} is declared` : `expected ${oneOf(known.map(excerpt))}`;
   return `unknown ${what} '${excerpt(word)}'${hint} (${list})`;
 }

@@ -96,7 +96,9 @@ class Cursor {
     if (this.failed) return;
     this.failed = true;
     const t = at === undefined ? this.peek() : 'kind' in at ? at : undefined;
-    const from = t?.axis ? ` (from axis ${t.axis.name}, value at ${t.axis.at.line}:${t.axis.at.col})` : '';
+    const from = t?.axis
+      ? ` (from axis ${excerpt(t.axis.name)}, value at ${t.axis.at.line}:${t.axis.at.col})`
+      : '';
     const where = at === undefined ? this.at() : { line: at.line, col: at.col };
     this.errors.push(scenarioError(this.file, where, message + from, expected));
   }
@@ -373,7 +375,7 @@ class Parser {
         return;
       case 'thread': {
         const name = c.name('a thread name');
-        if (name) c.keyword('in', `after the thread name (thread ${name.name} in PROCESS)`);
+        if (name) c.keyword('in', `after the thread name (thread ${excerpt(name.name)} in PROCESS)`);
         const proc = c.failed ? null : this.processRef(c);
         c.end('the process name');
         const t: ThreadDecl = {
@@ -402,7 +404,7 @@ class Parser {
   private axis(c: Cursor, first: Token): void {
     const name = c.name('an axis name');
     if (!name) return;
-    c.punct('=', `after the axis name (axis ${name.name} = VALUE | VALUE ...)`);
+    c.punct('=', `after the axis name (axis ${excerpt(name.name)} = VALUE | VALUE ...)`);
     const values: Named[] = [];
     do {
       const v = c.label('an axis value');
@@ -754,14 +756,14 @@ class Parser {
         c.fail(unknownMessage('axis', name.name, known), known, name.at);
         return false;
       }
-      if (!c.punct('=', `after the axis name (when ${name.name}=VALUE)`)) return false;
+      if (!c.punct('=', `after the axis name (when ${excerpt(name.name)}=VALUE)`)) return false;
       const values: string[] = [];
       do {
         const v = c.label('an axis value');
         if (!v) return false;
         if (!axis.values.some((x) => x.name === v.name)) {
           const known = axis.values.map((x) => x.name);
-          c.fail(unknownMessage(`value of axis ${axis.name}`, v.name, known), known, v.at);
+          c.fail(unknownMessage(`value of axis ${excerpt(axis.name)}`, v.name, known), known, v.at);
           return false;
         }
         values.push(v.name);

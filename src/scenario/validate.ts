@@ -4,7 +4,7 @@ import { opDef, type Op } from '../model/ops/index.js';
 import { anonOrderUnavailable } from '../model/mm/anon-orders.js';
 import { HPAGE_PMD_ORDER } from '../model/include/mm_types.js';
 import type { ScenarioAst } from './ast.js';
-import { scenarioError, unknownMessage, type Pos, type ScenarioError } from './errors.js';
+import { excerpt, scenarioError, unknownMessage, type Pos, type ScenarioError } from './errors.js';
 import { conditionText, type Names } from './printer.js';
 import { HUGETLB_ORDERS, pageWord } from './pages.js';
 import type { ParsedScenario } from './types.js';
@@ -81,7 +81,8 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
     const first = new Map<string, Pos>();
     for (const it of items) {
       const prev = first.get(it.name);
-      if (prev) err(it.at, `duplicate ${what} '${it.name}' (the first is at ${prev.line}:${prev.col})`);
+      if (prev)
+        err(it.at, `duplicate ${what} '${excerpt(it.name)}' (the first is at ${prev.line}:${prev.col})`);
       else first.set(it.name, it.at);
     }
   };
@@ -93,7 +94,7 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
   );
   for (const p of ast.processes)
     once(
-      `buffer in process ${p.name}`,
+      `buffer in process ${excerpt(p.name)}`,
       p.mappings.map((m) => ({ ...m.spec, at: m.at })),
     );
   once(
@@ -104,7 +105,7 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
     if (RESERVED_SCOPES.includes(x.name))
       err(
         x.at,
-        `'${x.name}' cannot name a process or thread: 'disk:FILE[N]' reads a file's disk in conditions`,
+        `'${excerpt(x.name)}' cannot name a process or thread: 'disk:FILE[N]' reads a file's disk in conditions`,
       );
 
   // ---- mappings ----
@@ -112,7 +113,7 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
     if (p.forked && p.mappings.length > 0)
       err(
         p.mappings[0]?.at ?? p.at,
-        `process ${p.name} is forked: it inherits its parent's mappings and declares none`,
+        `process ${excerpt(p.name)} is forked: it inherits its parent's mappings and declares none`,
       );
     for (const m of p.mappings) {
       const at = m.pageAt ?? m.at;
@@ -157,9 +158,13 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
       if (!child) continue;
       const prev = forkedAt.get(r.process);
       if (!child.forked)
-        err(r.at, `process ${child.name} is not declared forked: write 'process ${child.name} forked'`);
-      else if (prev) err(r.at, `process ${child.name} is already forked at ${prev.line}:${prev.col}`);
-      else if (from === r.process) err(r.at, `process ${child.name} cannot fork itself`);
+        err(
+          r.at,
+          `process ${excerpt(child.name)} is not declared forked: write 'process ${excerpt(child.name)} forked'`,
+        );
+      else if (prev)
+        err(r.at, `process ${excerpt(child.name)} is already forked at ${prev.line}:${prev.col}`);
+      else if (from === r.process) err(r.at, `process ${excerpt(child.name)} cannot fork itself`);
       else {
         parent.set(r.process, from);
         forkedAt.set(r.process, r.at);
@@ -167,7 +172,10 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
     }
   ast.processes.forEach((p, i) => {
     if (p.forked && !forkedAt.has(i))
-      err(p.at, `process ${p.name} is declared forked, but no operation forks it (add 'fork ${p.name}')`);
+      err(
+        p.at,
+        `process ${excerpt(p.name)} is declared forked, but no operation forks it (add 'fork ${excerpt(p.name)}')`,
+      );
   });
 
   /** The buffers a process has: its own mappings, or its parent's (transitively) when it is forked. */
@@ -181,7 +189,9 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
   const bufError = (at: Pos, name: string, proc: number): void => {
     const p = ast.processes[proc];
     const known = buffers(proc);
-    const whose = p?.forked ? `process ${p.name} (inherited from its parent)` : `process ${p?.name ?? '?'}`;
+    const whose = p?.forked
+      ? `process ${excerpt(p.name)} (inherited from its parent)`
+      : `process ${excerpt(p?.name ?? '?')}`;
     err(at, `${unknownMessage(`buffer in ${whose}`, name, known)}`, known);
   };
 
@@ -190,7 +200,10 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
     const t = ast.threads[s.actor];
     const p = t ? ast.processes[t.process] : undefined;
     if (t && p?.forked)
-      err(s.actorAt, `setup runs before any fork: thread ${t.name} is in forked process ${p.name}`);
+      err(
+        s.actorAt,
+        `setup runs before any fork: thread ${excerpt(t.name)} is in forked process ${excerpt(p.name)}`,
+      );
     const why = SETUP_REFUSED[s.stmt.op.op];
     if (why !== undefined) err(s.stmt.at, `'${s.stmt.op.op}' cannot run in setup: ${why}`);
   }
@@ -211,7 +224,7 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
             if (!handles.has(r.name))
               err(
                 r.at,
-                `handle '${r.name}' is used before an operation of thread ${t.name} creates it ('get BUF as ${r.name}' or 'pin BUF as ${r.name}')`,
+                `handle '${excerpt(r.name)}' is used before an operation of thread ${excerpt(t.name)} creates it ('get BUF as ${excerpt(r.name)}' or 'pin BUF as ${excerpt(r.name)}')`,
                 [...handles],
               );
             break;
@@ -227,15 +240,17 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
             break;
           case 'io-use':
             if (!ios.has(r.name))
-              err(r.at, `'${r.name}' names no asynchronous I/O started earlier by thread ${t.name}`, [
-                ...ios,
-              ]);
+              err(
+                r.at,
+                `'${excerpt(r.name)}' names no asynchronous I/O started earlier by thread ${excerpt(t.name)}`,
+                [...ios],
+              );
             break;
           case 'wait':
             if (!ast.processes[r.process]?.forked)
               err(
                 r.at,
-                `'wait' waits for a forked child: process ${ast.processes[r.process]?.name} is not forked`,
+                `'wait' waits for a forked child: process ${excerpt(ast.processes[r.process]?.name ?? '?')} is not forked`,
               );
             break;
           case 'fork':
@@ -252,7 +267,7 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
           const t = ast.threads[r.actor];
           const known = [...(regs[r.actor] ?? [])];
           if (t && !known.includes(r.reg))
-            err(r.at, `thread ${t.name} never sets register '${r.reg}'`, known);
+            err(r.at, `thread ${excerpt(t.name)} never sets register '${excerpt(r.reg)}'`, known);
           break;
         }
         case 'mem':
@@ -263,7 +278,7 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
           if (f && r.page >= f.pages.length)
             err(
               r.at,
-              `file ${f.name} has ${f.pages.length} page(s): disk:${f.name}[${r.page}] is past its end`,
+              `file ${excerpt(f.name)} has ${f.pages.length} page(s): disk:${excerpt(f.name)}[${r.page}] is past its end`,
             );
           break;
         }

@@ -2,17 +2,33 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { replay } from '../../src/check/index.js';
 import { profileNames, kernelProfile, isProfileError } from '../../src/model/profile/profiles.js';
-import { formatError, parseScenarios, printScenario, type ParseResult } from '../../src/scenario/index.js';
+import {
+  formatError,
+  parseScenarios,
+  printScenario,
+  type ParsedScenario,
+  type ParseResult,
+} from '../../src/scenario/index.js';
 import { runSuite } from '../../src/suite/run.js';
+import { scenarioArb } from '../scenario/arbitrary.js';
 import { fuzzRuns, mutantArb } from './mutants.js';
 
 /**
  * The fuzz properties over mutants of the library: a few hundred runs here; `npm run fuzz` runs them
- * long (scripts/fuzz.mjs sets the count and the seed).
+ * long (test/fuzz/run.mjs sets the count and the seed).
  */
 
 /** What the runs saw, printed after a long run (`npm run fuzz`). */
-const seen = { mutants: 0, refused: 0, accepted: 0, checked: 0, rows: 0, inconclusive: 0, replayed: 0 };
+const seen = {
+  mutants: 0,
+  generated: 0,
+  refused: 0,
+  accepted: 0,
+  checked: 0,
+  rows: 0,
+  inconclusive: 0,
+  replayed: 0,
+};
 afterAll(() => {
   if (process.env.PINLAB_FUZZ_COUNT !== undefined) console.log(`fuzz figures: ${JSON.stringify(seen)}`);
 });
@@ -70,6 +86,23 @@ describe('fuzz: the parser and the printer', () => {
   );
 });
 
+/** Check a scenario on two releases under a bound: verdicts only, and every printed token replays. */
+function checked(s: ParsedScenario, a: number, b: number): void {
+  const kernels = [profiles[a % profiles.length]!, profiles[b % profiles.length]!];
+  const rows = runSuite([s], kernels, { maxStates: 500 });
+  seen.checked += 1;
+  seen.rows += rows.length;
+  seen.inconclusive += rows.filter((x) => x.verdict === 'inconclusive').length;
+  for (const row of rows) {
+    expect(row.verdict).toMatch(/^(never|sometimes|always|inconclusive|unavailable)$/);
+    if (row.replay === null) continue;
+    const token = row.replay.slice(row.replay.lastIndexOf('@') + 1);
+    expect(row.replay.slice(0, row.replay.lastIndexOf('@'))).toBe(s.scenario.id);
+    expect(replay(s.scenario.program, token)).toMatchObject({ ok: true });
+    seen.replayed += 1;
+  }
+}
+
 describe('fuzz: the checker', () => {
   it(
     'ends in verdicts under a bound on any accepted mutant, and every printed token replays',
@@ -77,24 +110,25 @@ describe('fuzz: the checker', () => {
       fc.assert(
         fc.property(mutantArb, fc.nat(), fc.nat(), (text, a, b) => {
           const r = parsed(text);
-          if (!r.ok) return;
-          const kernels = [profiles[a % profiles.length]!, profiles[b % profiles.length]!];
-          for (const s of r.scenarios.slice(0, 2)) {
-            const rows = runSuite([s], kernels, { maxStates: 500 });
-            seen.checked += 1;
-            seen.rows += rows.length;
-            seen.inconclusive += rows.filter((x) => x.verdict === 'inconclusive').length;
-            for (const row of rows) {
-              expect(row.verdict).toMatch(/^(never|sometimes|always|inconclusive|unavailable)$/);
-              if (row.replay === null) continue;
-              const token = row.replay.slice(row.replay.lastIndexOf('@') + 1);
-              expect(row.replay.slice(0, row.replay.lastIndexOf('@'))).toBe(s.scenario.id);
-              expect(replay(s.scenario.program, token)).toMatchObject({ ok: true });
-              seen.replayed += 1;
-            }
-          }
+          if (r.ok) for (const s of r.scenarios.slice(0, 2)) checked(s, a, b);
         }),
         fuzzRuns('checker', 40),
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'ends in verdicts under a bound on any generated scenario (every operation, in any order)',
+    () => {
+      fc.assert(
+        fc.property(scenarioArb, fc.nat(), fc.nat(), (scenario, a, b) => {
+          const r = parseScenarios(printScenario(scenario), 'generated.pin');
+          seen.generated += 1;
+          if (!r.ok) expect.fail(r.errors.map(formatError).join('\n'));
+          for (const s of r.scenarios) checked(s, a, b);
+        }),
+        fuzzRuns('checker', 20),
       );
     },
     TIMEOUT,

@@ -34,6 +34,43 @@ describe('fuzz regressions: the parser', () => {
   });
 
   it.each([
+    ['a thread line without its process', (w: string) => `thread ${w}`, 'after the thread name (thread '],
+    ['an axis without values', (w: string) => `axis ${w}`, 'after the axis name (axis '],
+  ])('quotes an excerpt of a 200,000-character name in %s', (_, line, context) => {
+    const w = 'w'.repeat(200_000);
+    const [e, ...rest] = parseErrors(
+      withOps('touch buf').replace('thread T0 in P', `${line(w)}\nthread T0 in P`),
+    );
+    expect(rest).toEqual([]);
+    expect(e).toContain(`${context}${'w'.repeat(40)}... (200000 characters)`);
+    expect(e!.length).toBeLessThan(1000);
+  });
+
+  it.each([
+    ['a forked process no operation forks', (w: string) => withOps('touch buf', '', `process ${w} forked`)],
+    [
+      'a thread that never sets a register',
+      (w: string) => withOps('touch buf', 'exists (T0:r == "A")').replaceAll('T0', w),
+    ],
+    ['a handle used before it is made', (w: string) => withOps('unpin h').replaceAll('T0', w)],
+    [
+      'a disk page past the end of a file',
+      (w: string) =>
+        withOps('touch buf', 'exists (disk:f[3] == "A")')
+          .replace('file f ext4', `file ${w} ext4`)
+          .replace('file f shared', `file ${w} shared`)
+          .replace('disk:f', `disk:${w}`),
+    ],
+  ])('quotes an excerpt of a 200,000-character name when it reports %s', (_, text) => {
+    const errors = parseErrors(text('w'.repeat(200_000)));
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) {
+      expect(e).toContain(`${'w'.repeat(40)}... (200000 characters)`);
+      expect(e.length).toBeLessThan(1000);
+    }
+  });
+
+  it.each([
     [
       'pread f[1000000000000000000000] -> r',
       'test.pin:10:11: a page index 1000000000000000000000 is too large: at most 1023',
