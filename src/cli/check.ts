@@ -45,6 +45,7 @@ const SPEC = {
   quiet: 'flag',
   'no-timings': 'flag',
   wide: 'flag',
+  states: 'flag',
 } as const;
 
 interface Job {
@@ -64,6 +65,8 @@ interface Job {
   readonly timings: boolean;
   /** The text report's full grid (`--wide`). */
   readonly wide: boolean;
+  /** The distinct final states of each search (`--states`), in text and JSON. */
+  readonly states: boolean;
   /** The memory bound and the Ctrl-C word every search of the run watches. */
   readonly watch: WatchData;
 }
@@ -152,6 +155,7 @@ function prepare(
     files: replayFiles,
     timings: !p.flags.has('no-timings'),
     wide: p.flags.has('wide'),
+    states: p.flags.has('states'),
     progress,
     watch: watched,
   };
@@ -209,7 +213,7 @@ function exitStatus(rows: readonly Row[], job: Job): number {
 function report(rows: readonly Row[], job: Job): string {
   switch (job.format) {
     case 'json':
-      return jsonReport(rows, job.timings);
+      return jsonReport(rows, job.timings, job.states);
     case 'ktap':
       return ktapReport(rows, job.files);
     case 'junit':
@@ -219,7 +223,7 @@ function report(rows: readonly Row[], job: Job): string {
         rows,
         job.kernels.map((k) => k.name),
         job.files,
-        { wide: job.wide, timings: job.timings },
+        { wide: job.wide, timings: job.timings, states: job.states },
       );
   }
 }

@@ -1,4 +1,5 @@
 import type { Row } from '../suite/run.js';
+import { finalStatesJson } from './final-states.js';
 import { fileStep, type TraceFile, type TraceResult } from './trace-file.js';
 
 /** One row as the trace file holds it (without `timings`, no wall time). */
@@ -30,7 +31,11 @@ export function jsonResult(r: Row, timings: boolean): TraceResult {
  * `--format json` and `explain --out`: the trace file (trace-file.ts), one result per row; without
  * `timings` no wall time (`ms` null), so the file depends on nothing but the run.
  */
-export function jsonReport(rows: readonly Row[], timings = true): string {
-  const file: TraceFile = { pinlab: 1, results: rows.map((r) => jsonResult(r, timings)) };
+export function jsonReport(rows: readonly Row[], timings = true, states = false): string {
+  const file: TraceFile = {
+    pinlab: 1,
+    results: rows.map((r) => jsonResult(r, timings)),
+    ...(states ? { finalStates: finalStatesJson(rows) } : {}),
+  };
   return `${JSON.stringify(file, null, 2)}\n`;
 }

@@ -9,7 +9,9 @@ import {
 } from '../check/index.js';
 import type { Verdict } from '../check/condition.js';
 import type { KernelProfile } from '../model/profile/profiles.js';
+import type { Outcomes } from '../check/outcomes.js';
 import { expectedVerdict, type ParsedScenario } from '../scenario/index.js';
+import { exprText, programNames } from '../scenario/printer.js';
 
 /** One verdict of a suite: a (scenario, kernel, condition or invariant) triple. */
 export interface Row {
@@ -33,6 +35,11 @@ export interface Row {
    * where it does not (Negative); null for an invariant, or a release that cannot run the scenario.
    */
   readonly witnesses: Witnesses | null;
+  /**
+   * herd7's final states of the (scenario, kernel) search, the same for each of its rows: what the
+   * conditions read and each distinct tuple of values with its count; null when nothing ran.
+   */
+  readonly finals: FinalStates | null;
   readonly ms: number;
   readonly bound: string | null;
   /** Why the kernel cannot run the scenario (`unavailable`), or why the verdict judges nothing (ok false). */
@@ -45,6 +52,11 @@ export interface Row {
 export interface Witnesses {
   readonly satisfy: number;
   readonly violate: number;
+}
+
+export interface FinalStates extends Outcomes {
+  /** The values read, as the scenario writes them (`A:r`, `P:buf`, `disk:f[0]`). */
+  readonly reads: readonly string[];
 }
 
 export interface SuiteOptions {
@@ -67,6 +79,15 @@ export interface SuiteOptions {
   readonly traces?: boolean;
 }
 
+function finalStates(s: ParsedScenario, r: CheckResult): FinalStates {
+  const names = programNames(s.scenario.program);
+  return {
+    reads: r.reads.map((e) => exprText(e, names)),
+    list: r.outcomes.list,
+    unlisted: r.outcomes.unlisted,
+  };
+}
+
 function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: number): Row[] {
   const id = s.scenario.id;
   const base = {
@@ -77,6 +98,7 @@ function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: n
     depth: r.maxDepth,
     tableBytes: r.tableBytes,
     witnesses: null,
+    finals: finalStates(s, r),
     ms,
     bound: r.bound,
     reason: null,
@@ -136,6 +158,7 @@ function unavailableRows(s: ParsedScenario, profile: KernelProfile, reason: stri
       depth: 0,
       tableBytes: 0,
       witnesses: null,
+      finals: null,
       ms: 0,
       bound: null,
       reason,

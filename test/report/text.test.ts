@@ -21,6 +21,7 @@ function row(kernel: string, verdict: Row['verdict'], extra: Partial<Row> = {}):
     depth: 3,
     tableBytes: 1024,
     witnesses: null,
+    finals: null,
     ms: 100,
     bound: null,
     reason: null,
