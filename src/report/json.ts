@@ -1,6 +1,6 @@
 import type { Row } from '../suite/run.js';
 import { finalStatesJson } from './final-states.js';
-import { fileStep, type TraceFile, type TraceResult } from './trace-file.js';
+import { fileStep, SCHEMA_VERSION, type TraceFile, type TraceResult } from './trace-file.js';
 
 /** One row as the trace file holds it (without `timings`, no wall time). */
 export function jsonResult(r: Row, timings: boolean): TraceResult {
@@ -34,6 +34,7 @@ export function jsonResult(r: Row, timings: boolean): TraceResult {
 export function jsonReport(rows: readonly Row[], timings = true, states = false): string {
   const file: TraceFile = {
     pinlab: 1,
+    schemaVersion: SCHEMA_VERSION,
     results: rows.map((r) => jsonResult(r, timings)),
     ...(states ? { finalStates: finalStatesJson(rows) } : {}),
   };

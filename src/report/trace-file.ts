@@ -52,8 +52,16 @@ export function fileStep(s: TraceStep): FileStep {
   return { ...s, violations: s.violations.map(fileViolation) };
 }
 
+/**
+ * The trace file's schema version (semver; report/schema.ts, docs/schema/): the minor grows when
+ * fields are added, the major (with `pinlab`) when a reader of the previous version would misread it.
+ */
+export const SCHEMA_VERSION = '1.1.0';
+
 export interface TraceFile {
   readonly pinlab: 1;
+  /** SCHEMA_VERSION of the writer (absent in files written before 1.1.0). */
+  readonly schemaVersion?: string;
   readonly results: readonly TraceResult[];
   /** `check --states`: each search's distinct final states (report/final-states.ts). */
   readonly finalStates?: readonly FinalStatesEntry[];
