@@ -13,7 +13,7 @@ import { explore, type Explorer, type ExploreStats, type Progress } from './expl
 import { encodeToken } from './replay.js';
 import { shortestPaths, type Goal } from './shortest.js';
 import { runSteps, type Trace } from './trace.js';
-import { observedReads, readsOf, type Outcomes } from './outcomes.js';
+import { observedReads, readsOf, type FailedOp, type Outcomes } from './outcomes.js';
 import { conditionVerdict, deadlockVerdict, invariantVerdict, quantifierHolds } from './verdict.js';
 
 export type { Bounds, BoundName, ShouldStop } from './bounds.js';
@@ -107,6 +107,8 @@ export interface CheckResult {
   /** What the conditions read (`--states`): each distinct tuple of final values and its final states. */
   readonly reads: readonly Expr[];
   readonly outcomes: Outcomes;
+  /** The threads' operations that returned an error (a condition built on one may mislead). */
+  readonly failures: readonly FailedOp[];
   /** Wall time, filled by the caller if it wants one (the checker reads no clock for its results). */
   readonly ms?: number;
 }
@@ -267,6 +269,7 @@ export function check(
     finalStates: stats.finals,
     reads: observedReads(conditions),
     outcomes: stats.outcomes,
+    failures: stats.failures,
     bound: stats.bound,
     traceBound,
     conditions: conditions.map((c, i) => {

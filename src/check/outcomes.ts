@@ -87,3 +87,66 @@ export function mergeOutcomes(parts: readonly Outcomes[]): Outcomes {
   });
   return { list, unlisted: parts.reduce((n, p) => n + p.unlisted, 0) };
 }
+
+/** An operation of a thread that returned an error in some explored step (`--states` aside: warnings). */
+export interface FailedOp {
+  readonly actor: number;
+  /** The operation's index in the thread, and its name. */
+  readonly pc: number;
+  readonly op: string;
+  /** The errors it returned (negative errnos), sorted. */
+  readonly errnos: readonly number[];
+  /** Whether it failed every time it ran. */
+  readonly always: boolean;
+}
+
+/** Failed operations by thread and operation: a step returning a negative value failed. */
+export class FailureCounter {
+  private readonly seen = new Map<
+    string,
+    { actor: number; pc: number; op: string; errnos: Set<number>; ok: boolean }
+  >();
+
+  constructor(private readonly threads: number) {}
+
+  add(label: { actor: number; pc: number; op: string; ret: number | null }): void {
+    if (label.actor >= this.threads) return;
+    const key = `${label.actor}\t${label.pc}`;
+    const failed = label.ret !== null && label.ret < 0;
+    const e = this.seen.get(key) ?? { ...label, errnos: new Set<number>(), ok: false };
+    if (failed) e.errnos.add(label.ret as number);
+    else e.ok = true;
+    this.seen.set(key, e);
+  }
+
+  result(): FailedOp[] {
+    return mergeFailures([
+      [...this.seen.values()].map((e) => ({
+        actor: e.actor,
+        pc: e.pc,
+        op: e.op,
+        errnos: [...e.errnos],
+        always: !e.ok,
+      })),
+    ]);
+  }
+}
+
+/** Several searches' failures as one: errnos united, `always` only if every part that ran it failed. */
+export function mergeFailures(parts: readonly (readonly FailedOp[])[]): FailedOp[] {
+  const by = new Map<string, FailedOp>();
+  for (const f of parts.flat()) {
+    const key = `${f.actor}\t${f.pc}`;
+    const e = by.get(key);
+    by.set(
+      key,
+      e === undefined
+        ? f
+        : { ...e, errnos: [...new Set([...e.errnos, ...f.errnos])], always: e.always && f.always },
+    );
+  }
+  return [...by.values()]
+    .filter((f) => f.errnos.length > 0)
+    .map((f) => ({ ...f, errnos: [...f.errnos].sort((a, b) => b - a) }))
+    .sort((a, b) => a.actor - b.actor || a.pc - b.pc);
+}

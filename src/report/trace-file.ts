@@ -20,7 +20,7 @@ import type { Row } from '../suite/run.js';
  */
 export interface TraceResult extends Omit<
   Row,
-  'trace' | 'ms' | 'depth' | 'tableBytes' | 'witnesses' | 'finals'
+  'trace' | 'ms' | 'depth' | 'tableBytes' | 'witnesses' | 'finals' | 'failed'
 > {
   /** herd7's Positive and Negative counts of a condition (absent in files written before them). */
   readonly witnesses?: Row['witnesses'];

@@ -40,6 +40,8 @@ export interface Row {
    * conditions read and each distinct tuple of values with its count; null when nothing ran.
    */
   readonly finals: FinalStates | null;
+  /** The threads' operations that returned an error in the search (empty when nothing ran). */
+  readonly failed: readonly FailedOpRow[];
   readonly ms: number;
   readonly bound: string | null;
   /** Why the kernel cannot run the scenario (`unavailable`), or why the verdict judges nothing (ok false). */
@@ -57,6 +59,16 @@ export interface Witnesses {
 export interface FinalStates extends Outcomes {
   /** The values read, as the scenario writes them (`A:r`, `P:buf`, `disk:f[0]`). */
   readonly reads: readonly string[];
+}
+
+export interface FailedOpRow {
+  readonly thread: string;
+  /** The operation's line in the thread, from 1, and its name. */
+  readonly line: number;
+  readonly op: string;
+  readonly errnos: readonly number[];
+  /** It failed every time it ran. */
+  readonly always: boolean;
 }
 
 export interface SuiteOptions {
@@ -99,6 +111,13 @@ function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: n
     tableBytes: r.tableBytes,
     witnesses: null,
     finals: finalStates(s, r),
+    failed: r.failures.map((f) => ({
+      thread: s.scenario.program.actors[f.actor]?.name ?? `#${f.actor}`,
+      line: f.pc + 1,
+      op: f.op,
+      errnos: f.errnos,
+      always: f.always,
+    })),
     ms,
     bound: r.bound,
     reason: null,
@@ -159,6 +178,7 @@ function unavailableRows(s: ParsedScenario, profile: KernelProfile, reason: stri
       tableBytes: 0,
       witnesses: null,
       finals: null,
+      failed: [],
       ms: 0,
       bound: null,
       reason,

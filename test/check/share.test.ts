@@ -201,6 +201,7 @@ describe('mergeStats', () => {
     conditions: [{ satisfy: 1, violate: 0 }],
     invariants: [{ violated: false, cleanTerminals: 1, violatingFinals: 0, firstViolation: null }],
     outcomes: { list: [{ values: ['A'], count: 2 }], unlisted: 0 },
+    failures: [],
     por: false,
     tableBytes: 64,
     ...over,

@@ -22,6 +22,7 @@ function row(kernel: string, verdict: Row['verdict'], extra: Partial<Row> = {}):
     tableBytes: 1024,
     witnesses: null,
     finals: null,
+    failed: [],
     ms: 100,
     bound: null,
     reason: null,
