@@ -1,4 +1,5 @@
 import type { World } from '../model/core/world.js';
+import { EIOCBQUEUED } from '../model/include/errno.js';
 import type { Condition, Expr, Prop } from './condition.js';
 import { evalExpr } from './evaluate.js';
 
@@ -112,7 +113,8 @@ export class FailureCounter {
   add(label: { actor: number; pc: number; op: string; ret: number | null }): void {
     if (label.actor >= this.threads) return;
     const key = `${label.actor}\t${label.pc}`;
-    const failed = label.ret !== null && label.ret < 0;
+    // -EIOCBQUEUED is no failure: the async I/O was queued and completes later.
+    const failed = label.ret !== null && label.ret < 0 && label.ret !== -EIOCBQUEUED;
     const e = this.seen.get(key) ?? { ...label, errnos: new Set<number>(), ok: false };
     if (failed) e.errnos.add(label.ret as number);
     else e.ok = true;
