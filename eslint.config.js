@@ -135,7 +135,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js', 'bench/**/*.mjs', 'test/fixtures/**/*.mjs', 'test/fuzz/*.mjs'],
+    files: [
+      'eslint.config.js',
+      'bench/**/*.mjs',
+      'test/fixtures/**/*.mjs',
+      'test/fuzz/*.mjs',
+      'scripts/*.mjs',
+    ],
     ...tseslint.configs.disableTypeChecked,
   },
 );

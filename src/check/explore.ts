@@ -5,6 +5,7 @@ import type { World } from '../model/core/world.js';
 import type { BoundName, ResolvedBounds, ShouldStop } from './bounds.js';
 import type { Condition } from './condition.js';
 import { FingerprintTable, type StateSet } from './fingerprint-table.js';
+import { mergeFailures, mergeOutcomes, type FailedOp, type Outcomes } from './outcomes.js';
 import { DepthFirstSearch } from './search.js';
 import { rootUnit, type WorkUnit } from './share.js';
 
@@ -66,6 +67,10 @@ export interface ExploreStats {
   readonly deadlocks: number;
   readonly conditions: readonly ConditionCounts[];
   readonly invariants: readonly InvariantCounts[];
+  /** The distinct tuples of values the conditions read in the final Worlds (outcomes.ts). */
+  readonly outcomes: Outcomes;
+  /** The threads' operations that returned an error in some explored step. */
+  readonly failures: readonly FailedOp[];
   /** Whether the reduction was on (off when asked, or when a `state`-scope invariant is present). */
   readonly por: boolean;
   /** Bytes held by the search's fingerprint tables at the end (visited, final, deadlocked, per invariant). */
@@ -174,6 +179,8 @@ export function mergeStats(parts: readonly ExploreStats[]): ExploreStats {
       firstViolation:
         parts.map((s) => s.invariants[i]?.firstViolation ?? null).find((v) => v !== null) ?? null,
     })),
+    outcomes: mergeOutcomes(parts.map((s) => s.outcomes)),
+    failures: mergeFailures(parts.map((s) => s.failures)),
     por: parts.some((s) => s.por),
     tableBytes: most((s) => s.tableBytes),
   };

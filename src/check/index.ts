@@ -13,6 +13,7 @@ import { explore, type Explorer, type ExploreStats, type Progress } from './expl
 import { encodeToken } from './replay.js';
 import { shortestPaths, type Goal } from './shortest.js';
 import { runSteps, type Trace } from './trace.js';
+import { observedReads, readsOf, type FailedOp, type Outcomes } from './outcomes.js';
 import { conditionVerdict, deadlockVerdict, invariantVerdict, quantifierHolds } from './verdict.js';
 
 export type { Bounds, BoundName, ShouldStop } from './bounds.js';
@@ -103,6 +104,11 @@ export interface CheckResult {
   readonly conditions: readonly ConditionResult[];
   readonly invariants: readonly InvariantResult[];
   readonly deadlock: DeadlockResult;
+  /** What the conditions read (`--states`): each distinct tuple of final values and its final states. */
+  readonly reads: readonly Expr[];
+  readonly outcomes: Outcomes;
+  /** The threads' operations that returned an error (a condition built on one may mislead). */
+  readonly failures: readonly FailedOp[];
   /** Wall time, filled by the caller if it wants one (the checker reads no clock for its results). */
   readonly ms?: number;
 }
@@ -151,16 +157,7 @@ const ABSENT: Expr = { kind: 'reg', actor: -1, reg: '' };
 
 /** The registers a condition's property reads. */
 function regsOf(p: Prop): Extract<Expr, { kind: 'reg' }>[] {
-  switch (p.kind) {
-    case 'eq':
-    case 'ne':
-      return [p.left, p.right].filter((e): e is Extract<Expr, { kind: 'reg' }> => e.kind === 'reg');
-    case 'and':
-    case 'or':
-      return p.args.flatMap(regsOf);
-    case 'not':
-      return regsOf(p.arg);
-  }
+  return readsOf(p).filter((e): e is Extract<Expr, { kind: 'reg' }> => e.kind === 'reg');
 }
 
 /** `c` completed: a final state where every register it reads was set (true without registers). */
@@ -270,6 +267,9 @@ export function check(
     maxDepth: stats.maxDepth,
     tableBytes: stats.tableBytes,
     finalStates: stats.finals,
+    reads: observedReads(conditions),
+    outcomes: stats.outcomes,
+    failures: stats.failures,
     bound: stats.bound,
     traceBound,
     conditions: conditions.map((c, i) => {

@@ -13,6 +13,7 @@ import type { World } from '../model/core/world.js';
 import { Deadline, type BoundName, type ResolvedBounds } from './bounds.js';
 import type { Condition } from './condition.js';
 import { evalProp } from './evaluate.js';
+import { FailureCounter, observedReads, OutcomeCounter } from './outcomes.js';
 import type { ExploreOptions, ExploreStats, Search, SearchTables } from './explore.js';
 import type { AddResult, StateSet } from './fingerprint-table.js';
 import { stepViolations } from './invariants.js';
@@ -92,6 +93,8 @@ export class DepthFirstSearch implements Search {
   private readonly violate: number[];
   private readonly violated: boolean[];
   private readonly firstViolation: (Violation | null)[];
+  private readonly outcomes: OutcomeCounter;
+  private readonly failures: FailureCounter;
   private readonly onStack = new Set<string>();
   private readonly start: World;
   private readonly stack: Frame[] = [];
@@ -124,6 +127,8 @@ export class DepthFirstSearch implements Search {
     this.violate = conditions.map(() => 0);
     this.violated = invariants.map(() => false);
     this.firstViolation = invariants.map(() => null);
+    this.outcomes = new OutcomeCounter(observedReads(conditions));
+    this.failures = new FailureCounter(program.actors.length);
     this.start = sealWorld(initial);
     this.nextPoll = share.every;
   }
@@ -181,6 +186,8 @@ export class DepthFirstSearch implements Search {
         violatingFinals: dirty[i]?.size ?? 0,
         firstViolation: this.firstViolation[i] ?? null,
       })),
+      outcomes: this.outcomes.result(),
+      failures: this.failures.result(),
       por: this.por,
       tableBytes: [visited, finals, deadlocked, ...clean, ...dirty].reduce((n, t) => n + t.bytes, 0),
     };
@@ -234,6 +241,7 @@ export class DepthFirstSearch implements Search {
 
   private exec(w: World, t: Transition): Edge {
     const r = applyTransition(this.program, this.policies, w, t);
+    this.failures.add(r.label);
     return { r, found: stepViolations(this.invariants, this.program, this.policies, r) };
   }
 
@@ -291,6 +299,7 @@ export class DepthFirstSearch implements Search {
     if (isFinal) {
       const added = finals.add(wk.hi, wk.lo);
       this.note(added);
+      if (added === 1) this.outcomes.add(world);
       if (added === 1)
         this.conditions.forEach((c, i) => {
           if (evalProp(world, c.prop)) this.satisfy[i] = (this.satisfy[i] ?? 0) + 1;

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { KernelProfile } from '../model/profile/profiles.js';
 import { jsonReport, jsonResult } from '../report/json.js';
+import { itfReport, itfTrace } from '../report/itf.js';
 import { junitReport } from '../report/junit.js';
 import { ktapReport } from '../report/ktap.js';
 import { textReport, textTrace } from '../report/text.js';
@@ -27,7 +28,7 @@ import {
   type ProgressChoice,
 } from './progress.js';
 
-const FORMATS = ['text', 'json', 'ktap', 'junit'] as const;
+const FORMATS = ['text', 'json', 'ktap', 'junit', 'itf'] as const;
 type Format = (typeof FORMATS)[number];
 
 const SPEC = {
@@ -45,6 +46,7 @@ const SPEC = {
   quiet: 'flag',
   'no-timings': 'flag',
   wide: 'flag',
+  states: 'flag',
 } as const;
 
 interface Job {
@@ -64,6 +66,8 @@ interface Job {
   readonly timings: boolean;
   /** The text report's full grid (`--wide`). */
   readonly wide: boolean;
+  /** The distinct final states of each search (`--states`), in text and JSON. */
+  readonly states: boolean;
   /** The memory bound and the Ctrl-C word every search of the run watches. */
   readonly watch: WatchData;
 }
@@ -152,6 +156,7 @@ function prepare(
     files: replayFiles,
     timings: !p.flags.has('no-timings'),
     wide: p.flags.has('wide'),
+    states: p.flags.has('states'),
     progress,
     watch: watched,
   };
@@ -209,9 +214,11 @@ function exitStatus(rows: readonly Row[], job: Job): number {
 function report(rows: readonly Row[], job: Job): string {
   switch (job.format) {
     case 'json':
-      return jsonReport(rows, job.timings);
+      return jsonReport(rows, job.timings, job.states);
     case 'ktap':
       return ktapReport(rows, job.files);
+    case 'itf':
+      return itfReport(rows);
     case 'junit':
       return junitReport(rows, job.files, job.timings);
     case 'text':
@@ -219,7 +226,7 @@ function report(rows: readonly Row[], job: Job): string {
         rows,
         job.kernels.map((k) => k.name),
         job.files,
-        { wide: job.wide, timings: job.timings },
+        { wide: job.wide, timings: job.timings, states: job.states },
       );
   }
 }
@@ -239,6 +246,10 @@ export function diffCommand(args: readonly string[], io: Io): number {
   if (typeof job === 'number') return job;
   if (job.kernels.length !== 2) {
     io.err('pinlab diff: give exactly two kernels (--kernel A --kernel B)\n');
+    return 2;
+  }
+  if (job.format !== 'text' && job.format !== 'json') {
+    io.err('pinlab diff: diff writes text or json\n');
     return 2;
   }
   const [a, b] = job.kernels.map((k) => k.name) as [string, string];
@@ -320,7 +331,7 @@ export function explainCommand(args: readonly string[], io: Io): number {
     io.err(`pinlab explain: ${m}\n`);
     return 2;
   };
-  if (prepared.format !== 'text' && prepared.format !== 'json') return fail('explain writes text or json');
+  if (!['text', 'json', 'itf'].includes(prepared.format)) return fail('explain writes text, json or itf');
   const filtered = withAxes(prepared, axes);
   if (typeof filtered === 'string') return fail(filtered);
   const names = new Set(filtered.scenarios.flatMap((s) => s.scenario.conditions.map((c) => c.name)));
@@ -335,14 +346,16 @@ export function explainCommand(args: readonly string[], io: Io): number {
     (r) => r.trace !== null && r.verdict !== 'never' && (first === undefined || r.kernel === first.name),
   );
   if (!bad?.trace) {
-    if (job.format === 'json') io.out(`${JSON.stringify({ pinlab: 1, explain: null }, null, 2)}\n`);
+    if (job.format === 'itf') io.err('pinlab explain: no trace: nothing to write as ITF\n');
+    else if (job.format === 'json') io.out(`${JSON.stringify({ pinlab: 1, explain: null }, null, 2)}\n`);
     else io.out('no condition holds and no invariant is violated: nothing to explain\n');
     if (job.out !== undefined) io.err(`pinlab explain: no trace to write; ${job.out} not written\n`);
     return 0;
   }
   const token = bad.replay ?? bad.trace.token;
   const compared = second ? replayedOn(bad, job, second) : null;
-  if (job.format === 'json') {
+  if (job.format === 'itf') io.out(`${JSON.stringify(itfTrace(bad), null, 2)}\n`);
+  else if (job.format === 'json') {
     const explain = {
       result: jsonResult(bad, job.timings),
       compare: compared === null ? null : comparisonJson(compared),

@@ -1,5 +1,6 @@
 import type { Row } from '../suite/run.js';
-import { fileStep, type TraceFile, type TraceResult } from './trace-file.js';
+import { finalStatesJson } from './final-states.js';
+import { fileStep, SCHEMA_VERSION, type TraceFile, type TraceResult } from './trace-file.js';
 
 /** One row as the trace file holds it (without `timings`, no wall time). */
 export function jsonResult(r: Row, timings: boolean): TraceResult {
@@ -30,7 +31,12 @@ export function jsonResult(r: Row, timings: boolean): TraceResult {
  * `--format json` and `explain --out`: the trace file (trace-file.ts), one result per row; without
  * `timings` no wall time (`ms` null), so the file depends on nothing but the run.
  */
-export function jsonReport(rows: readonly Row[], timings = true): string {
-  const file: TraceFile = { pinlab: 1, results: rows.map((r) => jsonResult(r, timings)) };
+export function jsonReport(rows: readonly Row[], timings = true, states = false): string {
+  const file: TraceFile = {
+    pinlab: 1,
+    schemaVersion: SCHEMA_VERSION,
+    results: rows.map((r) => jsonResult(r, timings)),
+    ...(states ? { finalStates: finalStatesJson(rows) } : {}),
+  };
   return `${JSON.stringify(file, null, 2)}\n`;
 }

@@ -1,6 +1,8 @@
 import { printable } from './printable.js';
 import type { Trace } from '../check/index.js';
 import type { Row } from '../suite/run.js';
+import { failedOpsText } from './failed-ops.js';
+import { finalStatesText } from './final-states.js';
 import { fileViolation } from './trace-file.js';
 import { tally } from './outcome.js';
 import { releasesOf, runsOf, runsText } from './runs.js';
@@ -102,6 +104,8 @@ export interface TextOptions {
   readonly wide?: boolean;
   /** Wall times in the per-scenario lines (off: `--no-timings`). */
   readonly timings?: boolean;
+  /** The distinct final states of each search (`--states`), after the legend. */
+  readonly states?: boolean;
 }
 
 /** The report's width: every line of the default layout fits it (a long name aside). */
@@ -234,6 +238,9 @@ export function textReport(
   let out =
     options.wide === true ? textTable(rows, kernels) : textRuns(rows, kernels, options.timings ?? true);
   out += `\n${LEGEND}`;
+  if (options.states === true) out += `\n${finalStatesText(rows, kernels)}`;
+  const failed = failedOpsText(rows, kernels);
+  if (failed !== '') out += `\n${failed}`;
   const na = unavailableReasons(rows, kernels);
   if (na !== '') out += `\n${na}`;
   for (const r of rows.filter((x) => x.ok === false)) {

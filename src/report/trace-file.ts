@@ -18,7 +18,10 @@ import type { Row } from '../suite/run.js';
  * - `end`: how the run ends; `replay`: the token `pinlab replay` takes.
  * Without a run, `trace`, `end`, `actors` and `initial` are null. Readers ignore fields they do not know.
  */
-export interface TraceResult extends Omit<Row, 'trace' | 'ms' | 'depth' | 'tableBytes' | 'witnesses'> {
+export interface TraceResult extends Omit<
+  Row,
+  'trace' | 'ms' | 'depth' | 'tableBytes' | 'witnesses' | 'finals' | 'failed'
+> {
   /** herd7's Positive and Negative counts of a condition (absent in files written before them). */
   readonly witnesses?: Row['witnesses'];
   /** The search's wall time, or null when the file was written without timings. */
@@ -49,9 +52,33 @@ export function fileStep(s: TraceStep): FileStep {
   return { ...s, violations: s.violations.map(fileViolation) };
 }
 
+/**
+ * The trace file's schema version (semver; report/schema.ts, docs/schema/): the minor grows when
+ * fields are added, the major (with `pinlab`) when a reader of the previous version would misread it.
+ */
+export const SCHEMA_VERSION = '1.1.0';
+
 export interface TraceFile {
   readonly pinlab: 1;
+  /** SCHEMA_VERSION of the writer (absent in files written before 1.1.0). */
+  readonly schemaVersion?: string;
   readonly results: readonly TraceResult[];
+  /** `check --states`: each search's distinct final states (report/final-states.ts). */
+  readonly finalStates?: readonly FinalStatesEntry[];
+}
+
+export interface FinalStatesEntry {
+  readonly scenario: string;
+  readonly kernel: string;
+  /** The values the conditions read, as the scenario writes them. */
+  readonly reads: readonly string[];
+  /** Sorted by value; each with the number of distinct final states that end with it. */
+  readonly states: readonly {
+    readonly values: Readonly<Record<string, string | null>>;
+    readonly count: number;
+  }[];
+  /** Final states the search's list (4096 distinct value tuples) had no room for. */
+  readonly unlisted: number;
 }
 
 export type TraceFileParse =

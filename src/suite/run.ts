@@ -9,7 +9,9 @@ import {
 } from '../check/index.js';
 import type { Verdict } from '../check/condition.js';
 import type { KernelProfile } from '../model/profile/profiles.js';
+import type { Outcomes } from '../check/outcomes.js';
 import { expectedVerdict, type ParsedScenario } from '../scenario/index.js';
+import { exprText, programNames } from '../scenario/printer.js';
 
 /** One verdict of a suite: a (scenario, kernel, condition or invariant) triple. */
 export interface Row {
@@ -33,6 +35,13 @@ export interface Row {
    * where it does not (Negative); null for an invariant, or a release that cannot run the scenario.
    */
   readonly witnesses: Witnesses | null;
+  /**
+   * herd7's final states of the (scenario, kernel) search, the same for each of its rows: what the
+   * conditions read and each distinct tuple of values with its count; null when nothing ran.
+   */
+  readonly finals: FinalStates | null;
+  /** The threads' operations that returned an error in the search (empty when nothing ran). */
+  readonly failed: readonly FailedOpRow[];
   readonly ms: number;
   readonly bound: string | null;
   /** Why the kernel cannot run the scenario (`unavailable`), or why the verdict judges nothing (ok false). */
@@ -45,6 +54,21 @@ export interface Row {
 export interface Witnesses {
   readonly satisfy: number;
   readonly violate: number;
+}
+
+export interface FinalStates extends Outcomes {
+  /** The values read, as the scenario writes them (`A:r`, `P:buf`, `disk:f[0]`). */
+  readonly reads: readonly string[];
+}
+
+export interface FailedOpRow {
+  readonly thread: string;
+  /** The operation's line in the thread, from 1, and its name. */
+  readonly line: number;
+  readonly op: string;
+  readonly errnos: readonly number[];
+  /** It failed every time it ran. */
+  readonly always: boolean;
 }
 
 export interface SuiteOptions {
@@ -67,6 +91,15 @@ export interface SuiteOptions {
   readonly traces?: boolean;
 }
 
+function finalStates(s: ParsedScenario, r: CheckResult): FinalStates {
+  const names = programNames(s.scenario.program);
+  return {
+    reads: r.reads.map((e) => exprText(e, names)),
+    list: r.outcomes.list,
+    unlisted: r.outcomes.unlisted,
+  };
+}
+
 function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: number): Row[] {
   const id = s.scenario.id;
   const base = {
@@ -77,6 +110,14 @@ function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: n
     depth: r.maxDepth,
     tableBytes: r.tableBytes,
     witnesses: null,
+    finals: finalStates(s, r),
+    failed: r.failures.map((f) => ({
+      thread: s.scenario.program.actors[f.actor]?.name ?? `#${f.actor}`,
+      line: f.pc + 1,
+      op: f.op,
+      errnos: f.errnos,
+      always: f.always,
+    })),
     ms,
     bound: r.bound,
     reason: null,
@@ -136,6 +177,8 @@ function unavailableRows(s: ParsedScenario, profile: KernelProfile, reason: stri
       depth: 0,
       tableBytes: 0,
       witnesses: null,
+      finals: null,
+      failed: [],
       ms: 0,
       bound: null,
       reason,

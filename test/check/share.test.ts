@@ -31,6 +31,7 @@ function counts(s: ExploreStats): unknown {
     deadlocks: s.deadlocks,
     bound: s.bound,
     conditions: s.conditions,
+    outcomes: s.outcomes,
     invariants: s.invariants.map((i) => [i.violated, i.cleanTerminals, i.violatingFinals]),
   };
 }
@@ -199,6 +200,8 @@ describe('mergeStats', () => {
     deadlocks: 0,
     conditions: [{ satisfy: 1, violate: 0 }],
     invariants: [{ violated: false, cleanTerminals: 1, violatingFinals: 0, firstViolation: null }],
+    outcomes: { list: [{ values: ['A'], count: 2 }], unlisted: 0 },
+    failures: [],
     por: false,
     tableBytes: 64,
     ...over,
@@ -215,8 +218,22 @@ describe('mergeStats', () => {
         finals: 3,
         conditions: [{ satisfy: 2, violate: 1 }],
         invariants: [{ violated: true, cleanTerminals: 4, violatingFinals: 1, firstViolation: x }],
+        outcomes: {
+          list: [
+            { values: ['B'], count: 1 },
+            { values: ['A'], count: 1 },
+          ],
+          unlisted: 2,
+        },
       }),
     ]);
+    expect(m.outcomes).toEqual({
+      list: [
+        { values: ['A'], count: 3 },
+        { values: ['B'], count: 1 },
+      ],
+      unlisted: 2,
+    });
     expect(m).toMatchObject({ states: 12, transitions: 12, maxDepth: 9, finals: 3, tableBytes: 64 });
     expect(m.conditions).toEqual([{ satisfy: 3, violate: 1 }]);
     expect(m.invariants).toEqual([

@@ -21,6 +21,8 @@ function row(kernel: string, verdict: Row['verdict'], extra: Partial<Row> = {}):
     depth: 3,
     tableBytes: 1024,
     witnesses: null,
+    finals: null,
+    failed: [],
     ms: 100,
     bound: null,
     reason: null,

@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import { SCHEMA_VERSION } from './trace-file.js';
+
+/**
+ * The trace file's schema (trace-file.ts describes the file; parseTraceFile reads it without zod):
+ * what `pinlab check --format json` and `pinlab explain --out` write. Objects are loose: readers
+ * ignore fields they do not know, so a minor version may add fields. docs/schema/ holds it as JSON
+ * Schema (`npm run schema` writes it, a test keeps it equal).
+ */
+
+const int = z.int();
+const loose = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape);
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(int)]);
+
+const counters = loose({
+  id: int,
+  kind: z.string(),
+  order: int,
+  refcount: int,
+  mapcount: int,
+  pincount: int,
+  flags: z.record(z.string(), z.boolean()),
+  data: z.string(),
+  freed: z.boolean(),
+});
+
+const pte = z.discriminatedUnion('kind', [
+  loose({ kind: z.literal('none') }),
+  loose({
+    kind: z.literal('present'),
+    folio: int,
+    writable: z.boolean(),
+    dirty: z.boolean(),
+    huge: z.boolean(),
+  }),
+  loose({ kind: z.literal('swap'), slot: int, exclusive: z.boolean() }),
+]);
+
+const page = loose({ folio: int, grab: z.string() });
+
+const state = loose({
+  folios: z.array(counters),
+  ptes: z.array(
+    loose({
+      process: z.string(),
+      mm: int.nullable(),
+      alive: z.boolean(),
+      buffers: z.array(loose({ buffer: z.string(), pte })),
+    }),
+  ),
+  bios: z.array(
+    loose({
+      id: int,
+      op: z.string(),
+      state: z.string(),
+      flags: z.record(z.string(), z.boolean()),
+      pages: z.array(page),
+      dio: int.nullable(),
+    }),
+  ),
+  dios: z.array(
+    loose({
+      id: int,
+      name: z.string(),
+      path: z.string(),
+      op: z.string(),
+      async: z.boolean(),
+      bios: z.array(int),
+      pending: int,
+      done: z.boolean(),
+      ret: int.nullable(),
+    }),
+  ),
+  pipes: z.array(loose({ id: int, name: z.string(), bufs: z.array(page) })),
+  uring: z.array(loose({ index: int, folios: z.array(int), grab: z.string() })),
+  files: z.array(
+    loose({
+      id: int,
+      name: z.string(),
+      fs: z.string(),
+      cache: z.array(loose({ index: int, folio: int, flags: z.array(z.string()) })),
+      disk: z.array(z.string()),
+      stableWrites: z.boolean(),
+    }),
+  ),
+  swap: z.array(loose({ id: int, data: z.string(), count: int, cache: int.nullable() })),
+  holds: z.array(
+    loose({
+      actor: int,
+      regs: z.record(z.string(), z.string()),
+      grabs: z.array(loose({ name: z.string(), folios: z.array(int), mode: z.string() })),
+    }),
+  ),
+});
+
+const step = loose({
+  step: int,
+  actor: int,
+  actorName: z.string(),
+  op: z.string(),
+  fn: z.string(),
+  calls: z.array(z.string()),
+  ret: int.nullable(),
+  folios: z.array(loose({ id: int, before: counters.nullable(), after: counters.nullable() })),
+  events: z.array(z.intersection(loose({ type: z.string() }), z.record(z.string(), scalar))),
+  violations: z.array(loose({ invariant: z.string(), detail: z.record(z.string(), scalar) })),
+  state,
+});
+
+const verdict = z.enum(['never', 'sometimes', 'always', 'inconclusive']);
+
+const result = loose({
+  scenario: z.string(),
+  kernel: z.string(),
+  condition: z.string(),
+  kind: z.enum(['condition', 'invariant']),
+  verdict: z.union([verdict, z.literal('unavailable')]),
+  expected: verdict.nullable(),
+  ok: z.boolean().nullable(),
+  states: int,
+  transitions: int,
+  witnesses: loose({ satisfy: int, violate: int }).nullable().optional(),
+  ms: z.number().nullable(),
+  bound: z.string().nullable(),
+  reason: z.string().nullable(),
+  trace: z.array(step).nullable(),
+  end: z.enum(['quiescent', 'deadlock', 'violation', 'running']).nullable(),
+  actors: z
+    .array(
+      loose({
+        actor: int,
+        name: z.string(),
+        kind: z.enum(['thread', 'agent']),
+        process: z.string().nullable(),
+      }),
+    )
+    .nullable(),
+  initial: state.nullable(),
+  replay: z.string().nullable(),
+});
+
+const finalStates = loose({
+  scenario: z.string(),
+  kernel: z.string(),
+  reads: z.array(z.string()),
+  states: z.array(loose({ values: z.record(z.string(), z.string().nullable()), count: int })),
+  unlisted: int,
+});
+
+export const traceFileSchema = loose({
+  pinlab: z.literal(1),
+  schemaVersion: z
+    .string()
+    .regex(/^1\.\d+\.\d+$/)
+    .optional(),
+  results: z.array(result),
+  finalStates: z.array(finalStates).optional(),
+}).meta({
+  title: 'pinlab trace file',
+  description:
+    'pinlab check --format json and pinlab explain --out: one result per verdict, with its shortest trace.',
+});
+
+/** The schema as JSON Schema (draft 2020-12), the text docs/schema/trace-file.schema.json holds. */
+export function traceFileJsonSchema(): string {
+  return `${JSON.stringify({ ...z.toJSONSchema(traceFileSchema, { reused: 'ref' }), 'x-schemaVersion': SCHEMA_VERSION }, null, 2)}\n`;
+}
