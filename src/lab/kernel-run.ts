@@ -198,7 +198,7 @@ function selftestPrograms(
   pkgs: Packages,
 ): { programs: Map<SelftestProgram, string>; tree: string; why: string } {
   // The release's own tree, else the 6.12 one: before v6.2 there is no cow.c, and a newer tree may
-  // not build here (7.2 split thp_settings.c into hugepage_settings.c).
+  // not build here.
   const failed: string[] = [];
   for (const { kernel, deb } of pkgs.sources) {
     const built = buildSelftests(
