@@ -89,7 +89,7 @@ function writeAtomically(file: string, text: string): void {
 export function readRecords(dir: string): KernelRecord[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => /^lab-[\d.]+\.json$/.test(f))
+    .filter((f) => /^lab-([\d.]+|host)\.json$/.test(f))
     .sort()
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as KernelRecord);
 }
