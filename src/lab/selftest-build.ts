@@ -48,30 +48,18 @@ export function buildSelftests(deb: string, source: string, cacheDir: string): S
   const mm = join(cacheDir, source, 'tools/testing/selftests/mm');
   if (!existsSync(join(mm, 'cow.c'))) return { ok: false, why: `${source} has no selftests/mm/cow.c` };
   writeFileSync(join(mm, 'local_config.h'), '#define LOCAL_CONFIG_HAVE_LIBURING 1\n');
-  // v7.2 renamed thp_settings.c to hugepage_settings.c and includes "kselftest.h" from the selftests
-  // directory (lib.mk's -I), where older trees include "../kselftest.h".
-  const settings = ['hugepage_settings.c', 'thp_settings.c'].find((f) => existsSync(join(mm, f)));
   const programs = new Map<SelftestProgram, string>();
   for (const p of SELFTESTS) {
     const out = join(mm, p);
     if (!existsSync(out)) {
       const cc = spawnSync(
         'cc',
-        [
-          '-static',
-          '-Wall',
-          '-O2',
-          '-U_FORTIFY_SOURCE',
-          '-I.',
-          '-I..',
-          '-isystem',
-          '../../../include/uapi',
-        ].concat([
+        ['-static', '-Wall', '-O2', '-U_FORTIFY_SOURCE', '-I.', '-isystem', '../../../include/uapi'].concat([
           '-o',
           p,
           `${p}.c`,
           'vm_util.c',
-          ...(settings === undefined ? [] : [settings]),
+          'thp_settings.c',
           '-lrt',
           '-lpthread',
           '-lm',
