@@ -25,7 +25,7 @@ export function runHost(
   const base = {
     kernel: HOST_KERNEL,
     packages: [],
-    accel: 'none (this machine)',
+    accel: 'native',
     uname,
     runs,
     kmod: 'absent: pinlab real runs processes only',

@@ -118,7 +118,7 @@ describe('the lab reports', () => {
         profile: 'v6.18',
         uname: '6.18.44',
         packages: [],
-        accel: 'none (this machine)',
+        accel: 'native',
         selftests: [],
       };
       recordResults(dir, [host, ran([row('agree', '0/30')])], new Date('2026-12-02T12:00:00Z'));
