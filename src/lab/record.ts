@@ -108,7 +108,7 @@ export function recordsMarkdown(records: readonly KernelRecord[]): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...records.map(
       (r) =>
-        `| ${r.uname ?? r.kernel} | ${r.profile} | ${r.packages.map((p) => `${p.name} ${p.version}`).join('<br>')} | ${r.date} | ${r.runs} | ${r.seconds} s | ${r.accel} | ${r.kmod} |`,
+        `| ${r.uname ?? r.kernel} | ${r.profile} | ${r.packages.length === 0 ? "none: the machine's own kernel" : r.packages.map((p) => `${p.name} ${p.version}`).join('<br>')} | ${r.date} | ${r.runs} | ${r.seconds} s | ${r.accel} | ${r.kmod} |`,
     ),
     '',
   ];
