@@ -3,6 +3,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { archivesOf, machineSources } from '../lab/apt.js';
+import { HOST_KERNEL, runHost } from '../lab/host-run.js';
 import { runKernel, type KernelResult, type LabOptions } from '../lab/kernel-run.js';
 import { labKernels, type LabKernel } from '../lab/kernels.js';
 import { recordResults } from '../lab/record.js';
@@ -53,6 +54,7 @@ function guarded(k: LabKernel, opts: LabOptions): KernelResult {
  * kernel in QEMU with the scenarios' exported programs (and the kernel's selftests) and compare what
  * they saw with the model of that kernel's profile. Exit 1 on a contradiction, a failed program or a
  * selftest case that disagrees; a kernel that cannot be fetched or booted is a skip with its reason.
+ * `host` in the list adds the machine's own kernel, run as `pinlab real` runs it (no selftests).
  */
 export function labCommand(args: readonly string[], io: Io): number {
   const p = parseArgs(args, {
@@ -69,7 +71,10 @@ export function labCommand(args: readonly string[], io: Io): number {
     return 2;
   };
   if (isArgsError(p)) return usage(p.error);
-  const kernels = labKernels(p.values.get('kernels') ?? ['6.1,6.12']);
+  // `host`: the machine's own kernel, run as `pinlab real` does, recorded beside the VM kernels.
+  const named = (p.values.get('kernels') ?? ['6.1,6.12']).flatMap((l) => l.split(','));
+  const host = named.includes(HOST_KERNEL);
+  const kernels = labKernels(named.filter((n) => n !== HOST_KERNEL));
   if (typeof kernels === 'string') return usage(kernels);
   const runs = positiveInt('runs', p.values.get('runs')?.at(-1)) ?? DEFAULT_LAB_RUNS;
   if (typeof runs === 'string') return usage(runs);
@@ -82,7 +87,8 @@ export function labCommand(args: readonly string[], io: Io): number {
     return 2;
   }
   const archives = archivesOf(machineSources());
-  if (archives === null) return usage('no Debian archive (and -security archive) in the apt sources');
+  if (kernels.length > 0 && archives === null)
+    return usage('no Debian archive (and -security archive) in the apt sources');
   const selftests: SelftestProgram[] = [
     ...(p.flags.has('cow') ? (['cow'] as const) : []),
     ...(p.flags.has('gup-longterm') ? (['gup_longterm'] as const) : []),
@@ -91,18 +97,20 @@ export function labCommand(args: readonly string[], io: Io): number {
   const results: KernelResult[] = [];
   try {
     for (const k of kernels)
-      results.push(
-        guarded(k, {
-          cache: cacheDir(p.values.get('cache')?.at(-1)),
-          work,
-          runs,
-          selftests,
-          scenarios: loaded.scenarios,
-          repo: fileURLToPath(new URL('../../', import.meta.url)),
-          archives,
-          progress: (line) => io.err(`pinlab lab: ${line}\n`),
-        }),
-      );
+      if (archives !== null)
+        results.push(
+          guarded(k, {
+            cache: cacheDir(p.values.get('cache')?.at(-1)),
+            work,
+            runs,
+            selftests,
+            scenarios: loaded.scenarios,
+            repo: fileURLToPath(new URL('../../', import.meta.url)),
+            archives,
+            progress: (line) => io.err(`pinlab lab: ${line}\n`),
+          }),
+        );
+    if (host) results.push(runHost(loaded.scenarios, runs, (line) => io.err(`pinlab lab: ${line}\n`)));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -65,6 +65,47 @@ function realRows(
 }
 
 /**
+ * Export, compile and run each scenario on this machine's kernel (as `pinlab real` and the lab's host
+ * row do), saying through `say` what pinlab sets up as root and which programs keep root.
+ */
+export function runHere(
+  scenarios: readonly ParsedScenario[],
+  profile: KernelProfile,
+  runs: number,
+  say: (text: string) => void,
+): RealRow[] {
+  const work = mkdtempSync(join(tmpdir(), 'pinlab-real-'));
+  const root = process.getuid?.() === 0;
+  const kpage = root ? buildKpageHelper(work) : null;
+  if (kpage !== null && typeof kpage !== 'string') say(`THP checks keep root: ${kpage.why}\n`);
+  const host: Host = {
+    odirect: odirectWorks(work),
+    memlock: memlockLimit(),
+    kpage: typeof kpage === 'string' ? kpage : null,
+  };
+  if (root) chmodSync(work, 0o711); // the unprivileged user reaches its programs, lists nothing
+  say(
+    root
+      ? `each program runs as uid ${UNPRIVILEGED.uid} unless it needs root (said below), in a private directory, under limits; what only root may set up, pinlab sets up first (said below)\n`
+      : 'each program runs as this user (not root: loop devices, ext4 images and THP checks skip), in a private directory, under limits\n',
+  );
+  const rows: RealRow[] = [];
+  try {
+    for (const s of scenarios) {
+      const exported = refusals(s.scenario).length === 0;
+      const why = exported ? rootReasons(s.scenario, host) : [];
+      const setup = exported && root ? rootSetup(s.scenario, host) : [];
+      if (setup.length > 0) say(`${s.scenario.id}: pinlab sets up as root: ${setup.join('; ')}\n`);
+      if (root && why.length > 0) say(`${s.scenario.id}: runs as root: ${why.join('; ')}\n`);
+      rows.push(...realRows(s, profile, runs, work, host));
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/**
  * `pinlab real [FILES...] [--runs N]`: export each scenario, compile it with `cc`, run it on this kernel
  * and compare with the model's verdicts for the closest release. Exit 1 on a contradiction (a condition
  * the model rules out that the kernel showed, or the reverse for `always`) or a program that failed.
@@ -95,35 +136,8 @@ export function realCommand(args: readonly string[], io: Io): number {
   io.out(
     `running kernel ${uname}: the model's profile ${profile.name} (${kernel.why}); ${runs} runs per scenario\n`,
   );
-  const work = mkdtempSync(join(tmpdir(), 'pinlab-real-'));
-  const root = process.getuid?.() === 0;
-  const kpage = root ? buildKpageHelper(work) : null;
-  if (kpage !== null && typeof kpage !== 'string') io.out(`THP checks keep root: ${kpage.why}\n`);
-  const host: Host = {
-    odirect: odirectWorks(work),
-    memlock: memlockLimit(),
-    kpage: typeof kpage === 'string' ? kpage : null,
-  };
-  if (root) chmodSync(work, 0o711); // the unprivileged user reaches its programs, lists nothing
-  io.out(
-    root
-      ? `each program runs as uid ${UNPRIVILEGED.uid} unless it needs root (said below), in a private directory, under limits; what only root may set up, pinlab sets up first (said below)\n`
-      : 'each program runs as this user (not root: loop devices, ext4 images and THP checks skip), in a private directory, under limits\n',
-  );
-  const rows: RealRow[] = [];
-  try {
-    for (const s of loaded.scenarios) {
-      const exported = refusals(s.scenario).length === 0;
-      const why = exported ? rootReasons(s.scenario, host) : [];
-      const setup = exported && root ? rootSetup(s.scenario, host) : [];
-      if (setup.length > 0) io.out(`${s.scenario.id}: pinlab sets up as root: ${setup.join('; ')}\n`);
-      if (root && why.length > 0) io.out(`${s.scenario.id}: runs as root: ${why.join('; ')}\n`);
-      rows.push(...realRows(s, profile, runs, work, host));
-    }
-    io.out('\n');
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  const rows = runHere(loaded.scenarios, profile, runs, io.out);
+  io.out('\n');
   io.out(`${realTable(rows, profile.name)}\n${realSummary(rows)}`);
   return realFailed(rows) ? 1 : 0;
 }

@@ -61,7 +61,7 @@ usage:
                               the scenario as a C program that runs it on the real kernel (KTAP output)
   pinlab real [FILES...] [--runs N]
                               export, compile with cc, run here, compare with the closest release's verdicts
-  pinlab lab [FILES...] [--kernels 5.10,6.1,6.12,7.2|all] [--runs N] [--cow] [--gup-longterm]
+  pinlab lab [FILES...] [--kernels 5.10,6.1,6.12,7.2,host|all] [--runs N] [--cow] [--gup-longterm]
              [--format text|json|ktap] [--cache DIR] [--record DIR]
                               boot Debian's kernels in QEMU with the exported programs (and the kernel's
                               selftests) and compare with each kernel's profile (default 6.1,6.12)

@@ -12,7 +12,8 @@ import { cpioArchive, type CpioEntry } from './cpio.js';
 import { initScript, LAB_DISKS, type PlanItem } from './init.js';
 import { FALLBACK_SELFTEST_SOURCE, LAB_KERNELS, type LabKernel } from './kernels.js';
 import { kmodPackages, kmodPresent } from './kmod-hook.js';
-import { buildKmod, KMOD_FILE } from './kmod.js';
+import { buildKmod, headersCompiler, KMOD_FILE } from './kmod.js';
+import { suiteChroot, withProc } from './chroot.js';
 import { loadOrder, moduleBytes, moduleFiles, VM_MODULES } from './modules.js';
 import { parseResults, type Section } from './results.js';
 import { compareSelftest, treeRelease, type SelftestComparison } from './selftest-compare.js';
@@ -180,6 +181,7 @@ function fetchPackages(k: LabKernel, opts: LabOptions): Packages | string {
 }
 
 function kmodModule(
+  k: LabKernel,
   opts: LabOptions,
   pkgs: Packages,
   version: string,
@@ -189,8 +191,20 @@ function kmodModule(
   if (pkgs.headers.length === 0) return { ko: null, why: 'absent: no headers package' };
   const root = join(opts.cache, 'unpacked', `headers-${version}`);
   for (const h of pkgs.headers) spawnSync('dpkg-deb', ['-x', h.file, root]);
-  const built = buildKmod(opts.repo, root, version, dir);
-  return typeof built === 'string' ? { ko: built, why: 'built' } : { ko: null, why: `absent: ${built.why}` };
+  const here = buildKmod(opts.repo, root, version, dir);
+  if (typeof here === 'string') return { ko: here, why: 'built' };
+  if (!here.why.includes('chroot')) return { ko: null, why: `absent: ${here.why}` };
+  // The headers want the compiler or C library of the kernel's own release: build in a root of it.
+  const variables = join(root, 'usr', 'src', `linux-headers-${version}`, '.kernelvariables');
+  const cc = (existsSync(variables) ? headersCompiler(readFileSync(variables, 'utf8')) : null) ?? 'gcc';
+  const chroot = suiteChroot(opts.cache, k.suite, cc, opts.archives.main, (l) =>
+    opts.progress(`${k.name}: ${l}`),
+  );
+  if (typeof chroot !== 'string') return { ko: null, why: `absent: ${here.why}; ${chroot.why}` };
+  const built = withProc(chroot, () => buildKmod(opts.repo, root, version, dir, { chroot }));
+  return typeof built === 'string'
+    ? { ko: built, why: `built in a chroot of ${basename(chroot)}` }
+    : { ko: null, why: `absent: ${built.why}` };
 }
 
 function selftestPrograms(
@@ -254,7 +268,7 @@ export function runKernel(k: LabKernel, opts: LabOptions): KernelResult {
   const dir = join(opts.work, k.name);
   mkdirSync(dir, { recursive: true });
   const img = imageParts(unpack([pkgs.image, ...pkgs.imageParts], opts.cache));
-  const kmod = kmodModule(opts, pkgs, img.version, dir);
+  const kmod = kmodModule(k, opts, pkgs, img.version, dir);
   base.kmod = kmod.why;
   opts.progress(`${k.name}: compiling ${opts.scenarios.length} scenarios statically`);
   const programs = buildPrograms(opts, profile, dir, base.rows);

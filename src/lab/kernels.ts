@@ -70,6 +70,6 @@ export function labKernels(lists: readonly string[]): LabKernel[] | string {
   if (names.includes('all')) return [...LAB_KERNELS];
   const unknown = names.find((n) => !LAB_KERNELS.some((k) => k.name === n));
   if (unknown !== undefined)
-    return `--kernels: no lab kernel '${unknown.slice(0, 40)}' (known: ${LAB_KERNELS.map((k) => k.name).join(', ')}, all)`;
+    return `--kernels: no lab kernel '${unknown.slice(0, 40)}' (known: ${LAB_KERNELS.map((k) => k.name).join(', ')}, all, host)`;
   return LAB_KERNELS.filter((k) => names.includes(k.name));
 }

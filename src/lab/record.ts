@@ -89,7 +89,7 @@ function writeAtomically(file: string, text: string): void {
 export function readRecords(dir: string): KernelRecord[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => /^lab-[\d.]+\.json$/.test(f))
+    .filter((f) => /^lab-([\d.]+|host)\.json$/.test(f))
     .sort()
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as KernelRecord);
 }
@@ -108,7 +108,7 @@ export function recordsMarkdown(records: readonly KernelRecord[]): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...records.map(
       (r) =>
-        `| ${r.uname ?? r.kernel} | ${r.profile} | ${r.packages.map((p) => `${p.name} ${p.version}`).join('<br>')} | ${r.date} | ${r.runs} | ${r.seconds} s | ${r.accel} | ${r.kmod} |`,
+        `| ${r.uname ?? r.kernel} | ${r.profile} | ${r.packages.length === 0 ? "none: the machine's own kernel" : r.packages.map((p) => `${p.name} ${p.version}`).join('<br>')} | ${r.date} | ${r.runs} | ${r.seconds} s | ${r.accel} | ${r.kmod} |`,
     ),
     '',
   ];

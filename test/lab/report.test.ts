@@ -108,4 +108,29 @@ describe('the lab reports', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("records the host kernel (pinlab real's run) after the VM kernels", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pinlab-record-'));
+    try {
+      const host: KernelResult = {
+        ...ran([{ ...row('agree', '0/50'), disk: 'host' }]),
+        kernel: 'host',
+        profile: 'v6.18',
+        uname: '6.18.44',
+        packages: [],
+        accel: 'native',
+        selftests: [],
+      };
+      recordResults(dir, [host, ran([row('agree', '0/30')])], new Date('2026-12-02T12:00:00Z'));
+      expect(readRecords(dir).map((r) => [r.kernel, r.profile, r.uname])).toEqual([
+        ['6.12', 'v6.12', '6.12.117+deb13-cloud-amd64'],
+        ['host', 'v6.18', '6.18.44'],
+      ]);
+      expect(readFileSync(join(dir, 'lab.md'), 'utf8')).toContain(
+        '| dio-read-fork[path=blkdev] | host | sync-parent-lost | never | 0/50 | agree |',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
