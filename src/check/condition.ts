@@ -28,3 +28,17 @@ export interface Condition {
 
 /** The verdict words (herd7's): in how many of the final states does the property hold. */
 export type Verdict = 'never' | 'sometimes' | 'always' | 'inconclusive';
+
+/** Every expression a property compares, literals included. */
+export function propExprs(p: Prop): Expr[] {
+  switch (p.kind) {
+    case 'eq':
+    case 'ne':
+      return [p.left, p.right];
+    case 'and':
+    case 'or':
+      return p.args.flatMap(propExprs);
+    case 'not':
+      return propExprs(p.arg);
+  }
+}

@@ -7,13 +7,13 @@ import type { Program } from '../model/engine/program.js';
 import type { Transition } from '../model/engine/step.js';
 import type { World } from '../model/core/world.js';
 import { resolveBounds, type BoundName, type Bounds, type ShouldStop } from './bounds.js';
-import type { Condition, Expr, Prop, Verdict } from './condition.js';
+import { propExprs, type Condition, type Expr, type Prop, type Verdict } from './condition.js';
 import { explore, type Explorer, type ExploreStats, type Progress } from './explore.js';
 
 import { encodeToken } from './replay.js';
 import { shortestPaths, type Goal } from './shortest.js';
 import { runSteps, type Trace } from './trace.js';
-import { observedReads, readsOf, type FailedOp, type Outcomes } from './outcomes.js';
+import { observedReads, type FailedOp, type Outcomes } from './outcomes.js';
 import { conditionVerdict, deadlockVerdict, invariantVerdict, quantifierHolds } from './verdict.js';
 
 export type { Bounds, BoundName, ShouldStop } from './bounds.js';
@@ -157,7 +157,7 @@ const ABSENT: Expr = { kind: 'reg', actor: -1, reg: '' };
 
 /** The registers a condition's property reads. */
 function regsOf(p: Prop): Extract<Expr, { kind: 'reg' }>[] {
-  return readsOf(p).filter((e): e is Extract<Expr, { kind: 'reg' }> => e.kind === 'reg');
+  return propExprs(p).filter((e): e is Extract<Expr, { kind: 'reg' }> => e.kind === 'reg');
 }
 
 /** `c` completed: a final state where every register it reads was set (true without registers). */

@@ -1,6 +1,6 @@
 import type { World } from '../model/core/world.js';
 import { EIOCBQUEUED } from '../model/include/errno.js';
-import type { Condition, Expr, Prop } from './condition.js';
+import { propExprs, type Condition, type Expr } from './condition.js';
 import { evalExpr } from './evaluate.js';
 
 /**
@@ -23,24 +23,10 @@ export interface Outcomes {
   readonly unlisted: number;
 }
 
-/** Every expression a property compares, literals included. */
-export function readsOf(p: Prop): Expr[] {
-  switch (p.kind) {
-    case 'eq':
-    case 'ne':
-      return [p.left, p.right];
-    case 'and':
-    case 'or':
-      return p.args.flatMap(readsOf);
-    case 'not':
-      return readsOf(p.arg);
-  }
-}
-
 /** The distinct values the conditions read, in their first order (literals and unnamed registers left out). */
 export function observedReads(conditions: readonly Condition[]): Expr[] {
   const seen = new Map<string, Expr>();
-  for (const e of conditions.flatMap((c) => readsOf(c.prop)))
+  for (const e of conditions.flatMap((c) => propExprs(c.prop)))
     if (e.kind !== 'lit' && !(e.kind === 'reg' && e.actor < 0)) seen.set(JSON.stringify(e), e);
   return [...seen.values()];
 }

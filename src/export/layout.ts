@@ -1,4 +1,4 @@
-import type { Expr, Prop } from '../check/condition.js';
+import { propExprs } from '../check/condition.js';
 import type { Op } from '../model/ops/index.js';
 import type { Program } from '../model/engine/program.js';
 import type { Scenario } from '../scenario/index.js';
@@ -90,20 +90,6 @@ export function regOf(op: Op): string | null {
     case 'uring-unregister':
     case 'fallocate':
       return null;
-  }
-}
-
-/** The expressions a condition compares. */
-export function propExprs(p: Prop): Expr[] {
-  switch (p.kind) {
-    case 'eq':
-    case 'ne':
-      return [p.left, p.right];
-    case 'and':
-    case 'or':
-      return p.args.flatMap(propExprs);
-    case 'not':
-      return propExprs(p.arg);
   }
 }
 

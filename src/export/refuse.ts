@@ -6,7 +6,8 @@ import { quote, type Scenario } from '../scenario/index.js';
 import { opSyntax } from '../scenario/ops.js';
 import { VLEN } from './c-types.js';
 import { KERNEL_ONLY, kernelActorNeed, MODULE_ITERS } from './kernel-actor.js';
-import { allOps, layout, propExprs } from './layout.js';
+import { propExprs } from '../check/condition.js';
+import { allOps, layout } from './layout.js';
 
 /**
  * What a process cannot do on a real kernel, per operation: the scenario that needs it is not exported.
