@@ -14,7 +14,7 @@ import type { ParsedScenario } from '../scenario/index.js';
 import { runSuite, type Row, type SuiteOptions } from '../suite/run.js';
 import { isArgsError, parseArgs, positiveInt, sizeArg } from './args.js';
 import { threadedExplorer, threadsAvailable } from '../runtime/threads.js';
-import { defaultMaxMemory, interrupted, watch, type WatchData } from '../runtime/watch.js';
+import { defaultMaxMemory, interrupted, readMemory, watch, type WatchData } from '../runtime/watch.js';
 import { runInWorkers, workersAvailable, type ProgressMessage, type SuiteWork } from './parallel.js';
 import { resolveKernels } from './kernels.js';
 import { outputProblem, writeOutput } from './files.js';
@@ -111,6 +111,13 @@ function prepare(
   if (typeof threads === 'string') return fail(threads);
   const progress = progressChoice(p, io);
   if (typeof progress === 'string') return fail(progress);
+  // Below what the process holds before any search, every search would stop at its first state.
+  const baseline = readMemory().rss;
+  if (typeof asked === 'number' && asked <= baseline)
+    io.err(
+      `pinlab ${cmd}: warning: --max-memory ${asked.toLocaleString('en-US')} bytes is below what pinlab ` +
+        `holds before any search (${baseline.toLocaleString('en-US')} bytes): every search stops at once\n`,
+    );
   if (jobs > 1 && threads > 1) return fail('--jobs and --threads share out the same cores: give one of them');
   if (threads > 1 && !threadsAvailable()) return fail('--threads needs the built pinlab (npm run build)');
   const files = p.positionals.length > 0 ? p.positionals : libraryFiles();
