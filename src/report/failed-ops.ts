@@ -1,6 +1,7 @@
 import { errnoName } from '../model/include/errno.js';
 import type { Row } from '../suite/run.js';
 import { releasesOf, runsOf } from './runs.js';
+import { waitText } from '../check/deadlock.js';
 
 /** `-22 (EINVAL)`. */
 export function errnoText(ret: number): string {
@@ -49,4 +50,17 @@ export function failedOpLines(rows: readonly Row[]): string[] {
     out.push(`thread ${f.thread}'s operation ${f.line} (${f.op}) ${how}`);
   }
   return out;
+}
+
+/** For each scenario, the releases where a search reached a deadlock and which thread waits on what. */
+export function deadlockText(rows: readonly Row[], kernels: readonly string[]): string {
+  const out: string[] = [];
+  for (const scenario of [...new Set(rows.map((r) => r.scenario))]) {
+    const mine = rows.filter((r) => r.scenario === scenario);
+    const byKernel = new Map(mine.map((r) => [r.kernel, r.deadlock] as const));
+    const cells = kernels.map((k) => (byKernel.get(k) ?? []).map(waitText).join('; '));
+    for (const run of runsOf(cells).filter((r) => r.value !== ''))
+      out.push(`deadlock: ${scenario} on ${releasesOf(run, kernels)}: no step can run; ${run.value}`);
+  }
+  return out.length === 0 ? '' : `${out.join('\n')}\n`;
 }

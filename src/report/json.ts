@@ -17,6 +17,7 @@ export function jsonResult(r: Row, timings: boolean): TraceResult {
     transitions: r.transitions,
     witnesses: r.witnesses,
     failed: r.failed,
+    deadlock: r.deadlock,
     ms: timings ? r.ms : null,
     bound: r.bound,
     reason: r.reason,

@@ -126,6 +126,21 @@ const result = loose({
       loose({ thread: z.string(), line: int, op: z.string(), errnos: z.array(int), always: z.boolean() }),
     )
     .optional(),
+  // 1.2.0: the threads that cannot step in the search's shortest deadlock, or null.
+  deadlock: z
+    .array(
+      loose({
+        thread: z.string(),
+        process: z.string(),
+        line: int,
+        op: z.string(),
+        step: z.string(),
+        on: z.string(),
+        why: z.enum(['waits', 'no-process', 'exited']),
+      }),
+    )
+    .nullable()
+    .optional(),
   ms: z.number().nullable(),
   bound: z.string().nullable(),
   reason: z.string().nullable(),

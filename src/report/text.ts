@@ -1,7 +1,7 @@
 import { printable } from './printable.js';
 import type { Trace } from '../check/index.js';
 import type { Row } from '../suite/run.js';
-import { failedOpsText } from './failed-ops.js';
+import { deadlockText, failedOpsText } from './failed-ops.js';
 import { finalStatesText } from './final-states.js';
 import { fileViolation } from './trace-file.js';
 import { tally } from './outcome.js';
@@ -239,7 +239,7 @@ export function textReport(
     options.wide === true ? textTable(rows, kernels) : textRuns(rows, kernels, options.timings ?? true);
   out += `\n${LEGEND}`;
   if (options.states === true) out += `\n${finalStatesText(rows, kernels)}`;
-  const failed = failedOpsText(rows, kernels);
+  const failed = failedOpsText(rows, kernels) + deadlockText(rows, kernels);
   if (failed !== '') out += `\n${failed}`;
   const na = unavailableReasons(rows, kernels);
   if (na !== '') out += `\n${na}`;

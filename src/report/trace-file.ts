@@ -17,15 +17,19 @@ import type { Row } from '../suite/run.js';
  *   every process's PTEs then;
  * - `end`: how the run ends; `replay`: the token `pinlab replay` takes;
  * - `failed` (1.2.0): each thread operation that returned an error in the search (thread, line from
- *   1, operation, errnos, whether always), the same for every result of the search.
+ *   1, operation, errnos, whether always), the same for every result of the search;
+ * - `deadlock` (1.2.0): null, or the threads that cannot step in the search's shortest deadlock
+ *   (thread, process, line, operation, step, what it waits on, why: waits, no-process or exited).
  * Without a run, `trace`, `end`, `actors` and `initial` are null. Readers ignore fields they do not know.
  */
 export interface TraceResult extends Omit<
   Row,
-  'trace' | 'ms' | 'depth' | 'tableBytes' | 'witnesses' | 'finals' | 'failed'
+  'trace' | 'ms' | 'depth' | 'tableBytes' | 'witnesses' | 'finals' | 'failed' | 'deadlock'
 > {
   /** The threads' operations that returned an error in the search (absent before 1.2.0). */
   readonly failed?: Row['failed'];
+  /** Where the search deadlocked, which thread waits on what (absent before 1.2.0). */
+  readonly deadlock?: Row['deadlock'];
   /** herd7's Positive and Negative counts of a condition (absent in files written before them). */
   readonly witnesses?: Row['witnesses'];
   /** The search's wall time, or null when the file was written without timings. */

@@ -8,6 +8,8 @@ import {
   type Trace,
 } from '../check/index.js';
 import type { Verdict } from '../check/condition.js';
+import { replay } from '../check/replay.js';
+import { deadlockWaits, type DeadlockWait } from '../check/deadlock.js';
 import type { KernelProfile } from '../model/profile/profiles.js';
 import type { Outcomes } from '../check/outcomes.js';
 import { expectedVerdict, type ParsedScenario } from '../scenario/index.js';
@@ -42,6 +44,8 @@ export interface Row {
   readonly finals: FinalStates | null;
   /** The threads' operations that returned an error in the search (empty when nothing ran). */
   readonly failed: readonly FailedOpRow[];
+  /** Where the search reached a deadlock: which thread waits on what, in its shortest one; else null. */
+  readonly deadlock: readonly DeadlockWait[] | null;
   readonly ms: number;
   readonly bound: string | null;
   /** Why the kernel cannot run the scenario (`unavailable`), or why the verdict judges nothing (ok false). */
@@ -100,6 +104,14 @@ function finalStates(s: ParsedScenario, r: CheckResult): FinalStates {
   };
 }
 
+/** The threads blocked in the last state of the search's shortest deadlock, or null without one. */
+function deadlockOf(s: ParsedScenario, r: CheckResult): DeadlockWait[] | null {
+  const t = r.deadlock.trace;
+  if (t === null) return null;
+  const run = replay(s.scenario.program, t.token);
+  return run.ok ? deadlockWaits(s.scenario.program, run.profile.policies, run.world) : null;
+}
+
 function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: number): Row[] {
   const id = s.scenario.id;
   const base = {
@@ -121,6 +133,7 @@ function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: n
     ms,
     bound: r.bound,
     reason: null,
+    deadlock: deadlockOf(s, r),
   };
   const judge = (verdict: Verdict, expected: Verdict | null): boolean | null =>
     expected === null ? null : verdict === expected;
@@ -179,6 +192,7 @@ function unavailableRows(s: ParsedScenario, profile: KernelProfile, reason: stri
       witnesses: null,
       finals: null,
       failed: [],
+      deadlock: null,
       ms: 0,
       bound: null,
       reason,

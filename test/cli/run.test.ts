@@ -75,6 +75,16 @@ expect lost: never on all
       'lost judges nothing, expected never (no interleaving completes: every terminal state is a deadlock (1))',
     );
     expect(r.out).toContain('end: deadlock');
+    // Which thread waits on what, in text and in JSON.
+    expect(r.out).toMatch(
+      /\ndeadlock: race on all: no step can run; thread T0 waits at operation 2 \(uring-rw\), step complete \(dio 0, node 0\)\n/,
+    );
+    const j = JSON.parse(cli('check', scenarioFile(stuck), '--kernel', 'v6.12', '--format', 'json').out) as {
+      results: { deadlock: unknown }[];
+    };
+    expect(j.results[0]?.deadlock).toEqual([
+      expect.objectContaining({ thread: 'T0', process: 'P', line: 2, why: 'waits' }),
+    ]);
   });
 
   it('prints one JSON object with one result per scenario, kernel and condition', () => {

@@ -23,6 +23,7 @@ function row(kernel: string, verdict: Row['verdict'], extra: Partial<Row> = {}):
     witnesses: null,
     finals: null,
     failed: [],
+    deadlock: null,
     ms: 100,
     bound: null,
     reason: null,

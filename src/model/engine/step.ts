@@ -83,6 +83,35 @@ function choiceCount(program: Program, policies: Policies, w: World, a: number):
   return step.choices?.(env, op, st.locals) ?? 1;
 }
 
+/**
+ * Why program actor `a` cannot step in `w`: `null` when it can (or has nothing left); else its
+ * operation (pc from 0), the step it is at with that step's locals, and whether the step's own
+ * condition is false (`waits`) or its process does not exist yet (`no-process`) or has exited.
+ */
+export function actorBlocked(
+  program: Program,
+  policies: Policies,
+  w: World,
+  a: number,
+): {
+  readonly pc: number;
+  readonly step: string;
+  readonly locals: Readonly<Record<string, unknown>>;
+  readonly why: 'waits' | 'no-process' | 'exited';
+} | null {
+  const op = currentOp(program, w, a);
+  if (op === null || a >= program.actors.length) return null;
+  const st = w.actors[a] ?? bug('actorBlocked', `no actor ${a}`);
+  const step = opStep(op, st.phase);
+  const base = { pc: st.pc, step: step.name, locals: st.locals as Readonly<Record<string, unknown>> };
+  const mm = actorMm(program, w, a);
+  if (mm === null) {
+    const proc = program.actors[a]?.process ?? bug('actorBlocked', `no actor ${a}`);
+    return { ...base, why: (w.processes[proc] ?? null) === null ? 'no-process' : 'exited' };
+  }
+  return choiceCount(program, policies, w, a) === 0 ? { ...base, why: 'waits' } : null;
+}
+
 /** The transitions enabled in a World, actor by actor, choice by choice. */
 export function enabledTransitions(program: Program, policies: Policies, w: World): Transition[] {
   const out: Transition[] = [];
