@@ -21,6 +21,13 @@ function witnesses(r: Row): string {
   return w === null ? '' : ` ${w.satisfy}/${w.satisfy + w.violate}`;
 }
 
+/** The releases that cannot run `scenario` (their rows are `unavailable`). */
+function unavailableOn(rows: readonly Row[], scenario: string): Set<string> {
+  return new Set(
+    rows.filter((r) => r.scenario === scenario && r.verdict === 'unavailable').map((r) => r.kernel),
+  );
+}
+
 function cell(r: Row | undefined): string {
   if (!r) return '-';
   const v =
@@ -46,7 +53,15 @@ export function textTable(rows: readonly Row[], kernels: readonly string[]): str
   }
   const table = [
     ['scenario  condition', ...kernels],
-    ...keys.map((k) => [k, ...kernels.map((kn) => cell(byKey.get(k)?.get(kn)))]),
+    ...keys.map((k) => {
+      const na = unavailableOn(rows, k.slice(0, k.indexOf('  ')));
+      return [
+        k,
+        ...kernels
+          .map((kn) => cell(byKey.get(k)?.get(kn)))
+          .map((c, i) => (c === '-' && na.has(kernels[i] ?? '') ? 'n/a' : c)),
+      ];
+    }),
   ];
   const widths = kernels.map((_, i) => Math.max(...table.map((line) => (line[i + 1] ?? '').length)));
   const first = Math.max(...table.map((line) => (line[0] ?? '').length));
@@ -179,9 +194,13 @@ export function textRuns(rows: readonly Row[], kernels: readonly string[], timin
       )})`,
     );
     for (const [name, cells] of names) {
-      // No invariant row on a release: it never fired there (suite/run.ts reports only what fires).
+      // No invariant row on a release: it never fired there (suite/run.ts reports only what fires),
+      // or the release cannot run the scenario (n/a, its reason below the table).
       const invariant = cells.some((c) => c?.kind === 'invariant');
-      const values = cells.map((c) => (c === undefined && invariant ? 'never' : cell(c)));
+      const na = unavailableOn(rows, scenario);
+      const values = cells.map((c, i) =>
+        c === undefined && invariant ? (na.has(kernels[i] ?? '') ? 'n/a' : 'never') : cell(c),
+      );
       const lines = wrap(runsText(values, kernels), runsWidth);
       const status = statusOf(cells);
       const head = name.length <= nameWidth ? name.padEnd(nameWidth) : null;

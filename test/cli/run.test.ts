@@ -215,3 +215,17 @@ describe('wrapWords', () => {
       expect(line.length <= 12 || line.trim() === 'x'.repeat(30)).toBe(true);
   });
 });
+
+describe('an invariant row on a release that cannot run the scenario', () => {
+  it('shows n/a (its reason below the table), not never, in runs and in the grid', () => {
+    const args = ['check', 'scenarios/uring-unregister-inflight.pin', '--kernel', 'v4.19,v5.4', '--quiet'];
+    const r = cli(...args);
+    expect(r.out).toMatch(/\n {2}\[use-after-free\] +n\/a on v4\.19, never on v5\.4\n/);
+    expect(r.out).toContain(
+      '\nn/a: uring-unregister-inflight on v4.19: io_uring does not exist before v5.1\n',
+    );
+    expect(cli(...args, '--wide').out).toMatch(
+      /\nuring-unregister-inflight {2}\[use-after-free\] +n\/a +never\n/,
+    );
+  });
+});
