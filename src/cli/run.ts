@@ -28,17 +28,18 @@ export interface Io {
 export const USAGE = `pinlab: a kernel-version-aware model of GUP references and pins, and a checker
 
 usage:
-  pinlab check [FILES...] [--kernel LIST|all] [--set policy=value]... [--format text|json|ktap|junit]
-               [--max-states N] [--max-memory SIZE] [--timeout S] [--no-por] [--jobs N | --threads N]
-               [--progress=auto|lines|json] [--progress-every N] [--quiet] [--no-timings] [--wide]
-                              verdicts per scenario, condition and kernel (no FILES: the built-in library);
-                              --jobs: (scenario, kernel) pairs on N threads; --threads: each search
-                              on N threads (without partial-order reduction); progress on stderr
-                              after a second (a live line on a terminal, a line every 5 s elsewhere);
-                              --no-timings: no wall times in JSON and JUnit (byte-identical runs);
-                              --max-memory (as 512M, 4G; default half the machine's): past it a
-                              search ends inconclusive (bound: memory); Ctrl-C: the statistics and
-                              the verdicts known so far, exit 130
+  pinlab check [FILES...] [--kernel LIST|all] [--set policy=value]...
+               [--format text|json|ktap|junit|itf] [--max-states N] [--max-memory SIZE]
+               [--timeout S] [--no-por] [--jobs N | --threads N] [--progress=auto|lines|json]
+               [--progress-every N] [--quiet] [--no-timings] [--wide] [--states]
+                              verdicts per scenario, condition and kernel (no FILES: the built-in
+                              library); --jobs: (scenario, kernel) pairs on N threads; --threads:
+                              each search on N threads (without partial-order reduction); progress
+                              on stderr after a second (a live line on a terminal, a line every 5 s
+                              elsewhere); --no-timings: no wall times in JSON and JUnit
+                              (byte-identical runs); --max-memory (as 512M, 4G; default half the
+                              machine's): past it a search ends inconclusive (bound: memory);
+                              Ctrl-C: the statistics and the verdicts known so far, exit 130
   pinlab diff --kernel A --kernel B [FILES...] [--format text|json]   only the verdicts that differ
   pinlab explain FILE --kernel A[,B] [--condition NAME] [--axis K=V]... [--format text|json]
                  [--out TRACE.json]
@@ -47,24 +48,30 @@ usage:
   pinlab bisect FILE --good K --bad K [--condition NAME] [--format text|json]
                               the policy changes (release, commit) that flip each differing verdict
   pinlab prevent FILE --kernel K [--condition NAME] [--max-size N] [--format text|json]
-                              the smallest what-if sets that make every bad outcome never (default at
-                              most 2 values), and what each does to the rest of the library
+                              the smallest what-if sets that make every bad outcome never (default
+                              at most 2 values), and what each does to the rest of the library
   pinlab replay TOKEN [FILES...]                  re-run one interleaving step by step
-  pinlab view TRACE.json [--html [-o OUT.html]]   the trace viewer: served on 127.0.0.1, or one HTML file
-  pinlab cow [--kernel LIST] [--format ktap|text|json] [--thp-sizes KIB,...] [--hugetlb-sizes KIB,...]
-             [--no-swap] [--no-huge-zeropage] [--no-gup-test] [--selftests vX.Y]
+  pinlab view TRACE.json [--html [-o OUT.html]]
+                              the trace viewer: served on 127.0.0.1, or one HTML file
+  pinlab cow [--kernel LIST] [--format ktap|text|json] [--thp-sizes KIB,...]
+             [--hugetlb-sizes KIB,...] [--no-swap] [--no-huge-zeropage] [--no-gup-test]
+             [--selftests vX.Y]
                               the kernel's mm/cow selftest, reproduced on the model of each release
                               (its result strings are the release's own, or those of --selftests)
-  pinlab gup-longterm [--kernel LIST] [--format ktap|text|json] [--hugetlb-sizes KIB,...] [--no-gup-test]
+  pinlab gup-longterm [--kernel LIST] [--format ktap|text|json] [--hugetlb-sizes KIB,...]
+                      [--no-gup-test]
                               the kernel's mm/gup_longterm selftest, likewise
   pinlab export-c FILE [-o prog.c] [--runs N] [--kernel K]
-                              the scenario as a C program that runs it on the real kernel (KTAP output)
+                              the scenario as a C program that runs it on the real kernel (KTAP
+                              output)
   pinlab real [FILES...] [--runs N]
-                              export, compile with cc, run here, compare with the closest release's verdicts
+                              export, compile with cc, run here, compare with the closest
+                              release's verdicts
   pinlab lab [FILES...] [--kernels 5.10,6.1,6.12,7.2,host|all] [--runs N] [--cow] [--gup-longterm]
              [--format text|json|ktap] [--cache DIR] [--record DIR]
-                              boot Debian's kernels in QEMU with the exported programs (and the kernel's
-                              selftests) and compare with each kernel's profile (default 6.1,6.12)
+                              boot Debian's kernels in QEMU with the exported programs (and the
+                              kernel's selftests) and compare with each kernel's profile (default
+                              6.1,6.12)
   pinlab lint FILE...         parse and validate scenarios without running them (exit 0, or 2)
   pinlab new NAME             write NAME.pin, a commented scenario skeleton (never over a file)
   pinlab list                 the kernel profiles and every policy with its history
@@ -72,7 +79,8 @@ usage:
   pinlab --help
 
 exit status: 0 ok, 1 an expectation failed, 2 a usage or scenario error, 3 the model could not
-             run a scenario on a profile (the scenario, the profile and why), 130 interrupted (Ctrl-C)
+             run a scenario on a profile (the scenario, the profile and why), 130 interrupted
+             (Ctrl-C)
 `;
 
 /** The USAGE lines of one command, or null for a command it does not list. */

@@ -24,6 +24,13 @@ describe('pinlab COMMAND --help', () => {
     },
   );
 
+  it('fits the usage in 100 columns', () => {
+    const long = cli('--help')
+      .out.split('\n')
+      .filter((l) => l.length > 100);
+    expect(long).toEqual([]);
+  });
+
   it('still calls an unknown command an error', () => {
     expect(cli('frobnicate', '--help').code).toBe(2);
   });
