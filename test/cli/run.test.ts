@@ -1,3 +1,4 @@
+import { KERNELS } from '../../src/model/profile/profiles.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,6 +211,16 @@ describe('pinlab list', () => {
       'seed 003, Jan Kara, Re: [LSF/MM TOPIC] get_user_pages() and filesystems (6 Feb 2018, linux-fsdevel/linux-mm)',
     );
     expect(words(scenarios)).toContain('tools/testing/selftests/mm/cow');
+  });
+
+  it('fits every line in 100 columns: policies, their history, stable series and variants', () => {
+    const r = cli('list');
+    expect(r.out.split('\n').filter((l) => l.length > 100)).toEqual([]);
+    // A wrapped line keeps every word: the per-release row of one policy, read back whole.
+    const perRelease = /\n {2}per release: ([^\n]+(?:\n {15}[^\n]+)*)/.exec(
+      r.out.slice(r.out.indexOf('\ncow.reuse ')),
+    );
+    expect(perRelease?.[1]?.replace(/\s+/g, ' ').split(' ')).toHaveLength(KERNELS.length);
   });
 });
 
