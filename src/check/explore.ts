@@ -22,6 +22,8 @@ export interface Progress {
   readonly maxDepth: number;
   /** Bytes held by the visited-state table. */
   readonly tableBytes: number;
+  /** Set once the exploration is over and the shortest-trace pass (a second search) runs. */
+  readonly phase?: 'traces';
 }
 
 export interface ExploreOptions {

@@ -241,6 +241,10 @@ export function check(
       bounds,
       options.now,
       options.shouldStop,
+      {
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.progressEvery !== undefined ? { every: options.progressEvery } : {}),
+      },
     );
     traceBound = sp.bound;
     requests.forEach((req, i) => {

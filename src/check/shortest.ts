@@ -9,6 +9,8 @@ import { evalProp } from './evaluate.js';
 import { FingerprintTable } from './fingerprint-table.js';
 import { stepViolations } from './invariants.js';
 import { keyOfSum, worldSum, worldSumAfter, type WorldSum } from './state-key.js';
+import type { Progress } from './explore.js';
+import { PROGRESS_EVERY } from './search.js';
 
 /**
  * The shortest-trace pass: a breadth-first search over the full reachable graph (no reduction: a
@@ -91,7 +93,9 @@ export function shortestPaths(
   bounds: ResolvedBounds,
   now?: () => number,
   shouldStop?: ShouldStop,
+  progress: { readonly onProgress?: (p: Progress) => void; readonly every?: number } = {},
 ): ShortestResult {
+  const every = progress.every ?? PROGRESS_EVERY;
   const paths: (Transition[] | null)[] = goals.map(() => null);
   const ends: ('quiescent' | 'deadlock' | 'violation' | null)[] = goals.map(() => null);
   let open = goals.length;
@@ -167,6 +171,14 @@ export function shortestPaths(
           bound = 'memory';
           break;
         }
+        if (progress.onProgress && visited.size % every === 0)
+          progress.onProgress({
+            states: visited.size,
+            transitions,
+            maxDepth: depth + 1,
+            tableBytes: visited.bytes + nodes.bytes,
+            phase: 'traces',
+          });
         const child = nodes.push(node, t);
         next.push({ node: child, world: r.world, sum: childSum, enabled: atState(r.world, child) });
         if (open === 0) break;

@@ -90,11 +90,13 @@ export class ProgressMeter {
         statesPerSecond: rate,
         depth: p.maxDepth,
         tableBytes: p.tableBytes,
+        ...(p.phase ? { phase: p.phase } : {}),
         elapsedSeconds: Number(elapsed.toFixed(1)),
       })}\n`;
     const mib = (p.tableBytes / 2 ** 20).toFixed(0);
     const text =
-      `${this.label} ${this.scenario} on ${this.kernel}: ${n(p.states)} states, ${n(p.transitions)} transitions, ` +
+      `${this.label} ${this.scenario} on ${this.kernel}: ${p.phase === 'traces' ? 'shortest traces: ' : ''}` +
+      `${n(p.states)} states, ${n(p.transitions)} transitions, ` +
       `${n(rate)} states/s, depth ${p.maxDepth}, table ${mib} MiB, ${elapsed.toFixed(1)} s`;
     if (this.opts.mode === 'lines') return `pinlab: ${text}\n`;
     this.drawn = true;
