@@ -213,6 +213,26 @@ export const IO_POLICIES = {
       },
     ],
   }),
+  'uring.maxBuffers': policy({
+    doc: 'How many slots an io_uring buffer table may have (IORING_REGISTER_BUFFERS nr_args): UIO_MAXIOV (1024) or IORING_MAX_REG_BUFFERS (16384). Registering slot N needs a table of N + 1; a larger one is refused with -EINVAL before anything is pinned.',
+    kernel: 'io_uring/rsrc.c:io_sqe_buffers_register',
+    values: ['uio-maxiov', 'max-reg-buffers'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'uio-maxiov',
+        commit: 'io_sqe_buffer_register(): nr_args > UIO_MAXIOV -> -EINVAL (v5.1 io_uring, fs/io_uring.c)',
+        confidence: 'M',
+      },
+      {
+        since: 'v5.14',
+        value: 'max-reg-buffers',
+        commit:
+          'io_uring: increase max number of reg buffers (IORING_MAX_REG_BUFFERS = 1 << 14; posted 14 May 2021, after the 5.13 merge window; the 6.1, 6.12 and 7.2 trees: io_uring/rsrc.c:34/1119, 36/1047, 80/962)',
+        confidence: 'M',
+      },
+    ],
+  }),
   'uring.unregisterInFlight': policy({
     doc: 'What unregistering io_uring buffers does while a request that uses one is in flight: wait until the requests that hold the buffer table finish, then unpin (rsrc quiesce), or take the buffer out of the table at once and unpin it when the last request holding its rsrc node ends.',
     kernel: 'io_uring/rsrc.c:io_sqe_buffers_unregister',
