@@ -24,6 +24,18 @@ export function iterUnavailable(p: Policies, type: IterType): string | null {
   return null;
 }
 
+/**
+ * import_iovec() of one segment, import_single_range() / import_ubuf(): the iterator a system call
+ * builds over one user buffer, ITER_IOVEC (iov_iter_init()) or, from v6.4, ITER_UBUF
+ * (iov_iter_ubuf()) (policy iov.importSingle). Returns the type; the trace names the constructor.
+ * @kernel lib/iov_iter.c:__import_iovec
+ */
+export function importSingle(ctx: Ctx): IterType {
+  const type = ctx.policies['iov.importSingle'];
+  ctx.calls.push(type === 'ubuf' ? 'iov_iter_ubuf' : 'iov_iter_init');
+  return type;
+}
+
 /** iov_iter_ubuf() / iov_iter_init() / iov_iter_kvec() / iov_iter_bvec() / ...: a new iterator. */
 export function iovIterInit(
   type: IterType,

@@ -1,7 +1,7 @@
 import { EFAULT, type KernelResult } from '../include/errno.js';
 import type { OwnSkb, Skb } from '../include/skbuff.js';
 import { fresh } from '../include/own.js';
-import { iovIterGetPages2, iovIterInit } from '../lib/iov_iter.js';
+import { importSingle, iovIterGetPages2, iovIterInit } from '../lib/iov_iter.js';
 import { touchFreed } from '../mm/folio.js';
 import { putPage } from '../mm/gup.js';
 import { handleMmFault } from '../mm/memory/fault.js';
@@ -38,6 +38,7 @@ function skbAlloc(w: Draft, actor: number, name: string, folio: number | null, w
  * __zerocopy_sg_from_iter() (its page loop split out as zerocopy_fill_skb_from_iter() in the 6.12
  * and 7.2 trees; io_uring's own sg_from_iter aside): the user pages become the skb's fragments
  * through iov_iter_get_pages2() (iov_iter_get_pages() in the 5.10 tree), a FOLL_GET reference each,
+ * from sendmsg()'s iterator (import_iovec(): ITER_IOVEC, ITER_UBUF from v6.4 for one segment),
  * held until the skb is freed. Every modelled release takes references: none pins, none copies.
  * @kernel net/core/datagram.c:zerocopy_fill_skb_from_iter
  */
@@ -49,7 +50,7 @@ export function zerocopyFillSkbFromIter(
   name: string,
 ): KernelResult {
   ctx.calls.push('zerocopy_fill_skb_from_iter');
-  const iter = iovIterInit('ubuf', false, [{ kind: 'user', mm: at.mm, vma: at.vma }]);
+  const iter = iovIterInit(importSingle(ctx), false, [{ kind: 'user', mm: at.mm, vma: at.vma }]);
   const r = iovIterGetPages2(ctx, w, iter);
   const folio = r.folios[0];
   if (r.ret <= 0 || folio === undefined) return r.ret < 0 ? r.ret : -EFAULT;

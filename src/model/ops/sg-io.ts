@@ -1,6 +1,6 @@
 import { EFAULT } from '../include/errno.js';
 import { blkRqMapUserIov, blkRqUnmapUser } from '../block/blk-map.js';
-import { iovIterInit } from '../lib/iov_iter.js';
+import { importSingle, iovIterInit } from '../lib/iov_iter.js';
 import { bioOf, setLocal, setReg } from '../core/world.js';
 import { ownActor } from '../core/cow.js';
 import { resolveBuf } from './buf.js';
@@ -41,8 +41,11 @@ export const sgIoOp: OpDef<SgIoOp, SgIoLocals> = {
           setReg(st, op.as, retString(-EFAULT));
           return finished('sg_io', [], -EFAULT);
         }
-        // MODEL: an iovec (sg_io_hdr.iovec_count), so that every release from v4.19 has the iterator.
-        const iter = iovIterInit('iovec', op.rw === 'read', [{ kind: 'user', mm: at.mm, vma: at.vma }]);
+        // One user buffer: import_single_range() / import_ubuf(), or import_iovec() of one segment
+        // (sg_io_hdr.iovec_count): ITER_IOVEC, ITER_UBUF from v6.4 (policy iov.importSingle).
+        const iter = iovIterInit(importSingle(env.ctx), op.rw === 'read', [
+          { kind: 'user', mm: at.mm, vma: at.vma },
+        ]);
         const r = blkRqMapUserIov(env.ctx, env.w, op.rw, fileIdByName(env.w, op.file), op.index, iter);
         if (r < 0) {
           setReg(st, op.as, retString(r));

@@ -19,6 +19,27 @@ export const IO_POLICIES = {
       },
     ],
   }),
+  'iov.importSingle': policy({
+    doc: 'The iterator a system call builds over one user buffer (import_iovec() with one segment: readv, sendmsg, vmsplice, SG_IO; import_single_range() / import_ubuf(): send, recv): ITER_IOVEC, or ITER_UBUF. Both are user-backed (user_backed_iter()): pages are got, pinned and dirtied alike.',
+    kernel: 'lib/iov_iter.c:__import_iovec',
+    values: ['iovec', 'ubuf'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'iovec',
+        commit:
+          'import_iovec() and import_single_range() call iov_iter_init() (the 5.10 tree lib/iov_iter.c:1771, 1820; the 6.1 tree :1804, 1853)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.4',
+        value: 'ubuf',
+        commit:
+          'iov_iter: import single vector iovecs as ITER_UBUF (3b2deb0e46da); iov_iter: convert import_single_range() to ITER_UBUF (e03ad4ee2783) (merge lists with v6.4 work; the 6.12 tree lib/iov_iter.c:1454 __import_iovec_ubuf, the 7.2 tree :1372)',
+        confidence: 'M',
+      },
+    ],
+  }),
   'iov.discard': policy({
     doc: 'Whether ITER_DISCARD (a destination that drops the data) exists.',
     kernel: 'lib/iov_iter.c:iov_iter_discard',
