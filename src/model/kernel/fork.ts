@@ -7,11 +7,12 @@ import { ownArray, ownMm, type Draft } from '../core/cow.js';
 
 /**
  * vma_needs_copy(): fork copies page tables only where a fault could not rebuild them: VMAs with
- * anonymous pages (an anon_vma). Shared and untouched file mappings are refaulted by the child.
+ * anonymous pages (an anon_vma). Shared and untouched file mappings are refaulted by the child. Until
+ * v6.0 every hugetlb VMA was copied too (policy fork.copyHugetlbTables).
  * @kernel mm/memory.c:vma_needs_copy
  */
-function vmaNeedsCopy(vma: OwnVma): boolean {
-  return vma.anonVma;
+function vmaNeedsCopy(ctx: Ctx, vma: OwnVma): boolean {
+  return vma.anonVma || (vma.hugetlb && ctx.policies['fork.copyHugetlbTables'] === 'always');
 }
 
 /**
@@ -20,6 +21,7 @@ function vmaNeedsCopy(vma: OwnVma): boolean {
  * MMF_HAS_PINNED is not inherited. Returns the child's mm id.
  * MODEL: fork is one atomic step (it holds mmap_lock for write throughout).
  * @kernel kernel/fork.c:dup_mmap
+ * @kernel mm/mmap.c:dup_mmap
  */
 export function dupMm(ctx: Ctx, w: Draft, parentId: number): number {
   const parent = ownMm(w, parentId);
@@ -39,7 +41,7 @@ export function dupMm(ctx: Ctx, w: Draft, parentId: number): number {
     dst.anonVma = src.anonVma && !src.wipeonfork;
     dst.pte = PTE_NONE;
     child.vmas.push(dst);
-    if (src.wipeonfork || !vmaNeedsCopy(src)) continue;
+    if (src.wipeonfork || !vmaNeedsCopy(ctx, src)) continue;
     if (src.pte.kind === 'present') copyPresentPte(ctx, w, dst, src, parent);
     else copyNonpresentPte(w, dst, src);
   }

@@ -198,6 +198,27 @@ export const MM_POLICIES = {
       },
     ],
   }),
+  'fork.copyHugetlbTables': policy({
+    doc: 'Which VMAs fork copies the page tables of: every hugetlb VMA and those with anonymous pages (an anon_vma), or only the latter (a shared hugetlb mapping, or a private one never written, is refaulted by the child).',
+    kernel: 'mm/memory.c:vma_needs_copy',
+    values: ['always', 'anon-vma'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'always',
+        commit:
+          'copy_page_range() skips only VMAs without VM_HUGETLB | VM_PFNMAP | VM_MIXEDMAP and without an anon_vma (the 5.10 tree mm/memory.c:1157; vma_needs_copy() from v5.19 keeps VM_HUGETLB)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.0',
+        value: 'anon-vma',
+        commit:
+          'hugetlb: Lazy page table copies in fork() (Mike Kravetz, posted 16 Jun 2022; the 6.1 tree mm/memory.c:1251 vma_needs_copy() without VM_HUGETLB, the 6.12 tree :1330, the 7.2 tree :1482)',
+        confidence: 'M',
+      },
+    ],
+  }),
   'gup.unshare': policy({
     doc: 'Which R/O pins first unshare (FAULT_FLAG_UNSHARE) the page they pin.',
     kernel: 'mm/internal.h:gup_must_unshare',
