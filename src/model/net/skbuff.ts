@@ -116,7 +116,7 @@ export function nicTransmit(ctx: Ctx, w: Draft, skb: OwnSkb): number[] {
  * 6.12.117 :1108, 7.2.13 :1110; tcp_clean_rtx_queue: 5.10.262 net/ipv4/tcp_input.c:3366, 6.1.176
  * :3412, 6.12.117 :3455, 7.2.13 :3698). So the completion means "acknowledged", not "transmitted".
  * @kernel net/ipv4/tcp_input.c:tcp_clean_rtx_queue
- * @kernel net/core/skbuff.c:msg_zerocopy_callback
+ * @kernel net/core/skbuff.c:__msg_zerocopy_callback
  */
 export function tcpAck(ctx: Ctx, w: Draft, skb: OwnSkb): number[] {
   ctx.calls.push('tcp_clean_rtx_queue', 'skb_release_data', 'msg_zerocopy_callback');
