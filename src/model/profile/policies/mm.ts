@@ -198,6 +198,27 @@ export const MM_POLICIES = {
       },
     ],
   }),
+  'fork.hugetlbTables': policy({
+    doc: 'Whether fork copies the page-table entries of a hugetlb VMA that has no anon_vma (a shared hugetlb mapping, or a private one only read from the page cache), or leaves them for the child to fault, as for every other such mapping.',
+    kernel: 'mm/memory.c:vma_needs_copy',
+    values: ['copy', 'lazy'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'copy',
+        commit:
+          'copy_page_range() skips a VMA without anon_vma unless it is VM_HUGETLB, VM_PFNMAP or VM_MIXEDMAP (the 5.10 tree: mm/memory.c:1157)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.0',
+        value: 'lazy',
+        commit:
+          'hugetlb: lazy page table copies in fork() (bcd51a3c679d, posted 16 Jun 2022; in the mm pull for v6.0 next to "docs: rename Documentation/vm to Documentation/mm"; the 6.1, 6.12 and 7.2 trees: vma_needs_copy() at mm/memory.c:1251, 1330 and 1482 has no VM_HUGETLB test)',
+        confidence: 'M',
+      },
+    ],
+  }),
   'gup.unshare': policy({
     doc: 'Which R/O pins first unshare (FAULT_FLAG_UNSHARE) the page they pin.',
     kernel: 'mm/internal.h:gup_must_unshare',
@@ -343,6 +364,27 @@ export const MM_POLICIES = {
         value: 'present',
         commit:
           'mm: introduce MADV_PAGEOUT (in the 5.10 tree, mm/madvise.c; release not confirmed in a tree)',
+        confidence: 'M',
+      },
+    ],
+  }),
+  'madvise.dontneedHugetlb': policy({
+    doc: 'What MADV_DONTNEED does on a hugetlb mapping: refuse it (-EINVAL: can_madv_lru_vma() excludes VM_HUGETLB) or zap the huge entries like any other mapping (madvise_dontneed_free_valid_vma(); the start must be huge-page aligned and the length is rounded down to whole huge pages).',
+    kernel: 'mm/madvise.c:madvise_dontneed_free_valid_vma',
+    values: ['einval', 'zap'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'einval',
+        commit:
+          'madvise_dontneed_free() refuses VM_HUGETLB through can_madv_lru_vma() (the 5.10 tree: mm/madvise.c:777, mm/internal.h:63)',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.18',
+        value: 'zap',
+        commit:
+          'mm: enable MADV_DONTNEED for hugetlb mappings (90e7e7f5ef3f, posted 1 Feb 2022, in the mm batch for v5.18; the 6.1, 6.12 and 7.2 trees: madvise_dontneed_free_valid_vma() at mm/madvise.c:797, 859 and 873)',
         confidence: 'M',
       },
     ],
