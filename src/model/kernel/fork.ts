@@ -8,9 +8,12 @@ import { ownArray, ownMm, type Draft } from '../core/cow.js';
 /**
  * vma_needs_copy(): fork copies page tables only where a fault could not rebuild them: VMAs with
  * anonymous pages (an anon_vma). Shared and untouched file mappings are refaulted by the child.
+ * Before v6.0 hugetlb VMAs were always copied (policy fork.hugetlbTables: copy_page_range() tested
+ * VM_HUGETLB; "hugetlb: lazy page table copies in fork()" dropped that).
  * @kernel mm/memory.c:vma_needs_copy
  */
-function vmaNeedsCopy(vma: OwnVma): boolean {
+function vmaNeedsCopy(ctx: Ctx, vma: OwnVma): boolean {
+  if (vma.hugetlb && ctx.policies['fork.hugetlbTables'] === 'copy') return true;
   return vma.anonVma;
 }
 
@@ -39,7 +42,7 @@ export function dupMm(ctx: Ctx, w: Draft, parentId: number): number {
     dst.anonVma = src.anonVma && !src.wipeonfork;
     dst.pte = PTE_NONE;
     child.vmas.push(dst);
-    if (src.wipeonfork || !vmaNeedsCopy(src)) continue;
+    if (src.wipeonfork || !vmaNeedsCopy(ctx, src)) continue;
     if (src.pte.kind === 'present') copyPresentPte(ctx, w, dst, src, parent);
     else copyNonpresentPte(w, dst, src);
   }

@@ -1,4 +1,4 @@
-import type { OwnFile } from '../include/fs.js';
+import type { FsType, OwnFile } from '../include/fs.js';
 import { setFolioFlag } from '../include/mm_types.js';
 import { folioMaybeDmaPinned, folioPut } from './folio.js';
 import { zapPte } from './memory/zap.js';
@@ -10,12 +10,31 @@ import { ownFolio, ownMm, type Draft } from '../core/cow.js';
 export type ReclaimResult =
   'not-cached' | 'writeback' | 'kept-pinned' | 'kept-dirty' | 'kept-referenced' | 'freed';
 
+/** Whether `fs` has ->writepage in this release (policy reclaim.fileWritepage). */
+export function hasWritepage(ctx: Ctx, fs: FsType): boolean {
+  if (fs === 'shmem' || fs === 'hugetlbfs') return true; // swap-backed: shmem_writepage()/shmem_writeout()
+  switch (ctx.policies['reclaim.fileWritepage']) {
+    case 'all':
+      return true;
+    case 'no-xfs':
+      return fs !== 'xfs';
+    case 'no-xfs-btrfs':
+      return fs !== 'xfs' && fs !== 'btrfs';
+    case 'bdev-nfs-ceph':
+      return fs === 'bdev' || fs === 'nfs' || fs === 'ceph';
+    case 'none':
+      return false;
+  }
+}
+
 /**
  * shrink_folio_list() for one page-cache folio: skip it under writeback; unmap it from every process
  * (try_to_unmap, moving dirty PTE bits to the folio); from v6.4 (policy reclaim.pinnedFile) a folio
  * that may be DMA-pinned is then left as it is, dirty state and buffers too, since its pinner may still
  * write it and an unmapped folio cannot gain a new pin; a dirty folio is written (pageout) only when
- * nothing else holds it (is_page_cache_freeable: a GUP reference keeps it dirty); a clean one has its
+ * nothing else holds it (is_page_cache_freeable: a GUP reference keeps it dirty) and its filesystem
+ * still has ->writepage (policy reclaim.fileWritepage: xfs lost it in v5.15, ext4 in v6.3; without
+ * it pageout() returns PAGE_ACTIVATE and the folio stays dirty, buffers and all); a clean one has its
  * buffers released (filemap_release_folio) even when referenced, then __remove_mapping frees it only
  * if the page cache holds the last reference. Clean data that never reached the disk is lost.
  * MODEL: the LRU and the isolation reference are not modelled; pageout completes within the step.
@@ -34,7 +53,7 @@ export function shrinkFileFolio(ctx: Ctx, w: Draft, file: OwnFile, index: number
   }
   if (ctx.policies['reclaim.pinnedFile'] === 'skip-pinned' && folioMaybeDmaPinned(f)) return 'kept-pinned';
   if (f.flags.dirty) {
-    if (f.refcount !== 1) return 'kept-dirty';
+    if (f.refcount !== 1 || !hasWritepage(ctx, file.fs)) return 'kept-dirty';
     ctx.calls.push('pageout');
     writebackFolioNow(ctx, w, f);
     if (f.flags.dirty) return 'kept-dirty';

@@ -198,6 +198,27 @@ export const MM_POLICIES = {
       },
     ],
   }),
+  'fork.hugetlbTables': policy({
+    doc: 'Whether fork copies the page-table entries of a hugetlb VMA that has no anon_vma (a shared hugetlb mapping, or a private one only read from the page cache), or leaves them for the child to fault, as for every other such mapping.',
+    kernel: 'mm/memory.c:vma_needs_copy',
+    values: ['copy', 'lazy'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'copy',
+        commit:
+          'copy_page_range() skips a VMA without anon_vma unless it is VM_HUGETLB, VM_PFNMAP or VM_MIXEDMAP (the 5.10 tree: mm/memory.c:1157)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.0',
+        value: 'lazy',
+        commit:
+          'hugetlb: lazy page table copies in fork() (bcd51a3c679d, posted 16 Jun 2022; in the mm pull for v6.0 next to "docs: rename Documentation/vm to Documentation/mm"; the 6.1, 6.12 and 7.2 trees: vma_needs_copy() at mm/memory.c:1251, 1330 and 1482 has no VM_HUGETLB test)',
+        confidence: 'M',
+      },
+    ],
+  }),
   'gup.unshare': policy({
     doc: 'Which R/O pins first unshare (FAULT_FLAG_UNSHARE) the page they pin.',
     kernel: 'mm/internal.h:gup_must_unshare',
@@ -308,6 +329,48 @@ export const MM_POLICIES = {
       },
     ],
   }),
+  'reclaim.fileWritepage': policy({
+    doc: "Which modelled filesystems still have ->writepage, the only way reclaim's pageout() can write a dirty page-cache folio (kswapd, once it meets the folio again with PG_reclaim set; direct reclaim never writes file folios). Without it pageout() returns PAGE_ACTIVATE and the folio stays dirty for the flusher. shmem keeps its swap-out path (shmem_writepage(), later shmem_writeout()) in every release.",
+    kernel: 'mm/vmscan.c:pageout',
+    values: ['all', 'no-xfs', 'no-xfs-btrfs', 'bdev-nfs-ceph', 'none'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'all',
+        commit:
+          'ext4, xfs, btrfs, the block device, NFS and ceph set .writepage (the 5.10 tree: fs/ext4/inode.c:3721, fs/xfs/xfs_aops.c:632, fs/btrfs/inode.c:10509, fs/block_dev.c:1990, fs/nfs/file.c:527, fs/ceph/addr.c:1461)',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.15',
+        value: 'no-xfs',
+        commit:
+          'xfs: drop ->writepage completely (21b4ee7029c9; in the xfs for-next update of 21 Aug 2021, "This is it for 5.15")',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.0',
+        value: 'no-xfs-btrfs',
+        commit:
+          'btrfs stops setting .writepage (absent from the 6.1 tree, present in the 5.10 one; the subject and release are not confirmed: a Christoph Hellwig btrfs series of June 2022 is the likely source)',
+        confidence: 'L',
+      },
+      {
+        since: 'v6.3',
+        value: 'bdev-nfs-ceph',
+        commit:
+          'ext4: stop providing .writepage hook (Jan Kara, posted 7 Dec 2022, after the 6.2 ext4 pull; the 6.1 tree still has ext4_writepage at fs/ext4/inode.c:3675)',
+        confidence: 'M',
+      },
+      {
+        since: 'v6.12',
+        value: 'none',
+        commit:
+          'the block device, NFS and ceph have no .writepage in the 6.12 tree (the 6.1 tree: block/fops.c:434, fs/nfs/file.c:527, fs/ceph/addr.c:1437); dated to that tree only. "fs: Remove aops->writepage" (6b0dfabb3555) later removed the hook itself: the 7.2 tree\'s pageout() writes only shmem and swap-cache folios (mm/vmscan.c:635-652) and shrink_folio_list() activates every dirty file-LRU folio (:1364)',
+        confidence: 'L',
+      },
+    ],
+  }),
   'mprotect.writeUpgrade': policy({
     doc: 'Whether mprotect(PROT_WRITE) maps an exclusive anonymous page writable at once, without a write fault.',
     kernel: 'mm/mprotect.c:can_change_pte_writable',
@@ -343,6 +406,27 @@ export const MM_POLICIES = {
         value: 'present',
         commit:
           'mm: introduce MADV_PAGEOUT (in the 5.10 tree, mm/madvise.c; release not confirmed in a tree)',
+        confidence: 'M',
+      },
+    ],
+  }),
+  'madvise.dontneedHugetlb': policy({
+    doc: 'What MADV_DONTNEED does on a hugetlb mapping: refuse it (-EINVAL: can_madv_lru_vma() excludes VM_HUGETLB) or zap the huge entries like any other mapping (madvise_dontneed_free_valid_vma(); the start must be huge-page aligned and the length is rounded down to whole huge pages).',
+    kernel: 'mm/madvise.c:madvise_dontneed_free_valid_vma',
+    values: ['einval', 'zap'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'einval',
+        commit:
+          'madvise_dontneed_free() refuses VM_HUGETLB through can_madv_lru_vma() (the 5.10 tree: mm/madvise.c:777, mm/internal.h:63)',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.18',
+        value: 'zap',
+        commit:
+          'mm: enable MADV_DONTNEED for hugetlb mappings (90e7e7f5ef3f, posted 1 Feb 2022, in the mm batch for v5.18; the 6.1, 6.12 and 7.2 trees: madvise_dontneed_free_valid_vma() at mm/madvise.c:797, 859 and 873)',
         confidence: 'M',
       },
     ],
