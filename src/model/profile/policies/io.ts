@@ -267,11 +267,11 @@ export const IO_POLICIES = {
         confidence: 'H',
       },
       {
-        since: 'v6.14',
+        since: 'v6.15',
         value: 'buffered',
         commit:
-          'btrfs: always fallback to buffered write if the inode requires checksum (the 6.12 tree has it as a backport; the 7.2 tree too)',
-        confidence: 'M',
+          'btrfs: always fallback to buffered write if the inode requires checksum (968f19c5b1b7; in btrfs for-next on 18 Mar 2025 and in linux-next with the 6.15 merge window on 28 Mar 2025, after v6.14 was released; a btrfs-fixes copy of Feb 2025 did not reach v6.14; btrfs-progs docs say 6.14, which it was meant for; the 6.12 tree has it as a backport, fs/btrfs/direct-io.c:941, the 7.2 tree at 939)',
+        confidence: 'H',
       },
     ],
   }),

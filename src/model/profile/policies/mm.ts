@@ -100,11 +100,11 @@ export const MM_POLICIES = {
         confidence: 'H',
       },
       {
-        since: 'v6.13',
+        since: 'v6.14',
         value: 'read-only',
         commit:
-          'mm: hugetlb: support FOLL_FORCE|FOLL_WRITE (absent from the 6.12 tree, in the 7.2 tree; the release is inferred from that bound)',
-        confidence: 'M',
+          'mm/hugetlb: support FOLL_FORCE|FOLL_WRITE (Guillaume Morin, v4 posted Dec 2024; in mm-unstable on 5 Dec 2024, after v6.13-rc1, so the 6.14 merge window; mainline id not found; the 6.12 tree refuses, mm/gup.c:1300, the 7.2 tree does not, check_vma_flags() 1200)',
+        confidence: 'H',
       },
     ],
   }),
@@ -372,21 +372,30 @@ export const MM_POLICIES = {
     ],
   }),
   'mprotect.writeUpgrade': policy({
-    doc: 'Whether mprotect(PROT_WRITE) maps an exclusive anonymous page writable at once, without a write fault.',
+    doc: 'Whether mprotect(PROT_WRITE) on a private mapping maps an exclusive anonymous page writable at once, without a write fault: never, only a PTE that is already dirty, or any PTE or PMD-mapped THP (hugetlb never).',
     kernel: 'mm/mprotect.c:can_change_pte_writable',
-    values: ['off', 'exclusive-anon'],
+    values: ['off', 'exclusive-anon-dirty', 'exclusive-anon'],
     history: [
       {
         since: 'v4.19',
         value: 'off',
-        commit: 'private PTEs stay read-only until a write fault',
-        confidence: 'M',
+        commit:
+          'private PTEs stay read-only until a write fault (the 5.10 tree: change_pte_range() upgrades only dirty-accounted shared entries, mm/mprotect.c:135)',
+        confidence: 'H',
       },
       {
         since: 'v6.0',
+        value: 'exclusive-anon-dirty',
+        commit:
+          'mm/mprotect: try avoiding write faults for exclusive anonymous pages when changing protection (64fe24a3e05e; in the mainline push of 6 Aug 2022, the 6.0 merge window; the 6.1 tree: mm/mprotect.c:42 returns false unless pte_dirty())',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.2',
         value: 'exclusive-anon',
-        commit: 'mm/mprotect: allow clean exclusive anon pages to be writable',
-        confidence: 'M',
+        commit:
+          'mm/mprotect: allow clean exclusive anon pages to be writable, with mm/huge_memory: try avoiding write faults when changing PMD protection (posted 8 Nov 2022, in mm-unstable on 16 Nov 2022 after v6.1-rc5, so the 6.2 merge window; absent from the 6.1 tree, the 6.12 tree: mm/mprotect.c:43 without the dirty test, mm/huge_memory.c:1905 can_change_pmd_writable())',
+        confidence: 'H',
       },
     ],
   }),
