@@ -427,8 +427,8 @@ export const MM_POLICIES = {
         since: 'v6.14',
         value: 'frozen',
         commit:
-          'slab: allocate frozen pages (the frozen-pages series, Matthew Wilcox; in mm-unstable on 5 Dec 2024, after v6.13-rc1, so the 6.14 merge window); the 7.2 tree: include/linux/mm.h:2092 get_page() WARN_ON_ONCE(folio_test_slab()) and returns, 2190 put_page() returns, lib/iov_iter.c:1110 skips folio_get() on a slab folio. Which 6.14-rc commit added the get_page()/put_page() tests is not confirmed',
-        confidence: 'M',
+          'slab: allocate frozen pages (9aec2fb0fd5e; in mm-unstable on 5 Dec 2024, after v6.13-rc1, so the 6.14 merge window) and its fix mm: decline to manipulate the refcount on a slab page (b9c0e49abfca, posted 10 Mar 2025 for v6.14-rc; "That went to v6.14", Vlastimil Babka, on a later Fixes: of it); the 7.2 tree: include/linux/mm.h:2092 get_page() WARN_ON_ONCE(folio_test_slab()) and returns, 2190 put_page() returns, lib/iov_iter.c:1110 skips folio_get() on a slab folio; the 6.12 tree: get_page() is folio_get()',
+        confidence: 'H',
       },
     ],
   }),
