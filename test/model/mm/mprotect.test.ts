@@ -4,6 +4,9 @@ import { dupMm } from '../../../src/model/kernel/fork.js';
 import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
 import { mprotectFixup } from '../../../src/model/mm/mprotect.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
+import { releaseAtLeast } from '../../../src/model/profile/release.js';
+import { setFolioFlag } from '../../../src/model/include/mm_types.js';
+import { mkPte } from '../../../src/model/mm/pgtable.js';
 import { anonMap, bench, fileMap, fileSpec } from '../builders.js';
 
 describe('mprotectFixup', () => {
@@ -22,7 +25,8 @@ describe('mprotectFixup', () => {
       mprotectFixup(b.ctx, b.w, b.at('buf'), true, false);
       mprotectFixup(b.ctx, b.w, b.at('buf'), true, true);
       // Needs both the policy and PageAnonExclusive (v5.19), which the policy postdates.
-      const upgrade = b.policies['mprotect.writeUpgrade'] === 'exclusive-anon';
+      // The entry is dirty (written), so v6.0's dirty-only rule upgrades it too.
+      const upgrade = b.policies['mprotect.writeUpgrade'] !== 'off';
       expect(b.vma('buf').pte).toMatchObject({ writable: upgrade });
     },
   );
@@ -59,5 +63,18 @@ describe('mprotectFixup', () => {
     const b = bench('v6.6', [anonMap('buf')]);
     Object.assign(b.vma('buf'), { mayWrite: false });
     expect(mprotectFixup(b.ctx, b.w, b.at('buf'), true, true)).toBe(-EACCES);
+  });
+  // A clean exclusive entry: the 6.1 tree's can_change_pte_writable() returns false on !pte_dirty()
+  // (mm/mprotect.c:50); "mm/mprotect: allow clean exclusive anon pages to be writable" (v6.2) drops that;
+  // the 5.10 tree upgrades no private entry.
+  it.each(RELEASES)('maps a clean exclusive anon entry writable from v6.2 only (%s)', (r) => {
+    const b = bench(r, [anonMap('buf')]);
+    handleMmFault(b.ctx, b.w, b.at('buf'), 'write');
+    const f = b.folio('buf');
+    setFolioFlag(f, 'anonExclusive', true);
+    mprotectFixup(b.ctx, b.w, b.at('buf'), true, false);
+    b.vma('buf').pte = mkPte(f.id, { writable: false, dirty: false, huge: false });
+    mprotectFixup(b.ctx, b.w, b.at('buf'), true, true);
+    expect(b.vma('buf').pte).toMatchObject({ writable: releaseAtLeast(r, 'v6.2') });
   });
 });

@@ -214,8 +214,8 @@ export const MM_POLICIES = {
         since: 'v6.0',
         value: 'lazy',
         commit:
-          'hugetlb: lazy page table copies in fork() (bcd51a3c679d, posted 16 Jun 2022; in the mm pull for v6.0 next to "docs: rename Documentation/vm to Documentation/mm"; the 6.1, 6.12 and 7.2 trees: vma_needs_copy() at mm/memory.c:1251, 1330 and 1482 has no VM_HUGETLB test)',
-        confidence: 'M',
+          'hugetlb: lazy page table copies in fork() (bcd51a3c679d, in "[GIT PULL] MM updates for 5.20-rc1" of 3 Aug 2022, i.e. v6.0; the 6.1, 6.12 and 7.2 trees: vma_needs_copy() at mm/memory.c:1251, 1330 and 1482 has no VM_HUGETLB test)',
+        confidence: 'H',
       },
     ],
   }),
@@ -374,18 +374,27 @@ export const MM_POLICIES = {
   'mprotect.writeUpgrade': policy({
     doc: 'Whether mprotect(PROT_WRITE) maps an exclusive anonymous page writable at once, without a write fault.',
     kernel: 'mm/mprotect.c:can_change_pte_writable',
-    values: ['off', 'exclusive-anon'],
+    values: ['off', 'exclusive-anon-dirty', 'exclusive-anon'],
     history: [
       {
         since: 'v4.19',
         value: 'off',
-        commit: 'private PTEs stay read-only until a write fault',
-        confidence: 'M',
+        commit:
+          'private PTEs stay read-only until a write fault (the 5.10 tree: change_pte_range() upgrades only dirty entries of shared mappings that need write notification, mm/mprotect.c:135)',
+        confidence: 'H',
       },
       {
         since: 'v6.0',
+        value: 'exclusive-anon-dirty',
+        commit:
+          'mm/mprotect: try avoiding write faults for exclusive anonymous pages when changing protection (64fe24a3e05e, in "[GIT PULL] MM updates for 5.20-rc1" of 3 Aug 2022): only a dirty entry (the 6.1 tree: can_change_pte_writable(), mm/mprotect.c:50)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.2',
         value: 'exclusive-anon',
-        commit: 'mm/mprotect: allow clean exclusive anon pages to be writable',
+        commit:
+          'mm/mprotect: allow clean exclusive anon pages to be writable (Nadav Amit, v2 posted 8 Nov 2022; the 6.12 tree: can_change_pte_writable() has no dirty test for private mappings, the 7.2 tree can_change_private_pte_writable(), mm/mprotect.c:61)',
         confidence: 'M',
       },
     ],
