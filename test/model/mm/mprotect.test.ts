@@ -65,7 +65,7 @@ describe('mprotectFixup', () => {
     expect(mprotectFixup(b.ctx, b.w, b.at('buf'), true, true)).toBe(-EACCES);
   });
   // A clean exclusive entry: the 6.1 tree's can_change_pte_writable() returns false on !pte_dirty()
-  // (mm/mprotect.c:50); "mm/mprotect: allow clean exclusive anon pages to be writable" (v6.2) drops that;
+  // (mm/mprotect.c:49); "mm/mprotect: allow clean exclusive anon pages to be writable" (v6.2) drops that;
   // the 5.10 tree upgrades no private entry.
   it.each(RELEASES)('maps a clean exclusive anon entry writable from v6.2 only (%s)', (r) => {
     const b = bench(r, [anonMap('buf')]);

@@ -387,7 +387,7 @@ export const MM_POLICIES = {
         since: 'v6.0',
         value: 'exclusive-anon-dirty',
         commit:
-          'mm/mprotect: try avoiding write faults for exclusive anonymous pages when changing protection (64fe24a3e05e, in "[GIT PULL] MM updates for 5.20-rc1" of 3 Aug 2022): only a dirty entry (the 6.1 tree: can_change_pte_writable(), mm/mprotect.c:50)',
+          'mm/mprotect: try avoiding write faults for exclusive anonymous pages when changing protection (64fe24a3e05e, in "[GIT PULL] MM updates for 5.20-rc1" of 3 Aug 2022): only a dirty entry (the 6.1 tree: can_change_pte_writable(), mm/mprotect.c:49)',
         confidence: 'H',
       },
       {
