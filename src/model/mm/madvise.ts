@@ -4,6 +4,7 @@ import { zapPte } from './memory/zap.js';
 import { ownVmaAt, type VmaRef } from './pgtable.js';
 import { madviseCollapse } from './khugepaged.js';
 import { pageoutVma } from './vmscan.js';
+import { pageoutFileVma } from './vmscan-file.js';
 import type { Draft } from '../core/cow.js';
 
 export type Advice =
@@ -13,7 +14,7 @@ export type Advice =
  * madvise_vma_behavior(): MADV_DONTNEED zaps the entry (the next touch faults in fresh memory; on
  * hugetlb only from v5.18, policy madvise.dontneedHugetlb: -EINVAL before);
  * MADV_DONTFORK/DOFORK and MADV_WIPEONFORK/KEEPONFORK set VMA flags fork reads (MADV_WIPEONFORK only
- * on private anonymous memory: -EINVAL otherwise); MADV_PAGEOUT reclaims (not hugetlb: -EINVAL);
+ * on private anonymous memory: -EINVAL otherwise); MADV_PAGEOUT reclaims (not hugetlb: -EINVAL), anonymous memory and page-cache folios mapped only here;
  * MADV_COLLAPSE (v6.1) collapses PTE-mapped anonymous memory into a THP.
  * @kernel mm/madvise.c:madvise_vma_behavior
  */
@@ -41,7 +42,7 @@ export function madviseVmaBehavior(ctx: Ctx, w: Draft, at: VmaRef, advice: Advic
       return 0;
     case 'pageout':
       if (vma.hugetlb) return -EINVAL; // can_madv_lru_vma()
-      pageoutVma(ctx, w, vma);
+      if (pageoutFileVma(ctx, w, vma) === null) pageoutVma(ctx, w, vma);
       return 0;
     case 'collapse':
       return madviseCollapse(ctx, w, vma);

@@ -79,7 +79,7 @@ export function truncatePagecache(ctx: Ctx, w: Draft, file: OwnFile, pages: numb
  * (kiocb_invalidate_pages() and kiocb_invalidate_post_direct_write(); in the 5.10 tree
  * iomap_dio_rw(), iomap_dio_complete() and dio_complete() call it directly): the page is unmapped
  * everywhere first, dirty or not (unmap_mapping_folio() before folio_launder(): the 5.10 tree's
- * mm/truncate.c:756, 6.1 :700, 6.12 :673, 7.2 folio_unmap_invalidate() :629), then leaves the page
+ * mm/truncate.c:756, 6.1 :700, 6.12 :673, 7.2 folio_unmap_invalidate() :631), then leaves the page
  * cache, so a later read or fault gets what the device holds. A dirty folio (dirty before, or made
  * dirty by the PTEs just zapped) stays in the cache, unmapped, with its buffers
  * (invalidate_complete_folio2() fails; no modelled filesystem has ->launder_folio; the kernel warns

@@ -7,7 +7,7 @@ import { ownFile } from '../../../src/model/core/cow.js';
 import { bench, fileMap, fileSpec } from '../builders.js';
 
 // invalidate_inode_pages2_range() unmaps a mapped folio before it launders or invalidates it, dirty
-// or not (the 5.10 tree's mm/truncate.c:756, 6.1 :700, 6.12 :673, 7.2 folio_unmap_invalidate() :629).
+// or not (the 5.10 tree's mm/truncate.c:756, 6.1 :700, 6.12 :673, 7.2 folio_unmap_invalidate() :631).
 describe('invalidateInodePages2', () => {
   it.each(RELEASES)('unmaps a dirty folio and leaves it in the page cache (%s)', (r) => {
     const b = bench(r, [fileMap('map', 0, true)], [fileSpec('f', 'ext4', 'A')]);
