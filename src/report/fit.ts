@@ -4,14 +4,14 @@ export const TEXT_WIDTH = 100;
 /**
  * `chunks` (pieces never broken: words, or `> fn` calls) joined by spaces into lines of at most
  * `width` columns: the first line starts with `first`, the others with `rest` (their indent). A
- * chunk too long for any line stands alone on its line.
+ * chunk too long for any line stands alone on its line. Unwrapped, the line is the chunks as given,
+ * joined by single spaces (an empty chunk keeps a double space).
  */
 export function fit(chunks: readonly string[], first: string, rest: string, width = TEXT_WIDTH): string[] {
   const lines: string[] = [];
   let line = first;
   let empty = true;
   for (const c of chunks) {
-    if (c === '') continue;
     if (!empty && line.length + 1 + c.length > width) {
       lines.push(line);
       line = rest + c;

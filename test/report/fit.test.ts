@@ -12,6 +12,11 @@ describe('fit', () => {
     expect(lines.join(' ').replace(/ +/g, ' ')).toBe(`  1. ${text}`.replace(/ +/g, ' '));
   });
 
+  it('changes nothing in a line that fits, double spaces included', () => {
+    const line = 'folio 2: ref=1 map=1 pin=0 data="A  B" -> ref=2 map=1 pin=0 data="A  B" = 1';
+    expect(fit(chunks(line), '       ', '         ')).toEqual([`       ${line}`]);
+  });
+
   it('keeps a chunk longer than the width whole, on a line of its own', () => {
     const long = 'x'.repeat(30);
     expect(fit(['a', long, 'b'], '', '  ', 20)).toEqual(['a', `  ${long}`, '  b']);
