@@ -319,7 +319,7 @@ function makeTrace(
   invariants: readonly Invariant[],
   end: 'quiescent' | 'deadlock' | 'violation',
 ): Trace {
-  const run = runSteps(program, profile.policies, initial, path, invariants);
+  const run = runSteps(program, profile, initial, path, invariants);
   return {
     token: encodeToken(profile, path),
     end,

@@ -14,8 +14,8 @@ import type { ParsedScenario } from '../scenario/index.js';
 import { runSuite, type Row, type SuiteOptions } from '../suite/run.js';
 import { isArgsError, parseArgs, positiveInt, sizeArg } from './args.js';
 import { threadedExplorer, threadsAvailable } from '../runtime/threads.js';
-import { defaultMaxMemory, interrupted, watch, type WatchData } from '../runtime/watch.js';
-import { runInWorkers, workersAvailable, type SuiteWork } from './parallel.js';
+import { defaultMaxMemory, interrupted, readMemory, watch, type WatchData } from '../runtime/watch.js';
+import { runInWorkers, workersAvailable, type ProgressMessage, type SuiteWork } from './parallel.js';
 import { resolveKernels } from './kernels.js';
 import { outputProblem, writeOutput } from './files.js';
 import { displayName, libraryFiles, loadScenarios } from './library.js';
@@ -111,6 +111,13 @@ function prepare(
   if (typeof threads === 'string') return fail(threads);
   const progress = progressChoice(p, io);
   if (typeof progress === 'string') return fail(progress);
+  // Below what the process holds before any search, every search would stop at its first state.
+  const baseline = readMemory().rss;
+  if (typeof asked === 'number' && asked <= baseline)
+    io.err(
+      `pinlab ${cmd}: warning: --max-memory ${asked.toLocaleString('en-US')} bytes is below what pinlab ` +
+        `holds before any search (${baseline.toLocaleString('en-US')} bytes): every search stops at once\n`,
+    );
   if (jobs > 1 && threads > 1) return fail('--jobs and --threads share out the same cores: give one of them');
   if (threads > 1 && !threadsAvailable()) return fail('--threads needs the built pinlab (npm run build)');
   const files = p.positionals.length > 0 ? p.positionals : libraryFiles();
@@ -165,13 +172,23 @@ function prepare(
 /** The rows of every (scenario, kernel) pair: on `--jobs` workers, or pair by pair with the meter. */
 function searchAll(job: Job, io: Io): Row[] {
   const pairs = job.scenarios.length * job.kernels.length;
+  const meter = progressMeter(job.progress, io);
   if (job.jobs > 1 && pairs > 1 && workersAvailable()) {
-    const rows = runInWorkers(job.work, pairs, job.jobs, job.watch.interrupt);
+    // Pairs are numbered scenario-major, as the workers claim them.
+    const update = (m: ProgressMessage): void => {
+      const s = job.scenarios[Math.floor(m.index / job.kernels.length)];
+      const k = job.kernels[m.index % job.kernels.length];
+      meter.begin(`[${m.index + 1}/${pairs}]`, s?.scenario.id ?? '?', k?.name ?? '?');
+      meter.update(m.progress, m.seconds);
+    };
+    const every = job.progress.every ?? CALLBACK_EVERY;
+    const progress = job.progress.mode === 'off' ? null : { every, update };
+    const rows = runInWorkers(job.work, pairs, job.jobs, job.watch.interrupt, progress);
+    meter.end();
     if (typeof rows !== 'string') return rows;
     io.err(`${rows}\n`);
     return runSuite(job.scenarios, job.kernels, job.options);
   }
-  const meter = progressMeter(job.progress, io);
   const options: SuiteOptions = {
     ...job.options,
     onProgress: (_id, _kernel, p) => meter.update(p),
@@ -296,21 +313,15 @@ function withAxes(job: Job, asked: readonly string[]): Job | string {
 }
 
 /** The trace's interleaving replayed on `kernel`: each step as far as that release can take it. */
-function replayedOn(bad: Row, job: Job, kernel: KernelProfile): Comparison | null {
+function replayedOn(bad: Row, job: Job, first: KernelProfile, kernel: KernelProfile): Comparison | null {
   const s = job.scenarios.find((x) => x.scenario.id === bad.scenario);
   const d = bad.trace === null ? null : decodeToken(bad.trace.token);
   if (s === undefined || d === null || 'ok' in d || bad.trace === null) return null;
   const { program } = s.scenario;
-  const run = runSteps(
-    program,
-    kernel.policies,
-    instantiate(program, kernel.policies),
-    d.transitions,
-    INVARIANTS,
-  );
+  const run = runSteps(program, kernel, instantiate(program, kernel.policies), d.transitions, INVARIANTS);
   return {
-    a: { kernel: bad.kernel, steps: bad.trace.steps },
-    b: { kernel: kernel.name, steps: run.steps },
+    a: { kernel: bad.kernel, release: first.release, steps: bad.trace.steps },
+    b: { kernel: kernel.name, release: kernel.release, steps: run.steps },
     notEnabledAt: run.notEnabledAt,
   };
 }
@@ -353,7 +364,7 @@ export function explainCommand(args: readonly string[], io: Io): number {
     return 0;
   }
   const token = bad.replay ?? bad.trace.token;
-  const compared = second ? replayedOn(bad, job, second) : null;
+  const compared = first && second ? replayedOn(bad, job, first, second) : null;
   if (job.format === 'itf') io.out(`${JSON.stringify(itfTrace(bad), null, 2)}\n`);
   else if (job.format === 'json') {
     const explain = {

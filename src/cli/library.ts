@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MAX_SCENARIO_BYTES, readBounded } from './files.js';
 import { formatError, parseScenarios, type ParsedScenario } from '../scenario/index.js';
@@ -18,22 +18,41 @@ export type Loaded =
   | { readonly ok: true; readonly scenarios: ParsedScenario[] }
   | { readonly ok: false; readonly messages: string[] };
 
-/** Read and parse scenario files; every error as `file:line:col: message`. */
+/**
+ * Read and parse scenario files; every error as `file:line:col: message`. Two files whose scenarios
+ * have the same id (`a/x.pin` and `b/x.pin`) are refused: rows, reports and replay tokens are keyed
+ * by it, so their verdicts would merge into one row. A file given twice is read once.
+ */
 export function loadScenarios(files: readonly string[], display: (f: string) => string = (f) => f): Loaded {
   const scenarios: ParsedScenario[] = [];
   const messages: string[] = [];
-  for (const file of files) {
+  const byId = new Map<string, ParsedScenario>();
+  for (const file of [...new Map(files.map((f) => [resolve(f), f])).values()]) {
     const read = readBounded(file, MAX_SCENARIO_BYTES);
     if ('error' in read) {
       messages.push(`${display(file)}: ${read.error}`);
       continue;
     }
     const r = parseScenarios(read.text, display(file));
-    if (r.ok) scenarios.push(...r.scenarios);
-    else messages.push(...r.errors.map(formatError));
+    if (!r.ok) {
+      messages.push(...r.errors.map(formatError));
+      continue;
+    }
+    for (const s of r.scenarios) {
+      const other = byId.get(s.scenario.id);
+      if (other !== undefined && other.where.file !== s.where.file)
+        messages.push(
+          `${at(s)}: scenario '${s.scenario.id}' is also in ${at(other)}: two scenarios may not share a ` +
+            'name (their rows would merge; rename one file)',
+        );
+      else byId.set(s.scenario.id, s);
+    }
+    scenarios.push(...r.scenarios);
   }
   return messages.length > 0 ? { ok: false, messages } : { ok: true, scenarios };
 }
+
+const at = (s: ParsedScenario): string => `${s.where.file}:${s.where.scenario.line}:${s.where.scenario.col}`;
 
 /** Built-in files are shown by their name in the library, user files as given. */
 export function displayName(file: string): string {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
 import { receiveUntil } from '../runtime/worker-messages.js';
 import { startWorkers } from '../runtime/workers.js';
+import type { Progress } from '../check/index.js';
 import type { Row, SuiteOptions } from '../suite/run.js';
 
 /**
@@ -30,10 +31,20 @@ export interface WorkerData {
   readonly port: MessagePort;
   /** The run's Ctrl-C word (runtime/watch.ts), or null. */
   readonly interrupt: Int32Array | null;
+  /** Post the search's progress every this many stored states, or null: nobody shows it. */
+  readonly progressEvery: number | null;
+}
+
+/** A worker's progress: which pair, how far, and the seconds its search has run (its own clock). */
+export interface ProgressMessage {
+  readonly index: number;
+  readonly progress: Progress;
+  readonly seconds: number;
 }
 
 /** One (scenario, kernel) pair's rows, or the error that stopped its worker. */
-export type WorkerMessage = { readonly index: number; readonly rows: Row[] } | { readonly error: string };
+export type WorkerMessage =
+  { readonly index: number; readonly rows: Row[] } | { readonly error: string } | ProgressMessage;
 
 const WORKER = new URL('./suite-worker.js', import.meta.url);
 
@@ -42,12 +53,22 @@ export function workersAvailable(): boolean {
   return existsSync(fileURLToPath(WORKER));
 }
 
-/** The rows of the `count` (scenario, kernel) pairs of `work`, checked by `jobs` workers, in order. */
+/** How the calling thread hears of the workers' searches: every `every` states, and at each wake. */
+export interface WorkersProgress {
+  readonly every: number;
+  readonly update: (m: ProgressMessage) => void;
+}
+
+/**
+ * The rows of the `count` (scenario, kernel) pairs of `work`, checked by `jobs` workers, in order;
+ * each worker's progress goes to `progress` as it comes (the calling thread prints it).
+ */
 export function runInWorkers(
   work: SuiteWork,
   count: number,
   jobs: number,
   interrupt: Int32Array | null,
+  progress: WorkersProgress | null = null,
 ): Row[] | string {
   const shared = new SharedArrayBuffer(8);
   const posted = new Int32Array(shared, 4, 1);
@@ -55,7 +76,7 @@ export function runInWorkers(
     WORKER,
     'worker',
     Math.min(jobs, count),
-    (_, port) => ({ work, shared, port, interrupt }),
+    (_, port): WorkerData => ({ work, shared, port, interrupt, progressEvery: progress?.every ?? null }),
     posted,
   );
   const byPair: Row[][] = [];
@@ -68,6 +89,7 @@ export function runInWorkers(
     (m) => {
       const msg = m as WorkerMessage;
       if ('error' in msg) error = msg.error;
+      else if ('progress' in msg) progress?.update(msg);
       else {
         byPair[msg.index] = msg.rows;
         received += 1;

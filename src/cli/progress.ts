@@ -58,13 +58,16 @@ export class ProgressMeter {
     this.searchStart = this.opts.now();
   }
 
-  /** The search's callback: a line when one is due. */
-  update(p: Progress): void {
+  /**
+   * The search's callback: a line when one is due. `searchSeconds`: how long the search has run, when
+   * its own thread measured it (a `--jobs` worker); else since begin().
+   */
+  update(p: Progress, searchSeconds?: number): void {
     if (this.opts.mode === 'off') return;
     const at = this.opts.now();
     if (!this.opts.everyCallback && at - this.lastLine < this.opts.intervalMs) return;
     this.lastLine = at;
-    const seconds = (at - this.searchStart) / 1000;
+    const seconds = searchSeconds ?? (at - this.searchStart) / 1000;
     const rate = seconds > 0 ? Math.round(p.states / seconds) : 0;
     const elapsed = (at - this.start) / 1000;
     this.opts.write(this.line(p, rate, elapsed));

@@ -2,13 +2,20 @@ import { replay } from '../check/index.js';
 import { textTrace } from '../report/text.js';
 import { displayName, libraryFiles, loadScenarios } from './library.js';
 import type { Io } from './run.js';
+import { isArgsError, parseArgs } from './args.js';
 
 /**
  * `pinlab replay TOKEN [FILES...]`: TOKEN is `scenario-id@checker-token` as `check` prints it; the
  * scenario is looked up in FILES, or in the built-in library.
  */
 export function replayCommand(args: readonly string[], io: Io): number {
-  const [token, ...files] = args;
+  // replay takes no options: `--kernel` or `-k` is a usage error, not a file name.
+  const p = parseArgs(args, {});
+  if (isArgsError(p)) {
+    io.err(`pinlab replay: ${p.error.replace(/ \(known: \)$/, ' (replay takes TOKEN [FILES...])')}\n`);
+    return 2;
+  }
+  const [token, ...files] = p.positionals;
   // The last '@': a scenario id may hold one (an axis value), the checker's token never does.
   const at = token?.lastIndexOf('@') ?? -1;
   if (token === undefined || at <= 0) {
@@ -23,12 +30,14 @@ export function replayCommand(args: readonly string[], io: Io): number {
   }
   const s = loaded.scenarios.find((x) => x.scenario.id === id);
   if (!s) {
-    io.err(`pinlab replay: no scenario '${id}' (give its file after the token)\n`);
+    const where = files.length > 0 ? files.join(', ') : 'the built-in library';
+    io.err(`pinlab replay: no scenario '${id}' in ${where} (give its file after the token)\n`);
     return 2;
   }
   const r = replay(s.scenario.program, token.slice(at + 1));
   if (!r.ok) {
-    io.err(`pinlab replay: bad token '${token}' (${r.code})\n`);
+    // Where the scenario is, so a token pasted with the wrong file says which it read.
+    io.err(`pinlab replay: ${s.where.file}: bad token '${token}' (${r.code})\n`);
     return 2;
   }
   io.out(`${id} on ${r.profile.name}\n`);

@@ -3,7 +3,7 @@ import type { Row } from '../suite/run.js';
 import { releasesOf, runsOf } from './runs.js';
 
 /** `-22 (EINVAL)`. */
-function errnoText(ret: number): string {
+export function errnoText(ret: number): string {
   const name = errnoName[-ret];
   return name === undefined ? String(ret) : `${ret} (${name})`;
 }
@@ -31,4 +31,22 @@ export function failedOpsText(rows: readonly Row[], kernels: readonly string[]):
     }
   }
   return out.length === 0 ? '' : `${out.join('\n')}\n`;
+}
+
+/**
+ * The same warnings for one search's rows (a scenario on one release), one line each without the
+ * release: `thread A's operation 2 (gup) always returns -22 (EINVAL)`. JUnit's system-err and KTAP's
+ * `# warning:` lines carry them.
+ */
+export function failedOpLines(rows: readonly Row[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const f of rows.flatMap((r) => r.failed)) {
+    const key = `${f.thread}\t${f.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const how = `${f.always ? 'always' : 'sometimes'} returns ${f.errnos.map(errnoText).join(', ')}`;
+    out.push(`thread ${f.thread}'s operation ${f.line} (${f.op}) ${how}`);
+  }
+  return out;
 }

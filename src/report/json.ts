@@ -16,6 +16,7 @@ export function jsonResult(r: Row, timings: boolean): TraceResult {
     states: r.states,
     transitions: r.transitions,
     witnesses: r.witnesses,
+    failed: r.failed,
     ms: timings ? r.ms : null,
     bound: r.bound,
     reason: r.reason,

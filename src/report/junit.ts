@@ -1,6 +1,7 @@
 import type { Row } from '../suite/run.js';
 import { groupBy, outcome, summary, tally, testName } from './outcome.js';
 import { textTrace } from './text.js';
+import { failedOpLines } from './failed-ops.js';
 
 /** XML 1.0 allows tab, newline and carriage return only among the control characters. */
 function xmlChar(c: string): string {
@@ -20,7 +21,8 @@ const escapeXml = (s: string): string =>
  * `--format junit`: one testsuite per scenario, one testcase per release and condition (or invariant).
  * The classname is the scenario and the name the release and condition, so every case is unique as
  * CI systems key them (GitLab merges cases with the same classname and name); a failure carries
- * what was found and its shortest trace.
+ * what was found and its shortest trace. A suite's system-err warns of each operation that returned
+ * an error in the model, per release.
  */
 export function junitReport(
   rows: readonly Row[],
@@ -43,6 +45,11 @@ export function junitReport(
       const head = `<testcase classname="${escapeXml(s)}" name="${escapeXml(`${r.kernel} ${testName(r)}`)}"${time(r.ms)}`;
       out.push(`    ${head}${caseBody(r, files, escapeXml)}`);
     }
+    // An operation that failed in the model, per release: a condition built on its result may mislead.
+    const warnings = [...groupBy(mine, (r) => r.kernel)].flatMap(([k, rs]) =>
+      failedOpLines(rs).map((w) => `warning: ${s} on ${k}: ${w}`),
+    );
+    if (warnings.length > 0) out.push(`    <system-err>${escapeXml(warnings.join('\n'))}</system-err>`);
     out.push('  </testsuite>');
   }
   out.push('</testsuites>');

@@ -2,11 +2,13 @@ import { printable } from './printable.js';
 import type { Row } from '../suite/run.js';
 import { groupBy, outcome, summary, tally, testName, type Outcome } from './outcome.js';
 import { textTrace } from './text.js';
+import { failedOpLines } from './failed-ops.js';
 
 /**
  * `--format ktap`: KTAP version 1 as the kernel's KUnit prints it, nested: one test per scenario, a
  * subtest per release, a subtest per condition or invariant under it, each with `#` diagnostics
- * (the verdict, the expectation, the search's size; a failure's trace). A parent fails when a child
+ * (the verdict, the expectation, the search's size; a failure's trace; a release's `# warning:` for
+ * each operation that returned an error in the model). A parent fails when a child
  * does, and is a skip when all its children are.
  */
 
@@ -24,10 +26,15 @@ function result(i: number, n: Node): string {
   return `${n.outcome === 'fail' ? 'not ok' : 'ok'} ${i} ${n.name}${skip}`;
 }
 
-/** A test with subtests: its header, plan and children, indented, then its own result by its parent. */
-function parent(name: string, children: readonly Node[]): Node {
+/**
+ * A test with subtests: its header, plan, children and `#` diagnostics, indented, then its own result
+ * by its parent.
+ */
+function parent(name: string, children: readonly Node[], diagnostics: readonly string[] = []): Node {
   const body = ['KTAP version 1', `# Subtest: ${name}`, `1..${children.length}`];
   children.forEach((c, i) => body.push(...c.lines, result(i + 1, c)));
+  // After the children, so a parser gives them to this test's log, not to its first child's.
+  body.push(...diagnostics);
   const outcomes = children.map((c) => c.outcome);
   const all = outcomes.every((o) => o === 'skip');
   return {
@@ -60,6 +67,8 @@ export function ktapReport(rows: readonly Row[], files: ReadonlyMap<string, stri
         parent(
           k,
           leaves.map((r) => leaf(r, files)),
+          // An operation that failed in the model: a condition built on its result may mislead.
+          failedOpLines(leaves).map((w) => `# warning: ${w}`),
         ),
       ),
     ),

@@ -120,6 +120,12 @@ const result = loose({
   states: int,
   transitions: int,
   witnesses: loose({ satisfy: int, violate: int }).nullable().optional(),
+  // 1.2.0: each thread operation that returned an error in the search (line from 1, errnos negative).
+  failed: z
+    .array(
+      loose({ thread: z.string(), line: int, op: z.string(), errnos: z.array(int), always: z.boolean() }),
+    )
+    .optional(),
   ms: z.number().nullable(),
   bound: z.string().nullable(),
   reason: z.string().nullable(),

@@ -15,13 +15,17 @@ import type { Row } from '../suite/run.js';
  * - `actors`: the scenario's threads, then its kernel agents, by scheduler index;
  * - `initial`: the counters of every folio the run touches or maps that exists before step 1, and
  *   every process's PTEs then;
- * - `end`: how the run ends; `replay`: the token `pinlab replay` takes.
+ * - `end`: how the run ends; `replay`: the token `pinlab replay` takes;
+ * - `failed` (1.2.0): each thread operation that returned an error in the search (thread, line from
+ *   1, operation, errnos, whether always), the same for every result of the search.
  * Without a run, `trace`, `end`, `actors` and `initial` are null. Readers ignore fields they do not know.
  */
 export interface TraceResult extends Omit<
   Row,
   'trace' | 'ms' | 'depth' | 'tableBytes' | 'witnesses' | 'finals' | 'failed'
 > {
+  /** The threads' operations that returned an error in the search (absent before 1.2.0). */
+  readonly failed?: Row['failed'];
   /** herd7's Positive and Negative counts of a condition (absent in files written before them). */
   readonly witnesses?: Row['witnesses'];
   /** The search's wall time, or null when the file was written without timings. */
@@ -56,7 +60,7 @@ export function fileStep(s: TraceStep): FileStep {
  * The trace file's schema version (semver; report/schema.ts, docs/schema/): the minor grows when
  * fields are added, the major (with `pinlab`) when a reader of the previous version would misread it.
  */
-export const SCHEMA_VERSION = '1.1.0';
+export const SCHEMA_VERSION = '1.2.0';
 
 export interface TraceFile {
   readonly pinlab: 1;

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './helpers.js';
 
@@ -31,5 +34,28 @@ describe('what-ifs the model cannot run', () => {
     const r = cli('check', '--kernel', ',,,');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^pinlab check: --kernel names no kernel \(known: v4\.19 .*\)\n$/);
+  });
+});
+
+describe('two scenario files with the same name', () => {
+  it('are refused (exit 2), the message naming both files; one file given twice is read once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pinlab-dup-'));
+    const text = readFileSync('scenarios/ro-pin-unshare.pin', 'utf8');
+    const [a, b] = ['a', 'b'].map((d) => {
+      mkdirSync(join(dir, d));
+      const f = join(dir, d, 'ro-pin-unshare.pin');
+      writeFileSync(f, text);
+      return f;
+    }) as [string, string];
+    const r = cli('check', a, b, '--kernel', 'v6.1', '--quiet');
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(
+      `${b}:1:1: scenario 'ro-pin-unshare' is also in ${a}:1:1: two scenarios may not share a name ` +
+        '(their rows would merge; rename one file)\n',
+    );
+    expect(cli('check', a, a, '--kernel', 'v6.1', '--quiet').out).toMatch(
+      /\n1 passed, 0 failed, 0 skipped\n$/,
+    );
   });
 });

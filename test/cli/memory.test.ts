@@ -58,10 +58,28 @@ describe('pinlab check --max-memory', () => {
     );
     expect(r.out).toContain('(bound reached: memory, 0 states)');
     expect(r.out).toMatch(/\(partial: a bound stopped 1 of the searches\)\n$/);
-    expect(r.err).toBe(
+    const [warning, ...rest] = r.err.split('\n');
+    expect(warning).toMatch(
+      /^pinlab check: warning: --max-memory 1,048,576 bytes is below what pinlab holds before any search \([\d,]+ bytes\): every search stops at once$/,
+    );
+    expect(rest.join('\n')).toBe(
       'pinlab: partial: gup-fork on v6.5: the search met its memory bound (--max-memory 1,048,576 bytes) ' +
         'after 0 states, 0 transitions, depth 0, table 41,984 bytes, 0.0 s\n',
     );
+  });
+
+  it('gives no warning for a bound above what the process holds', () => {
+    const r = cli(
+      'check',
+      'bench/gup-fork.pin',
+      '--kernel',
+      'v6.5',
+      '--max-memory',
+      '1T',
+      '--max-states',
+      '10',
+    );
+    expect(r.err).not.toContain('warning');
   });
 
   it('refuses a size it cannot read (exit 2)', () => {

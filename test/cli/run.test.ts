@@ -135,6 +135,25 @@ describe('pinlab replay', () => {
   it('refuses a malformed token', () => {
     expect(cli('replay', 'nonsense').code).toBe(2);
   });
+
+  it('refuses options as usage errors (exit 2), not as file names', () => {
+    const token = 'dio-read-fork[path=blkdev]@v6.4:0.1.1';
+    expect(cli('replay', token, '--kernel', 'v6.4')).toMatchObject({
+      code: 2,
+      err: "pinlab replay: unknown option '--kernel' (replay takes TOKEN [FILES...])\n",
+    });
+    expect(cli('replay', token, '-k').code).toBe(2);
+  });
+
+  it('names the file it read in an error line', () => {
+    const f = 'scenarios/dio-read-fork.pin';
+    expect(cli('replay', 'dio-read-fork@v6.4:0.1.1', f).err).toBe(
+      `pinlab replay: no scenario 'dio-read-fork' in ${f} (give its file after the token)\n`,
+    );
+    expect(cli('replay', 'dio-read-fork[path=blkdev]@v6.4:0.9.1', f).err).toBe(
+      `pinlab replay: ${f}: bad token 'dio-read-fork[path=blkdev]@v6.4:0.9.1' (not-enabled)\n`,
+    );
+  });
 });
 
 describe('pinlab diff', () => {

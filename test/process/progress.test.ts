@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 /** The built CLI with stdout and stderr piped: not a terminal, as in CI. */
@@ -46,4 +46,48 @@ describe('pinlab check progress in a pipe', () => {
     expect(objects.at(-1)).toMatchObject({ partial: 1, bound: 'states' });
     expect(pinlab(...args, '--quiet').stderr).toBe('');
   });
+});
+
+/**
+ * The built CLI with stderr piped, sent SIGINT once `lines` progress lines have arrived. The search
+ * runs in a worker thread: lines written through a stream there would wait for the search to end, so
+ * the signal would come after the exit (status 0 or 1); lines that really reach the pipe while it runs
+ * are answered by 130. Counts lines, never time.
+ */
+function interruptAfterLines(
+  lines: number,
+  ...args: string[]
+): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, ['dist/cli/main.js', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let sent = false;
+    p.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!sent && stderr.split('\n').length > lines) {
+        sent = true;
+        p.kill('SIGINT');
+      }
+    });
+    p.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+describe('progress reaches a pipe while the search runs', () => {
+  for (const extra of [[], ['--jobs', '2']])
+    it(`three lines before the run ends ${extra.join(' ')}`, async () => {
+      const r = await interruptAfterLines(
+        3,
+        'check',
+        'bench/gup-fork.pin',
+        '--kernel',
+        'all',
+        '--progress-every',
+        '1000',
+        ...extra,
+      );
+      expect(r.code).toBe(130);
+      const progress = r.stderr.split('\n').filter((l) => /^pinlab: \[\d+\/\d+\] gup-fork on /.test(l));
+      expect(progress.length).toBeGreaterThanOrEqual(3);
+    });
 });

@@ -71,6 +71,8 @@ function parseKtap(lines: string[], depth: number): { tests: KtapTest[]; name: s
       subtests: sub,
     });
   }
+  // A parent's own diagnostics (an operation's warning) follow its children.
+  while (depth > 0 && lines[0]?.startsWith(`${pad}#`)) take();
   return { tests, name };
 }
 

@@ -7,12 +7,14 @@ import { ownArray, ownMm, type Draft } from '../core/cow.js';
 
 /**
  * vma_needs_copy(): fork copies page tables only where a fault could not rebuild them: VMAs with
- * anonymous pages (an anon_vma). Shared and untouched file mappings are refaulted by the child. Until
- * v6.0 every hugetlb VMA was copied too (policy fork.copyHugetlbTables).
+ * anonymous pages (an anon_vma). Shared and untouched file mappings are refaulted by the child.
+ * Before v6.0 hugetlb VMAs were always copied (policy fork.hugetlbTables: copy_page_range() tested
+ * VM_HUGETLB; "hugetlb: lazy page table copies in fork()" dropped that).
  * @kernel mm/memory.c:vma_needs_copy
  */
 function vmaNeedsCopy(ctx: Ctx, vma: OwnVma): boolean {
-  return vma.anonVma || (vma.hugetlb && ctx.policies['fork.copyHugetlbTables'] === 'always');
+  if (vma.hugetlb && ctx.policies['fork.hugetlbTables'] === 'copy') return true;
+  return vma.anonVma;
 }
 
 /**

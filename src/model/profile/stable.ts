@@ -128,7 +128,7 @@ export const STABLE_SERIES: readonly StableSeries[] = [
         policy: 'btrfs.dioWriteCsum',
         value: 'buffered',
         commit:
-          'btrfs: always fallback to buffered write if the inode requires checksum (upstream v6.14; posted for 6.12-stable as "[PATCH v6.12]" on 23 Feb 2026)',
+          'btrfs: always fallback to buffered write if the inode requires checksum (upstream 968f19c5b1b7, v6.15; posted for 6.12-stable as "[PATCH 6.12.y]" on 8 May 2025 and again as "[PATCH v6.12]" on 23 Feb 2026)',
         evidence: 'fs/btrfs/direct-io.c:941 (btrfs_direct_write: !BTRFS_INODE_NODATASUM -> goto buffered)',
         confidence: 'H',
       },
