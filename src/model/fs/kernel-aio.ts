@@ -5,6 +5,8 @@ import type { Ctx } from '../core/ctx.js';
 import type { Draft } from '../core/cow.js';
 import type { DioRequest, DioSubmitted } from './dio.js';
 import { submitDio } from './read_write.js';
+import { fsDioPath } from './dio-path.js';
+import { bug } from '../core/world.js';
 
 /** An in-kernel asynchronous read or write of a file page from or into pages a kernel caller owns. */
 export interface KernelAio {
@@ -18,9 +20,13 @@ export interface KernelAio {
   readonly name: string;
 }
 
-/** The direct-I/O implementation of the backing file's ->read_iter: block/fops.c or iomap. */
-function backingPath(file: File): DioPath {
-  return file.fs === 'bdev' ? 'blkdev' : 'iomap';
+/**
+ * The direct-I/O implementation the backing file's ->read_iter / ->write_iter run: its filesystem's
+ * (block/fops.c, iomap, fs/direct-io.c by release for ext4 and btrfs, NFS's nfs_file_direct_read,
+ * ceph's ceph_direct_read_write). Scenario validation refuses a backing file with none (tmpfs).
+ */
+function backingPath(ctx: Ctx, file: File): DioPath {
+  return fsDioPath(ctx.policies, file.fs) ?? bug('kernel-aio', `no direct I/O modelled on ${file.fs}`);
 }
 
 /**
@@ -33,7 +39,7 @@ function backingPath(file: File): DioPath {
 export function vfsIocbIterRw(ctx: Ctx, w: Draft, io: KernelAio): DioSubmitted {
   ctx.calls.push(io.rw === 'read' ? 'vfs_iocb_iter_read' : 'vfs_iocb_iter_write');
   const req: DioRequest = {
-    path: backingPath(io.file),
+    path: backingPath(ctx, io.file),
     op: io.rw,
     async: true,
     iter: iovIterInit(

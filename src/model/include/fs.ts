@@ -5,7 +5,12 @@ import type { Own } from './own.js';
  */
 
 /** The filesystems pinlab distinguishes: they differ in dirty tracking and stable-page needs. */
-export type FsType = 'ext4' | 'xfs' | 'btrfs' | 'shmem' | 'hugetlbfs' | 'bdev' | 'nfs' | 'ceph';
+/**
+ * vfat: a filesystem whose direct I/O still runs fs/direct-io.c in every release read (fat_direct_IO ->
+ * blockdev_direct_IO, fs/fat/inode.c in the 5.10, 6.1, 6.12 and 7.2 trees), as ext2, udf, hfs(+), jfs,
+ * nilfs2, affs and ocfs2 do.
+ */
+export type FsType = 'ext4' | 'xfs' | 'btrfs' | 'vfat' | 'shmem' | 'hugetlbfs' | 'bdev' | 'nfs' | 'ceph';
 
 export interface File {
   readonly id: number;
