@@ -172,7 +172,11 @@ function backingCall(fs: FsType, r: (typeof RELEASES)[number]): string {
       return old('v5.8') ? '__blockdev_direct_IO' : 'iomap_dio_rw';
     case 'btrfs': // btrfs.dioPath: iomap from v5.9 (the first profile after it: v5.10)
       return old('v5.10') ? '__blockdev_direct_IO' : 'iomap_dio_rw';
-    default:
+    case 'bdev':
+      return '__blkdev_direct_IO_async';
+    case 'xfs':
+    case 'shmem':
+    case 'hugetlbfs':
       return 'iomap_dio_rw';
   }
 }
