@@ -34,6 +34,10 @@ function backingPath(ctx: Ctx, file: File): DioPath {
  * async kiocb (IOCB_DIRECT, ki_complete set): the I/O is queued (-EIOCBQUEUED) and outlives the
  * iterator. ITER_BVEC pages are only listed (bio_iov_bvec_set / BIO_NO_PAGE_REF from v5.1): nothing
  * but their owner keeps them alive until ki_complete runs (seed 004).
+ * MODEL: named after vfs_iocb_iter_read(), the ->read_iter call with a caller's kiocb; loop and LIO
+ * call the method themselves (call_read_iter / call_write_iter in the 5.10 and 6.1 trees,
+ * file->f_op->read_iter / write_iter in 6.12 and 7.2), and the loop device does so with IOCB_DIRECT
+ * only when it uses direct I/O (cmd->use_aio; from 6.12 lo_rw_aio also runs the buffered case).
  * @kernel fs/read_write.c:vfs_iocb_iter_read
  */
 export function vfsIocbIterRw(ctx: Ctx, w: Draft, io: KernelAio): DioSubmitted {
