@@ -11,6 +11,8 @@ export const EAGAIN = 11;
 export const EMLINK = 31;
 export const ENOSYS = 38;
 export const EOPNOTSUPP = 95;
+export const EXDEV = 18;
+export const ENOTTY = 25;
 export const EBADE = 52;
 export const EIOCBQUEUED = 529;
 
@@ -30,6 +32,8 @@ export const errnoName: Readonly<Record<number, string>> = {
   [EMLINK]: 'EMLINK',
   [ENOSYS]: 'ENOSYS',
   [EOPNOTSUPP]: 'EOPNOTSUPP',
+  [EXDEV]: 'EXDEV',
+  [ENOTTY]: 'ENOTTY',
   [EIOCBQUEUED]: 'EIOCBQUEUED',
   [EBADE]: 'EBADE',
 };
