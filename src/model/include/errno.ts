@@ -8,6 +8,7 @@ export const EBUSY = 16;
 export const EEXIST = 17;
 export const EINVAL = 22;
 export const EAGAIN = 11;
+export const ENOSPC = 28;
 export const EMLINK = 31;
 export const ENOSYS = 38;
 export const EOPNOTSUPP = 95;
@@ -29,6 +30,7 @@ export const errnoName: Readonly<Record<number, string>> = {
   [EEXIST]: 'EEXIST',
   [EINVAL]: 'EINVAL',
   [EAGAIN]: 'EAGAIN',
+  [ENOSPC]: 'ENOSPC',
   [EMLINK]: 'EMLINK',
   [ENOSYS]: 'ENOSYS',
   [EOPNOTSUPP]: 'EOPNOTSUPP',
