@@ -169,7 +169,7 @@ function makeOp([kind, a, b, data, flag]: RawOp, st: ActorState, fresh: () => st
       if (handle === null)
         return b % 3 === 1 ? { op: 'ublk', action: 'unregister', index: b % 2, reg: reg() } : null;
       return b % 3 === 0
-        ? { op: 'ublk', action: 'register', handle, index: b % 2, reg: reg() }
+        ? { op: 'ublk', action: 'register', dir: flag ? 'write' : 'read', handle, index: b % 2, reg: reg() }
         : b % 3 === 1
           ? { op: 'ublk', action: 'unregister', index: b % 2, reg: reg() }
           : { op: 'ublk', action: 'commit', handle };

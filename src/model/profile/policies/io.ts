@@ -213,6 +213,26 @@ export const IO_POLICIES = {
       },
     ],
   }),
+  'uring.maxBuffers': policy({
+    doc: 'How many slots an io_uring buffer table may have (IORING_REGISTER_BUFFERS nr_args): UIO_MAXIOV (1024) or IORING_MAX_REG_BUFFERS (16384). Registering slot N needs a table of N + 1; a larger one is refused with -EINVAL before anything is pinned.',
+    kernel: 'io_uring/rsrc.c:io_sqe_buffers_register',
+    values: ['uio-maxiov', 'max-reg-buffers'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'uio-maxiov',
+        commit: 'io_sqe_buffer_register(): nr_args > UIO_MAXIOV -> -EINVAL (v5.1 io_uring, fs/io_uring.c)',
+        confidence: 'M',
+      },
+      {
+        since: 'v5.14',
+        value: 'max-reg-buffers',
+        commit:
+          'io_uring: increase max number of reg buffers (IORING_MAX_REG_BUFFERS = 1 << 14; posted 14 May 2021, after the 5.13 merge window; the 6.1, 6.12 and 7.2 trees: io_uring/rsrc.c:34/1119, 36/1047, 80/962)',
+        confidence: 'M',
+      },
+    ],
+  }),
   'uring.unregisterInFlight': policy({
     doc: 'What unregistering io_uring buffers does while a request that uses one is in flight: wait until the requests that hold the buffer table finish, then unpin (rsrc quiesce), or take the buffer out of the table at once and unpin it when the last request holding its rsrc node ends.',
     kernel: 'io_uring/rsrc.c:io_sqe_buffers_unregister',
@@ -229,8 +249,8 @@ export const IO_POLICIES = {
         since: 'v6.13',
         value: 'node-refs',
         commit:
-          'io_uring/rsrc: get rid of per-ring io_rsrc_node list (subject not confirmed in a tree; the 7.2 tree frees the table at once and unmaps a buffer in io_free_rsrc_node() when its refs reach zero; release inferred from the 6.12 and 7.2 trees)',
-        confidence: 'M',
+          'io_uring/rsrc: get rid of per-ring io_rsrc_node list (7029acd8a950, Jens Axboe, 25 Oct 2024; in linux-next 20241101, for the 6.13 merge window; the 6.12 tree quiesces, io_uring/rsrc.c:788, the 7.2 tree frees the table at once and unmaps a buffer in io_free_rsrc_node() when its refs reach zero)',
+        confidence: 'H',
       },
     ],
   }),
@@ -247,11 +267,11 @@ export const IO_POLICIES = {
         confidence: 'H',
       },
       {
-        since: 'v6.14',
+        since: 'v6.15',
         value: 'buffered',
         commit:
-          'btrfs: always fallback to buffered write if the inode requires checksum (the 6.12 tree has it as a backport; the 7.2 tree too)',
-        confidence: 'M',
+          'btrfs: always fallback to buffered write if the inode requires checksum (968f19c5b1b7; in btrfs for-next on 18 Mar 2025 and in linux-next with the 6.15 merge window on 28 Mar 2025, after v6.14 was released; a btrfs-fixes copy of Feb 2025 did not reach v6.14; btrfs-progs docs say 6.14, which it was meant for; the 6.12 tree has it as a backport, fs/btrfs/direct-io.c:941, the 7.2 tree at 939)',
+        confidence: 'H',
       },
     ],
   }),
@@ -270,8 +290,8 @@ export const IO_POLICIES = {
         since: 'v7.0',
         value: 'bounce',
         commit:
-          'block: add helpers to bounce buffer an iov_iter into bios; iomap: add a flag to bounce buffer direct I/O (XFS sets IOMAP_DIO_BOUNCE when mapping_stable_writes(); the 7.2 tree block/bio.c:1482 bio_iov_iter_bounce, fs/iomap/direct-io.c:356, fs/xfs/xfs_file.c:268/777/854; not the 6.12 one)',
-        confidence: 'M',
+          'block: add helpers to bounce buffer an iov_iter into bios (8dd5e7c75d7b); iomap: add a flag to bounce buffer direct I/O (c9d114846b38); xfs: use bounce buffering direct I/O when the device requires stable pages (3373503df025): applied to the block tree on 28 Jan 2026, after v6.19-rc7, so the 7.0 merge window (XFS sets IOMAP_DIO_BOUNCE when mapping_stable_writes(); the 7.2 tree block/bio.c:1482 bio_iov_iter_bounce, fs/iomap/direct-io.c:356, fs/xfs/xfs_file.c:268/777/854; not the 6.12 one)',
+        confidence: 'H',
       },
     ],
   }),
@@ -290,8 +310,8 @@ export const IO_POLICIES = {
         since: 'v6.15',
         value: 'present',
         commit:
-          'io_uring: add support for kernel registered bvecs; ublk: zc register/unregister bvec (Keith Busch, Ming Lei; release per the issue; the 7.2 tree: io_uring/rsrc.c:1018 io_buffer_register_bvec, 1081 io_buffer_unregister_bvec, 210 io_buffer_unmap calls imu->release, drivers/block/ublk_drv.c:3180 ublk_io_release)',
-        confidence: 'M',
+          'io_uring: add support for kernel registered bvecs (27cb27b6d5ea); ublk: zc register/unregister bvec (Keith Busch; first posted 3 Feb 2025, after the 6.14 merge window closed, v7 later that month, for the 6.15 merge window; the 7.2 tree: io_uring/rsrc.c:1018 io_buffer_register_bvec, 1081 io_buffer_unregister_bvec, 210 io_buffer_unmap calls imu->release, drivers/block/ublk_drv.c:3180 ublk_io_release)',
+        confidence: 'H',
       },
     ],
   }),

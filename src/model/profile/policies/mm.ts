@@ -37,8 +37,9 @@ export const MM_POLICIES = {
       {
         since: 'v5.18',
         value: 'refcount',
-        commit: 'mm: COW fixes part 1: fix the COW security issue for THP and swap (reuse_swap_page removed)',
-        confidence: 'M',
+        commit:
+          'mm: COW fixes part 1: fix the COW security issue for THP and swap (mm/swapfile: remove stale reuse_swap_page(); in a mainline-merge log of 30 Mar 2022, the 5.18 merge window; reuse_swap_page() in the 5.10 tree, mm/swapfile.c:1718, gone from the 6.1 tree)',
+        confidence: 'H',
       },
     ],
   }),
@@ -100,11 +101,11 @@ export const MM_POLICIES = {
         confidence: 'H',
       },
       {
-        since: 'v6.13',
+        since: 'v6.14',
         value: 'read-only',
         commit:
-          'mm: hugetlb: support FOLL_FORCE|FOLL_WRITE (absent from the 6.12 tree, in the 7.2 tree; the release is inferred from that bound)',
-        confidence: 'M',
+          'mm/hugetlb: support FOLL_FORCE|FOLL_WRITE (Guillaume Morin, v4 posted Dec 2024; in mm-unstable on 5 Dec 2024, after v6.13-rc1, so the 6.14 merge window; mainline id not found; the 6.12 tree refuses, mm/gup.c:1300, the 7.2 tree does not, check_vma_flags() 1200)',
+        confidence: 'H',
       },
     ],
   }),
@@ -193,8 +194,9 @@ export const MM_POLICIES = {
       {
         since: 'v5.12',
         value: 'copy',
-        commit: 'hugetlb: do early cow when page pinned on src mm (4eae4efa2c29)',
-        confidence: 'M',
+        commit:
+          'hugetlb: do early cow when page pinned on src mm (4eae4efa2c29; in a mainline list among mid-March 2021 fixes, the v5.12-rc cycle; the 5.10 tree shares, copy_hugetlb_page_range() 3827, the 6.1 tree copies, mm/hugetlb.c:5157)',
+        confidence: 'H',
       },
     ],
   }),
@@ -324,8 +326,8 @@ export const MM_POLICIES = {
         since: 'v6.4',
         value: 'skip-pinned',
         commit:
-          'mm: do not reclaim private data from pinned page (folio_maybe_dma_pinned() -> activate_locked right after try_to_unmap(); in the 6.1, 6.12 and 7.2 trees, the 6.1 one a stable backport)',
-        confidence: 'M',
+          'mm: do not reclaim private data from pinned page (folio_maybe_dma_pinned() -> activate_locked right after try_to_unmap(); reposted 28 Apr 2023, after v6.3, in mm-hotfixes-unstable on 5 May 2023 and in 6.2-stable as a backport on 8 May 2023, so mainline by v6.4-rc1; absent from the 5.10 tree, in the 6.1 (a stable backport), 6.12 and 7.2 trees)',
+        confidence: 'H',
       },
     ],
   }),
@@ -372,7 +374,7 @@ export const MM_POLICIES = {
     ],
   }),
   'mprotect.writeUpgrade': policy({
-    doc: 'Whether mprotect(PROT_WRITE) maps an exclusive anonymous page writable at once, without a write fault.',
+    doc: 'Whether mprotect(PROT_WRITE) on a private mapping maps an exclusive anonymous page writable at once, without a write fault: never, only a PTE that is already dirty, or any PTE or PMD-mapped THP (hugetlb never).',
     kernel: 'mm/mprotect.c:can_change_pte_writable',
     values: ['off', 'exclusive-anon-dirty', 'exclusive-anon'],
     history: [
@@ -380,22 +382,22 @@ export const MM_POLICIES = {
         since: 'v4.19',
         value: 'off',
         commit:
-          'private PTEs stay read-only until a write fault (the 5.10 tree: change_pte_range() upgrades only dirty entries of shared mappings that need write notification, mm/mprotect.c:135)',
+          'private PTEs stay read-only until a write fault (the 5.10 tree: change_pte_range() upgrades only dirty-accounted shared entries, mm/mprotect.c:135)',
         confidence: 'H',
       },
       {
         since: 'v6.0',
         value: 'exclusive-anon-dirty',
         commit:
-          'mm/mprotect: try avoiding write faults for exclusive anonymous pages when changing protection (64fe24a3e05e, in "[GIT PULL] MM updates for 5.20-rc1" of 3 Aug 2022): only a dirty entry (the 6.1 tree: can_change_pte_writable(), mm/mprotect.c:49)',
+          'mm/mprotect: try avoiding write faults for exclusive anonymous pages when changing protection (64fe24a3e05e; in the mainline push of 6 Aug 2022, the 6.0 merge window; the 6.1 tree: mm/mprotect.c:42 returns false unless pte_dirty())',
         confidence: 'H',
       },
       {
         since: 'v6.2',
         value: 'exclusive-anon',
         commit:
-          'mm/mprotect: allow clean exclusive anon pages to be writable (Nadav Amit, v2 posted 8 Nov 2022; the 6.12 tree: can_change_pte_writable() has no dirty test for private mappings, the 7.2 tree can_change_private_pte_writable(), mm/mprotect.c:61)',
-        confidence: 'M',
+          'mm/mprotect: allow clean exclusive anon pages to be writable, with mm/huge_memory: try avoiding write faults when changing PMD protection (posted 8 Nov 2022, in mm-unstable on 16 Nov 2022 after v6.1-rc5, so the 6.2 merge window; absent from the 6.1 tree, the 6.12 tree: mm/mprotect.c:43 without the dirty test, mm/huge_memory.c:1905 can_change_pmd_writable())',
+        confidence: 'H',
       },
     ],
   }),
@@ -473,8 +475,9 @@ export const MM_POLICIES = {
       {
         since: 'v6.18',
         value: 'allowed',
-        commit: 'mm: enable khugepaged anonymous collapse on non-writable regions',
-        confidence: 'M',
+        commit:
+          'mm: enable khugepaged anonymous collapse on non-writable regions (62b98015d988, with mm: drop all references of writable and SCAN_PAGE_RO; in the mainline push of 3 Oct 2025, the 6.18 merge window; SCAN_PAGE_RO in the 6.12 tree, mm/khugepaged.c:692, not in the 7.2 tree)',
+        confidence: 'H',
       },
     ],
   }),
@@ -508,8 +511,8 @@ export const MM_POLICIES = {
         since: 'v6.14',
         value: 'frozen',
         commit:
-          'slub: Allocate frozen pages (the frozen-pages series, Matthew Wilcox; release per LWN "frozen pages", 6.14); the 7.2 tree: include/linux/mm.h:2092 get_page() WARN_ON_ONCE(folio_test_slab()) and returns, 2190 put_page() returns, lib/iov_iter.c:1110 skips folio_get() on a slab folio. Which 6.14-rc commit added the get_page()/put_page() tests is not confirmed',
-        confidence: 'M',
+          'slab: allocate frozen pages (9aec2fb0fd5e; in mm-unstable on 5 Dec 2024, after v6.13-rc1, so the 6.14 merge window) and its fix mm: decline to manipulate the refcount on a slab page (b9c0e49abfca, posted 10 Mar 2025 for v6.14-rc; "That went to v6.14", Vlastimil Babka, on a later Fixes: of it); the 7.2 tree: include/linux/mm.h:2092 get_page() WARN_ON_ONCE(folio_test_slab()) and returns, 2190 put_page() returns, lib/iov_iter.c:1110 skips folio_get() on a slab folio; the 6.12 tree: get_page() is folio_get()',
+        confidence: 'H',
       },
     ],
   }),
