@@ -1,11 +1,11 @@
-import { EFAULT } from '../include/errno.js';
+import { EFAULT, ENOTTY } from '../include/errno.js';
 import { blkRqMapUserIov, blkRqUnmapUser } from '../block/blk-map.js';
 import { importSingle, iovIterInit } from '../lib/iov_iter.js';
 import { bioOf, setLocal, setReg } from '../core/world.js';
 import { ownActor } from '../core/cow.js';
 import { resolveBuf } from './buf.js';
 import { retString } from './dio.js';
-import { fileIdByName } from './file.js';
+import { fileByName, fileIdByName } from './file.js';
 import { finished, type Locals, type OpDef } from './types.js';
 
 /**
@@ -36,6 +36,13 @@ export const sgIoOp: OpDef<SgIoOp, SgIoLocals> = {
       name: 'submit',
       run(env, op) {
         const st = ownActor(env.w, env.actor);
+        // SG_IO is a block device's ioctl (blkdev_ioctl -> scsi_cmd_ioctl / sd_ioctl); a regular file's
+        // ->unlocked_ioctl (ext4_ioctl, xfs_file_ioctl, btrfs_ioctl) or its absence (tmpfs, NFS) gives
+        // -ENOTTY (vfs_ioctl, the 5.10, 6.1, 6.12 and 7.2 trees).
+        if (fileByName(env.w, op.file).fs !== 'bdev') {
+          setReg(st, op.as, retString(-ENOTTY));
+          return finished('vfs_ioctl', [], -ENOTTY);
+        }
         const at = resolveBuf(env, op.buf);
         if (at === null) {
           setReg(st, op.as, retString(-EFAULT));

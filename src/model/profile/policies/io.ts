@@ -296,6 +296,47 @@ export const IO_POLICIES = {
       },
     ],
   }),
+  'ext4.dioPath': policy({
+    doc: "Which direct-I/O implementation an O_DIRECT read or write of an ext4 file runs: fs/direct-io.c (ext4_direct_IO -> __blockdev_direct_IO) or iomap (ext4_dio_read_iter / ext4_dio_write_iter -> iomap_dio_rw). A scenario's `dio` names the path; the other one is not on that release.",
+    kernel: 'fs/ext4/file.c:ext4_dio_read_iter',
+    values: ['legacy', 'iomap'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'legacy',
+        commit: 'ext4_direct_IO() -> __blockdev_direct_IO() (fs/direct-io.c); no tree before 5.10 read',
+        confidence: 'M',
+      },
+      {
+        since: 'v5.5',
+        value: 'iomap',
+        commit:
+          'ext4: introduce direct I/O read using iomap infrastructure (b1b4705d54ab, 5 Nov 2019); ext4: introduce direct I/O write using iomap infrastructure (378f32bab371) (the 5.10 tree: fs/ext4/file.c:77 and 541 call iomap_dio_rw; so do 6.1, 6.12 and 7.2)',
+        confidence: 'M',
+      },
+    ],
+  }),
+  'btrfs.dioPath': policy({
+    doc: "Which direct-I/O implementation an O_DIRECT read or write of a btrfs file runs: fs/direct-io.c (btrfs_direct_IO -> __blockdev_direct_IO with btrfs_submit_direct) or iomap (iomap_dio_rw with btrfs_dio_iomap_ops). A scenario's `dio` names the path; the other one is not on that release.",
+    kernel: 'fs/btrfs/direct-io.c:btrfs_direct_write',
+    values: ['legacy', 'iomap'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'legacy',
+        commit:
+          'btrfs_direct_IO() -> __blockdev_direct_IO(); the first conversion was reverted before v5.8 (Revert "btrfs: switch to iomap_dio_rw() for dio", 55e20bd12a56, for-5.8-part2)',
+        confidence: 'M',
+      },
+      {
+        since: 'v5.9',
+        value: 'iomap',
+        commit:
+          'btrfs: switch to iomap_dio_rw() for dio (c0aaf9b7a114, the id later Fixes: tags of Aug 2020 name) (the 5.10 tree: fs/btrfs/inode.c:8084; 6.1 fs/btrfs/file.c, 6.12 and 7.2 fs/btrfs/direct-io.c)',
+        confidence: 'M',
+      },
+    ],
+  }),
   'dio.bounceStable': policy({
     doc: 'Whether iomap direct I/O on a mapping that needs stable pages (XFS with mapping_stable_writes()) bounces through kernel buffers (IOMAP_DIO_BOUNCE) instead of handing the user pages to the device: a write copies the data into bio-owned folios at submission (the user pages are never grabbed), a read pins the user pages and copies the data into them at completion.',
     kernel: 'fs/iomap/direct-io.c:__iomap_dio_rw',
