@@ -37,6 +37,7 @@ const REQUIRED = [
   'sgio-read-fork',
   'sgio-read-redirty',
   'bio-split-release',
+  'dio-flush-wait',
 ];
 
 describe('the built-in scenario library', () => {

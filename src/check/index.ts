@@ -1,5 +1,6 @@
 import { INVARIANTS, type Invariant, type Violation } from '../model/invariants/index.js';
 import { anonOrderUnavailable } from '../model/mm/anon-orders.js';
+import { dioPathUnavailable } from '../model/fs/dio-path.js';
 import { opDef } from '../model/ops/index.js';
 import type { KernelProfile } from '../model/profile/profiles.js';
 import { instantiate } from '../model/engine/instantiate.js';
@@ -128,8 +129,14 @@ export interface UnavailableOp {
 export function unavailableOps(program: Program, profile: KernelProfile): UnavailableOp[] {
   const out: UnavailableOp[] = [];
   const test = (actor: number, pc: number, o: Program['setup'][number][1]): void => {
-    const reason = opDef(o).unavailable(profile.policies, o);
+    const reason = opDef(o).unavailable(profile.policies, o) ?? dioPathReason(o);
     if (reason !== null) out.push({ actor, pc, op: o.op, reason });
+  };
+  // A direct-I/O path the file's filesystem takes only on other releases (ext4, btrfs: dio-path.ts).
+  const dioPathReason = (o: Program['setup'][number][1]): string | null => {
+    if (o.op !== 'dio' && o.op !== 'uring-rw') return null;
+    const fs = program.files.find((f) => f.name === o.file)?.fs;
+    return fs === undefined ? null : dioPathUnavailable(profile.policies, fs, o.path);
   };
   program.setup.forEach(([actor, o]) => test(actor, -1, o));
   program.actors.forEach((a, actor) => a.ops.forEach((o, pc) => test(actor, pc, o)));
@@ -323,7 +330,7 @@ function makeTrace(
   invariants: readonly Invariant[],
   end: 'quiescent' | 'deadlock' | 'violation',
 ): Trace {
-  const run = runSteps(program, profile.policies, initial, path, invariants);
+  const run = runSteps(program, profile, initial, path, invariants);
   return {
     token: encodeToken(profile, path),
     end,

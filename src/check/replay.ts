@@ -113,7 +113,7 @@ export function replay(
   const profile = kernelProfile(d.kernel, d.set);
   if (isProfileError(profile)) return { ok: false, code: 'bad-profile', token, profile };
   const initial = instantiate(program, profile.policies);
-  const run = runSteps(program, profile.policies, initial, d.transitions, invariants);
+  const run = runSteps(program, profile, initial, d.transitions, invariants);
   if (run.notEnabledAt !== null) return { ok: false, code: 'not-enabled', token, at: run.notEnabledAt };
   const terminal = enabledTransitions(program, profile.policies, run.world).length === 0;
   const q = quiescent(program, run.world, profile.policies);

@@ -2,6 +2,8 @@ import type { Folio, FolioFlags, FolioKind, Pte } from '../model/include/mm_type
 import type { Bio } from '../model/include/blk_types.js';
 import type { Invariant, Violation } from '../model/invariants/index.js';
 import type { Policies } from '../model/profile/policies/index.js';
+import type { KernelProfile } from '../model/profile/profiles.js';
+import { functionName } from '../model/profile/names.js';
 import type { ModelEvent } from '../model/core/events.js';
 import type { Program } from '../model/engine/program.js';
 import { applyTransition, enabledTransitions, quiescent, type Transition } from '../model/engine/step.js';
@@ -38,7 +40,7 @@ export interface TraceStep {
   /** Which operation of the actor (its index) and which kind. */
   readonly pc: number;
   readonly op: string;
-  /** The kernel function the step models, and the functions it ran. */
+  /** The kernel function the step models, and the functions it ran, as the profile's release names them. */
   readonly fn: string;
   readonly calls: readonly string[];
   readonly ret: number | null;
@@ -310,16 +312,19 @@ export interface StepsRun {
 }
 
 /**
- * Run `transitions` from `initial`, recording each step: the trace steps of an interleaving. Stops at
- * the first transition that is not enabled (a bad replay token).
+ * Run `transitions` from `initial` on `profile`, recording each step: the trace steps of an
+ * interleaving, each function by the name it has on the profile's release (model/profile/names.ts).
+ * Stops at the first transition that is not enabled (a bad replay token).
  */
 export function runSteps(
   program: Program,
-  policies: Policies,
+  profile: Pick<KernelProfile, 'release' | 'policies'>,
   initial: World,
   transitions: readonly Transition[],
   invariants: readonly Invariant[],
 ): StepsRun {
+  const { policies } = profile;
+  const named = (fn: string): string => functionName(profile.release, fn);
   const worlds: World[] = [initial];
   const steps: Omit<TraceStep, 'state'>[] = [];
   let notEnabledAt: number | null = null;
@@ -336,9 +341,9 @@ export function runSteps(
     const r = applyTransition(program, policies, world, t);
     // The step's own folios, plus any other folio whose counters it changed (do_wp_page() names the
     // copy, not the page it unmapped).
-    const named = [...r.label.folios, ...r.events.map((e) => e.folio)];
+    const own = [...r.label.folios, ...r.events.map((e) => e.folio)];
     const changed = r.world.folios.filter((f) => !sameCounters(world.folios[f.id], f)).map((f) => f.id);
-    const ids = [...new Set([...named, ...changed])];
+    const ids = [...new Set([...own, ...changed])];
     const folios = ids.map((id) => {
       const b = world.folios[id];
       const a = r.world.folios[id];
@@ -352,8 +357,8 @@ export function runSteps(
       choice: t.choice,
       pc: r.label.pc,
       op: r.label.op,
-      fn: r.label.fn,
-      calls: [...r.label.calls],
+      fn: named(r.label.fn),
+      calls: r.label.calls.map(named),
       ret: r.label.ret,
       folios,
       events: r.events,

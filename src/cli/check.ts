@@ -313,21 +313,15 @@ function withAxes(job: Job, asked: readonly string[]): Job | string {
 }
 
 /** The trace's interleaving replayed on `kernel`: each step as far as that release can take it. */
-function replayedOn(bad: Row, job: Job, kernel: KernelProfile): Comparison | null {
+function replayedOn(bad: Row, job: Job, first: KernelProfile, kernel: KernelProfile): Comparison | null {
   const s = job.scenarios.find((x) => x.scenario.id === bad.scenario);
   const d = bad.trace === null ? null : decodeToken(bad.trace.token);
   if (s === undefined || d === null || 'ok' in d || bad.trace === null) return null;
   const { program } = s.scenario;
-  const run = runSteps(
-    program,
-    kernel.policies,
-    instantiate(program, kernel.policies),
-    d.transitions,
-    INVARIANTS,
-  );
+  const run = runSteps(program, kernel, instantiate(program, kernel.policies), d.transitions, INVARIANTS);
   return {
-    a: { kernel: bad.kernel, steps: bad.trace.steps },
-    b: { kernel: kernel.name, steps: run.steps },
+    a: { kernel: bad.kernel, release: first.release, steps: bad.trace.steps },
+    b: { kernel: kernel.name, release: kernel.release, steps: run.steps },
     notEnabledAt: run.notEnabledAt,
   };
 }
@@ -370,7 +364,7 @@ export function explainCommand(args: readonly string[], io: Io): number {
     return 0;
   }
   const token = bad.replay ?? bad.trace.token;
-  const compared = second ? replayedOn(bad, job, second) : null;
+  const compared = first && second ? replayedOn(bad, job, first, second) : null;
   if (job.format === 'itf') io.out(`${JSON.stringify(itfTrace(bad), null, 2)}\n`);
   else if (job.format === 'json') {
     const explain = {

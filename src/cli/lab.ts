@@ -65,6 +65,7 @@ export function labCommand(args: readonly string[], io: Io): number {
     format: 'value',
     cache: 'value',
     record: 'value',
+    'save-selftests': 'value',
   });
   const usage = (m: string): number => {
     io.err(`pinlab lab: ${m}\n`);
@@ -93,6 +94,7 @@ export function labCommand(args: readonly string[], io: Io): number {
     ...(p.flags.has('cow') ? (['cow'] as const) : []),
     ...(p.flags.has('gup-longterm') ? (['gup_longterm'] as const) : []),
   ];
+  const save = p.values.get('save-selftests')?.at(-1);
   const work = mkdtempSync(join(tmpdir(), 'pinlab-lab-'));
   const results: KernelResult[] = [];
   try {
@@ -108,6 +110,7 @@ export function labCommand(args: readonly string[], io: Io): number {
             repo: fileURLToPath(new URL('../../', import.meta.url)),
             archives,
             progress: (line) => io.err(`pinlab lab: ${line}\n`),
+            ...(save === undefined ? {} : { saveSelftests: save }),
           }),
         );
     if (host) results.push(runHost(loaded.scenarios, runs, (line) => io.err(`pinlab lab: ${line}\n`)));

@@ -54,12 +54,14 @@ usage:
   pinlab view TRACE.json [--html [-o OUT.html]]
                               the trace viewer: served on 127.0.0.1, or one HTML file
   pinlab cow [--kernel LIST] [--format ktap|text|json] [--thp-sizes KIB,...]
-             [--hugetlb-sizes KIB,...] [--no-swap] [--no-huge-zeropage] [--no-gup-test]
-             [--selftests vX.Y]
+             [--hugetlb-sizes KIB,...] [--hugetlb-pages KIB:N,...] [--no-swap]
+             [--no-huge-zeropage] [--no-gup-test] [--gup-test-stand-in] [--selftests vX.Y]
                               the kernel's mm/cow selftest, reproduced on the model of each release
-                              (its result strings are the release's own, or those of --selftests)
+                              (its result strings are the release's own, or those of --selftests);
+                              --hugetlb-pages: free pages of a size once asked for (default: enough);
+                              --gup-test-stand-in: the lab's module answers gup_test on any release
   pinlab gup-longterm [--kernel LIST] [--format ktap|text|json] [--hugetlb-sizes KIB,...]
-                      [--no-gup-test]
+                      [--hugetlb-pages KIB:N,...] [--no-gup-test] [--gup-test-stand-in]
                               the kernel's mm/gup_longterm selftest, likewise
   pinlab export-c FILE [-o prog.c] [--runs N] [--kernel K]
                               the scenario as a C program that runs it on the real kernel (KTAP
@@ -68,7 +70,7 @@ usage:
                               export, compile with cc, run here, compare with the closest
                               release's verdicts
   pinlab lab [FILES...] [--kernels 5.10,6.1,6.12,7.2,host|all] [--runs N] [--cow] [--gup-longterm]
-             [--format text|json|ktap] [--cache DIR] [--record DIR]
+             [--format text|json|ktap] [--cache DIR] [--record DIR] [--save-selftests DIR]
                               boot Debian's kernels in QEMU with the exported programs (and the
                               kernel's selftests) and compare with each kernel's profile (default
                               6.1,6.12)

@@ -15,6 +15,8 @@ const SPEC = {
   'no-swap': 'flag',
   'no-huge-zeropage': 'flag',
   'no-gup-test': 'flag',
+  'gup-test-stand-in': 'flag',
+  'hugetlb-pages': 'value',
   selftests: 'value',
 } as const;
 
@@ -33,6 +35,23 @@ function sizes(name: string, v: string, allowed: (kb: number) => boolean): numbe
   return [...new Set(out)].sort((a, b) => a - b);
 }
 
+/**
+ * `--hugetlb-pages 2048:64,1048576:0` (repeatable): the free pages of each hugetlb size, once the test
+ * asked for them; or an error.
+ */
+function hugetlbPages(args: readonly string[], sizesKb: readonly number[]): Record<number, number> | string {
+  const out: Record<number, number> = {};
+  for (const item of args.flatMap((a) => a.split(',')).filter((s) => s !== '')) {
+    const m = /^(\d+):(\d+)$/.exec(item);
+    if (m === null) return `--hugetlb-pages: '${item.slice(0, 40)}' is not KIB:N`;
+    const kb = Number(m[1]);
+    if (!sizesKb.includes(kb))
+      return `--hugetlb-pages: ${kb} KiB is not a hugetlb size of the machine (${sizesKb.join(', ')})`;
+    out[kb] = Number(m[2]);
+  }
+  return out;
+}
+
 function machineOf(values: Map<string, string[]>, flags: Set<string>): SelftestMachine | string {
   const pmd = DEFAULT_MACHINE.pmdSizeKb;
   const thpArg = values.get('thp-sizes')?.at(-1);
@@ -47,6 +66,8 @@ function machineOf(values: Map<string, string[]>, flags: Set<string>): SelftestM
       ? DEFAULT_MACHINE.hugetlbSizesKb
       : sizes('hugetlb-sizes', hugeArg, (kb) => kb === 2048 || kb === 1048576);
   if (typeof huge === 'string') return huge;
+  const pages = hugetlbPages(values.get('hugetlb-pages') ?? [], huge);
+  if (typeof pages === 'string') return pages;
   const of = values.get('selftests')?.at(-1);
   const selftestsOf = of === undefined ? null : parseRelease(of);
   if (selftestsOf === null && of !== undefined) return `--selftests: '${of}' is not a release (vX.Y)`;
@@ -55,9 +76,11 @@ function machineOf(values: Map<string, string[]>, flags: Set<string>): SelftestM
     // THP support needs the PMD size; without it cow.c detects no THP size at all.
     pmdSizeKb: thp.includes(pmd) ? pmd : 0,
     hugetlbSizesKb: huge,
+    hugetlbPages: pages,
     swap: !flags.has('no-swap'),
     hugeZeropage: !flags.has('no-huge-zeropage'),
     gupTest: !flags.has('no-gup-test'),
+    gupTestStandIn: flags.has('gup-test-stand-in'),
     selftestsOf,
   };
 }

@@ -62,6 +62,8 @@ const FILE_KIND: Readonly<Record<FsType, string>> = {
   ext4: 'F_REG',
   xfs: 'F_REG',
   btrfs: 'F_REG',
+  // A vfat file's direct I/O (fs/direct-io.c) is refused (refuse.ts); its buffered I/O is any regular file's.
+  vfat: 'F_REG',
   shmem: 'F_SHMEM',
   hugetlbfs: 'F_HUGETLB',
   bdev: 'F_BDEV',

@@ -1,5 +1,4 @@
 import type { DioPath } from '../model/include/blk_types.js';
-import type { FsType } from '../model/include/fs.js';
 import type { Op } from '../model/ops/index.js';
 import type { Program } from '../model/engine/program.js';
 import { quote, type Scenario } from '../scenario/index.js';
@@ -29,7 +28,7 @@ import { allOps, layout } from './layout.js';
  * | vmsplice, pipe-read, splice             | the system calls                                         |
  * | uring register / read-fixed / unregister| one io_uring instance per slot                           |
  * | dio xarray / folioq / ...               | refused: only kernel callers build those                 |
- * | dio blkdev-multi / legacy               | refused: the kernel picks its DIO path, not the process  |
+ * | dio blkdev-multi / legacy (vfat)         | refused: the kernel picks its DIO path, not the process  |
  * | reclaim                                 | refused: no system call reclaims one page at a point     |
  * | try-get                                 | refused: the kernel's speculative references are its own |
  * | send, recv, errqueue                    | refused: the peer and the NIC are another machine        |
@@ -48,21 +47,20 @@ export interface Refusal {
   readonly reason: string;
 }
 
-const REGULAR_FS: readonly FsType[] = ['ext4', 'xfs', 'btrfs'];
-
-function pathRefusal(program: Program, path: DioPath, file: string): string | null {
-  const fs = program.files.find((f) => f.name === file)?.fs;
+/**
+ * The path a one-page scenario cannot make the running kernel take. Scenario validation already refused
+ * a path that is not the file's filesystem's (src/model/fs/dio-path.ts), so `blkdev` names a block
+ * device and `iomap` an ext4, xfs or btrfs file here.
+ */
+function pathRefusal(path: DioPath): string | null {
   switch (path) {
     case 'blkdev-multi':
       return 'the kernel takes the multi-bio __blkdev_direct_IO path only for I/O over BIO_MAX_VECS pages: a one-page scenario cannot force it';
     case 'legacy':
-      return 'the kernel picks the DIO path by filesystem: fs/direct-io.c serves none pinlab can make (ext4 moved to iomap in v5.5)';
+      return "fs/direct-io.c serves vfat (and ext4 before v5.5, btrfs before v5.9): the exported program's regular files are on the temporary directory's filesystem or an ext4 image, whose direct I/O is iomap";
     case 'blkdev':
-      return fs === 'bdev' ? null : `block/fops.c serves block devices; ${file} is on ${fs ?? '?'}`;
     case 'iomap':
-      return fs !== undefined && REGULAR_FS.includes(fs)
-        ? null
-        : `iomap_dio_rw serves regular files on ext4, xfs or btrfs; ${file} is on ${fs ?? '?'}`;
+      return null;
     case 'blkdev-split':
       return "the kernel splits a bio by the device's limits (chunk_sectors, max_sectors): the loop device the program sets up splits no bio inside a page";
     case 'nfs':
@@ -72,7 +70,7 @@ function pathRefusal(program: Program, path: DioPath, file: string): string | nu
 }
 
 /** Why neither a process nor the pinlab_grab module can run this op, or null when one can. */
-export function opRefusal(program: Program, op: Op, initialProcess: boolean): string | null {
+export function opRefusal(op: Op, initialProcess: boolean): string | null {
   switch (op.op) {
     case 'ublk':
       return `a ublk request's pages (io_buffer_register_bvec()): ${KERNEL_ONLY}`;
@@ -87,9 +85,9 @@ export function opRefusal(program: Program, op: Op, initialProcess: boolean): st
     case 'dio':
       if (op.iter !== 'ubuf' && op.iter !== 'iovec' && !MODULE_ITERS.includes(op.iter))
         return `ITER_${op.iter.toUpperCase()}: ${KERNEL_ONLY}`;
-      return pathRefusal(program, op.path, op.file);
+      return pathRefusal(op.path);
     case 'uring-rw':
-      return pathRefusal(program, op.path, op.file);
+      return pathRefusal(op.path);
     case 'sg-io':
       return "SG_IO needs a SCSI device (sg or bsg): the exported program's block device is a loop device, which takes no SCSI commands";
     case 'kalloc':
@@ -194,7 +192,7 @@ export function refusals(s: Scenario): Refusal[] {
   }
   const check = (actor: number, op: Op, where: string): void => {
     const process = program.actors[actor]?.process ?? initial;
-    const reason = opRefusal(program, op, process === initial);
+    const reason = opRefusal(op, process === initial);
     if (reason !== null) out.push({ where: `${where}: ${opText(program, op)}`, reason });
   };
   program.setup.forEach(([actor, op]) => check(actor, op, `setup ${program.actors[actor]?.name ?? '?'}`));

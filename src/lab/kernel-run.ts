@@ -5,7 +5,7 @@ import { compareRun, compileExport, refusedRow, scenarioRow, type RealRow } from
 import { isProfileError, kernelProfile, type KernelProfile } from '../model/profile/profiles.js';
 import type { ParsedScenario } from '../scenario/index.js';
 import { COW } from '../selftests/cow/index.js';
-import { GUP_LONGTERM } from '../selftests/gup_longterm/index.js';
+import { DEFAULT_GUP_LONGTERM_SETUP, gupLongtermSelftest } from '../selftests/gup_longterm/index.js';
 import { runSuite, type Row } from '../suite/run.js';
 import { dependsOn, download, imagePackages, suiteApt, type Archives, type Deb } from './apt.js';
 import { cpioArchive, type CpioEntry } from './cpio.js';
@@ -15,7 +15,7 @@ import { kmodPackages, kmodPresent } from './kmod-hook.js';
 import { buildKmod, headersCompiler, KMOD_FILE } from './kmod.js';
 import { suiteChroot, withProc } from './chroot.js';
 import { loadOrder, moduleBytes, moduleFiles, VM_MODULES } from './modules.js';
-import { parseResults, type Section } from './results.js';
+import { parseResults, vmHugetlbPages, type Section } from './results.js';
 import { compareSelftest, treeRelease, type SelftestComparison } from './selftest-compare.js';
 import { buildSelftests, type SelftestProgram } from './selftest-build.js';
 import { boot, chooseAccel, makeDisks } from './vm.js';
@@ -32,6 +32,8 @@ export interface LabOptions {
   readonly repo: string;
   readonly archives: Archives;
   readonly progress: (line: string) => void;
+  /** Where to write each selftest's real output as `<program>-<kernel>-lab.ktap`, if anywhere. */
+  readonly saveSelftests?: string;
 }
 
 /** A condition's row on one of the lab's disks (`-` for a scenario refused before any run). */
@@ -60,6 +62,12 @@ function programLimit(runs: number): number {
   return 60 + Math.ceil(runs * 0.5);
 }
 const SELFTEST_LIMIT = 900;
+
+/**
+ * gup_longterm in the lab's VM: its "tmpfile" is glibc's tmpfile() in P_tmpdir, /tmp (TMPDIR does not
+ * move it), a tmpfs there (init.ts); its "local tmpfile" is in the working directory, the ext4 disk.
+ */
+export const LAB_GUP_LONGTERM = gupLongtermSelftest({ ...DEFAULT_GUP_LONGTERM_SETUP, tmpfileFs: 'shmem' });
 const BOOT_ALLOWANCE = 300;
 
 /** Unpack the image's packages into one tree, named after the first (kept in the cache). */
@@ -207,28 +215,37 @@ function kmodModule(
     : { ko: null, why: `absent: ${built.why}` };
 }
 
+/** A built selftest program and the source tree (`linux-source-X.Y VERSION`) it was built from. */
+interface BuiltSelftest {
+  readonly binary: string;
+  readonly tree: string;
+}
+
+/**
+ * Each wanted selftest from the kernel's own tree, else from the 6.12 one: before v6.2 a tree has
+ * no cow.c and before v6.5 no gup_longterm.c, so 5.10 and 6.1 run the 6.12 tree's programs while
+ * 6.12 and 7.2 run their own (each with its own strings, which the model follows: --selftests).
+ */
 function selftestPrograms(
   opts: LabOptions,
   pkgs: Packages,
-): { programs: Map<SelftestProgram, string>; tree: string; why: string } {
-  // The release's own tree, else the 6.12 one: before v6.2 there is no cow.c, and a newer tree may
-  // not build here (7.2 split thp_settings.c into hugepage_settings.c).
+): { programs: Map<SelftestProgram, BuiltSelftest>; why: string } {
+  const programs = new Map<SelftestProgram, BuiltSelftest>();
   const failed: string[] = [];
   for (const { kernel, deb } of pkgs.sources) {
+    const wanted = opts.selftests.filter((t) => !programs.has(t));
+    if (wanted.length === 0) break;
     const built = buildSelftests(
       deb.file,
       kernel.source,
       join(opts.cache, 'selftests', basename(deb.file, '.deb')),
+      wanted,
     );
-    if (built.ok)
-      return {
-        programs: new Map(built.programs),
-        tree: `${kernel.source} ${deb.version}`,
-        why: failed.join('; '),
-      };
-    failed.push(built.why);
+    for (const [t, binary] of built.programs)
+      programs.set(t, { binary, tree: `${kernel.source} ${deb.version}` });
+    failed.push(...built.failed);
   }
-  return { programs: new Map(), tree: '', why: failed.join('; ') };
+  return { programs, why: failed.join('; ') };
 }
 
 /** Get, build, boot and compare one lab kernel. Never throws for a kernel that cannot run: a skip. */
@@ -275,7 +292,7 @@ export function runKernel(k: LabKernel, opts: LabOptions): KernelResult {
   const st =
     opts.selftests.length > 0
       ? selftestPrograms(opts, pkgs)
-      : { programs: new Map<SelftestProgram, string>(), tree: '', why: '' };
+      : { programs: new Map<SelftestProgram, BuiltSelftest>(), why: '' };
   if (st.why !== '') base.notes.push(`selftests: ${st.why}`);
   const files = moduleFiles(img.modules);
   const modules = loadOrder(VM_MODULES, files);
@@ -316,7 +333,7 @@ export function runKernel(k: LabKernel, opts: LabOptions): KernelResult {
     ...[...st.programs].map(([t, f]) => ({
       path: `lab/bin/${t}`,
       kind: 'file' as const,
-      data: readFileSync(f),
+      data: readFileSync(f.binary),
       executable: true,
     })),
     ...(kmod.ko !== null
@@ -349,18 +366,25 @@ export function runKernel(k: LabKernel, opts: LabOptions): KernelResult {
       );
     }
   });
-  const tests = { cow: COW, gup_longterm: GUP_LONGTERM } as const;
-  const selftests = opts.selftests
-    .filter((t) => st.programs.has(t))
-    .map((t) => ({
-      ...compareSelftest(
-        tests[t],
-        profile,
-        section(t, LAB_DISKS[0])?.output ?? '',
-        false,
-        treeRelease(st.tree),
-      ),
-      tree: st.tree,
-    }));
+  const tests = { cow: COW, gup_longterm: LAB_GUP_LONGTERM } as const;
+  // The lab's module answers /sys/kernel/debug/gup_test where the kernel has none (lab/kmod).
+  const standIn = vm.notes.includes('kmod loaded');
+  const selftests = opts.selftests.flatMap((t) => {
+    const built = st.programs.get(t);
+    if (built === undefined) return [];
+    const output = section(t, LAB_DISKS[0])?.output ?? '';
+    if (opts.saveSelftests !== undefined)
+      writeFileSync(join(opts.saveSelftests, `${t}-${k.name}-lab.ktap`), `${output}\n`);
+    return [
+      {
+        ...compareSelftest(tests[t], profile, output, {
+          gupTestStandIn: standIn,
+          selftestsOf: treeRelease(built.tree),
+          hugetlbPages: vmHugetlbPages(vm.notes),
+        }),
+        tree: built.tree,
+      },
+    ];
+  });
   return { ...result, selftests, status: 'ran', why: '', seconds: Math.round((Date.now() - started) / 1000) };
 }

@@ -41,3 +41,12 @@ export function parseResults(text: string): VmResults {
     sections.push({ id: open.id, disk: open.disk, output: open.lines.join('\n'), status: null });
   return { uname, notes, sections };
 }
+
+/**
+ * The free hugetlb pages the VM's init left (`hugetlb N`: nr_hugepages of the default size, 2 MiB on
+ * x86-64); every other size has none, and a selftest that asks for them gets none in the lab's VM.
+ */
+export function vmHugetlbPages(notes: readonly string[]): Record<number, number> {
+  const n = notes.map((l) => /^hugetlb (\d+)$/.exec(l)?.[1]).find((x) => x !== undefined);
+  return { 2048: n === undefined ? 0 : Number(n), 1048576: 0 };
+}

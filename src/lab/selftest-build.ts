@@ -37,43 +37,67 @@ function extract(deb: string, source: string, dest: string): string | null {
   return null;
 }
 
-/** The built programs of one source tree, or why none: a tree without cow.c (before v6.2) says so. */
-export type SelftestBuild =
-  | { readonly ok: true; readonly dir: string; readonly programs: ReadonlyMap<SelftestProgram, string> }
-  | { readonly ok: false; readonly why: string };
+/**
+ * The programs one source tree could build, and why each other one could not: a tree without cow.c
+ * (before v6.2) or gup_longterm.c (before v6.5) lacks it, and then the lab takes it from another tree.
+ */
+export interface SelftestBuild {
+  readonly programs: ReadonlyMap<SelftestProgram, string>;
+  readonly failed: readonly string[];
+}
 
-export function buildSelftests(deb: string, source: string, cacheDir: string): SelftestBuild {
+/**
+ * The helper sources a tree's mm selftests link with: vm_util.c and the THP settings helpers, which
+ * the 7.2 tree renamed thp_settings.c to hugepage_settings.c (with its hugetlb_setup()).
+ */
+function helperSources(mm: string): string[] {
+  return ['vm_util.c', 'thp_settings.c', 'hugepage_settings.c'].filter((f) => existsSync(join(mm, f)));
+}
+
+export function buildSelftests(
+  deb: string,
+  source: string,
+  cacheDir: string,
+  wanted: readonly SelftestProgram[] = SELFTESTS,
+): SelftestBuild {
   const failed = extract(deb, source, cacheDir);
-  if (failed !== null) return { ok: false, why: failed };
+  if (failed !== null) return { programs: new Map(), failed: [failed] };
   const mm = join(cacheDir, source, 'tools/testing/selftests/mm');
-  if (!existsSync(join(mm, 'cow.c'))) return { ok: false, why: `${source} has no selftests/mm/cow.c` };
+  // Before v6.0 the directory was selftests/vm, and it had neither program.
+  if (!existsSync(mm)) return { programs: new Map(), failed: [`${source} has no selftests/mm`] };
   writeFileSync(join(mm, 'local_config.h'), '#define LOCAL_CONFIG_HAVE_LIBURING 1\n');
   const programs = new Map<SelftestProgram, string>();
-  for (const p of SELFTESTS) {
+  const why: string[] = [];
+  for (const p of wanted) {
     const out = join(mm, p);
+    if (!existsSync(join(mm, `${p}.c`))) {
+      why.push(`${source} has no selftests/mm/${p}.c`);
+      continue;
+    }
     if (!existsSync(out)) {
+      // -I..: the 7.2 tree includes "kselftest.h" from tools/testing/selftests, older ones "../kselftest.h".
       const cc = spawnSync(
         'cc',
-        ['-static', '-Wall', '-O2', '-U_FORTIFY_SOURCE', '-I.', '-isystem', '../../../include/uapi'].concat([
-          '-o',
-          p,
-          `${p}.c`,
-          'vm_util.c',
-          'thp_settings.c',
-          '-lrt',
-          '-lpthread',
-          '-lm',
-          '-luring',
-        ]),
+        [
+          '-static',
+          '-Wall',
+          '-O2',
+          '-U_FORTIFY_SOURCE',
+          '-I.',
+          '-I..',
+          '-isystem',
+          '../../../include/uapi',
+        ].concat(['-o', p, `${p}.c`, ...helperSources(mm), '-lrt', '-lpthread', '-lm', '-luring']),
         { cwd: mm, encoding: 'utf8' },
       );
-      if (cc.status !== 0)
-        return {
-          ok: false,
-          why: `cc ${p}.c failed: ${(cc.stderr || String(cc.error)).split('\n').find((l) => l.includes('error')) ?? ''}`,
-        };
+      if (cc.status !== 0) {
+        why.push(
+          `cc ${p}.c failed: ${(cc.stderr || String(cc.error)).split('\n').find((l) => l.includes('error')) ?? ''}`,
+        );
+        continue;
+      }
     }
     programs.set(p, out);
   }
-  return { ok: true, dir: mm, programs };
+  return { programs, failed: why };
 }

@@ -1,6 +1,9 @@
 import type { TraceStep } from '../check/index.js';
+import { sameCalls, sameFunction } from '../model/profile/names.js';
+import type { Release } from '../model/profile/release.js';
 import { fileStep, type FileStep } from './trace-file.js';
 import { printable } from './printable.js';
+import { chunks, fit } from './fit.js';
 
 /**
  * One interleaving on two releases, step by step: the trace `explain` found on the first, and the
@@ -8,16 +11,31 @@ import { printable } from './printable.js';
  * function, return value, counters or violations), as a fix shows itself.
  */
 export interface Comparison {
-  readonly a: { readonly kernel: string; readonly steps: readonly TraceStep[] };
-  readonly b: { readonly kernel: string; readonly steps: readonly TraceStep[] };
+  readonly a: ComparedRun;
+  readonly b: ComparedRun;
   /** 0-based index of the first transition the second release could not take there, or null. */
   readonly notEnabledAt: number | null;
 }
 
-/** What a step did, without its position or the full state after it. */
+/** One run: the profile's name, the release whose function names its steps speak, and the steps. */
+export interface ComparedRun {
+  readonly kernel: string;
+  readonly release: Release;
+  readonly steps: readonly TraceStep[];
+}
+
+/** What a step did, without its position, the full state after it, or its functions' names. */
 function effect(s: TraceStep): string {
   const violations = s.violations.map((v) => v.invariant);
-  return JSON.stringify([s.actor, s.fn, s.calls, s.ret, s.folios, violations]);
+  return JSON.stringify([s.actor, s.ret, s.folios, violations]);
+}
+
+/**
+ * Whether two runs' steps do the same: the same effect, and the same functions by identity, so a
+ * function renamed between the two releases (iov_iter_get_pages, iov_iter_get_pages2) is no difference.
+ */
+function sameStep(x: TraceStep, rx: Release, y: TraceStep, ry: Release): boolean {
+  return effect(x) === effect(y) && sameFunction(x.fn, rx, y.fn, ry) && sameCalls(x.calls, rx, y.calls, ry);
 }
 
 /** The index of the first step that differs between the two runs, or null when none does. */
@@ -26,7 +44,7 @@ export function firstDifference(c: Comparison): number | null {
   for (let i = 0; i < n; i++) {
     const x = c.a.steps[i];
     const y = c.b.steps[i];
-    if (x === undefined || y === undefined || effect(x) !== effect(y)) return i;
+    if (x === undefined || y === undefined || !sameStep(x, c.a.release, y, c.b.release)) return i;
   }
   return null;
 }
@@ -74,8 +92,9 @@ export function comparisonText(c: Comparison): string {
         continue;
       }
       const calls = s.calls.length > 0 ? ` via ${s.calls.join(' > ')}` : '';
-      lines.push(`  ${kernel}: ${s.fn}()${calls}${s.ret === null ? '' : ` = ${s.ret}`}`);
-      for (const l of counters(s)) lines.push(`    ${l}`);
+      const text = `${kernel}: ${s.fn}()${calls}${s.ret === null ? '' : ` = ${s.ret}`}`;
+      lines.push(...fit(chunks(text), '  ', '      '));
+      for (const l of counters(s)) lines.push(...fit(chunks(l), '    ', '      '));
     }
   }
   return printable(`${lines.join('\n')}\n`);

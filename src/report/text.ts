@@ -7,6 +7,7 @@ import { fileViolation } from './trace-file.js';
 import { tally } from './outcome.js';
 import { releasesOf, runsOf, runsText } from './runs.js';
 import { statusOf } from './status.js';
+import { chunks, fit, TEXT_WIDTH } from './fit.js';
 
 const MARK_BAD = ' ✗';
 
@@ -101,16 +102,24 @@ function shellWord(s: string): string {
  * `file` is the scenario's file when `pinlab replay` needs it (a scenario outside the library).
  */
 export function textTrace(t: Pick<Trace, 'token' | 'end' | 'steps'>, file?: string): string {
+  // Each line within WIDTH columns: a long one goes on, indented, under its step.
   const lines = t.steps.map((s) => {
     const calls = s.calls.length > 0 ? ` via ${s.calls.join(' > ')}` : '';
     const ret = s.ret === null ? '' : ` = ${s.ret}`;
-    const head = `${String(s.step).padStart(3)}. ${s.actorName}: ${s.op} -> ${s.fn}()${calls}${ret}`;
-    const folios = s.folios.map((f) => `       folio ${f.id}: ${counters(f.before)} -> ${counters(f.after)}`);
-    const bad = s.violations.map((v) => `       !! ${v.invariant}: ${detailText(fileViolation(v).detail)}`);
-    return [head, ...folios, ...bad].join('\n');
+    const head = fit(
+      chunks(`${s.actorName}: ${s.op} -> ${s.fn}()${calls}${ret}`),
+      `${String(s.step).padStart(3)}. `,
+      INDENT,
+    );
+    const folios = s.folios.map((f) => `folio ${f.id}: ${counters(f.before)} -> ${counters(f.after)}`);
+    const bad = s.violations.map((v) => `!! ${v.invariant}: ${detailText(fileViolation(v).detail)}`);
+    const rest = [...folios, ...bad].flatMap((l) => fit(chunks(l), INDENT, `${INDENT}  `));
+    return [...head, ...rest].join('\n');
   });
+  // The replay command stays whole on its line, to be copied.
   const args = [t.token, ...(file === undefined ? [] : [file])].map(shellWord).join(' ');
-  return printable(`${lines.join('\n')}\n     end: ${t.end}; replay: pinlab replay ${args}\n`);
+  const end = fit([`end: ${t.end};`, `replay: pinlab replay ${args}`], '     ', INDENT);
+  return printable(`${lines.join('\n')}\n${end.join('\n')}\n`);
 }
 
 /** What the text report shows besides the verdicts. */
@@ -124,7 +133,10 @@ export interface TextOptions {
 }
 
 /** The report's width: every line of the default layout fits it (a long name aside). */
-export const WIDTH = 100;
+export const WIDTH = TEXT_WIDTH;
+
+/** Where a trace step's folio lines, and a long line's continuation, start. */
+const INDENT = ' '.repeat(7);
 
 const STATUS_WIDTH = 8;
 

@@ -407,22 +407,27 @@ export const OP_SYNTAX: SyntaxTable = {
   },
   ublk: {
     words: ['ublk'],
-    forms: ['ublk register HANDLE SLOT -> REG', 'ublk unregister SLOT -> REG', 'ublk commit HANDLE'],
+    forms: [
+      'ublk register read|write HANDLE SLOT -> REG',
+      'ublk unregister SLOT -> REG',
+      'ublk commit HANDLE',
+    ],
     read(r) {
       const action = r.choice('ublk action', ['register', 'unregister', 'commit'] as const);
       if (action === 'commit') return { op: 'ublk', action, handle: r.handleUse() };
+      const dir = action === 'register' ? r.choice('request direction', ['read', 'write'] as const) : null;
       const handle = action === 'register' ? r.handleUse() : null;
       const index = r.number('a registered-buffer slot', MAX_SLOT);
       r.expect('->');
       const reg = r.regDef();
-      return handle === null
+      return handle === null || dir === null
         ? { op: 'ublk', action: 'unregister', index, reg }
-        : { op: 'ublk', action: 'register', handle, index, reg };
+        : { op: 'ublk', action: 'register', dir, handle, index, reg };
     },
     print(op) {
       switch (op.action) {
         case 'register':
-          return `ublk register ${op.handle} ${op.index} -> ${op.reg}`;
+          return `ublk register ${op.dir} ${op.handle} ${op.index} -> ${op.reg}`;
         case 'unregister':
           return `ublk unregister ${op.index} -> ${op.reg}`;
         case 'commit':

@@ -62,6 +62,7 @@ const FS_SET: Readonly<Record<FsType, true>> = {
   ext4: true,
   xfs: true,
   btrfs: true,
+  vfat: true,
   shmem: true,
   hugetlbfs: true,
   bdev: true,

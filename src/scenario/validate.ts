@@ -3,6 +3,9 @@ import type { Policies } from '../model/profile/policies/index.js';
 import { opDef, type Op } from '../model/ops/index.js';
 import { anonOrderUnavailable } from '../model/mm/anon-orders.js';
 import { HPAGE_PMD_ORDER } from '../model/include/mm_types.js';
+import type { DioPath } from '../model/include/blk_types.js';
+import type { FsType } from '../model/include/fs.js';
+import { dioPathUnavailable, fsDioPaths } from '../model/fs/dio-path.js';
 import type { ScenarioAst } from './ast.js';
 import { excerpt, scenarioError, unknownMessage, type Pos, type ScenarioError } from './errors.js';
 import { conditionText, type Names } from './printer.js';
@@ -141,6 +144,13 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
           'page=hugetlb-1G',
         ]);
     }
+  }
+
+  // ---- operations the model cannot honour on the file they name (refused, not approximated) ----
+  const fileFs = (name: string): FsType | undefined => ast.files.find((f) => f.name === name)?.fs;
+  for (const stmt of [...ast.setup.map((s) => s.stmt), ...ast.threads.flatMap((t) => t.ops)]) {
+    const why = fileOpRefusal(stmt.op, fileFs);
+    if (why !== null) err(stmt.at, why);
   }
 
   // ---- forks: each forked process is forked once, by a thread of another process ----
@@ -311,6 +321,34 @@ export function validate(ast: ScenarioAst, file: string, end: Pos): ScenarioErro
   return errors;
 }
 
+/**
+ * Why an operation cannot run on the file it names in any release, or null: a direct-I/O path that is
+ * not the file's filesystem's (fsDioPaths), a loop / LIO backing file or direct I/O where pinlab models
+ * no direct I/O (tmpfs, hugetlbfs), and FICLONERANGE on NFS (the server's CLONE decides).
+ */
+function fileOpRefusal(op: Op, fileFs: (name: string) => FsType | undefined): string | null {
+  const pathWhy = (path: DioPath, file: string): string | null => {
+    const fs = fileFs(file);
+    if (fs === undefined) return null;
+    const paths = fsDioPaths(fs);
+    if (paths.length === 0)
+      return `pinlab models no direct I/O on ${fs}: ${excerpt(file)} has no device to do it to`;
+    return paths.includes(path)
+      ? null
+      : `the kernel runs ${fs}'s direct I/O through ${paths.map((p) => `'${p}'`).join(' or ')}, not '${path}' (file ${excerpt(file)})`;
+  };
+  if (op.op === 'dio' || op.op === 'uring-rw') return pathWhy(op.path, op.file);
+  if (op.op === 'kernel-aio') {
+    const fs = fileFs(op.file);
+    return fs !== undefined && fsDioPaths(fs).length === 0
+      ? `the ${op.driver === 'loop' ? 'loop device' : 'SCSI target'} does direct I/O to its backing file, and pinlab models none on ${fs}`
+      : null;
+  }
+  if (op.op === 'remap' && !op.dedupe && (fileFs(op.file) === 'nfs' || fileFs(op.dst) === 'nfs'))
+    return "FICLONERANGE on NFS is the server's CLONE operation (nfs42_remap_file_range): pinlab models no server that clones";
+  return null;
+}
+
 function cmpPos(a: Pos, b: Pos): number {
   return a.line - b.line || a.col - b.col;
 }
@@ -326,7 +364,15 @@ export function unavailableOps(parsed: ParsedScenario, policies: Policies, profi
     const why = opDef(op).unavailable(policies, op);
     if (why !== null && at) out.push(scenarioError(where.file, at, `not on ${profile}: ${why}`));
   };
+  const files = scenario.program.files;
+  const pathCheck = (op: Parameters<typeof opDef>[0], at: Pos | undefined): void => {
+    if (op.op !== 'dio' && op.op !== 'uring-rw') return;
+    const fs = files.find((f) => f.name === op.file)?.fs;
+    const why = fs === undefined ? null : dioPathUnavailable(policies, fs, op.path);
+    if (why !== null && at) out.push(scenarioError(where.file, at, `not on ${profile}: ${why}`));
+  };
   scenario.program.setup.forEach(([, op], i) => check(op, where.setup[i]));
+  scenario.program.actors.forEach((a, ai) => a.ops.forEach((op, oi) => pathCheck(op, where.ops[ai]?.[oi])));
   scenario.program.actors.forEach((a, ai) => a.ops.forEach((op, oi) => check(op, where.ops[ai]?.[oi])));
   scenario.program.processes.forEach((p, pi) =>
     p.mappings.forEach((m, mi) => {

@@ -8,12 +8,24 @@ export interface SelftestMachine {
   readonly thpSizesKb: readonly number[];
   /** The PMD size in KiB, or 0 when THP is not available. */
   readonly pmdSizeKb: number;
-  /** hugetlb page sizes in KiB with free pages, ascending. */
+  /** hugetlb page sizes in KiB the kernel offers (/sys/kernel/mm/hugepages/hugepages-<N>kB), ascending. */
   readonly hugetlbSizesKb: readonly number[];
+  /**
+   * Free hugetlb pages per size in KiB, once the test asked for them (from the 7.2 tree cow.c's
+   * hugetlb_setup() raises nr_hugepages; older ones take what is free): `--hugetlb-pages KIB:N`. A size
+   * not listed has as many as any test needs.
+   */
+  readonly hugetlbPages: Readonly<Record<number, number>>;
   readonly swap: boolean;
   readonly hugeZeropage: boolean;
   /** /sys/kernel/debug/gup_test opens: debugfs is mounted and the kernel has CONFIG_GUP_TEST. */
   readonly gupTest: boolean;
+  /**
+   * The lab's module (lab/kmod) answers /sys/kernel/debug/gup_test with the PIN_LONGTERM_TEST ioctls,
+   * whatever the release's own gup_test has: the gup_test cases run rather than skip
+   * (`--gup-test-stand-in`).
+   */
+  readonly gupTestStandIn: boolean;
   /**
    * The release whose selftests the program was built from (`--selftests vX`: an older cow.c run on a
    * newer kernel, say), or null for the kernel's own.
@@ -26,9 +38,11 @@ export const DEFAULT_MACHINE: SelftestMachine = {
   thpSizesKb: [16, 32, 64, 128, 256, 512, 1024, 2048],
   pmdSizeKb: 2048,
   hugetlbSizesKb: [2048, 1048576],
+  hugetlbPages: {},
   swap: true,
   hugeZeropage: true,
   gupTest: true,
+  gupTestStandIn: false,
   selftestsOf: null,
 };
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cli } from './helpers.js';
 
@@ -24,6 +25,36 @@ describe('pinlab cow', () => {
     const bad = cli('cow', '--selftests', '6.12');
     expect(bad.code).toBe(2);
     expect(bad.err).toContain("--selftests: '6.12' is not a release (vX.Y)");
+  });
+  it("--selftests v7.2 with the lab VM's machine prints the real 7.2 cow output (docs/conformance/cow-7.2-lab.ktap)", () => {
+    const r = cli(
+      'cow',
+      '--kernel',
+      'v7.2',
+      '--selftests',
+      'v7.2',
+      '--hugetlb-pages',
+      '2048:64,1048576:0',
+      '--no-gup-test',
+      '--gup-test-stand-in',
+    );
+    expect(r.code).toBe(0);
+    const real = readFileSync(new URL('../../docs/conformance/cow-7.2-lab.ktap', import.meta.url), 'utf8');
+    expect(r.out.replace(/^# pinlab: .*\n/m, '')).toBe(real);
+  });
+  it('--hugetlb-pages: KIB:N of a size the machine has', () => {
+    const r = cli('cow', '--kernel', 'v6.12', ...SMALL, '--hugetlb-pages', '2048:0');
+    expect(r.out).toMatch(
+      /# \[RUN\] Basic COW \.\.\. with memfd hugetlb \(2048 kB\)\nok \d+ # SKIP need more free huge pages\n/,
+    );
+    for (const [arg, msg] of [
+      ['2048', "--hugetlb-pages: '2048' is not KIB:N"],
+      ['4096:2', '--hugetlb-pages: 4096 KiB is not a hugetlb size of the machine (2048)'],
+    ] as const) {
+      const bad = cli('cow', ...SMALL, '--hugetlb-pages', arg);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toContain(msg);
+    }
   });
   it('text and json formats', () => {
     const text = cli(

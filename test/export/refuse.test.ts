@@ -46,12 +46,7 @@ describe('refusals', () => {
       'dio read blkdev-multi b[0] into buf as r',
       'multi-bio __blkdev_direct_IO path only for I/O over BIO_MAX_VECS',
     ],
-    ['dio read legacy l[0] into buf as r', 'fs/direct-io.c serves none pinlab can make'],
-    ['dio read blkdev f[0] into buf as r', 'block/fops.c serves block devices; f is on xfs'],
-    [
-      'dio read iomap b[0] into buf as r',
-      'iomap_dio_rw serves regular files on ext4, xfs or btrfs; b is on bdev',
-    ],
+    ['dio read legacy l[0] into buf as r', 'fs/direct-io.c serves vfat'],
     ['exit', 'only a forked process can exit'],
     ['sg-io read b[0] into buf as r', 'SG_IO needs a SCSI device (sg or bsg)'],
     ['dio read blkdev-split b[0] into buf as r', "the kernel splits a bio by the device's limits"],

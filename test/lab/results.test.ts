@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseResults } from '../../src/lab/results.js';
+import { parseResults, vmHugetlbPages } from '../../src/lab/results.js';
 
 describe('parseResults', () => {
   it('splits the results port at its markers', () => {
@@ -28,5 +28,12 @@ describe('parseResults', () => {
 
   it('knows a VM that never booted', () => {
     expect(parseResults('')).toEqual({ uname: null, notes: [], sections: [] });
+  });
+});
+
+describe('vmHugetlbPages', () => {
+  it("reads the init's `hugetlb N` note: N pages of 2 MiB, none of 1 GiB", () => {
+    expect(vmHugetlbPages(['kmod loaded', 'hugetlb 64'])).toEqual({ 2048: 64, 1048576: 0 });
+    expect(vmHugetlbPages(['swap failed'])).toEqual({ 2048: 0, 1048576: 0 });
   });
 });

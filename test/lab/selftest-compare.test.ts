@@ -32,21 +32,31 @@ describe('a real selftest run against the model', () => {
   it('tells the model the machine the real program detected', () => {
     const text =
       '# [INFO] detected THP size: 16 KiB\n# [INFO] detected THP size: 2048 KiB\n# [INFO] detected hugetlb page size: 2048 KiB\n';
-    expect(detectedMachine(text, false)).toEqual({
+    expect(detectedMachine(text)).toEqual({
       thpSizesKb: [16, 2048],
       pmdSizeKb: 2048,
       hugetlbSizesKb: [2048],
+      hugetlbPages: {},
       swap: true,
       hugeZeropage: false,
       gupTest: false,
+      gupTestStandIn: false,
       selftestsOf: null,
     });
+    // The 7.2 tree prints no line for an enabled huge zeropage; the lab says what it set up.
+    const lab = {
+      selftestsOf: 'v7.2' as const,
+      gupTestStandIn: true,
+      hugetlbPages: { 2048: 64, 1048576: 0 },
+    };
+    expect(detectedMachine(text, lab)).toMatchObject({ hugeZeropage: true, ...lab });
+    expect(detectedMachine(`${text}# Huge zeropage not enabled\n`, lab).hugeZeropage).toBe(false);
   });
 
   it("agrees case by case with the model's own output, and finds one changed result", () => {
     const machine = { ...DEFAULT_MACHINE, thpSizesKb: [2048], hugetlbSizesKb: [2048], gupTest: false };
     const model = COW.run(profile('v6.12'), machine);
-    const same = compareSelftest(COW, profile('v6.12'), model.lines.join('\n'), false);
+    const same = compareSelftest(COW, profile('v6.12'), model.lines.join('\n'));
     expect(same.counts.disagree).toBe(0);
     expect(same.counts.unmatched).toBe(0);
     expect(same.counts.agree).toBeGreaterThan(50);

@@ -11,7 +11,8 @@ import type {
   ProcessSpec,
   Program,
 } from '../../src/model/engine/program.js';
-import { ADVICE, DIO_PATHS, GUP_FLAGS, ITER_TYPES, PROTS, protOf } from '../../src/scenario/ops.js';
+import { ADVICE, GUP_FLAGS, ITER_TYPES, PROTS, protOf } from '../../src/scenario/ops.js';
+import { fsDioPaths } from '../../src/model/fs/dio-path.js';
 import { AGENT_KINDS, FS_TYPES } from '../../src/scenario/pages.js';
 import { axisSuffix, conditionText, programNames } from '../../src/scenario/printer.js';
 import type { AxisValue, Expectation, Scenario } from '../../src/scenario/types.js';
@@ -54,6 +55,8 @@ type RawOp = [number, number, number, string, boolean];
 interface ActorState {
   readonly bufs: readonly string[];
   readonly files: readonly string[];
+  /** Each file's filesystem: a direct-I/O path is one the filesystem takes (fsDioPaths). */
+  readonly fsOf: (file: string) => FsType;
   readonly pipes: readonly string[];
   readonly handles: string[];
   readonly ios: string[];
@@ -119,7 +122,8 @@ function makeOp([kind, a, b, data, flag]: RawOp, st: ActorState, fresh: () => st
       const iter = pick(ITER_TYPES, b);
       const kernel = ['kvec', 'bvec', 'xarray', 'folioq'].includes(iter);
       const target = iter === 'discard' ? '' : kernel ? handle : buf;
-      if (file === null || target === null) return null;
+      const paths = file === null ? [] : fsDioPaths(st.fsOf(file));
+      if (file === null || target === null || paths.length === 0) return null;
       const as = flag ? fresh() : reg();
       if (flag) {
         st.ios.push(as);
@@ -129,7 +133,7 @@ function makeOp([kind, a, b, data, flag]: RawOp, st: ActorState, fresh: () => st
       return {
         op: 'dio',
         rw,
-        path: pick(DIO_PATHS, a),
+        path: pick(paths, a),
         async: flag,
         file,
         index: a % 2,
@@ -149,13 +153,14 @@ function makeOp([kind, a, b, data, flag]: RawOp, st: ActorState, fresh: () => st
     case 22:
       return buf === null ? null : { op: 'uring-register', buf, index: b % 2, reg: reg() };
     case 23: {
-      if (file === null) return null;
+      const paths = file === null ? [] : fsDioPaths(st.fsOf(file));
+      if (file === null || paths.length === 0) return null;
       const rw = flag ? ('write' as const) : ('read' as const);
       return {
         op: 'uring-rw',
         rw,
         index: b % 2,
-        path: pick(DIO_PATHS, b),
+        path: pick(paths, b),
         file,
         fileIndex: a % 2,
         as: reg(),
@@ -169,7 +174,7 @@ function makeOp([kind, a, b, data, flag]: RawOp, st: ActorState, fresh: () => st
       if (handle === null)
         return b % 3 === 1 ? { op: 'ublk', action: 'unregister', index: b % 2, reg: reg() } : null;
       return b % 3 === 0
-        ? { op: 'ublk', action: 'register', handle, index: b % 2, reg: reg() }
+        ? { op: 'ublk', action: 'register', dir: flag ? 'write' : 'read', handle, index: b % 2, reg: reg() }
         : b % 3 === 1
           ? { op: 'ublk', action: 'unregister', index: b % 2, reg: reg() }
           : { op: 'ublk', action: 'commit', handle };
@@ -186,7 +191,7 @@ function makeOp([kind, a, b, data, flag]: RawOp, st: ActorState, fresh: () => st
     case 30:
       return st.ios.length === 0 ? null : { op: 'errqueue', as: pick(st.ios, a), reg: reg() };
     case 31: {
-      if (file === null || handle === null) return null;
+      if (file === null || handle === null || fsDioPaths(st.fsOf(file)).length === 0) return null;
       const as = reg();
       if (flag) st.ios.push(as);
       const rw = b % 2 === 0 ? ('read' as const) : ('write' as const);
@@ -196,6 +201,7 @@ function makeOp([kind, a, b, data, flag]: RawOp, st: ActorState, fresh: () => st
     case 32: {
       const dst = st.files.length > 0 ? pick(st.files, b) : null;
       if (file === null || dst === null) return null;
+      if (!flag && (st.fsOf(file) === 'nfs' || st.fsOf(dst) === 'nfs')) return null;
       return { op: 'remap', dedupe: flag, file, index: a % 2, dst, dstIndex: b % 2, as: reg() };
     }
     case 33:
@@ -294,6 +300,7 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
     const states: ActorState[] = actorProcs.map((p) => ({
       bufs: bufsOf(p),
       files: files.map((f) => f.name),
+      fsOf: (name) => files.find((f) => f.name === name)?.fs ?? 'xfs',
       pipes,
       handles: [],
       ios: [],

@@ -123,11 +123,11 @@ describe('parseScenarios: operations', () => {
     const text = withOps(
       [
         'dio read iomap f[0] into buf as r1',
-        'dio write blkdev-multi async iovec f[0] from buf as io',
+        'dio write blkdev-multi async iovec d[0] from buf as io',
         'await io',
         'kalloc vmalloc as k',
         'dio read legacy kvec f[0] into k as r2',
-        'dio read blkdev discard f[0] as r3',
+        'dio read blkdev discard d[0] as r3',
         'pread f[0] -> r4',
         'pwrite f[0] "X"',
         'fsync f',
@@ -142,7 +142,7 @@ describe('parseScenarios: operations', () => {
         'uring unregister 0',
       ].join('\n'),
       '',
-      'pipe p',
+      'pipe p\nfile d bdev = "D"',
     );
     expect(parseOk(text)[0]?.scenario.program.actors[0]?.ops).toEqual([
       {
@@ -161,7 +161,7 @@ describe('parseScenarios: operations', () => {
         rw: 'write',
         path: 'blkdev-multi',
         async: true,
-        file: 'f',
+        file: 'd',
         index: 0,
         iter: 'iovec',
         buf: 'buf',
@@ -185,7 +185,7 @@ describe('parseScenarios: operations', () => {
         rw: 'read',
         path: 'blkdev',
         async: false,
-        file: 'f',
+        file: 'd',
         index: 0,
         iter: 'discard',
         buf: '',

@@ -79,7 +79,97 @@ describe('validate', () => {
   });
 });
 
+describe('operations the model cannot honour on a file (issue 23: refused, never approximated)', () => {
+  const decls = 'file d bdev = "D"\nfile s shmem = "A"\nfile n nfs = "A"';
+  it.each([
+    [
+      'dio read blkdev f[0] into buf as r',
+      "the kernel runs ext4's direct I/O through 'iomap' or 'legacy', not 'blkdev' (file f)",
+    ],
+    [
+      'dio read iomap d[0] into buf as r',
+      "the kernel runs bdev's direct I/O through 'blkdev' or 'blkdev-multi' or 'blkdev-split', not 'iomap' (file d)",
+    ],
+    [
+      'dio read nfs f[0] into buf as r',
+      "the kernel runs ext4's direct I/O through 'iomap' or 'legacy', not 'nfs' (file f)",
+    ],
+    [
+      'uring write-fixed 0 legacy d[0] as r',
+      "the kernel runs bdev's direct I/O through 'blkdev' or 'blkdev-multi' or 'blkdev-split', not 'legacy' (file d)",
+    ],
+    [
+      'dio read iomap s[0] into buf as r',
+      'pinlab models no direct I/O on shmem: s has no device to do it to',
+    ],
+    [
+      'kalloc page as p\nloop read s[0] into p as r',
+      'the loop device does direct I/O to its backing file, and pinlab models none on shmem',
+    ],
+    [
+      'reflink n[0] -> n[1] as r',
+      "FICLONERANGE on NFS is the server's CLONE operation (nfs42_remap_file_range): pinlab models no server that clones",
+    ],
+  ])('refuses %s at the operation', (ops, message) => {
+    const errs = parseErrors(withOps(ops, '', decls));
+    expect(errs).toHaveLength(1);
+    expect(errs[0]).toMatch(/^test\.pin:\d+:3: /);
+    expect(errs[0]).toContain(message);
+  });
+  it('accepts each path on a filesystem that takes it in some release', () => {
+    const ops = [
+      'dio read legacy f[0] into buf as a',
+      'dio read iomap f[0] into buf as b',
+      'dio read blkdev d[0] into buf as c',
+    ];
+    expect(parseOk(withOps(ops.join('\n'), '', decls))).toHaveLength(1);
+  });
+});
+
 describe('unavailableOps', () => {
+  it.each([
+    [
+      'v5.4',
+      'iomap',
+      "not on v5.4: ext4 direct I/O runs fs/direct-io.c before v5.5 (policy ext4.dioPath): write 'legacy', not 'iomap'",
+    ],
+    [
+      'v5.10',
+      'legacy',
+      "not on v5.10: ext4 direct I/O runs iomap_dio_rw from v5.5 (policy ext4.dioPath): write 'iomap', not 'legacy'",
+    ],
+    ['v5.4', 'legacy', null],
+    ['v6.12', 'iomap', null],
+  ])(
+    '%s: ext4 direct I/O through %s (policy ext4.dioPath, "ext4: introduce direct I/O read using iomap infrastructure", v5.5)',
+    (k, path, message) => {
+      const [parsed] = parseOk(withOps(`dio read ${path} iovec f[0] into buf as r`));
+      const p = kernelProfile(k);
+      if (isProfileError(p) || !parsed) return expect.fail('setup');
+      expect(unavailableOps(parsed, p.policies, k).map((e) => e.message)).toEqual(
+        message === null ? [] : [message],
+      );
+    },
+  );
+  it.each([
+    [
+      'v5.8',
+      "not on v5.8: btrfs direct I/O runs fs/direct-io.c before v5.9 (policy btrfs.dioPath): write 'legacy', not 'iomap'",
+    ],
+    ['v5.10', null],
+    ['v7.2', null],
+  ])(
+    '%s: btrfs direct I/O through iomap (policy btrfs.dioPath, "btrfs: switch to iomap_dio_rw() for dio", v5.9)',
+    (k, message) => {
+      const [parsed] = parseOk(withOps('dio read iomap iovec b[0] into buf as r', '', 'file b btrfs = "D"'));
+      const p = kernelProfile(k);
+      if (isProfileError(p) || !parsed) return expect.fail('setup');
+      expect(unavailableOps(parsed, p.policies, k).map((e) => e.message)).toEqual(
+        message === null ? [] : [message],
+      );
+    },
+  );
+
   it('points at each operation a profile cannot run', () => {
     const [parsed] = parseOk(withOps('write buf "B"\npin buf as h\nunpin h'));
     const v419 = kernelProfile('v4.19');

@@ -8,7 +8,7 @@ import {
 import { releaseAtLeast } from '../../src/model/profile/release.js';
 import { COW_EDITIONS, cowEdition } from '../../src/selftests/cow/edition.js';
 import { COW } from '../../src/selftests/cow/index.js';
-import type { Ksft } from '../../src/selftests/kselftest.js';
+import type { Ksft, KsftTest } from '../../src/selftests/kselftest.js';
 import { DEFAULT_MACHINE, type SelftestMachine } from '../../src/selftests/selftest.js';
 
 /** One THP and one hugetlb size: every case kind once, quickly. */
@@ -41,11 +41,14 @@ function hugetlbVmsplice(k: Ksft): string[] {
 describe('cow.c editions (src/selftests/cow/edition.ts)', () => {
   it('are ordered, and each release before v6.2 runs the oldest', () => {
     const since = COW_EDITIONS.map((e) => e.since);
-    expect(since).toEqual(['v6.2', 'v6.10', 'v6.16']);
+    expect(since).toEqual(['v6.2', 'v6.10', 'v6.16', 'v6.17', 'v7.0', 'v7.2']);
     expect(cowEdition('v5.10')).toBe(COW_EDITIONS[0]);
     expect(cowEdition('v6.9')).toBe(COW_EDITIONS[0]);
     expect(cowEdition('v6.15')).toBe(COW_EDITIONS[1]);
-    expect(cowEdition('v7.2')).toBe(COW_EDITIONS[2]);
+    expect(cowEdition('v6.16')).toBe(COW_EDITIONS[2]);
+    expect(cowEdition('v6.18')).toBe(COW_EDITIONS[3]);
+    expect(cowEdition('v7.0')).toBe(COW_EDITIONS[4]);
+    expect(cowEdition('v7.2')).toBe(COW_EDITIONS[5]);
   });
 
   const PRE_XFAIL = RELEASES.filter((r) => releaseAtLeast(r, 'v6.2') && !releaseAtLeast(r, 'v6.10'));
@@ -80,8 +83,99 @@ describe('cow.c editions (src/selftests/cow/edition.ts)', () => {
       expect(lines[i + 1]).toMatch(/^ok \d+ # XFAIL vmsplice\(\).* \.\.\. with hugetlb \(2048 kB\)$/);
     }
     expect(lines).toHaveLength(8);
-    for (const t of k.tests) expect(t.msg).toBe(t.run);
+    // Every result line but the v6.17 edition's huge zeropage skips (ksft_test_result_skip()'s own).
+    for (const t of k.tests) if (!t.run.endsWith('with huge zeropage')) expect(t.msg).toBe(t.run);
     expect(k.exit).toBe(0);
+  });
+
+  const ZEROPAGE_SKIPS = RELEASES.filter((r) => releaseAtLeast(r, 'v6.17') && !releaseAtLeast(r, 'v7.0'));
+  it.each(ZEROPAGE_SKIPS)(
+    '%s: FORCE_READ() of the pointer populates no huge zeropage: its 3 cases skip with their own line',
+    (r) => {
+      const k = cow(r);
+      const zp = k.tests.filter((t) => t.run.endsWith('with huge zeropage'));
+      expect(zp.map((t) => [t.outcome, t.msg])).toEqual(
+        Array.from({ length: 3 }, () => ['skip', 'Did not get THPs populated']),
+      );
+      expect(k.lines).toContain(`ok ${zp[0]?.num ?? 0} # SKIP Did not get THPs populated`);
+    },
+  );
+
+  it.each(['v6.16', 'v7.0', 'v7.2'] as const)('the %s edition: the huge zeropage cases run', (r) => {
+    const zp = cow('v7.2', { ...SMALL, selftestsOf: r }).tests.filter((t) =>
+      t.run.endsWith('with huge zeropage'),
+    );
+    expect(zp.map((t) => t.outcome)).toEqual(['pass', 'pass', 'pass']);
+  });
+
+  it('v7.2: hugetlb_setup(2) tests only the sizes with two free pages; both are still detected', () => {
+    const m = { ...DEFAULT_MACHINE, thpSizesKb: [2048], hugetlbPages: { 1048576: 1 } };
+    const k = cow('v7.2', m);
+    expect(k.lines).toContain('# [INFO] detected hugetlb page size: 1048576 KiB');
+    expect(k.lines.some((l) => l.includes('[INFO] huge zeropage'))).toBe(false);
+    expect(k.tests.some((t) => t.run.includes('1048576 kB'))).toBe(false);
+    // 14 anon cases on 2 + 2 + 6 + 1 kinds, 4 collapse cases, 3 non-anon cases on 5 kinds.
+    expect(k.plan).toBe(14 * 11 + 4 + 3 * 5);
+    expect(k.tests).toHaveLength(k.plan);
+    // v7.0's cow.c, without hugetlb_setup(), runs the 1 GiB cases and skips them.
+    const old = cow('v7.0', m);
+    expect(old.plan).toBe(14 * 12 + 4 + 3 * 6);
+    expect(old.lines).toContain('# [INFO] huge zeropage is enabled');
+  });
+
+  it('missing hugetlb pages: ENOMEM for the private mmap(), ENOSPC for the memfd fallocate()', () => {
+    const none = { ...SMALL, hugetlbPages: { 2048: 0 } };
+    const one = { ...SMALL, hugetlbPages: { 2048: 1 } };
+    const result = (k: Ksft, run: string): [string, string] => {
+      const i = k.lines.indexOf(`# [RUN] ${run}`);
+      return [k.lines[i + 1] ?? '', k.lines[i + 2] ?? ''];
+    };
+    const anon = 'Basic COW after fork() ... with hugetlb (2048 kB)';
+    const memfd = 'Basic COW ... with memfd hugetlb (2048 kB)';
+    // The 6.12 tree: the reason is the result line.
+    expect(result(cow('v6.12', none), anon)[0]).toMatch(/^ok \d+ # SKIP need more free huge pages$/);
+    expect(result(cow('v6.12', none), memfd)[0]).toMatch(/^ok \d+ # SKIP need more free huge pages$/);
+    // From v6.16: ksft_perror() says which call failed how.
+    const names = (m: SelftestMachine): SelftestMachine => ({ ...m, selftestsOf: 'v6.16' });
+    expect(result(cow('v6.12', names(none)), anon)[0]).toBe(
+      '# need more free huge pages: Cannot allocate memory (12)',
+    );
+    expect(result(cow('v6.12', names(none)), memfd)[0]).toBe(
+      '# need more free huge pages: No space left on device (28)',
+    );
+    expect(result(cow('v6.12', names(one)), memfd)[0]).toBe(
+      '# need more free huge pages: Cannot allocate memory (12)',
+    );
+    expect(result(cow('v6.12', names(one)), memfd)[1]).toMatch(
+      /^ok \d+ # SKIP Basic COW \.\.\. with memfd hugetlb \(2048 kB\)$/,
+    );
+    // Two pages: the case runs.
+    expect(result(cow('v6.12', { ...SMALL, hugetlbPages: { 2048: 2 } }), memfd)[0]).toMatch(
+      /^ok \d+ Other mapping not modified$/,
+    );
+  });
+
+  it("the lab's gup_test stand-in: the R/O pin cases run on v6.1, and its non-anon ones fail (v6.2 fixed them)", () => {
+    // The lab's VM: 6.1 has no multi-size THP, 64 free 2 MiB hugetlb pages and no 1 GiB one.
+    const m = {
+      ...DEFAULT_MACHINE,
+      thpSizesKb: [2048],
+      hugetlbPages: { 2048: 64, 1048576: 0 },
+      gupTest: false,
+      selftestsOf: 'v6.12' as const,
+    };
+    const without = cow('v6.1', m);
+    const ro = (k: Ksft): KsftTest[] => k.tests.filter((t) => /^R\/O (GUP|longterm)/.test(t.run));
+    expect(ro(without).every((t) => t.outcome === 'skip')).toBe(true);
+    const k = cow('v6.1', { ...m, gupTestStandIn: true });
+    // Only the 1 GiB cases skip, for want of pages.
+    for (const t of ro(k).filter((x) => x.outcome === 'skip')) expect(t.run).toMatch(/1048576 kB\)$/);
+    expect(ro(k).filter((t) => t.outcome === 'pass')).toHaveLength(6 * 11);
+    const failed = k.tests.filter((t) => t.outcome === 'fail').map((t) => t.run);
+    expect(failed).toHaveLength(10);
+    for (const run of failed) expect(run).toMatch(/^R\/O longterm GUP(-fast)? pin \.\.\. with /);
+    // v6.2: "mm/gup: reliable R/O long-term pinning in COW mappings".
+    expect(cow('v6.2', { ...m, gupTestStandIn: true }).tests.some((t) => t.outcome === 'fail')).toBe(false);
   });
 
   it('howells-v8 (seed 001): 8 of 190 `not ok`, "Bail out! 8 out of 190 tests failed", exit 1', () => {

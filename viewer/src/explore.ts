@@ -14,6 +14,7 @@ import {
 } from '../../src/model/engine/step.js';
 import { INVARIANTS } from '../../src/model/invariants/index.js';
 import { isProfileError, kernelProfile, type KernelProfile } from '../../src/model/profile/profiles.js';
+import { functionName, sameCalls, sameFunction } from '../../src/model/profile/names.js';
 import { fileStep } from '../../src/report/trace-file.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import type { Finding, Run } from './state.js';
@@ -48,7 +49,7 @@ export function cannotRun(s: Scenario, profile: KernelProfile): string | null {
 export function walk(s: Scenario, profile: KernelProfile, path: readonly Transition[]): Walk {
   const { program } = s;
   const initial = instantiate(program, profile.policies);
-  const r = runSteps(program, profile.policies, initial, path, INVARIANTS);
+  const r = runSteps(program, profile, initial, path, INVARIANTS);
   const ran = path.slice(0, r.steps.length);
   const worlds = [initial];
   for (const t of ran)
@@ -84,7 +85,7 @@ export function nextSteps(s: Scenario, profile: KernelProfile, world: World): Ne
       transition: t,
       actorName: actorName(program, t.actor),
       op: r.label.op,
-      fn: r.label.fn,
+      fn: functionName(profile.release, r.label.fn),
       folios: r.label.folios,
       ret: r.label.ret,
       breaks: found.map((f) => f.violation.invariant),
@@ -143,14 +144,24 @@ const sameWorld = (a: World, b: World): boolean => {
 
 type Step = Run['steps'][number];
 
-/** How two runs of the same step differ, in words, or null when they do the same. */
-function stepChange(sa: Step, sb: Step, ka: string, kb: string): string | null {
-  const said = (f: (s: Step) => string): string | null =>
-    f(sa) === f(sb) ? null : `${f(sa)} on ${ka} and ${f(sb)} on ${kb}`;
+/**
+ * How two runs of the same step differ, in words, or null when they do the same. Functions compare by
+ * identity: a function renamed between the two releases is no difference (sameFunction).
+ */
+function stepChange(sa: Step, sb: Step, a: KernelProfile, b: KernelProfile): string | null {
+  const [ka, kb] = [a.name, b.name];
+  const said = (f: (s: Step) => string, same?: boolean): string | null =>
+    (same ?? f(sa) === f(sb)) ? null : `${f(sa)} on ${ka} and ${f(sb)} on ${kb}`;
   return (
-    said((s) => `runs ${s.actorName}'s ${s.fn}()`) ??
+    said(
+      (s) => `runs ${s.actorName}'s ${s.fn}()`,
+      sa.actorName === sb.actorName && sameFunction(sa.fn, a.release, sb.fn, b.release),
+    ) ??
     said((s) => `returns ${s.ret ?? 'nothing'}`) ??
-    said((s) => `calls ${s.calls.join(' > ') || 'nothing'}`) ??
+    said(
+      (s) => `calls ${s.calls.join(' > ') || 'nothing'}`,
+      sameCalls(sa.calls, a.release, sb.calls, b.release),
+    ) ??
     said((s) => `violates ${s.violations.map((v) => v.invariant).join(', ') || 'nothing'}`)
   );
 }
@@ -168,7 +179,7 @@ export function firstDifference(a: Walk, b: Walk): Difference | null {
     const sa = a.run.steps[i];
     const sb = b.run.steps[i];
     if (!sa || !sb) return { step: i + 1, why: 'disabled', text: `step ${i + 1} is not enabled on ${kb}` };
-    const change = stepChange(sa, sb, ka, kb);
+    const change = stepChange(sa, sb, a.profile, b.profile);
     if (change !== null) return { step: i + 1, why: 'other', text: `step ${i + 1} ${change}` };
     if (!sameWorld(a.worlds[i + 1] as World, b.worlds[i + 1] as World))
       return { step: i + 1, why: 'state', text: `after step ${i + 1} the states differ on ${ka} and ${kb}` };

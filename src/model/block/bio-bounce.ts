@@ -84,7 +84,8 @@ export function bioIovIterUnbounce(
     if (!isError && !touchFreed(ctx, f, 'cpu-write')) f.data = data;
     // bvec_unpin(): folio_mark_dirty_lock() then unpin_user_folio(); no compound special case.
     if (bio.flags.pagePinned) {
-      if (markDirty && !isError) ioFolioMarkDirty(ctx, w, f, 'bio_iov_iter_unbounce');
+      if (markDirty && !isError)
+        ioFolioMarkDirty(ctx, w, f, 'bio_iov_iter_unbounce', 'folio_mark_dirty_lock');
       bioReleasePage(ctx, w, bio, bv);
     }
   }

@@ -168,11 +168,13 @@ function skipCompound(ctx: Ctx, f: OwnFolio): boolean {
 /**
  * set_page_dirty_lock() / folio_mark_dirty() from an I/O path (DMA then dirty): no ->page_mkwrite ran
  * for this. A page-cache folio of a filesystem with writeback that was clean (written back since the
- * last page_mkwrite) is reported as dirtied without the filesystem's knowledge.
+ * last page_mkwrite) is reported as dirtied without the filesystem's knowledge. `fn` names the caller
+ * for that report; `mark` the dirtying function the caller calls (a call of the step: the block
+ * layer's helpers call it folio_mark_dirty, which model/profile/names.ts spells per release).
  * @kernel mm/page-writeback.c:set_page_dirty_lock
  */
-export function ioFolioMarkDirty(ctx: Ctx, w: Draft, f: OwnFolio, fn: string): void {
-  ctx.calls.push('folio_mark_dirty');
+export function ioFolioMarkDirty(ctx: Ctx, w: Draft, f: OwnFolio, fn: string, mark: string): void {
+  ctx.calls.push(mark);
   if (touchFreed(ctx, f, 'cpu-write')) return;
   if (f.owner.type === 'file' && !f.flags.dirty) {
     const file = ownFile(w, f.owner.file);
@@ -192,7 +194,8 @@ export function bioReleasePages(ctx: Ctx, w: Draft, bio: OwnBio, markDirty: bool
   if (!bioOwnsPages(ctx, bio)) return;
   for (const bv of bio.bvecs) {
     const f = ownFolio(w, bv.folio);
-    if (markDirty && !skipCompound(ctx, f)) ioFolioMarkDirty(ctx, w, f, 'bio_release_pages');
+    if (markDirty && !skipCompound(ctx, f))
+      ioFolioMarkDirty(ctx, w, f, 'bio_release_pages', 'folio_mark_dirty');
     bioReleasePage(ctx, w, bio, bv);
   }
 }
@@ -211,7 +214,8 @@ export function bioSetPagesDirty(ctx: Ctx, w: Draft, bio: OwnBio): void {
   ctx.calls.push('bio_set_pages_dirty');
   for (const bv of bio.bvecs) {
     const f = ownFolio(w, bv.folio);
-    if (!skipCompound(ctx, f) && !f.flags.dirty) ioFolioMarkDirty(ctx, w, f, 'bio_set_pages_dirty');
+    if (!skipCompound(ctx, f) && !f.flags.dirty)
+      ioFolioMarkDirty(ctx, w, f, 'bio_set_pages_dirty', 'folio_mark_dirty');
   }
 }
 

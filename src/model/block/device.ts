@@ -4,7 +4,8 @@ import { touchFreed } from '../mm/folio.js';
 import { btrfsDataCsum, btrfsReadCsumFails, btrfsRecordCsum } from '../fs/btrfs-csum.js';
 import type { Ctx } from '../core/ctx.js';
 import { ownFile, ownFolio, type Draft } from '../core/cow.js';
-import type { World } from '../core/world.js';
+import type { OwnFile } from '../include/fs.js';
+import { folioOf, type World } from '../core/world.js';
 import { reflinkWriteInPlace } from '../fs/reflink.js';
 
 /** One thing the device can do next: transfer an in-flight bio, or raise its completion. */
@@ -64,6 +65,19 @@ export function deviceTransfer(ctx: Ctx, w: Draft, bio: OwnBio): void {
     while (file.disk.length <= block) file.disk.push(ZERO_DATA);
     file.disk[block] = f.data;
     reflinkWriteInPlace(w, file, block, f.data);
+    if (bio.endIo === 'sg-io') passthroughLeavesCacheStale(w, file, block);
   });
   bio.state = 'transferred';
+}
+
+/**
+ * A passthrough write went to the device under the page cache: a page cached for the block stays as
+ * it is (nothing on the SG_IO path invalidates it), stale but not a lost write.
+ * @kernel block/blk-map.c:blk_rq_map_user_iov
+ */
+function passthroughLeavesCacheStale(w: Draft, file: OwnFile, block: number): void {
+  const id = file.cache[block];
+  if (id === null || id === undefined) return;
+  const data = folioOf(w, id).data;
+  file.staleCache = [...file.staleCache.filter((s) => s.index !== block), { index: block, folio: id, data }];
 }

@@ -111,6 +111,7 @@ const COPY: { readonly [K in ElementKey]: (el: World[K][number]) => OwnOf[K] } =
       stableWrites: f.stableWrites,
       csumBad: f.csumBad.slice(),
       reflinks: f.reflinks.slice(),
+      staleCache: f.staleCache.slice(),
     }),
   swap: (s) => fresh<SwapSlot, OwnSwapSlot>({ id: s.id, data: s.data, count: s.count, cache: s.cache }),
   actors: (a) =>

@@ -50,6 +50,5 @@ export type CounterProblem =
   | 'negative-pincount'
   | 'unpin-of-ref'
   | 'put-of-pin'
-  | 'ref-on-kernel-page'
   /** A bio or pipe released a page it never grabbed (a listed-only page put or unpinned). */
   | 'release-of-unheld';

@@ -7,7 +7,7 @@ import type { Ctx } from '../core/ctx.js';
 import type { AgentKind } from './program.js';
 import { bug, type World } from '../core/world.js';
 import { ownBio, ownFolio, ownSkb, type Draft } from '../core/cow.js';
-import { nicChoices, nicTransmit } from '../net/skbuff.js';
+import { nicChoices, nicTransmit, tcpAck } from '../net/skbuff.js';
 
 /** What one agent step did, for the trace. */
 interface AgentOutcome {
@@ -54,12 +54,19 @@ const AGENTS: { readonly [K in AgentKind]: AgentDef } = {
     choices: (w) => (w.bioDirtyList.length > 0 ? 1 : 0),
     step: (ctx, w) => ({ fn: 'bio_dirty_fn', folios: bioDirtyFn(ctx, w) }),
   },
-  // Choice k: the k-th queued skb by id, transmitted and freed.
+  // Choice k: the k-th queued skb by id, transmitted; past those, a sent zerocopy skb acknowledged
+  // by the peer and freed.
   nic: {
-    choices: (w) => nicChoices(w).length,
+    choices: (w) => {
+      const c = nicChoices(w);
+      return c.transmit.length + c.ack.length;
+    },
     step(ctx, w, choice) {
-      const id = nicChoices(w)[choice] ?? bug('nic', `no choice ${choice}`);
-      return { fn: 'dev_hard_start_xmit', folios: nicTransmit(ctx, w, ownSkb(w, id)) };
+      const c = nicChoices(w);
+      const tx = c.transmit[choice];
+      if (tx !== undefined) return { fn: 'dev_hard_start_xmit', folios: nicTransmit(ctx, w, ownSkb(w, tx)) };
+      const id = c.ack[choice - c.transmit.length] ?? bug('nic', `no choice ${choice}`);
+      return { fn: 'tcp_clean_rtx_queue', folios: tcpAck(ctx, w, ownSkb(w, id)) };
     },
   },
 };

@@ -67,6 +67,7 @@ export function instantiate(program: Program, policies: Policies): World {
       stableWrites: f.stableWrites ?? f.integrity ?? false,
       csumBad: [],
       reflinks: [],
+      staleCache: [],
     }),
   );
   for (const proc of program.processes) {

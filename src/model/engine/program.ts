@@ -35,7 +35,7 @@ export interface FileSpec {
  * Kernel agents a program runs besides its actors. Each is one scheduler actor, numbered after the
  * program's actors in this order: `device` completes in-flight bios in any order (DMA, then
  * completion); `flusher` writes back any dirty page-cache folio; `bio-dirty-work` runs the deferred
- * bio_dirty_fn; `nic` transmits queued skbs in any order and frees them (MSG_ZEROCOPY completions).
+ * bio_dirty_fn; `nic` transmits queued skbs in any order, and frees a sent one when the peer acknowledges it (MSG_ZEROCOPY completions).
  */
 export type AgentKind = 'device' | 'flusher' | 'bio-dirty-work' | 'nic';
 

@@ -20,7 +20,7 @@ export function btrfsDirectWriteIsBuffered(ctx: Ctx, w: Draft, req: DioRequest):
 }
 
 /**
- * btrfs_direct_write() on an inode that needs data checksums, from v6.14 ("btrfs: always fallback to
+ * btrfs_direct_write() on an inode that needs data checksums, from v6.15 ("btrfs: always fallback to
  * buffered write if the inode requires checksum"): the user's pages could change after the checksum
  * is computed, so the data is copied into the page cache (btrfs_buffered_write), written and waited
  * for (btrfs_fdatawrite_range, filemap_fdatawait_range), then the cached range is invalidated.

@@ -48,7 +48,7 @@ function putBvecs(ctx: Ctx, w: Draft, bio: OwnBio, shouldDirty: boolean): void {
   ctx.calls.push('put_bvecs');
   for (const bv of bio.bvecs) {
     const f = ownFolio(w, bv.folio);
-    if (shouldDirty) ioFolioMarkDirty(ctx, w, f, 'set_page_dirty_lock');
+    if (shouldDirty) ioFolioMarkDirty(ctx, w, f, 'set_page_dirty_lock', 'set_page_dirty_lock');
     remoteReleasePage(ctx, w, bv);
   }
   bioPut(bio);

@@ -5,9 +5,10 @@ import { bioCheckPagesDirty, bioPut, bioReleasePages, bioSetPagesDirty, submitBi
 import type { IovIter } from '../include/uio.js';
 import { userBackedIter } from '../lib/iov_iter.js';
 import type { Ctx } from '../core/ctx.js';
-import { writebackFolioNow } from '../mm/page-writeback.js';
+import { filemapWaitBlocks, writebackFolioNow } from '../mm/page-writeback.js';
 import { invalidateInodePages2 } from '../mm/truncate.js';
 import { ownArray, ownBio, ownFile, ownFolio, type Draft } from '../core/cow.js';
+import { fileOf, type World } from '../core/world.js';
 
 /** What a direct-I/O caller asks for: `op` of page `index` of `file` through `iter`. */
 export interface DioRequest {
@@ -61,10 +62,23 @@ export function dioAlloc(w: Draft, req: DioRequest, shouldDirty: boolean): OwnDi
 }
 
 /**
+ * Whether a direct I/O of page `index` of file `file` must wait before it is submitted: its flush
+ * (filemap_write_and_wait_range, from kiocb_write_and_wait / kiocb_invalidate_pages, or
+ * generic_file_read_iter / generic_file_direct_write and iomap_dio_rw's own call in 5.10; NFS and ceph
+ * through nfs_sync_mapping / ceph_start_io_direct) waits for a writeback already in flight, so the
+ * device never serves the direct I/O before the writeback's data (every path, every release read).
+ * @kernel mm/filemap.c:kiocb_write_and_wait
+ */
+export function dioFlushBlocks(w: World, file: number, index: number): boolean {
+  return filemapWaitBlocks(w, fileOf(w, file), index);
+}
+
+/**
  * kiocb_write_and_wait() before a direct read, kiocb_invalidate_pages() before a direct write: the page
  * cache over the range is written back so the device has the latest data, and for a write the page
  * then leaves the cache (invalidate_inode_pages2_range()), so that nobody reads it stale afterwards.
- * MODEL: the writeback is synchronous and part of the submission step.
+ * MODEL: the writeback is synchronous and part of the submission step; a writeback already in flight
+ * was waited for before the step (dioFlushBlocks).
  * @kernel mm/filemap.c:kiocb_write_and_wait
  */
 export function dioFlushCache(ctx: Ctx, w: Draft, req: DioRequest): void {

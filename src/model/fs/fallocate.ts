@@ -2,16 +2,15 @@ import type { KernelResult } from '../include/errno.js';
 import type { File, OwnFile } from '../include/fs.js';
 import { ZERO_DATA } from '../mm/filemap.js';
 import { truncatePagecacheRange } from '../mm/truncate.js';
-import { writebackFolioNow } from '../mm/page-writeback.js';
+import { filemapWaitBlocks, writebackFolioNow } from '../mm/page-writeback.js';
 import type { Ctx } from '../core/ctx.js';
-import { folioOf, type World } from '../core/world.js';
+import type { World } from '../core/world.js';
 import { ownFolio, type Draft } from '../core/cow.js';
 import { reflinkBreak } from './reflink.js';
 
-/** Whether punching page `index` must wait now (truncate_inode_pages_range waits for writeback). */
+/** Whether punching page `index` must wait now (the write-and-wait, then truncate_inode_pages_range, wait for writeback). */
 export function punchHoleBlocks(w: World, file: File, index: number): boolean {
-  const id = file.cache[index];
-  return id !== undefined && id !== null && folioOf(w, id).flags.writeback;
+  return filemapWaitBlocks(w, file, index);
 }
 
 /**

@@ -68,7 +68,8 @@ export function nfsDirectReadCompletion(ctx: Ctx, w: Draft, bio: OwnBio): void {
   const dio = ownDio(w, bio.dio ?? -1);
   for (const bv of bio.bvecs) {
     const f = ownFolio(w, bv.folio);
-    if (dio.shouldDirty && !bio.error && !folioTestLarge(f)) ioFolioMarkDirty(ctx, w, f, 'set_page_dirty');
+    if (dio.shouldDirty && !bio.error && !folioTestLarge(f))
+      ioFolioMarkDirty(ctx, w, f, 'set_page_dirty', 'set_page_dirty');
     ctx.calls.push('nfs_release_request');
     remoteReleasePage(ctx, w, bv);
   }

@@ -1,5 +1,6 @@
 import { blkdevDirectIO, blkdevDirectIOSimpleFinish } from '../block/fops.js';
 import type { Ctx } from '../core/ctx.js';
+import type { DioPath } from '../include/blk_types.js';
 import { blockdevDirectIO, dioAwaitCompletion } from './direct-io.js';
 import { dioReadReturned, type DioRequest, type DioSubmitted } from './dio.js';
 import { iomapDioRw } from './iomap-dio.js';
@@ -27,6 +28,23 @@ export function submitDio(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
       return cephDirectReadWrite(ctx, w, req);
   }
 }
+
+/**
+ * Where each path's sync submitter sleeps until its I/O completes, the function a trace names the wait
+ * step after (its name on older releases: model/profile/names.ts). The block device's simple path
+ * (one bio, sync; blkdev and blkdev-split) waits in submit_bio_wait, the multi-bio path in
+ * __blkdev_direct_IO itself, iomap in __iomap_dio_rw, fs/direct-io.c in dio_await_completion, NFS in
+ * nfs_direct_wait, ceph in ceph_osdc_wait_request (each read in the 5.10, 6.1, 6.12 and 7.2 trees).
+ */
+export const SYNC_DIO_WAIT: Readonly<Record<DioPath, string>> = {
+  blkdev: 'submit_bio_wait',
+  'blkdev-split': 'submit_bio_wait',
+  'blkdev-multi': '__blkdev_direct_IO',
+  iomap: '__iomap_dio_rw',
+  legacy: 'dio_await_completion',
+  nfs: 'nfs_direct_wait',
+  ceph: 'ceph_osdc_wait_request',
+};
 
 /** The sync submitter, woken: the path's own process-context completion, then the return value. */
 export function finishSyncDio(ctx: Ctx, w: Draft, dioId: number): number {

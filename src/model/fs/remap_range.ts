@@ -1,16 +1,81 @@
-import { EBADE, EOPNOTSUPP, type KernelResult } from '../include/errno.js';
+import { EBADE, EINVAL, EOPNOTSUPP, EXDEV, type KernelResult } from '../include/errno.js';
 import type { File, OwnFile } from '../include/fs.js';
 import { ZERO_DATA } from '../mm/filemap.js';
 import { truncatePagecacheRange } from '../mm/truncate.js';
-import { writebackFolioNow } from '../mm/page-writeback.js';
+import { filemapWaitBlocks, writebackFolioNow } from '../mm/page-writeback.js';
 import type { Ctx } from '../core/ctx.js';
-import { folioOf } from '../core/world.js';
+import { folioOf, type World } from '../core/world.js';
 import { ownFolio, type Draft } from '../core/cow.js';
 import { reflinkBreak } from './reflink.js';
 
-/** The filesystem implements ->remap_file_range. */
-function canRemap(file: File): boolean {
-  return file.fs === 'xfs' || file.fs === 'btrfs';
+/**
+ * The filesystem's file_operations have ->remap_file_range: xfs, btrfs and NFS (nfs42_remap_file_range,
+ * which refuses a dedupe with -EOPNOTSUPP) in the 5.10, 6.1, 6.12 and 7.2 trees; not ext4, tmpfs,
+ * hugetlbfs, ceph or a block device node.
+ */
+function hasRemap(file: File): boolean {
+  return file.fs === 'xfs' || file.fs === 'btrfs' || file.fs === 'nfs';
+}
+
+/**
+ * Two files are on the same superblock. MODEL: one filesystem of each kind, so the kind decides; a
+ * block device's file is its device node, and every node is on the one devtmpfs.
+ */
+function sameSb(a: File, b: File): boolean {
+  return a.fs === b.fs;
+}
+
+/** i_size in pages. MODEL: a file is as long as its disk. */
+function sizePages(file: File): number {
+  return file.disk.length;
+}
+
+/**
+ * The checks before any data is touched, in the kernel's order (the same in the four trees, 5.10's
+ * mount test included, since two filesystems are two mounts):
+ * FICLONERANGE: vfs_clone_file_range (do_clone_file_range up to 6.1): different superblocks -EXDEV;
+ * generic_file_rw_checks: not regular files (a block device) -EINVAL; no ->remap_file_range
+ * -EOPNOTSUPP; then the filesystem's prep (generic_remap_checks): source page past EOF, or the same
+ * page of the same file, -EINVAL.
+ * FIDEDUPERANGE: vfs_dedupe_file_range on the source: not regular -EINVAL, no ->remap_file_range
+ * -EOPNOTSUPP, past EOF -EINVAL; vfs_dedupe_file_range_one per destination: different superblocks
+ * -EXDEV, no ->remap_file_range -EINVAL; NFS -EOPNOTSUPP ("NFS does not support deduplication");
+ * generic_remap_checks: either page past EOF, or the same page of one file, -EINVAL.
+ * MODEL: the register gets the destination's status (info->status); FILE_DEDUPE_RANGE_DIFFERS is
+ * written EBADE, the -EBADE it comes from.
+ * @kernel fs/remap_range.c:vfs_clone_file_range
+ */
+function remapCheck(src: File, index: number, dst: File, dstIndex: number, dedupe: boolean): KernelResult {
+  const overlap = src.id === dst.id && index === dstIndex;
+  if (!dedupe) {
+    if (!sameSb(src, dst)) return -EXDEV;
+    if (src.fs === 'bdev' || dst.fs === 'bdev') return -EINVAL;
+    if (!hasRemap(src)) return -EOPNOTSUPP;
+    if (index >= sizePages(src) || overlap) return -EINVAL;
+    return 0;
+  }
+  if (src.fs === 'bdev') return -EINVAL;
+  if (!hasRemap(src)) return -EOPNOTSUPP;
+  if (index >= sizePages(src)) return -EINVAL;
+  if (!sameSb(src, dst)) return -EXDEV;
+  if (!hasRemap(dst)) return -EINVAL;
+  if (dst.fs === 'nfs') return -EOPNOTSUPP;
+  if (dstIndex >= sizePages(dst) || overlap) return -EINVAL;
+  return 0;
+}
+
+/**
+ * What remap_file_range_prep() waits for before it starts: inode_dio_wait() on both files (a direct
+ * I/O to either still in flight) and the write-and-wait of both pages (a writeback in flight).
+ * @kernel fs/remap_range.c:generic_remap_file_range_prep
+ */
+export function remapBlocks(w: World, src: File, index: number, dst: File, dstIndex: number): boolean {
+  if (filemapWaitBlocks(w, src, index) || filemapWaitBlocks(w, dst, dstIndex)) return true;
+  return w.dios.some((d) => {
+    if (d.done) return false;
+    const bio = d.bios[0] === undefined ? undefined : w.bios[d.bios[0]];
+    return bio !== undefined && (bio.file === src.id || bio.file === dst.id);
+  });
 }
 
 /** The content of page `index` as the filesystem compares it: the cached folio's, else the disk's. */
@@ -24,7 +89,9 @@ function pageData(w: Draft, file: File, index: number): string {
  * for a dedupe compare them (vfs_dedupe_file_range_compare, -EBADE when they differ); then drop the
  * destination's page cache (truncate_inode_pages_range) and share the source's block
  * (xfs_reflink_remap_blocks).
- * MODEL: the write-and-wait is synchronous, within the one step.
+ * MODEL: the write-and-wait is synchronous, within the one step (a writeback or direct I/O in flight
+ * was waited for before it: remapBlocks). NFS's clone is the server's (CLONE): scenario validation
+ * refuses a `reflink` of an NFS file.
  * @kernel fs/remap_range.c:vfs_dedupe_file_range_one
  */
 export function vfsRemapFileRange(
@@ -37,7 +104,8 @@ export function vfsRemapFileRange(
   dedupe: boolean,
 ): KernelResult {
   ctx.calls.push(dedupe ? 'vfs_dedupe_file_range' : 'vfs_clone_file_range');
-  if (!canRemap(src) || src.fs !== dst.fs) return -EOPNOTSUPP;
+  const err = remapCheck(src, index, dst, dstIndex, dedupe);
+  if (err < 0) return err;
   for (const [file, i] of [
     [src, index],
     [dst, dstIndex],

@@ -8,9 +8,12 @@ export const EBUSY = 16;
 export const EEXIST = 17;
 export const EINVAL = 22;
 export const EAGAIN = 11;
+export const ENOSPC = 28;
 export const EMLINK = 31;
 export const ENOSYS = 38;
 export const EOPNOTSUPP = 95;
+export const EXDEV = 18;
+export const ENOTTY = 25;
 export const EBADE = 52;
 export const EIOCBQUEUED = 529;
 
@@ -27,9 +30,12 @@ export const errnoName: Readonly<Record<number, string>> = {
   [EEXIST]: 'EEXIST',
   [EINVAL]: 'EINVAL',
   [EAGAIN]: 'EAGAIN',
+  [ENOSPC]: 'ENOSPC',
   [EMLINK]: 'EMLINK',
   [ENOSYS]: 'ENOSYS',
   [EOPNOTSUPP]: 'EOPNOTSUPP',
+  [EXDEV]: 'EXDEV',
+  [ENOTTY]: 'ENOTTY',
   [EIOCBQUEUED]: 'EIOCBQUEUED',
   [EBADE]: 'EBADE',
 };

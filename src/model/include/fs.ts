@@ -5,7 +5,12 @@ import type { Own } from './own.js';
  */
 
 /** The filesystems pinlab distinguishes: they differ in dirty tracking and stable-page needs. */
-export type FsType = 'ext4' | 'xfs' | 'btrfs' | 'shmem' | 'hugetlbfs' | 'bdev' | 'nfs' | 'ceph';
+/**
+ * vfat: a filesystem whose direct I/O still runs fs/direct-io.c in every release read (fat_direct_IO ->
+ * blockdev_direct_IO, fs/fat/inode.c in the 5.10, 6.1, 6.12 and 7.2 trees), as ext2, udf, hfs(+), jfs,
+ * nilfs2, affs and ocfs2 do.
+ */
+export type FsType = 'ext4' | 'xfs' | 'btrfs' | 'vfat' | 'shmem' | 'hugetlbfs' | 'bdev' | 'nfs' | 'ceph';
 
 export interface File {
   readonly id: number;
@@ -23,6 +28,20 @@ export interface File {
   readonly csumBad: readonly number[];
   /** Pages whose block another file's page shares after a remap (FIDEDUPERANGE / FICLONERANGE). */
   readonly reflinks: readonly Reflink[];
+  /** Cached pages a write that bypassed the page cache (SG_IO) left stale: see StaleCache. */
+  readonly staleCache: readonly StaleCache[];
+}
+
+/**
+ * A passthrough write (SG_IO: blk_rq_map_user_iov, no page cache) changed the block of page `index`
+ * while folio `folio` cached it with `data`: the kernel does not invalidate that page (no
+ * invalidate_inode_pages2_range on the passthrough path in the 5.10, 6.1, 6.12 or 7.2 trees), so the
+ * clean page differs from the disk without any write being lost.
+ */
+export interface StaleCache {
+  readonly index: number;
+  readonly folio: number;
+  readonly data: string;
 }
 
 /** Page `index` of a file shares its disk block with page `otherIndex` of file `other`. */
@@ -33,7 +52,7 @@ export interface Reflink {
 }
 
 /** A step's own copy of a file (ownFile). */
-export type OwnFile = Own<File, 'cache' | 'disk' | 'csumBad' | 'reflinks'>;
+export type OwnFile = Own<File, 'cache' | 'disk' | 'csumBad' | 'reflinks' | 'staleCache'>;
 
 /** shmem and hugetlbfs keep their pages in memory and need no writeback or dirty tracking. */
 export function fileIsMemoryBacked(file: File): boolean {

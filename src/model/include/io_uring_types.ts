@@ -13,6 +13,11 @@ export interface KernelBuf {
   readonly handle: string;
   /** The daemon completed the request (UBLK_IO_COMMIT_AND_FETCH_REQ): it ends when the buffer is released. */
   readonly committed: boolean;
+  /**
+   * The request's data direction (imu->dir = 1 << rq_data_dir(rq)): a READ request's pages take only
+   * a READ_FIXED (the server fills them), a WRITE request's only a WRITE_FIXED; user buffers take both.
+   */
+  readonly dir: 'read' | 'write';
 }
 
 export interface UringBuf {

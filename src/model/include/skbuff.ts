@@ -7,11 +7,12 @@ import type { Own } from './own.js';
  */
 
 /**
- * Where an skb is in its life: `queued`, built by sendmsg and waiting in the transmit queue (its
- * fragment holds the page); `sent`, the NIC read the page onto the wire and the skb was freed (its
- * page released, the completion queued on the error queue).
+ * Where an skb is in its life: `queued`, built by sendmsg and waiting in the write queue (its
+ * fragment holds the page); `sent`, the NIC read the page onto the wire (a clone was transmitted)
+ * and the skb waits on the retransmit queue, still holding the page; `acked`, the peer acknowledged
+ * the data and the skb was freed (its page released, the completion queued on the error queue).
  */
-export type SkbState = 'queued' | 'sent';
+export type SkbState = 'queued' | 'sent' | 'acked';
 
 export interface Skb {
   readonly id: number;

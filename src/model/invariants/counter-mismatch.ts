@@ -4,12 +4,12 @@ import type { Invariant, Violation } from './types.js';
 /** The event's own problem, or a negative counter found on a live folio. */
 type Code = CounterProblem | 'negative-counter';
 
-/** An unpin of a reference, a put of a pin, a reference on a vmalloc page, a negative counter. */
+/** An unpin of a reference, a put of a pin, a release of a page never grabbed, a negative counter. */
 export const counterMismatch: Invariant<Code> = {
   name: 'counter-mismatch',
   severity: 'error',
   scope: 'step',
-  doc: 'an unpin of a ref, a put of a pin, a ref on a KVEC (vmalloc) page, a negative counter',
+  doc: 'an unpin of a ref, a put of a pin, a release of a page never grabbed, a negative counter',
   check({ world, events }) {
     const out: Violation<Code>[] = [];
     for (const e of events)

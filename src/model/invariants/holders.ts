@@ -75,9 +75,9 @@ export const HOLDERS: { readonly [K in keyof World]: HolderWalk | null } = {
   uring: (w, held) => {
     for (const u of w.uring) for (const id of u.folios) held(id, u.grab);
   },
-  // A queued skb's page fragment holds the reference iov_iter_get_pages2() took; a sent one was freed.
+  // An skb's page fragment holds the reference iov_iter_get_pages2() took until the peer's ACK frees it.
   skbs: (w, held) => {
-    for (const s of w.skbs) if (s.state === 'queued' && s.folio !== null) held(s.folio, 'ref');
+    for (const s of w.skbs) if (s.state !== 'acked' && s.folio !== null) held(s.folio, 'ref');
   },
 };
 

@@ -9,15 +9,24 @@ import type { World } from '../core/world.js';
 import type { KernelBuf, UringBuf } from '../include/io_uring_types.js';
 import { ublkIoRelease } from '../block/ublk.js';
 
+/** The most slots a buffer table may have (policy uring.maxBuffers). */
+const MAX_BUFFERS = { 'uio-maxiov': 1024, 'max-reg-buffers': 16384 } as const;
+
 /**
- * io_sqe_buffer_register() -> io_pin_pages(): pin the buffer FOLL_WRITE | FOLL_LONGTERM (references
- * through get_user_pages where FOLL_PIN does not exist yet). Until v6.5 io_uring itself refused file
- * VMAs, shared or private (-EOPNOTSUPP): all but hugetlbfs until v5.14, then all but shmem and
- * hugetlbfs; since v6.5 GUP refuses writable longterm pins of mappings that need dirty tracking (-EFAULT).
+ * io_sqe_buffers_register() -> io_sqe_buffer_register() -> io_pin_pages(): a table of `index + 1`
+ * slots, more than the release allows refused with -EINVAL (policy uring.maxBuffers); pin the buffer
+ * FOLL_WRITE | FOLL_LONGTERM (before FOLL_PIN, v5.2 to v5.5: get_user_pages() with FOLL_WRITE |
+ * FOLL_LONGTERM, a longterm reference; v5.1: get_user_pages_longterm()). Until v6.5 io_uring itself
+ * refused file VMAs, shared or private (-EOPNOTSUPP): all but hugetlbfs until v5.14, then all but shmem
+ * and hugetlbfs; since v6.5 GUP refuses writable longterm pins of mappings that need dirty tracking
+ * (-EFAULT).
+ * MODEL: one buffer per slot; the table's other slots are sparse (empty).
+ * @kernel io_uring/rsrc.c:io_sqe_buffers_register
  * @kernel io_uring/rsrc.c:io_sqe_buffer_register
  */
 export function ioSqeBufferRegister(ctx: Ctx, w: Draft, at: VmaRef, index: number): KernelResult {
   ctx.calls.push('io_sqe_buffer_register');
+  if (index + 1 > MAX_BUFFERS[ctx.policies['uring.maxBuffers']]) return -EINVAL;
   if (registeredBuf(w, index) !== undefined) return -EBUSY;
   const vma = vmaAt(w, at);
   const rule = ctx.policies['uring.fixedBuffers'];
@@ -27,7 +36,8 @@ export function ioSqeBufferRegister(ctx: Ctx, w: Draft, at: VmaRef, index: numbe
       return -EOPNOTSUPP;
   }
   const pin = ctx.policies['gup.pin'] === 'counted';
-  const r = pin ? pinUserPages(ctx, w, at, FOLL_WRITE | FOLL_LONGTERM) : getUserPages(ctx, w, at, FOLL_WRITE);
+  const flags = FOLL_WRITE | FOLL_LONGTERM;
+  const r = pin ? pinUserPages(ctx, w, at, flags) : getUserPages(ctx, w, at, flags);
   if (r.ret < 0) return r.ret;
   const node = w.uring.reduce((max, u) => Math.max(max, u.node + 1), 0);
   ownArray(w, 'uring').push({

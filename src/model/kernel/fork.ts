@@ -8,9 +8,12 @@ import { ownArray, ownMm, type Draft } from '../core/cow.js';
 /**
  * vma_needs_copy(): fork copies page tables only where a fault could not rebuild them: VMAs with
  * anonymous pages (an anon_vma). Shared and untouched file mappings are refaulted by the child.
+ * Before v6.0 hugetlb VMAs were always copied (policy fork.hugetlbTables: copy_page_range() tested
+ * VM_HUGETLB; "hugetlb: lazy page table copies in fork()" dropped that).
  * @kernel mm/memory.c:vma_needs_copy
  */
-function vmaNeedsCopy(vma: OwnVma): boolean {
+function vmaNeedsCopy(ctx: Ctx, vma: OwnVma): boolean {
+  if (vma.hugetlb && ctx.policies['fork.hugetlbTables'] === 'copy') return true;
   return vma.anonVma;
 }
 
@@ -20,6 +23,7 @@ function vmaNeedsCopy(vma: OwnVma): boolean {
  * MMF_HAS_PINNED is not inherited. Returns the child's mm id.
  * MODEL: fork is one atomic step (it holds mmap_lock for write throughout).
  * @kernel kernel/fork.c:dup_mmap
+ * @kernel mm/mmap.c:dup_mmap
  */
 export function dupMm(ctx: Ctx, w: Draft, parentId: number): number {
   const parent = ownMm(w, parentId);
@@ -39,7 +43,7 @@ export function dupMm(ctx: Ctx, w: Draft, parentId: number): number {
     dst.anonVma = src.anonVma && !src.wipeonfork;
     dst.pte = PTE_NONE;
     child.vmas.push(dst);
-    if (src.wipeonfork || !vmaNeedsCopy(src)) continue;
+    if (src.wipeonfork || !vmaNeedsCopy(ctx, src)) continue;
     if (src.pte.kind === 'present') copyPresentPte(ctx, w, dst, src, parent);
     else copyNonpresentPte(w, dst, src);
   }

@@ -12,7 +12,7 @@ import { iovIterAdvance } from './iov_iter.js';
  * when absent; none for the atomic variant) or a kernel page, and the iterator advances. Returns the
  * contents copied, or null for a short copy (the caller's -EFAULT). Nothing is grabbed.
  * MODEL: one whole segment per call (a page token), as everywhere in iov_iter.
- * @kernel lib/iov_iter.c:copy_folio_from_iter
+ * @kernel include/linux/uio.h:copy_folio_from_iter
  */
 export function copyFolioFromIter(ctx: Ctx, w: Draft, i: IovIter): string | null {
   ctx.calls.push('copy_folio_from_iter');

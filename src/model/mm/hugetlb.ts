@@ -7,21 +7,35 @@ import { wpPageCopy, wpPageReuse } from './memory/wp.js';
 import { mkPte } from './pgtable.js';
 import { folioAddFileRmap, folioAddNewAnonRmap } from './rmap.js';
 import { ownFile, ownFolio, type Draft } from '../core/cow.js';
+import { fileOf } from '../core/world.js';
+
+/** Whether a hugetlbfs file has no page at `index`: none in its page cache, no contents declared. */
+function hugetlbfsHole(w: Draft, file: number, index: number): boolean {
+  const f = fileOf(w, file);
+  const cached = f.cache[index];
+  return (cached === undefined || cached === null) && f.disk[index] === undefined;
+}
 
 /**
  * hugetlb_no_page(): the first touch of a hugetlb entry. Private anonymous memory gets a fresh,
  * exclusive, zeroed huge page (there is no huge zero page for hugetlb); files (memfd hugetlb) use the
- * hugetlbfs page cache. Private mappings are mapped read-only and a write fault goes on to hugetlb_wp().
+ * hugetlbfs page cache, except where a private (!VM_MAYSHARE) mapping meets a hole: the new page is
+ * not added to the page cache but mapped as an anonymous page (anon_rmap; the 5.10 tree's
+ * mm/hugetlb.c:4429, 6.1 :5922, 6.12 :6201, 7.2 :5831), so a later store through a shared mapping of
+ * the file is not seen there. Private mappings are mapped read-only and a write fault goes on to
+ * hugetlb_wp().
  * @kernel mm/hugetlb.c:hugetlb_no_page
  */
 export function hugetlbNoPage(ctx: Ctx, w: Draft, vma: OwnVma, kind: WpKind | 'read'): void {
-  if (vma.backing.type === 'anon') {
+  const backing = vma.backing;
+  const anon = backing.type === 'anon' || (!vma.shared && hugetlbfsHole(w, backing.file, backing.pgoff));
+  if (anon) {
     const f = folioAlloc(w, 'hugetlb', vma.order, { type: 'anon' }, ZERO_DATA);
     folioAddNewAnonRmap(ctx, f);
     vma.anonVma = true;
     vma.pte = mkPte(f.id, { writable: vma.shared && vma.write, dirty: false, huge: true });
-  } else {
-    const f = filemapGetFolio(w, ownFile(w, vma.backing.file), vma.backing.pgoff, vma.order);
+  } else if (backing.type === 'file') {
+    const f = filemapGetFolio(w, ownFile(w, backing.file), backing.pgoff, vma.order);
     f.refcount += 1;
     folioAddFileRmap(f);
     vma.pte = mkPte(f.id, { writable: vma.shared && vma.write, dirty: false, huge: true });

@@ -1,5 +1,5 @@
 import type { Bio, OwnBio } from '../include/blk_types.js';
-import { fileIsMemoryBacked } from '../include/fs.js';
+import { fileIsMemoryBacked, type File } from '../include/fs.js';
 import { setFolioFlag, type OwnFolio } from '../include/mm_types.js';
 import { bioAlloc, bioAddFolio, bioPut, submitBio } from '../block/bio.js';
 import { btrfsDataCsum, btrfsRecordCsum } from '../fs/btrfs-csum.js';
@@ -123,6 +123,19 @@ export function writebackFolioNow(ctx: Ctx, w: Draft, f: OwnFolio): void {
   file.disk[owner.index] = f.data;
   // The checksum is computed from the same data the write stores: the block is consistent.
   if (btrfsDataCsum(file)) btrfsRecordCsum(file, owner.index, true);
+}
+
+/**
+ * filemap_write_and_wait_range() over page `index` of `file` waits for writeback already in flight
+ * (__filemap_fdatawait_range -> folio_wait_writeback on every folio tagged PAGECACHE_TAG_WRITEBACK), in
+ * the 5.10, 6.1, 6.12 and 7.2 trees: true when a caller must wait now. The DIO flush
+ * (kiocb_write_and_wait / kiocb_invalidate_pages, the NFS and ceph switch to direct mode), the remap
+ * prep and punch hole all wait here.
+ * @kernel mm/filemap.c:__filemap_fdatawait_range
+ */
+export function filemapWaitBlocks(w: World, file: File, index: number): boolean {
+  const id = file.cache[index];
+  return id !== undefined && id !== null && folioOf(w, id).flags.writeback;
 }
 
 /** Page-cache folios the flusher may write back now: dirty, not under writeback, of a file with writeback. */

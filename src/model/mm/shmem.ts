@@ -24,6 +24,7 @@ export function shmemZeroSetup(w: Draft, vma: OwnVma): void {
     stableWrites: false,
     csumBad: [],
     reflinks: [],
+    staleCache: [],
   };
   ownArray(w, 'files').push(file);
   vma.backing = { type: 'file', file: file.id, pgoff: 0 };

@@ -78,19 +78,23 @@ export function truncatePagecache(ctx: Ctx, w: Draft, file: OwnFile, pages: numb
  * invalidate_inode_pages2_range() for one page, as a direct write runs it before and after the I/O
  * (kiocb_invalidate_pages() and kiocb_invalidate_post_direct_write(); in the 5.10 tree
  * iomap_dio_rw(), iomap_dio_complete() and dio_complete() call it directly): the page is unmapped
- * everywhere and leaves the page cache, so a later read or fault gets what the device holds. A dirty
- * folio, or one under writeback, stays (invalidate_complete_folio2() fails; the kernel warns "Page
- * cache invalidation failure on direct I/O"). A GUP holder keeps the folio alive outside the cache.
- * MODEL: a folio under writeback is left, not waited for.
+ * everywhere first, dirty or not (unmap_mapping_folio() before folio_launder(): the 5.10 tree's
+ * mm/truncate.c:756, 6.1 :700, 6.12 :673, 7.2 folio_unmap_invalidate() :631), then leaves the page
+ * cache, so a later read or fault gets what the device holds. A dirty folio (dirty before, or made
+ * dirty by the PTEs just zapped) stays in the cache, unmapped, with its buffers
+ * (invalidate_complete_folio2() fails; no modelled filesystem has ->launder_folio; the kernel warns
+ * "Page cache invalidation failure on direct I/O"). A GUP holder keeps the folio alive outside the
+ * cache.
+ * MODEL: a folio under writeback is left as it is, not waited for (folio_wait_writeback()).
  * @kernel mm/truncate.c:invalidate_inode_pages2_range
  */
 export function invalidateInodePages2(ctx: Ctx, w: Draft, file: OwnFile, index: number): number | null {
   const id = file.cache[index];
   if (id === null || id === undefined) return null;
   const f = ownFolio(w, id);
-  if (f.flags.dirty || f.flags.writeback) return null;
+  if (f.flags.writeback) return null;
   ctx.calls.push('invalidate_inode_pages2_range');
   unmapFilePages(ctx, w, file, index, index + 1);
-  if (f.flags.dirty) return null; // the zapped PTE was dirty: folio_launder_folio() territory, left
+  if (f.flags.dirty) return null;
   return removeCachedFolio(ctx, w, file, index);
 }

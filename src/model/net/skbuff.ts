@@ -1,7 +1,7 @@
 import { EFAULT, type KernelResult } from '../include/errno.js';
 import type { OwnSkb, Skb } from '../include/skbuff.js';
 import { fresh } from '../include/own.js';
-import { iovIterGetPages2, iovIterInit } from '../lib/iov_iter.js';
+import { importSingle, iovIterGetPages2, iovIterInit } from '../lib/iov_iter.js';
 import { touchFreed } from '../mm/folio.js';
 import { putPage } from '../mm/gup.js';
 import { handleMmFault } from '../mm/memory/fault.js';
@@ -11,11 +11,14 @@ import type { Ctx } from '../core/ctx.js';
 import { ownArray, ownFolio, type Draft } from '../core/cow.js';
 
 /**
- * The socket side of MSG_ZEROCOPY: sendmsg() builds an skb whose page fragment holds a FOLL_GET
- * reference on the user's page, the NIC reads the page when it transmits, and freeing the skb drops
- * the reference and queues the completion on the socket's error queue.
+ * The socket side of MSG_ZEROCOPY over TCP: sendmsg() builds an skb whose page fragment holds a
+ * FOLL_GET reference on the user's page, the NIC reads the page when it transmits a clone, and the
+ * peer's ACK frees the skb, which drops the reference and queues the completion on the socket's error
+ * queue.
  * MODEL: one connected socket per program, one page per send, one skb per send (no coalescing of
- * completions into ranges); the packet is sent once (no TCP retransmission re-reading the page).
+ * completions into ranges); the NIC agent stands for the wire and the peer's TCP (its ACK); the
+ * packet is sent once (no loss, so no retransmission re-reading the page); the device supports
+ * scatter-gather (NETIF_F_SG), so the send is not turned into a copy.
  */
 
 /** A new skb on the transmit queue. */
@@ -38,6 +41,7 @@ function skbAlloc(w: Draft, actor: number, name: string, folio: number | null, w
  * __zerocopy_sg_from_iter() (its page loop split out as zerocopy_fill_skb_from_iter() in the 6.12
  * and 7.2 trees; io_uring's own sg_from_iter aside): the user pages become the skb's fragments
  * through iov_iter_get_pages2() (iov_iter_get_pages() in the 5.10 tree), a FOLL_GET reference each,
+ * from sendmsg()'s iterator (import_iovec(): ITER_IOVEC, ITER_UBUF from v6.4 for one segment),
  * held until the skb is freed. Every modelled release takes references: none pins, none copies.
  * @kernel net/core/datagram.c:zerocopy_fill_skb_from_iter
  */
@@ -49,7 +53,7 @@ export function zerocopyFillSkbFromIter(
   name: string,
 ): KernelResult {
   ctx.calls.push('zerocopy_fill_skb_from_iter');
-  const iter = iovIterInit('ubuf', false, [{ kind: 'user', mm: at.mm, vma: at.vma }]);
+  const iter = iovIterInit(importSingle(ctx), false, [{ kind: 'user', mm: at.mm, vma: at.vma }]);
   const r = iovIterGetPages2(ctx, w, iter);
   const folio = r.folios[0];
   if (r.ret <= 0 || folio === undefined) return r.ret < 0 ? r.ret : -EFAULT;
@@ -71,36 +75,61 @@ export function sendmsgCopy(ctx: Ctx, w: Draft, at: VmaRef, actor: number, name:
   return 1;
 }
 
-/** The skbs the NIC can transmit now: every queued one, in any order (the device queues may reorder). */
-export function nicChoices(w: World): number[] {
-  return w.skbs.filter((s) => s.state === 'queued').map((s) => s.id);
+/**
+ * What the NIC agent can do now: transmit any queued skb (the device queues may reorder), then have
+ * the peer acknowledge any sent zerocopy skb. Ids of skbs to transmit, then ids of skbs to free.
+ */
+export function nicChoices(w: World): { readonly transmit: number[]; readonly ack: number[] } {
+  return {
+    transmit: w.skbs.filter((s) => s.state === 'queued').map((s) => s.id),
+    ack: w.skbs.filter((s) => s.state === 'sent' && s.folio !== null).map((s) => s.id),
+  };
 }
 
 /**
- * The NIC transmits an skb and its completion frees it: the device reads the fragment's page onto the
- * wire (dev_hard_start_xmit), then the TX completion frees the skb (napi_consume_skb ->
- * skb_release_data): the fragment's reference is dropped (skb_frag_unref) and skb_zcopy_clear()
- * runs msg_zerocopy_callback() (sock_zerocopy_callback() in the 5.10 tree), which queues the
- * completion on the socket's error queue.
- * MODEL: the DMA and the completion are one step: between them the wire's data is already fixed,
- * and the reference still held changes no process's data (a write fault may copy instead of
- * reusing, and the writer sees its data either way).
- * @kernel net/core/skbuff.c:msg_zerocopy_callback
+ * The NIC transmits an skb: __tcp_transmit_skb() sends a clone (skb_clone(), pskb_copy() when already
+ * cloned: 5.10.262 net/ipv4/tcp_output.c:1265, 6.1.176 :1265, 6.12.117 :1315, 7.2.13 :1561) and the
+ * device reads the fragment's page onto the wire (dev_hard_start_xmit). The clone shares the
+ * fragments, so freeing it at TX completion releases nothing: the original stays on the retransmit
+ * queue holding the page reference until the peer acknowledges the data (tcpAck). A copying send
+ * holds no user page: it is done here.
+ * MODEL: no loss, so no retransmission re-reading the page between the transmit and the ACK.
+ * @kernel net/ipv4/tcp_output.c:__tcp_transmit_skb
  */
 export function nicTransmit(ctx: Ctx, w: Draft, skb: OwnSkb): number[] {
-  ctx.calls.push('dev_hard_start_xmit');
+  ctx.calls.push('__tcp_transmit_skb', 'dev_hard_start_xmit');
+  if (skb.folio === null) {
+    skb.state = 'acked';
+    return [];
+  }
   skb.state = 'sent';
-  if (skb.folio === null) return [];
   const f = ownFolio(w, skb.folio);
   skb.wire = touchFreed(ctx, f, 'dma-read') ? null : f.data;
-  ctx.calls.push('skb_release_data', 'msg_zerocopy_callback');
+  return [f.id];
+}
+
+/**
+ * The peer's ACK frees the skb: tcp_ack() -> tcp_clean_rtx_queue() -> tcp_rtx_queue_unlink_and_free()
+ * -> skb_release_data(), which, the data's last user, runs skb_zcopy_clear() -> msg_zerocopy_callback()
+ * (sock_zerocopy_callback() in the 5.10 tree), queueing the completion on the socket's error queue,
+ * and drops the fragment's page reference (5.10.262 net/core/skbuff.c:625, 6.1.176 :779,
+ * 6.12.117 :1108, 7.2.13 :1110; tcp_clean_rtx_queue: 5.10.262 net/ipv4/tcp_input.c:3366, 6.1.176
+ * :3412, 6.12.117 :3455, 7.2.13 :3698). So the completion means "acknowledged", not "transmitted".
+ * @kernel net/ipv4/tcp_input.c:tcp_clean_rtx_queue
+ * @kernel net/core/skbuff.c:__msg_zerocopy_callback
+ */
+export function tcpAck(ctx: Ctx, w: Draft, skb: OwnSkb): number[] {
+  ctx.calls.push('tcp_clean_rtx_queue', 'skb_release_data', 'msg_zerocopy_callback');
+  skb.state = 'acked';
+  if (skb.folio === null) return [];
+  const f = ownFolio(w, skb.folio);
   putPage(ctx, w, f);
   return [f.id];
 }
 
 /** The oldest packet on the wire the peer has not received yet. */
 export function nextPacket(w: World): Skb | undefined {
-  return w.skbs.find((s) => s.state === 'sent' && !s.received);
+  return w.skbs.find((s) => s.state !== 'queued' && !s.received);
 }
 
 /** The completion of send `name` of `actor` is on the error queue, not yet read. */

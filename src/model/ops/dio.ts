@@ -1,8 +1,8 @@
 import type { DioPath } from '../include/blk_types.js';
 import { EFAULT, EIOCBQUEUED, errnoName } from '../include/errno.js';
 import type { IterSeg, IterType } from '../include/uio.js';
-import { dioReadReturned, type DioRequest } from '../fs/dio.js';
-import { finishSyncDio, submitDio } from '../fs/read_write.js';
+import { dioFlushBlocks, dioReadReturned, type DioRequest } from '../fs/dio.js';
+import { finishSyncDio, submitDio, SYNC_DIO_WAIT } from '../fs/read_write.js';
 import { iovIterInit, iterUnavailable } from '../lib/iov_iter.js';
 import { actorOf, bioOf, dioOf, setLocal, setReg, type World } from '../core/world.js';
 import { resolveBuf } from './buf.js';
@@ -81,8 +81,10 @@ export const dioOp: OpDef<DioOp, DioLocals> = {
       name: 'submit',
       // A FOLL_WRITE GUP of a write-protected page under writeback faults into ->page_mkwrite, which
       // waits for stable writes (folio_wait_stable).
+      // The flush before it waits for a writeback of the file's page in flight (dioFlushBlocks).
       enabled: (env, op) =>
-        !(op.rw === 'read' && (op.iter === 'ubuf' || op.iter === 'iovec') && storeBlocks(env, op.buf)),
+        !(op.rw === 'read' && (op.iter === 'ubuf' || op.iter === 'iovec') && storeBlocks(env, op.buf)) &&
+        !dioFlushBlocks(env.w, fileIdByName(env.w, op.file), op.index),
       run(env, op): StepOutcome {
         const st = ownActor(env.w, env.actor);
         const fn = submitFn(op.path, op.rw);
@@ -124,10 +126,11 @@ export const dioOp: OpDef<DioOp, DioLocals> = {
       enabled: (env, _op, { dio }) => dio !== undefined && dioOf(env.w, dio).done,
       run(env, op, { dio }) {
         const st = ownActor(env.w, env.actor);
-        if (dio === undefined) return finished('dio', [], null);
+        const fn = SYNC_DIO_WAIT[op.path];
+        if (dio === undefined) return finished(fn, [], null);
         const ret = finishSyncDio(env.ctx, env.w, dio);
         setReg(st, op.as, retString(ret));
-        return finished('dio_complete', dioFolios(env.w, dio), ret);
+        return finished(fn, dioFolios(env.w, dio), ret);
       },
     },
   ],

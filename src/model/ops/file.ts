@@ -1,6 +1,6 @@
 import type { File } from '../include/fs.js';
 import type { FolioKind } from '../include/mm_types.js';
-import { EIO, errnoName } from '../include/errno.js';
+import { EINVAL, EIO, errnoName } from '../include/errno.js';
 import { btrfsReadCsumFails } from '../fs/btrfs-csum.js';
 import { handleMmFault } from '../mm/memory/fault.js';
 import { folioAlloc, touchFreed } from '../mm/folio.js';
@@ -173,8 +173,14 @@ export const truncateOp: OpDef<TruncateOp> = {
   steps: [
     {
       name: 'truncate',
-      enabled: (env, op) => !truncateBlocks(env.w, fileByName(env.w, op.file), op.pages),
+      enabled: (env, op) => {
+        const file = fileByName(env.w, op.file);
+        return file.fs === 'bdev' || !truncateBlocks(env.w, file, op.pages);
+      },
       run(env, op) {
+        // do_sys_ftruncate (do_ftruncate in 7.2): only a regular file opened for writing is truncated;
+        // a block device node gets -EINVAL before anything is looked at (the 5.10, 6.1, 6.12 and 7.2 trees).
+        if (fileByName(env.w, op.file).fs === 'bdev') return finished('do_sys_ftruncate', [], -EINVAL);
         const touched = truncatePagecache(
           env.ctx,
           env.w,

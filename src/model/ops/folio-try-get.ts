@@ -1,5 +1,6 @@
 import { folioPut, folioRefAdd, isAnyZeroFolio } from '../mm/folio.js';
 import { bug, setLocal, type World } from '../core/world.js';
+import type { Policies } from '../profile/policies/index.js';
 import { finished, type Locals, type OpDef, type StepEnv, type StepOutcome } from './types.js';
 import { ownActor, ownFolio } from '../core/cow.js';
 
@@ -16,10 +17,21 @@ export interface TryGetOp {
   readonly op: 'try-get';
 }
 
-/** The folios a speculative lookup can find: live (refcount above 0), not a zero page. */
-function liveFolios(w: World): number[] {
+/**
+ * The folios a speculative lookup can find: live (refcount above 0), not a zero page. From v6.14
+ * (policy mm.slabRefcount) slab folios are allocated frozen, refcount 0 for their whole life, so
+ * folio_try_get() fails on them (the 7.2 tree: mm/slub.c:3280 alloc_frozen_pages(),
+ * include/linux/page_ref.h:274 folio_ref_add_unless_zero()); the model's slab folio keeps its
+ * owner's count, so it is left out here.
+ */
+function liveFolios(w: World, policies: Policies): number[] {
+  const frozenSlab = policies['mm.slabRefcount'] === 'frozen';
   const out: number[] = [];
-  for (const f of w.folios) if (!f.freed && f.refcount > 0 && !isAnyZeroFolio(f)) out.push(f.id);
+  for (const f of w.folios) {
+    if (f.freed || f.refcount <= 0 || isAnyZeroFolio(f)) continue;
+    if (frozenSlab && f.kind === 'slab') continue;
+    out.push(f.id);
+  }
   return out;
 }
 
@@ -34,7 +46,7 @@ interface TryGetLocals extends Locals {
 }
 
 function folioTryGet(env: StepEnv): StepOutcome {
-  const id = liveFolios(env.w)[env.choice];
+  const id = liveFolios(env.w, env.ctx.policies)[env.choice];
   setLocal<TryGetLocals, 'spec'>(ownActor(env.w, env.actor), 'spec', id ?? null);
   if (id === undefined) return finished('folio_try_get', [], 0);
   folioRefAdd(env.ctx, ownFolio(env.w, id), 1);
@@ -48,7 +60,7 @@ export const tryGetOp: OpDef<TryGetOp, TryGetLocals> = {
     {
       name: 'folio_try_get',
       // One choice per folio the lookup can find.
-      choices: (env) => Math.max(1, liveFolios(env.w).length),
+      choices: (env) => Math.max(1, liveFolios(env.w, env.ctx.policies).length),
       run: folioTryGet,
     },
     {

@@ -3,6 +3,7 @@ import { loRwAio, LOOP_COMPLETE } from '../drivers/loop.js';
 import { fdExecuteRwAio, TARGET_COMPLETE } from '../drivers/target.js';
 import { actorOf, dioOf, setLocal, setReg } from '../core/world.js';
 import { ownActor, ownDio } from '../core/cow.js';
+import { dioFlushBlocks } from '../fs/dio.js';
 import { retString } from './dio.js';
 import { fileByName } from './file.js';
 import { finished, type Locals, type OpDef } from './types.js';
@@ -40,6 +41,8 @@ export const kernelAioOp: OpDef<KernelAioOp, KernelAioLocals> = {
   steps: [
     {
       name: 'submit',
+      // The backing file's ->read_iter / ->write_iter flush the page first and wait for a writeback in flight.
+      enabled: (env, op) => !dioFlushBlocks(env.w, fileByName(env.w, op.file).id, op.index),
       run(env, op) {
         const st = ownActor(env.w, env.actor);
         const held = actorOf(env.w, env.actor).held[op.handle];

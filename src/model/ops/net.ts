@@ -82,11 +82,12 @@ export const errqueueOp: OpDef<ErrqueueOp> = {
   steps: [
     {
       name: 'recvmsg-errqueue',
-      // A failed or copying send queues no completion: there is nothing to wait for (MODEL: EAGAIN at
-      // once, where poll(POLLERR) would block).
+      // The completion is queued when the peer's ACK frees the skb (tcpAck), not at transmission. A
+      // failed or copying send queues none: there is nothing to wait for (MODEL: EAGAIN at once,
+      // where poll(POLLERR) would block).
       enabled(env, op) {
         const s = errqueueEntry(env.w, env.actor, op.as);
-        return s === undefined || s.folio === null || s.state === 'sent';
+        return s === undefined || s.folio === null || s.state === 'acked';
       },
       run(env, op) {
         const st = ownActor(env.w, env.actor);

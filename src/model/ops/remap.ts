@@ -1,4 +1,4 @@
-import { vfsRemapFileRange } from '../fs/remap_range.js';
+import { remapBlocks, vfsRemapFileRange } from '../fs/remap_range.js';
 import { punchHole, punchHoleBlocks } from '../fs/fallocate.js';
 import { ownActor, ownFile } from '../core/cow.js';
 import { setReg } from '../core/world.js';
@@ -8,7 +8,8 @@ import { finished, type OpDef } from './types.js';
 
 /**
  * ioctl(FIDEDUPERANGE) or ioctl(FICLONERANGE) of one page: `dedupe f[0] -> h[0] as r` makes h[0]
- * share f[0]'s block when their contents are equal (r: "1", or EBADE when they differ);
+ * share f[0]'s block when their contents are equal (r: "1", or EBADE when they differ; EXDEV across
+ * filesystems, EOPNOTSUPP or EINVAL where a file cannot be remapped);
  * `reflink f[0] -> h[0] as r` shares it unconditionally.
  */
 export interface RemapOp {
@@ -35,6 +36,8 @@ export const remapOp: OpDef<RemapOp> = {
   steps: [
     {
       name: 'remap_file_range',
+      enabled: (env, op) =>
+        !remapBlocks(env.w, fileByName(env.w, op.file), op.index, fileByName(env.w, op.dst), op.dstIndex),
       run(env, op) {
         const src = ownFile(env.w, fileIdByName(env.w, op.file));
         const dst = ownFile(env.w, fileIdByName(env.w, op.dst));

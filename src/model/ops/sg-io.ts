@@ -1,11 +1,11 @@
-import { EFAULT } from '../include/errno.js';
+import { EFAULT, ENOTTY } from '../include/errno.js';
 import { blkRqMapUserIov, blkRqUnmapUser } from '../block/blk-map.js';
-import { iovIterInit } from '../lib/iov_iter.js';
+import { importSingle, iovIterInit } from '../lib/iov_iter.js';
 import { bioOf, setLocal, setReg } from '../core/world.js';
 import { ownActor } from '../core/cow.js';
 import { resolveBuf } from './buf.js';
 import { retString } from './dio.js';
-import { fileIdByName } from './file.js';
+import { fileByName, fileIdByName } from './file.js';
 import { finished, type Locals, type OpDef } from './types.js';
 
 /**
@@ -36,13 +36,23 @@ export const sgIoOp: OpDef<SgIoOp, SgIoLocals> = {
       name: 'submit',
       run(env, op) {
         const st = ownActor(env.w, env.actor);
+        // SG_IO is a block device's ioctl (blkdev_ioctl -> scsi_cmd_ioctl / sd_ioctl); a regular file's
+        // ->unlocked_ioctl (ext4_ioctl, xfs_file_ioctl, btrfs_ioctl) or its absence (tmpfs, NFS) gives
+        // -ENOTTY (vfs_ioctl, the 5.10, 6.1, 6.12 and 7.2 trees).
+        if (fileByName(env.w, op.file).fs !== 'bdev') {
+          setReg(st, op.as, retString(-ENOTTY));
+          return finished('vfs_ioctl', [], -ENOTTY);
+        }
         const at = resolveBuf(env, op.buf);
         if (at === null) {
           setReg(st, op.as, retString(-EFAULT));
           return finished('sg_io', [], -EFAULT);
         }
-        // MODEL: an iovec (sg_io_hdr.iovec_count), so that every release from v4.19 has the iterator.
-        const iter = iovIterInit('iovec', op.rw === 'read', [{ kind: 'user', mm: at.mm, vma: at.vma }]);
+        // One user buffer: import_single_range() / import_ubuf(), or import_iovec() of one segment
+        // (sg_io_hdr.iovec_count): ITER_IOVEC, ITER_UBUF from v6.4 (policy iov.importSingle).
+        const iter = iovIterInit(importSingle(env.ctx), op.rw === 'read', [
+          { kind: 'user', mm: at.mm, vma: at.vma },
+        ]);
         const r = blkRqMapUserIov(env.ctx, env.w, op.rw, fileIdByName(env.w, op.file), op.index, iter);
         if (r < 0) {
           setReg(st, op.as, retString(r));

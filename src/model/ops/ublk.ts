@@ -13,8 +13,8 @@ import { ownActor } from '../core/cow.js';
 
 /**
  * A ublk server with zero copy (v6.15), on the pages of one ublk request, held under a handle:
- * `ublk register H SLOT -> r` (UBLK_U_IO_REGISTER_IO_BUF: io_buffer_register_bvec() with
- * ublk_io_release()), `ublk unregister SLOT -> r` (UBLK_U_IO_UNREGISTER_IO_BUF) and `ublk commit H`
+ * `ublk register read|write H SLOT -> r` (UBLK_U_IO_REGISTER_IO_BUF: io_buffer_register_bvec() with
+ * ublk_io_release(); the request's direction decides which fixed I/O the slot takes), `ublk unregister SLOT -> r` (UBLK_U_IO_UNREGISTER_IO_BUF) and `ublk commit H`
  * (UBLK_IO_COMMIT_AND_FETCH_REQ: the daemon completes the request). The io_uring READ_FIXED /
  * WRITE_FIXED on the slot are `uring read-fixed SLOT ...`.
  */
@@ -22,6 +22,8 @@ export type UblkOp =
   | {
       readonly op: 'ublk';
       readonly action: 'register';
+      /** The ublk request's direction: a read request is filled by the server, a write one read from. */
+      readonly dir: 'read' | 'write';
       readonly handle: string;
       readonly index: number;
       readonly reg: string;
@@ -38,7 +40,7 @@ function register(env: StepEnv, op: Extract<UblkOp, { action: 'register' }>): St
       : ioBufferRegisterBvec(
           env.ctx,
           env.w,
-          { actor: env.actor, handle: op.handle, committed: false },
+          { actor: env.actor, handle: op.handle, committed: false, dir: op.dir },
           env.mm,
           grab.folios,
           op.index,

@@ -8,6 +8,7 @@ import {
   registeredBuf,
 } from '../io_uring/rsrc.js';
 import { ioRwFixed } from '../io_uring/rw.js';
+import { dioFlushBlocks } from '../fs/dio.js';
 import { bug, dioOf, setLocal, setReg } from '../core/world.js';
 import { resolveBuf } from './buf.js';
 import { retString, type DioLocals } from './dio.js';
@@ -70,6 +71,8 @@ export const uringRwOp: OpDef<UringRwOp, UringRwLocals> = {
   steps: [
     {
       name: 'submit',
+      // ->read_iter / ->write_iter flush the page first and wait for a writeback in flight.
+      enabled: (env, op) => !dioFlushBlocks(env.w, fileIdByName(env.w, op.file), op.fileIndex),
       run(env, op) {
         const st = ownActor(env.w, env.actor);
         const fn = op.rw === 'read' ? 'io_read' : 'io_write';

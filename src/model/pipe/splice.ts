@@ -2,7 +2,7 @@ import { EAGAIN, EFAULT, type KernelResult } from '../include/errno.js';
 import type { File } from '../include/fs.js';
 import type { OwnPipe } from '../include/pipe_fs_i.js';
 import { genericPerformWrite } from '../mm/filemap-write.js';
-import { iovIterGetPages2, iovIterInit } from '../lib/iov_iter.js';
+import { importSingle, iovIterGetPages2, iovIterInit } from '../lib/iov_iter.js';
 import { touchFreed } from '../mm/folio.js';
 import { pinUserPages, putPage, unpinUserPage } from '../mm/gup.js';
 import type { VmaRef } from '../mm/pgtable.js';
@@ -10,8 +10,8 @@ import type { Ctx } from '../core/ctx.js';
 import { ownFolio, type Draft } from '../core/cow.js';
 
 /**
- * vmsplice() to a pipe -> iter_to_pipe(): iov_iter_get_pages2() on an ITER_SOURCE user iterator (a
- * read-only GUP-fast with FOLL_GET) and one pipe buffer per page, holding that reference. The what-if
+ * vmsplice() to a pipe -> iter_to_pipe(): iov_iter_get_pages2() on an ITER_SOURCE user iterator
+ * (import_iovec(): ITER_IOVEC, ITER_UBUF from v6.4; a read-only GUP-fast with FOLL_GET) and one pipe buffer per page, holding that reference. The what-if
  * vmsplice.grab=pin takes a R/O FOLL_PIN instead (which unshares first).
  * @kernel fs/splice.c:iter_to_pipe
  */
@@ -23,7 +23,7 @@ export function vmspliceToPipe(ctx: Ctx, w: Draft, pipe: OwnPipe, at: VmaRef): K
     for (const folio of r.folios) pipe.bufs.push({ folio, grab: 'pin' });
     return r.folios.length;
   }
-  const iter = iovIterInit('ubuf', false, [{ kind: 'user', mm: at.mm, vma: at.vma }]);
+  const iter = iovIterInit(importSingle(ctx), false, [{ kind: 'user', mm: at.mm, vma: at.vma }]);
   const r = iovIterGetPages2(ctx, w, iter);
   if (r.ret < 0) return r.ret;
   for (const folio of r.folios) pipe.bufs.push({ folio, grab: 'ref' });

@@ -70,6 +70,15 @@ export const STABLE_SERIES: readonly StableSeries[] = [
           'io_uring/io_uring.c:8958 (io_sqe_buffer_register: -EOPNOTSUPP only when !vma_is_shmem() && !is_file_hugepages())',
         confidence: 'M',
       },
+      {
+        policy: 'uring.maxBuffers',
+        value: 'max-reg-buffers',
+        commit:
+          'io_uring: import 5.15-stable io_uring (stable-only; carries "io_uring: increase max number of reg buffers", v5.14)',
+        evidence:
+          'io_uring/io_uring.c:104 (IORING_MAX_REG_BUFFERS 1 << 14), 9049 (io_sqe_buffers_register: nr_args > IORING_MAX_REG_BUFFERS -> -EINVAL)',
+        confidence: 'H',
+      },
     ],
     unmodelled: [
       'mm/gup: prevent gup_fast from racing with COW during fork (upstream 57efa1fe5957, v5.11), with mm/gup: reorganize internal_get_user_pages_fast(): write_protect_seq (mm/gup.c:2699, mm/memory.c:1194); pinlab runs fork atomically, so GUP-fast never sees it half done',
@@ -119,7 +128,7 @@ export const STABLE_SERIES: readonly StableSeries[] = [
         policy: 'btrfs.dioWriteCsum',
         value: 'buffered',
         commit:
-          'btrfs: always fallback to buffered write if the inode requires checksum (upstream v6.14; posted for 6.12-stable as "[PATCH v6.12]" on 23 Feb 2026)',
+          'btrfs: always fallback to buffered write if the inode requires checksum (upstream 968f19c5b1b7, v6.15; posted for 6.12-stable as "[PATCH 6.12.y]" on 8 May 2025 and again as "[PATCH v6.12]" on 23 Feb 2026)',
         evidence: 'fs/btrfs/direct-io.c:941 (btrfs_direct_write: !BTRFS_INODE_NODATASUM -> goto buffered)',
         confidence: 'H',
       },

@@ -1,5 +1,7 @@
 import type { Policies } from '../../model/profile/policies/index.js';
 import type { SelftestMachine } from '../selftest.js';
+import type { CowEdition } from './edition.js';
+import { anonHugetlbSkip, memfdHugetlbSkip, plain, THPS_NOT_POPULATED, type Skip } from './skip.js';
 
 /**
  * The memory kinds cow.c runs each test on, in its order: its run_with_*() functions. A kind says how
@@ -24,10 +26,10 @@ export interface AnonKind {
   readonly swapout: boolean;
   readonly hugetlb: boolean;
   /** Why the real test skips this kind on this machine and release, or null. */
-  skip(machine: SelftestMachine, policies: Policies): string | null;
+  skip(machine: SelftestMachine, policies: Policies): Skip | null;
 }
 
-const SWAP_SKIP = 'MADV_PAGEOUT did not work, is swap enabled?';
+const SWAP_SKIP = plain('MADV_PAGEOUT did not work, is swap enabled?');
 
 function pageOfThp(kb: number, pmdKb: number): string {
   return kb === pmdKb ? 'page=thp' : `page=thp-${kb}K`;
@@ -74,7 +76,9 @@ function thp(run: ThpRun, kb: number, pmdKb: number): AnonKind {
     hugetlb: false,
     skip(m, p) {
       if (kb !== pmdKb && p['thp.anonOrders'] === 'pmd')
-        return `THP size ${kb} kB needs multi-size THP (v6.8: mm: thp: support allocation of anonymous multi-size THP)`;
+        return plain(
+          `THP size ${kb} kB needs multi-size THP (v6.8: mm: thp: support allocation of anonymous multi-size THP)`,
+        );
       return swapout && !m.swap ? SWAP_SKIP : null;
     },
   };
@@ -82,6 +86,11 @@ function thp(run: ThpRun, kb: number, pmdKb: number): AnonKind {
 
 function hugetlbPage(kb: number): string {
   return kb >= 1048576 ? `page=hugetlb-${kb / 1048576}G` : `page=hugetlb-${kb / 1024}M`;
+}
+
+/** The free pages of a hugetlb size: `--hugetlb-pages`, or as many as any test needs. */
+function freeHugetlb(m: SelftestMachine, kb: number): number {
+  return m.hugetlbPages[kb] ?? 2;
 }
 
 /** run_with_hugetlb(): a private anonymous hugetlb page of `kb` KiB. */
@@ -93,7 +102,7 @@ function hugetlb(kb: number): AnonKind {
     previouslyShared: false,
     swapout: false,
     hugetlb: true,
-    skip: () => null,
+    skip: (m) => anonHugetlbSkip(freeHugetlb(m, kb)),
   };
 }
 
@@ -121,22 +130,25 @@ export interface NonAnonKind {
   readonly decls: readonly string[];
   readonly mem: string;
   readonly smem: string;
-  skip(machine: SelftestMachine): string | null;
+  skip(machine: SelftestMachine): Skip | null;
 }
 
-function fileKind(label: string, fs: string, page: string): NonAnonKind {
+function fileKind(label: string, fs: string, page: string, hugetlbKb = 0): NonAnonKind {
   const attrs = page === '' ? '' : ` ${page}`;
   return {
     label,
     decls: [`file f ${fs} = "F"`],
     mem: `file f private${attrs}`,
     smem: `file f shared${attrs} r`,
-    skip: () => null,
+    skip: (m) => (hugetlbKb === 0 ? null : memfdHugetlbSkip(freeHugetlb(m, hugetlbKb))),
   };
 }
 
-/** run_non_anon_test_case(): zero page, memfd, tmpfile, huge zero page, memfd hugetlb per size. */
-export function nonAnonKinds(m: SelftestMachine): NonAnonKind[] {
+/**
+ * run_non_anon_test_case(): zero page, memfd, tmpfile, huge zero page, memfd hugetlb per size. The
+ * huge zeropage skips where it is disabled, and on the v6.17 edition always (cowEdition).
+ */
+export function nonAnonKinds(m: SelftestMachine, ed: CowEdition): NonAnonKind[] {
   const kinds: NonAnonKind[] = [
     {
       label: 'shared zeropage',
@@ -155,9 +167,14 @@ export function nonAnonKinds(m: SelftestMachine): NonAnonKind[] {
       decls: [],
       mem: 'anon private page=thp',
       smem: 'anon private page=thp r',
-      skip: (mm) => (mm.hugeZeropage ? null : 'Huge zeropage not enabled'),
+      skip: (mm) =>
+        !mm.hugeZeropage
+          ? plain('Huge zeropage not enabled')
+          : ed.hugeZeropageSkips
+            ? THPS_NOT_POPULATED
+            : null,
     });
   for (const kb of m.hugetlbSizesKb)
-    kinds.push(fileKind(`memfd hugetlb (${kb} kB)`, 'hugetlbfs', hugetlbPage(kb)));
+    kinds.push(fileKind(`memfd hugetlb (${kb} kB)`, 'hugetlbfs', hugetlbPage(kb), kb));
   return kinds;
 }

@@ -33,8 +33,8 @@ describe('btrfs: an O_DIRECT write from a buffer that changes in flight, on a ch
     });
   const outcomes = (r: string, integrity = true) =>
     explore(profile(r), program(integrity)).finals.map((w) => w.actors[0]?.regs);
-  const DIRECT = RELEASES.filter((r) => !releaseAtLeast(r, 'v6.14'));
-  const BUFFERED = RELEASES.filter((r) => releaseAtLeast(r, 'v6.14'));
+  const DIRECT = RELEASES.filter((r) => !releaseAtLeast(r, 'v6.15'));
+  const BUFFERED = RELEASES.filter((r) => releaseAtLeast(r, 'v6.15'));
   it.each(RELEASES)('%s: the write never fails for a checksum', (r) => {
     expect(outcomes(r).every((regs) => regs?.w === '1')).toBe(true);
   });

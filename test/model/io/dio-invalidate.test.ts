@@ -10,7 +10,7 @@ function scenario(held: boolean): string {
 intent: a direct write to a file page another mapping has cached
 source: pinlab's tests
 agent device
-file f ext4 = "A"
+file f xfs = "A"
 process P
   map m file f shared
   map buf anon private

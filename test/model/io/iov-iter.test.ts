@@ -29,12 +29,14 @@ describe('seed 000/001 problem 4: KVEC from vmalloc memory', () => {
     expect(iovIterGetPages2(ctx, w, it).ret).toBe(-EFAULT);
     expect(f.refcount).toBe(1);
   });
-  it.each(RELEASES)('%s: a BVEC over a vmalloc page gets a reference from the old API (reported)', (r) => {
+  // vmalloc pages are ordinary refcounted pages: get_page() on one is correct (5.10.262
+  // lib/iov_iter.c:1340, 6.1.176 :1477, 6.12.117 :1194, 7.2.13 :1110 folio_get()), so no alarm.
+  it.each(RELEASES)('%s: a BVEC over a vmalloc page gets an ordinary reference, no alarm', (r) => {
     const { w, f, ctx } = kernelPage(r);
     const it = iovIterInit('bvec', true, [{ kind: 'page', folio: f.id }]);
     expect(iovIterGetPages2(ctx, w, it).ret).toBe(1);
     expect(f.refcount).toBe(2);
-    expect(ctx.events).toContainEqual({ type: 'counter-mismatch', folio: f.id, what: 'ref-on-kernel-page' });
+    expect(ctx.events.filter((e) => e.type === 'counter-mismatch')).toEqual([]);
   });
   it.each(RELEASES)(
     '%s: iov_iter_extract_pages only lists KVEC pages (no ref, no pin, will_pin false)',

@@ -29,7 +29,7 @@ const server = (ops: Op[]): Program =>
     agents: ['device'],
   });
 
-const REGISTER: Op = { op: 'ublk', action: 'register', handle: 'rq', index: 0, reg: 'reg' };
+const REGISTER: Op = { op: 'ublk', action: 'register', dir: 'read', handle: 'rq', index: 0, reg: 'reg' };
 const COMMIT: Op = { op: 'ublk', action: 'commit', handle: 'rq' };
 const UNREGISTER: Op = { op: 'ublk', action: 'unregister', index: 0, reg: 'unreg' };
 
@@ -89,6 +89,39 @@ describe('a ublk request buffer registered in io_uring (policy uring.kernelBuffe
     expect([...e.violations.keys()]).toEqual([]);
     for (const w of e.finals) expect(w.uring).toEqual([]);
     expect(new Set(e.finals.map((w) => w.actors[1]?.regs.r))).toEqual(new Set(['1', 'EFAULT']));
+  });
+
+  // imu->dir = 1 << rq_data_dir(rq) (the 7.2 tree's io_uring/rsrc.c:1067), checked by io_import_fixed()
+  // (:1152): a ublk READ request's pages are filled by the server (READ_FIXED), a WRITE request's are
+  // read from (WRITE_FIXED); the other way is -EFAULT and nothing touches the pages.
+  it.each(NEW)('%s: a driver buffer takes fixed I/O only in its request direction', (r) => {
+    for (const [dir, rw, want] of [
+      ['read', 'read', '1'],
+      ['write', 'read', 'EFAULT'],
+      ['write', 'write', '1'],
+      ['read', 'write', 'EFAULT'],
+    ] as const) {
+      const program = ioProgram({
+        files: [{ name: 'f', fs: 'xfs', pages: ['D'] }],
+        mappings: [],
+        actors: [
+          {
+            process: 0,
+            ops: [
+              { op: 'kalloc', kind: 'page', as: 'rq' },
+              { op: 'ublk', action: 'register', dir, handle: 'rq', index: 0, reg: 'reg' },
+              { op: 'uring-rw', rw, index: 0, path: 'iomap', file: 'f', fileIndex: 0, as: 'r' },
+              UNREGISTER,
+              COMMIT,
+            ],
+          },
+        ],
+        agents: ['device'],
+      });
+      const e = explore(profile(r), program);
+      expect([...e.violations.keys()]).toEqual([]);
+      expect(e.finals.map((w) => w.actors[0]?.regs.r)).toEqual([want]);
+    }
   });
 
   it.each(NEW)("%s: a user buffer is not a driver's: unregister-bvec refuses it (-EBUSY)", (r) => {

@@ -72,7 +72,7 @@ describe('FOLL_FORCE | FOLL_WRITE on a read-only private hugetlb mapping (policy
     };
   }
   const era = (r: Release): 'writable' | 'refuse' | 'read-only' =>
-    releaseAtLeast(r, 'v6.13') ? 'read-only' : releaseAtLeast(r, 'v6.0') ? 'refuse' : 'writable';
+    releaseAtLeast(r, 'v6.14') ? 'read-only' : releaseAtLeast(r, 'v6.0') ? 'refuse' : 'writable';
   it.each(RELEASES)('%s', (r) => {
     const expected = {
       writable: { ret: 1, copied: true, writable: true },

@@ -4,6 +4,8 @@ import type { Program } from '../../../src/model/engine/program.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
 import { HOLDERS, heldCounts } from '../../../src/model/invariants/holders.js';
 import type { World } from '../../../src/model/core/world.js';
+import { instantiate } from '../../../src/model/engine/instantiate.js';
+import { applyTransition, enabledTransitions } from '../../../src/model/engine/step.js';
 import { anon, op, profile } from '../harness.js';
 import { explore, runOrder } from '../io/io-harness.js';
 
@@ -33,25 +35,71 @@ function prog(t0: Op[], extra: { process: number; ops: Op[] }[] = [], agents: Pr
 /** The actor indices: T0 = 0, the peer = 1, the NIC after the program's actors. */
 const NIC = 2;
 
-describe('MSG_ZEROCOPY: the skb borrows the page until the NIC frees it', () => {
+/** The World after exactly the steps of `order` (actor indices, each actor's first choice). */
+function prefix(release: string, program: Program, order: readonly number[]): World {
+  const p = profile(release);
+  let w = instantiate(program, p.policies);
+  for (const actor of order) {
+    const t = enabledTransitions(program, p.policies, w).find((x) => x.actor === actor);
+    if (t === undefined) throw new Error(`actor ${actor} not enabled`);
+    w = applyTransition(program, p.policies, w, t).world;
+  }
+  return w;
+}
+
+/**
+ * TCP keeps a sent skb on its retransmit queue until the peer acknowledges it: the NIC transmits a
+ * clone (__tcp_transmit_skb: 5.10.262 net/ipv4/tcp_output.c:1265, 6.1.176 :1265, 6.12.117 :1315,
+ * 7.2.13 :1561), and the ACK frees the original (tcp_clean_rtx_queue: 5.10.262 net/ipv4/tcp_input.c:3366,
+ * 6.1.176 :3412, 6.12.117 :3455, 7.2.13 :3698), whose skb_release_data() queues the completion and
+ * drops the page reference (net/core/skbuff.c 625, 779, 1108, 1110).
+ */
+describe('MSG_ZEROCOPY: the skb borrows the page until the peer acknowledges it', () => {
   it.each(RELEASES)(
-    '%s: sendmsg takes a FOLL_GET reference, the transmit drops it and queues the completion',
+    '%s: sendmsg takes a FOLL_GET reference, the transmit keeps it, the ACK drops it and queues the completion',
     (r) => {
-      const x = runOrder(profile(r), prog([send(true), errqueue]), [0, NIC, 1, 0]);
+      const afterTx = prefix(r, prog([send(true), errqueue]), [0, NIC, 1]);
+      const sent = afterTx.skbs[0];
+      expect(sent).toMatchObject({ state: 'sent', wire: 'A', received: true, reaped: false });
+      expect(afterTx.folios[sent?.folio ?? -1]?.refcount).toBe(2);
+      expect(heldCounts(afterTx, ['skbs']).get(sent?.folio ?? -1)).toEqual({ refs: 1, pins: 0 });
+
+      const x = runOrder(profile(r), prog([send(true), errqueue]), [0, NIC, 1, NIC, 0]);
       const skb = x.world.skbs[0];
-      expect(skb).toMatchObject({ state: 'sent', wire: 'A', received: true, reaped: true });
+      expect(skb).toMatchObject({ state: 'acked', wire: 'A', received: true, reaped: true });
       expect(x.world.actors[0]?.regs).toMatchObject({ z: '1', done: 'zerocopy' });
       expect(x.world.actors[1]?.regs).toMatchObject({ seen: 'A' });
-      const folio = x.world.folios[skb?.folio ?? -1];
-      expect(folio?.refcount).toBe(1);
-      expect(x.labels.map((l) => l.fn)).toContain('dev_hard_start_xmit');
+      expect(x.world.folios[skb?.folio ?? -1]?.refcount).toBe(1);
+      expect(x.labels.map((l) => l.fn)).toEqual(
+        expect.arrayContaining(['dev_hard_start_xmit', 'tcp_clean_rtx_queue']),
+      );
       expect(x.labels.flatMap((l) => l.calls)).toEqual(
         expect.arrayContaining([
           'zerocopy_fill_skb_from_iter',
           'iov_iter_get_pages2',
+          '__tcp_transmit_skb',
+          'tcp_clean_rtx_queue',
           'msg_zerocopy_callback',
         ]),
       );
+      expect(x.violations).toEqual([]);
+    },
+  );
+  it.each(RELEASES)('%s: errqueue waits for the ACK, not the transmit', (r) => {
+    expect(() => prefix(r, prog([send(true), errqueue]), [0, NIC, 0])).toThrow(/not enabled/);
+  });
+  it.each(RELEASES)(
+    '%s: a store after the transmit, before the ACK, changes no packet: the wire was fixed',
+    (r) => {
+      const x = runOrder(profile(r), prog([send(true), op.write('buf', 'B'), errqueue]), [
+        0,
+        NIC,
+        0,
+        1,
+        NIC,
+        0,
+      ]);
+      expect(x.world.actors[1]?.regs.seen).toBe('A');
       expect(x.violations).toEqual([]);
     },
   );

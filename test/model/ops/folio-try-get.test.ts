@@ -6,6 +6,8 @@ import { instantiate } from '../../../src/model/engine/instantiate.js';
 import type { World } from '../../../src/model/core/world.js';
 import { parseOk } from '../../scenario/helpers.js';
 import { anon, op, profile, program } from '../harness.js';
+import { RELEASES } from '../../../src/model/profile/profiles.js';
+import { releaseAtLeast } from '../../../src/model/profile/release.js';
 
 const tryGet: Op = { op: 'try-get' };
 const v65 = profile('v6.5');
@@ -89,5 +91,30 @@ describe('try-get (folio_try_get, then folio_put)', () => {
     ].join('\n');
     const [s] = parseOk(`${text}\n`);
     expect(s?.scenario.program.actors[0]?.ops).toEqual([tryGet]);
+  });
+});
+
+describe('try-get on a slab folio (policy mm.slabRefcount)', () => {
+  // From v6.14 slab pages are allocated frozen (the 7.2 tree's mm/slub.c:3280 alloc_frozen_pages()), so
+  // folio_try_get() (include/linux/page_ref.h:274, folio_ref_add_unless_zero()) fails on them; the 6.12
+  // tree allocates them with a reference (mm/slub.c:2478 alloc_pages()) and the lookup succeeds.
+  it.each(RELEASES)('%s', (r) => {
+    const pr = profile(r);
+    const p = program(
+      [],
+      [
+        { process: 0, ops: [{ op: 'kalloc', kind: 'kmalloc', as: 'k' }] },
+        { process: 0, ops: [tryGet] },
+      ],
+    );
+    const w0 = instantiate(p, pr.policies);
+    const w1 = applyTransition(p, pr.policies, w0, { actor: 0, choice: 0 }).world;
+    const slab = w1.folios.find((f) => f.kind === 'slab');
+    expect(slab?.refcount).toBe(1);
+    const w2 = applyTransition(p, pr.policies, w1, { actor: 1, choice: 0 }).world;
+    const frozen = releaseAtLeast(r, 'v6.14');
+    // The lookup finds nothing else live: it took a reference on the slab folio, or found nothing.
+    expect(w2.folios[slab?.id ?? -1]?.refcount).toBe(frozen ? 1 : 2);
+    expect(w2.actors[1]?.done).toBe(frozen);
   });
 });

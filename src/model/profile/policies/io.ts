@@ -19,6 +19,27 @@ export const IO_POLICIES = {
       },
     ],
   }),
+  'iov.importSingle': policy({
+    doc: 'The iterator a system call builds over one user buffer (import_iovec() with one segment: readv, sendmsg, vmsplice, SG_IO; import_single_range() / import_ubuf(): send, recv): ITER_IOVEC, or ITER_UBUF. Both are user-backed (user_backed_iter()): pages are got, pinned and dirtied alike.',
+    kernel: 'lib/iov_iter.c:__import_iovec',
+    values: ['iovec', 'ubuf'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'iovec',
+        commit:
+          'import_iovec() and import_single_range() call iov_iter_init() (the 5.10 tree lib/iov_iter.c:1771, 1820; the 6.1 tree :1804, 1853)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.4',
+        value: 'ubuf',
+        commit:
+          'iov_iter: import single vector iovecs as ITER_UBUF (3b2deb0e46da); iov_iter: convert import_single_range() to ITER_UBUF (e03ad4ee2783) (merge lists with v6.4 work; the 6.12 tree lib/iov_iter.c:1454 __import_iovec_ubuf, the 7.2 tree :1372)',
+        confidence: 'M',
+      },
+    ],
+  }),
   'iov.discard': policy({
     doc: 'Whether ITER_DISCARD (a destination that drops the data) exists.',
     kernel: 'lib/iov_iter.c:iov_iter_discard',
@@ -213,6 +234,26 @@ export const IO_POLICIES = {
       },
     ],
   }),
+  'uring.maxBuffers': policy({
+    doc: 'How many slots an io_uring buffer table may have (IORING_REGISTER_BUFFERS nr_args): UIO_MAXIOV (1024) or IORING_MAX_REG_BUFFERS (16384). Registering slot N needs a table of N + 1; a larger one is refused with -EINVAL before anything is pinned.',
+    kernel: 'io_uring/rsrc.c:io_sqe_buffers_register',
+    values: ['uio-maxiov', 'max-reg-buffers'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'uio-maxiov',
+        commit: 'io_sqe_buffer_register(): nr_args > UIO_MAXIOV -> -EINVAL (v5.1 io_uring, fs/io_uring.c)',
+        confidence: 'M',
+      },
+      {
+        since: 'v5.14',
+        value: 'max-reg-buffers',
+        commit:
+          'io_uring: increase max number of reg buffers (IORING_MAX_REG_BUFFERS = 1 << 14; posted 14 May 2021, after the 5.13 merge window; the 6.1, 6.12 and 7.2 trees: io_uring/rsrc.c:34/1119, 36/1047, 80/962)',
+        confidence: 'M',
+      },
+    ],
+  }),
   'uring.unregisterInFlight': policy({
     doc: 'What unregistering io_uring buffers does while a request that uses one is in flight: wait until the requests that hold the buffer table finish, then unpin (rsrc quiesce), or take the buffer out of the table at once and unpin it when the last request holding its rsrc node ends.',
     kernel: 'io_uring/rsrc.c:io_sqe_buffers_unregister',
@@ -229,8 +270,8 @@ export const IO_POLICIES = {
         since: 'v6.13',
         value: 'node-refs',
         commit:
-          'io_uring/rsrc: get rid of per-ring io_rsrc_node list (subject not confirmed in a tree; the 7.2 tree frees the table at once and unmaps a buffer in io_free_rsrc_node() when its refs reach zero; release inferred from the 6.12 and 7.2 trees)',
-        confidence: 'M',
+          'io_uring/rsrc: get rid of per-ring io_rsrc_node list (7029acd8a950, Jens Axboe, 25 Oct 2024; in linux-next 20241101, for the 6.13 merge window; the 6.12 tree quiesces, io_uring/rsrc.c:788, the 7.2 tree frees the table at once and unmaps a buffer in io_free_rsrc_node() when its refs reach zero)',
+        confidence: 'H',
       },
     ],
   }),
@@ -247,10 +288,51 @@ export const IO_POLICIES = {
         confidence: 'H',
       },
       {
-        since: 'v6.14',
+        since: 'v6.15',
         value: 'buffered',
         commit:
-          'btrfs: always fallback to buffered write if the inode requires checksum (the 6.12 tree has it as a backport; the 7.2 tree too)',
+          'btrfs: always fallback to buffered write if the inode requires checksum (968f19c5b1b7; in btrfs for-next on 18 Mar 2025 and in linux-next with the 6.15 merge window on 28 Mar 2025, after v6.14 was released; a btrfs-fixes copy of Feb 2025 did not reach v6.14; btrfs-progs docs say 6.14, which it was meant for; the 6.12 tree has it as a backport, fs/btrfs/direct-io.c:941, the 7.2 tree at 939)',
+        confidence: 'H',
+      },
+    ],
+  }),
+  'ext4.dioPath': policy({
+    doc: "Which direct-I/O implementation an O_DIRECT read or write of an ext4 file runs: fs/direct-io.c (ext4_direct_IO -> __blockdev_direct_IO) or iomap (ext4_dio_read_iter / ext4_dio_write_iter -> iomap_dio_rw). A scenario's `dio` names the path; the other one is not on that release.",
+    kernel: 'fs/ext4/file.c:ext4_dio_read_iter',
+    values: ['legacy', 'iomap'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'legacy',
+        commit: 'ext4_direct_IO() -> __blockdev_direct_IO() (fs/direct-io.c); no tree before 5.10 read',
+        confidence: 'M',
+      },
+      {
+        since: 'v5.5',
+        value: 'iomap',
+        commit:
+          'ext4: introduce direct I/O read using iomap infrastructure (b1b4705d54ab, 5 Nov 2019); ext4: introduce direct I/O write using iomap infrastructure (378f32bab371) (the 5.10 tree: fs/ext4/file.c:77 and 541 call iomap_dio_rw; so do 6.1, 6.12 and 7.2)',
+        confidence: 'M',
+      },
+    ],
+  }),
+  'btrfs.dioPath': policy({
+    doc: "Which direct-I/O implementation an O_DIRECT read or write of a btrfs file runs: fs/direct-io.c (btrfs_direct_IO -> __blockdev_direct_IO with btrfs_submit_direct) or iomap (iomap_dio_rw with btrfs_dio_iomap_ops). A scenario's `dio` names the path; the other one is not on that release.",
+    kernel: 'fs/btrfs/direct-io.c:btrfs_direct_write',
+    values: ['legacy', 'iomap'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'legacy',
+        commit:
+          'btrfs_direct_IO() -> __blockdev_direct_IO(); the first conversion was reverted before v5.8 (Revert "btrfs: switch to iomap_dio_rw() for dio", 55e20bd12a56, for-5.8-part2)',
+        confidence: 'M',
+      },
+      {
+        since: 'v5.9',
+        value: 'iomap',
+        commit:
+          'btrfs: switch to iomap_dio_rw() for dio (c0aaf9b7a114, the id later Fixes: tags of Aug 2020 name) (the 5.10 tree: fs/btrfs/inode.c:8084; 6.1 fs/btrfs/file.c, 6.12 and 7.2 fs/btrfs/direct-io.c)',
         confidence: 'M',
       },
     ],
@@ -270,8 +352,8 @@ export const IO_POLICIES = {
         since: 'v7.0',
         value: 'bounce',
         commit:
-          'block: add helpers to bounce buffer an iov_iter into bios; iomap: add a flag to bounce buffer direct I/O (XFS sets IOMAP_DIO_BOUNCE when mapping_stable_writes(); the 7.2 tree block/bio.c:1482 bio_iov_iter_bounce, fs/iomap/direct-io.c:356, fs/xfs/xfs_file.c:268/777/854; not the 6.12 one)',
-        confidence: 'M',
+          'block: add helpers to bounce buffer an iov_iter into bios (8dd5e7c75d7b); iomap: add a flag to bounce buffer direct I/O (c9d114846b38); xfs: use bounce buffering direct I/O when the device requires stable pages (3373503df025): applied to the block tree on 28 Jan 2026, after v6.19-rc7, so the 7.0 merge window (XFS sets IOMAP_DIO_BOUNCE when mapping_stable_writes(); the 7.2 tree block/bio.c:1482 bio_iov_iter_bounce, fs/iomap/direct-io.c:356, fs/xfs/xfs_file.c:268/777/854; not the 6.12 one)',
+        confidence: 'H',
       },
     ],
   }),
@@ -290,8 +372,8 @@ export const IO_POLICIES = {
         since: 'v6.15',
         value: 'present',
         commit:
-          'io_uring: add support for kernel registered bvecs; ublk: zc register/unregister bvec (Keith Busch, Ming Lei; release per the issue; the 7.2 tree: io_uring/rsrc.c:1018 io_buffer_register_bvec, 1081 io_buffer_unregister_bvec, 210 io_buffer_unmap calls imu->release, drivers/block/ublk_drv.c:3180 ublk_io_release)',
-        confidence: 'M',
+          'io_uring: add support for kernel registered bvecs (27cb27b6d5ea); ublk: zc register/unregister bvec (Keith Busch; first posted 3 Feb 2025, after the 6.14 merge window closed, v7 later that month, for the 6.15 merge window; the 7.2 tree: io_uring/rsrc.c:1018 io_buffer_register_bvec, 1081 io_buffer_unregister_bvec, 210 io_buffer_unmap calls imu->release, drivers/block/ublk_drv.c:3180 ublk_io_release)',
+        confidence: 'H',
       },
     ],
   }),

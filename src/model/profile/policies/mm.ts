@@ -37,8 +37,9 @@ export const MM_POLICIES = {
       {
         since: 'v5.18',
         value: 'refcount',
-        commit: 'mm: COW fixes part 1: fix the COW security issue for THP and swap (reuse_swap_page removed)',
-        confidence: 'M',
+        commit:
+          'mm: COW fixes part 1: fix the COW security issue for THP and swap (mm/swapfile: remove stale reuse_swap_page(); in a mainline-merge log of 30 Mar 2022, the 5.18 merge window; reuse_swap_page() in the 5.10 tree, mm/swapfile.c:1718, gone from the 6.1 tree)',
+        confidence: 'H',
       },
     ],
   }),
@@ -100,11 +101,11 @@ export const MM_POLICIES = {
         confidence: 'H',
       },
       {
-        since: 'v6.13',
+        since: 'v6.14',
         value: 'read-only',
         commit:
-          'mm: hugetlb: support FOLL_FORCE|FOLL_WRITE (absent from the 6.12 tree, in the 7.2 tree; the release is inferred from that bound)',
-        confidence: 'M',
+          'mm/hugetlb: support FOLL_FORCE|FOLL_WRITE (Guillaume Morin, v4 posted Dec 2024; in mm-unstable on 5 Dec 2024, after v6.13-rc1, so the 6.14 merge window; mainline id not found; the 6.12 tree refuses, mm/gup.c:1300, the 7.2 tree does not, check_vma_flags() 1200)',
+        confidence: 'H',
       },
     ],
   }),
@@ -193,7 +194,29 @@ export const MM_POLICIES = {
       {
         since: 'v5.12',
         value: 'copy',
-        commit: 'hugetlb: do early cow when page pinned on src mm (4eae4efa2c29)',
+        commit:
+          'hugetlb: do early cow when page pinned on src mm (4eae4efa2c29; in a mainline list among mid-March 2021 fixes, the v5.12-rc cycle; the 5.10 tree shares, copy_hugetlb_page_range() 3827, the 6.1 tree copies, mm/hugetlb.c:5157)',
+        confidence: 'H',
+      },
+    ],
+  }),
+  'fork.hugetlbTables': policy({
+    doc: 'Whether fork copies the page-table entries of a hugetlb VMA that has no anon_vma (a shared hugetlb mapping, or a private one only read from the page cache), or leaves them for the child to fault, as for every other such mapping.',
+    kernel: 'mm/memory.c:vma_needs_copy',
+    values: ['copy', 'lazy'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'copy',
+        commit:
+          'copy_page_range() skips a VMA without anon_vma unless it is VM_HUGETLB, VM_PFNMAP or VM_MIXEDMAP (the 5.10 tree: mm/memory.c:1157)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.0',
+        value: 'lazy',
+        commit:
+          'hugetlb: lazy page table copies in fork() (bcd51a3c679d, posted 16 Jun 2022; in the mm pull for v6.0 next to "docs: rename Documentation/vm to Documentation/mm"; the 6.1, 6.12 and 7.2 trees: vma_needs_copy() at mm/memory.c:1251, 1330 and 1482 has no VM_HUGETLB test)',
         confidence: 'M',
       },
     ],
@@ -303,27 +326,78 @@ export const MM_POLICIES = {
         since: 'v6.4',
         value: 'skip-pinned',
         commit:
-          'mm: do not reclaim private data from pinned page (folio_maybe_dma_pinned() -> activate_locked right after try_to_unmap(); in the 6.1, 6.12 and 7.2 trees, the 6.1 one a stable backport)',
+          'mm: do not reclaim private data from pinned page (folio_maybe_dma_pinned() -> activate_locked right after try_to_unmap(); reposted 28 Apr 2023, after v6.3, in mm-hotfixes-unstable on 5 May 2023 and in 6.2-stable as a backport on 8 May 2023, so mainline by v6.4-rc1; absent from the 5.10 tree, in the 6.1 (a stable backport), 6.12 and 7.2 trees)',
+        confidence: 'H',
+      },
+    ],
+  }),
+  'reclaim.fileWritepage': policy({
+    doc: "Which modelled filesystems still have ->writepage, the only way reclaim's pageout() can write a dirty page-cache folio (kswapd, once it meets the folio again with PG_reclaim set; direct reclaim never writes file folios). Without it pageout() returns PAGE_ACTIVATE and the folio stays dirty for the flusher. shmem keeps its swap-out path (shmem_writepage(), later shmem_writeout()) in every release.",
+    kernel: 'mm/vmscan.c:pageout',
+    values: ['all', 'no-xfs', 'no-xfs-btrfs', 'bdev-nfs-ceph', 'none'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'all',
+        commit:
+          'ext4, xfs, btrfs, the block device, NFS and ceph set .writepage (the 5.10 tree: fs/ext4/inode.c:3721, fs/xfs/xfs_aops.c:632, fs/btrfs/inode.c:10509, fs/block_dev.c:1990, fs/nfs/file.c:527, fs/ceph/addr.c:1461)',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.15',
+        value: 'no-xfs',
+        commit:
+          'xfs: drop ->writepage completely (21b4ee7029c9; in the xfs for-next update of 21 Aug 2021, "This is it for 5.15")',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.0',
+        value: 'no-xfs-btrfs',
+        commit:
+          'btrfs stops setting .writepage (absent from the 6.1 tree, present in the 5.10 one; the subject and release are not confirmed: a Christoph Hellwig btrfs series of June 2022 is the likely source)',
+        confidence: 'L',
+      },
+      {
+        since: 'v6.3',
+        value: 'bdev-nfs-ceph',
+        commit:
+          'ext4: stop providing .writepage hook (Jan Kara, posted 7 Dec 2022, after the 6.2 ext4 pull; the 6.1 tree still has ext4_writepage at fs/ext4/inode.c:3675)',
         confidence: 'M',
+      },
+      {
+        since: 'v6.12',
+        value: 'none',
+        commit:
+          'the block device, NFS and ceph have no .writepage in the 6.12 tree (the 6.1 tree: block/fops.c:434, fs/nfs/file.c:527, fs/ceph/addr.c:1437); dated to that tree only. "fs: Remove aops->writepage" (6b0dfabb3555) later removed the hook itself: the 7.2 tree\'s pageout() writes only shmem and swap-cache folios (mm/vmscan.c:635-652) and shrink_folio_list() activates every dirty file-LRU folio (:1364)',
+        confidence: 'L',
       },
     ],
   }),
   'mprotect.writeUpgrade': policy({
-    doc: 'Whether mprotect(PROT_WRITE) maps an exclusive anonymous page writable at once, without a write fault.',
+    doc: 'Whether mprotect(PROT_WRITE) on a private mapping maps an exclusive anonymous page writable at once, without a write fault: never, only a PTE that is already dirty, or any PTE or PMD-mapped THP (hugetlb never).',
     kernel: 'mm/mprotect.c:can_change_pte_writable',
-    values: ['off', 'exclusive-anon'],
+    values: ['off', 'exclusive-anon-dirty', 'exclusive-anon'],
     history: [
       {
         since: 'v4.19',
         value: 'off',
-        commit: 'private PTEs stay read-only until a write fault',
-        confidence: 'M',
+        commit:
+          'private PTEs stay read-only until a write fault (the 5.10 tree: change_pte_range() upgrades only dirty-accounted shared entries, mm/mprotect.c:135)',
+        confidence: 'H',
       },
       {
         since: 'v6.0',
+        value: 'exclusive-anon-dirty',
+        commit:
+          'mm/mprotect: try avoiding write faults for exclusive anonymous pages when changing protection (64fe24a3e05e; in the mainline push of 6 Aug 2022, the 6.0 merge window; the 6.1 tree: mm/mprotect.c:42 returns false unless pte_dirty())',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.2',
         value: 'exclusive-anon',
-        commit: 'mm/mprotect: allow clean exclusive anon pages to be writable',
-        confidence: 'M',
+        commit:
+          'mm/mprotect: allow clean exclusive anon pages to be writable, with mm/huge_memory: try avoiding write faults when changing PMD protection (posted 8 Nov 2022, in mm-unstable on 16 Nov 2022 after v6.1-rc5, so the 6.2 merge window; absent from the 6.1 tree, the 6.12 tree: mm/mprotect.c:43 without the dirty test, mm/huge_memory.c:1905 can_change_pmd_writable())',
+        confidence: 'H',
       },
     ],
   }),
@@ -343,6 +417,27 @@ export const MM_POLICIES = {
         value: 'present',
         commit:
           'mm: introduce MADV_PAGEOUT (in the 5.10 tree, mm/madvise.c; release not confirmed in a tree)',
+        confidence: 'M',
+      },
+    ],
+  }),
+  'madvise.dontneedHugetlb': policy({
+    doc: 'What MADV_DONTNEED does on a hugetlb mapping: refuse it (-EINVAL: can_madv_lru_vma() excludes VM_HUGETLB) or zap the huge entries like any other mapping (madvise_dontneed_free_valid_vma(); the start must be huge-page aligned and the length is rounded down to whole huge pages).',
+    kernel: 'mm/madvise.c:madvise_dontneed_free_valid_vma',
+    values: ['einval', 'zap'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'einval',
+        commit:
+          'madvise_dontneed_free() refuses VM_HUGETLB through can_madv_lru_vma() (the 5.10 tree: mm/madvise.c:777, mm/internal.h:63)',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.18',
+        value: 'zap',
+        commit:
+          'mm: enable MADV_DONTNEED for hugetlb mappings (90e7e7f5ef3f, posted 1 Feb 2022, in the mm batch for v5.18; the 6.1, 6.12 and 7.2 trees: madvise_dontneed_free_valid_vma() at mm/madvise.c:797, 859 and 873)',
         confidence: 'M',
       },
     ],
@@ -380,8 +475,9 @@ export const MM_POLICIES = {
       {
         since: 'v6.18',
         value: 'allowed',
-        commit: 'mm: enable khugepaged anonymous collapse on non-writable regions',
-        confidence: 'M',
+        commit:
+          'mm: enable khugepaged anonymous collapse on non-writable regions (62b98015d988, with mm: drop all references of writable and SCAN_PAGE_RO; in the mainline push of 3 Oct 2025, the 6.18 merge window; SCAN_PAGE_RO in the 6.12 tree, mm/khugepaged.c:692, not in the 7.2 tree)',
+        confidence: 'H',
       },
     ],
   }),
@@ -415,8 +511,8 @@ export const MM_POLICIES = {
         since: 'v6.14',
         value: 'frozen',
         commit:
-          'slub: Allocate frozen pages (the frozen-pages series, Matthew Wilcox; release per LWN "frozen pages", 6.14); the 7.2 tree: include/linux/mm.h:2092 get_page() WARN_ON_ONCE(folio_test_slab()) and returns, 2190 put_page() returns, lib/iov_iter.c:1110 skips folio_get() on a slab folio. Which 6.14-rc commit added the get_page()/put_page() tests is not confirmed',
-        confidence: 'M',
+          'slab: allocate frozen pages (9aec2fb0fd5e; in mm-unstable on 5 Dec 2024, after v6.13-rc1, so the 6.14 merge window) and its fix mm: decline to manipulate the refcount on a slab page (b9c0e49abfca, posted 10 Mar 2025 for v6.14-rc; "That went to v6.14", Vlastimil Babka, on a later Fixes: of it); the 7.2 tree: include/linux/mm.h:2092 get_page() WARN_ON_ONCE(folio_test_slab()) and returns, 2190 put_page() returns, lib/iov_iter.c:1110 skips folio_get() on a slab folio; the 6.12 tree: get_page() is folio_get()',
+        confidence: 'H',
       },
     ],
   }),

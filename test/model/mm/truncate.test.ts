@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { setFolioFlag } from '../../../src/model/include/mm_types.js';
+import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
+import { invalidateInodePages2 } from '../../../src/model/mm/truncate.js';
+import { RELEASES } from '../../../src/model/profile/profiles.js';
+import { ownFile } from '../../../src/model/core/cow.js';
+import { bench, fileMap, fileSpec } from '../builders.js';
+
+// invalidate_inode_pages2_range() unmaps a mapped folio before it launders or invalidates it, dirty
+// or not (the 5.10 tree's mm/truncate.c:756, 6.1 :700, 6.12 :673, 7.2 folio_unmap_invalidate() :631).
+describe('invalidateInodePages2', () => {
+  it.each(RELEASES)('unmaps a dirty folio and leaves it in the page cache (%s)', (r) => {
+    const b = bench(r, [fileMap('map', 0, true)], [fileSpec('f', 'ext4', 'A')]);
+    handleMmFault(b.ctx, b.w, b.at('map'), 'read');
+    const f = b.folio('map');
+    setFolioFlag(f, 'dirty', true);
+    const file = ownFile(b.w, 0);
+    expect(invalidateInodePages2(b.ctx, b.w, file, 0)).toBe(null);
+    expect(b.vma('map').pte.kind).toBe('none');
+    expect(file.cache[0]).toBe(f.id);
+    expect([f.flags.dirty, f.mapcount, f.refcount]).toEqual([true, 0, 1]);
+  });
+  it.each(RELEASES)('removes a clean mapped folio from the cache and every mapping (%s)', (r) => {
+    const b = bench(r, [fileMap('map', 0, true)], [fileSpec('f', 'ext4', 'A')]);
+    handleMmFault(b.ctx, b.w, b.at('map'), 'read');
+    const f = b.folio('map');
+    const file = ownFile(b.w, 0);
+    expect(invalidateInodePages2(b.ctx, b.w, file, 0)).toBe(f.id);
+    expect(b.vma('map').pte.kind).toBe('none');
+    expect(file.cache[0]).toBe(null);
+    expect(f.freed).toBe(true);
+  });
+});

@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import { FUNCTION_NAMES, functionName, sameCalls, sameFunction } from '../../../src/model/profile/names.js';
+import { compareReleases, type Release } from '../../../src/model/profile/release.js';
+import { cli } from '../../cli/helpers.js';
+
+/**
+ * Each model identity's name per release, as the trees read say (docs/kernel-audit/names.md): the
+ * 5.10, 6.1, 6.12 and 7.2 trees, and v4.19 from the commits that introduced the newer names.
+ */
+const SPELLED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'v4.19': {
+    iov_iter_get_pages2: 'iov_iter_get_pages',
+    __blkdev_direct_IO_async: '__blkdev_direct_IO',
+    blkdev_bio_end_io_async: 'blkdev_bio_end_io',
+    submit_bio_wait_endio: 'blkdev_bio_end_io_simple',
+    submit_bio_wait: '__blkdev_direct_IO_simple',
+    __iomap_dio_rw: 'iomap_dio_rw',
+    folio_mark_dirty: 'set_page_dirty_lock',
+  },
+  'v5.10': {
+    iov_iter_get_pages2: 'iov_iter_get_pages',
+    __blkdev_direct_IO_async: '__blkdev_direct_IO',
+    blkdev_bio_end_io_async: 'blkdev_bio_end_io',
+    submit_bio_wait_endio: 'blkdev_bio_end_io_simple',
+    submit_bio_wait: '__blkdev_direct_IO_simple',
+    __iomap_dio_rw: '__iomap_dio_rw',
+    folio_mark_dirty: 'set_page_dirty_lock',
+  },
+  'v6.1': {
+    iov_iter_get_pages2: 'iov_iter_get_pages2',
+    __blkdev_direct_IO_async: '__blkdev_direct_IO_async',
+    blkdev_bio_end_io_async: 'blkdev_bio_end_io_async',
+    submit_bio_wait_endio: 'submit_bio_wait_endio',
+    submit_bio_wait: 'submit_bio_wait',
+    __iomap_dio_rw: '__iomap_dio_rw',
+    folio_mark_dirty: 'set_page_dirty_lock',
+  },
+  'v6.12': {
+    iov_iter_get_pages2: 'iov_iter_get_pages2',
+    __blkdev_direct_IO_async: '__blkdev_direct_IO_async',
+    blkdev_bio_end_io_async: 'blkdev_bio_end_io_async',
+    submit_bio_wait_endio: 'submit_bio_wait_endio',
+    submit_bio_wait: 'submit_bio_wait',
+    __iomap_dio_rw: '__iomap_dio_rw',
+    folio_mark_dirty: 'folio_mark_dirty',
+  },
+  'v7.2': {
+    iov_iter_get_pages2: 'iov_iter_get_pages2',
+    __blkdev_direct_IO_async: '__blkdev_direct_IO_async',
+    blkdev_bio_end_io_async: 'blkdev_bio_end_io_async',
+    submit_bio_wait_endio: 'bio_wait_end_io',
+    submit_bio_wait: 'submit_bio_wait',
+    __iomap_dio_rw: '__iomap_dio_rw',
+    folio_mark_dirty: 'folio_mark_dirty',
+  },
+};
+
+describe('function names per release', () => {
+  for (const [release, names] of Object.entries(SPELLED))
+    it(`${release}: each renamed function by the name that release has`, () => {
+      for (const [id, name] of Object.entries(names)) expect(functionName(release as Release, id)).toBe(name);
+    });
+
+  it('leaves a function that never changed its name alone', () => {
+    expect(functionName('v4.19', 'bio_release_pages')).toBe('bio_release_pages');
+    expect(functionName('v4.19', 'constructor')).toBe('constructor');
+  });
+
+  it('keeps every history oldest first, from the oldest release modelled, each with its commit', () => {
+    for (const [id, f] of Object.entries(FUNCTION_NAMES)) {
+      expect(f.history[0]?.since, id).toBe('v4.19');
+      for (let i = 1; i < f.history.length; i++) {
+        const [a, b] = [f.history[i - 1], f.history[i]];
+        expect(compareReleases(a?.since ?? 'v4.19', b?.since ?? 'v4.19'), id).toBeLessThan(0);
+        expect(b?.commit, id).toMatch(/\w+: /);
+      }
+    }
+  });
+
+  it('takes a rename for the same function, and two functions for two', () => {
+    expect(sameFunction('iov_iter_get_pages', 'v5.10', 'iov_iter_get_pages2', 'v6.1')).toBe(true);
+    expect(sameFunction('blkdev_bio_end_io_simple', 'v5.15', 'bio_wait_end_io', 'v7.2')).toBe(true);
+    // On v4.19 __blkdev_direct_IO served both the async single-bio request and the multi-bio one.
+    expect(sameFunction('__blkdev_direct_IO', 'v4.19', '__blkdev_direct_IO_async', 'v6.1')).toBe(true);
+    expect(sameFunction('__blkdev_direct_IO', 'v4.19', '__blkdev_direct_IO', 'v6.1')).toBe(true);
+    expect(sameFunction('iov_iter_get_pages', 'v5.10', 'iov_iter_extract_pages', 'v6.12')).toBe(false);
+    // The same spelling is another function when one release renamed another into it.
+    expect(sameFunction('iov_iter_get_pages2', 'v6.1', 'iov_iter_get_pages2', 'v5.10')).toBe(false);
+    expect(
+      sameCalls(
+        ['bio_iov_iter_get_pages', 'iov_iter_get_pages'],
+        'v5.19',
+        ['bio_iov_iter_get_pages', 'iov_iter_get_pages2'],
+        'v6.1',
+      ),
+    ).toBe(true);
+    expect(sameCalls(['submit_bio'], 'v5.19', ['submit_bio', 'submit_bio'], 'v6.1')).toBe(false);
+  });
+});
+
+interface Step {
+  readonly fn: string;
+  readonly calls: readonly string[];
+}
+
+/**
+ * The functions of the block-device O_DIRECT read racing fork's trace on `kernel`, in order; with
+ * `replayOn`, of the same interleaving replayed there (the bug it shows is fixed there).
+ */
+function traceFunctions(kernel: string, replayOn?: string): string[] {
+  const kernels = replayOn === undefined ? kernel : `${kernel},${replayOn}`;
+  const r = cli(
+    'explain',
+    'scenarios/dio-read-fork.pin',
+    '--kernel',
+    kernels,
+    '--axis',
+    'path=blkdev',
+    '--condition',
+    'sync-parent-lost',
+    '--quiet',
+    '--format',
+    'json',
+  );
+  expect(r.code).toBe(0);
+  const j = JSON.parse(r.out) as {
+    explain: { result: { trace: Step[] }; compare: { steps: Step[] } | null };
+  };
+  const steps = replayOn === undefined ? j.explain.result.trace : (j.explain.compare?.steps ?? []);
+  return steps.flatMap((s) => [s.fn, ...s.calls]);
+}
+
+describe('a trace speaks the names of its release (dio-read-fork, block device)', () => {
+  it('v4.19: iov_iter_get_pages, set_page_dirty_lock, blkdev_bio_end_io(_simple); no later name', () => {
+    const fns = traceFunctions('v4.19');
+    expect(fns).toEqual(
+      expect.arrayContaining([
+        'iov_iter_get_pages',
+        'set_page_dirty_lock',
+        'blkdev_bio_end_io_simple',
+        'blkdev_bio_end_io',
+        '__blkdev_direct_IO',
+      ]),
+    );
+    for (const later of [
+      'iov_iter_get_pages2',
+      'folio_mark_dirty',
+      'blkdev_bio_end_io_async',
+      '__blkdev_direct_IO_async',
+      'submit_bio_wait_endio',
+      'submit_bio_wait',
+      'dio_complete',
+    ])
+      expect(fns).not.toContain(later);
+  });
+
+  it('v6.12: iov_iter_extract_pages, blkdev_bio_end_io_async, submit_bio_wait(_endio)', () => {
+    const fns = traceFunctions('v4.19', 'v6.12');
+    expect(fns).toEqual(
+      expect.arrayContaining([
+        'iov_iter_extract_pages',
+        'blkdev_bio_end_io_async',
+        'submit_bio_wait_endio',
+        'submit_bio_wait',
+      ]),
+    );
+    expect(fns).not.toContain('blkdev_bio_end_io_simple');
+  });
+
+  it("v7.2: the simple path's completion is bio_wait_end_io", () => {
+    const fns = traceFunctions('v4.19', 'v7.2');
+    expect(fns).toEqual(
+      expect.arrayContaining(['bio_wait_end_io', 'submit_bio_wait', 'blkdev_bio_end_io_async']),
+    );
+    expect(fns).not.toContain('submit_bio_wait_endio');
+  });
+
+  it('v5.10 and v6.1: iov_iter_get_pages, then iov_iter_get_pages2; set_page_dirty_lock in both', () => {
+    const old = traceFunctions('v5.10');
+    expect(old).toEqual(
+      expect.arrayContaining(['iov_iter_get_pages', 'set_page_dirty_lock', 'blkdev_bio_end_io_simple']),
+    );
+    const v61 = traceFunctions('v6.1');
+    expect(v61).toEqual(
+      expect.arrayContaining([
+        'iov_iter_get_pages2',
+        'set_page_dirty_lock',
+        'submit_bio_wait_endio',
+        'blkdev_bio_end_io_async',
+      ]),
+    );
+    expect(v61).not.toContain('folio_mark_dirty');
+  });
+});
+
+describe('explain --kernel A,B compares functions by identity', () => {
+  it('v5.19 and v6.1 run the same interleaving: iov_iter_get_pages became iov_iter_get_pages2', () => {
+    const args = [
+      'scenarios/dio-read-fork.pin',
+      '--axis',
+      'path=blkdev',
+      '--condition',
+      'sync-parent-lost',
+      '--quiet',
+    ];
+    expect(traceFunctions('v5.19')).toContain('iov_iter_get_pages');
+    const r = cli('explain', ...args, '--kernel', 'v5.19,v6.1');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('the interleaving runs the same on v5.19 and v6.1\n');
+    expect(r.out).not.toMatch(/^>>/m);
+    const j = JSON.parse(cli('explain', ...args, '--kernel', 'v5.19,v6.1', '--format', 'json').out) as {
+      explain: { compare: { firstDifference: number | null; steps: Step[] } };
+    };
+    expect(j.explain.compare.firstDifference).toBeNull();
+    expect(j.explain.compare.steps.flatMap((s) => s.calls)).toContain('iov_iter_get_pages2');
+  });
+});
