@@ -58,8 +58,9 @@ usage:
              [--no-huge-zeropage] [--no-gup-test] [--gup-test-stand-in] [--selftests vX.Y]
                               the kernel's mm/cow selftest, reproduced on the model of each release
                               (its result strings are the release's own, or those of --selftests);
-                              --hugetlb-pages: free pages of a size once asked for (default: enough);
-                              --gup-test-stand-in: the lab's module answers gup_test on any release
+                              --hugetlb-pages: free pages of a size once asked for (default:
+                              enough); --gup-test-stand-in: the lab's module answers gup_test on
+                              any release
   pinlab gup-longterm [--kernel LIST] [--format ktap|text|json] [--hugetlb-sizes KIB,...]
                       [--hugetlb-pages KIB:N,...] [--no-gup-test] [--gup-test-stand-in]
                               the kernel's mm/gup_longterm selftest, likewise
