@@ -227,6 +227,28 @@ export function textRuns(rows: readonly Row[], kernels: readonly string[], timin
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * What the tally's passes hold that judged nothing: a verdict with no expectation stated (a condition
+ * with no `expect` line for that release), and on a what-if (`vX[policy=value]`, profiles.ts) every
+ * condition, since expectations name releases; invariants there are judged against never, as anywhere.
+ */
+function unjudgedNote(rows: readonly Row[]): string {
+  const whatIfs = [...new Set(rows.map((r) => r.kernel).filter((k) => k.includes('[')))];
+  const n = rows.filter((r) => r.ok === null && r.verdict !== 'unavailable').length;
+  const notes: string[] = [];
+  if (whatIfs.length > 0)
+    notes.push(
+      `what-if ${whatIfs.join(', ')}: expectations name releases, so its conditions are reported, not ` +
+        'judged; its invariants are judged against never, as on every release.',
+    );
+  if (n > 0)
+    notes.push(
+      `${n} ${n === 1 ? 'verdict has' : 'verdicts have'} no expectation and ${n === 1 ? 'counts' : 'count'} ` +
+        'as passed: an `expect` line would judge it.',
+    );
+  return notes.map((t) => `${fit(chunks(t), '', '  ').join('\n')}\n`).join('');
+}
+
 /** Why a release cannot run a scenario (`n/a`), once per scenario and reason, with its releases. */
 function unavailableReasons(rows: readonly Row[], kernels: readonly string[]): string {
   const out: string[] = [];
@@ -284,6 +306,8 @@ export function textReport(
         : '\n';
     if (r.trace) out += textTrace({ ...r.trace, token: r.replay ?? r.trace.token }, files.get(r.scenario));
   }
+  const unjudged = unjudgedNote(rows);
+  if (unjudged !== '') out += `\n${unjudged}`;
   const t = tally(rows);
   const stopped = new Set(rows.filter((r) => r.bound !== null).map((r) => `${r.scenario}\t${r.kernel}`));
   const partial = stopped.size > 0 ? ` (partial: a bound stopped ${stopped.size} of the searches)` : '';

@@ -145,3 +145,27 @@ describe('check --no-timings, text', () => {
     expect(check(1)).not.toBe(check(700));
   });
 });
+
+describe('what the passes hold that judged nothing', () => {
+  const judged = row('v6.6', 'never', { expected: 'never', ok: true });
+  const open = row('v6.6', 'sometimes', { condition: 'other' });
+
+  it('counts the verdicts with no expectation, and says nothing when every verdict is judged', () => {
+    expect(textReport([judged], ['v6.6'])).not.toContain('no expectation');
+    const text = textReport([judged, open], ['v6.6']);
+    expect(text).toContain(
+      '\n1 verdict has no expectation and counts as passed: an `expect` line would judge it.\n',
+    );
+    expect(text).toMatch(/\n2 passed, 0 failed, 0 skipped\n$/);
+  });
+
+  it('says how a what-if is judged: conditions reported, invariants against never', () => {
+    const k = 'v6.6[dio.extract=get]';
+    const inv = row(k, 'sometimes', { condition: 'lost-dio-data', kind: 'invariant', ok: false });
+    const text = textReport([row(k, 'sometimes'), inv], [k]);
+    expect(text).toContain(`\nwhat-if ${k}: expectations name releases, so its conditions are reported, not`);
+    expect(text).toContain('its invariants are judged against never, as on every release.\n');
+    expect(text).toMatch(/\n1 passed, 1 failed, 0 skipped\n$/);
+    for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+  });
+});
