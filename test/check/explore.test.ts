@@ -233,14 +233,17 @@ describe('check: determinism', () => {
 
 describe('check: progress', () => {
   it('reports every progressEvery stored states, and the result does not depend on it', () => {
-    const seen: Progress[] = [];
+    const all: Progress[] = [];
     const quiet = check(writers(), [xWins], profile('v6.1'), { por: false });
     const loud = check(writers(), [xWins], profile('v6.1'), {
       por: false,
       progressEvery: 2,
-      onProgress: (p) => seen.push(p),
+      onProgress: (p) => all.push(p),
     });
     expect(loud).toEqual(quiet);
+    // The shortest-trace pass after the search reports too, as its own phase.
+    expect(all.some((p) => p.phase === 'traces')).toBe(true);
+    const seen = all.filter((p) => p.phase === undefined);
     expect(seen.length).toBeGreaterThan(1);
     expect(seen.map((p) => p.states)).toEqual(
       Array.from({ length: Math.floor(quiet.states / 2) }, (_, i) => 2 * (i + 1)),
