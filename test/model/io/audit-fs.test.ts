@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FsType } from '../../../src/model/include/fs.js';
 import type { Op } from '../../../src/model/ops/index.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
-import { op, profile } from '../harness.js';
+import { anon, op, profile } from '../harness.js';
 import { explore, ioProgram, runOrder } from './io-harness.js';
 
 /**
@@ -26,16 +26,7 @@ const dioRead: Op = {
 describe('the DIO flush waits for a writeback in flight (filemap_write_and_wait_range -> __filemap_fdatawait_range)', () => {
   const prog = ioProgram({
     files: [{ name: 'f', fs: 'xfs', pages: ['A'] }],
-    mappings: [
-      {
-        name: 'buf',
-        backing: { type: 'anon' },
-        shared: false,
-        page: { kind: 'base' },
-        read: true,
-        write: true,
-      },
-    ],
+    mappings: [anon('buf')],
     setup: [pwrite('B')],
     actors: [{ process: 0, ops: [dioRead, op.read('buf', 'seen')] }],
     agents: ['device', 'flusher'],
@@ -128,16 +119,7 @@ describe('ioctls and truncation on the wrong kind of file', () => {
   it.each(RELEASES)('%s: SG_IO on a regular file is ENOTTY (vfs_ioctl), nothing is mapped', (r) => {
     const prog = ioProgram({
       files: [{ name: 'f', fs: 'xfs', pages: ['A'] }],
-      mappings: [
-        {
-          name: 'buf',
-          backing: { type: 'anon' },
-          shared: false,
-          page: { kind: 'base' },
-          read: true,
-          write: true,
-        },
-      ],
+      mappings: [anon('buf')],
       actors: [{ process: 0, ops: [{ op: 'sg-io', rw: 'write', file: 'f', index: 0, buf: 'buf', as: 'r' }] }],
     });
     const x = runOrder(profile(r), prog, []);
@@ -222,16 +204,7 @@ describe('lost-write is not a stale page cache (SG_IO writes under the cache)', 
     (r) => {
       const prog = ioProgram({
         files: [{ name: 'sda', fs: 'bdev', pages: ['D'] }],
-        mappings: [
-          {
-            name: 'buf',
-            backing: { type: 'anon' },
-            shared: false,
-            page: { kind: 'base' },
-            read: true,
-            write: true,
-          },
-        ],
+        mappings: [anon('buf')],
         setup: [op.write('buf', 'X'), { op: 'pread', file: 'sda', index: 0, reg: 'before' }],
         actors: [
           { process: 0, ops: [{ op: 'sg-io', rw: 'write', file: 'sda', index: 0, buf: 'buf', as: 'r' }] },

@@ -7,7 +7,7 @@ import { instantiate } from '../../../src/model/engine/instantiate.js';
 import { applyTransition, enabledTransitions } from '../../../src/model/engine/step.js';
 import type { World } from '../../../src/model/core/world.js';
 import type { Program } from '../../../src/model/engine/program.js';
-import { profile } from '../harness.js';
+import { anon, profile } from '../harness.js';
 import { explore, ioProgram } from './io-harness.js';
 
 /**
@@ -126,16 +126,7 @@ describe('a ublk request buffer registered in io_uring (policy uring.kernelBuffe
 
   it.each(NEW)("%s: a user buffer is not a driver's: unregister-bvec refuses it (-EBUSY)", (r) => {
     const program = ioProgram({
-      mappings: [
-        {
-          name: 'buf',
-          backing: { type: 'anon' },
-          shared: false,
-          page: { kind: 'base' },
-          read: true,
-          write: true,
-        },
-      ],
+      mappings: [anon('buf')],
       actors: [
         {
           process: 0,
