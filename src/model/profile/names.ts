@@ -385,11 +385,11 @@ export const FUNCTION_NAMES: Readonly<Record<string, FunctionNames>> = {
         confidence: 'H',
       },
       {
-        since: 'v6.16',
+        since: 'v6.15',
         name: 'anon_pipe_read',
         commit:
-          'subject unread: fs/pipe.c split ->read_iter into anon_pipe_read and fifo_pipe_read (2025; the 7.2 tree has them)',
-        confidence: 'L',
+          "pipe: don't update {a,c,m}time for anonymous pipes (Oleg Nesterov, v3 posted 5 Feb 2025, so the 6.15 merge window): fifo_pipe_read wraps it for FIFOs",
+        confidence: 'M',
       },
     ],
   },
@@ -424,8 +424,8 @@ export const FUNCTION_NAMES: Readonly<Record<string, FunctionNames>> = {
         since: 'v7.2',
         name: 'bh_end_async_write',
         commit:
-          'subject unread: fs/buffer.c __bh_submit() sets the end_io itself (the 7.2 tree; no tree between 6.12 and 7.2 read, so maybe earlier)',
-        confidence: 'L',
+          'buffer: Add bh_end_read(), bh_end_write() and bh_end_async_write() (86ecf5704ed3); buffer: Convert __block_write_full_folio to __bh_submit() (cc81507980f2), the vfs-7.2.bh branch',
+        confidence: 'M',
       },
     ],
   },
