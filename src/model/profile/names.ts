@@ -263,7 +263,7 @@ export const FUNCTION_NAMES: Readonly<Record<string, FunctionNames>> = {
         since: 'v6.0',
         name: 'filemap_release_folio',
         commit:
-          'subject unread: the 2022 folio conversion of reclaim replaced try_to_release_page() with filemap_release_folio() (the 6.1 tree calls it)',
+          'filemap: Add filemap_release_folio() (82c50f8b4433) added the helper; when reclaim called it instead of try_to_release_page() is dated only by the trees (release unread)',
         confidence: 'L',
       },
     ],
@@ -281,8 +281,8 @@ export const FUNCTION_NAMES: Readonly<Record<string, FunctionNames>> = {
         since: 'v6.1',
         name: 'shrink_folio_list',
         commit:
-          'subject unread: shrink_page_list() renamed shrink_folio_list() in the vmscan folio conversion (the 6.1 tree has it)',
-        confidence: 'L',
+          'mm/vmscan: fix a lot of comments (49fd9b6df54e), which renamed shrink_page_list() to shrink_folio_list()',
+        confidence: 'M',
       },
     ],
   },
