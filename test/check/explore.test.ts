@@ -41,12 +41,13 @@ describe('check: conditions', () => {
     const trace = old.conditions[0]?.trace;
     expect(trace?.end).toBe('quiescent');
     expect(trace?.token).toBe('v5.4:0.1.1.0.1.1');
+    // Spelled as v5.4 does (src/model/profile/names.ts): __do_munmap, kmap_atomic.
     expect(trace?.steps.map((s) => s.fn)).toEqual([
       'dup_mmap',
       'get_user_pages_fast',
-      'do_vmi_munmap',
+      '__do_munmap',
       expect.any(String),
-      'kmap_local_folio',
+      'kmap_atomic',
       'put_page',
     ]);
     const peek = trace?.steps[4];

@@ -135,6 +135,300 @@ export const FUNCTION_NAMES: Readonly<Record<string, FunctionNames>> = {
       },
     ],
   },
+  folio_put: {
+    doc: "Dropping the speculative reference a lookup took (the try-get op's second step).",
+    history: [
+      { since: 'v4.19', name: 'put_page', commit: 'the page API: put_page()', confidence: 'H' },
+      { since: 'v5.16', name: 'folio_put', commit: 'mm: Add folio_put() (b620f63358cd)', confidence: 'M' },
+    ],
+  },
+  folio_try_get: {
+    doc: "A lookup's speculative reference: taken unless the count is already zero.",
+    history: [
+      {
+        since: 'v4.19',
+        name: 'get_page_unless_zero',
+        commit: 'the page API: get_page_unless_zero()',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.16',
+        name: 'folio_try_get',
+        commit: 'mm: Add folio_try_get_rcu() (020853b6f5ea), which added folio_try_get() too',
+        confidence: 'M',
+      },
+    ],
+  },
+  folio_clear_dirty_for_io: {
+    doc: "Writeback clearing a page's dirty bit before it starts I/O.",
+    history: [
+      {
+        since: 'v4.19',
+        name: 'clear_page_dirty_for_io',
+        commit: 'the page API: clear_page_dirty_for_io()',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.16',
+        name: 'folio_clear_dirty_for_io',
+        commit: 'mm/writeback: Add folio_clear_dirty_for_io() (9350f20a070d)',
+        confidence: 'M',
+      },
+    ],
+  },
+  folio_start_writeback: {
+    doc: 'Writeback marking a page under writeback.',
+    history: [
+      {
+        since: 'v4.19',
+        name: 'set_page_writeback',
+        commit: 'the page API: set_page_writeback()',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.16',
+        name: 'folio_start_writeback',
+        commit: 'mm/writeback: Add __folio_start_writeback() (f143f1ea5a53)',
+        confidence: 'M',
+      },
+    ],
+  },
+  folio_end_writeback: {
+    doc: "The end of a page's writeback, from the write bio's completion.",
+    history: [
+      {
+        since: 'v4.19',
+        name: 'end_page_writeback',
+        commit: 'the page API: end_page_writeback()',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.16',
+        name: 'folio_end_writeback',
+        commit: 'mm/filemap: Add folio_end_writeback() (4268b48077e5)',
+        confidence: 'M',
+      },
+    ],
+  },
+  kmap_local_folio: {
+    doc: 'A CPU mapping of a page to read what it holds (the peek op).',
+    history: [
+      {
+        since: 'v4.19',
+        name: 'kmap_atomic',
+        commit: 'kmap_atomic(): no kmap_local_* yet (none in the 5.10 tree)',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.11',
+        name: 'kmap_local_page',
+        commit: 'highmem: Provide kmap_local* (f3ba3c710ac5)',
+        confidence: 'M',
+      },
+      {
+        since: 'v5.16',
+        name: 'kmap_local_folio',
+        commit: 'mm: Add kmap_local_folio() (53c36de0701f)',
+        confidence: 'M',
+      },
+    ],
+  },
+  filemap_read: {
+    doc: 'The page-cache read of a buffered read(): copy a cached page, reading it in first.',
+    history: [
+      {
+        since: 'v4.19',
+        name: 'generic_file_buffered_read',
+        commit: 'generic_file_buffered_read() (the 5.10 tree, mm/filemap.c)',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.12',
+        name: 'filemap_read',
+        commit: 'mm/filemap: rename generic_file_buffered_read to filemap_read (87fa0f3eb267)',
+        confidence: 'H',
+      },
+    ],
+  },
+  filemap_release_folio: {
+    doc: "Reclaim asking the filesystem to drop a clean page's private data.",
+    history: [
+      {
+        since: 'v4.19',
+        name: 'try_to_release_page',
+        commit: 'try_to_release_page() (the 5.10 tree, shrink_page_list)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.0',
+        name: 'filemap_release_folio',
+        commit:
+          'filemap: Add filemap_release_folio() (82c50f8b4433) added the helper; when reclaim called it instead of try_to_release_page() is dated only by the trees (release unread)',
+        confidence: 'L',
+      },
+    ],
+  },
+  shrink_folio_list: {
+    doc: "Reclaim's walk over an isolated list, which unmaps, writes back or frees each page.",
+    history: [
+      {
+        since: 'v4.19',
+        name: 'shrink_page_list',
+        commit: 'shrink_page_list() (the 5.10 tree, mm/vmscan.c)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.1',
+        name: 'shrink_folio_list',
+        commit:
+          'mm/vmscan: fix a lot of comments (49fd9b6df54e), which renamed shrink_page_list() to shrink_folio_list()',
+        confidence: 'M',
+      },
+    ],
+  },
+  hugetlb_wp: {
+    doc: 'The hugetlb write fault on a read-only entry: reuse or copy.',
+    history: [
+      {
+        since: 'v4.19',
+        name: 'hugetlb_cow',
+        commit: 'hugetlb_cow() (the 5.10 tree, mm/hugetlb.c)',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.19',
+        name: 'hugetlb_wp',
+        commit: 'mm/hugetlb: rename hugetlb_cow() to hugetlb_wp() (371607a3c793)',
+        confidence: 'M',
+      },
+    ],
+  },
+  do_vmi_munmap: {
+    doc: 'munmap() taking a range out of the address space.',
+    history: [
+      { since: 'v4.19', name: 'do_munmap', commit: 'do_munmap()', confidence: 'M' },
+      {
+        since: 'v4.20',
+        name: '__do_munmap',
+        commit: 'mm: mmap: zap pages with read mmap_sem in munmap (dd2283f2605e)',
+        confidence: 'M',
+      },
+      {
+        since: 'v6.1',
+        name: 'do_mas_munmap',
+        commit: 'mm/mmap: reorganize munmap to use maple states (11f9a21ab655)',
+        confidence: 'M',
+      },
+      {
+        since: 'v6.2',
+        name: 'do_vmi_munmap',
+        commit: 'mmap: change do_mas_munmap and do_mas_aligned_munmap() to use vma iterator (183654ce26a5)',
+        confidence: 'M',
+      },
+    ],
+  },
+  copy_folio_from_iter: {
+    doc: "The CPU copy of an iterator's data into a page (run only where the bounce path exists, v7.0 on).",
+    history: [
+      { since: 'v4.19', name: 'copy_page_from_iter', commit: 'copy_page_from_iter()', confidence: 'H' },
+      {
+        since: 'v6.12',
+        name: 'copy_folio_from_iter',
+        commit: 'iov_iter: Provide copy_folio_from_iter() (netfs pull, Sep 2024; as iov.folioq)',
+        confidence: 'M',
+      },
+    ],
+  },
+  bio_alloc_clone: {
+    doc: 'The clone of a bio that a split or a stacking driver submits.',
+    history: [
+      {
+        since: 'v4.19',
+        name: 'bio_clone_fast',
+        commit: 'bio_clone_fast() (the 5.10 tree, block/bio.c)',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.18',
+        name: 'bio_alloc_clone',
+        commit:
+          'subject unread: bio_clone_fast() became bio_alloc_clone() in the 5.18 bio allocation rework (the 6.1 tree has it)',
+        confidence: 'L',
+      },
+    ],
+  },
+  __bio_split_to_limits: {
+    doc: 'Where the block layer splits a bio that exceeds the queue limits.',
+    history: [
+      { since: 'v4.19', name: 'blk_queue_split', commit: 'blk_queue_split()', confidence: 'M' },
+      {
+        since: 'v5.1',
+        name: '__blk_queue_split',
+        commit: 'block: remove the bi_phys_segments field in struct bio (14ccb66b3f58)',
+        confidence: 'L',
+      },
+      {
+        since: 'v6.0',
+        name: '__bio_split_to_limits',
+        commit: 'block: pass struct queue_limits to the bio splitting helpers (5a97806f7dc0)',
+        confidence: 'M',
+      },
+    ],
+  },
+  pipe_read: {
+    doc: 'The read of an anonymous pipe (the pipe a vmsplice or splice fills).',
+    history: [
+      {
+        since: 'v4.19',
+        name: 'pipe_read',
+        commit: 'pipe_read(), for pipes and FIFOs alike',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.15',
+        name: 'anon_pipe_read',
+        commit:
+          "pipe: don't update {a,c,m}time for anonymous pipes (Oleg Nesterov, v3 posted 5 Feb 2025, so the 6.15 merge window): fifo_pipe_read wraps it for FIFOs",
+        confidence: 'M',
+      },
+    ],
+  },
+  write_cache_pages: {
+    doc: "The flusher writing back a mapping's dirty pages, one folio at a time.",
+    history: [
+      {
+        since: 'v4.19',
+        name: 'write_cache_pages',
+        commit: 'write_cache_pages() (mm/page-writeback.c)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.18',
+        name: 'writeback_iter',
+        commit:
+          'commit 9c5518f1bacf: write_cache_pages() removed, writeback loops on writeback_iter() (Linux 6.18)',
+        confidence: 'M',
+      },
+    ],
+  },
+  end_bio_bh_io_sync: {
+    doc: '->bi_end_io of a buffer-head write bio (block_write_full_folio writeback).',
+    history: [
+      {
+        since: 'v4.19',
+        name: 'end_bio_bh_io_sync',
+        commit: 'end_bio_bh_io_sync(), which calls bh->b_end_io',
+        confidence: 'H',
+      },
+      {
+        since: 'v7.2',
+        name: 'bh_end_async_write',
+        commit:
+          'buffer: Add bh_end_read(), bh_end_write() and bh_end_async_write() (86ecf5704ed3); buffer: Convert __block_write_full_folio to __bh_submit() (cc81507980f2), the vfs-7.2.bh branch',
+        confidence: 'M',
+      },
+    ],
+  },
 };
 
 /** The name `fn` (a model identity) has on `release`: its spelling there, or itself when it never changed. */

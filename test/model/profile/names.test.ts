@@ -5,7 +5,8 @@ import { cli } from '../../cli/helpers.js';
 
 /**
  * Each model identity's name per release, as the trees read say (docs/kernel-audit/names.md): the
- * 5.10, 6.1, 6.12 and 7.2 trees, and v4.19 from the commits that introduced the newer names.
+ * 5.10, 6.1, 6.12 and 7.2 trees, and v4.19 from the commits that introduced the newer names. The 6.1
+ * row is mainline v6.1's (the 6.1 tree agrees for every name but folio_mark_dirty, a backport).
  */
 const SPELLED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'v4.19': {
@@ -16,6 +17,23 @@ const SPELLED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     submit_bio_wait: '__blkdev_direct_IO_simple',
     __iomap_dio_rw: 'iomap_dio_rw',
     folio_mark_dirty: 'set_page_dirty_lock',
+    folio_put: 'put_page',
+    folio_try_get: 'get_page_unless_zero',
+    folio_clear_dirty_for_io: 'clear_page_dirty_for_io',
+    folio_start_writeback: 'set_page_writeback',
+    folio_end_writeback: 'end_page_writeback',
+    kmap_local_folio: 'kmap_atomic',
+    filemap_read: 'generic_file_buffered_read',
+    filemap_release_folio: 'try_to_release_page',
+    shrink_folio_list: 'shrink_page_list',
+    hugetlb_wp: 'hugetlb_cow',
+    do_vmi_munmap: 'do_munmap',
+    copy_folio_from_iter: 'copy_page_from_iter',
+    bio_alloc_clone: 'bio_clone_fast',
+    __bio_split_to_limits: 'blk_queue_split',
+    pipe_read: 'pipe_read',
+    write_cache_pages: 'write_cache_pages',
+    end_bio_bh_io_sync: 'end_bio_bh_io_sync',
   },
   'v5.10': {
     iov_iter_get_pages2: 'iov_iter_get_pages',
@@ -25,6 +43,23 @@ const SPELLED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     submit_bio_wait: '__blkdev_direct_IO_simple',
     __iomap_dio_rw: '__iomap_dio_rw',
     folio_mark_dirty: 'set_page_dirty_lock',
+    folio_put: 'put_page',
+    folio_try_get: 'get_page_unless_zero',
+    folio_clear_dirty_for_io: 'clear_page_dirty_for_io',
+    folio_start_writeback: 'set_page_writeback',
+    folio_end_writeback: 'end_page_writeback',
+    kmap_local_folio: 'kmap_atomic',
+    filemap_read: 'generic_file_buffered_read',
+    filemap_release_folio: 'try_to_release_page',
+    shrink_folio_list: 'shrink_page_list',
+    hugetlb_wp: 'hugetlb_cow',
+    do_vmi_munmap: '__do_munmap',
+    copy_folio_from_iter: 'copy_page_from_iter',
+    bio_alloc_clone: 'bio_clone_fast',
+    __bio_split_to_limits: '__blk_queue_split',
+    pipe_read: 'pipe_read',
+    write_cache_pages: 'write_cache_pages',
+    end_bio_bh_io_sync: 'end_bio_bh_io_sync',
   },
   'v6.1': {
     iov_iter_get_pages2: 'iov_iter_get_pages2',
@@ -34,6 +69,23 @@ const SPELLED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     submit_bio_wait: 'submit_bio_wait',
     __iomap_dio_rw: '__iomap_dio_rw',
     folio_mark_dirty: 'set_page_dirty_lock',
+    folio_put: 'folio_put',
+    folio_try_get: 'folio_try_get',
+    folio_clear_dirty_for_io: 'folio_clear_dirty_for_io',
+    folio_start_writeback: 'folio_start_writeback',
+    folio_end_writeback: 'folio_end_writeback',
+    kmap_local_folio: 'kmap_local_folio',
+    filemap_read: 'filemap_read',
+    filemap_release_folio: 'filemap_release_folio',
+    shrink_folio_list: 'shrink_folio_list',
+    hugetlb_wp: 'hugetlb_wp',
+    do_vmi_munmap: 'do_mas_munmap',
+    copy_folio_from_iter: 'copy_page_from_iter',
+    bio_alloc_clone: 'bio_alloc_clone',
+    __bio_split_to_limits: '__bio_split_to_limits',
+    pipe_read: 'pipe_read',
+    write_cache_pages: 'write_cache_pages',
+    end_bio_bh_io_sync: 'end_bio_bh_io_sync',
   },
   'v6.12': {
     iov_iter_get_pages2: 'iov_iter_get_pages2',
@@ -43,6 +95,23 @@ const SPELLED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     submit_bio_wait: 'submit_bio_wait',
     __iomap_dio_rw: '__iomap_dio_rw',
     folio_mark_dirty: 'folio_mark_dirty',
+    folio_put: 'folio_put',
+    folio_try_get: 'folio_try_get',
+    folio_clear_dirty_for_io: 'folio_clear_dirty_for_io',
+    folio_start_writeback: 'folio_start_writeback',
+    folio_end_writeback: 'folio_end_writeback',
+    kmap_local_folio: 'kmap_local_folio',
+    filemap_read: 'filemap_read',
+    filemap_release_folio: 'filemap_release_folio',
+    shrink_folio_list: 'shrink_folio_list',
+    hugetlb_wp: 'hugetlb_wp',
+    do_vmi_munmap: 'do_vmi_munmap',
+    copy_folio_from_iter: 'copy_folio_from_iter',
+    bio_alloc_clone: 'bio_alloc_clone',
+    __bio_split_to_limits: '__bio_split_to_limits',
+    pipe_read: 'pipe_read',
+    write_cache_pages: 'write_cache_pages',
+    end_bio_bh_io_sync: 'end_bio_bh_io_sync',
   },
   'v7.2': {
     iov_iter_get_pages2: 'iov_iter_get_pages2',
@@ -52,6 +121,23 @@ const SPELLED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     submit_bio_wait: 'submit_bio_wait',
     __iomap_dio_rw: '__iomap_dio_rw',
     folio_mark_dirty: 'folio_mark_dirty',
+    folio_put: 'folio_put',
+    folio_try_get: 'folio_try_get',
+    folio_clear_dirty_for_io: 'folio_clear_dirty_for_io',
+    folio_start_writeback: 'folio_start_writeback',
+    folio_end_writeback: 'folio_end_writeback',
+    kmap_local_folio: 'kmap_local_folio',
+    filemap_read: 'filemap_read',
+    filemap_release_folio: 'filemap_release_folio',
+    shrink_folio_list: 'shrink_folio_list',
+    hugetlb_wp: 'hugetlb_wp',
+    do_vmi_munmap: 'do_vmi_munmap',
+    copy_folio_from_iter: 'copy_folio_from_iter',
+    bio_alloc_clone: 'bio_alloc_clone',
+    __bio_split_to_limits: '__bio_split_to_limits',
+    pipe_read: 'anon_pipe_read',
+    write_cache_pages: 'writeback_iter',
+    end_bio_bh_io_sync: 'bh_end_async_write',
   },
 };
 
@@ -214,4 +300,61 @@ describe('explain --kernel A,B compares functions by identity', () => {
     expect(j.explain.compare.firstDifference).toBeNull();
     expect(j.explain.compare.steps.flatMap((s) => s.calls)).toContain('iov_iter_get_pages2');
   });
+});
+
+/** The functions a trace of `scenario` on `kernel` names, steps and calls, in order. */
+function scenarioFunctions(scenario: string, kernel: string, ...extra: string[]): string[] {
+  const r = cli(
+    'explain',
+    `scenarios/${scenario}.pin`,
+    '--kernel',
+    kernel,
+    ...extra,
+    '--quiet',
+    '--format',
+    'json',
+  );
+  expect(r.code).toBe(0);
+  const j = JSON.parse(r.out) as { explain: { result: { trace: Step[] } } };
+  return j.explain.result.trace.flatMap((s) => [s.fn, ...s.calls]);
+}
+
+describe('a trace speaks the folio-era names only where they exist', () => {
+  // vmsplice of a hugetlb page, the child unmaps, the parent's write fault, the pipe is read.
+  const VMSPLICE: Readonly<Record<string, readonly string[]>> = {
+    'v4.19': ['do_munmap', 'hugetlb_cow', 'pipe_read'],
+    'v5.10': ['__do_munmap', 'hugetlb_cow', 'pipe_read'],
+    'v6.1': ['do_mas_munmap', 'hugetlb_wp', 'pipe_read'],
+    'v6.12': ['do_vmi_munmap', 'hugetlb_wp', 'pipe_read'],
+    'v7.2': ['do_vmi_munmap', 'hugetlb_wp', 'anon_pipe_read'],
+  };
+  // An iomap O_DIRECT read into a shared file page that the flusher writes back meanwhile.
+  const WRITEBACK: Readonly<Record<string, readonly string[]>> = {
+    'v4.19': ['write_cache_pages', 'clear_page_dirty_for_io', 'set_page_writeback'],
+    'v5.10': ['write_cache_pages', 'clear_page_dirty_for_io', 'set_page_writeback'],
+    'v6.1': ['write_cache_pages', 'folio_clear_dirty_for_io', 'folio_start_writeback'],
+    'v6.12': ['write_cache_pages', 'folio_clear_dirty_for_io', 'folio_start_writeback'],
+    'v7.2': ['writeback_iter', 'folio_clear_dirty_for_io', 'folio_start_writeback'],
+  };
+  const NEWEST = [
+    'do_vmi_munmap',
+    'hugetlb_wp',
+    'anon_pipe_read',
+    'writeback_iter',
+    'folio_clear_dirty_for_io',
+  ];
+  const OLDEST = ['do_munmap', '__do_munmap', 'hugetlb_cow', 'clear_page_dirty_for_io', 'set_page_writeback'];
+
+  for (const release of Object.keys(VMSPLICE)) {
+    it(`${release}: vmsplice-child-unmap-hugetlb and dio-read-shared-file-writeback`, () => {
+      const fns = [
+        ...scenarioFunctions('vmsplice-child-unmap-hugetlb', release),
+        ...scenarioFunctions('dio-read-shared-file-writeback', release, '--condition', 'dirty-without-fs'),
+      ];
+      const expected = [...(VMSPLICE[release] ?? []), ...(WRITEBACK[release] ?? [])];
+      expect(fns).toEqual(expect.arrayContaining(expected));
+      for (const other of [...NEWEST, ...OLDEST])
+        if (!expected.includes(other)) expect(fns, `${release} names ${other}`).not.toContain(other);
+    });
+  }
 });
