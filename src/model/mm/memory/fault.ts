@@ -23,7 +23,8 @@ export type FaultKind = 'read' | 'write' | 'unshare';
 export function handleMmFault(ctx: Ctx, w: Draft, at: VmaRef, kind: FaultKind, force = false): KernelResult {
   const vma = ownVmaAt(w, at);
   // The MMU traps a store only on an absent or read-only entry: a writable entry in a read-only VMA
-  // (hugetlb_cow() before v6.0, policy hugetlb.forceWrite) takes the store without a fault.
+  // (hugetlb_cow(), named hugetlb_wp() in v5.19, up to v5.19: policy hugetlb.forceWrite) takes the store
+  // without a fault.
   if (kind === 'write' && !vma.write && !force && !(vma.pte.kind === 'present' && vma.pte.writable))
     return -EFAULT;
   if (kind === 'read' && !vma.read && !force) return -EFAULT;
