@@ -42,16 +42,11 @@ describe('the memory and Ctrl-C watch (runtime/watch.ts)', () => {
 });
 
 describe('pinlab check --max-memory', () => {
+  const gupFork = (bound: string, ...more: string[]) =>
+    cli('check', 'bench/gup-fork.pin', '--kernel', 'v6.5', '--max-memory', bound, ...more);
+
   it('a bound below what the process holds ends every search inconclusive (bound: memory), exit 1', () => {
-    const r = cli(
-      'check',
-      'bench/gup-fork.pin',
-      '--kernel',
-      'v6.5',
-      '--max-memory',
-      '1M',
-      '--progress=lines',
-    );
+    const r = gupFork('1M', '--progress=lines');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(
       /^gup-fork {2}\(0 states, 0\.0 s\)\n {2}parent-lost +inconclusive 0\/0 ✗\(never\) on all +mismatch\n/,
@@ -69,16 +64,7 @@ describe('pinlab check --max-memory', () => {
   });
 
   it('gives no warning for a bound above what the process holds', () => {
-    const r = cli(
-      'check',
-      'bench/gup-fork.pin',
-      '--kernel',
-      'v6.5',
-      '--max-memory',
-      '1T',
-      '--max-states',
-      '10',
-    );
+    const r = gupFork('1T', '--max-states', '10');
     expect(r.err).not.toContain('warning');
   });
 
