@@ -21,6 +21,8 @@ export function hasWritepage(ctx: Ctx, fs: FsType): boolean {
     case 'no-xfs-btrfs':
       return fs !== 'xfs' && fs !== 'btrfs';
     case 'bdev-nfs-ceph':
+      // MODEL: vfat leaves with ext4 here; the trees only bracket fat_writepage() (5.10 and 6.1
+      // fs/fat/inode.c have it, 6.12 has none), so its own release between v6.3 and v6.12 is unread.
       return fs === 'bdev' || fs === 'nfs' || fs === 'ceph';
     case 'none':
       return false;
