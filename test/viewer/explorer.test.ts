@@ -32,8 +32,11 @@ async function tabTo(page: Page, selector: string): Promise<void> {
   throw new Error(`Tab never reaches ${selector}`);
 }
 
-const hashOf = async (page: Page): Promise<URLSearchParams> =>
-  new URLSearchParams((await page.evaluate<string>('location.hash')).slice(1));
+/** One parameter of the page's address, polled: the address follows the view, it does not lead it. */
+const hashParam = (page: Page, key: string) =>
+  expect.poll(async () =>
+    new URLSearchParams((await page.evaluate<string>('location.hash')).slice(1)).get(key),
+  );
 
 describe.skipIf(missing !== null)('the explorer in Chromium', () => {
   let browser: Browser;
@@ -68,7 +71,7 @@ describe.skipIf(missing !== null)('the explorer in Chromium', () => {
         expect(await page.locator('.lanes tr.bad').getAttribute('data-step')).toBe(String(run.steps.length));
         expect(await text(page, '.lanes tr.bad .violation-tag')).toBe('!! lost-dio-data');
         expect(await text(page, '.finding.invariant .finding-name')).toBe('lost-dio-data');
-        expect((await hashOf(page)).get('replay')).toBe(run.token);
+        await hashParam(page, 'replay').toBe(run.token);
         await shot(page, `explore-dio-read-fork-${width}`);
 
         // Back one step: no finding there, and the step that would break the invariant says so.
@@ -96,7 +99,7 @@ describe.skipIf(missing !== null)('the explorer in Chromium', () => {
         await again.page.keyboard.press('Enter');
         expect(await text(again.page, '.position')).toBe(`step ${n} of ${n}`);
         expect(await text(again.page, '.lanes tr.selected .step code')).toBe(fn);
-        expect((await hashOf(again.page)).get('replay')).not.toBe(run.token);
+        await hashParam(again.page, 'replay').not.toBe(run.token);
         expect(again.problems).toEqual([]);
         expect(problems).toEqual([]);
       } finally {
@@ -138,7 +141,7 @@ describe.skipIf(missing !== null)('the explorer in Chromium', () => {
       await tabTo(page, 'select[aria-label="compare with"]');
       for (let i = 0; i <= profileNames().indexOf('v6.5'); i++) await page.keyboard.press('ArrowDown');
       await page.keyboard.press('Tab'); // the arrow keys step the run again
-      expect((await hashOf(page)).get('vs')).toBe('v6.5');
+      await hashParam(page, 'vs').toBe('v6.5');
       const diff = page.locator('.difference.found');
       expect(await diff.getAttribute('data-step')).toBe('1');
       expect(await diff.getAttribute('data-why')).toBe('other');

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import type { Transition } from '../../src/model/engine/step.js';
 import { isProfileError, kernelProfile, profileNames } from '../../src/model/profile/profiles.js';
 import type { Scenario } from '../../src/scenario/types.js';
@@ -107,7 +107,9 @@ export function Explorer({ data, scenarios }: Props) {
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
-  useEffect(() => {
+  // Layout, not passive, effect: the address names the state as soon as it renders (a passive effect
+  // waits for a frame, and a copied link could name the step before).
+  useLayoutEffect(() => {
     const h = placeHash(place);
     if (location.hash !== h) history.replaceState(null, '', h);
   }, [place]);
