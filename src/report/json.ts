@@ -10,6 +10,7 @@ export function jsonResult(r: Row, timings: boolean): TraceResult {
     kernel: r.kernel,
     condition: r.condition,
     kind: r.kind,
+    quantifier: r.quantifier,
     verdict: r.verdict,
     expected: r.expected,
     ok: r.ok,

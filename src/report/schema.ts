@@ -114,6 +114,8 @@ const result = loose({
   kernel: z.string(),
   condition: z.string(),
   kind: z.enum(['condition', 'invariant']),
+  // 1.3.0: a condition's quantifier (exists: a bad outcome; forall: a good one), null for an invariant.
+  quantifier: z.enum(['exists', 'forall']).nullable().optional(),
   verdict: z.union([verdict, z.literal('unavailable')]),
   expected: verdict.nullable(),
   ok: z.boolean().nullable(),

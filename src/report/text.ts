@@ -145,8 +145,9 @@ export const LEGEND = `legend: never / sometimes / always: no, some, every inter
   Positive; M-N its Negative); inconclusive: a bound stopped the search; nothing: no interleaving
   completed; n/a: the release cannot run the scenario (why: below); -: no verdict (in the grid: an
   invariant never violated there; or a search left out); ✗(V): V was expected.
-status: fixed: bad (sometimes, always) on an older release, never on the newest; open: bad on the
-  newest release; mismatch: a verdict differs from the expectation.
+status: fixed: bad on an older release, safe on the newest; open: bad on the newest release;
+  mismatch: a verdict differs from the expectation. Bad: sometimes or always for an exists condition
+  or an invariant (never is safe); sometimes or never for a forall condition (always is safe).
 `;
 
 /** Rows by scenario, then by (condition or invariant) name, each with its cells by release. */

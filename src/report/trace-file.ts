@@ -20,12 +20,16 @@ import type { Row } from '../suite/run.js';
  *   1, operation, errnos, whether always), the same for every result of the search;
  * - `deadlock` (1.2.0): null, or the threads that cannot step in the search's shortest deadlock
  *   (thread, process, line, operation, step, what it waits on, why: waits, no-process or exited).
+ * - `quantifier` (1.3.0): a condition's `exists` (it states a bad outcome) or `forall` (a good one);
+ *   null for an invariant.
  * Without a run, `trace`, `end`, `actors` and `initial` are null. Readers ignore fields they do not know.
  */
 export interface TraceResult extends Omit<
   Row,
-  'trace' | 'ms' | 'depth' | 'tableBytes' | 'witnesses' | 'finals' | 'failed' | 'deadlock'
+  'trace' | 'ms' | 'depth' | 'tableBytes' | 'witnesses' | 'finals' | 'failed' | 'deadlock' | 'quantifier'
 > {
+  /** A condition's quantifier, null for an invariant (absent before 1.3.0). */
+  readonly quantifier?: Row['quantifier'];
   /** The threads' operations that returned an error in the search (absent before 1.2.0). */
   readonly failed?: Row['failed'];
   /** Where the search deadlocked, which thread waits on what (absent before 1.2.0). */
@@ -64,7 +68,7 @@ export function fileStep(s: TraceStep): FileStep {
  * The trace file's schema version (semver; report/schema.ts, docs/schema/): the minor grows when
  * fields are added, the major (with `pinlab`) when a reader of the previous version would misread it.
  */
-export const SCHEMA_VERSION = '1.2.0';
+export const SCHEMA_VERSION = '1.3.0';
 
 export interface TraceFile {
   readonly pinlab: 1;

@@ -22,6 +22,8 @@ export interface Row {
   /** The condition's name, or the invariant's (kind says which). */
   readonly condition: string;
   readonly kind: 'condition' | 'invariant';
+  /** A condition's herd7 quantifier (`exists` states a bad outcome, `forall` a good one); null for an invariant. */
+  readonly quantifier: 'exists' | 'forall' | null;
   /** `unavailable` when the kernel cannot run one of the scenario's operations. */
   readonly verdict: Verdict | 'unavailable';
   readonly expected: Verdict | null;
@@ -145,6 +147,7 @@ function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: n
       ...base,
       condition: c.name,
       kind: 'condition',
+      quantifier: c.quantifier,
       witnesses: { satisfy: c.satisfy, violate: c.violate },
       verdict: c.verdict,
       expected,
@@ -163,6 +166,7 @@ function rowsOf(s: ParsedScenario, profile: KernelProfile, r: CheckResult, ms: n
         ...base,
         condition: inv.name,
         kind: 'invariant' as const,
+        quantifier: null,
         verdict: inv.verdict,
         expected,
         ok: judge(inv.verdict, expected ?? 'never'),
@@ -182,6 +186,7 @@ function unavailableRows(s: ParsedScenario, profile: KernelProfile, reason: stri
       kernel: profile.name,
       condition: c.name,
       kind: 'condition',
+      quantifier: c.quantifier,
       verdict: 'unavailable',
       expected,
       ok: expected === null ? null : false,

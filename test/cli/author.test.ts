@@ -46,7 +46,7 @@ describe('pinlab new and pinlab lint', () => {
   it('reports a scenario error as file:line:col and exit 2, without running it', () => {
     const file = join(dir(), 'wrong.pin');
     cli('new', file);
-    writeFileSync(file, readFileSync(file, 'utf8').replace('sometimes on all', 'sometimes on v9'));
+    writeFileSync(file, readFileSync(file, 'utf8').replace('always on all', 'always on v9'));
     const r = cli('lint', file);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(new RegExp(`^${file}:\\d+:\\d+: unknown release 'v9'`));

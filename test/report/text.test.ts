@@ -13,6 +13,7 @@ function row(kernel: string, verdict: Row['verdict'], extra: Partial<Row> = {}):
     kernel,
     condition: 'lost',
     kind: 'condition',
+    quantifier: 'exists',
     verdict,
     expected: null,
     ok: null,
@@ -73,6 +74,18 @@ describe('the status of a row', () => {
     expect(statusOf(cells(['never', 'never']))).toBe('');
     expect(statusOf(cells(['sometimes', 'inconclusive']))).toBe('');
     expect(statusOf([undefined, undefined])).toBe('');
+  });
+  it('a forall condition states the good outcome: always is safe, sometimes and never are bad', () => {
+    const forall = (vs: Row['verdict'][]) => vs.map((v, i) => row(K[i] ?? '?', v, { quantifier: 'forall' }));
+    expect(statusOf(forall(['always', 'always']))).toBe('');
+    expect(statusOf(forall(['sometimes', 'never', 'always']))).toBe('fixed');
+    expect(statusOf(forall(['always', 'sometimes']))).toBe('open');
+    expect(statusOf(forall(['always', 'never']))).toBe('open');
+  });
+  it('an invariant is bad when violated, and a row it lacks on the newest release is never', () => {
+    const inv = (v: Row['verdict'], k: string) => row(k, v, { kind: 'invariant', quantifier: null });
+    expect(statusOf([inv('sometimes', 'v5.4'), undefined])).toBe('fixed');
+    expect(statusOf([undefined, inv('always', 'v6.1')])).toBe('open');
   });
 });
 
