@@ -34,7 +34,9 @@ export function cephDirectReadWrite(ctx: Ctx, w: Draft, req: DioRequest): DioSub
   const dio = dioAlloc(w, req, remoteShouldDirty(req.iter));
   const bio = bioAlloc(w, req.op, req.file, req.index, 'ceph', dio.id);
   ctx.calls.push('iter_get_bvecs_alloc');
-  const r = remoteGetPages(ctx, w, req.iter, (folios, grab) => remoteAddPages(bio, folios, grab));
+  const r = remoteGetPages(ctx, w, req.iter, 'iov_iter_get_pages2', (folios, grab) =>
+    remoteAddPages(bio, folios, grab),
+  );
   if (r < 0) return remoteAbort(bio, r);
   return remoteSubmit(ctx, req, dio, bio, 'ceph_osdc_start_request');
 }

@@ -48,7 +48,7 @@ export function nfsFileDirectIO(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitt
  */
 function nfsDirectScheduleIovec(ctx: Ctx, w: Draft, bio: OwnBio, req: DioRequest): number {
   ctx.calls.push(req.op === 'read' ? 'nfs_direct_read_schedule_iovec' : 'nfs_direct_write_schedule_iovec');
-  return remoteGetPages(ctx, w, req.iter, (folios, grab) => {
+  return remoteGetPages(ctx, w, req.iter, 'iov_iter_get_pages_alloc2', (folios, grab) => {
     // MODEL: under the what-if netfs.dioGrab=pin the nfs_page keeps the extraction's pin (or nothing).
     if (grab !== 'ref') return remoteAddPages(bio, folios, grab);
     for (const id of folios) folioRefAdd(ctx, ownFolio(w, id), 1); // nfs_page_create: get_page()

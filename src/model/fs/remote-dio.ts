@@ -29,8 +29,8 @@ export function remoteShouldDirty(iter: IovIter): boolean {
 }
 
 /**
- * iov_iter_get_pages_alloc2() / iov_iter_get_pages2() until the iterator is done, each batch handed to
- * `add` with how it was grabbed: FOLL_GET references on user pages (no release converted these paths
+ * iov_iter_get_pages_alloc2() (NFS) / iov_iter_get_pages2() (ceph), `fn`, until the iterator is done,
+ * each batch handed to `add` with how it was grabbed: FOLL_GET references on user pages (no release converted these paths
  * to pins: the 5.10, 6.1, 6.12 and 7.2 trees), get_page() on BVEC pages, -EFAULT for KVEC and DISCARD.
  * Under the what-if netfs.dioGrab=pin, iov_iter_extract_pages() instead: user pages pinned, kernel
  * pages only listed. Returns the pages grabbed, or -errno when none was.
@@ -40,12 +40,13 @@ export function remoteGetPages(
   ctx: Ctx,
   w: Draft,
   iter: IovIter,
+  fn: 'iov_iter_get_pages2' | 'iov_iter_get_pages_alloc2',
   add: (folios: readonly number[], grab: BvecGrab) => void,
 ): KernelResult {
   const extract = ctx.policies['netfs.dioGrab'] === 'pin';
   let n = 0;
   while (iter.pos < iter.segs.length) {
-    const r = extract ? iovIterExtractPages(ctx, w, iter) : iovIterGetPages2(ctx, w, iter);
+    const r = extract ? iovIterExtractPages(ctx, w, iter) : iovIterGetPages2(ctx, w, iter, fn);
     if (r.ret < 0) return n > 0 ? n : r.ret;
     add(r.folios, r.grab);
     n += r.folios.length;

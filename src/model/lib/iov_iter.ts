@@ -73,11 +73,17 @@ function getKernelPage(ctx: Ctx, w: Draft, id: number): void {
  * iov_iter_get_pages2(): the old API, always references. User-backed: get_user_pages_fast (FOLL_GET,
  * FOLL_WRITE when the iterator is a destination, FOLL_NOFAULT when asked) on the first segment;
  * BVEC/XARRAY/FOLIOQ: get_page() on each page; KVEC and DISCARD: -EFAULT. Advances the iterator.
- * MODEL: one segment per call.
+ * MODEL: one segment per call. `fn` is the caller's variant: iov_iter_get_pages_alloc2() grabs the same
+ * pages into an array it allocates (NFS O_DIRECT calls it).
  * @kernel lib/iov_iter.c:iov_iter_get_pages2
  */
-export function iovIterGetPages2(ctx: Ctx, w: Draft, i: IovIter): IterPages {
-  ctx.calls.push('iov_iter_get_pages2');
+export function iovIterGetPages2(
+  ctx: Ctx,
+  w: Draft,
+  i: IovIter,
+  fn: 'iov_iter_get_pages2' | 'iov_iter_get_pages_alloc2' = 'iov_iter_get_pages2',
+): IterPages {
+  ctx.calls.push(fn);
   const seg = i.segs[i.pos];
   if (seg === undefined) return { ret: 0, folios: [], grab: 'ref' };
   if (i.type === 'kvec' || i.type === 'discard') return { ret: -EFAULT, folios: [], grab: 'ref' };

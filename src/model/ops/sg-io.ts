@@ -84,7 +84,8 @@ export const sgIoOp: OpDef<SgIoOp, SgIoLocals> = {
             buf: op.buf,
             expected,
           });
-        return finished('blk_rq_unmap_user', folios, ret);
+        // The thread sleeps in blk_execute_rq() until blk_end_sync_rq() wakes it, then unmaps.
+        return finished('blk_execute_rq', folios, ret);
       },
     },
   ],

@@ -41,6 +41,24 @@ export const FUNCTION_NAMES: Readonly<Record<string, FunctionNames>> = {
       },
     ],
   },
+  iov_iter_get_pages_alloc2: {
+    doc: 'The advancing FOLL_GET extraction into an array it allocates (lib/iov_iter.c), as NFS O_DIRECT calls it.',
+    history: [
+      {
+        since: 'v4.19',
+        name: 'iov_iter_get_pages_alloc',
+        commit: 'the non-advancing original',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.0',
+        name: 'iov_iter_get_pages_alloc2',
+        commit:
+          'iov_iter: advancing variants of iov_iter_get_pages{,_alloc}(); get rid of non-advancing variants (eba2d3d79829)',
+        confidence: 'H',
+      },
+    ],
+  },
   __blkdev_direct_IO_async: {
     doc: 'An async O_DIRECT request that fits one bio: before its own helper it took the multi-bio path.',
     history: [

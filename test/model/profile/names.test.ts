@@ -11,6 +11,7 @@ import { cli } from '../../cli/helpers.js';
  */
 const V4_19: Readonly<Record<string, string>> = {
   iov_iter_get_pages2: 'iov_iter_get_pages',
+  iov_iter_get_pages_alloc2: 'iov_iter_get_pages_alloc',
   __blkdev_direct_IO_async: '__blkdev_direct_IO',
   blkdev_bio_end_io_async: 'blkdev_bio_end_io',
   submit_bio_wait_endio: 'blkdev_bio_end_io_simple',
@@ -44,6 +45,7 @@ const V5_10: Readonly<Record<string, string>> = {
 const V6_1: Readonly<Record<string, string>> = {
   ...V5_10,
   iov_iter_get_pages2: 'iov_iter_get_pages2',
+  iov_iter_get_pages_alloc2: 'iov_iter_get_pages_alloc2',
   __blkdev_direct_IO_async: '__blkdev_direct_IO_async',
   blkdev_bio_end_io_async: 'blkdev_bio_end_io_async',
   submit_bio_wait_endio: 'submit_bio_wait_endio',
@@ -219,6 +221,31 @@ describe('a trace speaks the names of its release (dio-read-fork, block device)'
       ]),
     );
     expect(v61).not.toContain('folio_mark_dirty');
+  });
+});
+
+describe('NFS and ceph O_DIRECT name their own variant of the extraction', () => {
+  const calls = (path: 'nfs' | 'ceph', kernel: string): string => {
+    const r = cli(
+      'explain',
+      'scenarios/netfs-dio-read-fork.pin',
+      '--kernel',
+      kernel,
+      '--axis',
+      `path=${path}`,
+    );
+    expect(r.code).toBe(0);
+    return r.out;
+  };
+  it('NFS: iov_iter_get_pages_alloc on v5.10, iov_iter_get_pages_alloc2 from v6.1 (fs/nfs/direct.c)', () => {
+    expect(calls('nfs', 'v5.10')).toMatch(/\biov_iter_get_pages_alloc\b/);
+    expect(calls('nfs', 'v5.10')).not.toMatch(/iov_iter_get_pages2|iov_iter_get_pages_alloc2/);
+    expect(calls('nfs', 'v7.2')).toMatch(/\biov_iter_get_pages_alloc2\b/);
+  });
+  it('ceph: iov_iter_get_pages on v5.10, iov_iter_get_pages2 from v6.1 (fs/ceph/file.c)', () => {
+    expect(calls('ceph', 'v5.10')).toMatch(/\biov_iter_get_pages\b/);
+    expect(calls('ceph', 'v6.1')).toMatch(/\biov_iter_get_pages2\b/);
+    expect(calls('ceph', 'v6.1')).not.toContain('iov_iter_get_pages_alloc');
   });
 });
 
