@@ -313,18 +313,18 @@ export interface StepsRun {
 
 /**
  * Run `transitions` from `initial` on `profile`, recording each step: the trace steps of an
- * interleaving, each function by the name it has on the profile's release (model/profile/names.ts).
+ * interleaving, each function by the name it has on the profile's release or series (model/profile/names.ts).
  * Stops at the first transition that is not enabled (a bad replay token).
  */
 export function runSteps(
   program: Program,
-  profile: Pick<KernelProfile, 'release' | 'policies'>,
+  profile: Pick<KernelProfile, 'release' | 'policies' | 'names'>,
   initial: World,
   transitions: readonly Transition[],
   invariants: readonly Invariant[],
 ): StepsRun {
   const { policies } = profile;
-  const named = (fn: string): string => functionName(profile.release, fn);
+  const named = (fn: string): string => functionName(profile, fn);
   const worlds: World[] = [initial];
   const steps: Omit<TraceStep, 'state'>[] = [];
   let notEnabledAt: number | null = null;

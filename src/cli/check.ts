@@ -320,8 +320,8 @@ function replayedOn(bad: Row, job: Job, first: KernelProfile, kernel: KernelProf
   const { program } = s.scenario;
   const run = runSteps(program, kernel, instantiate(program, kernel.policies), d.transitions, INVARIANTS);
   return {
-    a: { kernel: bad.kernel, release: first.release, steps: bad.trace.steps },
-    b: { kernel: kernel.name, release: kernel.release, steps: run.steps },
+    a: { kernel: bad.kernel, release: first.release, names: first.names, steps: bad.trace.steps },
+    b: { kernel: kernel.name, release: kernel.release, names: kernel.names, steps: run.steps },
     notEnabledAt: run.notEnabledAt,
   };
 }

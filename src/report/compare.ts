@@ -1,6 +1,5 @@
 import type { TraceStep } from '../check/index.js';
-import { sameCalls, sameFunction } from '../model/profile/names.js';
-import type { Release } from '../model/profile/release.js';
+import { sameCalls, sameFunction, type Speaker } from '../model/profile/names.js';
 import { fileStep, type FileStep } from './trace-file.js';
 import { printable } from './printable.js';
 import { chunks, fit } from './fit.js';
@@ -17,10 +16,9 @@ export interface Comparison {
   readonly notEnabledAt: number | null;
 }
 
-/** One run: the profile's name, the release whose function names its steps speak, and the steps. */
-export interface ComparedRun {
+/** One run: the profile's name, the release (and series' names) its steps speak, and the steps. */
+export interface ComparedRun extends Speaker {
   readonly kernel: string;
-  readonly release: Release;
   readonly steps: readonly TraceStep[];
 }
 
@@ -34,7 +32,7 @@ function effect(s: TraceStep): string {
  * Whether two runs' steps do the same: the same effect, and the same functions by identity, so a
  * function renamed between the two releases (iov_iter_get_pages, iov_iter_get_pages2) is no difference.
  */
-function sameStep(x: TraceStep, rx: Release, y: TraceStep, ry: Release): boolean {
+function sameStep(x: TraceStep, rx: Speaker, y: TraceStep, ry: Speaker): boolean {
   return effect(x) === effect(y) && sameFunction(x.fn, rx, y.fn, ry) && sameCalls(x.calls, rx, y.calls, ry);
 }
 
@@ -44,7 +42,7 @@ export function firstDifference(c: Comparison): number | null {
   for (let i = 0; i < n; i++) {
     const x = c.a.steps[i];
     const y = c.b.steps[i];
-    if (x === undefined || y === undefined || !sameStep(x, c.a.release, y, c.b.release)) return i;
+    if (x === undefined || y === undefined || !sameStep(x, c.a, y, c.b)) return i;
   }
   return null;
 }

@@ -85,7 +85,7 @@ export function nextSteps(s: Scenario, profile: KernelProfile, world: World): Ne
       transition: t,
       actorName: actorName(program, t.actor),
       op: r.label.op,
-      fn: functionName(profile.release, r.label.fn),
+      fn: functionName(profile, r.label.fn),
       folios: r.label.folios,
       ret: r.label.ret,
       breaks: found.map((f) => f.violation.invariant),
@@ -155,13 +155,10 @@ function stepChange(sa: Step, sb: Step, a: KernelProfile, b: KernelProfile): str
   return (
     said(
       (s) => `runs ${s.actorName}'s ${s.fn}()`,
-      sa.actorName === sb.actorName && sameFunction(sa.fn, a.release, sb.fn, b.release),
+      sa.actorName === sb.actorName && sameFunction(sa.fn, a, sb.fn, b),
     ) ??
     said((s) => `returns ${s.ret ?? 'nothing'}`) ??
-    said(
-      (s) => `calls ${s.calls.join(' > ') || 'nothing'}`,
-      sameCalls(sa.calls, a.release, sb.calls, b.release),
-    ) ??
+    said((s) => `calls ${s.calls.join(' > ') || 'nothing'}`, sameCalls(sa.calls, a, sb.calls, b)) ??
     said((s) => `violates ${s.violations.map((v) => v.invariant).join(', ') || 'nothing'}`)
   );
 }

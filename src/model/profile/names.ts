@@ -449,8 +449,21 @@ export const FUNCTION_NAMES: Readonly<Record<string, FunctionNames>> = {
   },
 };
 
-/** The name `fn` (a model identity) has on `release`: its spelling there, or itself when it never changed. */
-export function functionName(release: Release, fn: string): string {
+/**
+ * Whose names a trace speaks: a release, and the names a stable series' tree spells as a later release
+ * does through a backport (identity -> name; stable.ts).
+ */
+export interface Speaker {
+  readonly release: Release;
+  readonly names?: Readonly<Record<string, string>>;
+}
+
+const speaker = (x: Release | Speaker): Speaker => (typeof x === 'string' ? { release: x } : x);
+
+/** The name `fn` (a model identity) has on a release or series: its spelling there, or itself when it never changed. */
+export function functionName(on: Release | Speaker, fn: string): string {
+  const { release, names } = speaker(on);
+  if (names !== undefined && Object.hasOwn(names, fn)) return names[fn] as string;
   const entry = Object.hasOwn(FUNCTION_NAMES, fn) ? FUNCTION_NAMES[fn] : undefined;
   if (entry === undefined) return fn;
   let name = entry.history[0]?.name ?? fn;
@@ -458,24 +471,34 @@ export function functionName(release: Release, fn: string): string {
   return name;
 }
 
-/** The identities a name spelled on `release` can stand for (itself among them when it is its own). */
-function identities(release: Release, spelled: string): string[] {
-  const ids = Object.keys(FUNCTION_NAMES).filter((id) => functionName(release, id) === spelled);
-  if (functionName(release, spelled) === spelled) ids.push(spelled);
+/** The identities a name spelled on `on` can stand for (itself among them when it is its own). */
+function identities(on: Speaker, spelled: string): string[] {
+  const ids = Object.keys(FUNCTION_NAMES).filter((id) => functionName(on, id) === spelled);
+  if (functionName(on, spelled) === spelled) ids.push(spelled);
   return ids;
 }
 
 /**
- * Whether `a` as spelled on release `ra` and `b` as spelled on `rb` can be the same function of the
- * model (a rename between the two releases is no difference).
+ * Whether `a` as spelled on `ra` and `b` as spelled on `rb` can be the same function of the model (a
+ * rename between the two releases is no difference).
  */
-export function sameFunction(a: string, ra: Release, b: string, rb: Release): boolean {
-  if (a === b && compareReleases(ra, rb) === 0) return true;
-  const ib = identities(rb, b);
-  return identities(ra, a).some((id) => ib.includes(id));
+export function sameFunction(a: string, ra: Release | Speaker, b: string, rb: Release | Speaker): boolean {
+  const sa = speaker(ra);
+  const sb = speaker(rb);
+  const sameSpeaker =
+    compareReleases(sa.release, sb.release) === 0 &&
+    JSON.stringify(sa.names ?? {}) === JSON.stringify(sb.names ?? {});
+  if (a === b && sameSpeaker) return true;
+  const ib = identities(sb, b);
+  return identities(sa, a).some((id) => ib.includes(id));
 }
 
 /** Whether two lists of functions, as spelled on `ra` and `rb`, name the same functions in order. */
-export function sameCalls(a: readonly string[], ra: Release, b: readonly string[], rb: Release): boolean {
+export function sameCalls(
+  a: readonly string[],
+  ra: Release | Speaker,
+  b: readonly string[],
+  rb: Release | Speaker,
+): boolean {
   return a.length === b.length && a.every((x, i) => sameFunction(x, ra, b[i] as string, rb));
 }

@@ -56,6 +56,8 @@ export interface KernelProfile {
   readonly name: string;
   readonly release: Release;
   readonly policies: Policies;
+  /** Function names a stable series' backports spell as a later release (identity -> name; names.ts). */
+  readonly names: Readonly<Record<string, string>>;
 }
 
 export type ProfileError =
@@ -85,17 +87,21 @@ export function profileNames(): string[] {
 }
 
 /** A release's policies, or a variant's or stable series' (its release plus what it changes); null: unknown. */
-function basePolicies(name: string): { release: Release; policies: Record<string, string> } | null {
+function basePolicies(
+  name: string,
+): { release: Release; policies: Record<string, string>; names: Record<string, string> } | null {
   const variant = VARIANTS.find((v) => v.name === name);
-  if (variant) return { release: variant.base, policies: { ...policiesAt(variant.base), ...variant.set } };
+  if (variant)
+    return { release: variant.base, policies: { ...policiesAt(variant.base), ...variant.set }, names: {} };
   const series = STABLE_SERIES.find((s) => s.name === name);
   if (series) {
     const backported = Object.fromEntries(series.backports.map((b) => [b.policy, b.value]));
-    return { release: series.base, policies: { ...policiesAt(series.base), ...backported } };
+    const names = Object.fromEntries(series.names.map((n) => [n.identity, n.name]));
+    return { release: series.base, policies: { ...policiesAt(series.base), ...backported }, names };
   }
   const release = parseRelease(name);
   if (release === null || !RELEASES.includes(release)) return null;
-  return { release, policies: { ...policiesAt(release) } };
+  return { release, policies: { ...policiesAt(release) }, names: {} };
 }
 
 /** The profile of a release, stable series or variant, with `set` overrides (the CLI's --set policy=value). */
@@ -120,6 +126,7 @@ export function kernelProfile(
     name: suffix ? `${name}[${suffix}]` : name,
     release: base.release,
     policies: policies as unknown as Policies,
+    names: base.names,
   };
 }
 

@@ -15,6 +15,16 @@ export type Backport = {
   };
 }[PolicyName];
 
+/** A function the series' tree spells as a later release, through a backport. */
+export interface NameBackport {
+  /** The model's identity of the function (a key of names.ts's FUNCTION_NAMES). */
+  readonly identity: string;
+  readonly name: string;
+  readonly commit: string;
+  /** Where the series' tree calls it so (file:line in that tree). */
+  readonly evidence: string;
+}
+
 /**
  * A stable series as distributions ship it (Debian's kernels are stable releases, not .0 ones): the
  * mainline release it branched from, read at one named stable release, and the backports in it that
@@ -27,6 +37,11 @@ export interface StableSeries {
   /** The stable release the tree was read at ("5.10.262"). */
   readonly at: string;
   readonly backports: readonly Backport[];
+  /**
+   * Function names the series' tree spells as a later release does, by model identity (names.ts),
+   * because a backport brought the later code: a trace on the series speaks them.
+   */
+  readonly names: readonly NameBackport[];
   /** Backports found in the tree that change nothing pinlab models, and why. */
   readonly unmodelled: readonly string[];
 }
@@ -80,6 +95,8 @@ export const STABLE_SERIES: readonly StableSeries[] = [
         confidence: 'H',
       },
     ],
+    // The bio.dirtyCompound backport kept the page API here: block/bio.c:958, 1329 call set_page_dirty_lock.
+    names: [],
     unmodelled: [
       'mm/gup: prevent gup_fast from racing with COW during fork (upstream 57efa1fe5957, v5.11), with mm/gup: reorganize internal_get_user_pages_fast(): write_protect_seq (mm/gup.c:2699, mm/memory.c:1194); pinlab runs fork atomically, so GUP-fast never sees it half done',
     ],
@@ -115,6 +132,15 @@ export const STABLE_SERIES: readonly StableSeries[] = [
         confidence: 'H',
       },
     ],
+    names: [
+      {
+        identity: 'folio_mark_dirty',
+        name: 'folio_mark_dirty',
+        commit: 'block: Remove special-casing of compound pages (upstream 1b151e2435fc, v6.8)',
+        evidence:
+          'block/bio.c:1119 (__bio_release_pages), 1427 (bio_set_pages_dirty): folio_mark_dirty(fi.folio)',
+      },
+    ],
     unmodelled: [
       'filemap: add a per-mapping stable writes flag (upstream, v6.7): AS_STABLE_WRITES; pinlab keeps one stable-writes flag per file (mapping_stable_writes()), to which the older per-superblock flag gives the same value',
     ],
@@ -133,6 +159,7 @@ export const STABLE_SERIES: readonly StableSeries[] = [
         confidence: 'H',
       },
     ],
+    names: [],
     unmodelled: [],
   },
 ];

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES, functionName, sameCalls, sameFunction } from '../../../src/model/profile/names.js';
 import { compareReleases, type Release } from '../../../src/model/profile/release.js';
+import { STABLE_SERIES } from '../../../src/model/profile/stable.js';
+import { isProfileError, kernelProfile, type KernelProfile } from '../../../src/model/profile/profiles.js';
 import { cli } from '../../cli/helpers.js';
 
 /**
@@ -138,6 +140,12 @@ interface Step {
  * The functions of the block-device O_DIRECT read racing fork's trace on `kernel`, in order; with
  * `replayOn`, of the same interleaving replayed there (the bug it shows is fixed there).
  */
+function kernelProfileOf(name: string): KernelProfile {
+  const p = kernelProfile(name);
+  if (isProfileError(p)) throw new Error(name);
+  return p;
+}
+
 function traceFunctions(kernel: string, replayOn?: string): string[] {
   const kernels = replayOn === undefined ? kernel : `${kernel},${replayOn}`;
   const r = cli(
@@ -221,6 +229,27 @@ describe('a trace speaks the names of its release (dio-read-fork, block device)'
       ]),
     );
     expect(v61).not.toContain('folio_mark_dirty');
+  });
+});
+
+describe('a stable series speaks the names its backports brought', () => {
+  it('every backported name is a model identity, spelled as a later release spells it', () => {
+    for (const series of STABLE_SERIES)
+      for (const n of series.names) {
+        const entry = FUNCTION_NAMES[n.identity];
+        expect(entry, n.identity).toBeDefined();
+        expect(entry?.history.map((h) => h.name)).toContain(n.name);
+      }
+  });
+  it('v6.1.y: folio_mark_dirty (the 6.1.176 tree, block/bio.c:1119); v6.1 and v5.10.y: set_page_dirty_lock', () => {
+    expect(traceFunctions('v6.1.y')).toContain('folio_mark_dirty');
+    expect(traceFunctions('v6.1.y')).not.toContain('set_page_dirty_lock');
+    expect(traceFunctions('v6.1')).toContain('set_page_dirty_lock');
+    expect(traceFunctions('v5.10.y')).toContain('set_page_dirty_lock');
+    expect(functionName(kernelProfileOf('v6.1.y'), 'folio_mark_dirty')).toBe('folio_mark_dirty');
+    expect(sameFunction('folio_mark_dirty', kernelProfileOf('v6.1.y'), 'set_page_dirty_lock', 'v6.1')).toBe(
+      true,
+    );
   });
 });
 
