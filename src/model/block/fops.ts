@@ -1,4 +1,5 @@
 import type { OwnBio } from '../include/blk_types.js';
+import { EIO, EIOCBQUEUED } from '../include/errno.js';
 
 import {
   dioAbortBio,
@@ -14,6 +15,7 @@ import {
 import type { Ctx } from '../core/ctx.js';
 import { bioAlloc, bioIovBvecSet, bioIovIterGetPages, bioPut, submitBio } from './bio.js';
 import { ownDio, type Draft } from '../core/cow.js';
+import type { OwnDio } from '../include/blk_types.js';
 import { bioReleasePagesDirtied } from './release-dirty.js';
 import { bioSplitToLimits } from './bio-split.js';
 
@@ -66,7 +68,9 @@ export function blkdevDirectIOSimpleFinish(ctx: Ctx, w: Draft, dioId: number, bi
 
 /**
  * __blkdev_direct_IO_async(): one bio; an ITER_BVEC is borrowed (bio_iov_bvec_set, no references: the
- * caller keeps the pages alive until ->ki_complete); a user-backed read is pre-dirtied.
+ * caller keeps the pages alive until ->ki_complete); a user-backed read is pre-dirtied. Before v5.16
+ * (blkdev.asyncDio=multi-bio) __blkdev_direct_IO served the request: the same steps for one bio
+ * (model/profile/names.ts spells its calls), but a failed page grab completes it with -EIO.
  * @kernel block/fops.c:__blkdev_direct_IO_async
  */
 function blkdevDirectIOAsync(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted {
@@ -76,8 +80,11 @@ function blkdevDirectIOAsync(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted 
   if (req.iter.type === 'bvec' && ctx.policies['bio.pageFlags'] !== 'none') {
     bioIovBvecSet(ctx, bio, req.iter);
   } else {
-    const r = addPagesOrFail(ctx, w, bio, req);
-    if (r < 0) return { ret: r, dio: null };
+    const r = bioIovIterGetPages(ctx, w, bio, req.iter);
+    // Before v5.16 the multi-bio code served this request, and its failure completes it (-EIO).
+    if (r < 0 && ctx.policies['blkdev.asyncDio'] === 'multi-bio')
+      return multiGrabFailed(ctx, w, req, dio, bio, r);
+    if (r < 0) return dioAbortBio(ctx, w, bio, r);
   }
   return dioSubmitBio(ctx, w, req, dio, bio, dio.shouldDirty);
 }
@@ -91,9 +98,33 @@ function blkdevDirectIOMulti(ctx: Ctx, w: Draft, req: DioRequest): DioSubmitted 
   ctx.calls.push('__blkdev_direct_IO');
   const dio = dioAlloc(w, req, dioShouldDirty(ctx, req.iter));
   const bio = bioAlloc(w, req.op, req.file, req.index, 'blkdev', dio.id);
-  const r = addPagesOrFail(ctx, w, bio, req);
-  if (r < 0) return { ret: r, dio: null };
+  const r = bioIovIterGetPages(ctx, w, bio, req.iter);
+  if (r < 0) return multiGrabFailed(ctx, w, req, dio, bio, r);
   return dioSubmitBio(ctx, w, req, dio, bio, dio.shouldDirty);
+}
+
+/**
+ * __blkdev_direct_IO() when bio_iov_iter_get_pages() fails: the bio ends with BLK_STS_IOERR
+ * (bio_endio -> blkdev_bio_end_io, which releases what it holds and completes the request). A sync
+ * caller, woken at once, returns the grab's error; an async one has returned -EIOCBQUEUED, and
+ * ->ki_complete gives -EIO (the 5.10 tree fs/block_dev.c:423, 6.1 block/fops.c:218, 6.12 :208,
+ * 7.2 :219).
+ * @kernel block/fops.c:__blkdev_direct_IO
+ */
+function multiGrabFailed(
+  ctx: Ctx,
+  w: Draft,
+  req: DioRequest,
+  dio: OwnDio,
+  bio: OwnBio,
+  err: number,
+): DioSubmitted {
+  ctx.calls.push('bio_endio');
+  dioAbortBio(ctx, w, bio, err);
+  if (!req.async) return { ret: err, dio: null };
+  dio.done = true;
+  dio.ret = -EIO;
+  return { ret: -EIOCBQUEUED, dio: dio.id };
 }
 
 /**

@@ -375,6 +375,25 @@ export const FUNCTION_NAMES: Readonly<Record<string, FunctionNames>> = {
       },
     ],
   },
+  bio_iov_bvec_set: {
+    doc: "How a bio takes an ITER_BVEC's pages without references (BIO_NO_PAGE_REF, then no BIO_PAGE_PINNED): bio_iov_iter_get_pages() added them one bvec at a time with bio_add_page(), then the bio borrows the iterator's bvec array whole.",
+    history: [
+      {
+        since: 'v4.19',
+        name: '__bio_iov_bvec_add_pages',
+        commit:
+          'bio_iov_iter_get_pages() -> __bio_iov_bvec_add_pages() (the 5.10 tree, block/bio.c:964; the model references ITER_BVEC pages before v5.1 and never emits it there)',
+        confidence: 'M',
+      },
+      {
+        since: 'v5.12',
+        name: 'bio_iov_bvec_set',
+        commit:
+          "bio: don't copy bvec for direct IO (c42bca92be92, for-5.12/block; the 6.1 tree, block/bio.c:1129)",
+        confidence: 'M',
+      },
+    ],
+  },
   __bio_split_to_limits: {
     doc: 'Where the block layer splits a bio that exceeds the queue limits.',
     history: [

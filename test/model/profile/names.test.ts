@@ -33,6 +33,7 @@ const V4_19: Readonly<Record<string, string>> = {
   do_vmi_munmap: 'do_munmap',
   copy_folio_from_iter: 'copy_page_from_iter',
   bio_alloc_clone: 'bio_clone_fast',
+  bio_iov_bvec_set: '__bio_iov_bvec_add_pages',
   __bio_split_to_limits: 'blk_queue_split',
   pipe_read: 'pipe_read',
   write_cache_pages: 'write_cache_pages',
@@ -64,6 +65,7 @@ const V6_1: Readonly<Record<string, string>> = {
   hugetlb_wp: 'hugetlb_wp',
   do_vmi_munmap: 'do_mas_munmap',
   bio_alloc_clone: 'bio_alloc_clone',
+  bio_iov_bvec_set: 'bio_iov_bvec_set',
   __bio_split_to_limits: '__bio_split_to_limits',
 };
 const V6_12: Readonly<Record<string, string>> = {

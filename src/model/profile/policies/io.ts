@@ -137,6 +137,27 @@ export const IO_POLICIES = {
       },
     ],
   }),
+  'blkdev.asyncDio': policy({
+    doc: "Which code serves an async O_DIRECT request on a block device that fits one bio: the multi-bio __blkdev_direct_IO, where a page grab that fails ends the bio with BLK_STS_IOERR (the caller gets -EIOCBQUEUED, then -EIO from ->ki_complete), or the single-bio __blkdev_direct_IO_async, which returns the grab's error at submission.",
+    kernel: 'block/fops.c:__blkdev_direct_IO_async',
+    values: ['multi-bio', 'single-bio'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'multi-bio',
+        commit:
+          'blkdev_direct_IO() sends only a sync request to __blkdev_direct_IO_simple (the 5.10 tree: fs/block_dev.c:505; the grab failure at :423)',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.16',
+        value: 'single-bio',
+        commit:
+          'block: add single bio async direct IO helper (54a88eb838d3, for-5.16/block) (the 6.1 tree: block/fops.c:309, chosen at :373)',
+        confidence: 'H',
+      },
+    ],
+  }),
   'bio.dirtyCompound': policy({
     doc: 'Whether bio_set_pages_dirty / bio_check_pages_dirty / bio_release_pages(mark_dirty) dirty compound pages (THP, hugetlb) or skip them.',
     kernel: 'block/bio.c:bio_set_pages_dirty',
