@@ -4,8 +4,9 @@ import type { FsType } from '../../../src/model/include/fs.js';
 import type { Op } from '../../../src/model/ops/index.js';
 import { fsDioPath } from '../../../src/model/fs/dio-path.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
+import { releaseAtLeast } from '../../../src/model/profile/release.js';
 import { anon, profile } from '../harness.js';
-import { ioProgram, runOrder } from './io-harness.js';
+import { explore, ioProgram, runOrder } from './io-harness.js';
 
 /**
  * Issue 23's @kernel ledger for fs and drivers (docs/kernel-audit/ledger/fs-drivers.md): each fix, on
@@ -65,4 +66,50 @@ describe('fallocate(PUNCH_HOLE) waits for direct I/O to the file in flight (inod
         expect(ops.indexOf('fallocate')).toBeGreaterThan(ops.lastIndexOf('device'));
       },
     );
+});
+
+describe('a ublk request registered in two slots ends with the release of the last one (ublk_sub_req_ref, ublk_io_release)', () => {
+  const reg = (index: number): Op => ({
+    op: 'ublk',
+    action: 'register',
+    dir: 'read',
+    handle: 'rq',
+    index,
+    reg: `reg${index}`,
+  });
+  const unreg = (index: number): Op => ({ op: 'ublk', action: 'unregister', index, reg: `unreg${index}` });
+  const prog = ioProgram({
+    files: [{ name: 'f', fs: 'xfs', pages: ['D'] }],
+    mappings: [],
+    actors: [
+      {
+        process: 0,
+        ops: [
+          { op: 'kalloc', kind: 'page', as: 'rq' },
+          reg(0),
+          reg(1),
+          { op: 'ublk', action: 'commit', handle: 'rq' },
+          unreg(0),
+          unreg(1),
+        ],
+      },
+      {
+        process: 0,
+        ops: [{ op: 'uring-rw', rw: 'read', index: 1, path: 'iomap', file: 'f', fileIndex: 0, as: 'r' }],
+      },
+    ],
+    agents: ['device'],
+  });
+  it.each(RELEASES.filter((r) => releaseAtLeast(r, 'v6.15')))(
+    '%s: a READ_FIXED on the second slot after the first is unregistered reads into a live page',
+    (r) => {
+      const e = explore(profile(r), prog);
+      // Before: the first release ended the committed request and freed its page under slot 1.
+      expect([...e.violations.keys()]).toEqual([]);
+      for (const w of e.finals) {
+        expect(w.actors[0]?.held.rq).toBeUndefined();
+        expect(w.uring).toEqual([]);
+      }
+    },
+  );
 });
