@@ -23,11 +23,16 @@ export function ublkEndRequest(ctx: Ctx, w: Draft, actor: number, handle: string
 
 /**
  * ublk_io_release(), the release callback of a registered request buffer: it drops the buffer's
- * reference on the request (ublk_put_req_ref()); a request the daemon already committed ends now.
- * MODEL: the request's references are two facts: the buffer is registered, the daemon committed.
+ * reference on the request (task_registered_buffers before the commit, ublk_put_req_ref() after it);
+ * a request the daemon already committed ends with the release of its last registered buffer (one
+ * request may be registered in several slots: ublk_daemon_register_io_buf() counts each, the 7.2
+ * tree's drivers/block/ublk_drv.c:3222).
+ * MODEL: the request's references are facts: each registered buffer (the released one has already left
+ * the table), and the daemon's commit.
  * @kernel drivers/block/ublk_drv.c:ublk_io_release
  */
 export function ublkIoRelease(ctx: Ctx, w: Draft, kbuf: KernelBuf): number[] {
   ctx.calls.push('ublk_io_release');
-  return kbuf.committed ? ublkEndRequest(ctx, w, kbuf.actor, kbuf.handle) : [];
+  const held = w.uring.some((u) => u.kbuf?.actor === kbuf.actor && u.kbuf.handle === kbuf.handle);
+  return kbuf.committed && !held ? ublkEndRequest(ctx, w, kbuf.actor, kbuf.handle) : [];
 }

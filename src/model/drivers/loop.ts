@@ -10,7 +10,10 @@ import { vfsIocbIterRw, type KernelAio } from '../fs/kernel-aio.js';
  * device) and ends only in lo_rw_aio_complete() -> blk_mq_complete_request(): the owner's
  * protection lasts until the backing I/O completes (Al Viro's rule, seed 004).
  * MODEL: the request's pages are a kernel caller's held pages; the worker (loop_queue_work /
- * loop_process_work) runs within the submission step.
+ * loop_process_work) runs within the submission step. Only the direct-I/O loop device (cmd->use_aio) is
+ * modelled: a buffered one copies through the backing file's page cache within the call
+ * (lo_read_simple / lo_write_simple in the 5.10 and 6.1 trees; from 6.12 lo_rw_aio with ki_complete
+ * NULL and no IOCB_DIRECT, completed before it returns), so no request page outlives its iterator.
  * @kernel drivers/block/loop.c:lo_rw_aio
  */
 export function loRwAio(ctx: Ctx, w: Draft, io: KernelAio): DioSubmitted {

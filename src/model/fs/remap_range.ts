@@ -71,10 +71,19 @@ function remapCheck(src: File, index: number, dst: File, dstIndex: number, dedup
  */
 export function remapBlocks(w: World, src: File, index: number, dst: File, dstIndex: number): boolean {
   if (filemapWaitBlocks(w, src, index) || filemapWaitBlocks(w, dst, dstIndex)) return true;
+  return inodeDioBlocks(w, src) || inodeDioBlocks(w, dst);
+}
+
+/**
+ * Whether inode_dio_wait() on `file` must wait now: a direct I/O to it is still in flight (its dio has
+ * neither woken its waiter nor completed its iocb).
+ * @kernel fs/remap_range.c:generic_remap_file_range_prep
+ */
+export function inodeDioBlocks(w: World, file: File): boolean {
   return w.dios.some((d) => {
     if (d.done) return false;
     const bio = d.bios[0] === undefined ? undefined : w.bios[d.bios[0]];
-    return bio !== undefined && (bio.file === src.id || bio.file === dst.id);
+    return bio !== undefined && bio.file === file.id;
   });
 }
 

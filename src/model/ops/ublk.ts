@@ -40,7 +40,13 @@ function register(env: StepEnv, op: Extract<UblkOp, { action: 'register' }>): St
       : ioBufferRegisterBvec(
           env.ctx,
           env.w,
-          { actor: env.actor, handle: op.handle, committed: false, dir: op.dir },
+          // A request the daemon committed while another slot held it stays committed.
+          {
+            actor: env.actor,
+            handle: op.handle,
+            committed: kernelBufOf(env.w, env.actor, op.handle)?.kbuf?.committed ?? false,
+            dir: op.dir,
+          },
           env.mm,
           grab.folios,
           op.index,
@@ -51,14 +57,16 @@ function register(env: StepEnv, op: Extract<UblkOp, { action: 'register' }>): St
 
 /**
  * ublk_commit_and_fetch() -> ublk_sub_req_ref(): the daemon's completion ends the request unless a
- * registered buffer still holds it; then the buffer's release ends it.
+ * registered buffer still holds it (ublk_sub_req_ref() subtracts the commit's share and the on-task
+ * registrations, the 7.2 tree's :1201); then the last buffer's release ends it.
  * @kernel drivers/block/ublk_drv.c:ublk_sub_req_ref
  */
 function commit(env: StepEnv, op: Extract<UblkOp, { action: 'commit' }>): StepOutcome {
   env.ctx.calls.push('ublk_sub_req_ref');
-  const buf = kernelBufOf(env.w, env.actor, op.handle);
-  if (buf !== undefined) {
-    kernelBufCommit(env.w, buf);
+  const bufs = env.w.uring.filter((u) => u.kbuf?.actor === env.actor && u.kbuf.handle === op.handle);
+  if (bufs.length > 0) {
+    // Every slot that holds the request: the last one's release ends it (ublk_io_release).
+    for (const buf of bufs) kernelBufCommit(env.w, buf);
     return finished('ublk_commit_and_fetch', [], 0);
   }
   return finished('ublk_commit_and_fetch', ublkEndRequest(env.ctx, env.w, env.actor, op.handle), 0);
