@@ -50,7 +50,7 @@ export const gupOp: OpDef<GupOp> = {
         const at = resolveBuf(env, op.buf);
         if (at === null) return segv(gupName(op));
         const grab = op.mode === 'pin' ? pinUserPages : getUserPages;
-        const r = grab(env.ctx, env.w, at, op.flags);
+        const r = grab(env.ctx, env.w, at, op.flags, op.fast);
         const self = ownActor(env.w, env.actor);
         setReg(self, op.as, String(r.ret));
         if (r.ret > 0) hold(self, op.as, { folios: r.folios, mode: op.mode });

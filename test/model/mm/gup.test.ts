@@ -326,13 +326,36 @@ describe('pinUserPages', () => {
     expect(r.folios).toEqual([b.w.hugeZeroPage]);
     expect(ownFolio(b.w, b.w.hugeZeroPage).pincount).toBe(1);
   });
-  it('dirties the folio of a write pin through a clean writable entry (FOLL_TOUCH)', () => {
-    const b = bench('v6.6', [fileMap('buf', 0, true)], [fileSpec('f', 'shmem')]);
-    handleMmFault(b.ctx, b.w, b.at('buf'), 'read');
-    expect(b.folio('buf').flags.dirty).toBe(false);
-    pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_WRITE);
-    expect(b.folio('buf').flags.dirty).toBe(true);
-  });
+  // A read fault on a shared shmem mapping maps a writable, clean entry; follow_page_pte() dirties
+  // the folio of such an entry only under FOLL_TOUCH, which get_user_pages() sets and
+  // pin_user_pages() does not (5.10.262 mm/gup.c:1936 / :2982, 6.1.176 :2335 / :3304, 6.12.117
+  // :2744 / :3640, 7.2.13 :2655 / :3382); the *_fast() variants set it only for the slow-path
+  // fallback, which a present writable entry never takes.
+  it.each(PIN_RELEASES)(
+    '%s: a write pin through a clean writable entry leaves the folio clean; get_user_pages() dirties it',
+    (r) => {
+      for (const [grab, fast, dirty] of [
+        [pinUserPages, false, false],
+        [pinUserPages, true, false],
+        [getUserPages, false, true],
+        [getUserPages, true, false],
+      ] as const) {
+        const b = bench(r, [fileMap('buf', 0, true)], [fileSpec('f', 'shmem')]);
+        handleMmFault(b.ctx, b.w, b.at('buf'), 'read');
+        expect(b.folio('buf').flags.dirty).toBe(false);
+        expect(grab(b.ctx, b.w, b.at('buf'), FOLL_WRITE, fast).ret).toBe(1);
+        expect(b.folio('buf').flags.dirty, `${grab.name} fast=${String(fast)}`).toBe(dirty);
+      }
+    },
+  );
+  it.each(PIN_RELEASES)(
+    '%s: a pin refused by check_vma_flags() still sets MMF_HAS_PINNED (set in __get_user_pages_locked() first)',
+    (r) => {
+      const b = bench(r, [{ ...anonMap('buf'), write: false }]);
+      expect(pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_WRITE).ret).toBe(-EFAULT);
+      expect(b.w.mms[0]?.hasPinned).toBe(true);
+    },
+  );
   it('fails with -EFAULT for a longterm write pin of a shared ext4 mapping on v6.5', () => {
     const b = bench('v6.5', [fileMap('buf', 0, true)], [fileSpec('f', 'ext4')]);
     expect(pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_WRITE | FOLL_LONGTERM).ret).toBe(-EFAULT);
