@@ -5,6 +5,7 @@ import {
   FOLL_FORCE,
   FOLL_GET,
   FOLL_LONGTERM,
+  FOLL_NOFAULT,
   FOLL_PIN,
   FOLL_TOUCH,
   FOLL_WRITE,
@@ -28,6 +29,8 @@ import { releaseAtLeast } from '../../../src/model/profile/release.js';
 
 import { ownFolio } from '../../../src/model/core/cow.js';
 import { HUGETLB, THP, anonMap, bench, fileMap, fileSpec } from '../builders.js';
+import { opDef, type Op } from '../../../src/model/ops/index.js';
+import { profile } from '../harness.js';
 
 const ANON = { type: 'anon' } as const;
 const PIN_RELEASES = RELEASES.filter((r) => releaseAtLeast(r, 'v5.8'));
@@ -402,4 +405,22 @@ describe('__getUserPages', () => {
     const got = getUserPages(b.ctx, b.w, b.at('buf'), 0);
     expect(got.folios[0] !== shared.id).toBe(r === 'v5.8');
   });
+});
+
+describe('FOLL_NOFAULT exists from v5.16 (policy gup.nofault)', () => {
+  // The 5.10.262 tree has no FOLL_NOFAULT (include/linux/mm.h:2819 onwards); the 6.1.176 tree
+  // defines it (include/linux/mm.h:3094) and faultin_page() refuses to fault for it (mm/gup.c:1003).
+  const get: Op = { op: 'gup', buf: 'buf', mode: 'get', flags: FOLL_NOFAULT, fast: true, as: 'h' };
+  it.each(RELEASES)('%s', (r) => {
+    const why = opDef(get).unavailable(profile(r).policies, get);
+    expect(why === null).toBe(releaseAtLeast(r, 'v5.16'));
+    expect(opDef({ ...get, flags: 0 }).unavailable(profile(r).policies, { ...get, flags: 0 })).toBeNull();
+  });
+  it.each(RELEASES.filter((r) => releaseAtLeast(r, 'v5.16')))(
+    '%s: a FOLL_NOFAULT GUP of an unpopulated buffer fails with -EFAULT',
+    (r) => {
+      const b = bench(r, [anonMap('buf')]);
+      expect(getUserPages(b.ctx, b.w, b.at('buf'), FOLL_NOFAULT).ret).toBe(-EFAULT);
+    },
+  );
 });

@@ -270,6 +270,26 @@ export const MM_POLICIES = {
       },
     ],
   }),
+  'gup.nofault': policy({
+    doc: 'Whether FOLL_NOFAULT exists: a GUP that fails (-EFAULT) instead of faulting a page in (gfs2, btrfs and iomap direct I/O under a lock the fault could need).',
+    kernel: 'mm/gup.c:__get_user_pages',
+    values: ['absent', 'present'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'absent',
+        commit: 'no such flag (the 5.10.262 tree: FOLL_* defines in include/linux/mm.h:2819, none for it)',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.16',
+        value: 'present',
+        commit:
+          'gup: Introduce FOLL_NOFAULT flag to disable page faults (in the gfs2 pull "gfs2: Fix mmap + page fault deadlocks", based on v5.15-rc5, for the 5.16 merge window; the 6.1.176 tree: include/linux/mm.h:3094, mm/gup.c:1003)',
+        confidence: 'M',
+      },
+    ],
+  }),
   'gup.testInterface': policy({
     doc: 'The CONFIG_GUP_TEST debugfs file the mm selftests pin through: none (only gup_benchmark), gup_test with its benchmarks, or gup_test with PIN_LONGTERM_TEST_START/STOP/READ.',
     kernel: 'mm/gup_test.c:gup_test_ioctl',
