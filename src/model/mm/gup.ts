@@ -80,8 +80,9 @@ export function gupPutFolio(ctx: Ctx, w: Draft, f: OwnFolio, refs: number, flags
 }
 
 /**
- * is_valid_gup_args(): FOLL_GET and FOLL_PIN exclude each other, FOLL_LONGTERM needs FOLL_PIN, and
- * callers may not pass internal flags. `internal` is the flag the wrapper itself adds.
+ * is_valid_gup_args() (v6.3, policy gup.argCheck=args): FOLL_GET and FOLL_PIN exclude each other,
+ * FOLL_LONGTERM needs FOLL_PIN, and callers may not pass internal flags. `internal` is the flag the
+ * wrapper itself adds.
  * @kernel mm/gup.c:is_valid_gup_args
  */
 export function isValidGupArgs(flags: number, internal: number): boolean {
@@ -90,6 +91,19 @@ export function isValidGupArgs(flags: number, internal: number): boolean {
   if ((all & (FOLL_PIN | FOLL_GET)) === (FOLL_PIN | FOLL_GET)) return false;
   if (all & FOLL_LONGTERM && !(all & FOLL_PIN)) return false;
   return true;
+}
+
+/**
+ * The entry points' flag check before v6.3 (policy gup.argCheck=flags): is_valid_gup_flags() in
+ * get_user_pages*() refuses FOLL_PIN and, once FOLL_PIN exists, FOLL_LONGTERM (v5.2 to v5.6 took a
+ * longterm FOLL_GET); pin_user_pages*() refuse only FOLL_GET. Other internal flags pass. From v6.3
+ * every entry point calls is_valid_gup_args().
+ */
+function gupArgsValid(ctx: Ctx, flags: number, internal: number): boolean {
+  if (ctx.policies['gup.argCheck'] === 'args') return isValidGupArgs(flags, internal);
+  if (internal === FOLL_PIN) return (flags & FOLL_GET) === 0;
+  const refused = ctx.policies['gup.pin'] === 'absent' ? FOLL_PIN : FOLL_PIN | FOLL_LONGTERM;
+  return (flags & refused) === 0;
 }
 
 /**
@@ -243,8 +257,7 @@ export function __getUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number,
  * @kernel mm/gup.c:get_user_pages
  */
 export function getUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number, fast = false): GupResult {
-  const checked = ctx.policies['gup.pin'] === 'absent' ? gupFlags & ~FOLL_LONGTERM : gupFlags;
-  if (!isValidGupArgs(checked, FOLL_GET)) return { ret: -EINVAL, folios: [] };
+  if (!gupArgsValid(ctx, gupFlags, FOLL_GET)) return { ret: -EINVAL, folios: [] };
   return __getUserPages(ctx, w, at, gupFlags | FOLL_GET | FOLL_TOUCH, fast);
 }
 
@@ -259,7 +272,11 @@ export function getUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number, f
 export function pinUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number, fast = false): GupResult {
   if (ctx.policies['gup.pin'] === 'absent')
     return bug('pinUserPages', 'pin_user_pages() does not exist in this profile');
-  if (!isValidGupArgs(gupFlags, FOLL_PIN)) return { ret: -EINVAL, folios: [] };
+  if (!gupArgsValid(ctx, gupFlags, FOLL_PIN)) {
+    // is_valid_gup_args() failing makes pin_user_pages() (not the _fast one) return 0 pages.
+    const zero = ctx.policies['gup.argCheck'] === 'args' && !fast;
+    return { ret: zero ? 0 : -EINVAL, folios: [] };
+  }
   return __getUserPages(ctx, w, at, gupFlags | FOLL_PIN | (fast ? FOLL_TOUCH : 0), fast);
 }
 

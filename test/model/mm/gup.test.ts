@@ -25,7 +25,7 @@ import {
 } from '../../../src/model/mm/gup.js';
 import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
 import { KERNELS, RELEASES } from '../../../src/model/profile/profiles.js';
-import { releaseAtLeast } from '../../../src/model/profile/release.js';
+import { releaseAtLeast, type Release } from '../../../src/model/profile/release.js';
 
 import { ownFolio } from '../../../src/model/core/cow.js';
 import { HUGETLB, THP, anonMap, bench, fileMap, fileSpec } from '../builders.js';
@@ -423,4 +423,25 @@ describe('FOLL_NOFAULT exists from v5.16 (policy gup.nofault)', () => {
       expect(getUserPages(b.ctx, b.w, b.at('buf'), FOLL_NOFAULT).ret).toBe(-EFAULT);
     },
   );
+});
+
+describe("the entry points' flag checks (policy gup.argCheck: is_valid_gup_args() from v6.3)", () => {
+  // 5.10.262 mm/gup.c:1772 is_valid_gup_flags() (get_user_pages*: FOLL_PIN, FOLL_LONGTERM) and :2982
+  // pin_user_pages() (FOLL_GET only); 6.12.117 :2595 is_valid_gup_args() everywhere, and
+  // pin_user_pages() returns 0 pages for bad arguments (:3646; 7.2.13 :3388).
+  const args = (r: Release): boolean => releaseAtLeast(r, 'v6.3');
+  it.each(PIN_RELEASES)('%s: pin_user_pages(FOLL_GET) fails: -EINVAL before v6.3, 0 pages after', (r) => {
+    const b = bench(r, [anonMap('buf')]);
+    expect(pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_GET).ret).toBe(args(r) ? 0 : -EINVAL);
+    expect(pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_GET, true).ret).toBe(-EINVAL);
+  });
+  it.each(PIN_RELEASES)('%s: an internal flag (FOLL_TOUCH) is refused only from v6.3', (r) => {
+    const b = bench(r, [anonMap('buf')]);
+    expect(getUserPages(b.ctx, b.w, b.at('buf'), FOLL_TOUCH).ret).toBe(args(r) ? -EINVAL : 1);
+    expect(pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_TOUCH, true).ret).toBe(args(r) ? -EINVAL : 1);
+  });
+  it.each(RELEASES)('%s: get_user_pages(FOLL_PIN) is refused in every release', (r) => {
+    const b = bench(r, [anonMap('buf')]);
+    expect(getUserPages(b.ctx, b.w, b.at('buf'), FOLL_PIN).ret).toBe(-EINVAL);
+  });
 });
