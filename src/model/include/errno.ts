@@ -10,11 +10,15 @@ export const EINVAL = 22;
 export const EAGAIN = 11;
 export const ENOSPC = 28;
 export const EMLINK = 31;
-export const ENOSYS = 38;
-export const EOPNOTSUPP = 95;
 export const EXDEV = 18;
 export const ENOTTY = 25;
+
+/** Past errno-base.h's 1..34. @kernel include/uapi/asm-generic/errno.h */
+export const ENOSYS = 38;
 export const EBADE = 52;
+export const EOPNOTSUPP = 95;
+
+/** Kernel-internal, never seen by user space: aio's "queued, completion will follow". @kernel include/linux/errno.h */
 export const EIOCBQUEUED = 529;
 
 /** A kernel-style return: a count or result >= 0, or a negative errno. */

@@ -89,7 +89,7 @@ export function iovIterGetPages2(
   if (i.type === 'kvec' || i.type === 'discard') return { ret: -EFAULT, folios: [], grab: 'ref' };
   if (seg.kind === 'user') {
     const flags = (i.dest ? FOLL_WRITE : 0) | (i.nofault ? FOLL_NOFAULT : 0);
-    const r = getUserPages(ctx, w, { mm: seg.mm, vma: seg.vma }, flags);
+    const r = getUserPages(ctx, w, { mm: seg.mm, vma: seg.vma }, flags, true);
     if (r.ret <= 0) return { ret: r.ret < 0 ? r.ret : -EFAULT, folios: [], grab: 'ref' };
     iovIterAdvance(i, 1);
     return { ret: 1, folios: r.folios, grab: 'ref' };
@@ -122,7 +122,7 @@ export function iovIterExtractPages(ctx: Ctx, w: Draft, i: IovIter): IterPages {
   if (i.type === 'discard') return { ret: -EFAULT, folios: [], grab };
   if (seg.kind === 'user') {
     const flags = (i.dest ? FOLL_WRITE : 0) | (i.nofault ? FOLL_NOFAULT : 0);
-    const r = pinUserPages(ctx, w, { mm: seg.mm, vma: seg.vma }, flags);
+    const r = pinUserPages(ctx, w, { mm: seg.mm, vma: seg.vma }, flags, true);
     if (r.ret <= 0) return { ret: r.ret < 0 ? r.ret : -EFAULT, folios: [], grab };
     iovIterAdvance(i, 1);
     return { ret: 1, folios: r.folios, grab: 'pin' };

@@ -80,8 +80,9 @@ export function gupPutFolio(ctx: Ctx, w: Draft, f: OwnFolio, refs: number, flags
 }
 
 /**
- * is_valid_gup_args(): FOLL_GET and FOLL_PIN exclude each other, FOLL_LONGTERM needs FOLL_PIN, and
- * callers may not pass internal flags. `internal` is the flag the wrapper itself adds.
+ * is_valid_gup_args() (v6.3, policy gup.argCheck=args): FOLL_GET and FOLL_PIN exclude each other,
+ * FOLL_LONGTERM needs FOLL_PIN, and callers may not pass internal flags. `internal` is the flag the
+ * wrapper itself adds.
  * @kernel mm/gup.c:is_valid_gup_args
  */
 export function isValidGupArgs(flags: number, internal: number): boolean {
@@ -90,6 +91,19 @@ export function isValidGupArgs(flags: number, internal: number): boolean {
   if ((all & (FOLL_PIN | FOLL_GET)) === (FOLL_PIN | FOLL_GET)) return false;
   if (all & FOLL_LONGTERM && !(all & FOLL_PIN)) return false;
   return true;
+}
+
+/**
+ * The entry points' flag check before v6.3 (policy gup.argCheck=flags): is_valid_gup_flags() in
+ * get_user_pages*() refuses FOLL_PIN and, once FOLL_PIN exists, FOLL_LONGTERM (v5.2 to v5.6 took a
+ * longterm FOLL_GET); pin_user_pages*() refuse only FOLL_GET. Other internal flags pass. From v6.3
+ * every entry point calls is_valid_gup_args().
+ */
+function gupArgsValid(ctx: Ctx, flags: number, internal: number): boolean {
+  if (ctx.policies['gup.argCheck'] === 'args') return isValidGupArgs(flags, internal);
+  if (internal === FOLL_PIN) return (flags & FOLL_GET) === 0;
+  const refused = ctx.policies['gup.pin'] === 'absent' ? FOLL_PIN : FOLL_PIN | FOLL_LONGTERM;
+  return (flags & refused) === 0;
 }
 
 /**
@@ -186,22 +200,30 @@ function shouldForceCowBreak(ctx: Ctx, vma: OwnVma, flags: number): boolean {
 /**
  * __get_user_pages(): for the one entry a VMA maps, fault until follow_page_mask() can grab it
  * (write faults for FOLL_WRITE, unshare faults for R/O pins), then grab it. With FOLL_TOUCH a write GUP
- * dirties the folio. v5.8 forced a COW break for every grab in a COW mapping (hugetlb too).
+ * dirties the folio of a clean entry (follow_page_pte(): 5.10.262 mm/gup.c:509, 6.12.117 :932).
+ * v5.8 forced a COW break for every grab in a COW mapping (hugetlb too). MMF_HAS_PINNED is set before
+ * the VMA is looked at (__get_user_pages_locked(): 5.10.262 mm/gup.c:1272, 6.1.176 :1437, 6.12.117
+ * :1747, 7.2.13 :1676), so a pin that fails still marks the mm.
+ * `fast` is the *_fast() entry: GUP-fast grabs an entry that needs no fault without FOLL_TOUCH, and
+ * only its fallback to the slow path (after a fault) touches.
  * MODEL: GUP over one entry is one atomic step; GUP-fast gives the same result as the slow path it
- * falls back to (fork is atomic here, so the write_protect_seq race cannot arise).
+ * falls back to (fork is atomic here, so the write_protect_seq race cannot arise), and it falls back
+ * only when a fault is needed.
  * @kernel mm/gup.c:__get_user_pages
  */
-export function __getUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number): GupResult {
+export function __getUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number, fast = false): GupResult {
   const vma = ownVmaAt(w, at);
+  if (gupFlags & FOLL_PIN) ownMm(w, at.mm).hasPinned = true; // mm_set_has_pinned_flag()
   const err = checkVmaFlags(ctx, w, vma, gupFlags);
   if (err < 0) return { ret: err, folios: [] };
-  if (gupFlags & FOLL_PIN) ownMm(w, at.mm).hasPinned = true; // mm_set_has_pinned_flag()
   let flags = gupFlags;
   if (shouldForceCowBreak(ctx, vma, flags)) flags |= FOLL_WRITE;
   let cowed = false; // FOLL_COW (before v6.0): a write fault was taken by this call
+  let slow = !fast; // the slow path (follow_page_pte()) grabs the entry
   for (let tries = 0; tries < 4; tries++) {
     const fault = faultNeeded(ctx, w, vma, flags, cowed);
     if (fault !== null) {
+      slow = true;
       if (flags & FOLL_NOFAULT) return { ret: -EFAULT, folios: [] };
       const r = handleMmFault(ctx, w, at, fault, (flags & FOLL_FORCE) !== 0);
       if (r < 0) return { ret: r, folios: [] };
@@ -213,7 +235,14 @@ export function __getUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number)
     const f = ownFolio(w, pte.folio);
     const r = tryGrabFolio(ctx, f, 1, flags);
     if (r < 0) return { ret: r, folios: [] };
-    if (flags & FOLL_TOUCH && flags & FOLL_WRITE && !pte.dirty && !f.flags.dirty && !isAnyZeroFolio(f))
+    if (
+      slow &&
+      flags & FOLL_TOUCH &&
+      flags & FOLL_WRITE &&
+      !pte.dirty &&
+      !f.flags.dirty &&
+      !isAnyZeroFolio(f)
+    )
       folioMarkDirty(f);
     return { ret: 1, folios: [f.id] };
   }
@@ -221,27 +250,34 @@ export function __getUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number)
 }
 
 /**
- * get_user_pages(): FOLL_GET references. get_user_pages_fast() gives the same result here. Until
- * FOLL_PIN existed it took FOLL_LONGTERM itself (v5.2; get_user_pages_longterm() before); from then
- * FOLL_LONGTERM needs FOLL_PIN (is_valid_gup_flags(): the 5.10 tree's mm/gup.c:1785, 6.1's :2184).
+ * get_user_pages(): FOLL_GET references, with FOLL_TOUCH (5.10.262 mm/gup.c:1936, 7.2.13 :2655);
+ * get_user_pages_fast() (`fast`) touches only in its slow-path fallback. Until FOLL_PIN existed it
+ * took FOLL_LONGTERM itself (v5.2; get_user_pages_longterm() before); from then FOLL_LONGTERM needs
+ * FOLL_PIN (is_valid_gup_flags(): the 5.10 tree's mm/gup.c:1785, 6.1's :2184).
  * @kernel mm/gup.c:get_user_pages
  */
-export function getUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number): GupResult {
-  const checked = ctx.policies['gup.pin'] === 'absent' ? gupFlags & ~FOLL_LONGTERM : gupFlags;
-  if (!isValidGupArgs(checked, FOLL_GET)) return { ret: -EINVAL, folios: [] };
-  return __getUserPages(ctx, w, at, gupFlags | FOLL_GET | FOLL_TOUCH);
+export function getUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number, fast = false): GupResult {
+  if (!gupArgsValid(ctx, gupFlags, FOLL_GET)) return { ret: -EINVAL, folios: [] };
+  return __getUserPages(ctx, w, at, gupFlags | FOLL_GET | FOLL_TOUCH, fast);
 }
 
 /**
- * pin_user_pages(): FOLL_PIN pins (v5.6; counted from v5.7). pin_user_pages_fast() gives the same
- * result here.
+ * pin_user_pages(): FOLL_PIN pins (v5.6; counted from v5.7). Unlike get_user_pages() it does not set
+ * FOLL_TOUCH, so a write pin does not dirty the folio of a clean writable entry (5.10.262
+ * mm/gup.c:2982, 6.1.176 :3304, 6.12.117 :3640, 7.2.13 :3382); pin_user_pages_fast() (`fast`) does
+ * set it for its slow-path fallback (5.10.262 :2030 in get_user_pages_unlocked(), 6.12.117 :3475), where
+ * a fault was needed.
  * @kernel mm/gup.c:pin_user_pages
  */
-export function pinUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number): GupResult {
+export function pinUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number, fast = false): GupResult {
   if (ctx.policies['gup.pin'] === 'absent')
     return bug('pinUserPages', 'pin_user_pages() does not exist in this profile');
-  if (!isValidGupArgs(gupFlags, FOLL_PIN)) return { ret: -EINVAL, folios: [] };
-  return __getUserPages(ctx, w, at, gupFlags | FOLL_PIN | FOLL_TOUCH);
+  if (!gupArgsValid(ctx, gupFlags, FOLL_PIN)) {
+    // is_valid_gup_args() failing makes pin_user_pages() (not the _fast one) return 0 pages.
+    const zero = ctx.policies['gup.argCheck'] === 'args' && !fast;
+    return { ret: zero ? 0 : -EINVAL, folios: [] };
+  }
+  return __getUserPages(ctx, w, at, gupFlags | FOLL_PIN | (fast ? FOLL_TOUCH : 0), fast);
 }
 
 /** unpin_user_page() @kernel mm/gup.c:unpin_user_page */

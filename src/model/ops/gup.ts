@@ -1,4 +1,4 @@
-import { FOLL_GET } from '../include/foll.js';
+import { FOLL_GET, FOLL_NOFAULT } from '../include/foll.js';
 import { touchFreed } from '../mm/folio.js';
 import { getUserPages, gupPutFolio, pinUserPages, unpinUserPagesDirtyLock } from '../mm/gup.js';
 import { folioOf, hold, setReg, unhold } from '../core/world.js';
@@ -39,10 +39,13 @@ function gupName(op: GupOp): string {
 
 export const gupOp: OpDef<GupOp> = {
   footprint: 'actor',
-  unavailable: (p, op) =>
-    op.mode === 'pin' && p['gup.pin'] === 'absent'
-      ? 'pin_user_pages() (FOLL_PIN) does not exist in this release'
-      : null,
+  unavailable: (p, op) => {
+    if (op.mode === 'pin' && p['gup.pin'] === 'absent')
+      return 'pin_user_pages() (FOLL_PIN) does not exist in this release';
+    if (op.flags & FOLL_NOFAULT && p['gup.nofault'] === 'absent')
+      return 'FOLL_NOFAULT does not exist before v5.16 ("gup: Introduce FOLL_NOFAULT flag to disable page faults")';
+    return null;
+  },
   steps: [
     {
       name: 'gup',
@@ -50,7 +53,7 @@ export const gupOp: OpDef<GupOp> = {
         const at = resolveBuf(env, op.buf);
         if (at === null) return segv(gupName(op));
         const grab = op.mode === 'pin' ? pinUserPages : getUserPages;
-        const r = grab(env.ctx, env.w, at, op.flags);
+        const r = grab(env.ctx, env.w, at, op.flags, op.fast);
         const self = ownActor(env.w, env.actor);
         setReg(self, op.as, String(r.ret));
         if (r.ret > 0) hold(self, op.as, { folios: r.folios, mode: op.mode });

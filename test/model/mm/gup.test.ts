@@ -5,6 +5,7 @@ import {
   FOLL_FORCE,
   FOLL_GET,
   FOLL_LONGTERM,
+  FOLL_NOFAULT,
   FOLL_PIN,
   FOLL_TOUCH,
   FOLL_WRITE,
@@ -24,10 +25,12 @@ import {
 } from '../../../src/model/mm/gup.js';
 import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
 import { KERNELS, RELEASES } from '../../../src/model/profile/profiles.js';
-import { releaseAtLeast } from '../../../src/model/profile/release.js';
+import { releaseAtLeast, type Release } from '../../../src/model/profile/release.js';
 
 import { ownFolio } from '../../../src/model/core/cow.js';
 import { HUGETLB, THP, anonMap, bench, fileMap, fileSpec } from '../builders.js';
+import { opDef, type Op } from '../../../src/model/ops/index.js';
+import { profile } from '../harness.js';
 
 const ANON = { type: 'anon' } as const;
 const PIN_RELEASES = RELEASES.filter((r) => releaseAtLeast(r, 'v5.8'));
@@ -326,13 +329,36 @@ describe('pinUserPages', () => {
     expect(r.folios).toEqual([b.w.hugeZeroPage]);
     expect(ownFolio(b.w, b.w.hugeZeroPage).pincount).toBe(1);
   });
-  it('dirties the folio of a write pin through a clean writable entry (FOLL_TOUCH)', () => {
-    const b = bench('v6.6', [fileMap('buf', 0, true)], [fileSpec('f', 'shmem')]);
-    handleMmFault(b.ctx, b.w, b.at('buf'), 'read');
-    expect(b.folio('buf').flags.dirty).toBe(false);
-    pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_WRITE);
-    expect(b.folio('buf').flags.dirty).toBe(true);
-  });
+  // A read fault on a shared shmem mapping maps a writable, clean entry; follow_page_pte() dirties
+  // the folio of such an entry only under FOLL_TOUCH, which get_user_pages() sets and
+  // pin_user_pages() does not (5.10.262 mm/gup.c:1936 / :2982, 6.1.176 :2335 / :3304, 6.12.117
+  // :2744 / :3640, 7.2.13 :2655 / :3382); the *_fast() variants set it only for the slow-path
+  // fallback, which a present writable entry never takes.
+  it.each(PIN_RELEASES)(
+    '%s: a write pin through a clean writable entry leaves the folio clean; get_user_pages() dirties it',
+    (r) => {
+      for (const [grab, fast, dirty] of [
+        [pinUserPages, false, false],
+        [pinUserPages, true, false],
+        [getUserPages, false, true],
+        [getUserPages, true, false],
+      ] as const) {
+        const b = bench(r, [fileMap('buf', 0, true)], [fileSpec('f', 'shmem')]);
+        handleMmFault(b.ctx, b.w, b.at('buf'), 'read');
+        expect(b.folio('buf').flags.dirty).toBe(false);
+        expect(grab(b.ctx, b.w, b.at('buf'), FOLL_WRITE, fast).ret).toBe(1);
+        expect(b.folio('buf').flags.dirty, `${grab.name} fast=${String(fast)}`).toBe(dirty);
+      }
+    },
+  );
+  it.each(PIN_RELEASES)(
+    '%s: a pin refused by check_vma_flags() still sets MMF_HAS_PINNED (set in __get_user_pages_locked() first)',
+    (r) => {
+      const b = bench(r, [{ ...anonMap('buf'), write: false }]);
+      expect(pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_WRITE).ret).toBe(-EFAULT);
+      expect(b.w.mms[0]?.hasPinned).toBe(true);
+    },
+  );
   it('fails with -EFAULT for a longterm write pin of a shared ext4 mapping on v6.5', () => {
     const b = bench('v6.5', [fileMap('buf', 0, true)], [fileSpec('f', 'ext4')]);
     expect(pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_WRITE | FOLL_LONGTERM).ret).toBe(-EFAULT);
@@ -378,5 +404,44 @@ describe('__getUserPages', () => {
     dupMm(b.ctx, b.w, 0);
     const got = getUserPages(b.ctx, b.w, b.at('buf'), 0);
     expect(got.folios[0] !== shared.id).toBe(r === 'v5.8');
+  });
+});
+
+describe('FOLL_NOFAULT exists from v5.16 (policy gup.nofault)', () => {
+  // The 5.10.262 tree has no FOLL_NOFAULT (include/linux/mm.h:2819 onwards); the 6.1.176 tree
+  // defines it (include/linux/mm.h:3094) and faultin_page() refuses to fault for it (mm/gup.c:1003).
+  const get: Op = { op: 'gup', buf: 'buf', mode: 'get', flags: FOLL_NOFAULT, fast: true, as: 'h' };
+  it.each(RELEASES)('%s', (r) => {
+    const why = opDef(get).unavailable(profile(r).policies, get);
+    expect(why === null).toBe(releaseAtLeast(r, 'v5.16'));
+    expect(opDef({ ...get, flags: 0 }).unavailable(profile(r).policies, { ...get, flags: 0 })).toBeNull();
+  });
+  it.each(RELEASES.filter((r) => releaseAtLeast(r, 'v5.16')))(
+    '%s: a FOLL_NOFAULT GUP of an unpopulated buffer fails with -EFAULT',
+    (r) => {
+      const b = bench(r, [anonMap('buf')]);
+      expect(getUserPages(b.ctx, b.w, b.at('buf'), FOLL_NOFAULT).ret).toBe(-EFAULT);
+    },
+  );
+});
+
+describe("the entry points' flag checks (policy gup.argCheck: is_valid_gup_args() from v6.3)", () => {
+  // 5.10.262 mm/gup.c:1772 is_valid_gup_flags() (get_user_pages*: FOLL_PIN, FOLL_LONGTERM) and :2982
+  // pin_user_pages() (FOLL_GET only); 6.12.117 :2595 is_valid_gup_args() everywhere, and
+  // pin_user_pages() returns 0 pages for bad arguments (:3646; 7.2.13 :3388).
+  const args = (r: Release): boolean => releaseAtLeast(r, 'v6.3');
+  it.each(PIN_RELEASES)('%s: pin_user_pages(FOLL_GET) fails: -EINVAL before v6.3, 0 pages after', (r) => {
+    const b = bench(r, [anonMap('buf')]);
+    expect(pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_GET).ret).toBe(args(r) ? 0 : -EINVAL);
+    expect(pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_GET, true).ret).toBe(-EINVAL);
+  });
+  it.each(PIN_RELEASES)('%s: an internal flag (FOLL_TOUCH) is refused only from v6.3', (r) => {
+    const b = bench(r, [anonMap('buf')]);
+    expect(getUserPages(b.ctx, b.w, b.at('buf'), FOLL_TOUCH).ret).toBe(args(r) ? -EINVAL : 1);
+    expect(pinUserPages(b.ctx, b.w, b.at('buf'), FOLL_TOUCH, true).ret).toBe(args(r) ? -EINVAL : 1);
+  });
+  it.each(RELEASES)('%s: get_user_pages(FOLL_PIN) is refused in every release', (r) => {
+    const b = bench(r, [anonMap('buf')]);
+    expect(getUserPages(b.ctx, b.w, b.at('buf'), FOLL_PIN).ret).toBe(-EINVAL);
   });
 });

@@ -270,6 +270,47 @@ export const MM_POLICIES = {
       },
     ],
   }),
+  'gup.argCheck': policy({
+    doc: "How the GUP entry points check the caller's flags: `flags` (is_valid_gup_flags(): get_user_pages*() refuse FOLL_PIN and, once FOLL_PIN exists, FOLL_LONGTERM; pin_user_pages*() refuse FOLL_GET; both -EINVAL) or `args` (is_valid_gup_args(): internal flags, FOLL_GET with FOLL_PIN and FOLL_LONGTERM without FOLL_PIN are refused everywhere, and pin_user_pages() returns 0 for them while the others return -EINVAL).",
+    kernel: 'mm/gup.c:is_valid_gup_args',
+    values: ['flags', 'args'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'flags',
+        commit:
+          'per entry point (the 5.10.262 tree: is_valid_gup_flags() mm/gup.c:1772, pin_user_pages() :2982; the 6.1.176 tree: :2171, :3304)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.3',
+        value: 'args',
+        commit:
+          'mm/gup: simplify the external interface functions and consolidate invariants (b8f81054dc36; Jan 2023 series "Simplify the external interface for GUP"; the 6.12.117 tree: is_valid_gup_args() mm/gup.c:2595, pin_user_pages() returns 0 at :3646)',
+        confidence: 'M',
+      },
+    ],
+  }),
+  'gup.nofault': policy({
+    doc: 'Whether FOLL_NOFAULT exists: a GUP that fails (-EFAULT) instead of faulting a page in (gfs2, btrfs and iomap direct I/O under a lock the fault could need).',
+    kernel: 'mm/gup.c:__get_user_pages',
+    values: ['absent', 'present'],
+    history: [
+      {
+        since: 'v4.19',
+        value: 'absent',
+        commit: 'no such flag (the 5.10.262 tree: FOLL_* defines in include/linux/mm.h:2819, none for it)',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.16',
+        value: 'present',
+        commit:
+          'gup: Introduce FOLL_NOFAULT flag to disable page faults (in the gfs2 pull "gfs2: Fix mmap + page fault deadlocks", based on v5.15-rc5, for the 5.16 merge window; the 6.1.176 tree: include/linux/mm.h:3094, mm/gup.c:1003)',
+        confidence: 'M',
+      },
+    ],
+  }),
   'gup.testInterface': policy({
     doc: 'The CONFIG_GUP_TEST debugfs file the mm selftests pin through: none (only gup_benchmark), gup_test with its benchmarks, or gup_test with PIN_LONGTERM_TEST_START/STOP/READ.',
     kernel: 'mm/gup_test.c:gup_test_ioctl',
