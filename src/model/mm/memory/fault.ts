@@ -3,7 +3,7 @@ import type { OwnVma } from '../../include/mm_types.js';
 import type { Ctx } from '../../core/ctx.js';
 import { folioTestAnon } from '../folio.js';
 import { hugetlbNoPage, hugetlbWp } from '../hugetlb.js';
-import { ownVmaAt, type VmaRef } from '../pgtable.js';
+import { mkPte, ownVmaAt, type VmaRef } from '../pgtable.js';
 import { shmemZeroSetup } from '../shmem.js';
 import { doAnonymousPage } from './anonymous.js';
 import { doFault } from './file-fault.js';
@@ -73,7 +73,14 @@ function handlePteFault(ctx: Ctx, w: Draft, at: VmaRef, kind: FaultKind): Kernel
     doSwapPage(ctx, w, vma, kind === 'write');
     // do_swap_page() clears FAULT_FLAG_WRITE only when it mapped the page writable itself.
     if (kind !== 'write' || (vma.pte.kind === 'present' && vma.pte.writable)) return 0;
-  } else if (kind === 'read' || (kind === 'write' && pte.writable)) {
+  } else if (kind === 'read') {
+    return 0;
+  } else if (pte.kind === 'present' && pte.writable) {
+    // A write on a writable entry only dirties it (pte_mkdirty(): 5.10 mm/memory.c:4517, 7.2 :6398),
+    // as the MMU does on a store that takes no fault: reclaim and writeback find the folio dirty
+    // through this bit. An unshare fault on a writable entry has nothing to do.
+    if (kind === 'write' && !pte.dirty)
+      vma.pte = mkPte(pte.folio, { writable: true, dirty: true, huge: pte.huge });
     return 0;
   }
   ctx.calls.push('do_wp_page');
