@@ -3,7 +3,7 @@ import type { OwnVma } from '../../include/mm_types.js';
 import type { Ctx } from '../../core/ctx.js';
 import { folioTestAnon } from '../folio.js';
 import { hugetlbNoPage, hugetlbWp } from '../hugetlb.js';
-import { ownVmaAt, type VmaRef } from '../pgtable.js';
+import { mkPte, ownVmaAt, type VmaRef } from '../pgtable.js';
 import { shmemZeroSetup } from '../shmem.js';
 import { doAnonymousPage } from './anonymous.js';
 import { doFault } from './file-fault.js';
@@ -17,8 +17,10 @@ export type FaultKind = 'read' | 'write' | 'unshare';
 /**
  * handle_mm_fault(): resolve one fault on the VMA's entry. Returns 0, or -EFAULT where the kernel
  * returns VM_FAULT_SIGSEGV (no permission). `force` is FOLL_FORCE: a write into a read-only private
- * mapping (ptrace, /proc/pid/mem) breaks COW without making the entry writable.
+ * mapping (ptrace, /proc/pid/mem) breaks COW without making the entry writable. The permission test
+ * is the arch fault handler's (x86-64).
  * @kernel mm/memory.c:handle_mm_fault
+ * @kernel arch/x86/mm/fault.c:access_error
  */
 export function handleMmFault(ctx: Ctx, w: Draft, at: VmaRef, kind: FaultKind, force = false): KernelResult {
   const vma = ownVmaAt(w, at);
@@ -27,7 +29,10 @@ export function handleMmFault(ctx: Ctx, w: Draft, at: VmaRef, kind: FaultKind, f
   // without a fault.
   if (kind === 'write' && !vma.write && !force && !(vma.pte.kind === 'present' && vma.pte.writable))
     return -EFAULT;
-  if (kind === 'read' && !vma.read && !force) return -EFAULT;
+  // x86's access_error() lets a load fault in any accessible VMA (vma_is_accessible(): read, write or
+  // exec), and x86 has no write-only PTE: PROT_WRITE memory is readable. GUP refuses a read of it
+  // earlier (check_vma_flags() wants VM_READ).
+  if (kind === 'read' && !vma.read && !vma.write && !force) return -EFAULT;
   shmemZeroSetup(w, vma);
   if (vma.hugetlb) {
     hugetlbFault(ctx, w, vma, kind);
@@ -73,7 +78,14 @@ function handlePteFault(ctx: Ctx, w: Draft, at: VmaRef, kind: FaultKind): Kernel
     doSwapPage(ctx, w, vma, kind === 'write');
     // do_swap_page() clears FAULT_FLAG_WRITE only when it mapped the page writable itself.
     if (kind !== 'write' || (vma.pte.kind === 'present' && vma.pte.writable)) return 0;
-  } else if (kind === 'read' || (kind === 'write' && pte.writable)) {
+  } else if (kind === 'read') {
+    return 0;
+  } else if (pte.kind === 'present' && pte.writable) {
+    // A write on a writable entry only dirties it (pte_mkdirty(): 5.10 mm/memory.c:4517, 7.2 :6398),
+    // as the MMU does on a store that takes no fault: reclaim and writeback find the folio dirty
+    // through this bit. An unshare fault on a writable entry has nothing to do.
+    if (kind === 'write' && !pte.dirty)
+      vma.pte = mkPte(pte.folio, { writable: true, dirty: true, huge: pte.huge });
     return 0;
   }
   ctx.calls.push('do_wp_page');

@@ -23,7 +23,7 @@ export function wpCanReuseAnonFolio(ctx: Ctx, w: Draft, f: OwnFolio, huge: boole
   const p = ctx.policies;
   if (p['cow.reuse'] === 'anon-exclusive' && f.flags.anonExclusive) return true;
   if (folioTestLarge(f) && !huge && p['cow.largeFolioReuse'] !== 'like-small') {
-    return p['cow.largeFolioReuse'] === 'exclusive-mm' && wpCanReuseLargeAnonFolio(f);
+    return p['cow.largeFolioReuse'] === 'exclusive-mm' && wpCanReuseLargeAnonFolio(ctx, w, f);
   }
   const rule = huge ? p['cow.thpSwapReuse'] : p['cow.reuse'];
   if (rule === 'mapcount') return reuseSwapPage(ctx, w, f);
@@ -34,13 +34,17 @@ export function wpCanReuseAnonFolio(ctx: Ctx, w: Draft, f: OwnFolio, huge: boole
 
 /**
  * __wp_can_reuse_large_anon_folio() (v6.15): reuse a PTE-mapped large folio only when this mm maps it
- * and every reference is a mapping. MODEL: a VMA maps a large folio as one entry, so "mapped only by
- * this mm, with no other reference" is mapcount == 1 and refcount == 1 besides the swap cache.
+ * and every reference is a mapping. A folio still in the swap cache is first taken out of it
+ * (folio_free_swap(), 7.2 mm/memory.c:4143), which fails while a swap entry (a forked child's) still
+ * needs it: then the cache's reference stays and the folio is copied, or the child would swap in
+ * the parent's new data. MODEL: a VMA maps a large folio as one entry, so "mapped only by this mm,
+ * with no other reference" is mapcount == 1 and refcount == 1.
  * @kernel mm/memory.c:__wp_can_reuse_large_anon_folio
  */
-function wpCanReuseLargeAnonFolio(f: OwnFolio): boolean {
-  const cacheRef = f.flags.swapcache ? 1 : 0;
-  return f.mapcount === 1 && f.refcount - cacheRef === 1;
+function wpCanReuseLargeAnonFolio(ctx: Ctx, w: Draft, f: OwnFolio): boolean {
+  if (f.mapcount !== 1) return false;
+  folioFreeSwap(ctx, w, f);
+  return f.refcount === 1;
 }
 
 /**
