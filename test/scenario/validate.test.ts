@@ -65,6 +65,14 @@ describe('validate', () => {
     ]);
   });
 
+  it('refuses an order-1 anonymous THP, which THP_ORDERS_ALL_ANON leaves out on every release', () => {
+    const text = withOps('read y -> r', '', '  map y anon private page=thp-8K');
+    expect(parseErrors(text)).toEqual([
+      'test.pin:8:27: an anonymous THP is at least 16K (order 2): the kernel allocates no thp-8K one',
+    ]);
+    expect(parseErrors(withOps('read y -> r', '', '  map y anon private page=thp-16K'))).toEqual([]);
+  });
+
   it('checks that await names an asynchronous I/O of the same thread', () => {
     expect(parseErrors(withOps('dio read iomap f[0] into buf as r\nawait r'))).toEqual([
       "test.pin:11:9: 'r' names no asynchronous I/O started earlier by thread T0",
