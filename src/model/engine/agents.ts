@@ -54,8 +54,8 @@ const AGENTS: { readonly [K in AgentKind]: AgentDef } = {
     choices: (w) => (w.bioDirtyList.length > 0 ? 1 : 0),
     step: (ctx, w) => ({ fn: 'bio_dirty_fn', folios: bioDirtyFn(ctx, w) }),
   },
-  // Choice k: the k-th queued skb by id, transmitted; past those, a sent zerocopy skb acknowledged
-  // by the peer and freed.
+  // Choice k: the k-th queued skb by id, transmitted; past those, the oldest unacknowledged skb,
+  // once sent, acknowledged by the peer and freed (the ACK is cumulative).
   nic: {
     choices: (w) => {
       const c = nicChoices(w);

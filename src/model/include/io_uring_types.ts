@@ -32,7 +32,10 @@ export interface UringBuf {
   readonly node: number;
   /** In-flight requests holding the buffer's rsrc node (req->rsrc_node / req->buf_node). */
   readonly users: number;
-  /** Unregistered while requests held it: out of the table, its pages still held until the last one ends. */
+  /**
+   * Unregistered while requests held it: out of the table (fixed requests fail with -EFAULT), its
+   * pages still held until the last one ends; with the quiesce also while the unregister waits.
+   */
   readonly unregistered: boolean;
   /** A kernel driver's buffer (v6.15), or null for user memory (IORING_REGISTER_BUFFERS). */
   readonly kbuf: KernelBuf | null;

@@ -27,7 +27,7 @@ const MAX_BUFFERS = { 'uio-maxiov': 1024, 'max-reg-buffers': 16384 } as const;
 export function ioSqeBufferRegister(ctx: Ctx, w: Draft, at: VmaRef, index: number): KernelResult {
   ctx.calls.push('io_sqe_buffer_register');
   if (index + 1 > MAX_BUFFERS[ctx.policies['uring.maxBuffers']]) return -EINVAL;
-  if (registeredBuf(w, index) !== undefined) return -EBUSY;
+  if (registeredBuf(w, index) !== undefined || quiescing(ctx, w, index)) return -EBUSY;
   const vma = vmaAt(w, at);
   const rule = ctx.policies['uring.fixedBuffers'];
   if ((rule === 'refuse-non-hugetlbfs' || rule === 'refuse-non-shmem') && vma.backing.type === 'file') {
@@ -89,21 +89,51 @@ export function ioUnregisterWaits(ctx: Ctx, w: World): boolean {
 }
 
 /**
- * io_sqe_buffers_unregister() for one slot: with the quiesce (the 5.x to 6.12 trees) it runs once no
- * request holds the table (ioUnregisterWaits) and unmaps at once; with per-node references (the 7.2
- * tree) a buffer still in use leaves the table now and is unmapped by its last request.
- * MODEL: one slot, not the whole table; a request submitted while the quiesce waits still finds the
- * buffer (the kernel hides the table then, nr_user_bufs = 0, and fails it with -EFAULT).
+ * Slot `index` is being unregistered behind a quiesce that still waits: the table is hidden
+ * (nr_user_bufs = 0) but still exists, so registering is refused with -EBUSY (5.10.262
+ * io_uring/io_uring.c:9048, 6.1.176 io_uring/rsrc.c:1118, 6.12.117 :1046).
+ */
+function quiescing(ctx: Ctx, w: World, index: number): boolean {
+  return (
+    ctx.policies['uring.unregisterInFlight'] === 'quiesce' &&
+    w.uring.some((u) => u.index === index && u.unregistered)
+  );
+}
+
+/**
+ * io_sqe_buffers_unregister() for one slot. With the quiesce (the 5.x to 6.12 trees) it hides the
+ * table first (nr_user_bufs = 0: 5.10.262 io_uring/io_uring.c:8804, 6.1.176 io_uring/rsrc.c:902,
+ * 6.12.117 :787), so a fixed request submitted from then on fails with -EFAULT (its buf_index is past
+ * nr_user_bufs: 5.10.262 io_uring/io_uring.c:3006, 6.1.176 io_uring/rw.c:91, 6.12.117 :347), then
+ * waits in io_rsrc_ref_quiesce() until no request holds the table (ioUnregisterWaits) and unmaps.
+ * With per-node references (the 7.2 tree) a buffer still in use leaves the table now and is unmapped
+ * by its last request. Either way a buffer in use is marked unregistered (out of the table) and its
+ * last request unmaps it; returns the folios unmapped now, or null when the caller must wait for the
+ * quiesce (uring-unregister's second step).
+ * MODEL: one slot, not the whole table.
  * @kernel io_uring/rsrc.c:io_sqe_buffers_unregister
  */
-export function ioSqeBuffersUnregister(ctx: Ctx, w: Draft, index: number): number[] {
+export function ioSqeBuffersUnregister(ctx: Ctx, w: Draft, index: number): number[] | null {
   const buf = registeredBuf(w, index);
-  if (buf === undefined) return [];
+  if (buf === undefined) return ioUnregisterWaits(ctx, w) ? null : [];
   if (buf.users > 0) {
     replaceBuf(w, buf, { ...buf, unregistered: true });
-    return [];
+    return ioUnregisterWaits(ctx, w) ? null : [];
+  }
+  if (ioUnregisterWaits(ctx, w)) {
+    replaceBuf(w, buf, { ...buf, unregistered: true });
+    return null;
   }
   return ioBufferUnmap(ctx, w, buf);
+}
+
+/**
+ * The end of io_sqe_buffers_unregister() once io_rsrc_ref_quiesce() returned (no request holds the
+ * table): the hidden slot's buffer is unmapped unless its last request already did it.
+ */
+export function ioSqeBuffersUnregisterQuiesced(ctx: Ctx, w: Draft, index: number): number[] {
+  const buf = w.uring.find((u) => u.index === index && u.unregistered && u.users === 0);
+  return buf === undefined ? [] : ioBufferUnmap(ctx, w, buf);
 }
 
 /** A registered buffer is never written: a change replaces it in the draft's own array. */

@@ -15,10 +15,17 @@ import { ownArray, ownFolio, type Draft } from '../core/cow.js';
  * FOLL_GET reference on the user's page, the NIC reads the page when it transmits a clone, and the
  * peer's ACK frees the skb, which drops the reference and queues the completion on the socket's error
  * queue.
- * MODEL: one connected socket per program, one page per send, one skb per send (no coalescing of
- * completions into ranges); the NIC agent stands for the wire and the peer's TCP (its ACK); the
- * packet is sent once (no loss, so no retransmission re-reading the page); the device supports
- * scatter-gather (NETIF_F_SG), so the send is not turned into a copy.
+ * MODEL: one connected socket per program (SO_ZEROCOPY set), one page per send, one skb per send (no
+ * coalescing of completions into ranges: msg_zerocopy_realloc() may merge a send's completion with
+ * the next one's, which only delays it); the NIC agent stands for the wire and the peer's TCP (its
+ * ACK). The stream is in order: the peer's recv() takes the data in send order and the cumulative ACK
+ * frees the skbs in send order (tcpAck). The NIC may transmit any queued skb first: that stands for a
+ * lost packet retransmitted later (__tcp_retransmit_skb() sends the same skb again and re-reads the
+ * page; a lost packet cannot have reached the peer, so a late first transmission gives the same
+ * outcomes). The device supports scatter-gather (NETIF_F_SG): without it, or without SO_ZEROCOPY,
+ * tcp_sendmsg_locked() copies and the completion reports SO_EE_CODE_ZEROCOPY_COPIED (not modelled).
+ * Over loopback deliver_skb() copies the fragments (skb_orphan_frags_rx()) when the clone reaches the
+ * peer, which is the transmit's read here; the original still holds the page until the ACK.
  */
 
 /** A new skb on the transmit queue. */
@@ -76,13 +83,17 @@ export function sendmsgCopy(ctx: Ctx, w: Draft, at: VmaRef, actor: number, name:
 }
 
 /**
- * What the NIC agent can do now: transmit any queued skb (the device queues may reorder), then have
- * the peer acknowledge any sent zerocopy skb. Ids of skbs to transmit, then ids of skbs to free.
+ * What the NIC agent can do now: transmit any queued skb (a later first transmission stands for a lost
+ * and retransmitted packet), then have the peer acknowledge the oldest unacknowledged skb once it is
+ * sent: the ACK is cumulative, so tcp_clean_rtx_queue() frees the retransmit queue from its head and
+ * stops at the first skb not wholly below snd_una (5.10.262 net/ipv4/tcp_input.c:3289/3296, 6.1.176
+ * :3336/3343, 6.12.117 :3379/3386, 7.2.13 :3622/3629). Ids of skbs to transmit, then of skbs to free.
  */
 export function nicChoices(w: World): { readonly transmit: number[]; readonly ack: number[] } {
+  const oldest = w.skbs.find((s) => s.state !== 'acked');
   return {
     transmit: w.skbs.filter((s) => s.state === 'queued').map((s) => s.id),
-    ack: w.skbs.filter((s) => s.state === 'sent' && s.folio !== null).map((s) => s.id),
+    ack: oldest !== undefined && oldest.state === 'sent' && oldest.folio !== null ? [oldest.id] : [],
   };
 }
 
@@ -127,9 +138,16 @@ export function tcpAck(ctx: Ctx, w: Draft, skb: OwnSkb): number[] {
   return [f.id];
 }
 
-/** The oldest packet on the wire the peer has not received yet. */
+/**
+ * The packet the peer's recv() takes next: the oldest one it has not received, once that one is on the
+ * wire. TCP delivers the stream in order (tcp_recvmsg() copies from the receive queue in sequence;
+ * a later segment that arrives first waits in the out-of-order queue), so a later send's data never
+ * overtakes an earlier send's.
+ * @kernel net/ipv4/tcp.c:tcp_recvmsg
+ */
 export function nextPacket(w: World): Skb | undefined {
-  return w.skbs.find((s) => s.state !== 'queued' && !s.received);
+  const s = w.skbs.find((x) => !x.received);
+  return s !== undefined && s.state !== 'queued' ? s : undefined;
 }
 
 /** The completion of send `name` of `actor` is on the error queue, not yet read. */

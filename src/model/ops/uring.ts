@@ -4,6 +4,7 @@ import {
   ioRsrcNodePut,
   ioSqeBufferRegister,
   ioSqeBuffersUnregister,
+  ioSqeBuffersUnregisterQuiesced,
   ioUnregisterWaits,
   registeredBuf,
 } from '../io_uring/rsrc.js';
@@ -101,15 +102,28 @@ export const uringRwOp: OpDef<UringRwOp, UringRwLocals> = {
   ],
 };
 
+/**
+ * IORING_UNREGISTER_BUFFERS: at once when no request holds the table (or, from the per-node rework, in
+ * any case); with the quiesce and a request in flight, the slot is hidden first (a fixed request
+ * submitted meanwhile fails with -EFAULT) and the call returns once the quiesce is over.
+ */
 export const uringUnregisterOp: OpDef<UringUnregisterOp> = {
   footprint: 'any',
   unavailable: (p) => (p['uring.fixedBuffers'] === 'absent' ? NO_URING : null),
   steps: [
     {
       name: 'io_sqe_buffers_unregister',
+      run(env, op) {
+        const r = ioSqeBuffersUnregister(env.ctx, env.w, op.index);
+        if (r === null) return { fn: 'io_sqe_buffers_unregister', folios: [], done: false, ret: null };
+        return finished('io_sqe_buffers_unregister', r, 0);
+      },
+    },
+    {
+      name: 'io_rsrc_ref_quiesce',
       enabled: (env) => !ioUnregisterWaits(env.ctx, env.w),
       run(env, op) {
-        return finished('io_sqe_buffers_unregister', ioSqeBuffersUnregister(env.ctx, env.w, op.index), 0);
+        return finished('io_rsrc_ref_quiesce', ioSqeBuffersUnregisterQuiesced(env.ctx, env.w, op.index), 0);
       },
     },
   ],

@@ -6,6 +6,8 @@ import { releaseAtLeast } from '../../../src/model/profile/release.js';
 import type { PageSpec } from '../../../src/model/engine/program.js';
 import { HUGETLB_2M, anon, profile } from '../harness.js';
 import { explore, fileMap, ioProgram, runOrder } from './io-harness.js';
+import { instantiate } from '../../../src/model/engine/instantiate.js';
+import { applyTransition, enabledTransitions } from '../../../src/model/engine/step.js';
 
 const URING = RELEASES.filter((r) => r !== 'v4.19');
 
@@ -224,6 +226,67 @@ describe('unregistering a buffer while READ_FIXED is in flight (policy uring.unr
     (r) => {
       const finals = explore(profile(r), program).finals;
       expect(finals.some((w) => w.actors[0]?.regs.r === '1' && w.actors[1]?.regs.seen === 'A')).toBe(true);
+    },
+  );
+});
+
+/**
+ * With the quiesce (the 5.10, 6.1 and 6.12 trees) io_sqe_buffers_unregister() hides the table before
+ * it waits (nr_user_bufs = 0: 5.10.262 io_uring/io_uring.c:8804, 6.1.176 io_uring/rsrc.c:902,
+ * 6.12.117 :787), so a READ_FIXED submitted while it waits fails with -EFAULT at once (5.10.262
+ * io_uring/io_uring.c:3006, 6.1.176 io_uring/rw.c:91, 6.12.117 :347), while the first read is still in
+ * flight; from the per-node rework the buffer leaves the table at once, with the same result.
+ */
+describe('a fixed request submitted while the unregister waits', () => {
+  const readFixed = (as: string): Op => ({
+    op: 'uring-rw',
+    rw: 'read',
+    index: 0,
+    path: 'iomap',
+    file: 'g',
+    fileIndex: 0,
+    as,
+  });
+  const program = ioProgram({
+    files: [{ name: 'g', fs: 'xfs', pages: ['D'] }],
+    mappings: [anon('buf')],
+    setup: [
+      { op: 'write', buf: 'buf', data: 'A' },
+      { op: 'uring-register', buf: 'buf', index: 0, reg: 'reg' },
+    ],
+    actors: [
+      { process: 0, ops: [readFixed('r')] },
+      { process: 0, ops: [{ op: 'uring-unregister', index: 0 }] },
+      { process: 0, ops: [readFixed('r2'), { op: 'read', buf: 'buf', reg: 'seen' }] },
+    ],
+  });
+  it.each(URING)('%s: fails with EFAULT while the first read is still in flight', (r) => {
+    const e = explore(profile(r), program);
+    // The first read succeeded, yet the second failed and then still read the old data.
+    const early = e.finals.filter(
+      (w) =>
+        w.actors[0]?.regs.r === '1' && w.actors[2]?.regs.r2 === 'EFAULT' && w.actors[2]?.regs.seen === 'A',
+    );
+    expect(early.length).toBeGreaterThan(0);
+    expect(e.violations.has('use-after-free')).toBe(false);
+  });
+  it.each(URING.filter((r) => !releaseAtLeast(r, 'v6.13')))(
+    '%s: the unregister hides the slot first, then waits in io_rsrc_ref_quiesce()',
+    (r) => {
+      // T0 submits, T1 unregisters: the slot is hidden and still pinned, and T1 waits.
+      const pol = profile(r).policies;
+      let w = instantiate(program, pol);
+      const fns: string[] = [];
+      for (const actor of [0, 1]) {
+        const t = enabledTransitions(program, pol, w).find((x) => x.actor === actor);
+        if (t === undefined) throw new Error(`actor ${actor} not enabled`);
+        const step = applyTransition(program, pol, w, t);
+        fns.push(step.label.fn);
+        w = step.world;
+      }
+      expect(fns).toEqual(['io_read', 'io_sqe_buffers_unregister']);
+      expect(w.uring).toMatchObject([{ index: 0, users: 1, unregistered: true }]);
+      expect(enabledTransitions(program, pol, w).some((t) => t.actor === 1)).toBe(false);
     },
   );
 });

@@ -161,3 +161,71 @@ describe('MSG_ZEROCOPY and fork: which process writes into the page the skb hold
     },
   );
 });
+
+/**
+ * TCP is a stream: the peer's recv() takes the data in send order (tcp_recvmsg(), from the receive
+ * queue in sequence), and the ACK is cumulative, so tcp_clean_rtx_queue() frees the retransmit queue
+ * from its head and stops at the first skb not wholly acknowledged (5.10.262
+ * net/ipv4/tcp_input.c:3289/3296, 6.1.176 :3336/3343, 6.12.117 :3379/3386, 7.2.13 :3622/3629). A later
+ * send's completion therefore means every earlier send was acknowledged, whose data the peer has.
+ */
+describe('MSG_ZEROCOPY over one TCP stream: delivery and completions in send order', () => {
+  const sendAs = (buf: string, as: string): Op => ({ op: 'send', buf, zerocopy: true, as });
+  const two = (t0: Op[]): Program => ({
+    files: [],
+    processes: [
+      { name: 'P', mappings: [anon('a'), anon('b')], forked: false },
+      { name: 'Q', mappings: [], forked: false },
+    ],
+    setup: [[0, op.write('a', 'A')] as const, [0, op.write('b', 'X')] as const],
+    actors: [
+      { name: 'T0', process: 0, ops: t0 },
+      {
+        name: 'R',
+        process: 1,
+        ops: [
+          { op: 'recv', reg: 's1' },
+          { op: 'recv', reg: 's2' },
+        ],
+      },
+    ],
+    agents: ['nic'],
+  });
+  it.each(RELEASES)(
+    '%s: the second send transmitted first waits for the first: the peer reads A then X',
+    (r) => {
+      const p = two([sendAs('a', 'z1'), sendAs('b', 'z2')]);
+      // T0 sends twice, the NIC (choice 1) transmits the second skb first: nothing to receive yet.
+      const w = prefix(r, p, [0, 0]);
+      const pol = profile(r).policies;
+      const tx2 = enabledTransitions(p, pol, w).filter((t) => t.actor === 2);
+      expect(tx2).toHaveLength(2);
+      const after = applyTransition(p, pol, w, tx2[1] ?? tx2[0]!).world;
+      expect(after.skbs.map((s) => s.state)).toEqual(['queued', 'sent']);
+      expect(enabledTransitions(p, pol, after).some((t) => t.actor === 1)).toBe(false);
+      // Nor can the peer acknowledge the second before the first is on the wire.
+      expect(enabledTransitions(p, pol, after).filter((t) => t.actor === 2)).toHaveLength(1);
+      const seen = new Set(
+        explore(profile(r), p).finals.map((f) => `${f.actors[1]?.regs.s1}${f.actors[1]?.regs.s2}`),
+      );
+      expect(seen).toEqual(new Set(['AX']));
+    },
+  );
+  it.each(RELEASES)(
+    '%s: once the second send completes, a store to the first buffer cannot reach the wire',
+    (r) => {
+      const e = explore(
+        profile(r),
+        two([
+          sendAs('a', 'z1'),
+          sendAs('b', 'z2'),
+          { op: 'errqueue', as: 'z2', reg: 'd' },
+          op.write('a', 'B'),
+        ]),
+      );
+      expect(new Set(e.finals.map((f) => f.actors[1]?.regs.s1))).toEqual(new Set(['A']));
+      expect(new Set(e.finals.map((f) => f.actors[0]?.regs.d))).toEqual(new Set(['zerocopy']));
+      expect(e.violations.size).toBe(0);
+    },
+  );
+});

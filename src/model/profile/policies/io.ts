@@ -276,7 +276,7 @@ export const IO_POLICIES = {
     ],
   }),
   'uring.unregisterInFlight': policy({
-    doc: 'What unregistering io_uring buffers does while a request that uses one is in flight: wait until the requests that hold the buffer table finish, then unpin (rsrc quiesce), or take the buffer out of the table at once and unpin it when the last request holding its rsrc node ends.',
+    doc: 'What unregistering io_uring buffers does while a request that uses one is in flight: hide the table (a fixed request submitted meanwhile fails with -EFAULT), wait until the requests that hold it finish, then unpin (rsrc quiesce), or take the buffer out of the table at once and unpin it when the last request holding its rsrc node ends.',
     kernel: 'io_uring/rsrc.c:io_sqe_buffers_unregister',
     values: ['quiesce', 'node-refs'],
     history: [
