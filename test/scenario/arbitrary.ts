@@ -43,7 +43,7 @@ const anonPages: readonly PageSpec[] = [
   { kind: 'base' },
   { kind: 'thp', order: 9 },
   { kind: 'thp', order: 4 },
-  { kind: 'thp', order: 1 },
+  { kind: 'thp', order: 2 },
   { kind: 'hugetlb', order: 9 },
   { kind: 'hugetlb', order: 18 },
 ];
