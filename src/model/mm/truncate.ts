@@ -4,7 +4,7 @@ import { folioPut } from './folio.js';
 import { zapPte } from './memory/zap.js';
 import type { Ctx } from '../core/ctx.js';
 import { ownFolio, ownMm, type Draft } from '../core/cow.js';
-import { folioOf, type World } from '../core/world.js';
+import { bug, folioOf, type World } from '../core/world.js';
 
 /** Whether truncation to `pages` must wait now (truncate_inode_pages waits for writeback). */
 export function truncateBlocks(w: World, file: File, pages: number): boolean {
@@ -85,14 +85,16 @@ export function truncatePagecache(ctx: Ctx, w: Draft, file: OwnFile, pages: numb
  * (invalidate_complete_folio2() fails; no modelled filesystem has ->launder_folio; the kernel warns
  * "Page cache invalidation failure on direct I/O"). A GUP holder keeps the folio alive outside the
  * cache.
- * MODEL: a folio under writeback is left as it is, not waited for (folio_wait_writeback()).
+ * It first waits for writeback of the folio (folio_wait_writeback(), the 5.10 tree's mm/truncate.c:753,
+ * 6.1 :697, 6.12 :670, 7.2 :725): its callers run it only once no writeback is in flight there
+ * (dioFlushBlocks before the submission, dioCompleted after the write).
  * @kernel mm/truncate.c:invalidate_inode_pages2_range
  */
 export function invalidateInodePages2(ctx: Ctx, w: Draft, file: OwnFile, index: number): number | null {
   const id = file.cache[index];
   if (id === null || id === undefined) return null;
   const f = ownFolio(w, id);
-  if (f.flags.writeback) return null;
+  if (f.flags.writeback) bug('invalidate_inode_pages2_range', `folio ${id} is under writeback: wait first`);
   ctx.calls.push('invalidate_inode_pages2_range');
   unmapFilePages(ctx, w, file, index, index + 1);
   if (f.flags.dirty) return null;
