@@ -11,8 +11,13 @@ export function truncateBlocks(w: World, file: File, pages: number): boolean {
   return file.cache.some((id, i) => i >= pages && id !== null && folioOf(w, id).flags.writeback);
 }
 
-/** unmap_mapping_range() over pages [from, to) of a file: zap every present PTE of a page-cache folio. */
-function unmapFilePages(ctx: Ctx, w: Draft, file: OwnFile, from: number, to: number): void {
+/**
+ * unmap_mapping_range() over pages [from, to) of a file: zap every present PTE of a page-cache folio,
+ * and with `evenCows` (truncation) also the private anonymous copies a MAP_PRIVATE mapping of the file
+ * made there (zap_details.even_cows).
+ * MODEL: a swap entry of such a copy is left.
+ */
+function unmapFilePages(ctx: Ctx, w: Draft, file: OwnFile, from: number, to: number, evenCows = false): void {
   for (const { id, alive } of w.mms) {
     if (!alive) continue;
     const mm = ownMm(w, id);
@@ -20,7 +25,8 @@ function unmapFilePages(ctx: Ctx, w: Draft, file: OwnFile, from: number, to: num
       const pte = vma.pte;
       if (vma.backing.type !== 'file' || vma.backing.file !== file.id) continue;
       if (vma.backing.pgoff < from || vma.backing.pgoff >= to) continue;
-      if (pte.kind === 'present' && ownFolio(w, pte.folio).owner.type === 'file') zapPte(ctx, w, vma);
+      if (pte.kind === 'present' && (evenCows || ownFolio(w, pte.folio).owner.type === 'file'))
+        zapPte(ctx, w, vma);
     }
   }
 }
@@ -52,8 +58,9 @@ export function truncatePagecacheRange(
   file: OwnFile,
   start: number,
   end: number,
+  evenCows = false,
 ): number[] {
-  unmapFilePages(ctx, w, file, start, end);
+  unmapFilePages(ctx, w, file, start, end, evenCows);
   const touched: number[] = [];
   for (let i = start; i < Math.min(end, file.cache.length); i++) {
     const id = removeCachedFolio(ctx, w, file, i);
@@ -64,12 +71,16 @@ export function truncatePagecacheRange(
 
 /**
  * truncate_setsize() -> truncate_pagecache(): the pages from `pages` on leave the page cache and
- * every mapping (truncate_pagecache_range), and their blocks are freed.
+ * every mapping (truncate_pagecache_range), private copies of them too (unmap_mapping_range() with
+ * even_cows: the 5.10 tree's mm/truncate.c:833, 6.1 :775, 6.12 :751, 7.2 :797; a hole punch keeps
+ * them), and their blocks are freed.
+ * MODEL: there is no i_size, so a later touch of a page past the end refaults it where the kernel
+ * raises SIGBUS.
  * @kernel mm/truncate.c:truncate_pagecache
  */
 export function truncatePagecache(ctx: Ctx, w: Draft, file: OwnFile, pages: number): number[] {
   ctx.calls.push('truncate_pagecache');
-  const touched = truncatePagecacheRange(ctx, w, file, pages, Number.MAX_SAFE_INTEGER);
+  const touched = truncatePagecacheRange(ctx, w, file, pages, Number.MAX_SAFE_INTEGER, true);
   file.disk.length = Math.min(file.disk.length, pages);
   return touched;
 }
