@@ -14,8 +14,8 @@ export function truncateBlocks(w: World, file: File, pages: number): boolean {
 /**
  * unmap_mapping_range() over pages [from, to) of a file: zap every present PTE of a page-cache folio,
  * and with `evenCows` (truncation) also the private anonymous copies a MAP_PRIVATE mapping of the file
- * made there (zap_details.even_cows).
- * MODEL: a swap entry of such a copy is left.
+ * made there, swapped out or not (should_zap_cows(): the 5.10 tree's mm/memory.c:1219, 6.1 :1349,
+ * 6.12 :1428, 7.2 :1570).
  */
 function unmapFilePages(ctx: Ctx, w: Draft, file: OwnFile, from: number, to: number, evenCows = false): void {
   for (const { id, alive } of w.mms) {
@@ -25,7 +25,11 @@ function unmapFilePages(ctx: Ctx, w: Draft, file: OwnFile, from: number, to: num
       const pte = vma.pte;
       if (vma.backing.type !== 'file' || vma.backing.file !== file.id) continue;
       if (vma.backing.pgoff < from || vma.backing.pgoff >= to) continue;
-      if (pte.kind === 'present' && (evenCows || ownFolio(w, pte.folio).owner.type === 'file'))
+      if (
+        pte.kind === 'swap'
+          ? evenCows
+          : pte.kind === 'present' && (evenCows || ownFolio(w, pte.folio).owner.type === 'file')
+      )
         zapPte(ctx, w, vma);
     }
   }

@@ -6,6 +6,7 @@ import {
   truncatePagecache,
   truncatePagecacheRange,
 } from '../../../src/model/mm/truncate.js';
+import { pageoutVma } from '../../../src/model/mm/vmscan.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
 import { ownFile } from '../../../src/model/core/cow.js';
 import { bench, fileMap, fileSpec } from '../builders.js';
@@ -53,6 +54,13 @@ describe('truncatePagecache and private copies', () => {
     truncatePagecache(b.ctx, b.w, ownFile(b.w, 0), 0);
     expect(b.vma('map').pte.kind).toBe('none');
     expect(copy.freed).toBe(true);
+  });
+  it.each(RELEASES)('truncation zaps a swapped-out private copy too, freeing its slot (%s)', (r) => {
+    const { b } = privateCopy(r);
+    expect(pageoutVma(b.ctx, b.w, b.vma('map'))).toBe(true);
+    expect(b.vma('map').pte.kind).toBe('swap');
+    truncatePagecache(b.ctx, b.w, ownFile(b.w, 0), 0);
+    expect([b.vma('map').pte.kind, b.w.swap[0]?.count]).toEqual(['none', 0]);
   });
   it.each(RELEASES)('a hole punch keeps the private copy (%s)', (r) => {
     const { b, copy } = privateCopy(r);
