@@ -152,6 +152,7 @@ const COPY: { readonly [K in ElementKey]: (el: World[K][number]) => OwnOf[K] } =
       pending: d.pending,
       done: d.done,
       ret: d.ret,
+      invalidate: d.invalidate,
       actor: d.actor,
       name: d.name,
       mm: d.mm,

@@ -7,8 +7,8 @@ import { userBackedIter } from '../lib/iov_iter.js';
 import type { Ctx } from '../core/ctx.js';
 import { filemapWaitBlocks, writebackFolioNow } from '../mm/page-writeback.js';
 import { invalidateInodePages2 } from '../mm/truncate.js';
-import { ownArray, ownBio, ownFile, ownFolio, type Draft } from '../core/cow.js';
-import { fileOf, type World } from '../core/world.js';
+import { ownArray, ownBio, ownDio, ownFile, ownFolio, type Draft } from '../core/cow.js';
+import { bioOf, dioOf, fileOf, type World } from '../core/world.js';
 
 /** What a direct-I/O caller asks for: `op` of page `index` of `file` through `iter`. */
 export interface DioRequest {
@@ -52,6 +52,7 @@ export function dioAlloc(w: Draft, req: DioRequest, shouldDirty: boolean): OwnDi
     pending: 0,
     done: false,
     ret: null,
+    invalidate: false,
     actor: req.actor,
     name: req.name,
     mm: req.mm,
@@ -101,10 +102,19 @@ function dioResult(w: Draft, dio: OwnDio): number {
   return n;
 }
 
+/** The file page a write request's invalidation covers. */
+function dioPage(w: World, dio: Dio): { file: number; index: number } | null {
+  const bio = dio.bios[0] === undefined ? undefined : bioOf(w, dio.bios[0]);
+  return bio === undefined ? null : { file: bio.file, index: bio.index };
+}
+
 /**
  * One bio of the request completed (dio->ref drop); the last one completes the request, and a write
  * that wrote something invalidates the page cache over it once more (kiocb_invalidate_post_direct_write()
  * from iomap_dio_complete() / dio_complete(); a page read in while the write was in flight is stale).
+ * invalidate_inode_pages2_range() first waits for writeback of the page (folio_wait_writeback() in
+ * the 5.10, 6.1, 6.12 and 7.2 trees): a page under writeback now leaves the invalidation to the
+ * caller that waits for or reaps the request (dioCompleted, dioFinish), once the writeback is done.
  * MODEL: done at the completion, also for the sync submitter that runs it after its wait.
  */
 export function dioBioDone(ctx: Ctx, w: Draft, dio: OwnDio): boolean {
@@ -112,10 +122,36 @@ export function dioBioDone(ctx: Ctx, w: Draft, dio: OwnDio): boolean {
   if (dio.pending > 0) return false;
   dio.done = true;
   dio.ret = dioResult(w, dio);
-  const bio = dio.bios[0] === undefined ? undefined : ownBio(w, dio.bios[0]);
-  if (dio.op === 'write' && dio.ret > 0 && bio !== undefined)
-    invalidateInodePages2(ctx, w, ownFile(w, bio.file), bio.index);
+  const page = dioPage(w, dio);
+  if (dio.op !== 'write' || dio.ret <= 0 || page === null) return true;
+  if (filemapWaitBlocks(w, fileOf(w, page.file), page.index)) dio.invalidate = true;
+  else invalidateInodePages2(ctx, w, ownFile(w, page.file), page.index);
   return true;
+}
+
+/**
+ * Whether the request is complete for the caller that waits for or reaps it: done, and any
+ * invalidation it still owes no longer waits for writeback.
+ */
+export function dioCompleted(w: World, id: number): boolean {
+  const dio = dioOf(w, id);
+  if (!dio.done) return false;
+  const page = dio.invalidate ? dioPage(w, dio) : null;
+  return page === null || !filemapWaitBlocks(w, fileOf(w, page.file), page.index);
+}
+
+/**
+ * The waiter (or reaper) of a completed request: the invalidation a writeback held up runs now.
+ * MODEL: the kernel runs it in the completion (the sync submitter's iomap_dio_complete(), or the
+ * completion work of an async one) before the caller sees the result; a request nobody reaps never
+ * runs it.
+ */
+export function dioFinish(ctx: Ctx, w: Draft, id: number): void {
+  const dio = ownDio(w, id);
+  if (!dio.invalidate) return;
+  dio.invalidate = false;
+  const page = dioPage(w, dio);
+  if (page !== null) invalidateInodePages2(ctx, w, ownFile(w, page.file), page.index);
 }
 
 /**

@@ -117,6 +117,11 @@ export interface Dio {
   /** ki_complete ran (async), or the waiter was woken (sync). */
   readonly done: boolean;
   readonly ret: number | null;
+  /**
+   * The write's invalidation of the page cache over what it wrote still has to run: the page was under
+   * writeback when the last bio completed, and invalidate_inode_pages2_range() waits for that first.
+   */
+  readonly invalidate: boolean;
   /** The actor that submitted it (and waits for it, or reaps its completion), and the handle name. */
   readonly actor: number;
   readonly name: string;
@@ -126,4 +131,4 @@ export interface Dio {
 }
 
 /** A step's own copy of a dio (ownDio). */
-export type OwnDio = Own<Dio, 'bios' | 'pending' | 'done' | 'ret'>;
+export type OwnDio = Own<Dio, 'bios' | 'pending' | 'done' | 'ret' | 'invalidate'>;

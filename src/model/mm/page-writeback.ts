@@ -138,6 +138,24 @@ export function filemapWaitBlocks(w: World, file: File, index: number): boolean 
   return id !== undefined && id !== null && folioOf(w, id).flags.writeback;
 }
 
+/**
+ * Whether an integrity writeback (WB_SYNC_ALL: fsync, filemap_write_and_wait_range) of `file` must wait
+ * now: write_cache_pages() waits for a dirty folio that is still under writeback and then writes it
+ * again (the 5.10 tree's mm/page-writeback.c:2258, 6.1 :2372; folio_prepare_writeback(), 6.12 :2455,
+ * 7.2 :2400), where background writeback (WB_SYNC_NONE, the flusher) skips it. A mapping that cannot
+ * write back (shmem, hugetlbfs) writes nothing (__filemap_fdatawrite_range(): mapping_can_writeback()).
+ * MODEL: the whole file waits, where the kernel starts the folios before that one first.
+ * @kernel mm/page-writeback.c:write_cache_pages
+ */
+export function syncWritebackBlocks(w: World, file: File): boolean {
+  if (fileIsMemoryBacked(file)) return false;
+  return file.cache.some((id) => {
+    if (id === null) return false;
+    const f = folioOf(w, id);
+    return !f.freed && f.flags.dirty && f.flags.writeback;
+  });
+}
+
 /** Page-cache folios the flusher may write back now: dirty, not under writeback, of a file with writeback. */
 export function flusherChoices(w: World, policies: Policies | null): number[] {
   const out: number[] = [];

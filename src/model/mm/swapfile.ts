@@ -41,12 +41,18 @@ export function swapDuplicate(slot: OwnSwapSlot): void {
 
 /**
  * free_swap_and_cache(): a swap PTE went away; when no PTE references the slot any more, the swap cache
- * copy is dropped too.
+ * copy is dropped too, unless a process still maps it (__try_to_reclaim_swap() with TTRS_UNMAPPED:
+ * the 5.10 tree's mm/swapfile.c:1815 and :145, 6.1 :1647 and :150, 6.12 :1943 and :215, 7.2
+ * swap_put_entries_cluster() :1631 and :236); that folio stays in the swap cache until a write fault
+ * or reclaim frees it.
+ * MODEL: swap is never full (TTRS_FULL, mem_cgroup_swap_full(), would drop a mapped one too).
  * @kernel mm/swapfile.c:free_swap_and_cache
  */
 export function freeSwapAndCache(ctx: Ctx, w: Draft, slot: OwnSwapSlot): void {
   slot.count -= 1;
-  if (slot.count === 0) deleteFromSwapCache(ctx, w, slot);
+  if (slot.count !== 0 || slot.cache === null) return;
+  if (ownFolio(w, slot.cache).mapcount > 0) return;
+  deleteFromSwapCache(ctx, w, slot);
 }
 
 /**

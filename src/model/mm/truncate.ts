@@ -4,15 +4,20 @@ import { folioPut } from './folio.js';
 import { zapPte } from './memory/zap.js';
 import type { Ctx } from '../core/ctx.js';
 import { ownFolio, ownMm, type Draft } from '../core/cow.js';
-import { folioOf, type World } from '../core/world.js';
+import { bug, folioOf, type World } from '../core/world.js';
 
 /** Whether truncation to `pages` must wait now (truncate_inode_pages waits for writeback). */
 export function truncateBlocks(w: World, file: File, pages: number): boolean {
   return file.cache.some((id, i) => i >= pages && id !== null && folioOf(w, id).flags.writeback);
 }
 
-/** unmap_mapping_range() over pages [from, to) of a file: zap every present PTE of a page-cache folio. */
-function unmapFilePages(ctx: Ctx, w: Draft, file: OwnFile, from: number, to: number): void {
+/**
+ * unmap_mapping_range() over pages [from, to) of a file: zap every present PTE of a page-cache folio,
+ * and with `evenCows` (truncation) also the private anonymous copies a MAP_PRIVATE mapping of the file
+ * made there, swapped out or not (should_zap_cows(): the 5.10 tree's mm/memory.c:1219, 6.1 :1349,
+ * 6.12 :1428, 7.2 :1570).
+ */
+function unmapFilePages(ctx: Ctx, w: Draft, file: OwnFile, from: number, to: number, evenCows = false): void {
   for (const { id, alive } of w.mms) {
     if (!alive) continue;
     const mm = ownMm(w, id);
@@ -20,7 +25,12 @@ function unmapFilePages(ctx: Ctx, w: Draft, file: OwnFile, from: number, to: num
       const pte = vma.pte;
       if (vma.backing.type !== 'file' || vma.backing.file !== file.id) continue;
       if (vma.backing.pgoff < from || vma.backing.pgoff >= to) continue;
-      if (pte.kind === 'present' && ownFolio(w, pte.folio).owner.type === 'file') zapPte(ctx, w, vma);
+      if (
+        pte.kind === 'swap'
+          ? evenCows
+          : pte.kind === 'present' && (evenCows || ownFolio(w, pte.folio).owner.type === 'file')
+      )
+        zapPte(ctx, w, vma);
     }
   }
 }
@@ -52,8 +62,9 @@ export function truncatePagecacheRange(
   file: OwnFile,
   start: number,
   end: number,
+  evenCows = false,
 ): number[] {
-  unmapFilePages(ctx, w, file, start, end);
+  unmapFilePages(ctx, w, file, start, end, evenCows);
   const touched: number[] = [];
   for (let i = start; i < Math.min(end, file.cache.length); i++) {
     const id = removeCachedFolio(ctx, w, file, i);
@@ -64,12 +75,16 @@ export function truncatePagecacheRange(
 
 /**
  * truncate_setsize() -> truncate_pagecache(): the pages from `pages` on leave the page cache and
- * every mapping (truncate_pagecache_range), and their blocks are freed.
+ * every mapping (truncate_pagecache_range), private copies of them too (unmap_mapping_range() with
+ * even_cows: the 5.10 tree's mm/truncate.c:833, 6.1 :775, 6.12 :751, 7.2 :797; a hole punch keeps
+ * them), and their blocks are freed.
+ * MODEL: there is no i_size, so a later touch of a page past the end refaults it where the kernel
+ * raises SIGBUS.
  * @kernel mm/truncate.c:truncate_pagecache
  */
 export function truncatePagecache(ctx: Ctx, w: Draft, file: OwnFile, pages: number): number[] {
   ctx.calls.push('truncate_pagecache');
-  const touched = truncatePagecacheRange(ctx, w, file, pages, Number.MAX_SAFE_INTEGER);
+  const touched = truncatePagecacheRange(ctx, w, file, pages, Number.MAX_SAFE_INTEGER, true);
   file.disk.length = Math.min(file.disk.length, pages);
   return touched;
 }
@@ -85,14 +100,16 @@ export function truncatePagecache(ctx: Ctx, w: Draft, file: OwnFile, pages: numb
  * (invalidate_complete_folio2() fails; no modelled filesystem has ->launder_folio; the kernel warns
  * "Page cache invalidation failure on direct I/O"). A GUP holder keeps the folio alive outside the
  * cache.
- * MODEL: a folio under writeback is left as it is, not waited for (folio_wait_writeback()).
+ * It first waits for writeback of the folio (folio_wait_writeback(), the 5.10 tree's mm/truncate.c:753,
+ * 6.1 :697, 6.12 :670, 7.2 :725): its callers run it only once no writeback is in flight there
+ * (dioFlushBlocks before the submission, dioCompleted after the write).
  * @kernel mm/truncate.c:invalidate_inode_pages2_range
  */
 export function invalidateInodePages2(ctx: Ctx, w: Draft, file: OwnFile, index: number): number | null {
   const id = file.cache[index];
   if (id === null || id === undefined) return null;
   const f = ownFolio(w, id);
-  if (f.flags.writeback) return null;
+  if (f.flags.writeback) bug('invalidate_inode_pages2_range', `folio ${id} is under writeback: wait first`);
   ctx.calls.push('invalidate_inode_pages2_range');
   unmapFilePages(ctx, w, file, index, index + 1);
   if (f.flags.dirty) return null;

@@ -1,7 +1,7 @@
 import type { DioPath } from '../include/blk_types.js';
 import { EFAULT, EIOCBQUEUED, errnoName } from '../include/errno.js';
 import type { IterSeg, IterType } from '../include/uio.js';
-import { dioFlushBlocks, dioReadReturned, type DioRequest } from '../fs/dio.js';
+import { dioCompleted, dioFinish, dioFlushBlocks, dioReadReturned, type DioRequest } from '../fs/dio.js';
 import { finishSyncDio, submitDio, SYNC_DIO_WAIT } from '../fs/read_write.js';
 import { iovIterInit, iterUnavailable } from '../lib/iov_iter.js';
 import { actorOf, bioOf, dioOf, setLocal, setReg, type World } from '../core/world.js';
@@ -123,11 +123,12 @@ export const dioOp: OpDef<DioOp, DioLocals> = {
     },
     {
       name: 'wait',
-      enabled: (env, _op, { dio }) => dio !== undefined && dioOf(env.w, dio).done,
+      enabled: (env, _op, { dio }) => dio !== undefined && dioCompleted(env.w, dio),
       run(env, op, { dio }) {
         const st = ownActor(env.w, env.actor);
         const fn = SYNC_DIO_WAIT[op.path];
         if (dio === undefined) return finished(fn, [], null);
+        dioFinish(env.ctx, env.w, dio);
         const ret = finishSyncDio(env.ctx, env.w, dio);
         setReg(st, op.as, retString(ret));
         return finished(fn, dioFolios(env.w, dio), ret);
@@ -157,12 +158,13 @@ export const awaitOp: OpDef<AwaitOp> = {
       name: 'await',
       enabled(env, op) {
         const id = findDio(env.w, env.actor, op.as);
-        return id === null || dioOf(env.w, id).done;
+        return id === null || dioCompleted(env.w, id);
       },
       run(env, op) {
         const st = ownActor(env.w, env.actor);
         const id = findDio(env.w, env.actor, op.as);
         if (id === null) return finished('io_getevents', [], null);
+        dioFinish(env.ctx, env.w, id);
         const dio = ownDio(env.w, id);
         dioReadReturned(env.ctx, env.w, dio);
         const ret = dio.ret ?? 0;

@@ -1,4 +1,4 @@
-import type { File } from '../include/fs.js';
+import { fileIsMemoryBacked, type File } from '../include/fs.js';
 import type { FolioKind } from '../include/mm_types.js';
 import { EINVAL, EIO, errnoName } from '../include/errno.js';
 import { btrfsReadCsumFails } from '../fs/btrfs-csum.js';
@@ -8,7 +8,7 @@ import { vmaAt } from '../mm/pgtable.js';
 import { bufferedWriteBlocks, filemapRead, genericPerformWrite } from '../mm/filemap-write.js';
 import { truncateBlocks, truncatePagecache } from '../mm/truncate.js';
 import { shrinkFileFolio } from '../mm/vmscan-file.js';
-import { folioWaitStableBlocks, writebackFolio } from '../mm/page-writeback.js';
+import { folioWaitStableBlocks, syncWritebackBlocks, writebackFolio } from '../mm/page-writeback.js';
 import { ZERO_DATA } from '../mm/filemap.js';
 import { bug, fileOf, folioOf, hold, setReg, type World } from '../core/world.js';
 import { resolveBuf, segv } from './buf.js';
@@ -122,8 +122,9 @@ function underWriteback(env: OpEnv, fileId: number): number[] {
 }
 
 /**
- * fsync() -> file_write_and_wait_range(): start writeback of every dirty folio (one step), then wait
- * for all of them (folio_wait_writeback).
+ * fsync() -> file_write_and_wait_range(): start writeback of every dirty folio (one step; a dirty
+ * folio still under writeback is waited for first, syncWritebackBlocks), then wait for all of them
+ * (folio_wait_writeback). shmem and hugetlbfs cannot write back: nothing is written.
  * @kernel mm/filemap.c:file_write_and_wait_range
  */
 export const fsyncOp: OpDef<FsyncOp> = {
@@ -132,9 +133,12 @@ export const fsyncOp: OpDef<FsyncOp> = {
   steps: [
     {
       name: 'filemap_fdatawrite',
+      enabled: (env, op) => !syncWritebackBlocks(env.w, fileByName(env.w, op.file)),
       run(env, op) {
         const touched: number[] = [];
-        for (const id of fileByName(env.w, op.file).cache) {
+        const file = fileByName(env.w, op.file);
+        if (fileIsMemoryBacked(file)) return { fn: 'filemap_fdatawrite', folios: [], done: false, ret: null };
+        for (const id of file.cache) {
           if (id === null) continue;
           const f = folioOf(env.w, id);
           if (!f.freed && f.flags.dirty && writebackFolio(env.ctx, env.w, ownFolio(env.w, id)))

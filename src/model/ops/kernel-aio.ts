@@ -1,9 +1,9 @@
 import { EFAULT, EIOCBQUEUED } from '../include/errno.js';
 import { loRwAio, LOOP_COMPLETE } from '../drivers/loop.js';
 import { fdExecuteRwAio, TARGET_COMPLETE } from '../drivers/target.js';
-import { actorOf, dioOf, setLocal, setReg } from '../core/world.js';
+import { actorOf, setLocal, setReg } from '../core/world.js';
 import { ownActor, ownDio } from '../core/cow.js';
-import { dioFlushBlocks } from '../fs/dio.js';
+import { dioCompleted, dioFinish, dioFlushBlocks } from '../fs/dio.js';
 import { retString } from './dio.js';
 import { fileByName } from './file.js';
 import { finished, type Locals, type OpDef } from './types.js';
@@ -67,9 +67,10 @@ export const kernelAioOp: OpDef<KernelAioOp, KernelAioLocals> = {
     },
     {
       name: 'complete',
-      enabled: (env, _op, { dio }) => dio !== undefined && dioOf(env.w, dio).done,
+      enabled: (env, _op, { dio }) => dio !== undefined && dioCompleted(env.w, dio),
       run(env, op, { dio }) {
         const st = ownActor(env.w, env.actor);
+        if (dio !== undefined) dioFinish(env.ctx, env.w, dio);
         const ret = dio === undefined ? 0 : (ownDio(env.w, dio).ret ?? 0);
         setReg(st, op.as, retString(ret));
         return finished(COMPLETE[op.driver], [], ret);

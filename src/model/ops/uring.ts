@@ -9,7 +9,7 @@ import {
   registeredBuf,
 } from '../io_uring/rsrc.js';
 import { ioRwFixed } from '../io_uring/rw.js';
-import { dioFlushBlocks } from '../fs/dio.js';
+import { dioCompleted, dioFinish, dioFlushBlocks } from '../fs/dio.js';
 import { bug, dioOf, setLocal, setReg } from '../core/world.js';
 import { resolveBuf } from './buf.js';
 import { retString, type DioLocals } from './dio.js';
@@ -91,9 +91,11 @@ export const uringRwOp: OpDef<UringRwOp, UringRwLocals> = {
     },
     {
       name: 'complete',
-      enabled: (env, _op, { dio }) => dio !== undefined && dioOf(env.w, dio).done,
+      enabled: (env, _op, { dio }) => dio !== undefined && dioCompleted(env.w, dio),
       run(env, op, { dio, node }) {
-        const ret = dioOf(env.w, dio ?? bug('uring-rw', 'no request to complete')).ret ?? 0;
+        const id = dio ?? bug('uring-rw', 'no request to complete');
+        dioFinish(env.ctx, env.w, id);
+        const ret = dioOf(env.w, id).ret ?? 0;
         setReg(ownActor(env.w, env.actor), op.as, retString(ret));
         const unmapped = ioRsrcNodePut(env.ctx, env.w, node ?? bug('uring-rw', 'no buffer node to put'));
         return finished('io_req_complete_post', unmapped, ret);

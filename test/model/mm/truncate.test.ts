@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { setFolioFlag } from '../../../src/model/include/mm_types.js';
 import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
-import { invalidateInodePages2 } from '../../../src/model/mm/truncate.js';
+import {
+  invalidateInodePages2,
+  truncatePagecache,
+  truncatePagecacheRange,
+} from '../../../src/model/mm/truncate.js';
+import { pageoutVma } from '../../../src/model/mm/vmscan.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
 import { ownFile } from '../../../src/model/core/cow.js';
 import { bench, fileMap, fileSpec } from '../builders.js';
@@ -29,5 +34,38 @@ describe('invalidateInodePages2', () => {
     expect(b.vma('map').pte.kind).toBe('none');
     expect(file.cache[0]).toBe(null);
     expect(f.freed).toBe(true);
+  });
+});
+
+// truncate_pagecache() unmaps with even_cows set (the 5.10 tree's mm/truncate.c:833, 6.1 :775, 6.12
+// :751, 7.2 :797): a MAP_PRIVATE mapping's anonymous copy of a page past the new end goes too; a hole
+// punch (truncate_pagecache_range(), even_cows clear) keeps it.
+describe('truncatePagecache and private copies', () => {
+  const privateCopy = (r: string) => {
+    const b = bench(r, [fileMap('map', 0, false)], [fileSpec('f', 'ext4', 'A')]);
+    handleMmFault(b.ctx, b.w, b.at('map'), 'write');
+    const copy = b.folio('map');
+    expect(copy.owner.type).toBe('anon');
+    return { b, copy };
+  };
+  it.each(RELEASES)('truncation zaps the private copy of a page past the end (%s)', (r) => {
+    // Before: only page-cache folios were zapped, and the private copy stayed mapped.
+    const { b, copy } = privateCopy(r);
+    truncatePagecache(b.ctx, b.w, ownFile(b.w, 0), 0);
+    expect(b.vma('map').pte.kind).toBe('none');
+    expect(copy.freed).toBe(true);
+  });
+  it.each(RELEASES)('truncation zaps a swapped-out private copy too, freeing its slot (%s)', (r) => {
+    const { b } = privateCopy(r);
+    expect(pageoutVma(b.ctx, b.w, b.vma('map'))).toBe(true);
+    expect(b.vma('map').pte.kind).toBe('swap');
+    truncatePagecache(b.ctx, b.w, ownFile(b.w, 0), 0);
+    expect([b.vma('map').pte.kind, b.w.swap[0]?.count]).toEqual(['none', 0]);
+  });
+  it.each(RELEASES)('a hole punch keeps the private copy (%s)', (r) => {
+    const { b, copy } = privateCopy(r);
+    truncatePagecacheRange(b.ctx, b.w, ownFile(b.w, 0), 0, 1);
+    expect(b.folio('map').id).toBe(copy.id);
+    expect(copy.freed).toBe(false);
   });
 });
