@@ -23,22 +23,25 @@ function hugetlbfsHole(w: Draft, file: number, index: number): boolean {
  * not added to the page cache but mapped as an anonymous page (anon_rmap; the 5.10 tree's
  * mm/hugetlb.c:4429, 6.1 :5922, 6.12 :6201, 7.2 :5831), so a later store through a shared mapping of
  * the file is not seen there. Private mappings are mapped read-only and a write fault goes on to
- * hugetlb_wp().
+ * hugetlb_wp(). A writable entry is made dirty at once, on a read fault too (make_huge_pte(): 5.10
+ * mm/hugetlb.c:3778, 6.1 :4984, 6.12 :5191, 7.2 :4846; called at 5.10 :4483, 6.1 :5998, 6.12 :6274,
+ * 7.2 :5903).
  * @kernel mm/hugetlb.c:hugetlb_no_page
  */
 export function hugetlbNoPage(ctx: Ctx, w: Draft, vma: OwnVma, kind: WpKind | 'read'): void {
   const backing = vma.backing;
   const anon = backing.type === 'anon' || (!vma.shared && hugetlbfsHole(w, backing.file, backing.pgoff));
+  const writable = vma.shared && vma.write;
   if (anon) {
     const f = folioAlloc(w, 'hugetlb', vma.order, { type: 'anon' }, ZERO_DATA);
     folioAddNewAnonRmap(ctx, f);
     vma.anonVma = true;
-    vma.pte = mkPte(f.id, { writable: vma.shared && vma.write, dirty: false, huge: true });
+    vma.pte = mkPte(f.id, { writable: writable, dirty: writable, huge: true });
   } else if (backing.type === 'file') {
     const f = filemapGetFolio(w, ownFile(w, backing.file), backing.pgoff, vma.order);
     f.refcount += 1;
     folioAddFileRmap(f);
-    vma.pte = mkPte(f.id, { writable: vma.shared && vma.write, dirty: false, huge: true });
+    vma.pte = mkPte(f.id, { writable: writable, dirty: writable, huge: true });
   }
   if (kind === 'write' && !vma.shared) hugetlbWp(ctx, w, vma, 'write');
 }

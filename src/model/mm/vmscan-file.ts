@@ -8,11 +8,16 @@ import { ownFile, ownFolio, ownMm, type Draft } from '../core/cow.js';
 
 /** What reclaim did with the folio. */
 export type ReclaimResult =
-  'not-cached' | 'writeback' | 'kept-pinned' | 'kept-dirty' | 'kept-referenced' | 'freed';
+  'not-cached' | 'not-lru' | 'writeback' | 'kept-pinned' | 'kept-dirty' | 'kept-referenced' | 'freed';
 
-/** Whether `fs` has ->writepage in this release (policy reclaim.fileWritepage). */
+/**
+ * Whether `fs` has ->writepage in this release (policy reclaim.fileWritepage). hugetlbfs has none in
+ * any tree (hugetlbfs_aops: 5.10 fs/hugetlbfs/inode.c:1164, 6.1 :1284, 6.12 :1280, 7.2 :1192), and its
+ * folios never reach pageout() anyway (shrinkFileFolio).
+ */
 export function hasWritepage(ctx: Ctx, fs: FsType): boolean {
-  if (fs === 'shmem' || fs === 'hugetlbfs') return true; // swap-backed: shmem_writepage()/shmem_writeout()
+  if (fs === 'shmem') return true; // swap-backed: shmem_writepage()/shmem_writeout()
+  if (fs === 'hugetlbfs') return false;
   switch (ctx.policies['reclaim.fileWritepage']) {
     case 'all':
       return true;
@@ -41,6 +46,12 @@ export function hasWritepage(ctx: Ctx, fs: FsType): boolean {
  * if the page cache holds the last reference. Clean data that never reached the disk is lost.
  * `from`: the `reclaim` operation is kswapd's pass that may write; MADV_PAGEOUT (reclaim_pages()) is
  * direct reclaim, which activates a dirty file-LRU folio instead of writing it.
+ * A hugetlb folio is never reclaimed: the hugetlbfs page cache takes it without putting it on an LRU
+ * list (5.10 mm/hugetlb.c:4316 huge_add_to_page_cache() calls add_to_page_cache(), not the _lru
+ * variant; hugetlb_add_to_page_cache() calls __filemap_add_folio(), not filemap_add_folio(): 6.1
+ * :5758, 6.12 :6052, 7.2 :5683), so the LRU scan (isolate_lru_pages(), 5.10 mm/vmscan.c:1660;
+ * isolate_lru_folios(), 6.1 :2201, 6.12 :1672, 7.2 :1677) never hands it to shrink_folio_list(): it
+ * stays mapped and cached ('not-lru').
  * MODEL: the LRU and the isolation reference are not modelled; pageout completes within the step.
  * @kernel mm/vmscan.c:shrink_folio_list
  */
@@ -51,10 +62,14 @@ export function shrinkFileFolio(
   index: number,
   from: 'kswapd' | 'direct' = 'kswapd',
 ): ReclaimResult {
-  ctx.calls.push('shrink_folio_list');
   const id = file.cache[index];
-  if (id === null || id === undefined) return 'not-cached';
+  if (id === null || id === undefined) {
+    ctx.calls.push('shrink_folio_list');
+    return 'not-cached';
+  }
   const f = ownFolio(w, id);
+  if (f.kind === 'hugetlb') return 'not-lru';
+  ctx.calls.push('shrink_folio_list');
   if (f.flags.writeback || f.flags.locked) return 'writeback';
   for (const { id: mm, alive } of w.mms) {
     if (!alive) continue;

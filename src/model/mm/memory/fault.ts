@@ -43,7 +43,9 @@ export function handleMmFault(ctx: Ctx, w: Draft, at: VmaRef, kind: FaultKind, f
 
 /**
  * hugetlb_fault(): no entry -> hugetlb_no_page(); a write or unshare fault on a read-only entry ->
- * hugetlb_wp(); a writable entry needs nothing (a write only dirties it).
+ * hugetlb_wp(); a write on a writable entry only dirties it (huge_pte_mkdirty(): 5.10 mm/hugetlb.c:4668,
+ * 6.1 :6210, 6.12 :6514, 7.2 :6141), as the MMU does on a store that takes no fault, like
+ * handle_pte_fault().
  * @kernel mm/hugetlb.c:hugetlb_fault
  */
 function hugetlbFault(ctx: Ctx, w: Draft, vma: OwnVma, kind: FaultKind): void {
@@ -54,6 +56,8 @@ function hugetlbFault(ctx: Ctx, w: Draft, vma: OwnVma, kind: FaultKind): void {
   } else if (kind !== 'read' && !pte.writable) {
     ctx.calls.push('hugetlb_wp');
     hugetlbWp(ctx, w, vma, kind);
+  } else if (kind === 'write' && !pte.dirty) {
+    vma.pte = mkPte(pte.folio, { writable: true, dirty: true, huge: pte.huge });
   }
 }
 

@@ -10,9 +10,15 @@ import { ownFolio, ownSwapSlot, type Draft } from '../../core/cow.js';
  * is read into a new one added to the swap cache. It is mapped read-only unless the fault proves it
  * exclusive (swapInExclusive()); a write fault that cannot map it writable goes on to do_wp_page()
  * (handle_mm_fault's caller does that).
- * MODEL: the swap cache copy is dropped as soon as no swap PTE references the slot (the kernel does
- * so on a write fault, or when swap is full). The kernel maps an exclusive page writable only on a
- * write fault in 6.1; 6.12 also does on a read fault, which changes no later outcome here.
+ * MODEL: the swap cache copy is dropped as soon as no swap PTE references the slot. The kernel does so
+ * only on a write fault, or when swap is full or the VMA mlocked (5.10 mm/memory.c:3509 and :3535;
+ * should_try_to_free_swap(), 6.1 :3695, 6.12 :3922, 7.2 :4513, which 7.2 also answers yes for a
+ * SWP_SYNCHRONOUS_IO device); after a read fault the folio stays cached until a write fault, reclaim or
+ * its last unmap. The only difference is the cache's reference, which only do_wp_page()'s refcount
+ * rule of v5.9..v5.17 reads: the kernel then copies on the next write where the model reuses, and
+ * nothing else references the old page, so no outcome changes (ledger row do_swap_page). The kernel
+ * maps an exclusive page writable only on a write fault in 6.1; 6.12 also does on a read fault, which
+ * changes no later outcome here.
  * @kernel mm/memory.c:do_swap_page
  */
 export function doSwapPage(ctx: Ctx, w: Draft, vma: OwnVma, write: boolean): void {
