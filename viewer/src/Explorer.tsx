@@ -246,6 +246,7 @@ export function Explorer({ data, scenarios }: Props) {
                 onStep={go}
                 marked={diff ? { step: diff.step, text: diff.text } : null}
                 label={`steps by actor on ${w.profile.name}`}
+                stopsAt={w.blockedAt === null ? null : w.blockedAt + 1}
               />
               <div class="state">
                 {w === b && at > w.run.steps.length ? (

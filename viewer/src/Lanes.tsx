@@ -20,6 +20,8 @@ interface Props {
   readonly marked?: { readonly step: number; readonly text: string } | null;
   /** The lanes' name for assistive technology. */
   readonly label?: string;
+  /** The step of the path this release cannot take (its run stops before it), or null. */
+  readonly stopsAt?: number | null;
 }
 
 const AGENT_ROLE: Readonly<Record<string, string>> = {
@@ -29,8 +31,10 @@ const AGENT_ROLE: Readonly<Record<string, string>> = {
 };
 
 /** One lane (column) per actor; each step sits in its actor's lane, in order, top to bottom. */
-export function Lanes({ run, step, onStep, marked = null, label = 'steps by actor' }: Props) {
+export function Lanes({ run, step, onStep, marked = null, label = 'steps by actor', stopsAt = null }: Props) {
   const actors = run.actors;
+  // Where the path stops on this release: told, or the marked difference when it lies past the run.
+  const stop = stopsAt ?? (marked !== null && marked.step > run.steps.length ? marked.step : null);
   const selected = useRef<HTMLTableRowElement>(null);
   useEffect(() => selected.current?.scrollIntoView({ block: 'nearest' }), [step]);
   /** A step's number, marked when it is the first that differs. */
@@ -103,9 +107,9 @@ export function Lanes({ run, step, onStep, marked = null, label = 'steps by acto
               s.violations.length > 0,
             ),
           )}
-          {marked !== null && marked.step > run.steps.length ? (
-            <tr class="differs" data-step={marked.step}>
-              {rowHead(marked.step)}
+          {stop !== null ? (
+            <tr class={marked?.step === stop ? 'differs' : 'stops'} data-step={stop}>
+              {rowHead(stop)}
               <td colSpan={actors.length} class="absent">
                 not enabled on this release: the path stops here
               </td>
