@@ -206,16 +206,22 @@ export function textRuns(rows: readonly Row[], kernels: readonly string[], timin
         timings,
       )})`,
     );
+    // The releases whose search ran: every search gives each condition a row (a scenario has at
+    // least one), so a release with none was left out (Ctrl-C stopped the run before it).
+    const ran = new Set(rows.filter((r) => r.scenario === scenario).map((r) => r.kernel));
     for (const [name, cells] of names) {
-      // No invariant row on a release: it never fired there (suite/run.ts reports only what fires),
-      // or the release cannot run the scenario (n/a, its reason below the table).
+      // No invariant row on a release that ran: it never fired there (suite/run.ts reports only what
+      // fires), or the release cannot run the scenario (n/a, its reason below the table).
       const invariant = cells.some((c) => c?.kind === 'invariant');
       const na = unavailableOn(rows, scenario);
-      const values = cells.map((c, i) =>
-        c === undefined && invariant ? (na.has(kernels[i] ?? '') ? 'n/a' : 'never') : cell(c),
-      );
+      const values = cells.map((c, i) => {
+        const k = kernels[i] ?? '';
+        if (c !== undefined || !invariant || !ran.has(k)) return cell(c);
+        return na.has(k) ? 'n/a' : 'never';
+      });
       const lines = wrap(runsText(values, kernels), runsWidth);
-      const status = statusOf(cells);
+      // A status from the releases that ran only: a release left out is neither safe nor bad.
+      const status = statusOf(cells.filter((_, i) => ran.has(kernels[i] ?? '')));
       const head = name.length <= nameWidth ? name.padEnd(nameWidth) : null;
       if (head === null) out.push(`  ${name}`);
       lines.forEach((l, i) => {

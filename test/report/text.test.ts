@@ -138,6 +138,23 @@ describe('the text report', () => {
     expect(wide).toMatch(/\ns {2}lost +(sometimes 1\/3 +){5}never 0\/2 {2}never 0\/2\n/);
     expect(textReport(rows, K, new Map(), { timings: false })).toContain('\ns  (70 states)\n');
   });
+
+  it('shows a release whose search a Ctrl-C left out as -, not as never, and judges no status by it', () => {
+    // Interrupted on v4.19: only its rows exist; v5.4 onwards never ran. Violated on the one release
+    // that ran: open (the old report called it fixed, by releases it had not run).
+    const partial: Row[] = [
+      row('v4.19', 'inconclusive', { bound: 'interrupt', ok: false, expected: 'sometimes' }),
+      row('v4.19', 'sometimes', {
+        condition: 'lost-dio-data',
+        kind: 'invariant',
+        quantifier: null,
+        bound: 'interrupt',
+      }),
+    ];
+    const text = textReport(partial, K, new Map(), { timings: false });
+    expect(text).toMatch(/\n {2}\[lost-dio-data\] +sometimes on v4\.19, - on v5\.4\.\. +open\n/);
+    expect(text).not.toMatch(/never on v5\.4/);
+  });
 });
 
 describe('check --no-timings, text', () => {
