@@ -256,6 +256,14 @@ function unjudgedNote(rows: readonly Row[]): string {
   return notes.map((t) => `${fit(chunks(t), '', '  ').join('\n')}\n`).join('');
 }
 
+/** Each line of `text` within the report's width, a long one continued on lines indented by two. */
+function fitLines(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => (l.length <= WIDTH ? l : fit(chunks(l), '', '  ').join('\n')))
+    .join('\n');
+}
+
 /** Why a release cannot run a scenario (`n/a`), once per scenario and reason, with its releases. */
 function unavailableReasons(rows: readonly Row[], kernels: readonly string[]): string {
   const out: string[] = [];
@@ -279,7 +287,8 @@ function unavailableReasons(rows: readonly Row[], kernels: readonly string[]): s
       .map((run) => releasesOf(run, kernels))
       .join(', ');
     const line = `n/a: ${r.scenario} on ${where}: ${reason}`;
-    out.push(line.length <= WIDTH ? `${line}\n` : `n/a: ${r.scenario} on ${where}:\n     ${reason}\n`);
+    const long = [`n/a: ${r.scenario} on ${where}:`, ...fit(chunks(reason), '     ', '     ')];
+    out.push(line.length <= WIDTH ? `${line}\n` : `${long.join('\n')}\n`);
   }
   return out.join('');
 }
@@ -299,7 +308,7 @@ export function textReport(
     options.wide === true ? textTable(rows, kernels) : textRuns(rows, kernels, options.timings ?? true);
   out += `\n${LEGEND}`;
   if (options.states === true) out += `\n${finalStatesText(rows, kernels)}`;
-  const failed = failedOpsText(rows, kernels) + deadlockText(rows, kernels);
+  const failed = fitLines(failedOpsText(rows, kernels) + deadlockText(rows, kernels));
   if (failed !== '') out += `\n${failed}`;
   const na = unavailableReasons(rows, kernels);
   if (na !== '') out += `\n${na}`;

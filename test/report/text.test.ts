@@ -139,6 +139,29 @@ describe('the text report', () => {
     expect(textReport(rows, K, new Map(), { timings: false })).toContain('\ns  (70 states)\n');
   });
 
+  it('fits its warnings, deadlocks and n/a reasons in 100 columns too, wrapped under their first line', () => {
+    const failed: Row['failed'] = [
+      { thread: 'T0', line: 1, op: 'uring-register', always: true, errnos: [-95, -14, -22] },
+    ];
+    const wide: Row[] = [
+      row('v5.4', 'never', { scenario: 'read-fixed-dirty[buf=memfd-with-a-long-value]', failed }),
+      row('v5.10', 'unavailable', {
+        scenario: 'read-fixed-dirty[buf=memfd-with-a-long-value]',
+        reason:
+          "btrfs direct I/O runs fs/direct-io.c before v5.9 (policy btrfs.dioPath): write 'legacy', not 'iomap', on these releases",
+      }),
+    ];
+    const text = textReport(wide, ['v5.4', 'v5.10'], new Map(), { timings: false });
+    for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+    expect(text).toMatch(
+      /\nwarning: read-fixed-dirty\[buf=memfd-with-a-long-value\] on v5\.4: thread T0's .*\n {2}\S/,
+    );
+    // Unwrapped, the warning reads as one line.
+    expect(text.replaceAll('\n  ', ' ')).toContain(
+      "on v5.4: thread T0's operation 1 (uring-register) always returns -95 (EOPNOTSUPP), -14 (EFAULT), -22 (EINVAL)\n",
+    );
+  });
+
   it('shows a release whose search a Ctrl-C left out as -, not as never, and judges no status by it', () => {
     // Interrupted on v4.19: only its rows exist; v5.4 onwards never ran. Violated on the one release
     // that ran: open (the old report called it fixed, by releases it had not run).
