@@ -348,6 +348,11 @@ export function explainCommand(args: readonly string[], io: Io): number {
   const names = new Set(filtered.scenarios.flatMap((s) => s.scenario.conditions.map((c) => c.name)));
   if (condition !== undefined && !names.has(condition) && !INVARIANTS.some((i) => i.name === condition))
     return fail(`no condition or invariant '${condition.slice(0, 40)}' (known: ${[...names].join(' ')})`);
+  // --kernel names A, or A and B to compare; without it the first bad outcome on any release. More
+  // releases only with --out, whose trace file holds each release's results for the viewer.
+  const given = isArgsError(p) ? undefined : p.values.get('kernel');
+  if (given !== undefined && filtered.kernels.length > 2 && prepared.out === undefined)
+    return fail(`give one release, or two to compare (--kernel A[,B]), not ${filtered.kernels.length}`);
   const [first, second] = filtered.kernels.length === 2 ? filtered.kernels : [];
   // In this thread: the workers of --jobs would load every scenario.
   const job: Job = { ...filtered, jobs: 1 };
