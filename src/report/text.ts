@@ -241,7 +241,10 @@ export function textRuns(rows: readonly Row[], kernels: readonly string[], timin
  */
 function unjudgedNote(rows: readonly Row[]): string {
   const whatIfs = [...new Set(rows.map((r) => r.kernel).filter((k) => k.includes('[')))];
-  const n = rows.filter((r) => r.ok === null && r.verdict !== 'unavailable').length;
+  // A what-if's conditions are unjudged whatever the file says (the note above): not counted here.
+  const n = rows.filter(
+    (r) => r.ok === null && r.verdict !== 'unavailable' && !r.kernel.includes('['),
+  ).length;
   const notes: string[] = [];
   if (whatIfs.length > 0)
     notes.push(
@@ -251,7 +254,7 @@ function unjudgedNote(rows: readonly Row[]): string {
   if (n > 0)
     notes.push(
       `${n} ${n === 1 ? 'verdict has' : 'verdicts have'} no expectation and ${n === 1 ? 'counts' : 'count'} ` +
-        'as passed: an `expect` line would judge it.',
+        `as passed: an \`expect\` line would judge ${n === 1 ? 'it' : 'them'}.`,
     );
   return notes.map((t) => `${fit(chunks(t), '', '  ').join('\n')}\n`).join('');
 }

@@ -220,5 +220,11 @@ describe('what the passes hold that judged nothing', () => {
     expect(text).toContain('its invariants are judged against never, as on every release.\n');
     expect(text).toMatch(/\n1 passed, 1 failed, 0 skipped\n$/);
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+    // No expect line can judge a what-if's conditions: the note on missing expectations leaves them out.
+    expect(text).not.toContain('no expectation');
+    const both = textReport([row('v6.6', 'never'), open, row(k, 'sometimes')], ['v6.6', k]);
+    expect(both).toContain(
+      '\n2 verdicts have no expectation and count as passed: an `expect` line would judge them.\n',
+    );
   });
 });
