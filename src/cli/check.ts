@@ -279,23 +279,29 @@ export function diffCommand(args: readonly string[], io: Io): number {
     else e.b = r;
     byKey.set(key(r), e);
   }
-  const diffs = [...byKey.entries()].filter(
-    ([, e]) => (e.a?.verdict ?? 'never') !== (e.b?.verdict ?? 'never'),
-  );
+  // No row on a release whose search ran: an invariant that never fired there. No row at all for the
+  // (scenario, release): a Ctrl-C left its search out, `-`.
+  const ran = new Set(rows.map((r) => `${r.scenario}\t${r.kernel}`));
+  const verdict = (k: string, kernel: string, r: Row | undefined): string =>
+    r?.verdict ?? (ran.has(`${k.split('\t')[0] ?? ''}\t${kernel}`) ? 'never' : '-');
+  const diffs = [...byKey.entries()]
+    .map(([k, e]) => [k, verdict(k, a, e.a), verdict(k, b, e.b)] as const)
+    .filter(([, va, vb]) => va !== vb);
+  const status = interrupted(job.watch) ? 130 : 0;
   if (job.format === 'json') {
-    const differences = diffs.map(([k, e]) => {
+    const differences = diffs.map(([k, va, vb]) => {
       const [scenario, condition] = k.split('\t');
-      return { scenario, condition, [a]: e.a?.verdict ?? 'never', [b]: e.b?.verdict ?? 'never' };
+      return { scenario, condition, [a]: va, [b]: vb };
     });
     io.out(`${JSON.stringify({ pinlab: 1, kernels: [a, b], differences }, null, 2)}\n`);
-    return 0;
+    return status;
   }
   if (diffs.length === 0) io.out(`no verdict differs between ${a} and ${b}\n`);
-  for (const [k, e] of diffs) {
+  for (const [k, va, vb] of diffs) {
     const [scenario, condition] = k.split('\t');
-    io.out(`${scenario}  ${condition}: ${a} ${e.a?.verdict ?? 'never'} -> ${b} ${e.b?.verdict ?? 'never'}\n`);
+    io.out(`${scenario}  ${condition}: ${a} ${va} -> ${b} ${vb}\n`);
   }
-  return 0;
+  return status;
 }
 
 const EXPLAIN_SPEC = { ...SPEC, out: 'value', condition: 'value', axis: 'value' } as const;
@@ -356,6 +362,8 @@ export function explainCommand(args: readonly string[], io: Io): number {
   const [first, second] = filtered.kernels.length === 2 ? filtered.kernels : [];
   // In this thread: the workers of --jobs would load every scenario.
   const job: Job = { ...filtered, jobs: 1 };
+  // 130 after a Ctrl-C, as check: what was found is printed, but the search was cut short.
+  const done = (): number => (interrupted(job.watch) ? 130 : 0);
   const rows = runWithProgress(job, io).filter((r) => condition === undefined || r.condition === condition);
   // With two releases, the trace is A's (B replays it); `--out` keeps both releases' results.
   const bad = rows.find(
@@ -366,7 +374,7 @@ export function explainCommand(args: readonly string[], io: Io): number {
     else if (job.format === 'json') io.out(`${JSON.stringify({ pinlab: 1, explain: null }, null, 2)}\n`);
     else io.out('no condition holds and no invariant is violated: nothing to explain\n');
     if (job.out !== undefined) io.err(`pinlab explain: no trace to write; ${job.out} not written\n`);
-    return 0;
+    return done();
   }
   const token = bad.replay ?? bad.trace.token;
   const compared = first && second ? replayedOn(bad, job, first, second) : null;
@@ -383,7 +391,7 @@ export function explainCommand(args: readonly string[], io: Io): number {
     if (compared !== null)
       io.out(`\nthe same interleaving on ${compared.b.kernel}:\n${comparisonText(compared)}`);
   }
-  if (job.out === undefined) return 0;
+  if (job.out === undefined) return done();
   const problem = writeOutput(
     job.out,
     jsonReport(
@@ -397,5 +405,5 @@ export function explainCommand(args: readonly string[], io: Io): number {
     return 2;
   }
   io.err(`pinlab explain: wrote ${job.out} (pinlab view ${job.out})\n`);
-  return 0;
+  return done();
 }

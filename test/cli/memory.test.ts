@@ -120,5 +120,44 @@ describe('pinlab check interrupted (Ctrl-C sets the run’s interrupt word)', ()
     expect(r.out).toMatch(/^gup-fork {2}\([\d,]+ states, \d+\.\d s\)\n {2}parent-lost +/);
     expect(r.out).toContain('(bound reached: interrupt, ');
     expect(r.out).toMatch(/\(partial: a bound stopped 1 of the searches\)\n$/);
+    // The release whose search never started is -, not never.
+    expect(r.out).toMatch(/\n {2}\[leak-at-exit\] +inconclusive ✗\(never\) on v6\.4, - on v6\.5 +mismatch\n/);
+  });
+
+  it('diff: exit 130, and a release left out is -, not a verdict that differs', () => {
+    const lines = ['--progress=lines', '--progress-every', '1000'];
+    const r = interruptedRun('diff', '--kernel', 'v6.4', '--kernel', 'v6.5', 'bench/gup-fork.pin', ...lines);
+    expect(r.code).toBe(130);
+    expect(r.out).not.toContain('v6.5 never');
+    expect(r.out).toContain('gup-fork  parent-lost: v6.4 ');
+    expect(r.out).toMatch(/ -> v6\.5 -\n/);
+    const j = interruptedRun(
+      'diff',
+      '--kernel',
+      'v6.4',
+      '--kernel',
+      'v6.5',
+      'bench/gup-fork.pin',
+      ...lines,
+      '--format',
+      'json',
+    );
+    expect(j.code).toBe(130);
+    const d = JSON.parse(j.out) as { differences: Record<string, string>[] };
+    expect(d.differences.every((x) => x['v6.5'] === '-')).toBe(true);
+  });
+
+  it('explain: exit 130 after the statistics', () => {
+    const r = interruptedRun(
+      'explain',
+      'bench/gup-fork.pin',
+      '--kernel',
+      'v6.4',
+      '--progress=lines',
+      '--progress-every',
+      '1000',
+    );
+    expect(r.code).toBe(130);
+    expect(r.err).toContain('pinlab: interrupted: 1 of 1 (scenario, release) searches run');
   });
 });
