@@ -208,17 +208,18 @@ function searchAll(job: Job, io: Io): Row[] {
   return rows;
 }
 
+/** After a Ctrl-C, how much of the run ran: `interrupted: N of M (scenario, release) searches run; ...`. */
+function interruptedNote(rows: readonly Row[], job: Job): string {
+  const pairs = job.scenarios.length * job.kernels.length;
+  const run = new Set(rows.map((r) => `${r.scenario}\t${r.kernel}`)).size;
+  return `interrupted: ${run} of ${pairs} (scenario, release) searches run; the verdicts are partial`;
+}
+
 /** Run the suite, then the statistics of each search a bound or Ctrl-C stopped, on stderr. */
 function runWithProgress(job: Job, io: Io): Row[] {
   const rows = searchAll(job, io);
   if (job.progress.mode !== 'off') io.err(boundStatistics(rows, job.progress.mode, job.watch.maxMemory));
-  if (interrupted(job.watch)) {
-    const pairs = job.scenarios.length * job.kernels.length;
-    const run = new Set(rows.map((r) => `${r.scenario}\t${r.kernel}`)).size;
-    io.err(
-      `pinlab: interrupted: ${run} of ${pairs} (scenario, release) searches run; the verdicts are partial\n`,
-    );
-  }
+  if (interrupted(job.watch)) io.err(`pinlab: ${interruptedNote(rows, job)}\n`);
   return rows;
 }
 
@@ -233,7 +234,7 @@ function report(rows: readonly Row[], job: Job): string {
     case 'json':
       return jsonReport(rows, job.timings, job.states);
     case 'ktap':
-      return ktapReport(rows, job.files);
+      return ktapReport(rows, job.files, interrupted(job.watch) ? interruptedNote(rows, job) : undefined);
     case 'itf':
       return itfReport(rows);
     case 'junit':

@@ -147,6 +147,24 @@ describe('pinlab check interrupted (Ctrl-C sets the run’s interrupt word)', ()
     expect(d.differences.every((x) => x['v6.5'] === '-')).toBe(true);
   });
 
+  it('KTAP: says the run is partial before its totals', () => {
+    const r = interruptedRun(
+      'check',
+      'bench/gup-fork.pin',
+      '--kernel',
+      'v6.4,v6.5',
+      '--progress=lines',
+      '--progress-every',
+      '1000',
+      '--format',
+      'ktap',
+    );
+    expect(r.code).toBe(130);
+    expect(r.out).toMatch(
+      /\n# interrupted: 1 of 2 \(scenario, release\) searches run; the verdicts are partial\n# Totals: /,
+    );
+  });
+
   it('explain: exit 130 after the statistics', () => {
     const r = interruptedRun(
       'explain',
