@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { KernelProfile } from '../model/profile/profiles.js';
 import { jsonReport, jsonResult } from '../report/json.js';
+import type { Interrupted } from '../report/trace-file.js';
 import { itfReport, itfTrace } from '../report/itf.js';
 import { junitReport } from '../report/junit.js';
 import { ktapReport } from '../report/ktap.js';
@@ -215,6 +216,17 @@ function interruptedNote(rows: readonly Row[], job: Job): string {
   return `interrupted: ${run} of ${pairs} (scenario, release) searches run; the verdicts are partial`;
 }
 
+/** After a Ctrl-C, the searches run and the (scenario, release) pairs left out; else undefined. */
+function leftOut(rows: readonly Row[], job: Job): Interrupted | undefined {
+  if (!interrupted(job.watch)) return undefined;
+  const ran = new Set(rows.map((r) => `${r.scenario}\t${r.kernel}`));
+  const all = job.scenarios.flatMap((s) =>
+    job.kernels.map((k) => ({ scenario: s.scenario.id, kernel: k.name })),
+  );
+  const notRun = all.filter((p) => !ran.has(`${p.scenario}\t${p.kernel}`));
+  return { run: all.length - notRun.length, searches: all.length, notRun };
+}
+
 /** Run the suite, then the statistics of each search a bound or Ctrl-C stopped, on stderr. */
 function runWithProgress(job: Job, io: Io): Row[] {
   const rows = searchAll(job, io);
@@ -232,7 +244,7 @@ function exitStatus(rows: readonly Row[], job: Job): number {
 function report(rows: readonly Row[], job: Job): string {
   switch (job.format) {
     case 'json':
-      return jsonReport(rows, job.timings, job.states);
+      return jsonReport(rows, job.timings, job.states, leftOut(rows, job));
     case 'ktap':
       return ktapReport(rows, job.files, interrupted(job.watch) ? interruptedNote(rows, job) : undefined);
     case 'itf':

@@ -3,6 +3,7 @@ import { sizeArg } from '../../src/cli/args.js';
 import { run } from '../../src/cli/run.js';
 import { defaultMaxMemory, HEAP_SHARE, watch, type MemoryReading } from '../../src/runtime/watch.js';
 import { cli } from './helpers.js';
+import { traceFileSchema } from '../../src/report/schema.js';
 
 const MiB = 2 ** 20;
 const reading = (rss: number, heapUsed = 0, heapLimit = 4096 * MiB): MemoryReading => ({
@@ -163,6 +164,29 @@ describe('pinlab check interrupted (Ctrl-C sets the run’s interrupt word)', ()
     expect(r.out).toMatch(
       /\n# interrupted: 1 of 2 \(scenario, release\) searches run; the verdicts are partial\n# Totals: /,
     );
+  });
+
+  it('JSON: names the searches a Ctrl-C left out (schema 1.4.0)', () => {
+    const r = interruptedRun(
+      'check',
+      'bench/gup-fork.pin',
+      '--kernel',
+      'v6.4,v6.5',
+      '--progress=lines',
+      '--progress-every',
+      '1000',
+      '--format',
+      'json',
+    );
+    expect(r.code).toBe(130);
+    const j = traceFileSchema.parse(JSON.parse(r.out));
+    expect(j.schemaVersion).toBe('1.4.0');
+    expect(j.interrupted).toEqual({
+      run: 1,
+      searches: 2,
+      notRun: [{ scenario: 'gup-fork', kernel: 'v6.5' }],
+    });
+    expect(j.results.every((x) => x.kernel === 'v6.4')).toBe(true);
   });
 
   it('explain: exit 130 after the statistics', () => {
