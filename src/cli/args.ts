@@ -33,6 +33,7 @@ export function parseArgs(
           .join(' ')})`,
       };
     if (kind === 'flag') {
+      if (eq >= 0) return { error: `option '--${name}' takes no value` };
       out.flags.add(name);
       continue;
     }

@@ -55,7 +55,12 @@ expect both-lost: never on all
 
 /** `pinlab lint FILE...`: parse and validate each file; exit 0 when all are sound, 2 otherwise. */
 export function lintCommand(args: readonly string[], io: Io): number {
-  if (args.length === 0 || args.some((a) => a.startsWith('-'))) {
+  const option = args.find((a) => a.startsWith('-'));
+  if (option !== undefined) {
+    io.err(`pinlab lint: unknown option '${option.slice(0, 40)}' (lint takes FILE...)\n`);
+    return 2;
+  }
+  if (args.length === 0) {
     io.err('pinlab lint: give the scenario files to check (pinlab lint FILE...)\n');
     return 2;
   }
@@ -75,6 +80,8 @@ export function newCommand(args: readonly string[], io: Io): number {
     io.err(`pinlab new: ${m}\n`);
     return 2;
   };
+  const option = args.find((a) => a.startsWith('-'));
+  if (option !== undefined) return fail(`unknown option '${option.slice(0, 40)}' (new takes NAME)`);
   const [given, ...more] = args;
   if (given === undefined || more.length > 0 || given.startsWith('-'))
     return fail('give one scenario name (pinlab new NAME)');

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { KernelProfile } from '../model/profile/profiles.js';
 import { jsonReport, jsonResult } from '../report/json.js';
+import type { Interrupted } from '../report/trace-file.js';
 import { itfReport, itfTrace } from '../report/itf.js';
 import { junitReport } from '../report/junit.js';
 import { ktapReport } from '../report/ktap.js';
@@ -208,17 +209,29 @@ function searchAll(job: Job, io: Io): Row[] {
   return rows;
 }
 
+/** After a Ctrl-C, how much of the run ran: `interrupted: N of M (scenario, release) searches run; ...`. */
+function interruptedNote(rows: readonly Row[], job: Job): string {
+  const pairs = job.scenarios.length * job.kernels.length;
+  const run = new Set(rows.map((r) => `${r.scenario}\t${r.kernel}`)).size;
+  return `interrupted: ${run} of ${pairs} (scenario, release) searches run; the verdicts are partial`;
+}
+
+/** After a Ctrl-C, the searches run and the (scenario, release) pairs left out; else undefined. */
+function leftOut(rows: readonly Row[], job: Job): Interrupted | undefined {
+  if (!interrupted(job.watch)) return undefined;
+  const ran = new Set(rows.map((r) => `${r.scenario}\t${r.kernel}`));
+  const all = job.scenarios.flatMap((s) =>
+    job.kernels.map((k) => ({ scenario: s.scenario.id, kernel: k.name })),
+  );
+  const notRun = all.filter((p) => !ran.has(`${p.scenario}\t${p.kernel}`));
+  return { run: all.length - notRun.length, searches: all.length, notRun };
+}
+
 /** Run the suite, then the statistics of each search a bound or Ctrl-C stopped, on stderr. */
 function runWithProgress(job: Job, io: Io): Row[] {
   const rows = searchAll(job, io);
   if (job.progress.mode !== 'off') io.err(boundStatistics(rows, job.progress.mode, job.watch.maxMemory));
-  if (interrupted(job.watch)) {
-    const pairs = job.scenarios.length * job.kernels.length;
-    const run = new Set(rows.map((r) => `${r.scenario}\t${r.kernel}`)).size;
-    io.err(
-      `pinlab: interrupted: ${run} of ${pairs} (scenario, release) searches run; the verdicts are partial\n`,
-    );
-  }
+  if (interrupted(job.watch)) io.err(`pinlab: ${interruptedNote(rows, job)}\n`);
   return rows;
 }
 
@@ -231,9 +244,9 @@ function exitStatus(rows: readonly Row[], job: Job): number {
 function report(rows: readonly Row[], job: Job): string {
   switch (job.format) {
     case 'json':
-      return jsonReport(rows, job.timings, job.states);
+      return jsonReport(rows, job.timings, job.states, leftOut(rows, job));
     case 'ktap':
-      return ktapReport(rows, job.files);
+      return ktapReport(rows, job.files, interrupted(job.watch) ? interruptedNote(rows, job) : undefined);
     case 'itf':
       return itfReport(rows);
     case 'junit':
@@ -279,23 +292,29 @@ export function diffCommand(args: readonly string[], io: Io): number {
     else e.b = r;
     byKey.set(key(r), e);
   }
-  const diffs = [...byKey.entries()].filter(
-    ([, e]) => (e.a?.verdict ?? 'never') !== (e.b?.verdict ?? 'never'),
-  );
+  // No row on a release whose search ran: an invariant that never fired there. No row at all for the
+  // (scenario, release): a Ctrl-C left its search out, `-`.
+  const ran = new Set(rows.map((r) => `${r.scenario}\t${r.kernel}`));
+  const verdict = (k: string, kernel: string, r: Row | undefined): string =>
+    r?.verdict ?? (ran.has(`${k.split('\t')[0] ?? ''}\t${kernel}`) ? 'never' : '-');
+  const diffs = [...byKey.entries()]
+    .map(([k, e]) => [k, verdict(k, a, e.a), verdict(k, b, e.b)] as const)
+    .filter(([, va, vb]) => va !== vb);
+  const status = interrupted(job.watch) ? 130 : 0;
   if (job.format === 'json') {
-    const differences = diffs.map(([k, e]) => {
+    const differences = diffs.map(([k, va, vb]) => {
       const [scenario, condition] = k.split('\t');
-      return { scenario, condition, [a]: e.a?.verdict ?? 'never', [b]: e.b?.verdict ?? 'never' };
+      return { scenario, condition, [a]: va, [b]: vb };
     });
     io.out(`${JSON.stringify({ pinlab: 1, kernels: [a, b], differences }, null, 2)}\n`);
-    return 0;
+    return status;
   }
   if (diffs.length === 0) io.out(`no verdict differs between ${a} and ${b}\n`);
-  for (const [k, e] of diffs) {
+  for (const [k, va, vb] of diffs) {
     const [scenario, condition] = k.split('\t');
-    io.out(`${scenario}  ${condition}: ${a} ${e.a?.verdict ?? 'never'} -> ${b} ${e.b?.verdict ?? 'never'}\n`);
+    io.out(`${scenario}  ${condition}: ${a} ${va} -> ${b} ${vb}\n`);
   }
-  return 0;
+  return status;
 }
 
 const EXPLAIN_SPEC = { ...SPEC, out: 'value', condition: 'value', axis: 'value' } as const;
@@ -348,9 +367,16 @@ export function explainCommand(args: readonly string[], io: Io): number {
   const names = new Set(filtered.scenarios.flatMap((s) => s.scenario.conditions.map((c) => c.name)));
   if (condition !== undefined && !names.has(condition) && !INVARIANTS.some((i) => i.name === condition))
     return fail(`no condition or invariant '${condition.slice(0, 40)}' (known: ${[...names].join(' ')})`);
+  // --kernel names A, or A and B to compare; without it the first bad outcome on any release. More
+  // releases only with --out, whose trace file holds each release's results for the viewer.
+  const given = isArgsError(p) ? undefined : p.values.get('kernel');
+  if (given !== undefined && filtered.kernels.length > 2 && prepared.out === undefined)
+    return fail(`give one release, or two to compare (--kernel A[,B]), not ${filtered.kernels.length}`);
   const [first, second] = filtered.kernels.length === 2 ? filtered.kernels : [];
   // In this thread: the workers of --jobs would load every scenario.
   const job: Job = { ...filtered, jobs: 1 };
+  // 130 after a Ctrl-C, as check: what was found is printed, but the search was cut short.
+  const done = (): number => (interrupted(job.watch) ? 130 : 0);
   const rows = runWithProgress(job, io).filter((r) => condition === undefined || r.condition === condition);
   // With two releases, the trace is A's (B replays it); `--out` keeps both releases' results.
   const bad = rows.find(
@@ -361,7 +387,7 @@ export function explainCommand(args: readonly string[], io: Io): number {
     else if (job.format === 'json') io.out(`${JSON.stringify({ pinlab: 1, explain: null }, null, 2)}\n`);
     else io.out('no condition holds and no invariant is violated: nothing to explain\n');
     if (job.out !== undefined) io.err(`pinlab explain: no trace to write; ${job.out} not written\n`);
-    return 0;
+    return done();
   }
   const token = bad.replay ?? bad.trace.token;
   const compared = first && second ? replayedOn(bad, job, first, second) : null;
@@ -378,7 +404,7 @@ export function explainCommand(args: readonly string[], io: Io): number {
     if (compared !== null)
       io.out(`\nthe same interleaving on ${compared.b.kernel}:\n${comparisonText(compared)}`);
   }
-  if (job.out === undefined) return 0;
+  if (job.out === undefined) return done();
   const problem = writeOutput(
     job.out,
     jsonReport(
@@ -392,5 +418,5 @@ export function explainCommand(args: readonly string[], io: Io): number {
     return 2;
   }
   io.err(`pinlab explain: wrote ${job.out} (pinlab view ${job.out})\n`);
-  return 0;
+  return done();
 }

@@ -20,4 +20,5 @@ process.exitCode = interruptible(argv)
       out: (s) => process.stdout.write(s),
       err: (s) => process.stderr.write(s),
       tty: process.stderr.isTTY,
+      columns: process.stderr.columns,
     });

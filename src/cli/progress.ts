@@ -22,6 +22,11 @@ export interface MeterOptions {
   readonly intervalMs: number;
   /** Print at every callback whatever the clock says (`--progress-every N`: deterministic lines). */
   readonly everyCallback: boolean;
+  /**
+   * A terminal's width: a live line is cut to one column less, since a longer one wraps and the
+   * redraw in place (\r) would leave its first part behind, line after line.
+   */
+  readonly columns?: number | undefined;
 }
 
 /** How often the search calls back by default: a clock read every 1024 states costs nothing. */
@@ -100,7 +105,8 @@ export class ProgressMeter {
       `${n(rate)} states/s, depth ${p.maxDepth}, table ${mib} MiB, ${elapsed.toFixed(1)} s`;
     if (this.opts.mode === 'lines') return `pinlab: ${text}\n`;
     this.drawn = true;
-    return `\r${text}\x1b[K`;
+    const width = this.opts.columns ?? 0;
+    return `\r${width > 1 ? text.slice(0, width - 1) : text}\x1b[K`;
   }
 }
 
@@ -130,6 +136,7 @@ export function progressMeter(choice: ProgressChoice, io: Io): ProgressMeter {
     write: io.err,
     intervalMs: defaultInterval(choice.mode),
     everyCallback: choice.every !== undefined,
+    columns: io.columns,
   });
 }
 

@@ -41,12 +41,16 @@ export function replayCommand(args: readonly string[], io: Io): number {
     return 2;
   }
   io.out(`${id} on ${r.profile.name}\n`);
+  // The command printed under the trace names the file read, as check's does, so it replays when pasted.
   io.out(
-    textTrace({
-      token,
-      end: r.quiescent ? 'quiescent' : r.deadlock ? 'deadlock' : 'running',
-      steps: r.steps,
-    }),
+    textTrace(
+      {
+        token,
+        end: r.quiescent ? 'quiescent' : r.deadlock ? 'deadlock' : 'running',
+        steps: r.steps,
+      },
+      files.length > 0 ? s.where.file : undefined,
+    ),
   );
   return 0;
 }

@@ -19,6 +19,8 @@ export interface Io {
   readonly err: (s: string) => void;
   /** stderr is a terminal (progress is a live line there, plain lines elsewhere). */
   readonly tty?: boolean;
+  /** stderr's width in columns when it is a terminal (a live progress line is cut to it). */
+  readonly columns?: number | undefined;
   /** The clock in milliseconds (default performance.now); tests inject one. */
   readonly now?: () => number;
   /** Word 0 becomes 1 on Ctrl-C (runtime/interruptible.ts); a search then stops, its figures printed. */

@@ -1,6 +1,12 @@
 import type { Row } from '../suite/run.js';
 import { finalStatesJson } from './final-states.js';
-import { fileStep, SCHEMA_VERSION, type TraceFile, type TraceResult } from './trace-file.js';
+import {
+  fileStep,
+  SCHEMA_VERSION,
+  type Interrupted,
+  type TraceFile,
+  type TraceResult,
+} from './trace-file.js';
 
 /** One row as the trace file holds it (without `timings`, no wall time). */
 export function jsonResult(r: Row, timings: boolean): TraceResult {
@@ -34,12 +40,18 @@ export function jsonResult(r: Row, timings: boolean): TraceResult {
  * `--format json` and `explain --out`: the trace file (trace-file.ts), one result per row; without
  * `timings` no wall time (`ms` null), so the file depends on nothing but the run.
  */
-export function jsonReport(rows: readonly Row[], timings = true, states = false): string {
+export function jsonReport(
+  rows: readonly Row[],
+  timings = true,
+  states = false,
+  interrupted?: Interrupted,
+): string {
   const file: TraceFile = {
     pinlab: 1,
     schemaVersion: SCHEMA_VERSION,
     results: rows.map((r) => jsonResult(r, timings)),
     ...(states ? { finalStates: finalStatesJson(rows) } : {}),
+    ...(interrupted ? { interrupted } : {}),
   };
   return `${JSON.stringify(file, null, 2)}\n`;
 }

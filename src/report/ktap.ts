@@ -59,7 +59,15 @@ function leaf(r: Row, files: ReadonlyMap<string, string>): Node {
   return { name: testName(r), lines, outcome: outcome(r), skipReason: r.reason ?? '' };
 }
 
-export function ktapReport(rows: readonly Row[], files: ReadonlyMap<string, string> = new Map()): string {
+/**
+ * The run as KTAP. `partial`: why the run is incomplete (a Ctrl-C left searches out), as a `#` line
+ * before the totals, so a reader of the file knows the tests it lacks were not run.
+ */
+export function ktapReport(
+  rows: readonly Row[],
+  files: ReadonlyMap<string, string> = new Map(),
+  partial?: string,
+): string {
   const scenarios = [...groupBy(rows, (r) => r.scenario)].map(([s, mine]) =>
     parent(
       s,
@@ -76,6 +84,7 @@ export function ktapReport(rows: readonly Row[], files: ReadonlyMap<string, stri
   const lines = ['KTAP version 1', `1..${scenarios.length}`];
   scenarios.forEach((s, i) => lines.push(...s.lines, result(i + 1, s)));
   const t = tally(rows);
+  if (partial !== undefined) lines.push(`# ${partial}`);
   lines.push(`# Totals: pass:${t.pass} fail:${t.fail} xfail:0 xpass:0 skip:${t.skip} error:0`);
   return printable(`${lines.join('\n')}\n`);
 }

@@ -178,6 +178,12 @@ export const traceFileSchema = loose({
     .optional(),
   results: z.array(result),
   finalStates: z.array(finalStates).optional(),
+  // 1.4.0: a run a Ctrl-C stopped: the searches run of all, and the pairs left out.
+  interrupted: loose({
+    run: int,
+    searches: int,
+    notRun: z.array(loose({ scenario: z.string(), kernel: z.string() })),
+  }).optional(),
 }).meta({
   title: 'pinlab trace file',
   description:

@@ -206,16 +206,22 @@ export function textRuns(rows: readonly Row[], kernels: readonly string[], timin
         timings,
       )})`,
     );
+    // The releases whose search ran: every search gives each condition a row (a scenario has at
+    // least one), so a release with none was left out (Ctrl-C stopped the run before it).
+    const ran = new Set(rows.filter((r) => r.scenario === scenario).map((r) => r.kernel));
     for (const [name, cells] of names) {
-      // No invariant row on a release: it never fired there (suite/run.ts reports only what fires),
-      // or the release cannot run the scenario (n/a, its reason below the table).
+      // No invariant row on a release that ran: it never fired there (suite/run.ts reports only what
+      // fires), or the release cannot run the scenario (n/a, its reason below the table).
       const invariant = cells.some((c) => c?.kind === 'invariant');
       const na = unavailableOn(rows, scenario);
-      const values = cells.map((c, i) =>
-        c === undefined && invariant ? (na.has(kernels[i] ?? '') ? 'n/a' : 'never') : cell(c),
-      );
+      const values = cells.map((c, i) => {
+        const k = kernels[i] ?? '';
+        if (c !== undefined || !invariant || !ran.has(k)) return cell(c);
+        return na.has(k) ? 'n/a' : 'never';
+      });
       const lines = wrap(runsText(values, kernels), runsWidth);
-      const status = statusOf(cells);
+      // A status from the releases that ran only: a release left out is neither safe nor bad.
+      const status = statusOf(cells.filter((_, i) => ran.has(kernels[i] ?? '')));
       const head = name.length <= nameWidth ? name.padEnd(nameWidth) : null;
       if (head === null) out.push(`  ${name}`);
       lines.forEach((l, i) => {
@@ -235,7 +241,10 @@ export function textRuns(rows: readonly Row[], kernels: readonly string[], timin
  */
 function unjudgedNote(rows: readonly Row[]): string {
   const whatIfs = [...new Set(rows.map((r) => r.kernel).filter((k) => k.includes('[')))];
-  const n = rows.filter((r) => r.ok === null && r.verdict !== 'unavailable').length;
+  // A what-if's conditions are unjudged whatever the file says (the note above): not counted here.
+  const n = rows.filter(
+    (r) => r.ok === null && r.verdict !== 'unavailable' && !r.kernel.includes('['),
+  ).length;
   const notes: string[] = [];
   if (whatIfs.length > 0)
     notes.push(
@@ -245,9 +254,17 @@ function unjudgedNote(rows: readonly Row[]): string {
   if (n > 0)
     notes.push(
       `${n} ${n === 1 ? 'verdict has' : 'verdicts have'} no expectation and ${n === 1 ? 'counts' : 'count'} ` +
-        'as passed: an `expect` line would judge it.',
+        `as passed: an \`expect\` line would judge ${n === 1 ? 'it' : 'them'}.`,
     );
   return notes.map((t) => `${fit(chunks(t), '', '  ').join('\n')}\n`).join('');
+}
+
+/** Each line of `text` within the report's width, a long one continued on lines indented by two. */
+function fitLines(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => (l.length <= WIDTH ? l : fit(chunks(l), '', '  ').join('\n')))
+    .join('\n');
 }
 
 /** Why a release cannot run a scenario (`n/a`), once per scenario and reason, with its releases. */
@@ -273,7 +290,8 @@ function unavailableReasons(rows: readonly Row[], kernels: readonly string[]): s
       .map((run) => releasesOf(run, kernels))
       .join(', ');
     const line = `n/a: ${r.scenario} on ${where}: ${reason}`;
-    out.push(line.length <= WIDTH ? `${line}\n` : `n/a: ${r.scenario} on ${where}:\n     ${reason}\n`);
+    const long = [`n/a: ${r.scenario} on ${where}:`, ...fit(chunks(reason), '     ', '     ')];
+    out.push(line.length <= WIDTH ? `${line}\n` : `${long.join('\n')}\n`);
   }
   return out.join('');
 }
@@ -293,7 +311,7 @@ export function textReport(
     options.wide === true ? textTable(rows, kernels) : textRuns(rows, kernels, options.timings ?? true);
   out += `\n${LEGEND}`;
   if (options.states === true) out += `\n${finalStatesText(rows, kernels)}`;
-  const failed = failedOpsText(rows, kernels) + deadlockText(rows, kernels);
+  const failed = fitLines(failedOpsText(rows, kernels) + deadlockText(rows, kernels));
   if (failed !== '') out += `\n${failed}`;
   const na = unavailableReasons(rows, kernels);
   if (na !== '') out += `\n${na}`;

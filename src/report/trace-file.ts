@@ -22,6 +22,8 @@ import type { Row } from '../suite/run.js';
  *   (thread, process, line, operation, step, what it waits on, why: waits, no-process or exited).
  * - `quantifier` (1.3.0): a condition's `exists` (it states a bad outcome) or `forall` (a good one);
  *   null for an invariant.
+ * At the top, `interrupted` (1.4.0), only when a Ctrl-C stopped the run: how many (scenario, release)
+ * searches ran of how many, and the pairs left out (they have no results).
  * Without a run, `trace`, `end`, `actors` and `initial` are null. Readers ignore fields they do not know.
  */
 export interface TraceResult extends Omit<
@@ -68,7 +70,7 @@ export function fileStep(s: TraceStep): FileStep {
  * The trace file's schema version (semver; report/schema.ts, docs/schema/): the minor grows when
  * fields are added, the major (with `pinlab`) when a reader of the previous version would misread it.
  */
-export const SCHEMA_VERSION = '1.3.0';
+export const SCHEMA_VERSION = '1.4.0';
 
 export interface TraceFile {
   readonly pinlab: 1;
@@ -77,6 +79,14 @@ export interface TraceFile {
   readonly results: readonly TraceResult[];
   /** `check --states`: each search's distinct final states (report/final-states.ts). */
   readonly finalStates?: readonly FinalStatesEntry[];
+  /** A run a Ctrl-C stopped (1.4.0): the searches run of all, and the (scenario, release) pairs left out. */
+  readonly interrupted?: Interrupted;
+}
+
+export interface Interrupted {
+  readonly run: number;
+  readonly searches: number;
+  readonly notRun: readonly { readonly scenario: string; readonly kernel: string }[];
 }
 
 export interface FinalStatesEntry {

@@ -12,5 +12,6 @@ process.exitCode = run(d.argv, {
   out: (s) => writeAllSync(1, s),
   err: (s) => writeAllSync(2, s),
   tty: d.tty,
+  columns: d.columns,
   interrupt: d.interrupt,
 });

@@ -15,6 +15,8 @@ export interface CommandData {
   readonly argv: readonly string[];
   readonly version: string;
   readonly tty: boolean;
+  /** stderr's width when it is a terminal. */
+  readonly columns: number | undefined;
   readonly interrupt: Int32Array;
 }
 
@@ -30,7 +32,13 @@ export function interruptible(argv: readonly string[]): boolean {
 /** Run the command in a worker thread; resolves to its exit status. */
 export function runInterruptible(argv: readonly string[], version: string): Promise<number> {
   const interrupt = new Int32Array(new SharedArrayBuffer(4));
-  const data: CommandData = { argv, version, tty: process.stderr.isTTY, interrupt };
+  const data: CommandData = {
+    argv,
+    version,
+    tty: process.stderr.isTTY,
+    columns: process.stderr.columns,
+    interrupt,
+  };
   const onSigint = (): void => {
     if (Atomics.exchange(interrupt, 0, 1) !== 0) process.exit(130);
   };

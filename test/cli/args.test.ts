@@ -10,3 +10,13 @@ describe('short options', () => {
     });
   });
 });
+
+describe('flags', () => {
+  it('refuses a value given to a flag (--quiet=no would be read as --quiet)', () => {
+    expect(cli('check', 'scenarios/dio-read-fork.pin', '--states=no')).toEqual({
+      code: 2,
+      out: '',
+      err: "pinlab check: option '--states' takes no value\n",
+    });
+  });
+});

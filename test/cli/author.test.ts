@@ -55,6 +55,22 @@ describe('pinlab new and pinlab lint', () => {
       err: 'pinlab lint: give the scenario files to check (pinlab lint FILE...)\n',
     });
   });
+
+  it('names an option it does not take, as a usage error (exit 2)', () => {
+    expect(cli('lint', 'scenarios/dio-read-fork.pin', '--format', 'json')).toEqual({
+      code: 2,
+      out: '',
+      err: "pinlab lint: unknown option '--format' (lint takes FILE...)\n",
+    });
+    expect(cli('lint', '-k', 'scenarios/dio-read-fork.pin').err).toBe(
+      "pinlab lint: unknown option '-k' (lint takes FILE...)\n",
+    );
+    expect(cli('new', 'x', '--force')).toEqual({
+      code: 2,
+      out: '',
+      err: "pinlab new: unknown option '--force' (new takes NAME)\n",
+    });
+  });
 });
 
 describe('the language reference', () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './helpers.js';
 
@@ -54,6 +57,18 @@ describe('pinlab explain --condition --axis --kernel A,B', () => {
     const cond = cli('explain', FILE, '--kernel', 'v6.4', '--condition', 'nope');
     expect(cond.code).toBe(2);
     expect(cond.err).toMatch(/^pinlab explain: no condition or invariant 'nope' \(known: sync-parent-lost /);
+  });
+
+  it('refuses a third release as a usage error (exit 2): A, or A and B to compare', () => {
+    expect(cli('explain', FILE, '--kernel', 'v6.4,v6.5,v6.6', ...PICK)).toEqual({
+      code: 2,
+      out: '',
+      err: 'pinlab explain: give one release, or two to compare (--kernel A[,B]), not 3\n',
+    });
+    expect(cli('explain', FILE, '--kernel', 'v6.4', '--kernel', 'v6.5', '--kernel', 'v6.6').code).toBe(2);
+    // With --out the trace file holds every release's results, for the viewer's release buttons.
+    const out = join(mkdtempSync(join(tmpdir(), 'pinlab-explain-')), 'trace.json');
+    expect(cli('explain', FILE, '--kernel', 'v6.4,v6.5,v6.6', ...PICK, '--out', out).code).toBe(0);
   });
 });
 

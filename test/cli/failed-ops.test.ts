@@ -40,7 +40,7 @@ describe('a failed operation in the text output', () => {
     writeFileSync(file, LONGTERM_GET);
     const json = cli('check', file, '--kernel', 'v6.12', '--quiet', '--format', 'json');
     const j = JSON.parse(json.out) as { schemaVersion: string; results: { failed: unknown }[] };
-    expect(j.schemaVersion).toBe('1.3.0');
+    expect(j.schemaVersion).toBe('1.4.0');
     expect(traceFileSchema.safeParse(j).success).toBe(true);
     for (const r of j.results)
       expect(r.failed).toEqual([{ thread: 'A', line: 2, op: 'gup', errnos: [-22], always: true }]);

@@ -75,4 +75,18 @@ describe('replay tokens', () => {
       expect(again.out).toMatch(/^race\[who=(a@b|c)\] on v6\.1\n/);
     }
   });
+
+  it("prints a command that replays when pasted: replay's own names the file it read", () => {
+    const { pin } = inDir();
+    const token = 'race[who=c]@v6.1:0.1';
+    const r = cli('replay', token, pin);
+    expect(r.code).toBe(0);
+    const line = r.out.split('\n').find((l) => l.includes('replay: pinlab replay')) ?? '';
+    const args = [...line.matchAll(/'([^']*)'/g)].map((m) => m[1] as string);
+    expect(args).toEqual([token, pin]);
+    expect(cli('replay', ...args)).toMatchObject({ code: 0, err: '' });
+    // A library scenario's needs no file.
+    const lib = cli('replay', 'dio-read-fork[path=blkdev]@v6.4:0.1.1');
+    expect(lib.out).toContain("replay: pinlab replay 'dio-read-fork[path=blkdev]@v6.4:0.1.1'\n");
+  });
 });

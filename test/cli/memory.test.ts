@@ -3,6 +3,7 @@ import { sizeArg } from '../../src/cli/args.js';
 import { run } from '../../src/cli/run.js';
 import { defaultMaxMemory, HEAP_SHARE, watch, type MemoryReading } from '../../src/runtime/watch.js';
 import { cli } from './helpers.js';
+import { traceFileSchema } from '../../src/report/schema.js';
 
 const MiB = 2 ** 20;
 const reading = (rss: number, heapUsed = 0, heapLimit = 4096 * MiB): MemoryReading => ({
@@ -120,5 +121,85 @@ describe('pinlab check interrupted (Ctrl-C sets the run’s interrupt word)', ()
     expect(r.out).toMatch(/^gup-fork {2}\([\d,]+ states, \d+\.\d s\)\n {2}parent-lost +/);
     expect(r.out).toContain('(bound reached: interrupt, ');
     expect(r.out).toMatch(/\(partial: a bound stopped 1 of the searches\)\n$/);
+    // The release whose search never started is -, not never.
+    expect(r.out).toMatch(/\n {2}\[leak-at-exit\] +inconclusive ✗\(never\) on v6\.4, - on v6\.5 +mismatch\n/);
+  });
+
+  it('diff: exit 130, and a release left out is -, not a verdict that differs', () => {
+    const lines = ['--progress=lines', '--progress-every', '1000'];
+    const r = interruptedRun('diff', '--kernel', 'v6.4', '--kernel', 'v6.5', 'bench/gup-fork.pin', ...lines);
+    expect(r.code).toBe(130);
+    expect(r.out).not.toContain('v6.5 never');
+    expect(r.out).toContain('gup-fork  parent-lost: v6.4 ');
+    expect(r.out).toMatch(/ -> v6\.5 -\n/);
+    const j = interruptedRun(
+      'diff',
+      '--kernel',
+      'v6.4',
+      '--kernel',
+      'v6.5',
+      'bench/gup-fork.pin',
+      ...lines,
+      '--format',
+      'json',
+    );
+    expect(j.code).toBe(130);
+    const d = JSON.parse(j.out) as { differences: Record<string, string>[] };
+    expect(d.differences.every((x) => x['v6.5'] === '-')).toBe(true);
+  });
+
+  it('KTAP: says the run is partial before its totals', () => {
+    const r = interruptedRun(
+      'check',
+      'bench/gup-fork.pin',
+      '--kernel',
+      'v6.4,v6.5',
+      '--progress=lines',
+      '--progress-every',
+      '1000',
+      '--format',
+      'ktap',
+    );
+    expect(r.code).toBe(130);
+    expect(r.out).toMatch(
+      /\n# interrupted: 1 of 2 \(scenario, release\) searches run; the verdicts are partial\n# Totals: /,
+    );
+  });
+
+  it('JSON: names the searches a Ctrl-C left out (schema 1.4.0)', () => {
+    const r = interruptedRun(
+      'check',
+      'bench/gup-fork.pin',
+      '--kernel',
+      'v6.4,v6.5',
+      '--progress=lines',
+      '--progress-every',
+      '1000',
+      '--format',
+      'json',
+    );
+    expect(r.code).toBe(130);
+    const j = traceFileSchema.parse(JSON.parse(r.out));
+    expect(j.schemaVersion).toBe('1.4.0');
+    expect(j.interrupted).toEqual({
+      run: 1,
+      searches: 2,
+      notRun: [{ scenario: 'gup-fork', kernel: 'v6.5' }],
+    });
+    expect(j.results.every((x) => x.kernel === 'v6.4')).toBe(true);
+  });
+
+  it('explain: exit 130 after the statistics', () => {
+    const r = interruptedRun(
+      'explain',
+      'bench/gup-fork.pin',
+      '--kernel',
+      'v6.4',
+      '--progress=lines',
+      '--progress-every',
+      '1000',
+    );
+    expect(r.code).toBe(130);
+    expect(r.err).toContain('pinlab: interrupted: 1 of 1 (scenario, release) searches run');
   });
 });

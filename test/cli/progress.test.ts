@@ -14,7 +14,7 @@ function fakeClock(): { now: () => number; advance: (ms: number) => void } {
 
 const P = { states: 3_145_728, transitions: 16_000_000, maxDepth: 41, tableBytes: 48 * 2 ** 20 };
 
-function meter(mode: ProgressMode, everyCallback = false) {
+function meter(mode: ProgressMode, everyCallback = false, columns?: number) {
   const clock = fakeClock();
   let err = '';
   const m = new ProgressMeter({
@@ -23,6 +23,7 @@ function meter(mode: ProgressMode, everyCallback = false) {
     write: (s) => (err += s),
     intervalMs: 5000,
     everyCallback,
+    columns,
   });
   return { m, clock, text: () => err };
 }
@@ -64,6 +65,23 @@ describe('ProgressMeter', () => {
     expect(drawn?.startsWith('[1/1] s on v6.5: ')).toBe(true);
     expect(drawn?.endsWith(' 2.0 s\u001b[K')).toBe(true);
     expect(cleared).toBe('\u001b[K');
+  });
+
+  it('cuts a live line to the terminal, so that redrawing in place does not stack wrapped lines', () => {
+    const { m, clock, text } = meter('live', false, 80);
+    m.begin('[12/1134]', 'a-scenario-with-a-long-name[axis=value]', 'v6.12.y');
+    clock.advance(2000);
+    m.update(P);
+    const drawn = text().split('\r')[1] ?? '';
+    expect(drawn.endsWith('\u001b[K')).toBe(true);
+    expect(drawn.length - '\u001b[K'.length).toBe(79);
+    expect(drawn.startsWith('[12/1134] a-scenario-with-a-long-name[axis=value] on v6.12.y: ')).toBe(true);
+    // Lines for a log are never cut.
+    const lines = meter('lines', false, 80);
+    lines.m.begin('[12/1134]', 'a-scenario-with-a-long-name[axis=value]', 'v6.12.y');
+    lines.clock.advance(2000);
+    lines.m.update(P);
+    expect(lines.text()).toMatch(/, 2\.0 s\n$/);
   });
 
   it('writes JSON lines', () => {

@@ -466,6 +466,49 @@ export const FUNCTION_NAMES: Readonly<Record<string, FunctionNames>> = {
       },
     ],
   },
+  msg_zerocopy_callback: {
+    doc: "A MSG_ZEROCOPY skb's completion, run by skb_release_data() through skb_zcopy_clear() when the last user frees the skb: it queues the notification on the socket's error queue (__msg_zerocopy_callback does the work).",
+    history: [
+      {
+        since: 'v4.19',
+        name: 'sock_zerocopy_callback',
+        commit: 'sock_zerocopy_callback() (net/core/skbuff.c, MSG_ZEROCOPY since v4.14)',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.12',
+        name: 'msg_zerocopy_callback',
+        commit:
+          'skbuff: rename sock_zerocopy_* to msg_zerocopy_* (8c793822c580; net-next of January 2021, so the 5.12 merge window)',
+        confidence: 'M',
+      },
+      {
+        since: 'v6.10',
+        name: 'msg_zerocopy_complete',
+        commit:
+          "net: extend ubuf_info callback to ops structure (7ab4f16f9e24, merged into for-6.10/io_uring): ubuf_info_ops' .complete",
+        confidence: 'M',
+      },
+    ],
+  },
+  zerocopy_fill_skb_from_iter: {
+    doc: "The page loop of a zerocopy send: the iterator's user pages become the skb's fragments, a reference each.",
+    history: [
+      {
+        since: 'v4.19',
+        name: '__zerocopy_sg_from_iter',
+        commit: 'the loop was in __zerocopy_sg_from_iter() (net/core/datagram.c)',
+        confidence: 'H',
+      },
+      {
+        since: 'v6.11',
+        name: 'zerocopy_fill_skb_from_iter',
+        commit:
+          'net: split __zerocopy_sg_from_iter() (7fb05423fed4; posted 27 June 2024 to net-next, so the 6.11 merge window)',
+        confidence: 'M',
+      },
+    ],
+  },
 };
 
 /**

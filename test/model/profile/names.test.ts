@@ -38,6 +38,8 @@ const V4_19: Readonly<Record<string, string>> = {
   pipe_read: 'pipe_read',
   write_cache_pages: 'write_cache_pages',
   end_bio_bh_io_sync: 'end_bio_bh_io_sync',
+  msg_zerocopy_callback: 'sock_zerocopy_callback',
+  zerocopy_fill_skb_from_iter: '__zerocopy_sg_from_iter',
 };
 const V5_10: Readonly<Record<string, string>> = {
   ...V4_19,
@@ -67,9 +69,12 @@ const V6_1: Readonly<Record<string, string>> = {
   bio_alloc_clone: 'bio_alloc_clone',
   bio_iov_bvec_set: 'bio_iov_bvec_set',
   __bio_split_to_limits: '__bio_split_to_limits',
+  msg_zerocopy_callback: 'msg_zerocopy_callback',
 };
 const V6_12: Readonly<Record<string, string>> = {
   ...V6_1,
+  msg_zerocopy_callback: 'msg_zerocopy_complete',
+  zerocopy_fill_skb_from_iter: 'zerocopy_fill_skb_from_iter',
   folio_mark_dirty: 'folio_mark_dirty',
   do_vmi_munmap: 'do_vmi_munmap',
   copy_folio_from_iter: 'copy_folio_from_iter',
