@@ -54,16 +54,15 @@ export function anonMap(name: string, page: PageSpec = { kind: 'base' }, shared 
   return { name, backing: { type: 'anon' }, shared, page, read: true, write: true };
 }
 
-/** A mapping of page 0 of program file `file`. */
-export function fileMap(name: string, file: number, shared: boolean, write = true): MappingSpec {
-  return {
-    name,
-    backing: { type: 'file', file, pgoff: 0 },
-    shared,
-    page: { kind: 'base' },
-    read: true,
-    write,
-  };
+/** A mapping of page 0 of program file `file` (a hugetlbfs file takes `page` HUGETLB). */
+export function fileMap(
+  name: string,
+  file: number,
+  shared: boolean,
+  write = true,
+  page: PageSpec = { kind: 'base' },
+): MappingSpec {
+  return { name, backing: { type: 'file', file, pgoff: 0 }, shared, page, read: true, write };
 }
 
 export function fileSpec(name: string, fs: FsType, data = 'D'): FileSpec {

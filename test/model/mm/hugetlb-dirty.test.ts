@@ -3,18 +3,9 @@ import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
 import { mkPte } from '../../../src/model/mm/pgtable.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
 import type { MappingSpec } from '../../../src/model/engine/program.js';
-import { HUGETLB, bench, fileSpec } from '../builders.js';
+import { HUGETLB, bench, fileSpec, fileMap } from '../builders.js';
 
-function hugetlbMap(name: string, shared: boolean): MappingSpec {
-  return {
-    name,
-    backing: { type: 'file', file: 0, pgoff: 0 },
-    shared,
-    page: HUGETLB,
-    read: true,
-    write: true,
-  };
-}
+const hugetlbMap = (name: string, shared: boolean): MappingSpec => fileMap(name, 0, shared, true, HUGETLB);
 
 const FILE = [fileSpec('f', 'hugetlbfs', 'A')];
 

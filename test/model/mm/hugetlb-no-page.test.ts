@@ -4,18 +4,9 @@ import { handleMmFault } from '../../../src/model/mm/memory/fault.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
 import type { FileSpec, MappingSpec } from '../../../src/model/engine/program.js';
 import { fileOf } from '../../../src/model/core/world.js';
-import { HUGETLB, bench } from '../builders.js';
+import { HUGETLB, bench, fileMap } from '../builders.js';
 
-function memfdMap(name: string, shared: boolean): MappingSpec {
-  return {
-    name,
-    backing: { type: 'file', file: 0, pgoff: 0 },
-    shared,
-    page: HUGETLB,
-    read: true,
-    write: true,
-  };
-}
+const memfdMap = (name: string, shared: boolean): MappingSpec => fileMap(name, 0, shared, true, HUGETLB);
 /** A hugetlbfs file (memfd MFD_HUGETLB) with no page yet: a hole. */
 const HOLE: FileSpec = { name: 'm', fs: 'hugetlbfs', pages: [] };
 

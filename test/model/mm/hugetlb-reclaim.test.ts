@@ -5,18 +5,9 @@ import { hasWritepage, shrinkFileFolio } from '../../../src/model/mm/vmscan-file
 import { RELEASES } from '../../../src/model/profile/profiles.js';
 import type { MappingSpec } from '../../../src/model/engine/program.js';
 import { ownFile } from '../../../src/model/core/cow.js';
-import { HUGETLB, bench, fileSpec } from '../builders.js';
+import { HUGETLB, bench, fileSpec, fileMap } from '../builders.js';
 
-function hugetlbMap(name: string, shared: boolean): MappingSpec {
-  return {
-    name,
-    backing: { type: 'file', file: 0, pgoff: 0 },
-    shared,
-    page: HUGETLB,
-    read: true,
-    write: true,
-  };
-}
+const hugetlbMap = (name: string, shared: boolean): MappingSpec => fileMap(name, 0, shared, true, HUGETLB);
 
 /**
  * Reclaim never sees a hugetlb folio: the hugetlbfs page cache takes it without an LRU list (5.10.262
