@@ -80,6 +80,8 @@ describe('pinlab check --max-memory', () => {
 
 describe('pinlab check interrupted (Ctrl-C sets the run’s interrupt word)', () => {
   /** A run whose interrupt word is set when the first progress line is written: no clock involved. */
+  const EVERY_1000 = ['--progress=lines', '--progress-every', '1000'];
+
   function interruptedRun(...argv: string[]): { code: number; out: string; err: string } {
     const interrupt = new Int32Array(new SharedArrayBuffer(4));
     let out = '';
@@ -97,16 +99,12 @@ describe('pinlab check interrupted (Ctrl-C sets the run’s interrupt word)', ()
     return { code, out, err };
   }
 
+  /** check of bench/gup-fork.pin on v6.4 and v6.5, interrupted at its first progress line. */
+  const checkGupFork = (...extra: string[]) =>
+    interruptedRun('check', 'bench/gup-fork.pin', '--kernel', 'v6.4,v6.5', ...EVERY_1000, ...extra);
+
   it('stops the search under way, prints its statistics and the partial verdicts, exit 130', () => {
-    const r = interruptedRun(
-      'check',
-      'bench/gup-fork.pin',
-      '--kernel',
-      'v6.4,v6.5',
-      '--progress=lines',
-      '--progress-every',
-      '1000',
-    );
+    const r = checkGupFork();
     expect(r.code).toBe(130);
     const lines = r.err.trim().split('\n');
     expect(lines[0]).toMatch(/^pinlab: \[1\/2\] gup-fork on v6\.4: 1,000 states, /);
@@ -126,8 +124,15 @@ describe('pinlab check interrupted (Ctrl-C sets the run’s interrupt word)', ()
   });
 
   it('diff: exit 130, and a release left out is -, not a verdict that differs', () => {
-    const lines = ['--progress=lines', '--progress-every', '1000'];
-    const r = interruptedRun('diff', '--kernel', 'v6.4', '--kernel', 'v6.5', 'bench/gup-fork.pin', ...lines);
+    const r = interruptedRun(
+      'diff',
+      '--kernel',
+      'v6.4',
+      '--kernel',
+      'v6.5',
+      'bench/gup-fork.pin',
+      ...EVERY_1000,
+    );
     expect(r.code).toBe(130);
     expect(r.out).not.toContain('v6.5 never');
     expect(r.out).toContain('gup-fork  parent-lost: v6.4 ');
@@ -139,7 +144,7 @@ describe('pinlab check interrupted (Ctrl-C sets the run’s interrupt word)', ()
       '--kernel',
       'v6.5',
       'bench/gup-fork.pin',
-      ...lines,
+      ...EVERY_1000,
       '--format',
       'json',
     );
@@ -149,17 +154,7 @@ describe('pinlab check interrupted (Ctrl-C sets the run’s interrupt word)', ()
   });
 
   it('KTAP: says the run is partial before its totals', () => {
-    const r = interruptedRun(
-      'check',
-      'bench/gup-fork.pin',
-      '--kernel',
-      'v6.4,v6.5',
-      '--progress=lines',
-      '--progress-every',
-      '1000',
-      '--format',
-      'ktap',
-    );
+    const r = checkGupFork('--format', 'ktap');
     expect(r.code).toBe(130);
     expect(r.out).toMatch(
       /\n# interrupted: 1 of 2 \(scenario, release\) searches run; the verdicts are partial\n# Totals: /,
@@ -167,17 +162,7 @@ describe('pinlab check interrupted (Ctrl-C sets the run’s interrupt word)', ()
   });
 
   it('JSON: names the searches a Ctrl-C left out (schema 1.4.0)', () => {
-    const r = interruptedRun(
-      'check',
-      'bench/gup-fork.pin',
-      '--kernel',
-      'v6.4,v6.5',
-      '--progress=lines',
-      '--progress-every',
-      '1000',
-      '--format',
-      'json',
-    );
+    const r = checkGupFork('--format', 'json');
     expect(r.code).toBe(130);
     const j = traceFileSchema.parse(JSON.parse(r.out));
     expect(j.schemaVersion).toBe('1.4.0');
