@@ -1,4 +1,4 @@
-import { FOLL_GET, FOLL_NOFAULT } from '../include/foll.js';
+import { FOLL_GET, FOLL_LONGTERM, FOLL_NOFAULT } from '../include/foll.js';
 import { touchFreed } from '../mm/folio.js';
 import { getUserPages, gupPutFolio, pinUserPages, unpinUserPagesDirtyLock } from '../mm/gup.js';
 import { folioOf, hold, setReg, unhold } from '../core/world.js';
@@ -34,6 +34,8 @@ export interface PeekOp {
 }
 
 function gupName(op: GupOp): string {
+  // A longterm reference had its own entry point before FOLL_LONGTERM (names.ts).
+  if (op.mode === 'get' && !op.fast && op.flags & FOLL_LONGTERM) return 'get_user_pages_longterm';
   return `${op.mode === 'pin' ? 'pin' : 'get'}_user_pages${op.fast ? '_fast' : ''}`;
 }
 

@@ -59,6 +59,23 @@ export const FUNCTION_NAMES: Readonly<Record<string, FunctionNames>> = {
       },
     ],
   },
+  get_user_pages_longterm: {
+    doc: 'A longterm FOLL_GET grab (a driver or RDMA registering memory): its own entry point, then a flag.',
+    history: [
+      {
+        since: 'v4.19',
+        name: 'get_user_pages_longterm',
+        commit: 'mm: introduce get_user_pages_longterm() (v4.15)',
+        confidence: 'H',
+      },
+      {
+        since: 'v5.2',
+        name: 'get_user_pages',
+        commit: 'mm/gup: replace get_user_pages_longterm() with FOLL_LONGTERM (932f4a630a69)',
+        confidence: 'M',
+      },
+    ],
+  },
   __blkdev_direct_IO_async: {
     doc: 'An async O_DIRECT request that fits one bio: before its own helper it took the multi-bio path.',
     history: [

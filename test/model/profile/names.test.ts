@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES, functionName, sameCalls, sameFunction } from '../../../src/model/profile/names.js';
 import { compareReleases, type Release } from '../../../src/model/profile/release.js';
@@ -14,6 +17,7 @@ import { cli } from '../../cli/helpers.js';
 const V4_19: Readonly<Record<string, string>> = {
   iov_iter_get_pages2: 'iov_iter_get_pages',
   iov_iter_get_pages_alloc2: 'iov_iter_get_pages_alloc',
+  get_user_pages_longterm: 'get_user_pages_longterm',
   __blkdev_direct_IO_async: '__blkdev_direct_IO',
   blkdev_bio_end_io_async: 'blkdev_bio_end_io',
   submit_bio_wait_endio: 'blkdev_bio_end_io_simple',
@@ -43,6 +47,7 @@ const V4_19: Readonly<Record<string, string>> = {
 };
 const V5_10: Readonly<Record<string, string>> = {
   ...V4_19,
+  get_user_pages_longterm: 'get_user_pages',
   __iomap_dio_rw: '__iomap_dio_rw',
   do_vmi_munmap: '__do_munmap',
   __bio_split_to_limits: '__blk_queue_split',
@@ -257,6 +262,21 @@ describe('a stable series speaks the names its backports brought', () => {
     expect(sameFunction('folio_mark_dirty', kernelProfileOf('v6.1.y'), 'set_page_dirty_lock', 'v6.1')).toBe(
       true,
     );
+  });
+});
+
+describe('a longterm FOLL_GET grab', () => {
+  it('is get_user_pages_longterm() on v4.19 and get_user_pages() with FOLL_LONGTERM on v5.4', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'pinlab-')), 'lt.pin');
+    writeFileSync(
+      file,
+      'scenario lt\nintent: A longterm reference.\nsource: test\nprocess P\n  map buf anon private\n' +
+        'thread T0 in P\n  get buf longterm as h\n  put h\nexists (P:buf == "A") as x\n',
+    );
+    const replay = (kernel: string): string => cli('replay', `lt@${kernel}:0.0`, file).out;
+    expect(replay('v4.19')).toContain('get_user_pages_longterm()');
+    expect(replay('v5.4')).toMatch(/get_user_pages\(\)/);
+    expect(replay('v5.4')).not.toContain('get_user_pages_longterm');
   });
 });
 
