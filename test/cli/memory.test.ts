@@ -99,6 +99,19 @@ describe('pinlab check interrupted (Ctrl-C sets the run’s interrupt word)', ()
     return { code, out, err };
   }
 
+  /** diff of bench/gup-fork.pin between v6.4 and v6.5, interrupted at its first progress line. */
+  const diffGupFork = (...extra: string[]) =>
+    interruptedRun(
+      'diff',
+      '--kernel',
+      'v6.4',
+      '--kernel',
+      'v6.5',
+      'bench/gup-fork.pin',
+      ...EVERY_1000,
+      ...extra,
+    );
+
   /** check of bench/gup-fork.pin on v6.4 and v6.5, interrupted at its first progress line. */
   const checkGupFork = (...extra: string[]) =>
     interruptedRun('check', 'bench/gup-fork.pin', '--kernel', 'v6.4,v6.5', ...EVERY_1000, ...extra);
@@ -124,30 +137,12 @@ describe('pinlab check interrupted (Ctrl-C sets the run’s interrupt word)', ()
   });
 
   it('diff: exit 130, and a release left out is -, not a verdict that differs', () => {
-    const r = interruptedRun(
-      'diff',
-      '--kernel',
-      'v6.4',
-      '--kernel',
-      'v6.5',
-      'bench/gup-fork.pin',
-      ...EVERY_1000,
-    );
+    const r = diffGupFork();
     expect(r.code).toBe(130);
     expect(r.out).not.toContain('v6.5 never');
     expect(r.out).toContain('gup-fork  parent-lost: v6.4 ');
     expect(r.out).toMatch(/ -> v6\.5 -\n/);
-    const j = interruptedRun(
-      'diff',
-      '--kernel',
-      'v6.4',
-      '--kernel',
-      'v6.5',
-      'bench/gup-fork.pin',
-      ...EVERY_1000,
-      '--format',
-      'json',
-    );
+    const j = diffGupFork('--format', 'json');
     expect(j.code).toBe(130);
     const d = JSON.parse(j.out) as { differences: Record<string, string>[] };
     expect(d.differences.every((x) => x['v6.5'] === '-')).toBe(true);
