@@ -34,6 +34,12 @@ export function refusedRow(s: ParsedScenario): RealRow | null {
   return scenarioRow(s, 'refused', `${r.where}: ${r.reason}${more}`);
 }
 
+/** Why a condition has no result: what the program printed last, so a cut or garbled output shows. */
+function noLine(stdout: string): string {
+  const last = stdout.trimEnd().split('\n').slice(-2).join(' | ');
+  return `no KTAP line for it (the program's last output: ${last === '' ? 'none' : JSON.stringify(last)})`;
+}
+
 /**
  * Compare one exported program's KTAP output with the model's rows of its scenario on the kernel's
  * profile. `failure` is why the program itself failed (a signal, an exit status), or null.
@@ -52,7 +58,7 @@ export function compareRun(
     const verdict =
       model.find((r) => r.kind === 'condition' && r.condition === c.name)?.verdict ?? 'unavailable';
     const base = { scenario: s.scenario.id, condition: c.name, model: verdict };
-    if (line === undefined) return { ...base, kernel: '-', outcome: 'error', why: 'no KTAP line for it' };
+    if (line === undefined) return { ...base, kernel: '-', outcome: 'error', why: noLine(stdout) };
     if (line.skip !== null) return { ...base, kernel: 'skipped', outcome: 'skip', why: line.skip };
     const seen = line.seen ?? 0;
     const total = line.runs ?? 0;

@@ -1,6 +1,6 @@
 import { MARK } from './init.js';
 
-/** One program's run on one disk, as the results port carried it. */
+/** One program's run on one disk, as the results disk carried it. */
 export interface Section {
   readonly id: string;
   readonly disk: string;
@@ -17,7 +17,7 @@ export interface VmResults {
   readonly sections: readonly Section[];
 }
 
-/** Split the results port's text at its markers. */
+/** Split the results disk's text at its markers. */
 export function parseResults(text: string): VmResults {
   let uname: string | null = null;
   const notes: string[] = [];

@@ -54,6 +54,19 @@ function helperSources(mm: string): string[] {
   return ['vm_util.c', 'thp_settings.c', 'hugepage_settings.c'].filter((f) => existsSync(join(mm, f)));
 }
 
+/**
+ * Linked into each selftest: stdout line-buffered, as it was on the serial port the lab once used. In
+ * the VM it is a file, which stdio would buffer whole: a selftest killed at its limit would leave no
+ * lines, and a child forked with a full buffer would print its parent's lines again.
+ */
+const LINE_BUFFERED = 'pinlab_linebuf.c';
+const LINE_BUFFERED_SOURCE = `#include <stdio.h>
+__attribute__((constructor)) static void pinlab_linebuf(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+`;
+
 export function buildSelftests(
   deb: string,
   source: string,
@@ -66,10 +79,11 @@ export function buildSelftests(
   // Before v6.0 the directory was selftests/vm, and it had neither program.
   if (!existsSync(mm)) return { programs: new Map(), failed: [`${source} has no selftests/mm`] };
   writeFileSync(join(mm, 'local_config.h'), '#define LOCAL_CONFIG_HAVE_LIBURING 1\n');
+  writeFileSync(join(mm, LINE_BUFFERED), LINE_BUFFERED_SOURCE);
   const programs = new Map<SelftestProgram, string>();
   const why: string[] = [];
   for (const p of wanted) {
-    const out = join(mm, p);
+    const out = join(mm, `${p}.lab`);
     if (!existsSync(join(mm, `${p}.c`))) {
       why.push(`${source} has no selftests/mm/${p}.c`);
       continue;
@@ -87,7 +101,17 @@ export function buildSelftests(
           '-I..',
           '-isystem',
           '../../../include/uapi',
-        ].concat(['-o', p, `${p}.c`, ...helperSources(mm), '-lrt', '-lpthread', '-lm', '-luring']),
+        ].concat([
+          '-o',
+          out,
+          `${p}.c`,
+          LINE_BUFFERED,
+          ...helperSources(mm),
+          '-lrt',
+          '-lpthread',
+          '-lm',
+          '-luring',
+        ]),
         { cwd: mm, encoding: 'utf8' },
       );
       if (cc.status !== 0) {

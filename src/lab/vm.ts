@@ -1,19 +1,29 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, rmSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { HUGETLB_PAGES, LAB_DISKS, MARK } from './init.js';
 
 /**
  * One boot of a lab kernel in Debian's qemu-system-x86: the kernel and initramfs, the lab's disks (an
  * ext4 disk, the same behind QEMU's I/O throttling so a DMA lands milliseconds after its submission,
- * and a swap disk), 2 CPUs. The console goes to a file, the results port to another, the progress
- * port (QEMU's stdio) to this process's stderr. A run past its limit is killed.
+ * a swap disk and the results disk), 2 CPUs. The console goes to a file, the progress port (QEMU's
+ * stdio) to this process's stderr. A run past its limit is killed.
  */
 export const QEMU = 'qemu-system-x86_64';
 /** QEMU's throttling of the slow disk: I/O operations per second, all kinds together. */
 export const THROTTLED_IOPS = 100;
 const DISK_MB = 768;
 const SWAP_MB = 256;
+/** The results disk: the VM writes its results file from offset 0, the rest stays zero. */
+const RESULTS_MB = 32;
 const MEMORY_MB = 1536;
 
 export type Accel = 'kvm' | 'tcg';
@@ -89,10 +99,10 @@ export function qemuArgs(
     ...drives,
     '-drive',
     `file=${join(work, 'swap.img')},if=virtio,format=raw`,
+    '-drive',
+    `file=${join(work, 'results.img')},if=virtio,format=raw`,
     '-serial',
     `file:${join(work, 'console.log')}`,
-    '-serial',
-    `file:${join(work, 'results.txt')}`,
     '-serial',
     'stdio',
   ];
@@ -111,6 +121,22 @@ function tail(file: string): string {
   return readFileSync(file, 'utf8').trim().split('\n').slice(-3).join(' | ');
 }
 
+/** A zeroed (sparse) results disk. */
+function freshResultsDisk(work: string): void {
+  const img = join(work, 'results.img');
+  writeFileSync(img, '');
+  truncateSync(img, RESULTS_MB << 20);
+}
+
+/** What the VM wrote to its results disk: the text up to the first zero byte. */
+export function readResultsDisk(work: string): string {
+  const img = join(work, 'results.img');
+  if (!existsSync(img)) return '';
+  const bytes = readFileSync(img);
+  const end = bytes.indexOf(0);
+  return bytes.subarray(0, end < 0 ? bytes.length : end).toString('utf8');
+}
+
 export function boot(
   kernel: string,
   initrd: string,
@@ -120,7 +146,8 @@ export function boot(
   probe = false,
   machine: Machine = 'pc',
 ): Boot {
-  for (const f of ['console.log', 'results.txt']) rmSync(join(work, f), { force: true });
+  for (const f of ['console.log', 'results.img']) rmSync(join(work, f), { force: true });
+  freshResultsDisk(work);
   const r = spawnSync(QEMU, qemuArgs(kernel, initrd, work, accel, probe, machine), {
     // The progress port (QEMU's stdout) is this process's stderr.
     stdio: ['ignore', 2, 'pipe'],
@@ -128,9 +155,7 @@ export function boot(
     timeout: limitMs,
     killSignal: 'SIGKILL',
   });
-  const results = existsSync(join(work, 'results.txt'))
-    ? readFileSync(join(work, 'results.txt'), 'utf8')
-    : '';
+  const results = readResultsDisk(work);
   const finished = results.includes(`${MARK} ${probe ? 'booted' : 'done'}`);
   if (finished) return { status: 'done', results, why: '' };
   const why = `${r.stderr.trim().split('\n').at(-1) ?? ''} ${tail(join(work, 'console.log'))}`.trim();

@@ -14,6 +14,12 @@ describe('initScript', () => {
     expect(s).toContain('mount -t ext4 /dev/vda /mnt/ext4');
     expect(s).toContain('mount -t ext4 /dev/vdb /mnt/ext4-throttled');
     expect(s).toContain('swapon /dev/vdc');
+    // Results go to the raw disk after swap, whole and fsynced after each marker; progress to ttyS1.
+    expect(s).toContain('dd if=$R of=/dev/vdd bs=64k conv=fsync');
+    expect(s).toContain('timeout -s KILL $4 /lab/bin/$2 $5 >> $R');
+    expect(s).toContain('P=/dev/ttyS1');
+    // The disk driver is loaded before the first marker, the probe boot's among them.
+    expect(s.indexOf('insmod /lab/modules')).toBeLessThan(s.indexOf('say booted'));
     expect(s).toContain(`echo ${HUGETLB_PAGES} > /proc/sys/vm/nr_hugepages`);
     expect(s).toContain('say kmod absent: not built');
     const steps = s.split('\n').filter((l) => l.startsWith('step '));

@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseResults, vmHugetlbPages } from '../../src/lab/results.js';
+import { readResultsDisk } from '../../src/lab/vm.js';
 
 describe('parseResults', () => {
-  it('splits the results port at its markers', () => {
+  it('splits the results at their markers', () => {
     const text = [
       '# pinlab-lab: booted 6.1.0-50-cloud-amd64',
       '# pinlab-lab: kmod absent: not built',
@@ -28,6 +32,20 @@ describe('parseResults', () => {
 
   it('knows a VM that never booted', () => {
     expect(parseResults('')).toEqual({ uname: null, notes: [], sections: [] });
+  });
+});
+
+describe('readResultsDisk', () => {
+  it('reads the text the VM wrote at the start of the disk, up to the zeros', () => {
+    const work = mkdtempSync(join(tmpdir(), 'pinlab-results-'));
+    try {
+      expect(readResultsDisk(work)).toBe('');
+      const text = '# pinlab-lab: booted 6.1.0\n# pinlab-lab: begin p0 ext4\nok 1 é\n';
+      writeFileSync(join(work, 'results.img'), Buffer.concat([Buffer.from(text), Buffer.alloc(4096)]));
+      expect(readResultsDisk(work)).toBe(text);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });
 
