@@ -3,9 +3,9 @@
  * swap and hugetlb pages, then runs each program of the plan on each disk with a time limit, and
  * writes its output between markers to the results disk (the last virtio disk, raw): the file grows in
  * the VM's tmpfs and is written whole to the disk after each marker, with fsync, so what a step printed
- * is on the host's image before the next step starts. A serial port was the results channel until a
- * program's last lines went missing on a loaded host (the tty drops what it has not sent when its last
- * user closes it and the wait runs out); a disk loses nothing. Progress goes to the second serial
+ * is on the host's image before the next step starts. A serial port was the results channel until a CI
+ * run lost the result line of a program that had exited 0 (a tty discards what it has not sent when
+ * its last user closes it and the closing wait runs out, the likeliest way); a disk loses nothing. Progress goes to the second serial
  * port, which the host shows on stderr.
  */
 export interface PlanItem {
