@@ -6,6 +6,7 @@ import { filemapWaitBlocks, writebackFolioNow } from '../mm/page-writeback.js';
 import type { Ctx } from '../core/ctx.js';
 import { folioOf, type World } from '../core/world.js';
 import { ownFolio, type Draft } from '../core/cow.js';
+import { dioCompleted } from './dio.js';
 import { reflinkBreak } from './reflink.js';
 
 /**
@@ -76,12 +77,15 @@ export function remapBlocks(w: World, src: File, index: number, dst: File, dstIn
 
 /**
  * Whether inode_dio_wait() on `file` must wait now: a direct I/O to it is still in flight (its dio has
- * neither woken its waiter nor completed its iocb).
+ * neither woken its waiter nor completed its iocb), or its write still owes the invalidation a
+ * writeback holds up: inode_dio_end() comes after kiocb_invalidate_post_direct_write() in
+ * iomap_dio_complete() and dio_complete() (the 5.10 tree's fs/iomap/direct-io.c:120, 6.1 :113,
+ * 6.12 :123, 7.2 :142).
  * @kernel fs/remap_range.c:generic_remap_file_range_prep
  */
 export function inodeDioBlocks(w: World, file: File): boolean {
-  return w.dios.some((d) => {
-    if (d.done) return false;
+  return w.dios.some((d, id) => {
+    if (dioCompleted(w, id)) return false;
     const bio = d.bios[0] === undefined ? undefined : w.bios[d.bios[0]];
     return bio !== undefined && bio.file === file.id;
   });
