@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { KernelProfile } from '../model/profile/profiles.js';
 import { jsonReport, jsonResult } from '../report/json.js';
+import { jsonDocument } from '../report/document.js';
 import type { Interrupted } from '../report/trace-file.js';
 import { itfReport, itfTrace } from '../report/itf.js';
 import { junitReport } from '../report/junit.js';
@@ -306,7 +307,7 @@ export function diffCommand(args: readonly string[], io: Io): number {
       const [scenario, condition] = k.split('\t');
       return { scenario, condition, [a]: va, [b]: vb };
     });
-    io.out(`${JSON.stringify({ pinlab: 1, kernels: [a, b], differences }, null, 2)}\n`);
+    io.out(jsonDocument('diff', { kernels: [a, b], differences }));
     return status;
   }
   if (diffs.length === 0) io.out(`no verdict differs between ${a} and ${b}\n`);
@@ -384,7 +385,7 @@ export function explainCommand(args: readonly string[], io: Io): number {
   );
   if (!bad?.trace) {
     if (job.format === 'itf') io.err('pinlab explain: no trace: nothing to write as ITF\n');
-    else if (job.format === 'json') io.out(`${JSON.stringify({ pinlab: 1, explain: null }, null, 2)}\n`);
+    else if (job.format === 'json') io.out(jsonDocument('explain', { explain: null }));
     else io.out('no condition holds and no invariant is violated: nothing to explain\n');
     if (job.out !== undefined) io.err(`pinlab explain: no trace to write; ${job.out} not written\n`);
     return done();
@@ -397,7 +398,7 @@ export function explainCommand(args: readonly string[], io: Io): number {
       result: jsonResult(bad, job.timings),
       compare: compared === null ? null : comparisonJson(compared),
     };
-    io.out(`${JSON.stringify({ pinlab: 1, explain }, null, 2)}\n`);
+    io.out(jsonDocument('explain', { explain }));
   } else {
     io.out(`${bad.scenario} on ${bad.kernel}: ${bad.condition} is ${bad.verdict}\n`);
     io.out(textTrace({ ...bad.trace, token }, job.files.get(bad.scenario)));
