@@ -7,7 +7,10 @@ import { jsonDocument } from '../report/document.js';
 import type { ParsedScenario } from '../scenario/index.js';
 import { isArgsError, parseArgs, textOrJson } from './args.js';
 
-/** `pinlab list [--format text|json]`: the built-in scenarios (with their source), the profiles, and each policy with its value per release and the commits that changed it. */
+/**
+ * `pinlab list [--format text|json]`: the built-in scenarios (with their source), the profiles, and
+ * each policy with its value per release and the commits that changed it.
+ */
 export function listCommand(args: readonly string[], io: Io): number {
   const p = parseArgs(args, { format: 'value' });
   const fail = (m: string): number => {
@@ -64,10 +67,10 @@ function profileKind(name: string): 'release' | 'stable' | 'variant' {
 }
 
 /**
- * list's JSON data (under `list` in its document): what the text shows, as data. `profiles`: every release, stable series and
- * variant (its kind, its mainline release, and the function names a series' backports spell as a
- * later release does); `stableSeries` and `variants` as defined; each policy with its history and
- * its value per release and series.
+ * list's JSON data (under `list` in its document): what the text shows. `profiles`: every release,
+ * stable series and variant (its kind, its mainline release, and the function names a series'
+ * backports spell as a later release does); `stableSeries` and `variants` as defined; each policy
+ * with its history and its value per release and series.
  */
 export function listData(scenarios: readonly ParsedScenario[]) {
   const profiles = profileNames().flatMap((name) => {

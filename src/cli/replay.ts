@@ -7,9 +7,9 @@ import { jsonDocument } from '../report/document.js';
 import { fileStep } from '../report/trace-file.js';
 
 /**
- * `pinlab replay TOKEN [FILES...] [--format text|json]`: TOKEN is `scenario-id@checker-token` as `check` prints it; the
- * scenario is looked up in FILES, or in the built-in library. JSON: the steps as explain's trace
- * gives them (the trace file's steps).
+ * `pinlab replay TOKEN [FILES...] [--format text|json]`: TOKEN is `scenario-id@checker-token` as
+ * `check` prints it; the scenario is looked up in FILES, or in the built-in library. JSON: the steps
+ * as explain's trace gives them (the trace file's steps).
  */
 export function replayCommand(args: readonly string[], io: Io): number {
   // replay takes --format only: `--kernel` or `-k` is a usage error, not a file name.
