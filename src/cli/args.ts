@@ -44,8 +44,15 @@ export function parseArgs(
   return out;
 }
 
-export function isArgsError(p: Parsed | ArgsError): p is ArgsError {
-  return 'error' in p;
+export function isArgsError<T>(p: T | ArgsError): p is ArgsError {
+  return typeof p === 'object' && p !== null && 'error' in p;
+}
+
+/** A command that writes text or JSON: its `--format` (default text), or the error. */
+export function textOrJson(p: Parsed): 'text' | 'json' | ArgsError {
+  const format = p.values.get('format')?.at(-1) ?? 'text';
+  if (format === 'text' || format === 'json') return format;
+  return { error: `unknown format '${format.slice(0, 40)}' (known: text json)` };
 }
 
 /** A positive whole number, or an error message. */

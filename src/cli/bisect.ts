@@ -30,7 +30,7 @@ import {
   type Run,
   type Target,
 } from '../suite/whatif.js';
-import { isArgsError, parseArgs, positiveInt } from './args.js';
+import { isArgsError, parseArgs, positiveInt, textOrJson } from './args.js';
 import { pinConflict, resolveKernels } from './kernels.js';
 import { displayName, libraryFiles, loadScenarios } from './library.js';
 import type { Io } from './run.js';
@@ -60,8 +60,8 @@ function prepare(
   const p = parseArgs(args, { ...spec, condition: 'value', format: 'value' });
   if (isArgsError(p)) return fail(p.error);
   if (p.positionals.length !== 1) return fail('give exactly one scenario file');
-  const format = p.values.get('format')?.at(-1) ?? 'text';
-  if (format !== 'text' && format !== 'json') return fail(`unknown format '${format}' (known: text json)`);
+  const format = textOrJson(p);
+  if (isArgsError(format)) return fail(format.error);
   const file = p.positionals[0] as string;
   const loaded = loadScenarios([file], displayName);
   if (!loaded.ok) {

@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
 import type { KernelProfile } from '../model/profile/profiles.js';
 import { jsonReport, jsonResult } from '../report/json.js';
+import { jsonDocument } from '../report/document.js';
 import type { Interrupted } from '../report/trace-file.js';
 import { itfReport, itfTrace } from '../report/itf.js';
-import { junitReport } from '../report/junit.js';
+import { junitReport, type JunitPartial } from '../report/junit.js';
 import { ktapReport } from '../report/ktap.js';
 import { textReport, textTrace } from '../report/text.js';
 import { comparisonJson, comparisonText, type Comparison } from '../report/compare.js';
@@ -12,7 +13,7 @@ import { runSteps } from '../check/trace.js';
 import { instantiate } from '../model/engine/instantiate.js';
 import { INVARIANTS } from '../model/invariants/index.js';
 import type { ParsedScenario } from '../scenario/index.js';
-import { runSuite, type Row, type SuiteOptions } from '../suite/run.js';
+import { plannedTests, runSuite, type Row, type SuiteOptions } from '../suite/run.js';
 import { isArgsError, parseArgs, positiveInt, sizeArg } from './args.js';
 import { threadedExplorer, threadsAvailable } from '../runtime/threads.js';
 import { defaultMaxMemory, interrupted, readMemory, watch, type WatchData } from '../runtime/watch.js';
@@ -209,12 +210,14 @@ function searchAll(job: Job, io: Io): Row[] {
   return rows;
 }
 
-/** After a Ctrl-C, how much of the run ran: `interrupted: N of M (scenario, release) searches run; ...`. */
-function interruptedNote(rows: readonly Row[], job: Job): string {
+/** After a Ctrl-C, how much of the run ran: `N of M (scenario, release) searches run; ...`. */
+function searchesRun(rows: readonly Row[], job: Job): string {
   const pairs = job.scenarios.length * job.kernels.length;
   const run = new Set(rows.map((r) => `${r.scenario}\t${r.kernel}`)).size;
-  return `interrupted: ${run} of ${pairs} (scenario, release) searches run; the verdicts are partial`;
+  return `${run} of ${pairs} (scenario, release) searches run; the verdicts are partial`;
 }
+
+const interruptedNote = (rows: readonly Row[], job: Job): string => `interrupted: ${searchesRun(rows, job)}`;
 
 /** After a Ctrl-C, the searches run and the (scenario, release) pairs left out; else undefined. */
 function leftOut(rows: readonly Row[], job: Job): Interrupted | undefined {
@@ -225,6 +228,17 @@ function leftOut(rows: readonly Row[], job: Job): Interrupted | undefined {
   );
   const notRun = all.filter((p) => !ran.has(`${p.scenario}\t${p.kernel}`));
   return { run: all.length - notRun.length, searches: all.length, notRun };
+}
+
+/** After a Ctrl-C, JUnit's note of how much ran and the tests of the searches left out; else undefined. */
+function junitPartial(rows: readonly Row[], job: Job): JunitPartial | undefined {
+  const left = leftOut(rows, job);
+  if (left === undefined) return undefined;
+  const notRun = left.notRun.flatMap((p) => {
+    const s = job.scenarios.find((x) => x.scenario.id === p.scenario);
+    return s === undefined ? [] : plannedTests(s, p.kernel);
+  });
+  return { note: searchesRun(rows, job), notRun };
 }
 
 /** Run the suite, then the statistics of each search a bound or Ctrl-C stopped, on stderr. */
@@ -250,7 +264,7 @@ function report(rows: readonly Row[], job: Job): string {
     case 'itf':
       return itfReport(rows);
     case 'junit':
-      return junitReport(rows, job.files, job.timings);
+      return junitReport(rows, job.files, job.timings, junitPartial(rows, job));
     case 'text':
       return textReport(
         rows,
@@ -306,7 +320,7 @@ export function diffCommand(args: readonly string[], io: Io): number {
       const [scenario, condition] = k.split('\t');
       return { scenario, condition, [a]: va, [b]: vb };
     });
-    io.out(`${JSON.stringify({ pinlab: 1, kernels: [a, b], differences }, null, 2)}\n`);
+    io.out(jsonDocument('diff', { kernels: [a, b], differences }));
     return status;
   }
   if (diffs.length === 0) io.out(`no verdict differs between ${a} and ${b}\n`);
@@ -384,7 +398,7 @@ export function explainCommand(args: readonly string[], io: Io): number {
   );
   if (!bad?.trace) {
     if (job.format === 'itf') io.err('pinlab explain: no trace: nothing to write as ITF\n');
-    else if (job.format === 'json') io.out(`${JSON.stringify({ pinlab: 1, explain: null }, null, 2)}\n`);
+    else if (job.format === 'json') io.out(jsonDocument('explain', { explain: null }));
     else io.out('no condition holds and no invariant is violated: nothing to explain\n');
     if (job.out !== undefined) io.err(`pinlab explain: no trace to write; ${job.out} not written\n`);
     return done();
@@ -397,7 +411,7 @@ export function explainCommand(args: readonly string[], io: Io): number {
       result: jsonResult(bad, job.timings),
       compare: compared === null ? null : comparisonJson(compared),
     };
-    io.out(`${JSON.stringify({ pinlab: 1, explain }, null, 2)}\n`);
+    io.out(jsonDocument('explain', { explain }));
   } else {
     io.out(`${bad.scenario} on ${bad.kernel}: ${bad.condition} is ${bad.verdict}\n`);
     io.out(textTrace({ ...bad.trace, token }, job.files.get(bad.scenario)));

@@ -2,19 +2,26 @@ import { replay } from '../check/index.js';
 import { textTrace } from '../report/text.js';
 import { displayName, libraryFiles, loadScenarios } from './library.js';
 import type { Io } from './run.js';
-import { isArgsError, parseArgs } from './args.js';
+import { isArgsError, parseArgs, textOrJson } from './args.js';
+import { jsonDocument } from '../report/document.js';
+import { fileStep } from '../report/trace-file.js';
 
 /**
- * `pinlab replay TOKEN [FILES...]`: TOKEN is `scenario-id@checker-token` as `check` prints it; the
- * scenario is looked up in FILES, or in the built-in library.
+ * `pinlab replay TOKEN [FILES...] [--format text|json]`: TOKEN is `scenario-id@checker-token` as
+ * `check` prints it; the scenario is looked up in FILES, or in the built-in library. JSON: the steps
+ * as explain's trace gives them (the trace file's steps).
  */
 export function replayCommand(args: readonly string[], io: Io): number {
-  // replay takes no options: `--kernel` or `-k` is a usage error, not a file name.
-  const p = parseArgs(args, {});
-  if (isArgsError(p)) {
-    io.err(`pinlab replay: ${p.error.replace(/ \(known: \)$/, ' (replay takes TOKEN [FILES...])')}\n`);
+  // replay takes --format only: `--kernel` or `-k` is a usage error, not a file name.
+  const p = parseArgs(args, { format: 'value' });
+  const fail = (m: string): number => {
+    const usage = ' (replay takes TOKEN [FILES...] [--format text|json])';
+    io.err(`pinlab replay: ${m.replace(/ \(known: --format\)$/, usage)}\n`);
     return 2;
-  }
+  };
+  if (isArgsError(p)) return fail(p.error);
+  const format = textOrJson(p);
+  if (isArgsError(format)) return fail(format.error);
   const [token, ...files] = p.positionals;
   // The last '@': a scenario id may hold one (an axis value), the checker's token never does.
   const at = token?.lastIndexOf('@') ?? -1;
@@ -40,17 +47,15 @@ export function replayCommand(args: readonly string[], io: Io): number {
     io.err(`pinlab replay: ${s.where.file}: bad token '${token}' (${r.code})\n`);
     return 2;
   }
+  const end = r.quiescent ? 'quiescent' : r.deadlock ? 'deadlock' : 'running';
+  if (format === 'json') {
+    const steps = r.steps.map(fileStep);
+    const replayed = { scenario: id, file: s.where.file, kernel: r.profile.name, token, end, steps };
+    io.out(jsonDocument('replay', { replay: replayed }));
+    return 0;
+  }
   io.out(`${id} on ${r.profile.name}\n`);
   // The command printed under the trace names the file read, as check's does, so it replays when pasted.
-  io.out(
-    textTrace(
-      {
-        token,
-        end: r.quiescent ? 'quiescent' : r.deadlock ? 'deadlock' : 'running',
-        steps: r.steps,
-      },
-      files.length > 0 ? s.where.file : undefined,
-    ),
-  );
+  io.out(textTrace({ token, end, steps: r.steps }, files.length > 0 ? s.where.file : undefined));
   return 0;
 }

@@ -52,7 +52,7 @@ usage:
   pinlab prevent FILE --kernel K [--condition NAME] [--max-size N] [--format text|json]
                               the smallest what-if sets that make every bad outcome never (default
                               at most 2 values), and what each does to the rest of the library
-  pinlab replay TOKEN [FILES...]                  re-run one interleaving step by step
+  pinlab replay TOKEN [FILES...] [--format text|json]   re-run one interleaving step by step
   pinlab view TRACE.json [--html [-o OUT.html]]
                               the trace viewer: served on 127.0.0.1, or one HTML file
   pinlab cow [--kernel LIST] [--format ktap|text|json] [--thp-sizes KIB,...]
@@ -79,7 +79,9 @@ usage:
                               6.1,6.12)
   pinlab lint FILE...         parse and validate scenarios without running them (exit 0, or 2)
   pinlab new NAME             write NAME.pin, a commented scenario skeleton (never over a file)
-  pinlab list                 the kernel profiles and every policy with its history
+  pinlab list [--format text|json]
+                              the built-in scenarios, the kernel profiles and every policy with its
+                              history
   pinlab --version
   pinlab --help
 

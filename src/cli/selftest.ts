@@ -3,6 +3,7 @@ import { parseRelease } from '../model/profile/release.js';
 import { ksftCount, type Ksft } from '../selftests/kselftest.js';
 import { DEFAULT_MACHINE, type Selftest, type SelftestMachine } from '../selftests/selftest.js';
 import { isArgsError, parseArgs } from './args.js';
+import { jsonDocument } from '../report/document.js';
 import { resolveKernels } from './kernels.js';
 import type { Io } from './run.js';
 
@@ -125,10 +126,10 @@ export function selftestCommand(test: Selftest, args: readonly string[], io: Io)
   const runs = profiles.map((profile) => ({ kernel: profile.name, k: test.run(profile, machine) }));
   if (format === 'ktap') io.out(runs.map((r) => `${r.k.lines.join('\n')}\n`).join(''));
   else if (format === 'text') io.out(textReport(test, runs));
-  else
-    io.out(
-      `${JSON.stringify({ pinlab: 1, selftest: test.name, machine, runs: runs.map((r) => ({ kernel: r.kernel, tests: r.k.tests })) }, null, 2)}\n`,
-    );
+  else {
+    const tests = runs.map((r) => ({ kernel: r.kernel, tests: r.k.tests }));
+    io.out(jsonDocument('selftest', { selftest: test.name, machine, runs: tests }));
+  }
   // The program's own exit status (cow.c's ends differ by release), else 1 on a failed test.
   return runs.some((r) => (r.k.exit ?? (ksftCount(r.k, 'fail') > 0 ? 1 : 0)) !== 0) ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 import { INVARIANTS } from '../model/invariants/index.js';
 import type { Change } from '../suite/bisect.js';
+import { jsonDocument } from './document.js';
 import type { PolicyStep, Source, Target } from '../suite/whatif.js';
 
 /** A verdict that differs between the two kernels of a bisection. */
@@ -102,7 +103,7 @@ export function bisectText(r: BisectReport): string {
 }
 
 export function bisectJson(r: BisectReport): string {
-  return `${JSON.stringify({ pinlab: 1, bisect: r }, null, 2)}\n`;
+  return jsonDocument('bisect', { bisect: r });
 }
 
 function setLines(s: PreventSet, i: number, r: PreventReport): string[] {
@@ -138,5 +139,5 @@ export function preventText(r: PreventReport): string {
 }
 
 export function preventJson(r: PreventReport): string {
-  return `${JSON.stringify({ pinlab: 1, prevent: r }, null, 2)}\n`;
+  return jsonDocument('prevent', { prevent: r });
 }

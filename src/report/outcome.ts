@@ -36,7 +36,7 @@ export function groupBy<K>(rows: readonly Row[], key: (r: Row) => K): Map<K, Row
 }
 
 /** A row's test name within its scenario and release: an invariant in brackets, as the text table. */
-export function testName(r: Row): string {
+export function testName(r: Pick<Row, 'kind' | 'condition'>): string {
   return r.kind === 'invariant' ? `[${r.condition}]` : r.condition;
 }
 

@@ -8,8 +8,8 @@ import { SCHEMA_VERSION } from './trace-file.js';
  * Schema (`npm run schema` writes it, a test keeps it equal).
  */
 
-const int = z.int();
-const loose = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape);
+export const int = z.int();
+export const loose = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape);
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(int)]);
 
 const counters = loose({
@@ -93,7 +93,7 @@ const state = loose({
   ),
 });
 
-const step = loose({
+export const stepSchema = loose({
   step: int,
   actor: int,
   actorName: z.string(),
@@ -107,17 +107,20 @@ const step = loose({
   state,
 });
 
-const verdict = z.enum(['never', 'sometimes', 'always', 'inconclusive']);
+/** How a run ends. */
+export const endSchema = z.enum(['quiescent', 'deadlock', 'violation', 'running']);
 
-const result = loose({
+export const verdictSchema = z.enum(['never', 'sometimes', 'always', 'inconclusive']);
+
+export const resultSchema = loose({
   scenario: z.string(),
   kernel: z.string(),
   condition: z.string(),
   kind: z.enum(['condition', 'invariant']),
   // 1.3.0: a condition's quantifier (exists: a bad outcome; forall: a good one), null for an invariant.
   quantifier: z.enum(['exists', 'forall']).nullable().optional(),
-  verdict: z.union([verdict, z.literal('unavailable')]),
-  expected: verdict.nullable(),
+  verdict: z.union([verdictSchema, z.literal('unavailable')]),
+  expected: verdictSchema.nullable(),
   ok: z.boolean().nullable(),
   states: int,
   transitions: int,
@@ -146,8 +149,8 @@ const result = loose({
   ms: z.number().nullable(),
   bound: z.string().nullable(),
   reason: z.string().nullable(),
-  trace: z.array(step).nullable(),
-  end: z.enum(['quiescent', 'deadlock', 'violation', 'running']).nullable(),
+  trace: z.array(stepSchema).nullable(),
+  end: endSchema.nullable(),
   actors: z
     .array(
       loose({
@@ -176,7 +179,7 @@ export const traceFileSchema = loose({
     .string()
     .regex(/^1\.\d+\.\d+$/)
     .optional(),
-  results: z.array(result),
+  results: z.array(resultSchema),
   finalStates: z.array(finalStates).optional(),
   // 1.4.0: a run a Ctrl-C stopped: the searches run of all, and the pairs left out.
   interrupted: loose({
@@ -190,7 +193,15 @@ export const traceFileSchema = loose({
     'pinlab check --format json and pinlab explain --out: one result per verdict, with its shortest trace.',
 });
 
-/** The schema as JSON Schema (draft 2020-12), the text docs/schema/trace-file.schema.json holds. */
+/**
+ * A schema as JSON Schema (draft 2020-12) with its version, the text docs/schema/ holds: shared parts
+ * (a step, a state) are written once, as `$defs`.
+ */
+export function jsonSchemaText(schema: z.ZodType, version: string): string {
+  return `${JSON.stringify({ ...z.toJSONSchema(schema, { reused: 'ref' }), 'x-schemaVersion': version }, null, 2)}\n`;
+}
+
+/** The trace file's schema as JSON Schema, the text docs/schema/trace-file.schema.json holds. */
 export function traceFileJsonSchema(): string {
-  return `${JSON.stringify({ ...z.toJSONSchema(traceFileSchema, { reused: 'ref' }), 'x-schemaVersion': SCHEMA_VERSION }, null, 2)}\n`;
+  return jsonSchemaText(traceFileSchema, SCHEMA_VERSION);
 }

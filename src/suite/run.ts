@@ -13,6 +13,7 @@ import { deadlockWaits, type DeadlockWait } from '../check/deadlock.js';
 import type { KernelProfile } from '../model/profile/profiles.js';
 import type { Outcomes } from '../check/outcomes.js';
 import { expectedVerdict, type ParsedScenario } from '../scenario/index.js';
+import { INVARIANTS } from '../model/invariants/index.js';
 import { exprText, programNames } from '../scenario/printer.js';
 
 /** One verdict of a suite: a (scenario, kernel, condition or invariant) triple. */
@@ -230,6 +231,27 @@ export function runSuite(
       rows.push(...rowsOf(s, profile, r, ms));
     }
   return rows;
+}
+
+/** A test a search reports: its scenario, release and condition or invariant. */
+export type PlannedTest = Pick<Row, 'scenario' | 'kernel' | 'condition' | 'kind'>;
+
+/**
+ * The tests a search of `s` on `kernel` reports whatever it finds: each condition, and each invariant
+ * the scenario states an expectation for there (any other invariant has a row only when it fires).
+ */
+export function plannedTests(s: ParsedScenario, kernel: string): PlannedTest[] {
+  const scenario = s.scenario.id;
+  const expected = INVARIANTS.filter((i) => expectedVerdict(s.scenario, i.name, kernel) !== null);
+  return [
+    ...s.scenario.conditions.map((c) => ({
+      scenario,
+      kernel,
+      condition: c.name,
+      kind: 'condition' as const,
+    })),
+    ...expected.map((i) => ({ scenario, kernel, condition: i.name, kind: 'invariant' as const })),
+  ];
 }
 
 /**

@@ -156,6 +156,21 @@ describe('pinlab check interrupted (Ctrl-C sets the run’s interrupt word)', ()
     );
   });
 
+  it('JUnit: an interrupted property on each testsuite, the tests of the searches left out skipped', () => {
+    const r = checkGupFork('--format', 'junit', '--no-timings');
+    expect(r.code).toBe(130);
+    expect(r.out).toContain(
+      '\n  <testsuite name="gup-fork" tests="11" failures="9" skipped="2">\n' +
+        '    <properties><property name="interrupted" value="1 of 2 (scenario, release) searches run; ' +
+        'the verdicts are partial"/></properties>\n',
+    );
+    expect(r.out).toContain('<testsuites name="pinlab" tests="11" failures="9" skipped="2">');
+    // v6.5's search never started: its condition and the invariant expected of it, skipped.
+    const skipped = [...r.out.matchAll(/<testcase [^>]*name="([^"]+)"><skipped message="interrupted"\/>/g)];
+    expect(skipped.map((m) => m[1])).toEqual(['v6.5 parent-lost', 'v6.5 [lost-dio-data]']);
+    expect(r.out.match(/<testcase [^>]*name="v6\.5 /g)).toHaveLength(2);
+  });
+
   it('JSON: names the searches a Ctrl-C left out (schema 1.4.0)', () => {
     const r = checkGupFork('--format', 'json');
     expect(r.code).toBe(130);

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, RACE } from './helpers.js';
-import { wrapWords } from '../../src/cli/list.js';
+import { wrapWords, type listData } from '../../src/cli/list.js';
+
+type ListJson = ReturnType<typeof listData>;
 
 function scenarioFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'pinlab-cli-'));
@@ -150,6 +152,49 @@ describe('pinlab replay', () => {
     expect(r.out).toContain('end: quiescent');
   });
 
+  it('writes JSON: the steps as explain gives its trace, the end and the token', () => {
+    const token = 'dio-read-fork[path=blkdev]@v6.4:0.1.1';
+    const r = cli('replay', token, '--format', 'json');
+    expect(r).toMatchObject({ code: 0, err: '' });
+    const j = JSON.parse(r.out) as { pinlab: number; replay: { steps: unknown[] } & Record<string, unknown> };
+    expect(j.pinlab).toBe(1);
+    expect(j.replay).toMatchObject({
+      scenario: 'dio-read-fork[path=blkdev]',
+      kernel: 'v6.4',
+      token,
+      end: 'running',
+    });
+    expect(j.replay.steps.map((s) => (s as { fn: string }).fn)).toEqual([
+      'blkdev_direct_IO',
+      'blkdev_direct_IO',
+      'dup_mmap',
+    ]);
+    // The same steps explain's JSON gives for the same interleaving, field by field.
+    const e = cli(
+      'explain',
+      'scenarios/dio-read-fork.pin',
+      '--kernel',
+      'v6.4',
+      '--axis',
+      'path=blkdev',
+      '--quiet',
+      '--format',
+      'json',
+    );
+    const trace = (JSON.parse(e.out) as { explain: { result: { trace: unknown[]; replay: string } } }).explain
+      .result;
+    const again = JSON.parse(cli('replay', trace.replay, '--format', 'json').out) as typeof j;
+    expect(again.replay.steps).toEqual(trace.trace);
+  });
+
+  it('refuses a format other than text or json (exit 2)', () => {
+    expect(cli('replay', 'dio-read-fork[path=blkdev]@v6.4:0.1.1', '--format', 'ktap')).toEqual({
+      code: 2,
+      out: '',
+      err: "pinlab replay: unknown format 'ktap' (known: text json)\n",
+    });
+  });
+
   it('refuses a malformed token', () => {
     expect(cli('replay', 'nonsense').code).toBe(2);
   });
@@ -158,7 +203,7 @@ describe('pinlab replay', () => {
     const token = 'dio-read-fork[path=blkdev]@v6.4:0.1.1';
     expect(cli('replay', token, '--kernel', 'v6.4')).toMatchObject({
       code: 2,
-      err: "pinlab replay: unknown option '--kernel' (replay takes TOKEN [FILES...])\n",
+      err: "pinlab replay: unknown option '--kernel' (replay takes TOKEN [FILES...] [--format text|json])\n",
     });
     expect(cli('replay', token, '-k').code).toBe(2);
   });
@@ -221,6 +266,39 @@ describe('pinlab list', () => {
       r.out.slice(r.out.indexOf('\ncow.reuse ')),
     );
     expect(perRelease?.[1]?.replace(/\s+/g, ' ').split(' ')).toHaveLength(KERNELS.length);
+  });
+});
+
+describe('pinlab list --format json', () => {
+  it('gives what the text shows: scenarios, profiles, series, variants, each policy with its history', () => {
+    const r = cli('list', '--format', 'json');
+    expect(r).toMatchObject({ code: 0, err: '' });
+    const { list } = JSON.parse(r.out) as { list: ListJson };
+    expect(list.scenarios.map((s) => s.id)).toContain('dio-read-fork[path=blkdev]');
+    expect(list.profiles.map((p) => p.name)).toEqual([...KERNELS, 'howells-v8']);
+    expect(list.profiles.find((p) => p.name === 'v5.10.y')).toMatchObject({
+      release: 'v5.10',
+      kind: 'stable',
+    });
+    const extract = list.policies.find((p) => p.name === 'dio.extract');
+    expect(extract?.history.map((c) => [c.since, c.value])).toContainEqual(['v6.5', 'pin']);
+    expect(extract?.history.every((c) => c.commit.length > 0)).toBe(true);
+    expect(extract?.perRelease).toMatchObject({ 'v6.4': 'get', 'v6.5': 'pin' });
+    expect(Object.keys(extract?.perRelease ?? {})).toEqual(KERNELS);
+    // The text's per-release rows, policy by policy and value for value.
+    const rows = [...cli('list').out.matchAll(/\n {2}per release: ([^\n]+(?:\n {15}[^\n]+)*)/g)];
+    expect(rows.map((m) => m[1]?.split(/\s+/))).toEqual(
+      list.policies.map((p) => KERNELS.map((k) => `${k}=${p.perRelease[k]}`)),
+    );
+  });
+
+  it('refuses an operand or another format (exit 2)', () => {
+    expect(cli('list', 'x')).toEqual({ code: 2, out: '', err: "pinlab list: unexpected argument 'x'\n" });
+    expect(cli('list', '--format', 'ktap')).toEqual({
+      code: 2,
+      out: '',
+      err: "pinlab list: unknown format 'ktap' (known: text json)\n",
+    });
   });
 });
 

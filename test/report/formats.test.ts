@@ -89,6 +89,8 @@ describe('report formats', () => {
     const failures = cases.filter((c) => c.body.includes('<failure'));
     expect(failures.length).toBeGreaterThan(0);
     for (const f of failures) expect(f.body).toMatch(/<failure message="[^"]+">[\s\S]*replay: pinlab replay/);
+    // A run that was not interrupted has no properties (memory.test.ts: one that was).
+    expect(junit.out).not.toContain('<properties>');
   });
 
   it('nests KTAP per scenario, release and condition, with # diagnostics, parents failing with a child', () => {
