@@ -4,8 +4,9 @@ import { jsonReport, jsonResult } from '../report/json.js';
 import { jsonDocument } from '../report/document.js';
 import type { Interrupted } from '../report/trace-file.js';
 import { itfReport, itfTrace } from '../report/itf.js';
-import { junitReport, type JunitPartial } from '../report/junit.js';
+import { junitReport } from '../report/junit.js';
 import { ktapReport } from '../report/ktap.js';
+import type { PartialRun } from '../report/outcome.js';
 import { textReport, textTrace } from '../report/text.js';
 import { comparisonJson, comparisonText, type Comparison } from '../report/compare.js';
 import { decodeToken } from '../check/index.js';
@@ -217,8 +218,6 @@ function searchesRun(rows: readonly Row[], job: Job): string {
   return `${run} of ${pairs} (scenario, release) searches run; the verdicts are partial`;
 }
 
-const interruptedNote = (rows: readonly Row[], job: Job): string => `interrupted: ${searchesRun(rows, job)}`;
-
 /** After a Ctrl-C, the searches run and the (scenario, release) pairs left out; else undefined. */
 function leftOut(rows: readonly Row[], job: Job): Interrupted | undefined {
   if (!interrupted(job.watch)) return undefined;
@@ -230,8 +229,8 @@ function leftOut(rows: readonly Row[], job: Job): Interrupted | undefined {
   return { run: all.length - notRun.length, searches: all.length, notRun };
 }
 
-/** After a Ctrl-C, JUnit's note of how much ran and the tests of the searches left out; else undefined. */
-function junitPartial(rows: readonly Row[], job: Job): JunitPartial | undefined {
+/** After a Ctrl-C, the note of how much ran and the tests of the searches left out; else undefined. */
+function partialRun(rows: readonly Row[], job: Job): PartialRun | undefined {
   const left = leftOut(rows, job);
   if (left === undefined) return undefined;
   const notRun = left.notRun.flatMap((p) => {
@@ -245,7 +244,7 @@ function junitPartial(rows: readonly Row[], job: Job): JunitPartial | undefined 
 function runWithProgress(job: Job, io: Io): Row[] {
   const rows = searchAll(job, io);
   if (job.progress.mode !== 'off') io.err(boundStatistics(rows, job.progress.mode, job.watch.maxMemory));
-  if (interrupted(job.watch)) io.err(`pinlab: ${interruptedNote(rows, job)}\n`);
+  if (interrupted(job.watch)) io.err(`pinlab: interrupted: ${searchesRun(rows, job)}\n`);
   return rows;
 }
 
@@ -260,17 +259,17 @@ function report(rows: readonly Row[], job: Job): string {
     case 'json':
       return jsonReport(rows, job.timings, job.states, leftOut(rows, job));
     case 'ktap':
-      return ktapReport(rows, job.files, interrupted(job.watch) ? interruptedNote(rows, job) : undefined);
+      return ktapReport(rows, job.files, partialRun(rows, job));
     case 'itf':
       return itfReport(rows);
     case 'junit':
-      return junitReport(rows, job.files, job.timings, junitPartial(rows, job));
+      return junitReport(rows, job.files, job.timings, partialRun(rows, job));
     case 'text':
       return textReport(
         rows,
         job.kernels.map((k) => k.name),
         job.files,
-        { wide: job.wide, timings: job.timings, states: job.states },
+        { wide: job.wide, timings: job.timings, states: job.states, partial: partialRun(rows, job) },
       );
   }
 }

@@ -1,5 +1,5 @@
 import type { PlannedTest, Row } from '../suite/run.js';
-import { groupBy, outcome, summary, tally, testName } from './outcome.js';
+import { groupBy, outcome, summary, tally, testName, type PartialRun } from './outcome.js';
 import { textTrace } from './text.js';
 import { failedOpLines } from './failed-ops.js';
 
@@ -17,20 +17,11 @@ const escapeXml = (s: string): string =>
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;');
 
-/**
- * A run a Ctrl-C stopped: how much of it ran (`N of M (scenario, release) searches run; ...`), and the
- * tests of the searches it left out.
- */
-export interface JunitPartial {
-  readonly note: string;
-  readonly notRun: readonly PlannedTest[];
-}
-
 /** What every testsuite's lines need besides its rows. */
 interface SuiteContext {
   readonly files: ReadonlyMap<string, string>;
   readonly time: (ms: number) => string;
-  readonly partial: JunitPartial | undefined;
+  readonly partial: PartialRun | undefined;
 }
 
 /**
@@ -46,7 +37,7 @@ export function junitReport(
   rows: readonly Row[],
   files: ReadonlyMap<string, string> = new Map(),
   timings = true,
-  partial?: JunitPartial,
+  partial?: PartialRun,
 ): string {
   const notRun = partial?.notRun ?? [];
   const all = tally(rows);

@@ -1,6 +1,6 @@
 import { printable } from './printable.js';
-import type { Row } from '../suite/run.js';
-import { groupBy, outcome, summary, tally, testName, type Outcome } from './outcome.js';
+import type { PlannedTest, Row } from '../suite/run.js';
+import { groupBy, outcome, summary, tally, testName, type Outcome, type PartialRun } from './outcome.js';
 import { textTrace } from './text.js';
 import { failedOpLines } from './failed-ops.js';
 
@@ -59,32 +59,43 @@ function leaf(r: Row, files: ReadonlyMap<string, string>): Node {
   return { name: testName(r), lines, outcome: outcome(r), skipReason: r.reason ?? '' };
 }
 
+/** A test of a search a Ctrl-C left out: a skip, as JUnit reports it. */
+function notRunLeaf(t: PlannedTest): Node {
+  return { name: testName(t), lines: [], outcome: 'skip', skipReason: 'interrupted' };
+}
+
+const isRow = (x: Row | PlannedTest): x is Row => 'verdict' in x;
+
 /**
- * The run as KTAP. `partial`: why the run is incomplete (a Ctrl-C left searches out), as a `#` line
- * before the totals, so a reader of the file knows the tests it lacks were not run.
+ * The run as KTAP. `partial`: a Ctrl-C left searches out: their tests are skipped (`# SKIP
+ * interrupted`) and a `#` line before the totals says how much ran, so a reader of the file knows.
  */
 export function ktapReport(
   rows: readonly Row[],
   files: ReadonlyMap<string, string> = new Map(),
-  partial?: string,
+  partial?: PartialRun,
 ): string {
-  const scenarios = [...groupBy(rows, (r) => r.scenario)].map(([s, mine]) =>
+  const notRun = partial?.notRun ?? [];
+  const scenarios = [...groupBy([...rows, ...notRun], (r) => r.scenario)].map(([s, mine]) =>
     parent(
       s,
-      [...groupBy(mine, (r) => r.kernel)].map(([k, leaves]) =>
-        parent(
+      [...groupBy(mine, (r) => r.kernel)].map(([k, leaves]) => {
+        const ran = leaves.filter(isRow);
+        return parent(
           k,
-          leaves.map((r) => leaf(r, files)),
+          leaves.map((r) => (isRow(r) ? leaf(r, files) : notRunLeaf(r))),
           // An operation that failed in the model: a condition built on its result may mislead.
-          failedOpLines(leaves).map((w) => `# warning: ${w}`),
-        ),
-      ),
+          failedOpLines(ran).map((w) => `# warning: ${w}`),
+        );
+      }),
     ),
   );
   const lines = ['KTAP version 1', `1..${scenarios.length}`];
   scenarios.forEach((s, i) => lines.push(...s.lines, result(i + 1, s)));
   const t = tally(rows);
-  if (partial !== undefined) lines.push(`# ${partial}`);
-  lines.push(`# Totals: pass:${t.pass} fail:${t.fail} xfail:0 xpass:0 skip:${t.skip} error:0`);
+  if (partial !== undefined) lines.push(`# interrupted: ${partial.note}`);
+  lines.push(
+    `# Totals: pass:${t.pass} fail:${t.fail} xfail:0 xpass:0 skip:${t.skip + notRun.length} error:0`,
+  );
   return printable(`${lines.join('\n')}\n`);
 }

@@ -1,4 +1,4 @@
-import type { Row } from '../suite/run.js';
+import type { PlannedTest, Row } from '../suite/run.js';
 
 /**
  * One counting rule for every format (text, KTAP, JUnit): a row is a failure when it does not match
@@ -25,8 +25,8 @@ export function tally(rows: readonly Row[]): Tally {
 }
 
 /** Rows grouped by a key, in the order each key first appears. */
-export function groupBy<K>(rows: readonly Row[], key: (r: Row) => K): Map<K, Row[]> {
-  const groups = new Map<K, Row[]>();
+export function groupBy<T, K>(rows: readonly T[], key: (r: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
   for (const r of rows) {
     const g = groups.get(key(r));
     if (g) g.push(r);
@@ -36,6 +36,15 @@ export function groupBy<K>(rows: readonly Row[], key: (r: Row) => K): Map<K, Row
 }
 
 /** A row's test name within its scenario and release: an invariant in brackets, as the text table. */
+/**
+ * A run a Ctrl-C stopped: how much of it ran (`N of M (scenario, release) searches run; ...`), and the
+ * tests of the searches it left out, which every format reports as skipped.
+ */
+export interface PartialRun {
+  readonly note: string;
+  readonly notRun: readonly PlannedTest[];
+}
+
 export function testName(r: Pick<Row, 'kind' | 'condition'>): string {
   return r.kind === 'invariant' ? `[${r.condition}]` : r.condition;
 }

@@ -4,7 +4,7 @@ import type { Row } from '../suite/run.js';
 import { deadlockText, failedOpsText } from './failed-ops.js';
 import { finalStatesText } from './final-states.js';
 import { fileViolation } from './trace-file.js';
-import { tally } from './outcome.js';
+import { tally, type PartialRun } from './outcome.js';
 import { releasesOf, runsOf, runsText } from './runs.js';
 import { statusOf } from './status.js';
 import { chunks, fit, TEXT_WIDTH } from './fit.js';
@@ -130,6 +130,8 @@ export interface TextOptions {
   readonly timings?: boolean;
   /** The distinct final states of each search (`--states`), after the legend. */
   readonly states?: boolean;
+  /** A Ctrl-C left searches out: their tests count as skipped, as in KTAP and JUnit. */
+  readonly partial?: PartialRun | undefined;
 }
 
 /** The report's width: every line of the default layout fits it (a long name aside). */
@@ -296,6 +298,17 @@ function unavailableReasons(rows: readonly Row[], kernels: readonly string[]): s
   return out.join('');
 }
 
+/** The counts, with the tests of `notRun` left-out searches skipped, and what made the run partial. */
+function totalsLine(rows: readonly Row[], notRun: number): string {
+  const t = tally(rows);
+  const stopped = new Set(rows.filter((r) => r.bound !== null).map((r) => `${r.scenario}\t${r.kernel}`));
+  const why = [
+    ...(stopped.size > 0 ? [`partial: a bound stopped ${stopped.size} of the searches`] : []),
+    ...(notRun > 0 ? [`${notRun} not run: interrupted`] : []),
+  ];
+  return `${t.pass} passed, ${t.fail} failed, ${t.skip + notRun} skipped${why.length > 0 ? ` (${why.join('; ')})` : ''}`;
+}
+
 /**
  * The whole report: the table (runs of equal verdicts, or the full grid under `wide`), the legend, why
  * each `n/a`, then each unexpected verdict's shortest trace. `files` maps a scenario id to the file
@@ -327,9 +340,6 @@ export function textReport(
   }
   const unjudged = unjudgedNote(rows);
   if (unjudged !== '') out += `\n${unjudged}`;
-  const t = tally(rows);
-  const stopped = new Set(rows.filter((r) => r.bound !== null).map((r) => `${r.scenario}\t${r.kernel}`));
-  const partial = stopped.size > 0 ? ` (partial: a bound stopped ${stopped.size} of the searches)` : '';
-  out += `\n${t.pass} passed, ${t.fail} failed, ${t.skip} skipped${partial}\n`;
+  out += `\n${totalsLine(rows, options.partial?.notRun.length ?? 0)}\n`;
   return printable(out);
 }
