@@ -359,8 +359,9 @@ function replayedOn(bad: Row, job: Job, first: KernelProfile, kernel: KernelProf
 }
 
 /**
- * `pinlab explain FILE --kernel A[,B] [--condition NAME] [--axis K=V] [--format json] [--out TRACE.json]`:
- * the shortest trace of the first bad outcome (of NAME, in the scenarios with those axis values) on A,
+ * `pinlab explain [FILES...] --kernel A[,B] [--condition NAME] [--axis K=V] [--format json] [--out TRACE.json]`:
+ * the shortest trace of the first bad outcome (of NAME, in the scenarios with those axis values; no
+ * FILES: in the built-in library) on A,
  * step by step; with B, the same interleaving replayed on B beside it, the first differing step marked.
  * `--out` also writes that scenario's results as a trace file for `pinlab view`.
  */

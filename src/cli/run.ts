@@ -43,10 +43,11 @@ usage:
                               machine's): past it a search ends inconclusive (bound: memory);
                               Ctrl-C: the statistics and the verdicts known so far, exit 130
   pinlab diff --kernel A --kernel B [FILES...] [--format text|json]   only the verdicts that differ
-  pinlab explain FILE --kernel A[,B] [--condition NAME] [--axis K=V]... [--format text|json]
+  pinlab explain [FILES...] --kernel A[,B] [--condition NAME] [--axis K=V]... [--format text|json]
                  [--out TRACE.json]
-                              the shortest trace of the first bad outcome on A; with B, the same
-                              interleaving replayed on B beside it, the first differing step marked
+                              the shortest trace of the first bad outcome on A (no FILES: the first
+                              in the built-in library); with B, the same interleaving replayed on B
+                              beside it, the first differing step marked
   pinlab bisect FILE --good K --bad K [--condition NAME] [--format text|json]
                               the policy changes (release, commit) that flip each differing verdict
   pinlab prevent FILE --kernel K [--condition NAME] [--max-size N] [--format text|json]

@@ -15,6 +15,16 @@ describe('pinlab explain --condition --axis --kernel A,B', () => {
     expect(r.out).toContain("replay: pinlab replay 'dio-read-fork[path=iomap]@v6.4:");
   });
 
+  it('without FILES explains the first bad outcome of the built-in library, and of several files the first', () => {
+    const lib = cli('explain', '--kernel', 'v6.1', '--quiet');
+    expect(lib.code).toBe(0);
+    // The library in its order: btrfs-dio-write-csum comes first and is bad on v6.1.
+    expect(lib.out).toMatch(/^btrfs-dio-write-csum on v6\.1: read-eio is sometimes\n/);
+    const two = cli('explain', 'scenarios/longterm-pin-fork.pin', FILE, '--kernel', 'v5.8', '--quiet');
+    expect(two.code).toBe(0);
+    expect(two.out).toMatch(/^longterm-pin-fork on v5\.8: lost is always\n/);
+  });
+
   it('replays the interleaving on B beside A and marks the first step that differs', () => {
     const r = cli('explain', FILE, '--kernel', 'v6.4,v6.5', ...PICK);
     expect(r.code).toBe(0);
