@@ -120,6 +120,7 @@ export function opStatement(op: Op, c: OpContext): string {
         const ioSlot = op.async ? io(op.as) : 0;
         return `op_kdio(${file(op.file)}, ${op.index}, ${handle(op.buf).index}, ${flags.join(' | ') || '0'}, ${reg(op.as)}, ${ioSlot});`;
       }
+      // No type named: pread/pwrite (io_submit's PREAD/PWRITE), which build what the running kernel builds.
       const flags = [op.rw === 'write' ? 1 : 0, op.iter === 'iovec' ? 1 : 0, op.async ? 1 : 0];
       const ioSlot = op.async ? io(op.as) : 0;
       return `op_dio(${actor}, ${file(op.file)}, ${op.index}, ${buf(op.buf)}, ${flags.join(', ')}, ${reg(op.as)}, ${ioSlot});`;

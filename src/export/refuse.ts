@@ -83,7 +83,12 @@ export function opRefusal(op: Op, initialProcess: boolean): string | null {
         ? 'the initial process runs the repetitions: only a forked process can exit'
         : null;
     case 'dio':
-      if (op.iter !== 'ubuf' && op.iter !== 'iovec' && !MODULE_ITERS.includes(op.iter))
+      if (
+        op.iter !== 'syscall' &&
+        op.iter !== 'ubuf' &&
+        op.iter !== 'iovec' &&
+        !MODULE_ITERS.includes(op.iter)
+      )
         return `ITER_${op.iter.toUpperCase()}: ${KERNEL_ONLY}`;
       return pathRefusal(op.path);
     case 'uring-rw':

@@ -138,7 +138,10 @@ const ITER_SET: Readonly<Record<IterType, true>> = {
   folioq: true,
   discard: true,
 };
-/** iov_iter types; `ubuf` (the default) and `iovec` name a user buffer, the kernel types a held handle. */
+/**
+ * iov_iter types; `ubuf` and `iovec` name a user buffer, the kernel types a held handle. Naming none
+ * means the iterator the system call builds on the release (`syscall`: ITER_IOVEC before v6.0).
+ */
 export const ITER_TYPES = Object.keys(ITER_SET) as IterType[];
 const KERNEL_ITERS: readonly IterType[] = ['kvec', 'bvec', 'xarray', 'folioq'];
 
@@ -266,12 +269,12 @@ export const OP_SYNTAX: SyntaxTable = {
       const rw = r.choice('direction', ['read', 'write'] as const);
       const path = r.choice('direct-I/O path', DIO_PATHS);
       const async = r.accept(['async']) !== null;
-      const iter = r.accept(ITER_TYPES) ?? 'ubuf';
+      const iter = r.accept(ITER_TYPES) ?? 'syscall';
       const { file, index } = r.filePage();
       let buf = '';
       if (iter !== 'discard') {
         r.expect(rw === 'read' ? 'into' : 'from');
-        buf = KERNEL_ITERS.includes(iter) ? r.handleUse() : r.buf();
+        buf = iter !== 'syscall' && KERNEL_ITERS.includes(iter) ? r.handleUse() : r.buf();
       }
       r.expect('as');
       const as = async ? r.ioDef() : r.regDef();
@@ -280,7 +283,7 @@ export const OP_SYNTAX: SyntaxTable = {
     print(op) {
       const words = ['dio', op.rw, op.path];
       if (op.async) words.push('async');
-      if (op.iter !== 'ubuf') words.push(op.iter);
+      if (op.iter !== 'syscall') words.push(op.iter);
       words.push(`${op.file}[${op.index}]`);
       if (op.iter !== 'discard') words.push(op.rw === 'read' ? 'into' : 'from', op.buf);
       return [...words, 'as', op.as].join(' ');

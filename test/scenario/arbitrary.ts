@@ -119,7 +119,8 @@ function makeOp([kind, a, b, data, flag]: RawOp, st: ActorState, fresh: () => st
     case 16:
       return buf === null ? null : { op: 'touch', buf };
     case 17: {
-      const iter = pick(ITER_TYPES, b);
+      // 'syscall': no type written, the iterator the system call builds on the release.
+      const iter = pick([...ITER_TYPES, 'syscall' as const], b);
       const kernel = ['kvec', 'bvec', 'xarray', 'folioq'].includes(iter);
       const target = iter === 'discard' ? '' : kernel ? handle : buf;
       const paths = file === null ? [] : fsDioPaths(st.fsOf(file));

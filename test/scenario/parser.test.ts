@@ -152,7 +152,8 @@ describe('parseScenarios: operations', () => {
         async: false,
         file: 'f',
         index: 0,
-        iter: 'ubuf',
+        // No type written: the one pread() builds on the release (syscallIter).
+        iter: 'syscall',
         buf: 'buf',
         as: 'r1',
       },

@@ -25,6 +25,20 @@ export function iterUnavailable(p: Policies, type: IterType): string | null {
 }
 
 /**
+ * The iterator a direct read or write builds over one user buffer when the scenario names none:
+ * pread(2)/pwrite(2) go through new_sync_read()/new_sync_write(), iov_iter_init() (ITER_IOVEC) until
+ * ITER_UBUF exists and iov_iter_ubuf() from then ("switch new_sync_{read,write}() to ITER_UBUF",
+ * v6.0, with "new iov_iter flavour - ITER_UBUF": the 5.10 tree's fs/read_write.c:413, 6.1 :387,
+ * 6.12 :486, 7.2 :491); io_submit()'s aio_setup_rw() calls import_single_range(), import_ubuf() in
+ * the 6.12 and 7.2 trees (fs/aio.c:1563, :1606): policy iov.importSingle.
+ * @kernel fs/read_write.c:new_sync_read
+ */
+export function syscallIter(p: Policies, async: boolean): IterType {
+  if (async) return p['iov.importSingle'];
+  return p['iov.ubuf'] === 'present' ? 'ubuf' : 'iovec';
+}
+
+/**
  * import_iovec() of one segment, import_single_range() / import_ubuf(): the iterator a system call
  * builds over one user buffer, ITER_IOVEC (iov_iter_init()) or, from v6.4, ITER_UBUF
  * (iov_iter_ubuf()) (policy iov.importSingle). Returns the type; the trace names the constructor.

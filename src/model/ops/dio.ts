@@ -3,18 +3,20 @@ import { EFAULT, EIOCBQUEUED, errnoName } from '../include/errno.js';
 import type { IterSeg, IterType } from '../include/uio.js';
 import { dioCompleted, dioFinish, dioFlushBlocks, dioReadReturned, type DioRequest } from '../fs/dio.js';
 import { finishSyncDio, submitDio, SYNC_DIO_WAIT } from '../fs/read_write.js';
-import { iovIterInit, iterUnavailable } from '../lib/iov_iter.js';
+import { iovIterInit, iterUnavailable, syscallIter } from '../lib/iov_iter.js';
 import { actorOf, bioOf, dioOf, setLocal, setReg, type World } from '../core/world.js';
 import { resolveBuf } from './buf.js';
 import { fileIdByName, storeBlocks } from './file.js';
 import { finished, type Locals, type OpDef, type OpEnv, type StepOutcome } from './types.js';
 import { ownActor, ownDio } from '../core/cow.js';
+import type { Policies } from '../profile/policies/index.js';
 
 /**
  * An O_DIRECT read or write of one page: `dio read iomap f[0] into buf as r` (sync), or async (aio /
  * io_uring without fixed buffers) with the result reaped by `await r`.
  * `buf` names a user buffer for ubuf/iovec, or a held handle (a pinned page, a kalloc'd page) for
- * kvec/bvec/xarray/folioq; it is ignored for discard.
+ * kvec/bvec/xarray/folioq; it is ignored for discard. `syscall` (no type written): the iterator the
+ * system call builds over the user buffer on the release (syscallIter).
  */
 export interface DioOp {
   readonly op: 'dio';
@@ -24,7 +26,7 @@ export interface DioOp {
   readonly async: boolean;
   readonly file: string;
   readonly index: number;
-  readonly iter: IterType;
+  readonly iter: IterType | 'syscall';
   readonly buf: string;
   /** Register for the result (a page count, or an errno name); the handle `await` names. */
   readonly as: string;
@@ -39,6 +41,16 @@ export interface AwaitOp {
 /** A result as a register value: a count, or the errno's name. */
 export function retString(ret: number): string {
   return ret < 0 ? (errnoName[-ret] ?? String(ret)) : String(ret);
+}
+
+/** The op's iterator type on this release: the one it names, or the one its system call builds. */
+function iterOf(p: Policies, op: DioOp): IterType {
+  return op.iter === 'syscall' ? syscallIter(p, op.async) : op.iter;
+}
+
+/** The op's buffer is a user buffer (ITER_UBUF or ITER_IOVEC), not a held handle. */
+function userIter(iter: DioOp['iter']): boolean {
+  return iter === 'syscall' || iter === 'ubuf' || iter === 'iovec';
 }
 
 /** The iterator's segments from the op's buffer or handle, or null when the buffer is not mapped. */
@@ -75,7 +87,7 @@ export interface DioLocals extends Locals {
 
 export const dioOp: OpDef<DioOp, DioLocals> = {
   footprint: 'any',
-  unavailable: (p, op) => iterUnavailable(p, op.iter),
+  unavailable: (p, op) => iterUnavailable(p, iterOf(p, op)),
   steps: [
     {
       name: 'submit',
@@ -83,23 +95,24 @@ export const dioOp: OpDef<DioOp, DioLocals> = {
       // waits for stable writes (folio_wait_stable).
       // The flush before it waits for a writeback of the file's page in flight (dioFlushBlocks).
       enabled: (env, op) =>
-        !(op.rw === 'read' && (op.iter === 'ubuf' || op.iter === 'iovec') && storeBlocks(env, op.buf)) &&
+        !(op.rw === 'read' && userIter(op.iter) && storeBlocks(env, op.buf)) &&
         !dioFlushBlocks(env.w, fileIdByName(env.w, op.file), op.index),
       run(env, op): StepOutcome {
         const st = ownActor(env.w, env.actor);
         const fn = submitFn(op.path, op.rw);
-        const segs = iterSegs(env, op.iter, op.buf);
+        const type = iterOf(env.ctx.policies, op);
+        const segs = iterSegs(env, type, op.buf);
         if (segs === null) {
           setReg(st, op.as, retString(-EFAULT));
           return finished(fn, [], -EFAULT);
         }
-        const user = op.iter === 'ubuf' || op.iter === 'iovec';
+        const user = userIter(op.iter);
         const first = segs[0];
         const req: DioRequest = {
           path: op.path,
           op: op.rw,
           async: op.async,
-          iter: iovIterInit(op.iter, op.rw === 'read', segs),
+          iter: iovIterInit(type, op.rw === 'read', segs),
           file: fileIdByName(env.w, op.file),
           index: op.index,
           actor: env.actor,
