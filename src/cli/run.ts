@@ -128,12 +128,15 @@ function dispatch(argv: readonly string[], io: Io): number {
     case '-V':
       io.out(`${io.version}\n`);
       return 0;
-    case undefined:
     case '--help':
     case '-h':
     case 'help':
       io.out(USAGE);
       return 0;
+    case undefined:
+      // No command is a usage error, as with a missing operand: the usage on stderr, exit 2.
+      io.err(USAGE);
+      return 2;
     case 'list':
       return listCommand(rest, io);
     case 'check':

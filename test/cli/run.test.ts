@@ -37,6 +37,15 @@ describe('pinlab COMMAND --help', () => {
   it('still calls an unknown command an error', () => {
     expect(cli('frobnicate', '--help').code).toBe(2);
   });
+
+  it('prints the usage on stderr and exits 2 without a command; --help and help exit 0', () => {
+    const bare = cli();
+    expect(bare.code).toBe(2);
+    expect(bare.out).toBe('');
+    expect(bare.err).toBe(cli('--help').out);
+    expect(cli('help').code).toBe(0);
+    expect(cli('help').out.startsWith('pinlab: ')).toBe(true);
+  });
 });
 
 describe('pinlab check', () => {
