@@ -17,7 +17,7 @@ const DEFAULT_LAB_RUNS = 100;
 const FORMATS = ['text', 'json', 'ktap'] as const;
 
 /** Where the lab keeps packages between runs: --cache, $PINLAB_LAB_CACHE, /var/cache as root, else the user's cache. */
-function cacheDir(arg: string | undefined): string {
+export function labCacheDir(arg: string | undefined): string {
   if (arg !== undefined) return arg;
   const env = process.env['PINLAB_LAB_CACHE'];
   if (env !== undefined && env !== '') return env;
@@ -102,7 +102,7 @@ export function labCommand(args: readonly string[], io: Io): number {
       if (archives !== null)
         results.push(
           guarded(k, {
-            cache: cacheDir(p.values.get('cache')?.at(-1)),
+            cache: labCacheDir(p.values.get('cache')?.at(-1)),
             work,
             runs,
             selftests,
