@@ -32,7 +32,8 @@ setup
   A: write buf "0"
 
 # The threads: each runs its operations in order, in a process; pinlab explores every
-# interleaving of their steps. \`peek\` reads a page into a register (T:reg) for the conditions.
+# interleaving of their steps. \`read buf -> r\` loads a page into a register (T:r in the conditions);
+# \`peek h -> r\` reads through a reference the thread holds (get/pin ... as h).
 thread A in P
   write buf "A"
 thread B in P
