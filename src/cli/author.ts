@@ -70,6 +70,7 @@ export function lintCommand(args: readonly string[], io: Io): number {
     io.err(`${loaded.messages.join('\n')}\n`);
     return 2;
   }
+  for (const w of loaded.warnings) io.err(`${w}\n`);
   const n = loaded.scenarios.length;
   io.out(`${args.join(' ')}: ${n} scenario${n === 1 ? '' : 's'}, no errors\n`);
   return 0;

@@ -132,6 +132,7 @@ function prepare(
     io.err(`${loaded.messages.join('\n')}\n`);
     return 2;
   }
+  for (const w of loaded.warnings) io.err(`${w}\n`);
   const watched: WatchData = { maxMemory, interrupt: io.interrupt ?? null };
   // The fingerprint tables keep their own default limit (bounds.ts) unless a limit is given.
   const bounds = {

@@ -15,17 +15,19 @@ export function libraryFiles(): string[] {
 }
 
 export type Loaded =
-  | { readonly ok: true; readonly scenarios: ParsedScenario[] }
+  | { readonly ok: true; readonly scenarios: ParsedScenario[]; readonly warnings: string[] }
   | { readonly ok: false; readonly messages: string[] };
 
 /**
- * Read and parse scenario files; every error as `file:line:col: message`. Two files whose scenarios
+ * Read and parse scenario files; every error as `file:line:col: message`. A header name that is not
+ * its file's (`x.pin` holds `scenario x`) is a warning. Two files whose scenarios
  * have the same id (`a/x.pin` and `b/x.pin`) are refused: rows, reports and replay tokens are keyed
  * by it, so their verdicts would merge into one row. A file given twice is read once.
  */
 export function loadScenarios(files: readonly string[], display: (f: string) => string = (f) => f): Loaded {
   const scenarios: ParsedScenario[] = [];
   const messages: string[] = [];
+  const warnings: string[] = [];
   const byId = new Map<string, ParsedScenario>();
   for (const file of [...new Map(files.map((f) => [resolve(f), f])).values()]) {
     const read = readBounded(file, MAX_SCENARIO_BYTES);
@@ -39,6 +41,7 @@ export function loadScenarios(files: readonly string[], display: (f: string) => 
       continue;
     }
     for (const s of r.scenarios) {
+      if (s.scenario.name !== s.scenario.id) warnings.push(misnamed(s));
       const other = byId.get(s.scenario.id);
       if (other !== undefined && other.where.file !== s.where.file)
         messages.push(
@@ -49,10 +52,22 @@ export function loadScenarios(files: readonly string[], display: (f: string) => 
     }
     scenarios.push(...r.scenarios);
   }
-  return messages.length > 0 ? { ok: false, messages } : { ok: true, scenarios };
+  return messages.length > 0
+    ? { ok: false, messages }
+    : { ok: true, scenarios, warnings: [...new Set(warnings)] };
 }
 
 const at = (s: ParsedScenario): string => `${s.where.file}:${s.where.scenario.line}:${s.where.scenario.col}`;
+
+/** A header name its file does not carry: rows, tokens and traces name a scenario by its file. */
+function misnamed(s: ParsedScenario): string {
+  const strip = (x: string): string => x.replace(/\[.*$/, '');
+  const [name, id] = [strip(s.scenario.name), strip(s.scenario.id)];
+  return (
+    `${at(s)}: warning: the scenario is named '${name}' in a file named ${id}.pin: pinlab names it ` +
+    `by its file (rename the file to ${name}.pin, or write 'scenario ${id}')`
+  );
+}
 
 /** Built-in files are shown by their name in the library, user files as given. */
 export function displayName(file: string): string {

@@ -226,6 +226,14 @@ export interface Parsed {
 
 const pos = (t: Token): Pos => ({ line: t.line, col: t.col });
 
+/** How a name the scenario uses but never declared is declared, for the error that names it. */
+const DECLARE: Readonly<Record<string, string>> = {
+  process: `; declare it: 'process NAME' ('process NAME forked' when a 'fork NAME' creates it)`,
+  file: `; declare it: 'file NAME FS = "DATA"'`,
+  pipe: `; declare it: 'pipe NAME'`,
+  thread: `; declare it: 'thread NAME in PROCESS'`,
+};
+
 class Parser {
   readonly errors: ScenarioError[] = [];
   readonly ast: ScenarioAst = {
@@ -515,7 +523,8 @@ class Parser {
     if (!t) return null;
     const i = known.indexOf(t.text);
     if (i < 0) {
-      c.fail(unknownMessage(what, t.text, known), known, t);
+      const how = DECLARE[what]?.replaceAll('NAME', t.text) ?? '';
+      c.fail(`${unknownMessage(what, t.text, known)}${how}`, known, t);
       return null;
     }
     return i;

@@ -8,9 +8,10 @@ import { wrapWords, type listData } from '../../src/cli/list.js';
 
 type ListJson = ReturnType<typeof listData>;
 
+/** A file named after the scenario it holds, as pinlab names scenarios. */
 function scenarioFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'pinlab-cli-'));
-  const f = join(dir, 'race.pin');
+  const f = join(dir, `${/^scenario (\S+)/.exec(text)?.[1] ?? 'race'}.pin`);
   writeFileSync(f, text);
   return f;
 }
@@ -88,7 +89,6 @@ expect lost: never on all
 `;
     const r = cli('check', scenarioFile(stuck), '--kernel', 'v6.12');
     expect(r.code).toBe(1);
-    // A .pin file is named by its base name: race.pin.
     expect(r.out).toMatch(/\n {2}lost +nothing ✗\(never\) on all +mismatch\n/);
     expect(r.out).toContain(
       'lost judges nothing, expected never (no interleaving completes: every terminal state is a deadlock (1))',
@@ -96,7 +96,7 @@ expect lost: never on all
     expect(r.out).toContain('end: deadlock');
     // Which thread waits on what, in text (a line within 100 columns, continued) and in JSON.
     expect(r.out.replaceAll('\n  ', ' ')).toMatch(
-      /\ndeadlock: race on all: no step can run; thread T0 waits at operation 2 \(uring-rw\), step complete \(dio 0, node 0\)\n/,
+      /\ndeadlock: stuck on all: no step can run; thread T0 waits at operation 2 \(uring-rw\), step complete \(dio 0, node 0\)\n/,
     );
     const j = JSON.parse(cli('check', scenarioFile(stuck), '--kernel', 'v6.12', '--format', 'json').out) as {
       results: { deadlock: unknown }[];
@@ -233,6 +233,23 @@ describe('pinlab diff', () => {
     const r = cli('diff', '--kernel', 'v5.4', '--kernel', 'v6.1', 'scenarios/vmsplice-child-unmap.pin');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/vmsplice-child-unmap\[page=base\]\s+leak: v5\.4 sometimes -> v6\.1 never/);
+  });
+});
+
+describe('a scenario whose header name is not its file name', () => {
+  it('is checked under its file name, with a located warning', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pinlab-cli-'));
+    const f = join(dir, 'other.pin');
+    writeFileSync(f, RACE);
+    const r = cli('check', f, '--kernel', 'v6.12');
+    expect(r.code).toBe(0);
+    expect(r.out.startsWith('other  (')).toBe(true);
+    expect(r.err).toBe(
+      `${f}:1:1: warning: the scenario is named 'race' in a file named other.pin: pinlab names it by ` +
+        "its file (rename the file to race.pin, or write 'scenario other')\n",
+    );
+    const lint = cli('lint', f);
+    expect([lint.code, lint.err]).toEqual([0, r.err]);
   });
 });
 

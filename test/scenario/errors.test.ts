@@ -53,13 +53,16 @@ describe('parseScenarios errors', () => {
     ]);
   });
 
-  it('names the unknown process, thread or pipe', () => {
+  it('names the unknown process, thread or pipe, and how to declare it', () => {
     expect(opError('fork D', 'process C forked')[0]).toBe(
-      "test.pin:10:8: unknown process 'D' (expected 'P' or 'C')",
+      "test.pin:10:8: unknown process 'D' (expected 'P' or 'C'); declare it: 'process D' ('process D forked' when a 'fork D' creates it)",
     );
     expect(parseErrors(withOps('write buf "B"').replace('thread T0 in P', 'thread T0 in Q'))).toEqual([
-      "test.pin:9:14: unknown process 'Q' (expected 'P')",
+      "test.pin:9:14: unknown process 'Q' (expected 'P'); declare it: 'process Q' ('process Q forked' when a 'fork Q' creates it)",
     ]);
+    expect(opError('pipe-read p -> r')[0]).toBe(
+      "test.pin:10:13: unknown pipe 'p' (no pipe is declared); declare it: 'pipe p'",
+    );
     expect(parseErrors(withOps('write buf "B"', 'exists (T9:r == "B") as z'))[0]).toBe(
       "test.pin:12:9: unknown thread or process 'T9' (expected 'T0' or 'P')",
     );
