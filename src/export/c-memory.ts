@@ -179,7 +179,7 @@ RT void op_split_pmd(struct buf *b)
 	mprotect(b->addr, PG, b->prot);
 }
 
-/* What the process reads from the buffer at the end, without changing it. */
+/* What the process reads from the buffer at the end, without changing it ("SIGBUS" past a file's end). */
 RT void mem_value(char *slot, struct buf *b)
 {
 	if (!b->mapped) {
@@ -188,7 +188,8 @@ RT void mem_value(char *slot, struct buf *b)
 	}
 	if (!(b->prot & PROT_READ))
 		mprotect(b->addr, b->len, b->prot | PROT_READ);
-	set_val(slot, decode(b->addr));
+	if (guarded(SIGBUS, ACC_LOAD, b->addr, 0, slot))
+		set_val(slot, "SIGBUS");
 }
 
 /* The conditions' P:buf observations of process p at the end (nothing when it has exited). */

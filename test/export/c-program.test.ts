@@ -87,6 +87,7 @@ exists (T0:v == "SIGBUS")
     expect(c).toContain(
       'else if (bus && guarded(SIGBUS, ACC_LOAD, b->addr, 0, slot))\n\t\tset_val(slot, "SIGBUS");',
     );
+    expect(c).toContain('if (guarded(SIGBUS, ACC_LOAD, b->addr, 0, slot))\n\t\tset_val(slot, "SIGBUS");');
     if (HAVE_CC) expect(syntaxCheck(c)).toBe('');
   });
 

@@ -28,15 +28,16 @@ function hugetlbfsHole(w: Draft, file: number, index: number): boolean {
  * 7.2 :5903).
  * A file page at or past i_size (in huge pages) is VM_FAULT_SIGBUS, nothing mapped: the 5.10 tree
  * tests it before looking in the page cache (mm/hugetlb.c:4366), 6.1, 6.12 and 7.2 when the page
- * cache has no folio there (6.1 :5866, 6.12 :6140, 7.2 :5770), which past i_size it never has
- * (truncation removed it).
+ * cache has no folio there (6.1 :5866, 6.12 :6140, 7.2 :5770), which past i_size it never has:
+ * truncation removes it, and hugetlbfs_read_iter() adds none. MODEL: tested first, as 5.10 does (the
+ * model's pread of a hole can leave a folio past i_size in the cache).
  * @kernel mm/hugetlb.c:hugetlb_no_page
  */
 export function hugetlbNoPage(ctx: Ctx, w: Draft, vma: OwnVma, kind: WpKind | 'read'): VmFault {
   const backing = vma.backing;
   if (backing.type === 'file') {
     const file = fileOf(w, backing.file);
-    if ((file.cache[backing.pgoff] ?? null) === null && backing.pgoff >= file.size) return VM_FAULT_SIGBUS;
+    if (backing.pgoff >= file.size) return VM_FAULT_SIGBUS;
   }
   const anon = backing.type === 'anon' || (!vma.shared && hugetlbfsHole(w, backing.file, backing.pgoff));
   const writable = vma.shared && vma.write;

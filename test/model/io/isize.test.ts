@@ -4,6 +4,7 @@ import type { FsType } from '../../../src/model/include/fs.js';
 import type { MappingSpec } from '../../../src/model/engine/program.js';
 import type { Op } from '../../../src/model/ops/index.js';
 import { RELEASES } from '../../../src/model/profile/profiles.js';
+import { peekBuffer } from '../../../src/model/engine/observe.js';
 import { HUGETLB_2M, op, profile } from '../harness.js';
 import { fileMap, ioProgram, runOrder } from './io-harness.js';
 
@@ -88,6 +89,10 @@ describe('a shared file mapping truncated under it', () => {
     expect(x.world.actors[0]?.regs.h).toBe(String(-EFAULT));
     expect(x.world.actors[0]?.held.h).toBeUndefined();
     expect(x.labels.find((l) => l.op === 'gup')?.calls).toContain(FAULT_FN[fs]);
+  });
+  it.each(CASES)('%s %s: the final observation of the buffer (P:buf) is SIGBUS too', (r, fs) => {
+    const x = runOrder(profile(r), prog(fs, [truncate(1)], { setup: [op.write('buf', 'X')] }), []);
+    expect(peekBuffer(x.world, 0, 'buf')).toBe('SIGBUS');
   });
   it.each(CASES)('%s %s: ftruncate that grows the file makes the page a hole again', (r, fs) => {
     const x = runOrder(profile(r), prog(fs, [truncate(1), truncate(2), op.read('buf', 'v')]), []);
