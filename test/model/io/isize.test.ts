@@ -135,3 +135,46 @@ describe('a file that grows under a mapping past its end', () => {
     },
   );
 });
+
+describe('i_size through a remap and a hole punch', () => {
+  const remap = (dedupe: boolean, dstIndex: number): Op => ({
+    op: 'remap',
+    dedupe,
+    file: 'g',
+    index: 0,
+    dst: 'f',
+    dstIndex,
+    as: 'd',
+  });
+  const twoFiles = (ops: Op[]) =>
+    ioProgram({
+      files: [
+        { name: 'f', fs: 'xfs', pages: ['A'] },
+        { name: 'g', fs: 'xfs', pages: ['G'] },
+      ],
+      mappings: [fileMap('buf', 0, true, 1)],
+      actors: [{ process: 0, ops }],
+      agents: ['device', 'flusher', 'bio-dirty-work'],
+    });
+  it.each(RELEASES)('%s: a clone past the destination end moves it (xfs_reflink_update_dest)', (r) => {
+    const x = runOrder(profile(r), twoFiles([remap(false, 1), op.read('buf', 'v')]), []);
+    expect(x.world.actors[0]?.regs.d).toBe('1');
+    expect(x.world.files[0]?.size).toBe(2);
+    expect(x.world.actors[0]?.regs.v).toBe('G');
+  });
+  it.each(RELEASES)('%s: a dedupe past the destination end is EINVAL and moves nothing', (r) => {
+    const x = runOrder(profile(r), twoFiles([remap(true, 1), op.read('buf', 'v')]), []);
+    expect(x.world.actors[0]?.regs.d).toBe('EINVAL');
+    expect(x.world.files[0]?.size).toBe(1);
+    expect(x.world.actors[0]?.regs.v).toBe('SIGBUS');
+  });
+  it.each(RELEASES)('%s: a punched hole (KEEP_SIZE) keeps i_size: the page reads zeros, no SIGBUS', (r) => {
+    const x = runOrder(
+      profile(r),
+      prog('xfs', [{ op: 'fallocate', file: 'f', index: 1 }, op.read('buf', 'v')]),
+      [],
+    );
+    expect(x.world.files[0]?.size).toBe(2);
+    expect(x.world.actors[0]?.regs.v).toBe('0');
+  });
+});
