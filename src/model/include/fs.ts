@@ -70,7 +70,8 @@ export function fileIsMemoryBacked(file: File): boolean {
 
 /**
  * i_size_write() where a write or a clone ends past i_size: the file now reaches page `index`. A block
- * device node keeps its size (the device's; blkdev_write_iter() refuses to write past it).
+ * device node keeps its size, the device's: blkdev_write_iter() refuses a write at or past it with
+ * -ENOSPC (the 5.10 tree's fs/block_dev.c:1922, 6.1 block/fops.c:569, 6.12 :695, 7.2 :748).
  */
 export function fileSizeExtend(file: OwnFile, index: number): void {
   if (file.fs !== 'bdev' && file.size <= index) file.size = index + 1;
