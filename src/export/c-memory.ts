@@ -85,47 +85,70 @@ RT int writable(const struct buf *b)
 	return b->mapped && (b->prot & PROT_WRITE);
 }
 
-static __thread sigjmp_buf segv_at;
+static __thread sigjmp_buf fault_at;
 
-static void on_segv(int sig)
+static void on_fault(int sig)
 {
-	(void)sig;
-	siglongjmp(segv_at, 1);
+	siglongjmp(fault_at, sig);
 }
 
+enum { ACC_STORE, ACC_LOAD, ACC_TOUCH };
+
 /*
- * A store the mapping's protection forbids, as the model's write makes it: it lands only where the
- * kernel left the PTE writable anyway (hugetlb FOLL_FORCE COW before v6.0), else SIGSEGV, caught.
+ * One CPU access under a guard for signal sig: it stores tok, loads into slot, or touches. SIGSEGV
+ * guards a store the mapping's protection forbids, as the model's write makes it: it lands only where
+ * the kernel left the PTE writable anyway (hugetlb FOLL_FORCE COW before v6.0). SIGBUS guards an
+ * access the model may find past the file's end (a fault past i_size). Returns 0, or sig when the
+ * access raised it and did not happen.
  */
-RT void guarded_fill(char *p, int tok)
+RT int guarded(int sig, int how, char *p, int tok, char *slot)
 {
 	struct sigaction sa, old;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_segv;
+	sa.sa_handler = on_fault;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGSEGV, &sa, &old);
-	if (!sigsetjmp(segv_at, 1))
-		fill(p, PG, tok);
-	sigaction(SIGSEGV, &old, NULL);
+	sigaction(sig, &sa, &old);
+	int got = sigsetjmp(fault_at, 1);
+	if (!got) {
+		if (how == ACC_STORE)
+			fill(p, PG, tok);
+		else if (how == ACC_LOAD)
+			set_val(slot, decode(p));
+		else
+			__atomic_fetch_add((int *)p, 0, __ATOMIC_RELAXED);
+	}
+	sigaction(sig, &old, NULL);
+	return got;
 }
 
-RT void op_write(struct buf *b, int tok)
+/* A store; bus: the model may find the page past the file's end (SIGBUS, nothing stored). */
+RT void op_write(struct buf *b, int tok, int bus)
 {
-	if (writable(b))
+	if (writable(b) && bus)
+		guarded(SIGBUS, ACC_STORE, b->addr, tok, NULL);
+	else if (writable(b))
 		fill(b->addr, PG, tok);
 	else if (b->mapped)
-		guarded_fill(b->addr, tok);
+		guarded(SIGSEGV, ACC_STORE, b->addr, tok, NULL);
 }
 
-RT void op_read(struct buf *b, char *slot)
+/* A load into slot: SIGSEGV where the protection forbids it, SIGBUS past the file's end (bus). */
+RT void op_read(struct buf *b, char *slot, int bus)
 {
-	set_val(slot, readable(b) ? decode(b->addr) : "SIGSEGV");
+	if (!readable(b))
+		set_val(slot, "SIGSEGV");
+	else if (bus && guarded(SIGBUS, ACC_LOAD, b->addr, 0, slot))
+		set_val(slot, "SIGBUS");
+	else if (!bus)
+		set_val(slot, decode(b->addr));
 }
 
 /* A store that faults the page writable without changing a byte, even while a DMA writes it. */
-RT void op_touch(struct buf *b)
+RT void op_touch(struct buf *b, int bus)
 {
-	if (writable(b))
+	if (writable(b) && bus)
+		guarded(SIGBUS, ACC_TOUCH, b->addr, 0, NULL);
+	else if (writable(b))
 		__atomic_fetch_add((int *)b->addr, 0, __ATOMIC_RELAXED);
 }
 
@@ -156,7 +179,7 @@ RT void op_split_pmd(struct buf *b)
 	mprotect(b->addr, PG, b->prot);
 }
 
-/* What the process reads from the buffer at the end, without changing it. */
+/* What the process reads from the buffer at the end, without changing it ("SIGBUS" past a file's end). */
 RT void mem_value(char *slot, struct buf *b)
 {
 	if (!b->mapped) {
@@ -165,7 +188,8 @@ RT void mem_value(char *slot, struct buf *b)
 	}
 	if (!(b->prot & PROT_READ))
 		mprotect(b->addr, b->len, b->prot | PROT_READ);
-	set_val(slot, decode(b->addr));
+	if (guarded(SIGBUS, ACC_LOAD, b->addr, 0, slot))
+		set_val(slot, "SIGBUS");
 }
 
 /* The conditions' P:buf observations of process p at the end (nothing when it has exited). */

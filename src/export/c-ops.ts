@@ -4,7 +4,7 @@ import type { Program } from '../model/engine/program.js';
 import { FOLL_FORCE, FOLL_LONGTERM, FOLL_NOFAULT, FOLL_WRITE } from '../model/include/foll.js';
 import type { ReleaseOp } from '../model/ops/gup.js';
 import { kernelActorNeed } from './kernel-actor.js';
-import type { Handle, Layout } from './layout.js';
+import { allOps, type Handle, type Layout } from './layout.js';
 
 /** What an op's C statement needs: the layout's slots and the actor that runs it. */
 export interface OpContext {
@@ -53,6 +53,23 @@ function follBits(flags: number): string {
   return names.join(' | ') || '0';
 }
 
+/**
+ * Whether a CPU access to the buffer may fault past its file's end, where the model gives SIGBUS
+ * (filemap_fault, shmem_fault, hugetlb_no_page): it maps a file page at or past the file's declared
+ * pages, or a file the program truncates. The exported access then runs under a SIGBUS guard, so a
+ * real run reads "SIGBUS" where the model does instead of dying.
+ */
+export function mayFaultPastEof(program: Program, buf: string): boolean {
+  const truncated = new Set(allOps(program).flatMap(({ op }) => (op.op === 'truncate' ? [op.file] : [])));
+  return program.processes.some((p) =>
+    p.mappings.some((m) => {
+      if (m.name !== buf || m.backing.type !== 'file') return false;
+      const file = program.files[m.backing.file];
+      return file === undefined || m.backing.pgoff >= file.pages.length || truncated.has(file.name);
+    }),
+  );
+}
+
 /** The C statement that runs one op (a refused op has none: callers export only what refusals() allows). */
 export function opStatement(op: Op, c: OpContext): string {
   const { layout: l, program, actor } = c;
@@ -68,13 +85,14 @@ export function opStatement(op: Op, c: OpContext): string {
     return { ref: `&handles[${h.index}]`, index: h.index, mode: h.mode };
   };
   const io = (name: string): number => slot(l.ios, `${actor}:${name}`, 'async I/O');
+  const bus = (name: string): number => (mayFaultPastEof(program, name) ? 1 : 0);
   switch (op.op) {
     case 'write':
-      return `op_write(${buf(op.buf)}, ${tok(op.data)});`;
+      return `op_write(${buf(op.buf)}, ${tok(op.data)}, ${bus(op.buf)});`;
     case 'read':
-      return `op_read(${buf(op.buf)}, ${reg(op.reg)});`;
+      return `op_read(${buf(op.buf)}, ${reg(op.reg)}, ${bus(op.buf)});`;
     case 'touch':
-      return `op_touch(${buf(op.buf)});`;
+      return `op_touch(${buf(op.buf)}, ${bus(op.buf)});`;
     case 'fork':
       return `do_fork(${op.child});`;
     case 'exit':

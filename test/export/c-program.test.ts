@@ -17,8 +17,8 @@ describe('cProgram', () => {
 
   it.each([
     ['write', 'op_write(&bufs[0], '],
-    ['read', 'op_read(&bufs[0], S->reg[0]);'],
-    ['touch', 'op_touch(&bufs[0]);'],
+    ['read', 'op_read(&bufs[0], S->reg[0], 0);'],
+    ['touch', 'op_touch(&bufs[0], 0);'],
     ['mprotect', 'op_mprotect(&bufs[0], PROT_READ);'],
     ['madvise', 'op_madvise(&bufs[0], MADV_DONTFORK);'],
     ['split-pmd', 'op_split_pmd(&bufs[1]);'],
@@ -50,13 +50,50 @@ describe('cProgram', () => {
   });
 
   it('tries a store the mapping forbids under a SIGSEGV guard: it lands only where the kernel lets it', () => {
-    expect(text).toMatch(/else if \(b->mapped\)\n\t\tguarded_fill\(b->addr, tok\);/);
-    expect(text).toContain('if (!sigsetjmp(segv_at, 1))\n\t\tfill(p, PG, tok);');
+    expect(text).toMatch(/else if \(b->mapped\)\n\t\tguarded\(SIGSEGV, ACC_STORE, b->addr, tok, NULL\);/);
+    expect(text).toContain(
+      'int got = sigsetjmp(fault_at, 1);\n\tif (!got) {\n\t\tif (how == ACC_STORE)\n\t\t\tfill(p, PG, tok);',
+    );
+  });
+
+  it("runs an access the model may find past its file's end under the same guard, for SIGBUS", () => {
+    const [t] = scenarioOf(`scenario bus
+intent: A load and a store past a truncation.
+source: pinlab's export tests
+
+file f xfs = "A" "B"
+
+process P
+  map head file f shared
+  map buf file f shared pgoff=1
+  map a anon private
+
+thread T0 in P
+  truncate f 1
+  write buf "X"
+  read buf -> v
+  touch buf
+  read a -> w
+
+exists (T0:v == "SIGBUS")
+`);
+    if (t === undefined) throw new Error('no scenario');
+    expect(refusals(t.scenario)).toEqual([]);
+    const c = cProgram(t.scenario, { runs: 1, schedules: [] });
+    expect(c).toContain('op_write(&bufs[1], 3, 1);');
+    expect(c).toContain('op_read(&bufs[1], S->reg[0], 1);');
+    expect(c).toContain('op_touch(&bufs[1], 1);');
+    expect(c).toContain('op_read(&bufs[2], S->reg[1], 0);');
+    expect(c).toContain(
+      'else if (bus && guarded(SIGBUS, ACC_LOAD, b->addr, 0, slot))\n\t\tset_val(slot, "SIGBUS");',
+    );
+    expect(c).toContain('if (guarded(SIGBUS, ACC_LOAD, b->addr, 0, slot))\n\t\tset_val(slot, "SIGBUS");');
+    if (HAVE_CC) expect(syntaxCheck(c)).toBe('');
   });
 
   it('wraps each thread op in its gate calls, and runs setup ops without them', () => {
-    expect(text).toMatch(/op_begin\(0, 0\);\n\top_read\(&bufs\[0\], S->reg\[0\]\);\n\top_end\(0, 0\);/);
-    expect(text).toMatch(/map_buf\(&bufs\[i\]\);\n\top_write\(&bufs\[0\], \d+\);\n\tverify_thp/);
+    expect(text).toMatch(/op_begin\(0, 0\);\n\top_read\(&bufs\[0\], S->reg\[0\], 0\);\n\top_end\(0, 0\);/);
+    expect(text).toMatch(/map_buf\(&bufs\[i\]\);\n\top_write\(&bufs\[0\], \d+, 0\);\n\tverify_thp/);
   });
 
   it('declares each file and mapping kind, and the features to probe', () => {

@@ -107,6 +107,7 @@ const COPY: { readonly [K in ElementKey]: (el: World[K][number]) => OwnOf[K] } =
       fs: f.fs,
       cache: f.cache.slice(),
       disk: f.disk.slice(),
+      size: f.size,
       integrity: f.integrity,
       stableWrites: f.stableWrites,
       csumBad: f.csumBad.slice(),

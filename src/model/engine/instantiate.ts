@@ -13,7 +13,7 @@ import type { Policies } from '../profile/policies/index.js';
 import type { MappingSpec, Program } from './program.js';
 import { applySetupOp } from './step.js';
 import { newActorState, type World } from '../core/world.js';
-import { newWorld, ownArray } from '../core/cow.js';
+import { newWorld, ownArray, ownFile } from '../core/cow.js';
 
 function vmaFromSpec(spec: MappingSpec): OwnVma {
   const order = spec.page.kind === 'base' ? 0 : spec.page.order;
@@ -63,6 +63,7 @@ export function instantiate(program: Program, policies: Policies): World {
       fs: f.fs,
       cache: [],
       disk: [...f.pages],
+      size: f.pages.length,
       integrity: f.integrity ?? false,
       stableWrites: f.stableWrites ?? f.integrity ?? false,
       csumBad: [],
@@ -70,6 +71,15 @@ export function instantiate(program: Program, policies: Policies): World {
       staleCache: [],
     }),
   );
+  // hugetlbfs_file_mmap(): a writable mapping of a hugetlbfs file reaching past i_size moves i_size to
+  // its end (the 5.10 tree's fs/hugetlbfs/inode.c:198, 6.1 :186, 6.12 :158, 7.2 :161).
+  for (const proc of program.processes)
+    for (const m of proc.mappings) {
+      if (proc.forked || m.backing.type !== 'file' || !m.write) continue;
+      const file = w.files[m.backing.file];
+      if (file?.fs === 'hugetlbfs' && file.size <= m.backing.pgoff)
+        ownFile(w, file.id).size = m.backing.pgoff + 1;
+    }
   for (const proc of program.processes) {
     if (proc.forked) {
       ownArray(w, 'processes').push(null);

@@ -47,7 +47,7 @@ function copyFromIter(ctx: Ctx, w: Draft, iter: IovIter): string | null {
   if (seg === undefined) return null;
   if (seg.kind === 'page') return folioOf(w, seg.folio).data;
   const at = { mm: seg.mm, vma: seg.vma };
-  if (handleMmFault(ctx, w, at, 'read') < 0) return null;
+  if (handleMmFault(ctx, w, at, 'read') !== 0) return null;
   const pte = vmaAt(w, at).pte;
   return pte.kind === 'present' ? folioOf(w, pte.folio).data : null;
 }

@@ -1,6 +1,7 @@
 import type { Dio, DioPath, OwnBio, OwnDio } from '../include/blk_types.js';
 import { fresh } from '../include/own.js';
 import { EIO, EIOCBQUEUED } from '../include/errno.js';
+import { fileSizeExtend } from '../include/fs.js';
 import { bioCheckPagesDirty, bioPut, bioReleasePages, bioSetPagesDirty, submitBio } from '../block/bio.js';
 import type { IovIter } from '../include/uio.js';
 import { userBackedIter } from '../lib/iov_iter.js';
@@ -124,6 +125,11 @@ export function dioBioDone(ctx: Ctx, w: Draft, dio: OwnDio): boolean {
   dio.ret = dioResult(w, dio);
   const page = dioPage(w, dio);
   if (dio.op !== 'write' || dio.ret <= 0 || page === null) return true;
+  // The filesystem's end_io moves i_size over a write that ended past it, before the invalidation
+  // (xfs_dio_write_end_io: the 5.10 tree's fs/xfs/xfs_file.c:483, 6.1 :528, 6.12 :569, 7.2
+  // xfs_dio_endio_set_isize :593; ext4_handle_inode_extension: 5.10 fs/ext4/file.c:292, 6.1 :305,
+  // 6.12 :325, 7.2 :342). MODEL: every filesystem's direct write does so at its completion.
+  fileSizeExtend(ownFile(w, page.file), page.index);
   if (filemapWaitBlocks(w, fileOf(w, page.file), page.index)) dio.invalidate = true;
   else invalidateInodePages2(ctx, w, ownFile(w, page.file), page.index);
   return true;

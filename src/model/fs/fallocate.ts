@@ -35,7 +35,9 @@ export function punchHoleBlocks(w: World, file: File, index: number): boolean {
  * fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE) of one page: xfs_free_file_space() (ext4:
  * ext4_punch_hole()) writes the range back and drops it from the page cache and from every mapping
  * (xfs_flush_unmap_range: filemap_write_and_wait_range + truncate_pagecache_range), then frees the
- * block: the page reads zeros from now on. A folio a GUP user still holds survives outside the page
+ * block: the page reads zeros from now on. FALLOC_FL_KEEP_SIZE: i_size stays (file.size untouched;
+ * vfs_fallocate() refuses PUNCH_HOLE without it: the 5.10 tree's fs/open.c:247, 6.1 :261, 6.12 :270,
+ * 7.2 :274). A folio a GUP user still holds survives outside the page
  * cache, and whatever its DMA puts there later reaches neither the file nor any mapping.
  * MODEL: the write-and-wait is synchronous, within the step; a direct I/O to the file in flight was
  * waited for before it (punchHoleBlocks).

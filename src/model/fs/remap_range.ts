@@ -1,5 +1,5 @@
 import { EBADE, EINVAL, EOPNOTSUPP, EXDEV, type KernelResult } from '../include/errno.js';
-import type { File, OwnFile } from '../include/fs.js';
+import { fileSizeExtend, type File, type OwnFile } from '../include/fs.js';
 import { ZERO_DATA } from '../mm/filemap.js';
 import { truncatePagecacheRange } from '../mm/truncate.js';
 import { filemapWaitBlocks, writebackFolioNow } from '../mm/page-writeback.js';
@@ -26,11 +26,6 @@ function sameSb(a: File, b: File): boolean {
   return a.fs === b.fs;
 }
 
-/** i_size in pages. MODEL: a file is as long as its disk. */
-function sizePages(file: File): number {
-  return file.disk.length;
-}
-
 /**
  * The checks before any data is touched, in the kernel's order (the same in the four trees, 5.10's
  * mount test included, since two filesystems are two mounts):
@@ -52,16 +47,16 @@ function remapCheck(src: File, index: number, dst: File, dstIndex: number, dedup
     if (!sameSb(src, dst)) return -EXDEV;
     if (src.fs === 'bdev' || dst.fs === 'bdev') return -EINVAL;
     if (!hasRemap(src)) return -EOPNOTSUPP;
-    if (index >= sizePages(src) || overlap) return -EINVAL;
+    if (index >= src.size || overlap) return -EINVAL;
     return 0;
   }
   if (src.fs === 'bdev') return -EINVAL;
   if (!hasRemap(src)) return -EOPNOTSUPP;
-  if (index >= sizePages(src)) return -EINVAL;
+  if (index >= src.size) return -EINVAL;
   if (!sameSb(src, dst)) return -EXDEV;
   if (!hasRemap(dst)) return -EINVAL;
   if (dst.fs === 'nfs') return -EOPNOTSUPP;
-  if (dstIndex >= sizePages(dst) || overlap) return -EINVAL;
+  if (dstIndex >= dst.size || overlap) return -EINVAL;
   return 0;
 }
 
@@ -133,6 +128,11 @@ export function vfsRemapFileRange(
   truncatePagecacheRange(ctx, w, dst, dstIndex, dstIndex + 1);
   while (dst.disk.length <= dstIndex) dst.disk.push(ZERO_DATA);
   dst.disk[dstIndex] = src.disk[index] ?? ZERO_DATA;
+  // A clone that ends past the destination's i_size moves it (xfs_reflink_update_dest: the 5.10
+  // tree's fs/xfs/xfs_reflink.c:940, 6.1 :1083, 6.12 :1110, 7.2 :1290; btrfs
+  // clone_finish_inode_update: 5.10 fs/btrfs/reflink.c:33, 6.1 :37, 6.12 :41, 7.2 :42). A dedupe
+  // never gets here past it (remapCheck).
+  fileSizeExtend(dst, dstIndex);
   reflinkBreak(w, src, index);
   reflinkBreak(w, dst, dstIndex);
   src.reflinks.push({ index, other: dst.id, otherIndex: dstIndex });

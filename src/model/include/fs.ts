@@ -20,6 +20,15 @@ export interface File {
   readonly cache: readonly (number | null)[];
   /** On-disk contents per page (for shmem/hugetlbfs: the backing store never written; nfs/ceph: the server's copy). */
   readonly disk: readonly string[];
+  /**
+   * i_size in pages, DIV_ROUND_UP(i_size, PAGE_SIZE) (in huge pages for hugetlbfs): what the fault
+   * handlers compare a page offset with (filemap_fault, shmem_get_folio_gfp, hugetlb_no_page). It starts
+   * as the declared pages; a write past it (generic_write_end / iomap_write_end / shmem_write_end, a
+   * direct write's end_io), a clone to a page past it (xfs_reflink_update_dest) and ftruncate
+   * (truncate_setsize) move it; fallocate(PUNCH_HOLE | KEEP_SIZE) keeps it. MODEL: every write is of
+   * whole pages, so the page count is i_size.
+   */
+  readonly size: number;
   /** The device computes and checks integrity guard tags (DIF/DIX) or the fs checksums data (btrfs). */
   readonly integrity: boolean;
   /** mapping_stable_writes(): writers wait for writeback before changing a page (set with integrity). */
@@ -52,9 +61,18 @@ export interface Reflink {
 }
 
 /** A step's own copy of a file (ownFile). */
-export type OwnFile = Own<File, 'cache' | 'disk' | 'csumBad' | 'reflinks' | 'staleCache'>;
+export type OwnFile = Own<File, 'cache' | 'disk' | 'size' | 'csumBad' | 'reflinks' | 'staleCache'>;
 
 /** shmem and hugetlbfs keep their pages in memory and need no writeback or dirty tracking. */
 export function fileIsMemoryBacked(file: File): boolean {
   return file.fs === 'shmem' || file.fs === 'hugetlbfs';
+}
+
+/**
+ * i_size_write() where a write or a clone ends past i_size: the file now reaches page `index`. A block
+ * device node keeps its size, the device's: blkdev_write_iter() refuses a write at or past it with
+ * -ENOSPC (the 5.10 tree's fs/block_dev.c:1922, 6.1 block/fops.c:569, 6.12 :695, 7.2 :748).
+ */
+export function fileSizeExtend(file: OwnFile, index: number): void {
+  if (file.fs !== 'bdev' && file.size <= index) file.size = index + 1;
 }

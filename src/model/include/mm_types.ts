@@ -1,3 +1,4 @@
+import { EFAULT, type KernelResult } from './errno.js';
 import { fresh, type Own } from './own.js';
 
 /**
@@ -7,6 +8,27 @@ import { fresh, type Own } from './own.js';
 
 /** GUP_PIN_COUNTING_BIAS: a FOLL_PIN on a small folio adds this to _refcount. @kernel include/linux/mm.h */
 export const GUP_PIN_COUNTING_BIAS = 1024;
+
+/**
+ * What a fault handler returns that the model tells apart (vm_fault_t): handled (0), VM_FAULT_SIGBUS
+ * (a file page past i_size) or VM_FAULT_SIGSEGV (an access the VMA forbids). The values are the
+ * kernel's (include/linux/mm_types.h: the 5.10 tree's :738 and :743, 6.1 :888/:893, 6.12
+ * :1320/:1324, 7.2 :1678/:1682).
+ * @kernel include/linux/mm_types.h:vm_fault_reason
+ */
+export const VM_FAULT_SIGBUS = 0x0002;
+export const VM_FAULT_SIGSEGV = 0x0040;
+export type VmFault = 0 | typeof VM_FAULT_SIGBUS | typeof VM_FAULT_SIGSEGV;
+
+/**
+ * vm_fault_to_errno(): what a kernel caller of a fault (GUP's faultin_page(), fixup_user_fault())
+ * returns for one that failed: -EFAULT for VM_FAULT_SIGBUS and VM_FAULT_SIGSEGV alike (the 5.10 tree's
+ * include/linux/mm.h:2897, 6.1 :3161, 6.12 :3656, 7.2 :4615); the caller gets no signal.
+ * @kernel include/linux/mm.h:vm_fault_to_errno
+ */
+export function vmFaultToErrno(r: VmFault): KernelResult {
+  return r === 0 ? 0 : -EFAULT;
+}
 
 /** PMD order on x86-64 with 4 KiB pages (2 MiB), and PUD order (1 GiB). */
 export const HPAGE_PMD_ORDER = 9;

@@ -21,7 +21,7 @@ export function copyFolioFromIter(ctx: Ctx, w: Draft, i: IovIter): string | null
   let id: number;
   if (seg.kind === 'user') {
     const at = { mm: seg.mm, vma: seg.vma };
-    if (!i.nofault && handleMmFault(ctx, w, at, 'read') < 0) return null;
+    if (!i.nofault && handleMmFault(ctx, w, at, 'read') !== 0) return null;
     const pte = vmaAt(w, at).pte;
     if (pte.kind !== 'present') return null;
     id = pte.folio;

@@ -1,11 +1,11 @@
 import type { File } from '../include/fs.js';
-import { fileIsMemoryBacked } from '../include/fs.js';
+import { fileIsMemoryBacked, fileSizeExtend } from '../include/fs.js';
 import { setFolioFlag, type Folio } from '../include/mm_types.js';
 import { filemapGetFolio } from './filemap.js';
 import { folioMarkDirty, touchFreed } from './folio.js';
 import type { Ctx } from '../core/ctx.js';
 import { folioWaitStableBlocks } from './page-writeback.js';
-import type { Draft } from '../core/cow.js';
+import { ownFile, type Draft } from '../core/cow.js';
 import { reflinkBreak } from '../fs/reflink.js';
 import type { World } from '../core/world.js';
 
@@ -42,5 +42,11 @@ export function genericPerformWrite(ctx: Ctx, w: Draft, file: File, index: numbe
   }
   f.data = data;
   folioMarkDirty(f);
+  // ->write_end: a write that ends past i_size moves it (i_size_write(): generic_write_end, the 5.10
+  // tree's fs/buffer.c:2186, 6.1 :2168, 6.12 :2319, 7.2 :2299; iomap_write_end 5.10
+  // fs/iomap/buffered-io.c:733, 6.1 :731, iomap_write_iter 6.12 :1018, 7.2 :1255; shmem_write_end
+  // 5.10 mm/shmem.c:2542, 6.1 :2580, 6.12 :3136, 7.2 :3274; btrfs_dirty_pages 5.10 fs/btrfs/file.c:509,
+  // 6.1 :174, 6.12 :175, 7.2 :102).
+  fileSizeExtend(ownFile(w, file.id), index);
   return f;
 }

@@ -16,6 +16,7 @@ import {
   type OwnFolio,
   type OwnVma,
   type PresentPte,
+  vmFaultToErrno,
 } from '../include/mm_types.js';
 import type { Ctx } from '../core/ctx.js';
 import { bug } from '../core/world.js';
@@ -225,8 +226,9 @@ export function __getUserPages(ctx: Ctx, w: Draft, at: VmaRef, gupFlags: number,
     if (fault !== null) {
       slow = true;
       if (flags & FOLL_NOFAULT) return { ret: -EFAULT, folios: [] };
+      // faultin_page(): a fault that failed is vm_fault_to_errno()'s -EFAULT (past i_size too).
       const r = handleMmFault(ctx, w, at, fault, (flags & FOLL_FORCE) !== 0);
-      if (r < 0) return { ret: r, folios: [] };
+      if (r !== 0) return { ret: vmFaultToErrno(r), folios: [] };
       cowed ||= fault === 'write';
       continue;
     }

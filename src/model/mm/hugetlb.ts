@@ -1,4 +1,4 @@
-import type { OwnVma } from '../include/mm_types.js';
+import { VM_FAULT_SIGBUS, type OwnVma, type VmFault } from '../include/mm_types.js';
 import type { Ctx } from '../core/ctx.js';
 import { ZERO_DATA, filemapGetFolio } from './filemap.js';
 import { folioAlloc, folioTestAnon } from './folio.js';
@@ -26,10 +26,19 @@ function hugetlbfsHole(w: Draft, file: number, index: number): boolean {
  * hugetlb_wp(). A writable entry is made dirty at once, on a read fault too (make_huge_pte(): 5.10
  * mm/hugetlb.c:3778, 6.1 :4984, 6.12 :5191, 7.2 :4846; called at 5.10 :4483, 6.1 :5998, 6.12 :6274,
  * 7.2 :5903).
+ * A file page at or past i_size (in huge pages) is VM_FAULT_SIGBUS, nothing mapped: the 5.10 tree
+ * tests it before looking in the page cache (mm/hugetlb.c:4366), 6.1, 6.12 and 7.2 when the page
+ * cache has no folio there (6.1 :5866, 6.12 :6140, 7.2 :5770), which past i_size it never has:
+ * truncation removes it, and hugetlbfs_read_iter() adds none. MODEL: tested first, as 5.10 does (the
+ * model's pread of a hole can leave a folio past i_size in the cache).
  * @kernel mm/hugetlb.c:hugetlb_no_page
  */
-export function hugetlbNoPage(ctx: Ctx, w: Draft, vma: OwnVma, kind: WpKind | 'read'): void {
+export function hugetlbNoPage(ctx: Ctx, w: Draft, vma: OwnVma, kind: WpKind | 'read'): VmFault {
   const backing = vma.backing;
+  if (backing.type === 'file') {
+    const file = fileOf(w, backing.file);
+    if (backing.pgoff >= file.size) return VM_FAULT_SIGBUS;
+  }
   const anon = backing.type === 'anon' || (!vma.shared && hugetlbfsHole(w, backing.file, backing.pgoff));
   const writable = vma.shared && vma.write;
   if (anon) {
@@ -44,6 +53,7 @@ export function hugetlbNoPage(ctx: Ctx, w: Draft, vma: OwnVma, kind: WpKind | 'r
     vma.pte = mkPte(f.id, { writable: writable, dirty: writable, huge: true });
   }
   if (kind === 'write' && !vma.shared) hugetlbWp(ctx, w, vma, 'write');
+  return 0;
 }
 
 /**

@@ -20,6 +20,7 @@ export function shmemZeroSetup(w: Draft, vma: OwnVma): void {
     fs: vma.hugetlb ? 'hugetlbfs' : 'shmem',
     cache: [],
     disk: [],
+    size: 1, // the mapping's length: the VMA maps one page of the file
     integrity: false,
     stableWrites: false,
     csumBad: [],

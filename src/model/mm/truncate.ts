@@ -74,15 +74,19 @@ export function truncatePagecacheRange(
 }
 
 /**
- * truncate_setsize() -> truncate_pagecache(): the pages from `pages` on leave the page cache and
- * every mapping (truncate_pagecache_range), private copies of them too (unmap_mapping_range() with
- * even_cows: the 5.10 tree's mm/truncate.c:833, 6.1 :775, 6.12 :751, 7.2 :797; a hole punch keeps
- * them), and their blocks are freed.
- * MODEL: there is no i_size, so a later touch of a page past the end refaults it where the kernel
- * raises SIGBUS.
+ * truncate_setsize(): i_size becomes `pages` first (i_size_write(): the 5.10 tree's mm/truncate.c:856,
+ * 6.1 :798, 6.12 :774, 7.2 :820; hugetlbfs's hugetlb_vmtruncate() likewise, fs/hugetlbfs/inode.c:595,
+ * 6.1 :697, 6.12 :711, 7.2 :615), so a later fault past it is VM_FAULT_SIGBUS (filemap_fault,
+ * shmem_fault, hugetlb_no_page); then truncate_pagecache(): the pages from `pages` on leave the page
+ * cache and every mapping (truncate_pagecache_range), private copies of them too
+ * (unmap_mapping_range() with even_cows: 5.10 mm/truncate.c:833, 6.1 :775, 6.12 :751, 7.2 :797; a
+ * hole punch keeps them), and their blocks are freed. Growing the file (ftruncate past i_size) only
+ * moves i_size: the new pages are holes.
+ * @kernel mm/truncate.c:truncate_setsize
  * @kernel mm/truncate.c:truncate_pagecache
  */
 export function truncatePagecache(ctx: Ctx, w: Draft, file: OwnFile, pages: number): number[] {
+  file.size = pages;
   ctx.calls.push('truncate_pagecache');
   const touched = truncatePagecacheRange(ctx, w, file, pages, Number.MAX_SAFE_INTEGER, true);
   file.disk.length = Math.min(file.disk.length, pages);

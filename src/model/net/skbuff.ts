@@ -75,7 +75,7 @@ export function zerocopyFillSkbFromIter(
  */
 export function sendmsgCopy(ctx: Ctx, w: Draft, at: VmaRef, actor: number, name: string): KernelResult {
   ctx.calls.push('skb_copy_to_page_nocache');
-  if (handleMmFault(ctx, w, at, 'read') < 0) return -EFAULT;
+  if (handleMmFault(ctx, w, at, 'read') !== 0) return -EFAULT;
   const pte = vmaAt(w, at).pte;
   if (pte.kind !== 'present') return -EFAULT;
   skbAlloc(w, actor, name, null, folioOf(w, pte.folio).data);

@@ -2,7 +2,7 @@ import { handleMmFault } from '../mm/memory/fault.js';
 import { touchFreed } from '../mm/folio.js';
 import { vmaAt } from '../mm/pgtable.js';
 import { folioOf, setReg } from '../core/world.js';
-import { mappedFolios, resolveBuf, segv } from './buf.js';
+import { cpuFault, mappedFolios, resolveBuf, segv } from './buf.js';
 import { storeBlocks } from './file.js';
 import { finished, type OpDef } from './types.js';
 import { ownActor, ownFolio } from '../core/cow.js';
@@ -22,7 +22,8 @@ export interface ReadOp {
 }
 
 /**
- * A CPU store: fault until the entry is present and writable (handle_mm_fault), then store.
+ * A CPU store: fault until the entry is present and writable (handle_mm_fault), then store. A fault
+ * that fails (SIGSEGV, or SIGBUS past a file's end) stores nothing.
  * MODEL: the access and its faults are one atomic step (the kernel holds the PTE lock for the part
  * that matters; a fault retried after a race gives the same end state).
  */
@@ -38,7 +39,7 @@ export const writeOp: OpDef<WriteOp> = {
         const at = resolveBuf(env, op.buf);
         if (at === null) return segv('handle_mm_fault');
         const r = handleMmFault(env.ctx, env.w, at, 'write');
-        if (r < 0) return segv('handle_mm_fault');
+        if (r !== 0) return cpuFault(env, r).outcome;
         const pte = vmaAt(env.w, at).pte;
         if (pte.kind !== 'present') return segv('handle_mm_fault');
         const f = ownFolio(env.w, pte.folio);
@@ -59,9 +60,16 @@ export const readOp: OpDef<ReadOp> = {
       run(env, op) {
         const at = resolveBuf(env, op.buf);
         const st = ownActor(env.w, env.actor);
-        if (at === null || handleMmFault(env.ctx, env.w, at, 'read') < 0) {
+        if (at === null) {
           setReg(st, op.reg, 'SIGSEGV');
           return segv('handle_mm_fault');
+        }
+        const r = handleMmFault(env.ctx, env.w, at, 'read');
+        if (r !== 0) {
+          // The register holds the signal the load raised: SIGBUS past the file's end, else SIGSEGV.
+          const fault = cpuFault(env, r);
+          setReg(st, op.reg, fault.signal);
+          return fault.outcome;
         }
         const [id] = mappedFolios(env, at);
         if (id === undefined) return segv('handle_mm_fault');

@@ -11,7 +11,7 @@ import { shrinkFileFolio } from '../mm/vmscan-file.js';
 import { folioWaitStableBlocks, syncWritebackBlocks, writebackFolio } from '../mm/page-writeback.js';
 import { ZERO_DATA } from '../mm/filemap.js';
 import { bug, fileOf, folioOf, hold, setReg, type World } from '../core/world.js';
-import { resolveBuf, segv } from './buf.js';
+import { cpuFault, resolveBuf, segv } from './buf.js';
 import { finished, type OpDef, type OpEnv } from './types.js';
 import { ownActor, ownFile, ownFolio } from '../core/cow.js';
 
@@ -241,7 +241,9 @@ export const touchOp: OpDef<TouchOp> = {
       enabled: (env, op) => !storeBlocks(env, op.buf),
       run(env, op) {
         const at = resolveBuf(env, op.buf);
-        if (at === null || handleMmFault(env.ctx, env.w, at, 'write') < 0) return segv('handle_mm_fault');
+        if (at === null) return segv('handle_mm_fault');
+        const r = handleMmFault(env.ctx, env.w, at, 'write');
+        if (r !== 0) return cpuFault(env, r).outcome;
         const pte = vmaAt(env.w, at).pte;
         if (pte.kind !== 'present') return segv('handle_mm_fault');
         touchFreed(env.ctx, folioOf(env.w, pte.folio), 'cpu-write');

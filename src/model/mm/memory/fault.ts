@@ -1,5 +1,4 @@
-import { EFAULT, type KernelResult } from '../../include/errno.js';
-import type { OwnVma } from '../../include/mm_types.js';
+import { VM_FAULT_SIGSEGV, type OwnVma, type VmFault } from '../../include/mm_types.js';
 import type { Ctx } from '../../core/ctx.js';
 import { folioTestAnon } from '../folio.js';
 import { hugetlbNoPage, hugetlbWp } from '../hugetlb.js';
@@ -15,29 +14,26 @@ import { ownFolio, type Draft } from '../../core/cow.js';
 export type FaultKind = 'read' | 'write' | 'unshare';
 
 /**
- * handle_mm_fault(): resolve one fault on the VMA's entry. Returns 0, or -EFAULT where the kernel
- * returns VM_FAULT_SIGSEGV (no permission). `force` is FOLL_FORCE: a write into a read-only private
+ * handle_mm_fault(): resolve one fault on the VMA's entry. Returns 0, VM_FAULT_SIGSEGV (no
+ * permission) or VM_FAULT_SIGBUS (a file page past i_size: doFault, hugetlbNoPage). `force` is FOLL_FORCE: a write into a read-only private
  * mapping (ptrace, /proc/pid/mem) breaks COW without making the entry writable. The permission test
  * is the arch fault handler's (x86-64).
  * @kernel mm/memory.c:handle_mm_fault
  * @kernel arch/x86/mm/fault.c:access_error
  */
-export function handleMmFault(ctx: Ctx, w: Draft, at: VmaRef, kind: FaultKind, force = false): KernelResult {
+export function handleMmFault(ctx: Ctx, w: Draft, at: VmaRef, kind: FaultKind, force = false): VmFault {
   const vma = ownVmaAt(w, at);
   // The MMU traps a store only on an absent or read-only entry: a writable entry in a read-only VMA
   // (hugetlb_cow(), named hugetlb_wp() in v5.19, up to v5.19: policy hugetlb.forceWrite) takes the store
   // without a fault.
   if (kind === 'write' && !vma.write && !force && !(vma.pte.kind === 'present' && vma.pte.writable))
-    return -EFAULT;
+    return VM_FAULT_SIGSEGV;
   // x86's access_error() lets a load fault in any accessible VMA (vma_is_accessible(): read, write or
   // exec), and x86 has no write-only PTE: PROT_WRITE memory is readable. GUP refuses a read of it
   // earlier (check_vma_flags() wants VM_READ).
-  if (kind === 'read' && !vma.read && !vma.write && !force) return -EFAULT;
+  if (kind === 'read' && !vma.read && !vma.write && !force) return VM_FAULT_SIGSEGV;
   shmemZeroSetup(w, vma);
-  if (vma.hugetlb) {
-    hugetlbFault(ctx, w, vma, kind);
-    return 0;
-  }
+  if (vma.hugetlb) return hugetlbFault(ctx, w, vma, kind);
   return handlePteFault(ctx, w, at, kind);
 }
 
@@ -48,17 +44,18 @@ export function handleMmFault(ctx: Ctx, w: Draft, at: VmaRef, kind: FaultKind, f
  * handle_pte_fault().
  * @kernel mm/hugetlb.c:hugetlb_fault
  */
-function hugetlbFault(ctx: Ctx, w: Draft, vma: OwnVma, kind: FaultKind): void {
+function hugetlbFault(ctx: Ctx, w: Draft, vma: OwnVma, kind: FaultKind): VmFault {
   const pte = vma.pte;
   if (pte.kind !== 'present') {
     ctx.calls.push('hugetlb_no_page');
-    hugetlbNoPage(ctx, w, vma, kind);
+    return hugetlbNoPage(ctx, w, vma, kind);
   } else if (kind !== 'read' && !pte.writable) {
     ctx.calls.push('hugetlb_wp');
     hugetlbWp(ctx, w, vma, kind);
   } else if (kind === 'write' && !pte.dirty) {
     vma.pte = mkPte(pte.folio, { writable: true, dirty: true, huge: pte.huge });
   }
+  return 0;
 }
 
 /**
@@ -67,14 +64,14 @@ function hugetlbFault(ctx: Ctx, w: Draft, vma: OwnVma, kind: FaultKind): void {
  * present read-only entry (do_wp_page).
  * @kernel mm/memory.c:handle_pte_fault
  */
-function handlePteFault(ctx: Ctx, w: Draft, at: VmaRef, kind: FaultKind): KernelResult {
+function handlePteFault(ctx: Ctx, w: Draft, at: VmaRef, kind: FaultKind): VmFault {
   const vma = ownVmaAt(w, at);
   const pte = vma.pte;
   if (pte.kind === 'none') {
     const anon = vma.backing.type === 'anon';
     ctx.calls.push(anon ? 'do_anonymous_page' : 'do_fault');
-    if (anon) doAnonymousPage(ctx, w, vma, kind === 'write');
-    else doFault(ctx, w, vma, kind === 'write');
+    if (!anon) return doFault(ctx, w, vma, kind === 'write');
+    doAnonymousPage(ctx, w, vma, kind === 'write');
     return 0;
   }
   if (pte.kind === 'swap') {
@@ -104,7 +101,7 @@ function handlePteFault(ctx: Ctx, w: Draft, at: VmaRef, kind: FaultKind): Kernel
  * (which gup_must_unshare() asks for since v6.2) is replaced by an anonymous copy.
  * @kernel mm/memory.c:do_wp_page
  */
-function doUnshare(ctx: Ctx, w: Draft, at: VmaRef): KernelResult {
+function doUnshare(ctx: Ctx, w: Draft, at: VmaRef): VmFault {
   const vma = ownVmaAt(w, at);
   const pte = vma.pte;
   if (pte.kind !== 'present') return 0;

@@ -3,6 +3,7 @@ import { EFAULT } from '../../../../src/model/include/errno.js';
 import { getUserPages } from '../../../../src/model/mm/gup.js';
 import { handleMmFault } from '../../../../src/model/mm/memory/fault.js';
 import { RELEASES } from '../../../../src/model/profile/profiles.js';
+import { VM_FAULT_SIGSEGV } from '../../../../src/model/include/mm_types.js';
 import type { MappingSpec } from '../../../../src/model/engine/program.js';
 import { bench } from '../../builders.js';
 
@@ -33,7 +34,7 @@ describe('a load from PROT_WRITE memory (x86-64)', () => {
   });
   it.each(RELEASES)('PROT_NONE still faults with SIGSEGV (%s)', (r) => {
     const b = bench(r, [map(false, false)]);
-    expect(handleMmFault(b.ctx, b.w, b.at('buf'), 'read')).toBe(-EFAULT);
+    expect(handleMmFault(b.ctx, b.w, b.at('buf'), 'read')).toBe(VM_FAULT_SIGSEGV);
     expect(b.vma('buf').pte.kind).toBe('none');
   });
   it.each(RELEASES)('get_user_pages() without FOLL_WRITE still refuses it (%s)', (r) => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { EFAULT } from '../../../../src/model/include/errno.js';
 import { FOLL_GET } from '../../../../src/model/include/foll.js';
 import { handleMmFault } from '../../../../src/model/mm/memory/fault.js';
 import { tryGrabFolio } from '../../../../src/model/mm/gup.js';
@@ -9,7 +8,7 @@ import { RELEASES } from '../../../../src/model/profile/profiles.js';
 import { releaseAtLeast } from '../../../../src/model/profile/release.js';
 import { folioOf } from '../../../../src/model/core/world.js';
 import { HUGETLB, THP, anonMap, bench, fileMap, fileSpec } from '../../builders.js';
-import { setFolioFlag } from '../../../../src/model/include/mm_types.js';
+import { VM_FAULT_SIGSEGV, setFolioFlag } from '../../../../src/model/include/mm_types.js';
 
 const AE = (r: string): boolean => releaseAtLeast(r as `v${number}.${number}`, 'v5.19');
 
@@ -43,12 +42,12 @@ describe('handleMmFault', () => {
     expect(b.vma('buf').pte).toMatchObject({ writable: true });
     expect(b.ctx.calls).toEqual(['do_anonymous_page', 'do_wp_page']);
   });
-  it('refuses a write fault on a read-only VMA and a read fault on PROT_NONE with -EFAULT', () => {
+  it('refuses a write fault on a read-only VMA and a read fault on PROT_NONE with VM_FAULT_SIGSEGV', () => {
     const b = bench('v6.6', [anonMap('buf')]);
     b.vma('buf').write = false;
-    expect(handleMmFault(b.ctx, b.w, b.at('buf'), 'write')).toBe(-EFAULT);
+    expect(handleMmFault(b.ctx, b.w, b.at('buf'), 'write')).toBe(VM_FAULT_SIGSEGV);
     b.vma('buf').read = false;
-    expect(handleMmFault(b.ctx, b.w, b.at('buf'), 'read')).toBe(-EFAULT);
+    expect(handleMmFault(b.ctx, b.w, b.at('buf'), 'read')).toBe(VM_FAULT_SIGSEGV);
   });
   it('maps the page-cache folio read-only on a read fault of a private file mapping', () => {
     const b = bench('v6.6', [fileMap('buf', 0, false)], [fileSpec('f', 'ext4', 'D')]);
