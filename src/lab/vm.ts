@@ -128,13 +128,17 @@ function freshResultsDisk(work: string): void {
   truncateSync(img, RESULTS_MB << 20);
 }
 
-/** What the VM wrote to its results disk: the text up to the first zero byte. */
+/**
+ * What the VM wrote to its results disk: the text up to its last non-zero byte (the file only grows
+ * from offset 0, so what follows it is the zeroed rest of the disk; a zero byte inside stays).
+ */
 export function readResultsDisk(work: string): string {
   const img = join(work, 'results.img');
   if (!existsSync(img)) return '';
   const bytes = readFileSync(img);
-  const end = bytes.indexOf(0);
-  return bytes.subarray(0, end < 0 ? bytes.length : end).toString('utf8');
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0) end -= 1;
+  return bytes.subarray(0, end).toString('utf8');
 }
 
 export function boot(

@@ -36,11 +36,11 @@ describe('parseResults', () => {
 });
 
 describe('readResultsDisk', () => {
-  it('reads the text the VM wrote at the start of the disk, up to the zeros', () => {
+  it('reads the text the VM wrote at the start of the disk, up to the zeros after it', () => {
     const work = mkdtempSync(join(tmpdir(), 'pinlab-results-'));
     try {
       expect(readResultsDisk(work)).toBe('');
-      const text = '# pinlab-lab: booted 6.1.0\n# pinlab-lab: begin p0 ext4\nok 1 é\n';
+      const text = '# pinlab-lab: booted 6.1.0\n# pinlab-lab: begin p0 ext4\nok 1 é\0 after a zero\n';
       writeFileSync(join(work, 'results.img'), Buffer.concat([Buffer.from(text), Buffer.alloc(4096)]));
       expect(readResultsDisk(work)).toBe(text);
     } finally {
