@@ -14,8 +14,9 @@ export const IO_POLICIES = {
       {
         since: 'v6.0',
         value: 'present',
-        commit: 'new iov_iter flavour - ITER_UBUF (fcb14cb1bdac)',
-        confidence: 'M',
+        commit:
+          'new iov_iter flavour - ITER_UBUF (fcb14cb1bdac; in viro/vfs for-next on 30 Jul 2022, the day before v5.19, and in mainline with the 5.20-rc1 merges by 10 Aug 2022, the 6.0 merge window; the 5.10 tree include/linux/uio.h has no ITER_UBUF, the 6.1 tree :29)',
+        confidence: 'H',
       },
     ],
   }),
@@ -35,8 +36,8 @@ export const IO_POLICIES = {
         since: 'v6.4',
         value: 'ubuf',
         commit:
-          'iov_iter: import single vector iovecs as ITER_UBUF (3b2deb0e46da); iov_iter: convert import_single_range() to ITER_UBUF (e03ad4ee2783) (merge lists with v6.4 work; the 6.12 tree lib/iov_iter.c:1454 __import_iovec_ubuf, the 7.2 tree :1372)',
-        confidence: 'M',
+          'iov_iter: import single vector iovecs as ITER_UBUF (3b2deb0e46da); iov_iter: convert import_single_range() to ITER_UBUF (e03ad4ee2783) (both in a mainline mirror push of 25 Apr 2023, after the v6.3 tag, with 6.4 merge-window work such as docs: move x86 documentation into Documentation/arch/; the 6.1 tree imports with iov_iter_init(), the 6.12 tree lib/iov_iter.c:1454 __import_iovec_ubuf, the 7.2 tree :1372)',
+        confidence: 'H',
       },
     ],
   }),
@@ -54,12 +55,18 @@ export const IO_POLICIES = {
     kernel: 'lib/iov_iter.c:iov_iter_xarray',
     values: ['absent', 'present'],
     history: [
-      { since: 'v4.19', value: 'absent', commit: 'no xarray iterator', confidence: 'M' },
+      {
+        since: 'v4.19',
+        value: 'absent',
+        commit: 'no xarray iterator (the 5.10 tree include/linux/uio.h:20 enum iter_type has none)',
+        confidence: 'H',
+      },
       {
         since: 'v5.13',
         value: 'present',
-        commit: 'iov_iter: Add ITER_XARRAY (7ff5062079ef)',
-        confidence: 'M',
+        commit:
+          "iov_iter: Add ITER_XARRAY (7ff5062079ef; merged into mainline with Merge tag 'netfs-lib-20210426' next to the 5.13-rc1 merges, mainline mirror push of 27 Apr 2021; absent from the 5.10 tree, the 6.1 tree include/linux/uio.h:27)",
+        confidence: 'H',
       },
     ],
   }),
@@ -237,8 +244,8 @@ export const IO_POLICIES = {
         since: 'v5.1',
         value: 'refuse-non-hugetlbfs',
         commit:
-          'io_uring: add support for pre-mapped user IO buffers (vm_file && !is_file_hugepages() -> -EOPNOTSUPP)',
-        confidence: 'M',
+          "io_uring: add support for pre-mapped user IO buffers (edafccee56ff; vm_file && !is_file_hugepages() -> -EOPNOTSUPP): posted as [PATCH 12/19] on 11 Feb 2019, after the 5.0 merge window; io_sqe_buffer_register() is in a 5.1.0-rc7 kernel (syzkaller splat in Mark Rutland's fix of 1 May 2019, Fixes: edafccee56ff); the stable bot lists it among the commits v4.19.79 lacks",
+        confidence: 'H',
       },
       {
         since: 'v5.14',
