@@ -75,12 +75,18 @@ export const IO_POLICIES = {
     kernel: 'lib/iov_iter.c:iov_iter_folio_queue',
     values: ['absent', 'present'],
     history: [
-      { since: 'v4.19', value: 'absent', commit: 'no folio_queue iterator', confidence: 'M' },
+      {
+        since: 'v4.19',
+        value: 'absent',
+        commit: 'no folio_queue iterator (none in the 5.10 and 6.1 trees include/linux/uio.h)',
+        confidence: 'H',
+      },
       {
         since: 'v6.12',
         value: 'present',
-        commit: 'iov_iter: Provide copy_folio_from_iter() / ITER_FOLIOQ (netfs pull, Sep 2024)',
-        confidence: 'M',
+        commit:
+          'mm: Define struct folio_queue and ITER_FOLIOQ to handle a sequence of folios (db0aa2e9566f; in "netfs: Read/write improvements", posted 29 Jul 2024, after v6.11-rc1, and in the vfs tree next to the 6.12 "file: remove f_version" series; a later fix of it carries "Cc: stable # v6.12+"; the 6.12 tree include/linux/uio.h:29, the 7.2 tree too)',
+        confidence: 'H',
       },
     ],
   }),
@@ -332,15 +338,16 @@ export const IO_POLICIES = {
       {
         since: 'v4.19',
         value: 'legacy',
-        commit: 'ext4_direct_IO() -> __blockdev_direct_IO() (fs/direct-io.c); no tree before 5.10 read',
-        confidence: 'M',
+        commit:
+          'ext4_direct_IO() -> __blockdev_direct_IO() (fs/direct-io.c) until the v5.5 switch below; no tree before 5.10 read',
+        confidence: 'H',
       },
       {
         since: 'v5.5',
         value: 'iomap',
         commit:
-          'ext4: introduce direct I/O read using iomap infrastructure (b1b4705d54ab, 5 Nov 2019); ext4: introduce direct I/O write using iomap infrastructure (378f32bab371) (the 5.10 tree: fs/ext4/file.c:77 and 541 call iomap_dio_rw; so do 6.1, 6.12 and 7.2)',
-        confidence: 'M',
+          'ext4: introduce direct I/O read using iomap infrastructure (b1b4705d54ab, authored 5 Nov 2019, after v5.4-rc6; the kernel test robot found it in torvalds/linux master on 24 Dec 2019, v5.5-rc3: the 5.5 merge window); ext4: introduce direct I/O write using iomap infrastructure (378f32bab371) (the 5.10 tree: fs/ext4/file.c:77 and 541 call iomap_dio_rw; so do 6.1, 6.12 and 7.2)',
+        confidence: 'H',
       },
     ],
   }),
@@ -353,15 +360,15 @@ export const IO_POLICIES = {
         since: 'v4.19',
         value: 'legacy',
         commit:
-          'btrfs_direct_IO() -> __blockdev_direct_IO(); the first conversion was reverted before v5.8 (Revert "btrfs: switch to iomap_dio_rw() for dio", 55e20bd12a56, for-5.8-part2)',
-        confidence: 'M',
+          'btrfs_direct_IO() -> __blockdev_direct_IO(); the first conversion was reverted before v5.8 (Revert "btrfs: switch to iomap_dio_rw() for dio", 55e20bd12a56, for-5.8-part2) and redone for v5.10',
+        confidence: 'H',
       },
       {
-        since: 'v5.9',
+        since: 'v5.10',
         value: 'iomap',
         commit:
-          'btrfs: switch to iomap_dio_rw() for dio (c0aaf9b7a114, the id later Fixes: tags of Aug 2020 name) (the 5.10 tree: fs/btrfs/inode.c:8084; 6.1 fs/btrfs/file.c, 6.12 and 7.2 fs/btrfs/direct-io.c)',
-        confidence: 'M',
+          "btrfs: switch to iomap for direct IO (f85781fb505e, authored 17 Aug 2020, the day after v5.9-rc1; still rebased in btrfs misc-next as c0aaf9b7a114 on 21 Aug 2020, when David Sterba folded a fix into it, and in linux-next on 3 Sep 2020, so not in v5.9; a revlist lists it with Merge tag 'for-5.10-tag', and David Sterba confirmed f85781fb505e as the Fixes: target after Stephen Rothwell's linux-next check) (the 5.10 tree: fs/btrfs/inode.c:8084; 6.1 fs/btrfs/file.c, 6.12 and 7.2 fs/btrfs/direct-io.c)",
+        confidence: 'H',
       },
     ],
   }),
