@@ -257,8 +257,8 @@ export const IO_POLICIES = {
         since: 'v5.14',
         value: 'refuse-non-shmem',
         commit:
-          'io_uring: shmem (memfd) backed registered buffers allowed (vma_is_shmem(); queued for 5.14 per liburing issue #358)',
-        confidence: 'M',
+          'io_uring: enable shmem/memfd memory registration (40dad765c045; vma_is_shmem() -> allowed; RFC posted 9 Jun 2021, in Jens Axboe\'s "[GIT PULL] io_uring updates for 5.14-rc1" of 1 Jul 2021, based on v5.13-rc6)',
+        confidence: 'H',
       },
       {
         since: 'v6.5',
@@ -280,11 +280,11 @@ export const IO_POLICIES = {
         confidence: 'M',
       },
       {
-        since: 'v5.14',
+        since: 'v5.13',
         value: 'max-reg-buffers',
         commit:
-          'io_uring: increase max number of reg buffers (IORING_MAX_REG_BUFFERS = 1 << 14; posted 14 May 2021, after the 5.13 merge window; the 6.1, 6.12 and 7.2 trees: io_uring/rsrc.c:34/1119, 36/1047, 80/962)',
-        confidence: 'M',
+          'io_uring: increase max number of reg buffers (489809e2e22b; IORING_MAX_REG_BUFFERS = 1 << 14; posted 14 May 2021 and sent as a 5.13 fix: it is in the shortlog of Linus\'s "Linux 5.13-rc2" announcement of 16 May 2021, so v5.13, not v5.14; the 6.1, 6.12 and 7.2 trees: io_uring/rsrc.c:34/1119, 36/1047, 80/962)',
+        confidence: 'H',
       },
     ],
   }),
