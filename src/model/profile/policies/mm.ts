@@ -320,14 +320,16 @@ export const MM_POLICIES = {
       {
         since: 'v5.11',
         value: 'benchmarks',
-        commit: 'mm/gup_benchmark: rename to mm/gup_test (selftests/vm: gup_test series)',
-        confidence: 'M',
+        commit:
+          'mm/gup_benchmark: rename to mm/gup_test (9c84f229268f; in linux-next on 16 Dec 2020, three days after v5.10, and in torvalds/linux dated Dec 2020 per a kernel test robot report: the 5.11 merge window; the 5.10 tree has mm/gup_benchmark.c, the 6.1 tree mm/gup_test.c)',
+        confidence: 'H',
       },
       {
         since: 'v6.2',
         value: 'pin-longterm-test',
-        commit: 'mm/gup_test: start/stop/read functionality for PIN LONGTERM test',
-        confidence: 'M',
+        commit:
+          'mm/gup_test: start/stop/read functionality for PIN LONGTERM test (c77369b437f9, the id later Fixes: tags cite; in linux-next with that id on 9 Nov 2022, after v6.1-rc1: the 6.2 merge window; the 6.1 tree mm/gup_test.c has no PIN_LONGTERM_TEST, the 6.12 tree has it)',
+        confidence: 'H',
       },
     ],
   }),
