@@ -480,8 +480,8 @@ export const MM_POLICIES = {
         since: 'v5.18',
         value: 'zap',
         commit:
-          'mm: enable MADV_DONTNEED for hugetlb mappings (90e7e7f5ef3f, posted 1 Feb 2022, in the mm batch for v5.18; the 6.1, 6.12 and 7.2 trees: madvise_dontneed_free_valid_vma() at mm/madvise.c:797, 859 and 873)',
-        confidence: 'M',
+          'mm: enable MADV_DONTNEED for hugetlb mappings (90e7e7f5ef3f, posted 1 Feb 2022; the mainline commit is dated 24 Mar 2022 (its header as quoted on the LTP list), between v5.17 (20 Mar) and v5.18-rc1 (3 Apr): the 5.18 merge window; the 5.10 tree refuses, the 6.1, 6.12 and 7.2 trees: madvise_dontneed_free_valid_vma() at mm/madvise.c:797, 859 and 873)',
+        confidence: 'H',
       },
     ],
   }),
