@@ -46,7 +46,7 @@ describe('policySteps', () => {
 
   it('lists every history entry inside the range, and a policy that came back to its value apart', () => {
     const { steps, roundTrips } = policySteps(profile('v5.4'), profile('v5.10'));
-    // ext4.dioPath (v5.5) and btrfs.dioPath (v5.9): the DIO paths' filesystem history (issue 23's audit).
+    // ext4.dioPath (v5.5) and btrfs.dioPath (v5.10): the DIO paths' filesystem history (issue 23's audit).
     expect(steps.map((s) => s.policy)).toEqual([
       'cow.reuse',
       'gup.pin',

@@ -152,7 +152,7 @@ function backingCall(fs: FsType, r: (typeof RELEASES)[number]): string {
       return '__blockdev_direct_IO';
     case 'ext4': // ext4.dioPath: iomap from v5.5 (the first profile after it: v5.8)
       return old('v5.8') ? '__blockdev_direct_IO' : 'iomap_dio_rw';
-    case 'btrfs': // btrfs.dioPath: iomap from v5.9 (the first profile after it: v5.10)
+    case 'btrfs': // btrfs.dioPath: iomap from v5.10
       return old('v5.10') ? '__blockdev_direct_IO' : 'iomap_dio_rw';
     case 'bdev':
       return '__blkdev_direct_IO_async';

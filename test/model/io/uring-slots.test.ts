@@ -27,7 +27,7 @@ function register(kernel: string, slot: number) {
 
 /**
  * The buffer table's size limit (policy uring.maxBuffers): nr_args > UIO_MAXIOV (1024) until
- * "io_uring: increase max number of reg buffers" (v5.14), IORING_MAX_REG_BUFFERS (16384) since: the
+ * "io_uring: increase max number of reg buffers" (v5.13-rc2, so v5.13), IORING_MAX_REG_BUFFERS (16384) since: the
  * 5.10.262 tree (the 5.15 io_uring backport) io_uring/io_uring.c:104 and 9049, 6.1.176 io_uring/rsrc.c:34
  * and 1119, 6.12.117 :36 and 1047, 7.2.13 :80 and 962.
  */
@@ -35,15 +35,15 @@ describe('io_uring registered-buffer slots (policy uring.maxBuffers)', () => {
   it.each(URING)('%s: slot 1023 (a table of 1024) registers', (r) => {
     expect(register(r, 1023).reg).toBe('0');
   });
-  it.each(URING)('%s: slot 1024 needs a table of 1025: EINVAL before v5.14, nothing pinned', (r) => {
+  it.each(URING)('%s: slot 1024 needs a table of 1025: EINVAL before v5.13, nothing pinned', (r) => {
     const x = register(r, 1024);
-    const old = !releaseAtLeast(r, 'v5.14');
+    const old = !releaseAtLeast(r, 'v5.13');
     expect(x.reg).toBe(old ? 'EINVAL' : '0');
     expect(x.uring.length).toBe(old ? 0 : 1);
     if (old) expect([x.page?.refcount, x.page?.pincount]).toEqual([1, 0]);
   });
   it.each(URING)('%s: slot 16383 is the last one any release takes', (r) => {
-    expect(register(r, 16383).reg).toBe(releaseAtLeast(r, 'v5.14') ? '0' : 'EINVAL');
+    expect(register(r, 16383).reg).toBe(releaseAtLeast(r, 'v5.13') ? '0' : 'EINVAL');
   });
   it('v5.10.y carries the 5.15 io_uring: slot 1024 registers there, not on v5.10', () => {
     expect(register('v5.10', 1024).reg).toBe('EINVAL');

@@ -12,16 +12,17 @@ import { bench, fileMap, fileSpec } from '../builders.js';
 
 /**
  * Which filesystems' ->writepage reclaim's pageout() can call, per release (policy
- * reclaim.fileWritepage): the 5.10 tree has it for all; xfs drops it in v5.15, btrfs by v6.0 (absent
- * from the 6.1 tree), ext4 in v6.3 (present in the 6.1 tree, absent from the 6.12 one); the block
- * device, NFS and ceph have it in the 6.1 tree and not in the 6.12 one.
+ * reclaim.fileWritepage): the 5.10 tree has it for all; xfs drops it in v5.15, btrfs in v6.0 (absent
+ * from the 6.1 tree), ext4 in v6.2 ("ext4: stop providing .writepage hook", merged with the 6.2 ext4
+ * pull; present in the 6.1 tree); the profile keeps it for the block device, NFS and ceph until v6.15
+ * ("ceph: Remove ceph_writepage()", the last of them; the block device and NFS lost theirs in v6.8).
  */
 function writes(r: Release, fs: FsType): boolean {
   if (fs === 'shmem') return true;
   if (fs === 'xfs') return !releaseAtLeast(r, 'v5.15');
   if (fs === 'btrfs') return !releaseAtLeast(r, 'v6.0');
-  if (fs === 'ext4') return !releaseAtLeast(r, 'v6.3');
-  return !releaseAtLeast(r, 'v6.12');
+  if (fs === 'ext4') return !releaseAtLeast(r, 'v6.2');
+  return !releaseAtLeast(r, 'v6.15');
 }
 
 const FS: FsType[] = ['ext4', 'xfs', 'btrfs', 'bdev', 'shmem'];

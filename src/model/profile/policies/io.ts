@@ -14,8 +14,9 @@ export const IO_POLICIES = {
       {
         since: 'v6.0',
         value: 'present',
-        commit: 'new iov_iter flavour - ITER_UBUF (fcb14cb1bdac)',
-        confidence: 'M',
+        commit:
+          'new iov_iter flavour - ITER_UBUF (fcb14cb1bdac; in viro/vfs for-next on 30 Jul 2022, the day before v5.19, and in mainline with the 5.20-rc1 merges by 10 Aug 2022, the 6.0 merge window; the 5.10 tree include/linux/uio.h has no ITER_UBUF, the 6.1 tree :29)',
+        confidence: 'H',
       },
     ],
   }),
@@ -35,8 +36,8 @@ export const IO_POLICIES = {
         since: 'v6.4',
         value: 'ubuf',
         commit:
-          'iov_iter: import single vector iovecs as ITER_UBUF (3b2deb0e46da); iov_iter: convert import_single_range() to ITER_UBUF (e03ad4ee2783) (merge lists with v6.4 work; the 6.12 tree lib/iov_iter.c:1454 __import_iovec_ubuf, the 7.2 tree :1372)',
-        confidence: 'M',
+          'iov_iter: import single vector iovecs as ITER_UBUF (3b2deb0e46da); iov_iter: convert import_single_range() to ITER_UBUF (e03ad4ee2783) (both in a mainline mirror push of 25 Apr 2023, after the v6.3 tag, with 6.4 merge-window work such as docs: move x86 documentation into Documentation/arch/; the 6.1 tree imports with iov_iter_init(), the 6.12 tree lib/iov_iter.c:1454 __import_iovec_ubuf, the 7.2 tree :1372)',
+        confidence: 'H',
       },
     ],
   }),
@@ -54,12 +55,18 @@ export const IO_POLICIES = {
     kernel: 'lib/iov_iter.c:iov_iter_xarray',
     values: ['absent', 'present'],
     history: [
-      { since: 'v4.19', value: 'absent', commit: 'no xarray iterator', confidence: 'M' },
+      {
+        since: 'v4.19',
+        value: 'absent',
+        commit: 'no xarray iterator (the 5.10 tree include/linux/uio.h:20 enum iter_type has none)',
+        confidence: 'H',
+      },
       {
         since: 'v5.13',
         value: 'present',
-        commit: 'iov_iter: Add ITER_XARRAY (7ff5062079ef)',
-        confidence: 'M',
+        commit:
+          "iov_iter: Add ITER_XARRAY (7ff5062079ef; merged into mainline with Merge tag 'netfs-lib-20210426' next to the 5.13-rc1 merges, mainline mirror push of 27 Apr 2021; absent from the 5.10 tree, the 6.1 tree include/linux/uio.h:27)",
+        confidence: 'H',
       },
     ],
   }),
@@ -68,12 +75,18 @@ export const IO_POLICIES = {
     kernel: 'lib/iov_iter.c:iov_iter_folio_queue',
     values: ['absent', 'present'],
     history: [
-      { since: 'v4.19', value: 'absent', commit: 'no folio_queue iterator', confidence: 'M' },
+      {
+        since: 'v4.19',
+        value: 'absent',
+        commit: 'no folio_queue iterator (none in the 5.10 and 6.1 trees include/linux/uio.h)',
+        confidence: 'H',
+      },
       {
         since: 'v6.12',
         value: 'present',
-        commit: 'iov_iter: Provide copy_folio_from_iter() / ITER_FOLIOQ (netfs pull, Sep 2024)',
-        confidence: 'M',
+        commit:
+          'mm: Define struct folio_queue and ITER_FOLIOQ to handle a sequence of folios (db0aa2e9566f; in "netfs: Read/write improvements", posted 29 Jul 2024, after v6.11-rc1, and in the vfs tree next to the 6.12 "file: remove f_version" series; a later fix of it carries "Cc: stable # v6.12+"; the 6.12 tree include/linux/uio.h:29, the 7.2 tree too)',
+        confidence: 'H',
       },
     ],
   }),
@@ -237,15 +250,15 @@ export const IO_POLICIES = {
         since: 'v5.1',
         value: 'refuse-non-hugetlbfs',
         commit:
-          'io_uring: add support for pre-mapped user IO buffers (vm_file && !is_file_hugepages() -> -EOPNOTSUPP)',
-        confidence: 'M',
+          "io_uring: add support for pre-mapped user IO buffers (edafccee56ff; vm_file && !is_file_hugepages() -> -EOPNOTSUPP): posted as [PATCH 12/19] on 11 Feb 2019, after the 5.0 merge window; io_sqe_buffer_register() is in a 5.1.0-rc7 kernel (syzkaller splat in Mark Rutland's fix of 1 May 2019, Fixes: edafccee56ff); the stable bot lists it among the commits v4.19.79 lacks",
+        confidence: 'H',
       },
       {
         since: 'v5.14',
         value: 'refuse-non-shmem',
         commit:
-          'io_uring: shmem (memfd) backed registered buffers allowed (vma_is_shmem(); queued for 5.14 per liburing issue #358)',
-        confidence: 'M',
+          'io_uring: enable shmem/memfd memory registration (40dad765c045; vma_is_shmem() -> allowed; RFC posted 9 Jun 2021, in Jens Axboe\'s "[GIT PULL] io_uring updates for 5.14-rc1" of 1 Jul 2021, based on v5.13-rc6)',
+        confidence: 'H',
       },
       {
         since: 'v6.5',
@@ -267,11 +280,11 @@ export const IO_POLICIES = {
         confidence: 'M',
       },
       {
-        since: 'v5.14',
+        since: 'v5.13',
         value: 'max-reg-buffers',
         commit:
-          'io_uring: increase max number of reg buffers (IORING_MAX_REG_BUFFERS = 1 << 14; posted 14 May 2021, after the 5.13 merge window; the 6.1, 6.12 and 7.2 trees: io_uring/rsrc.c:34/1119, 36/1047, 80/962)',
-        confidence: 'M',
+          'io_uring: increase max number of reg buffers (489809e2e22b; IORING_MAX_REG_BUFFERS = 1 << 14; posted 14 May 2021 and sent as a 5.13 fix: it is in the shortlog of Linus\'s "Linux 5.13-rc2" announcement of 16 May 2021, so v5.13, not v5.14; the 6.1, 6.12 and 7.2 trees: io_uring/rsrc.c:34/1119, 36/1047, 80/962)',
+        confidence: 'H',
       },
     ],
   }),
@@ -325,15 +338,16 @@ export const IO_POLICIES = {
       {
         since: 'v4.19',
         value: 'legacy',
-        commit: 'ext4_direct_IO() -> __blockdev_direct_IO() (fs/direct-io.c); no tree before 5.10 read',
-        confidence: 'M',
+        commit:
+          'ext4_direct_IO() -> __blockdev_direct_IO() (fs/direct-io.c) until the v5.5 switch below; no tree before 5.10 read',
+        confidence: 'H',
       },
       {
         since: 'v5.5',
         value: 'iomap',
         commit:
-          'ext4: introduce direct I/O read using iomap infrastructure (b1b4705d54ab, 5 Nov 2019); ext4: introduce direct I/O write using iomap infrastructure (378f32bab371) (the 5.10 tree: fs/ext4/file.c:77 and 541 call iomap_dio_rw; so do 6.1, 6.12 and 7.2)',
-        confidence: 'M',
+          'ext4: introduce direct I/O read using iomap infrastructure (b1b4705d54ab, authored 5 Nov 2019, after v5.4-rc6; the kernel test robot found it in torvalds/linux master on 24 Dec 2019, v5.5-rc3: the 5.5 merge window); ext4: introduce direct I/O write using iomap infrastructure (378f32bab371) (the 5.10 tree: fs/ext4/file.c:77 and 541 call iomap_dio_rw; so do 6.1, 6.12 and 7.2)',
+        confidence: 'H',
       },
     ],
   }),
@@ -346,15 +360,15 @@ export const IO_POLICIES = {
         since: 'v4.19',
         value: 'legacy',
         commit:
-          'btrfs_direct_IO() -> __blockdev_direct_IO(); the first conversion was reverted before v5.8 (Revert "btrfs: switch to iomap_dio_rw() for dio", 55e20bd12a56, for-5.8-part2)',
-        confidence: 'M',
+          'btrfs_direct_IO() -> __blockdev_direct_IO(); the first conversion was reverted before v5.8 (Revert "btrfs: switch to iomap_dio_rw() for dio", 55e20bd12a56, for-5.8-part2) and redone for v5.10',
+        confidence: 'H',
       },
       {
-        since: 'v5.9',
+        since: 'v5.10',
         value: 'iomap',
         commit:
-          'btrfs: switch to iomap_dio_rw() for dio (c0aaf9b7a114, the id later Fixes: tags of Aug 2020 name) (the 5.10 tree: fs/btrfs/inode.c:8084; 6.1 fs/btrfs/file.c, 6.12 and 7.2 fs/btrfs/direct-io.c)',
-        confidence: 'M',
+          "btrfs: switch to iomap for direct IO (f85781fb505e, authored 17 Aug 2020, the day after v5.9-rc1; still rebased in btrfs misc-next as c0aaf9b7a114 on 21 Aug 2020, when David Sterba folded a fix into it, and in linux-next on 3 Sep 2020, so not in v5.9; a revlist lists it with Merge tag 'for-5.10-tag', and David Sterba confirmed f85781fb505e as the Fixes: target after Stephen Rothwell's linux-next check) (the 5.10 tree: fs/btrfs/inode.c:8084; 6.1 fs/btrfs/file.c, 6.12 and 7.2 fs/btrfs/direct-io.c)",
+        confidence: 'H',
       },
     ],
   }),

@@ -145,8 +145,8 @@ export const MM_POLICIES = {
         since: 'v5.7',
         value: 'counted',
         commit:
-          'mm/gup: introduce pin_user_pages*() and FOLL_PIN (eddb1c228f79, v5.6); mm/gup: track FOLL_PIN pages (3faa52c03f44)',
-        confidence: 'M',
+          'mm/gup: introduce pin_user_pages*() and FOLL_PIN (eddb1c228f79, v5.6); mm/gup: track FOLL_PIN pages (3faa52c03f44; Alex Williamson bisected a regression to it on 24 Apr 2020 in a 5.6.0+ kernel, i.e. merged after v5.6, in the 5.7 merge window; the 5.10 tree counts pins, mm/gup.c:149)',
+        confidence: 'H',
       },
     ],
   }),
@@ -216,8 +216,8 @@ export const MM_POLICIES = {
         since: 'v6.0',
         value: 'lazy',
         commit:
-          'hugetlb: lazy page table copies in fork() (bcd51a3c679d, posted 16 Jun 2022; in the mm pull for v6.0 next to "docs: rename Documentation/vm to Documentation/mm"; the 6.1, 6.12 and 7.2 trees: vma_needs_copy() at mm/memory.c:1251, 1330 and 1482 has no VM_HUGETLB test)',
-        confidence: 'M',
+          'hugetlb: lazy page table copies in fork() (bcd51a3c679d, posted 16 Jun 2022; in akpm/mm mm-stable with that id on 18 Jul 2022, before v5.19 (31 Jul), so the 6.0 merge window; a later bisection found it changed behaviour "after v5.19"; the 6.1, 6.12 and 7.2 trees: vma_needs_copy() at mm/memory.c:1251, 1330 and 1482 has no VM_HUGETLB test)',
+        confidence: 'H',
       },
     ],
   }),
@@ -286,8 +286,8 @@ export const MM_POLICIES = {
         since: 'v6.3',
         value: 'args',
         commit:
-          'mm/gup: simplify the external interface functions and consolidate invariants (b8f81054dc36; Jan 2023 series "Simplify the external interface for GUP"; the 6.12.117 tree: is_valid_gup_args() mm/gup.c:2595, pin_user_pages() returns 0 at :3646)',
-        confidence: 'M',
+          'mm/gup: simplify the external interface functions and consolidate invariants (b8f81054dc36; Jan 2023 series "Simplify the external interface for GUP"; in akpm\'s mm-stable with that id by 7 Feb 2023, before v6.2 (19 Feb), so the 6.3 merge window; the 6.1.176 tree has no is_valid_gup_args(), the 6.12.117 tree: mm/gup.c:2595, pin_user_pages() returns 0 at :3646)',
+        confidence: 'H',
       },
     ],
   }),
@@ -306,8 +306,8 @@ export const MM_POLICIES = {
         since: 'v5.16',
         value: 'present',
         commit:
-          'gup: Introduce FOLL_NOFAULT flag to disable page faults (in the gfs2 pull "gfs2: Fix mmap + page fault deadlocks", based on v5.15-rc5, for the 5.16 merge window; the 6.1.176 tree: include/linux/mm.h:3094, mm/gup.c:1003)',
-        confidence: 'M',
+          'gup: Introduce FOLL_NOFAULT flag to disable page faults (55b8fe703bc5; in "[GIT PULL] gfs2: Fix mmap + page fault deadlocks", tag gfs2-v5.15-rc5-mmap-fault, sent to Linus on 2 Nov 2021, after v5.15 (31 Oct), so the 5.16 merge window; the 6.1.176 tree: include/linux/mm.h:3094, mm/gup.c:1003)',
+        confidence: 'H',
       },
     ],
   }),
@@ -320,14 +320,16 @@ export const MM_POLICIES = {
       {
         since: 'v5.11',
         value: 'benchmarks',
-        commit: 'mm/gup_benchmark: rename to mm/gup_test (selftests/vm: gup_test series)',
-        confidence: 'M',
+        commit:
+          'mm/gup_benchmark: rename to mm/gup_test (9c84f229268f; in linux-next on 16 Dec 2020, three days after v5.10, and in torvalds/linux dated Dec 2020 per a kernel test robot report: the 5.11 merge window; the 5.10 tree has mm/gup_benchmark.c, the 6.1 tree mm/gup_test.c)',
+        confidence: 'H',
       },
       {
         since: 'v6.2',
         value: 'pin-longterm-test',
-        commit: 'mm/gup_test: start/stop/read functionality for PIN LONGTERM test',
-        confidence: 'M',
+        commit:
+          'mm/gup_test: start/stop/read functionality for PIN LONGTERM test (c77369b437f9, the id later Fixes: tags cite; in linux-next with that id on 9 Nov 2022, after v6.1-rc1: the 6.2 merge window; the 6.1 tree mm/gup_test.c has no PIN_LONGTERM_TEST, the 6.12 tree has it)',
+        confidence: 'H',
       },
     ],
   }),
@@ -395,22 +397,22 @@ export const MM_POLICIES = {
         since: 'v6.0',
         value: 'no-xfs-btrfs',
         commit:
-          'btrfs stops setting .writepage (absent from the 6.1 tree, present in the 5.10 one; the subject and release are not confirmed: a Christoph Hellwig btrfs series of June 2022 is the likely source)',
-        confidence: 'L',
-      },
-      {
-        since: 'v6.3',
-        value: 'bdev-nfs-ceph',
-        commit:
-          'ext4: stop providing .writepage hook (Jan Kara, posted 7 Dec 2022, after the 6.2 ext4 pull; the 6.1 tree still has ext4_writepage at fs/ext4/inode.c:3675)',
+          'btrfs: remove ->writepage (Christoph Hellwig, posted 21 Jun 2022, after v5.19-rc3; David Sterba took it for btrfs the next day, so the 6.0 merge window; mainline id and pull not found; present in the 5.10 tree fs/btrfs/inode.c:10509, absent from the 6.1 tree)',
         confidence: 'M',
       },
       {
-        since: 'v6.12',
+        since: 'v6.2',
+        value: 'bdev-nfs-ceph',
+        commit:
+          "ext4: stop providing .writepage hook (dae999602eeb, Jan Kara, v4 posted 7 Dec 2022; in the torvalds/linux push of 13 Dec 2022 through Merge tag 'ext4_for_linus', next to 'erofs-for-6.2-rc1': the 6.2 merge window; the 6.1 tree still has ext4_writepage at fs/ext4/inode.c:3675)",
+        confidence: 'H',
+      },
+      {
+        since: 'v6.15',
         value: 'none',
         commit:
-          'the block device, NFS and ceph have no .writepage in the 6.12 tree (the 6.1 tree: block/fops.c:434, fs/nfs/file.c:527, fs/ceph/addr.c:1437); dated to that tree only. "fs: Remove aops->writepage" (6b0dfabb3555) later removed the hook itself: the 7.2 tree\'s pageout() writes only shmem and swap-cache folios (mm/vmscan.c:635-652) and shrink_folio_list() activates every dirty file-LRU folio (:1364)',
-        confidence: 'L',
+          'ceph: Remove ceph_writepage() (19a288110435; Matthew Wilcox, "I would like to see merged for v6.15"; in the vfs series "Remove accesses to page->index from ceph" in linux-next fs-next on 24 Mar 2025, the day v6.14 was released: the 6.15 merge window; the 6.12.117 tree lacks it, a stable backport: linux-stable-rc took it for 6.6.y in Aug 2026). The block device and NFS lost theirs in v6.8: "fs: Convert block_write_full_page to block_write_full_folio" (blkdev_writepage -> blkdev_writepages, posted 15 Dec 2023 for mm) and "nfs: Remove writepage" (12fc0a963128, "[GIT PULL] Please Pull NFS Client Updates for Linux 6.8"); no value says ceph alone, so v6.8-v6.14 keep bdev-nfs-ceph. "fs: Remove aops->writepage" (6b0dfabb3555) later removed the hook: the 7.2 tree\'s pageout() writes only shmem and swap-cache folios (mm/vmscan.c:635-652), shrink_folio_list() activates every dirty file-LRU folio (:1364)',
+        confidence: 'M',
       },
     ],
   }),
@@ -457,8 +459,8 @@ export const MM_POLICIES = {
         since: 'v5.4',
         value: 'present',
         commit:
-          'mm: introduce MADV_PAGEOUT (in the 5.10 tree, mm/madvise.c; release not confirmed in a tree)',
-        confidence: 'M',
+          'mm: introduce MADV_PAGEOUT (1a4e58cce84e; posted 26 Jul 2019, after the 5.3 merge window closed; the mainline commit is dated 25 Sep 2019 (syzbot bisection header), between v5.3 (15 Sep) and v5.4-rc1 (30 Sep); the 5.10 tree mm/madvise.c:549 madvise_pageout())',
+        confidence: 'H',
       },
     ],
   }),
@@ -478,8 +480,8 @@ export const MM_POLICIES = {
         since: 'v5.18',
         value: 'zap',
         commit:
-          'mm: enable MADV_DONTNEED for hugetlb mappings (90e7e7f5ef3f, posted 1 Feb 2022, in the mm batch for v5.18; the 6.1, 6.12 and 7.2 trees: madvise_dontneed_free_valid_vma() at mm/madvise.c:797, 859 and 873)',
-        confidence: 'M',
+          'mm: enable MADV_DONTNEED for hugetlb mappings (90e7e7f5ef3f, posted 1 Feb 2022; the mainline commit is dated 24 Mar 2022 (its header as quoted on the LTP list), between v5.17 (20 Mar) and v5.18-rc1 (3 Apr): the 5.18 merge window; the 5.10 tree refuses, the 6.1, 6.12 and 7.2 trees: madvise_dontneed_free_valid_vma() at mm/madvise.c:797, 859 and 873)',
+        confidence: 'H',
       },
     ],
   }),
