@@ -148,7 +148,7 @@ describe('the text report', () => {
       row('v5.10', 'unavailable', {
         scenario: 'read-fixed-dirty[buf=memfd-with-a-long-value]',
         reason:
-          "btrfs direct I/O runs fs/direct-io.c before v5.9 (policy btrfs.dioPath): write 'legacy', not 'iomap', on these releases",
+          "btrfs direct I/O runs fs/direct-io.c before v5.10 (policy btrfs.dioPath): write 'legacy', not 'iomap', on these releases",
       }),
     ];
     const text = textReport(wide, ['v5.4', 'v5.10'], new Map(), { timings: false });

@@ -162,12 +162,12 @@ describe('unavailableOps', () => {
   it.each([
     [
       'v5.8',
-      "not on v5.8: btrfs direct I/O runs fs/direct-io.c before v5.9 (policy btrfs.dioPath): write 'legacy', not 'iomap'",
+      "not on v5.8: btrfs direct I/O runs fs/direct-io.c before v5.10 (policy btrfs.dioPath): write 'legacy', not 'iomap'",
     ],
     ['v5.10', null],
     ['v7.2', null],
   ])(
-    '%s: btrfs direct I/O through iomap (policy btrfs.dioPath, "btrfs: switch to iomap_dio_rw() for dio", v5.9)',
+    '%s: btrfs direct I/O through iomap (policy btrfs.dioPath, "btrfs: switch to iomap for direct IO", v5.10)',
     (k, message) => {
       const [parsed] = parseOk(withOps('dio read iomap iovec b[0] into buf as r', '', 'file b btrfs = "D"'));
       const p = kernelProfile(k);

@@ -1,6 +1,6 @@
 import type { DioPath } from '../include/blk_types.js';
 import type { FsType } from '../include/fs.js';
-import type { Policies } from '../profile/policies/index.js';
+import { POLICIES, type Policies } from '../profile/policies/index.js';
 
 /**
  * Which direct-I/O implementation a filesystem's ->read_iter / ->write_iter run for IOCB_DIRECT. The
@@ -46,7 +46,8 @@ export function dioPathUnavailable(policies: Policies, fs: FsType, path: DioPath
   if (fs !== 'ext4' && fs !== 'btrfs') return null;
   const now = fsDioPath(policies, fs);
   if (now === path) return null;
-  const when = fs === 'ext4' ? 'v5.5' : 'v5.9';
+  // The release the policy history gives iomap (ext4.dioPath v5.5, btrfs.dioPath v5.10).
+  const when = POLICIES[`${fs}.dioPath`].history.find((h) => h.value === 'iomap')?.since ?? '?';
   return now === 'iomap'
     ? `${fs} direct I/O runs iomap_dio_rw from ${when} (policy ${fs}.dioPath): write 'iomap', not '${path}'`
     : `${fs} direct I/O runs fs/direct-io.c before ${when} (policy ${fs}.dioPath): write 'legacy', not '${path}'`;

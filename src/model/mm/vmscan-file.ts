@@ -27,8 +27,10 @@ export function hasWritepage(ctx: Ctx, fs: FsType): boolean {
       return fs !== 'xfs' && fs !== 'btrfs';
     case 'bdev-nfs-ceph':
       // MODEL: vfat leaves with ext4 here; the trees only bracket fat_writepage() (5.10 and 6.1
-      // fs/fat/inode.c have it, 6.12 has none), so its own release between v6.3 and v6.12 is unread.
+      // fs/fat/inode.c have it, 6.12 has none), so its own release between v6.2 and v6.12 is unread.
       return fs === 'bdev' || fs === 'nfs' || fs === 'ceph';
+    case 'ceph':
+      return fs === 'ceph';
     case 'none':
       return false;
   }
@@ -40,7 +42,7 @@ export function hasWritepage(ctx: Ctx, fs: FsType): boolean {
  * that may be DMA-pinned is then left as it is, dirty state and buffers too, since its pinner may still
  * write it and an unmapped folio cannot gain a new pin; a dirty folio is written (pageout) only when
  * nothing else holds it (is_page_cache_freeable: a GUP reference keeps it dirty) and its filesystem
- * still has ->writepage (policy reclaim.fileWritepage: xfs lost it in v5.15, ext4 in v6.3; without
+ * still has ->writepage (policy reclaim.fileWritepage: xfs lost it in v5.15, ext4 in v6.2; without
  * it pageout() returns PAGE_ACTIVATE and the folio stays dirty, buffers and all); a clean one has its
  * buffers released (filemap_release_folio) even when referenced, then __remove_mapping frees it only
  * if the page cache holds the last reference. Clean data that never reached the disk is lost.

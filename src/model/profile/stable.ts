@@ -89,7 +89,7 @@ export const STABLE_SERIES: readonly StableSeries[] = [
         policy: 'uring.maxBuffers',
         value: 'max-reg-buffers',
         commit:
-          'io_uring: import 5.15-stable io_uring (stable-only; carries "io_uring: increase max number of reg buffers", v5.14)',
+          'io_uring: import 5.15-stable io_uring (stable-only; carries "io_uring: increase max number of reg buffers", v5.13)',
         evidence:
           'io_uring/io_uring.c:104 (IORING_MAX_REG_BUFFERS 1 << 14), 9049 (io_sqe_buffers_register: nr_args > IORING_MAX_REG_BUFFERS -> -EINVAL)',
         confidence: 'H',
@@ -157,6 +157,15 @@ export const STABLE_SERIES: readonly StableSeries[] = [
           'btrfs: always fallback to buffered write if the inode requires checksum (upstream 968f19c5b1b7, v6.15; posted for 6.12-stable as "[PATCH 6.12.y]" on 8 May 2025 and again as "[PATCH v6.12]" on 23 Feb 2026)',
         evidence: 'fs/btrfs/direct-io.c:941 (btrfs_direct_write: !BTRFS_INODE_NODATASUM -> goto buffered)',
         confidence: 'H',
+      },
+      {
+        policy: 'reclaim.fileWritepage',
+        value: 'none',
+        commit:
+          'ceph: Remove ceph_writepage() (upstream 19a288110435, v6.15; linux-stable-rc took it for 6.6.y in Aug 2026, and the 6.12.117 tree lacks the function)',
+        evidence:
+          'fs/ceph/addr.c:1926 (ceph_aops: .writepages, no .writepage; the 6.1 tree has ceph_writepage at :1437)',
+        confidence: 'M',
       },
     ],
     names: [],

@@ -14,18 +14,19 @@ import { bench, fileMap, fileSpec } from '../builders.js';
  * Which filesystems' ->writepage reclaim's pageout() can call, per release (policy
  * reclaim.fileWritepage): the 5.10 tree has it for all; xfs drops it in v5.15, btrfs in v6.0 (absent
  * from the 6.1 tree), ext4 in v6.2 ("ext4: stop providing .writepage hook", merged with the 6.2 ext4
- * pull; present in the 6.1 tree); the profile keeps it for the block device, NFS and ceph until v6.15
- * ("ceph: Remove ceph_writepage()", the last of them; the block device and NFS lost theirs in v6.8).
+ * pull; present in the 6.1 tree), the block device and NFS in v6.8 (absent from the 6.12 tree), ceph
+ * in v6.15 ("ceph: Remove ceph_writepage()").
  */
 function writes(r: Release, fs: FsType): boolean {
   if (fs === 'shmem') return true;
   if (fs === 'xfs') return !releaseAtLeast(r, 'v5.15');
   if (fs === 'btrfs') return !releaseAtLeast(r, 'v6.0');
   if (fs === 'ext4') return !releaseAtLeast(r, 'v6.2');
-  return !releaseAtLeast(r, 'v6.15');
+  if (fs === 'ceph') return !releaseAtLeast(r, 'v6.15');
+  return !releaseAtLeast(r, 'v6.8');
 }
 
-const FS: FsType[] = ['ext4', 'xfs', 'btrfs', 'bdev', 'shmem'];
+const FS: FsType[] = ['ext4', 'xfs', 'btrfs', 'bdev', 'ceph', 'shmem'];
 
 describe('shrinkFileFolio on a dirty page-cache folio nothing else holds (policy reclaim.fileWritepage)', () => {
   it.each(RELEASES.flatMap((r) => FS.map((fs) => [r, fs] as const)))('%s %s', (r, fs) => {

@@ -377,7 +377,7 @@ export const MM_POLICIES = {
   'reclaim.fileWritepage': policy({
     doc: "Which modelled filesystems still have ->writepage, the only way reclaim's pageout() can write a dirty page-cache folio (kswapd, once it meets the folio again with PG_reclaim set; direct reclaim never writes file folios). Without it pageout() returns PAGE_ACTIVATE and the folio stays dirty for the flusher. shmem keeps its swap-out path (shmem_writepage(), later shmem_writeout()) in every release.",
     kernel: 'mm/vmscan.c:pageout',
-    values: ['all', 'no-xfs', 'no-xfs-btrfs', 'bdev-nfs-ceph', 'none'],
+    values: ['all', 'no-xfs', 'no-xfs-btrfs', 'bdev-nfs-ceph', 'ceph', 'none'],
     history: [
       {
         since: 'v4.19',
@@ -408,10 +408,17 @@ export const MM_POLICIES = {
         confidence: 'H',
       },
       {
+        since: 'v6.8',
+        value: 'ceph',
+        commit:
+          'the block device and NFS lose ->writepage: "fs: Convert block_write_full_page to block_write_full_folio" (blkdev_writepage -> blkdev_writepages, posted 15 Dec 2023 for mm) and "nfs: Remove writepage" (12fc0a963128, "[GIT PULL] Please Pull NFS Client Updates for Linux 6.8"); the 6.1 tree has both (block/fops.c:434, fs/nfs/file.c:527), the 6.12 tree neither',
+        confidence: 'M',
+      },
+      {
         since: 'v6.15',
         value: 'none',
         commit:
-          'ceph: Remove ceph_writepage() (19a288110435; Matthew Wilcox, "I would like to see merged for v6.15"; in the vfs series "Remove accesses to page->index from ceph" in linux-next fs-next on 24 Mar 2025, the day v6.14 was released: the 6.15 merge window; the 6.12.117 tree lacks it, a stable backport: linux-stable-rc took it for 6.6.y in Aug 2026). The block device and NFS lost theirs in v6.8: "fs: Convert block_write_full_page to block_write_full_folio" (blkdev_writepage -> blkdev_writepages, posted 15 Dec 2023 for mm) and "nfs: Remove writepage" (12fc0a963128, "[GIT PULL] Please Pull NFS Client Updates for Linux 6.8"); no value says ceph alone, so v6.8-v6.14 keep bdev-nfs-ceph. "fs: Remove aops->writepage" (6b0dfabb3555) later removed the hook: the 7.2 tree\'s pageout() writes only shmem and swap-cache folios (mm/vmscan.c:635-652), shrink_folio_list() activates every dirty file-LRU folio (:1364)',
+          'ceph: Remove ceph_writepage() (19a288110435; Matthew Wilcox, "I would like to see merged for v6.15"; in the vfs series "Remove accesses to page->index from ceph" in linux-next fs-next on 24 Mar 2025, the day v6.14 was released: the 6.15 merge window; the 6.12.117 tree lacks it, a stable backport: series v6.12.y). "fs: Remove aops->writepage" (6b0dfabb3555) later removed the hook: the 7.2 tree\'s pageout() writes only shmem and swap-cache folios (mm/vmscan.c:635-652), shrink_folio_list() activates every dirty file-LRU folio (:1364)',
         confidence: 'M',
       },
     ],
