@@ -1,5 +1,6 @@
 import { realFailed, realSummary, realTable } from '../cli/real-rows.js';
 import type { KernelResult, LabRow } from './kernel-run.js';
+import { jsonDocument } from '../report/document.js';
 
 /**
  * The lab's reports: text (per kernel its packages, the scenario table and the selftest agreement),
@@ -37,7 +38,7 @@ export function textReport(results: readonly KernelResult[]): string {
 }
 
 export function jsonReport(results: readonly KernelResult[]): string {
-  return `${JSON.stringify({ pinlab: 1, lab: results }, null, 2)}\n`;
+  return jsonDocument('lab', { lab: results });
 }
 
 export function ktapReport(results: readonly KernelResult[]): string {

@@ -3,7 +3,7 @@ import { DOCUMENT_VERSIONS, type DocumentName } from './document.js';
 import { endSchema, int, jsonSchemaText, loose, resultSchema, stepSchema, verdictSchema } from './schema.js';
 
 /**
- * The schemas of the JSON documents of explain, diff, bisect, prevent, list, replay and the selftests
+ * The schemas of the JSON documents of explain, diff, bisect, prevent, list, replay, the selftests and the lab
  * (document.ts writes them; schema.ts has the trace file's, whose result and step explain and replay
  * reuse). Objects are loose: readers ignore fields they do not know, so a minor version may add
  * fields. docs/schema/<name>.schema.json holds each as JSON Schema (`npm run schema`, a test keeps
@@ -187,6 +187,46 @@ const selftest = documentSchema(
   },
 );
 
+const lab = documentSchema(
+  'lab',
+  "pinlab lab: per kernel booted (or the host), whether it ran and why not, its packages, and per scenario, disk and condition the model's verdict beside the runs that saw it, then each selftest compared case by case.",
+  {
+    lab: z.array(
+      loose({
+        kernel: str,
+        profile: str,
+        status: z.enum(['ran', 'skipped']),
+        why: str,
+        packages: z.array(loose({ name: str, version: str })),
+        accel: str,
+        uname: str.nullable(),
+        seconds: int,
+        runs: int,
+        kmod: str,
+        notes: z.array(str),
+        rows: z.array(
+          loose({
+            scenario: str,
+            condition: str,
+            disk: str,
+            model: str,
+            kernel: str,
+            outcome: z.enum(['agree', 'contradiction', 'note', 'skip', 'refused', 'error', 'unchecked']),
+            why: str,
+          }),
+        ),
+        selftests: z.array(
+          loose({
+            program: str,
+            tree: str,
+            counts: loose({ agree: int, disagree: int, skipped: int, unmatched: int }),
+          }),
+        ),
+      }),
+    ),
+  },
+);
+
 export const DOCUMENT_SCHEMAS: Readonly<Record<DocumentName, z.ZodType>> = {
   explain,
   diff,
@@ -195,6 +235,7 @@ export const DOCUMENT_SCHEMAS: Readonly<Record<DocumentName, z.ZodType>> = {
   list,
   replay,
   selftest,
+  lab,
 };
 
 /** One document's schema as JSON Schema, the text docs/schema/<name>.schema.json holds. */

@@ -1,6 +1,6 @@
 /**
  * The JSON documents pinlab's commands write besides the trace file (trace-file.ts): explain, diff,
- * bisect, prevent, list, replay and the selftests' runs. Each is `{"pinlab": 1, "schemaVersion":
+ * bisect, prevent, list, replay, the selftests' runs and the lab's. Each is `{"pinlab": 1, "schemaVersion":
  * "1.x.y", ...}`; its JSON Schema is docs/schema/<name>.schema.json (report/document-schema.ts,
  * `npm run schema`). The minor of a version grows when fields are added, the major (with `pinlab`)
  * when a reader of the previous version would misread the document. No zod here: the CLI imports it.
@@ -13,6 +13,7 @@ export const DOCUMENT_VERSIONS = {
   list: '1.0.0',
   replay: '1.0.0',
   selftest: '1.0.0',
+  lab: '1.0.0',
 } as const;
 
 export type DocumentName = keyof typeof DOCUMENT_VERSIONS;

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { KernelResult } from '../../src/lab/kernel-run.js';
+import { DOCUMENT_SCHEMAS } from '../../src/report/document-schema.js';
 
 /**
  * The lab on real kernels: `pinlab lab --kernels 6.1,6.12 --cow` boots Debian's 6.1 and 6.12 in QEMU
@@ -33,7 +34,10 @@ describe('pinlab lab on Debian 6.1 and 6.12', () => {
       ['dist/cli/main.js', 'lab', '--kernels', '6.1,6.12', '--runs', RUNS, '--cow', '--format', 'json'],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 << 20 },
     );
-    const results = (JSON.parse(r.stdout) as { lab: KernelResult[] }).lab;
+    const doc: unknown = JSON.parse(r.stdout);
+    // The document holds its published schema (docs/schema/lab.schema.json).
+    expect(DOCUMENT_SCHEMAS.lab.safeParse(doc).error?.issues ?? []).toEqual([]);
+    const results = (doc as { lab: KernelResult[] }).lab;
     const skipped = results.filter((k) => k.status === 'skipped');
     if (skipped.length === results.length && skipped.every((k) => /apt|package|archive/.test(k.why))) {
       const reason = `the Debian archive is not reachable: ${skipped[0]?.why ?? ''}`;

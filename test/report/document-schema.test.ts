@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DOCUMENT_VERSIONS, type DocumentName } from '../../src/report/document.js';
 import { DOCUMENT_SCHEMAS, documentJsonSchema } from '../../src/report/document-schema.js';
+import { jsonReport } from '../../src/lab/report.js';
 import { cli } from '../cli/helpers.js';
 
 const FILE = 'scenarios/dio-read-fork.pin';
@@ -46,6 +47,28 @@ describe('the JSON documents of the commands', () => {
     );
     expect(found).toMatchObject({ result: { verdict: 'sometimes' }, compare: { kernel: 'v6.5' } });
     expect(none).toBeNull();
+  });
+
+  it('lab: a kernel it could not fetch holds (test/process/lab.test.ts checks the kernels that ran)', () => {
+    const skipped = {
+      kernel: '6.1',
+      profile: 'v6.1.y',
+      status: 'skipped' as const,
+      why: 'apt-get update of bookworm failed: no network',
+      packages: [],
+      accel: '-',
+      uname: null,
+      seconds: 0,
+      runs: 20,
+      kmod: '-',
+      notes: [],
+      rows: [],
+      selftests: [],
+    };
+    const doc = JSON.parse(jsonReport([skipped])) as Record<string, unknown>;
+    expect(doc).toMatchObject({ pinlab: 1, schemaVersion: DOCUMENT_VERSIONS.lab });
+    expect(problem('lab', doc)).toBeNull();
+    expect(problem('lab', { ...doc, lab: [{ ...skipped, status: 'maybe' }] })).toMatch(/^lab\.0\.status: /);
   });
 
   it('rejects what a reader would misread', () => {
