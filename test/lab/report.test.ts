@@ -81,7 +81,7 @@ describe('the lab reports', () => {
     expect(text).toMatch(/dio-read-fork\[path=blkdev\] @ext4 +sync-parent-lost +never +0\/30 +agree/);
     expect(text).toContain('cow (linux-source-6.12 6.12.117-1): 1 agree, 0 disagree, 0 skipped, 0 unmatched');
     expect(text).toContain('== 5.10 (profile v5.10): skipped: timeout: no end after 900 s');
-    expect(JSON.parse(jsonReport([skipped]))).toEqual({ pinlab: 1, lab: [skipped] });
+    expect(JSON.parse(jsonReport([skipped]))).toEqual({ pinlab: 1, schemaVersion: '1.0.0', lab: [skipped] });
   });
 
   it('writes KTAP: a test per kernel, a subtest per row and selftest', () => {
