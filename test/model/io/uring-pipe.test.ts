@@ -186,19 +186,32 @@ describe('pipes: splice to a file', () => {
   });
 });
 
+/** IORING_OP_READ_FIXED of g[0] into slot 0, its result in `as`. */
+const readFixed = (as: string): Op => ({
+  op: 'uring-rw',
+  rw: 'read',
+  index: 0,
+  path: 'iomap',
+  file: 'g',
+  fileIndex: 0,
+  as,
+});
+
+/** A file g on xfs holding "D", and buf (holding "A") registered in slot 0. */
+const REGISTERED = {
+  files: [{ name: 'g', fs: 'xfs' as const, pages: ['D'] }],
+  mappings: [anon('buf')],
+  setup: [
+    { op: 'write', buf: 'buf', data: 'A' },
+    { op: 'uring-register', buf: 'buf', index: 0, reg: 'reg' },
+  ] satisfies Op[],
+};
+
 describe('unregistering a buffer while READ_FIXED is in flight (policy uring.unregisterInFlight)', () => {
   const program = ioProgram({
-    files: [{ name: 'g', fs: 'xfs', pages: ['D'] }],
-    mappings: [anon('buf')],
-    setup: [
-      { op: 'write', buf: 'buf', data: 'A' },
-      { op: 'uring-register', buf: 'buf', index: 0, reg: 'reg' },
-    ],
+    ...REGISTERED,
     actors: [
-      {
-        process: 0,
-        ops: [{ op: 'uring-rw', rw: 'read', index: 0, path: 'iomap', file: 'g', fileIndex: 0, as: 'r' }],
-      },
+      { process: 0, ops: [readFixed('r')] },
       {
         process: 0,
         ops: [
@@ -238,22 +251,8 @@ describe('unregistering a buffer while READ_FIXED is in flight (policy uring.unr
  * flight; from the per-node rework the buffer leaves the table at once, with the same result.
  */
 describe('a fixed request submitted while the unregister waits', () => {
-  const readFixed = (as: string): Op => ({
-    op: 'uring-rw',
-    rw: 'read',
-    index: 0,
-    path: 'iomap',
-    file: 'g',
-    fileIndex: 0,
-    as,
-  });
   const program = ioProgram({
-    files: [{ name: 'g', fs: 'xfs', pages: ['D'] }],
-    mappings: [anon('buf')],
-    setup: [
-      { op: 'write', buf: 'buf', data: 'A' },
-      { op: 'uring-register', buf: 'buf', index: 0, reg: 'reg' },
-    ],
+    ...REGISTERED,
     actors: [
       { process: 0, ops: [readFixed('r')] },
       { process: 0, ops: [{ op: 'uring-unregister', index: 0 }] },
